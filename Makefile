@@ -1,0 +1,69 @@
+# The two-command contract: `make run` and `make test` work on a fresh machine.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+FLASK  := $(BIN)/flask --app wsgi
+PYTEST_ARGS ?=
+
+.PHONY: install translations run serve migrate test lint test-sqlite test-postgres browser-deps vendor extract-messages clean
+
+install: $(STAMP) translations
+
+$(STAMP): pyproject.toml constraints.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test]'
+	touch $(STAMP)
+
+# Compile the Arabic/English catalogues of core and of every plugin (its own domain).
+translations: $(STAMP)
+	$(BIN)/pybabel compile --use-fuzzy -q -d core/translations -D messages
+	@for dir in plugins/*/translations; do \
+	  [ -d "$$dir" ] || continue; \
+	  id=$$(basename $$(dirname $$dir)); \
+	  $(BIN)/pybabel compile -q -d $$dir -D $$id || exit 1; \
+	done
+
+migrate: install
+	$(FLASK) db upgrade
+	$(FLASK) tenants apply tenants
+	$(FLASK) demo load
+
+run: migrate
+	@echo "Serving on http://127.0.0.1:5000 — demo logins are listed above."
+	$(FLASK) run --host 127.0.0.1 --port 5000
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+test: lint browser-deps
+	$(MAKE) test-sqlite
+	$(MAKE) test-postgres
+
+test-sqlite: install
+	$(BIN)/pytest -q $(PYTEST_ARGS)
+
+test-postgres: install
+	bash scripts/with-postgres.sh $(BIN)/pytest -q $(PYTEST_ARGS)
+
+# Debian's Chromium for the Playwright tests (never a downloaded browser).
+browser-deps:
+	@test -x /usr/bin/chromium || { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; }
+
+# Refresh the vendored front-end assets from npm (committed; pages never use a CDN).
+vendor:
+	rm -rf node_modules && npm install --no-audit --no-fund
+	mkdir -p core/static/vendor/bootstrap core/static/vendor/swagger-ui
+	cp node_modules/bootstrap/dist/css/bootstrap.rtl.min.css node_modules/bootstrap/dist/css/bootstrap.min.css \
+	   node_modules/bootstrap/dist/js/bootstrap.bundle.min.js node_modules/bootstrap/LICENSE core/static/vendor/bootstrap/
+	cp node_modules/swagger-ui-dist/swagger-ui-bundle.js node_modules/swagger-ui-dist/swagger-ui-standalone-preset.js \
+	   node_modules/swagger-ui-dist/swagger-ui.css node_modules/swagger-ui-dist/LICENSE core/static/vendor/swagger-ui/
+
+extract-messages: install
+	$(BIN)/pybabel extract -q -F babel.cfg -k _l -k lazy_gettext -o core/translations/messages.pot core
+	$(BIN)/pybabel update -q -i core/translations/messages.pot -d core/translations -D messages
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache .ruff_cache

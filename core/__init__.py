@@ -1,0 +1,176 @@
+"""The charity platform core: ``create_app`` builds a Flask app with every installed plugin."""
+
+from __future__ import annotations
+
+import logging
+import os
+from typing import Any
+
+from flask import Flask, g, request
+
+from .hookspecs import hookimpl
+
+__all__ = ["create_app", "hookimpl"]
+__version__ = "0.1.0"
+
+
+def create_app(overrides: dict[str, Any] | None = None) -> Flask:
+    from . import api as api_setup
+    from . import cli, defaults, errors, i18n, plugins
+    from .admin.api import members_api, platform_api
+    from .admin.views import platform, tenant_admin
+    from .auth.models import User
+    from .auth.services import user_from_token
+    from .auth.views import api_bp as auth_api
+    from .auth.views import bearer_token
+    from .auth.views import bp as auth_bp
+    from .config import STATIC_DEFAULTS, check, from_environment
+    from .extensions import babel, csrf, db, limiter, login_manager, migrate
+    from .home import bp as home_bp
+    from .tenancy import scoping
+    from .tenancy.context import set_current_tenant
+    from .tenancy.services import get_tenant, tenant_for_host
+
+    app = Flask(__name__, instance_relative_config=False)
+    app.config.update(STATIC_DEFAULTS)
+    app.config.update(from_environment())
+    if overrides:
+        app.config.update(overrides)
+    check(app.config)
+    _configure_database(app)
+    app.config["WTF_CSRF_CHECK_DEFAULT"] = False
+    app.config["MAX_CONTENT_LENGTH"] = app.config["MAX_UPLOAD_BYTES"] + 1024 * 1024
+    app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["REDIS_URL"] or "memory://")
+
+    logging.getLogger("charity_platform").setLevel(logging.INFO)
+
+    db.init_app(app)
+    scoping.install()
+    babel.init_app(app, locale_selector=i18n.select_locale)
+    i18n.configure(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    csrf.init_app(app)
+    limiter.init_app(app)
+
+    # ----------------------------------------------------------------- plugins
+    host = plugins.PluginHost()
+    app.extensions["charity_plugins"] = host
+    host.register_builtin(defaults)
+    host.discover(app.config["CHARITY_PLUGINS"], app.config["CHARITY_EXTRA_PLUGINS"])
+    if app.config["CHARITY_TRACE_HOOKS"]:
+        host.enable_tracing()
+
+    migrate.init_app(app, db, directory=str(_migrations_dir()))
+
+    @migrate.configure
+    def _plugin_versions(config):
+        locations = [str(_migrations_dir() / "versions"), *plugins.plugin_migration_dirs(host)]
+        config.set_main_option("path_separator", "os")
+        config.set_main_option("version_locations", os.pathsep.join(locations))
+        return config
+
+    # ----------------------------------------------------------------- web + API
+    api_setup.configure(app)
+    app.register_blueprint(home_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(platform)
+    app.register_blueprint(tenant_admin)
+    api_setup.register_platform_api(auth_api)
+    api_setup.register_platform_api(platform_api)
+    api_setup.register_tenant_api(members_api, "members")
+    _register_plugin_blueprints(app, host)
+    plugins.check_namespaces(host)
+    errors.register(app)
+    cli.register(app)
+
+    @login_manager.user_loader
+    def _load_user(user_id: str):
+        return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+
+    @login_manager.request_loader
+    def _load_user_from_token(req):
+        secret = bearer_token()
+        return user_from_token(secret) if secret else None
+
+    @app.url_value_preprocessor
+    def _resolve_tenant(endpoint, values):
+        if values and "tenant" in values:
+            tenant = get_tenant(values.pop("tenant"))
+            if tenant is None:
+                from flask import abort
+
+                abort(404)
+            set_current_tenant(tenant)
+
+    @app.url_defaults
+    def _tenant_in_urls(endpoint, values):
+        tenant = g.get("_tenant")
+        if tenant is not None and "tenant" not in values and app.url_map.is_endpoint_expecting(endpoint, "tenant"):
+            values["tenant"] = tenant.slug
+
+    @app.before_request
+    def _before():
+        if g.get("_tenant") is None and app.config["TENANT_HOSTS"].get(request.host):
+            tenant = get_tenant(app.config["TENANT_HOSTS"][request.host])
+            if tenant is not None:
+                set_current_tenant(tenant)
+        elif g.get("_tenant") is None and request.endpoint == "home.index":
+            tenant = tenant_for_host(request.host)
+            if tenant is not None:
+                from flask import redirect, url_for
+
+                return redirect(url_for("home.tenant_home", tenant=tenant.slug))
+        if request.method not in ("GET", "HEAD", "OPTIONS") and not bearer_token():
+            csrf.protect()
+        plugins.gate_plugin_urls()
+        return None
+
+    @app.teardown_request
+    def _forget_request_state(exc):
+        # Per-request caches live on g; an app context reused across requests (tests)
+        # must not carry them over.
+        for key in ("_tenant", "_enabled_plugins", "_roles_cache", "_login_user", "_tenancy_unscoped"):
+            g.pop(key, None)
+
+    @app.context_processor
+    def _template_globals():
+        from .auth.permissions import can
+        from .navigation import nav_items
+
+        return {"current_tenant": g.get("_tenant"), "nav_items": nav_items, "can": can, "host": host}
+
+    host.pm.hook.app_started(app=app)
+    return app
+
+
+def _migrations_dir():
+    from pathlib import Path
+
+    return Path(__file__).resolve().parent.parent / "migrations"
+
+
+def _configure_database(app: Flask) -> None:
+    uri = app.config["SQLALCHEMY_DATABASE_URI"]
+    options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+    if uri.startswith("sqlite"):
+        options.setdefault("connect_args", {}).setdefault("timeout", 30)
+    else:
+        options.setdefault("pool_pre_ping", True)
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+
+
+def _register_plugin_blueprints(app: Flask, host) -> None:
+    from . import api as api_setup
+
+    for plugin_id, blueprints in host.call_each("register_blueprints"):
+        for blueprint in blueprints:
+            host.claim_blueprint(plugin_id, blueprint.name)
+            app.register_blueprint(blueprint, url_prefix=f"/t/<tenant>/{plugin_id}")
+    for plugin_id, blueprints in host.call_each("register_api_blueprints"):
+        for blueprint in blueprints:
+            host.claim_blueprint(plugin_id, blueprint.name)
+            api_setup.register_tenant_api(blueprint, plugin_id)
+    for _plugin_id, commands in host.call_each("register_commands"):
+        for command in commands:
+            app.cli.add_command(command)

@@ -1,0 +1,256 @@
+"""Platform API (tenants, plugins) and the tenant API for members and roles."""
+
+from __future__ import annotations
+
+from flask import abort
+from flask_login import current_user
+from marshmallow import Schema, fields, validate
+
+from ..api import ApiBlueprint
+from ..auth.models import TENANT_ROLES, Membership, User
+from ..auth.services import RolesSchema, create_user, find_user, set_roles
+from ..errors import NotFound
+from ..extensions import db
+from ..i18n import current_language
+from ..i18n import lazy_gettext as _l
+from ..plugins import get_host, set_plugin_state
+from ..tenancy import Tenant, current_tenant
+from ..tenancy.services import TenantSchema, all_tenants, create_tenant, get_tenant, tenant_plugin_states, update_tenant
+
+platform_api = ApiBlueprint("platform_api", __name__, url_prefix="/api/v1", description="Platform administration")
+members_api = ApiBlueprint("members_api", __name__, description="Users and roles of one association")
+
+
+class TenantUpdateSchema(TenantSchema):
+    """Any subset of a tenant's fields; the slug cannot change."""
+
+    class Meta(TenantSchema.Meta):
+        exclude = ("slug",)
+
+
+class UserSchema(Schema):
+    id = fields.Integer()
+    email = fields.Email()
+    name = fields.String()
+    is_platform_admin = fields.Boolean()
+    locale = fields.String(allow_none=True)
+
+
+class MeSchema(UserSchema):
+    memberships = fields.List(fields.Dict())
+
+
+class PluginSchema(Schema):
+    id = fields.String()
+    name = fields.String()
+    name_ar = fields.String()
+    name_en = fields.String()
+    version = fields.String()
+    description = fields.String()
+    core_compat = fields.String()
+    source = fields.String()
+    settings_fields = fields.List(fields.String())
+    default_settings = fields.Dict()
+
+
+class TenantPluginSchema(Schema):
+    plugin_id = fields.String()
+    enabled = fields.Boolean()
+    settings = fields.Dict()
+
+
+class TenantPluginUpdateSchema(Schema):
+    enabled = fields.Boolean(required=True)
+    settings = fields.Dict(keys=fields.String(), load_default=None, allow_none=True)
+
+
+def _plugin_dict(plugin) -> dict:
+    meta = plugin.meta
+    schema = plugin.settings_schema()
+    return {
+        "id": meta.id,
+        "name": meta.name(current_language()),
+        "name_ar": meta.name_ar,
+        "name_en": meta.name_en,
+        "version": meta.version,
+        "description": meta.description(current_language()),
+        "core_compat": meta.core_compat,
+        "source": plugin.source,
+        "settings_fields": list(schema.fields) if schema else [],
+        "default_settings": schema.dump(plugin.default_settings()) if schema else {},
+    }
+
+
+def _tenant_or_404(slug: str) -> Tenant:
+    tenant = get_tenant(slug, include_inactive=True)
+    if tenant is None:
+        raise NotFound(_l("Not found."))
+    return tenant
+
+
+@platform_api.route("/me")
+@platform_api.response(200, MeSchema)
+@platform_api.login_required
+def me():
+    """The logged-in user and the associations they belong to."""
+    from ..tenancy import unscoped
+
+    with unscoped():
+        rows = db.session.execute(
+            db.select(Membership, Tenant).join(Tenant).where(Membership.user_id == current_user.id)
+        ).all()
+    return {
+        **UserSchema().dump(current_user),
+        "memberships": [{"tenant": t.slug, "roles": m.roles} for m, t in rows],
+    }
+
+
+@platform_api.route("/tenants")
+@platform_api.response(200, TenantSchema(many=True))
+@platform_api.requires("platform.tenants.manage")
+def list_tenants():
+    """Every tenant on this instance (platform admins)."""
+    return all_tenants()
+
+
+@platform_api.route("/tenants", methods=["POST"])
+@platform_api.arguments(TenantSchema)
+@platform_api.response(201, TenantSchema)
+@platform_api.requires("platform.tenants.manage")
+def post_tenant(data):
+    """Create a tenant."""
+    tenant = create_tenant(data)
+    db.session.commit()
+    return tenant
+
+
+@platform_api.route("/tenants/<slug>")
+@platform_api.response(200, TenantSchema)
+@platform_api.requires("platform.tenants.manage")
+def get_tenant_view(slug):
+    return _tenant_or_404(slug)
+
+
+@platform_api.route("/tenants/<slug>", methods=["PATCH"])
+@platform_api.arguments(TenantUpdateSchema(partial=True))
+@platform_api.response(200, TenantSchema)
+@platform_api.requires("platform.tenants.manage")
+def patch_tenant(data, slug):
+    """Edit a tenant (any subset of its fields; the slug stays)."""
+    tenant = _tenant_or_404(slug)
+    update_tenant(tenant, data)
+    db.session.commit()
+    return tenant
+
+
+@platform_api.route("/plugins")
+@platform_api.response(200, PluginSchema(many=True))
+@platform_api.requires("platform.plugins.manage")
+def list_plugins():
+    """Installed plugins with their metadata."""
+    return [_plugin_dict(p) for _, p in sorted(get_host().plugins.items())]
+
+
+@platform_api.route("/tenants/<slug>/plugins")
+@platform_api.response(200, TenantPluginSchema(many=True))
+@platform_api.requires("platform.plugins.manage")
+def list_tenant_plugins(slug):
+    """Every installed plugin with its state for one tenant."""
+    tenant = _tenant_or_404(slug)
+    host = get_host()
+    states = tenant_plugin_states(tenant)
+    out = []
+    for plugin_id, plugin in sorted(host.plugins.items()):
+        state = states.get(plugin_id)
+        settings = plugin.default_settings()
+        if state and state.settings:
+            settings.update(state.settings)
+        schema = plugin.settings_schema()
+        out.append(
+            {
+                "plugin_id": plugin_id,
+                "enabled": bool(state and state.enabled),
+                "settings": schema.dump(settings) if schema else {},
+            }
+        )
+    return out
+
+
+@platform_api.route("/tenants/<slug>/plugins/<plugin_id>", methods=["PUT"])
+@platform_api.arguments(TenantPluginUpdateSchema)
+@platform_api.response(200, TenantPluginSchema)
+@platform_api.requires("platform.plugins.manage")
+def put_tenant_plugin(data, slug, plugin_id):
+    """Enable or disable a plugin for one tenant, with validated settings. Effective on the next request."""
+    tenant = _tenant_or_404(slug)
+    if plugin_id not in get_host().plugins:
+        raise NotFound(_l("Unknown plugin: %(id)s", id=plugin_id))
+    row = set_plugin_state(tenant, plugin_id, data["enabled"], data["settings"])
+    db.session.commit()
+    return {"plugin_id": row.plugin_id, "enabled": row.enabled, "settings": row.settings}
+
+
+# --------------------------------------------------------------------------- tenant members
+
+
+class MemberSchema(Schema):
+    id = fields.Integer(dump_only=True)
+    user = fields.Nested(UserSchema, dump_only=True)
+    roles = fields.List(fields.String())
+
+
+class NewMemberSchema(RolesSchema):
+    email = fields.Email(required=True)
+    name = fields.String(load_default="")
+    password = fields.String(load_only=True, load_default=None, validate=validate.Length(min=10))
+
+
+@members_api.route("/")
+@members_api.response(200, MemberSchema(many=True))
+@members_api.requires("tenant.users.manage")
+def list_members():
+    """The association's users and their roles."""
+    return db.session.execute(db.select(Membership).join(User).order_by(User.email)).scalars().all()
+
+
+@members_api.route("/", methods=["POST"])
+@members_api.arguments(NewMemberSchema)
+@members_api.response(201, MemberSchema)
+@members_api.requires("tenant.users.manage")
+def add_member(data):
+    """Give a user roles in this association (creating the user when a password is given)."""
+    user = find_user(data["email"])
+    if user is None:
+        if not data.get("password"):
+            from marshmallow import ValidationError
+
+            raise ValidationError({"password": [_l("A new user needs a password.")]})
+        user = create_user({"email": data["email"], "name": data["name"], "password": data["password"]})
+    membership = set_roles(current_tenant(), user, data["roles"])
+    db.session.commit()
+    return membership
+
+
+@members_api.route("/<int:membership_id>", methods=["PUT"])
+@members_api.arguments(RolesSchema)
+@members_api.response(200, MemberSchema)
+@members_api.requires("tenant.users.manage")
+def put_member(data, membership_id):
+    """Replace a member's roles."""
+    membership = db.session.get(Membership, membership_id) or abort(404)
+    membership = set_roles(current_tenant(), membership.user, data["roles"])
+    db.session.commit()
+    return membership
+
+
+@members_api.route("/<int:membership_id>", methods=["DELETE"])
+@members_api.response(204)
+@members_api.requires("tenant.users.manage")
+def delete_member(membership_id):
+    """Remove a user from this association (the user account stays)."""
+    membership = db.session.get(Membership, membership_id) or abort(404)
+    db.session.delete(membership)
+    db.session.commit()
+
+
+ROLE_CHOICES = TENANT_ROLES

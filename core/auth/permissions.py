@@ -1,0 +1,112 @@
+"""The one permission check: ``can(user, action, tenant)``, default deny.
+
+Actions are declared through the tenant-scoped ``register_permissions`` hook (core
+declares its own through the same hook), each with the roles that hold it. Actions
+starting with ``platform.`` belong to platform admins; every other action needs a
+membership in the tenant with one of the action's roles — a platform admin included.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import wraps
+
+from flask import abort, g
+from flask_login import current_user
+
+from ..extensions import db
+from ..tenancy import current_tenant, tenant_context
+from .models import Membership
+
+
+@dataclass(frozen=True)
+class Permission:
+    action: str
+    label: str
+    roles: tuple[str, ...] = ()
+
+
+def _action_table() -> dict[str, frozenset[str]]:
+    from ..plugins import enabled_plugin_ids, get_host, tenant_hooks
+
+    host = get_host()
+    key = enabled_plugin_ids()
+    cache = host.__dict__.setdefault("_permission_tables", {})
+    if key not in cache:
+        table: dict[str, set[str]] = {}
+        for declared in tenant_hooks().register_permissions():
+            for permission in declared:
+                table.setdefault(permission.action, set()).update(permission.roles)
+        cache[key] = {action: frozenset(roles) for action, roles in table.items()}
+    return cache[key]
+
+
+def declared_permissions() -> list[Permission]:
+    from ..plugins import tenant_hooks
+
+    merged: dict[str, Permission] = {}
+    for declared in tenant_hooks().register_permissions():
+        for permission in declared:
+            merged.setdefault(permission.action, permission)
+    return list(merged.values())
+
+
+def roles_in(user, tenant) -> frozenset[str]:
+    """The roles ``user`` holds in ``tenant`` (cached for the request)."""
+    if user is None or not getattr(user, "is_authenticated", False) or tenant is None:
+        return frozenset()
+    cache = g.setdefault("_roles_cache", {})
+    key = (user.id, tenant.id)
+    if key not in cache:
+        with tenant_context(tenant):
+            membership = db.session.execute(
+                db.select(Membership).where(Membership.user_id == user.id)
+            ).scalar_one_or_none()
+        cache[key] = frozenset(membership.roles) if membership else frozenset()
+    return cache[key]
+
+
+def forget_roles_cache() -> None:
+    g.pop("_roles_cache", None)
+
+
+def can(user, action: str, tenant=None) -> bool:
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if action.startswith("platform."):
+        return bool(user.is_platform_admin)
+    tenant = tenant or current_tenant()
+    if tenant is None:
+        return False
+    held = roles_in(user, tenant)
+    if not held:
+        return False
+    with tenant_context(tenant):
+        allowed = _action_table().get(action, frozenset())
+    return bool(held & allowed)
+
+
+def is_member(user, tenant=None) -> bool:
+    return bool(roles_in(user, tenant or current_tenant()))
+
+
+def require(action: str) -> Callable:
+    """View decorator: 401 when not logged in, 403 without the permission."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            check(action)
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def check(action: str) -> None:
+    if not current_user.is_authenticated:
+        abort(401)
+    if not can(current_user, action):
+        abort(403)

@@ -1,0 +1,246 @@
+"""Operator commands: ``flask --app wsgi <group> <command>``.
+
+Every command goes through the same services (and the same validation) as the
+pages and the API.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+from marshmallow import ValidationError
+
+from .extensions import db
+
+db_cli = AppGroup("db", help="Database migrations (core and every plugin branch).")
+tenants_cli = AppGroup("tenants", help="Tenants (associations) and their manifests.")
+plugins_cli = AppGroup("plugins", help="Installed plugins and their enablement per tenant.")
+users_cli = AppGroup("users", help="Users and their roles.")
+demo_cli = AppGroup("demo", help="Demo data.")
+
+
+def _fail(message: str, errors: dict | None = None) -> None:
+    click.secho(message, fg="red", err=True)
+    for field, messages in (errors or {}).items():
+        if isinstance(messages, dict):
+            for sub, sub_messages in messages.items():
+                click.echo(f"  {field}.{sub}: {_join(sub_messages)}", err=True)
+        else:
+            click.echo(f"  {field}: {_join(messages)}", err=True)
+    raise SystemExit(1)
+
+
+def _join(messages) -> str:
+    if isinstance(messages, dict):
+        return "; ".join(f"{k}: {_join(v)}" for k, v in messages.items())
+    if isinstance(messages, list | tuple):
+        return "; ".join(_join(m) for m in messages)
+    return str(messages)
+
+
+def _tenant(slug: str):
+    from .tenancy.services import get_tenant
+
+    tenant = get_tenant(slug, include_inactive=True)
+    if tenant is None:
+        _fail(f"No tenant with slug {slug!r}.")
+    return tenant
+
+
+# --------------------------------------------------------------------------- db
+
+
+@db_cli.command("upgrade")
+@click.argument("revision", default="heads")
+def db_upgrade(revision: str) -> None:
+    """Apply migrations (default: every branch head — core and plugins)."""
+    from flask_migrate import upgrade
+
+    upgrade(revision=revision)
+    click.echo("Database is up to date.")
+
+
+@db_cli.command("downgrade")
+@click.argument("revision")
+def db_downgrade(revision: str) -> None:
+    """Revert to REVISION (e.g. ``makkah_aid@base`` to drop one plugin's tables)."""
+    from flask_migrate import downgrade
+
+    downgrade(revision=revision)
+
+
+@db_cli.command("current")
+def db_current() -> None:
+    from flask_migrate import current
+
+    current()
+
+
+@db_cli.command("revision")
+@click.option("-m", "--message", required=True)
+@click.option("--branch", default=None, help="A plugin id: put the revision on that plugin's branch.")
+@click.option("--autogenerate/--empty", default=True)
+def db_revision(message: str, branch: str | None, autogenerate: bool) -> None:
+    """Write a new migration for core or for one plugin's branch."""
+    from flask_migrate import revision
+
+    kwargs: dict = {"message": message, "autogenerate": autogenerate}
+    if branch:
+        kwargs["head"] = f"{branch}@head"
+    revision(**kwargs)
+
+
+# --------------------------------------------------------------------------- tenants
+
+
+@tenants_cli.command("apply")
+@click.argument("path", type=click.Path(exists=True, path_type=Path))
+def tenants_apply(path: Path) -> None:
+    """Create or update tenants from manifests (a .toml file or a folder of them). Idempotent."""
+    from .plugins import get_host
+    from .tenancy.services import ManifestError, apply_manifests
+
+    try:
+        results = apply_manifests(path, get_host())
+    except ManifestError as exc:
+        db.session.rollback()
+        click.secho("The manifests are not valid; nothing was applied.", fg="red", err=True)
+        for file, errors in exc.errors.items():
+            click.echo(f"{file}:", err=True)
+            for field, messages in errors.items():
+                click.echo(f"  {field}: {_join(messages)}", err=True)
+        raise SystemExit(1) from None
+    except ValidationError as exc:
+        db.session.rollback()
+        _fail("The manifests are not valid; nothing was applied.", exc.messages)
+    db.session.commit()
+    for result in results:
+        verb = "created" if result.created else "updated"
+        plugins = ", ".join(f"{k}={'on' if v else 'off'}" for k, v in result.plugins.items()) or "-"
+        click.echo(f"{result.slug}: {verb} (plugins: {plugins})")
+
+
+@tenants_cli.command("list")
+def tenants_list() -> None:
+    from .tenancy.services import all_tenants, tenant_plugin_states
+
+    for tenant in all_tenants():
+        enabled = sorted(pid for pid, row in tenant_plugin_states(tenant).items() if row.enabled)
+        state = "" if tenant.is_active else " (inactive)"
+        click.echo(f"{tenant.slug}\t{tenant.name_en}\t{tenant.name_ar}\tplugins: {', '.join(enabled) or '-'}{state}")
+
+
+# --------------------------------------------------------------------------- plugins
+
+
+@plugins_cli.command("list")
+def plugins_list() -> None:
+    from .plugins import get_host
+
+    host = get_host()
+    if not host.plugins:
+        click.echo("No plugins installed.")
+    for plugin_id, plugin in sorted(host.plugins.items()):
+        meta = plugin.meta
+        click.echo(f"{plugin_id}\t{meta.version}\t{meta.name_en}\t{meta.name_ar}\t[{plugin.source}]")
+
+
+@plugins_cli.command("enable")
+@click.argument("plugin_id")
+@click.option("--tenant", "slug", required=True)
+@click.option("--settings", default=None, help="Settings as a JSON object, validated by the plugin.")
+def plugins_enable(plugin_id: str, slug: str, settings: str | None) -> None:
+    """Enable PLUGIN_ID for a tenant (effective on the next request, no restart)."""
+    _set_plugin(plugin_id, slug, True, settings)
+
+
+@plugins_cli.command("disable")
+@click.argument("plugin_id")
+@click.option("--tenant", "slug", required=True)
+def plugins_disable(plugin_id: str, slug: str) -> None:
+    """Disable PLUGIN_ID for a tenant; its data and settings are kept."""
+    _set_plugin(plugin_id, slug, False, None)
+
+
+def _set_plugin(plugin_id: str, slug: str, enabled: bool, settings_json: str | None) -> None:
+    from .plugins import set_plugin_state
+
+    tenant = _tenant(slug)
+    settings = None
+    if settings_json is not None:
+        try:
+            settings = json.loads(settings_json)
+        except ValueError as exc:
+            _fail(f"--settings is not valid JSON: {exc}")
+        if not isinstance(settings, dict):
+            _fail("--settings must be a JSON object.")
+    try:
+        set_plugin_state(tenant, plugin_id, enabled, settings)
+    except KeyError:
+        _fail(f"Unknown plugin {plugin_id!r}. Installed: see `flask plugins list`.")
+    except ValidationError as exc:
+        db.session.rollback()
+        _fail(f"Invalid settings for {plugin_id}; nothing was saved.", exc.messages)
+    db.session.commit()
+    click.echo(f"{plugin_id} {'enabled' if enabled else 'disabled'} for {slug}.")
+
+
+# --------------------------------------------------------------------------- users
+
+
+@users_cli.command("create")
+@click.option("--email", required=True)
+@click.option("--password", required=True)
+@click.option("--name", default="")
+@click.option("--platform-admin", is_flag=True, default=False)
+def users_create(email: str, password: str, name: str, platform_admin: bool) -> None:
+    from .auth.services import create_user
+
+    try:
+        user = create_user({"email": email, "password": password, "name": name, "is_platform_admin": platform_admin})
+    except ValidationError as exc:
+        db.session.rollback()
+        _fail("The user was not created.", exc.messages)
+    db.session.commit()
+    click.echo(f"Created {user.email}{' (platform admin)' if platform_admin else ''}.")
+
+
+@users_cli.command("grant")
+@click.option("--email", required=True)
+@click.option("--tenant", "slug", required=True)
+@click.option("--role", required=True)
+def users_grant(email: str, slug: str, role: str) -> None:
+    from .auth.services import find_user, grant_role
+
+    tenant = _tenant(slug)
+    user = find_user(email)
+    if user is None:
+        _fail(f"No user with e-mail {email!r}.")
+    try:
+        membership = grant_role(tenant, user, role)
+    except ValidationError as exc:
+        db.session.rollback()
+        _fail("The role was not granted.", exc.messages)
+    db.session.commit()
+    click.echo(f"{user.email} in {slug}: {', '.join(membership.roles)}")
+
+
+# --------------------------------------------------------------------------- demo
+
+
+@demo_cli.command("load")
+def demo_load() -> None:
+    """Load demo users (and each enabled plugin's demo data) into every tenant. Idempotent."""
+    from .demo import load_demo
+
+    for line in load_demo(Path(current_app.config["TENANTS_DIR"])):
+        click.echo(line)
+
+
+def register(app) -> None:
+    for group in (db_cli, tenants_cli, plugins_cli, users_cli, demo_cli):
+        app.cli.add_command(group)

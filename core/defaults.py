@@ -1,0 +1,39 @@
+"""Core's own hook implementations, registered as a built-in plugin (``trylast``).
+
+An association's plugin adds to or overrides these the same way a third party would.
+"""
+
+from __future__ import annotations
+
+from .auth.permissions import Permission
+from .hookspecs import hookimpl
+from .i18n import lazy_gettext as _l
+from .navigation import NavItem
+
+ALL_STAFF = (
+    "tenant_admin",
+    "relations_officer",
+    "researcher",
+    "committee_member",
+    "executive_director",
+    "finance_officer",
+    "auditor",
+)
+
+
+@hookimpl(trylast=True)
+def register_permissions():
+    return [
+        Permission("tenant.view", _l("Open the association's pages"), (*ALL_STAFF, "applicant")),
+        Permission("tenant.staff", _l("Work as the association's staff"), ALL_STAFF),
+        Permission("tenant.users.manage", _l("Manage users and roles"), ("tenant_admin",)),
+        Permission("tenant.settings.manage", _l("Manage the association's settings"), ("tenant_admin",)),
+    ]
+
+
+@hookimpl(trylast=True)
+def register_nav_items(tenant, user):
+    return [
+        NavItem(_l("Home"), "home.tenant_home", "tenant.view"),
+        NavItem(_l("Users and roles"), "tenant_admin.users", "tenant.users.manage"),
+    ]

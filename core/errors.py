@@ -1,0 +1,133 @@
+"""One error format for the whole API: ``{"code", "message", "errors": {field: [messages]}}``.
+
+``code`` is the HTTP status; ``message`` and every field message are translated to
+the request's language. Pages get the same messages as an HTML page.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import jsonify, render_template, request
+from flask_wtf.csrf import CSRFError
+from marshmallow import ValidationError
+from werkzeug.exceptions import HTTPException
+
+from .i18n import gettext as _
+from .i18n import lazy_gettext as _l
+from .i18n import translate_messages
+
+STATUS_MESSAGES = {
+    400: _l("The request could not be understood."),
+    401: _l("Please log in first."),
+    403: _l("You do not have permission to do this."),
+    404: _l("Not found."),
+    405: _l("This method is not allowed here."),
+    409: _l("This cannot be done in the current state."),
+    413: _l("The upload is too large."),
+    415: _l("This file type is not accepted."),
+    422: _l("Some fields are not valid."),
+    429: _l("Too many attempts. Please wait and try again."),
+    500: _l("Something went wrong on our side."),
+    503: _l("The service is temporarily unavailable."),
+}
+
+
+class AppError(Exception):
+    """A business-rule refusal with a translated message (and optional field errors)."""
+
+    status = 400
+
+    def __init__(self, message: Any, errors: dict | None = None, status: int | None = None):
+        super().__init__(str(message))
+        self.message = message
+        self.errors = errors or {}
+        if status is not None:
+            self.status = status
+
+
+class Conflict(AppError):
+    status = 409
+
+
+class NotFound(AppError):
+    status = 404
+
+
+def flatten_webargs(errors: dict) -> dict:
+    """webargs nests messages by location (``{"json": {...}}``); clients want fields."""
+    locations = {"json", "query", "form", "files", "headers", "cookies", "path", "view_args", "querystring"}
+    if errors and set(errors) <= locations:
+        flat: dict = {}
+        for by_field in errors.values():
+            if isinstance(by_field, dict):
+                flat.update(by_field)
+            else:
+                flat.setdefault("_schema", []).extend(by_field if isinstance(by_field, list) else [by_field])
+        return flat
+    return errors
+
+
+def payload(status: int, message: Any = None, errors: dict | None = None) -> dict:
+    return {
+        "code": status,
+        "message": str(message) if message else str(STATUS_MESSAGES.get(status, STATUS_MESSAGES[400])),
+        "errors": translate_messages(errors or {}),
+    }
+
+
+def wants_json() -> bool:
+    path = request.path
+    return "/api/" in path or path.startswith("/api") or request.accept_mimetypes.best == "application/json"
+
+
+def respond(status: int, message: Any = None, errors: dict | None = None, headers=None):
+    body = payload(status, message, errors)
+    if wants_json():
+        response = jsonify(body)
+    else:
+        response = render_template("error.html", error=body), status
+        from flask import make_response
+
+        response = make_response(*response)
+    response.status_code = status
+    if headers:
+        response.headers.update(headers)
+    return response
+
+
+def handle_http_exception(error: HTTPException):
+    status = error.code or 500
+    errors = None
+    data = getattr(error, "data", None)  # webargs/smorest attach validation messages here
+    if isinstance(data, dict) and "messages" in data:
+        errors = flatten_webargs(data["messages"])
+    message = None
+    if isinstance(error, CSRFError):
+        message = _("The form expired or was sent from elsewhere. Please try again.")
+    headers = dict(error.get_headers()) if status in (405, 429) else None
+    if headers:
+        headers.pop("Content-Type", None)
+    return respond(status, message, errors, headers)
+
+
+def handle_validation_error(error: ValidationError):
+    messages = error.messages if isinstance(error.messages, dict) else {"_schema": error.messages}
+    return respond(422, None, messages)
+
+
+def handle_app_error(error: AppError):
+    return respond(error.status, error.message, error.errors)
+
+
+def register(app) -> None:
+    app.register_error_handler(HTTPException, handle_http_exception)
+    app.register_error_handler(ValidationError, handle_validation_error)
+    app.register_error_handler(AppError, handle_app_error)
+
+    @app.errorhandler(Exception)
+    def _unexpected(error):  # pragma: no cover - the last resort, logged
+        if isinstance(error, HTTPException):
+            return handle_http_exception(error)
+        app.logger.exception("unhandled error")
+        return respond(500)

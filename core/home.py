@@ -1,0 +1,49 @@
+"""The landing page, each tenant's home page and the health check."""
+
+from __future__ import annotations
+
+from flask import Blueprint, jsonify, redirect, render_template, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import text
+
+from .auth.models import Membership
+from .auth.permissions import require
+from .extensions import db
+from .tenancy import Tenant, current_tenant, unscoped
+
+bp = Blueprint("home", __name__)
+
+
+@bp.route("/healthz")
+def healthz():
+    try:
+        db.session.execute(text("SELECT 1"))
+    except Exception:  # noqa: BLE001 - any failure to reach the database is "unhealthy"
+        db.session.rollback()
+        return jsonify({"status": "unavailable", "database": "unreachable"}), 503
+    return jsonify({"status": "ok", "database": "ok"})
+
+
+@bp.route("/")
+@login_required
+def index():
+    with unscoped():  # the user's own memberships, across the tenants they belong to
+        tenants = (
+            db.session.execute(
+                db.select(Tenant)
+                .join(Membership, Membership.tenant_id == Tenant.id)
+                .where(Membership.user_id == current_user.id, Tenant.is_active.is_(True))
+                .order_by(Tenant.slug)
+            )
+            .scalars()
+            .all()
+        )
+    if len(tenants) == 1 and not current_user.is_platform_admin:
+        return redirect(url_for("home.tenant_home", tenant=tenants[0].slug))
+    return render_template("home/index.html", tenants=tenants)
+
+
+@bp.route("/t/<tenant>/")
+@require("tenant.view")
+def tenant_home():
+    return render_template("home/tenant.html", tenant=current_tenant())

@@ -1,0 +1,31 @@
+"""Navigation items that core and plugins contribute to a tenant's menu."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from flask_login import current_user
+
+from .auth.permissions import can
+from .tenancy import current_tenant
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: Any
+    endpoint: str
+    permission: str = "tenant.view"
+    icon: str = ""
+
+
+def nav_items() -> list[NavItem]:
+    from .plugins import tenant_hooks
+
+    tenant = current_tenant()
+    if tenant is None or not current_user.is_authenticated:
+        return []
+    items: list[NavItem] = []
+    for group in reversed(tenant_hooks().register_nav_items(tenant=tenant, user=current_user)):
+        items.extend(item for item in group if can(current_user, item.permission, tenant))
+    return items

@@ -1,0 +1,64 @@
+"""Parsing numbers as associations type them: Arabic-Indic (٠-٩), Extended Arabic-Indic
+(۰-۹) or Latin digits, with Arabic (٬ ٫) or Latin (, .) separators.
+
+Every place that accepts a number goes through this module.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+_DIGITS = str.maketrans(
+    "٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹",
+    "01234567890123456789",
+)
+_SEPARATORS = str.maketrans({"٬": ",", "٫": ".", "،": ",", "\u066a": "%", "\u200f": "", "\u200e": "", "\u00a0": ""})
+_NUMBER_RE = re.compile(r"^[+-]?(\d+|\d{1,3}(,\d{3})+)(\.\d+)?$")
+
+
+class NumberFormatError(ValueError):
+    """The text is not a number in any accepted script."""
+
+
+def normalize_digits(text: str) -> str:
+    """Latin digits and separators for any accepted script; other characters unchanged."""
+    return str(text).translate(_DIGITS).translate(_SEPARATORS)
+
+
+def parse_decimal(text: str | int | float | Decimal) -> Decimal:
+    if isinstance(text, Decimal):
+        return text
+    if isinstance(text, int):
+        return Decimal(text)
+    if isinstance(text, float):
+        return Decimal(str(text))
+    cleaned = normalize_digits(text).strip().replace(" ", "")
+    if not _NUMBER_RE.match(cleaned):
+        raise NumberFormatError(text)
+    try:
+        return Decimal(cleaned.replace(",", ""))
+    except InvalidOperation as exc:  # pragma: no cover - the regexp already refuses these
+        raise NumberFormatError(text) from exc
+
+
+def parse_int(text: str | int) -> int:
+    value = parse_decimal(text)
+    if value != value.to_integral_value():
+        raise NumberFormatError(text)
+    return int(value)
+
+
+def parse_halalas(text: str | int | float | Decimal) -> int:
+    """Money in SAR → an integer number of halalas (1 SAR = 100 halalas); at most 2 decimals."""
+    value = parse_decimal(text)
+    if value.as_tuple().exponent < -2 and value != value.quantize(Decimal("0.01")):
+        raise NumberFormatError(text)
+    return int((value * 100).quantize(Decimal("1"), rounding=ROUND_HALF_UP))
+
+
+def format_halalas(halalas: int) -> str:
+    """``123456`` → ``"1,234.56"`` (Latin; templates localise digits where wanted)."""
+    sign = "-" if halalas < 0 else ""
+    riyals, rest = divmod(abs(halalas), 100)
+    return f"{sign}{riyals:,}.{rest:02d}"

@@ -1,0 +1,357 @@
+"""Plugin discovery, registration, per-tenant dispatch and URL gating.
+
+Installed is not enabled: every plugin found in ``plugins/`` and through the
+entry-point group ``charity_platform.plugins`` is registered once at start-up
+(blueprints, tables, templates, migrations). Whether it runs for a tenant is a
+``PluginEnablement`` row, read once per request, so enabling or disabling takes
+effect on the next request with no restart.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import pkgutil
+import re
+import time
+from dataclasses import dataclass, field
+from importlib import metadata as importlib_metadata
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pluggy
+from flask import Flask, abort, g, request
+from marshmallow import Schema, ValidationError
+from packaging.specifiers import InvalidSpecifier, SpecifierSet
+from packaging.version import Version
+
+from . import hookspecs
+from .extensions import db
+from .i18n import lazy_gettext as _l
+from .tenancy import PluginEnablement, current_tenant, tenant_context
+
+log = logging.getLogger("charity_platform.plugins")
+trace_log = logging.getLogger("charity_platform.hooks")
+
+CORE_VERSION = "0.1.0"
+ENTRY_POINT_GROUP = "charity_platform.plugins"
+PLUGIN_ID_RE = re.compile(r"^[a-z][a-z0-9_]{1,40}$")
+
+
+class PluginError(RuntimeError):
+    """A plugin breaks the platform's rules (namespaces, metadata, compatibility)."""
+
+
+@dataclass(frozen=True)
+class PluginMeta:
+    """What a plugin declares about itself, as data (``PLUGIN = PluginMeta(...)``)."""
+
+    id: str
+    name_ar: str
+    name_en: str
+    version: str
+    description_ar: str = ""
+    description_en: str = ""
+    settings_schema: type[Schema] | None = None
+    core_compat: str = ">=0.1,<1"
+    # Only a platform admin may enable it (tenant admins cannot turn it on themselves).
+    restricted: bool = True
+    depends_on: tuple[str, ...] = ()
+
+    def name(self, locale: str) -> str:
+        return self.name_ar if locale == "ar" else self.name_en
+
+    def description(self, locale: str) -> str:
+        return self.description_ar if locale == "ar" else self.description_en
+
+
+@dataclass
+class LoadedPlugin:
+    meta: PluginMeta
+    module: ModuleType
+    source: str  # "builtin-dir", "entry-point" or "extra"
+    path: Path | None = None
+    blueprints: list[str] = field(default_factory=list)
+
+    @property
+    def id(self) -> str:
+        return self.meta.id
+
+    def settings_schema(self) -> Schema | None:
+        return self.meta.settings_schema() if self.meta.settings_schema else None
+
+    def default_settings(self) -> dict:
+        schema = self.settings_schema()
+        return schema.load({}) if schema else {}
+
+    def validate_settings(self, settings: dict | None) -> dict:
+        """Validated settings with defaults filled in; raises ``ValidationError``."""
+        schema = self.settings_schema()
+        if schema is None:
+            if settings:
+                raise ValidationError({"_schema": ["This plugin has no settings."]})
+            return {}
+        return schema.load(settings or {})
+
+
+class _TenantHookRelay:
+    """``hooks().<name>(...)``: calls only the plugins enabled for one tenant."""
+
+    def __init__(self, host: PluginHost, excluded: tuple[object, ...]):
+        self._host = host
+        self._excluded = excluded
+
+    def __getattr__(self, name: str):
+        if name in hookspecs.GLOBAL_HOOKS:
+            raise AttributeError(f"{name} is a global hook; call it on the plugin manager")
+        return self._host._subset_caller(name, self._excluded)
+
+
+class PluginHost:
+    """Owns the pluggy manager of one app: tests build fresh apps, so no module-global state."""
+
+    def __init__(self) -> None:
+        self.pm = pluggy.PluginManager(hookspecs.PROJECT)
+        self.pm.add_hookspecs(hookspecs)
+        self.plugins: dict[str, LoadedPlugin] = {}
+        self.builtins: list[object] = []
+        self._subset_cache: dict[tuple[str, tuple[object, ...]], Any] = {}
+        self._blueprint_owner: dict[str, str] = {}
+
+    # ----------------------------------------------------------------- registration
+    def register_builtin(self, module: object) -> None:
+        """Core's own hook implementations: always called, registered before plugins."""
+        self.pm.register(module, name=f"core.{getattr(module, '__name__', id(module))}")
+        self.builtins.append(module)
+
+    def discover(self, only: list[str] | None, extra_modules: list[str]) -> None:
+        found: list[tuple[ModuleType, str]] = []
+        plugins_pkg = importlib.import_module("plugins")
+        for info in pkgutil.iter_modules(plugins_pkg.__path__):
+            if info.ispkg:
+                found.append((importlib.import_module(f"plugins.{info.name}"), "builtin-dir"))
+        for entry_point in importlib_metadata.entry_points(group=ENTRY_POINT_GROUP):
+            loaded = entry_point.load()
+            module = loaded if isinstance(loaded, ModuleType) else importlib.import_module(loaded.__module__)
+            found.append((module, "entry-point"))
+        for dotted in extra_modules:
+            found.append((importlib.import_module(dotted), "extra"))
+        for module, source in found:
+            meta = getattr(module, "PLUGIN", None)
+            if not isinstance(meta, PluginMeta):
+                raise PluginError(f"{module.__name__} has no PLUGIN = PluginMeta(...)")
+            if only is not None and meta.id not in only:
+                continue
+            self.add(module, source)
+
+    def add(self, module: ModuleType, source: str = "extra") -> LoadedPlugin:
+        meta: PluginMeta = module.PLUGIN
+        check_metadata(meta)
+        if meta.id in self.plugins:
+            if self.plugins[meta.id].module is module:
+                return self.plugins[meta.id]
+            raise PluginError(f"two plugins claim the id {meta.id!r}")
+        path = Path(module.__file__).parent if getattr(module, "__file__", None) else None
+        plugin = LoadedPlugin(meta=meta, module=module, source=source, path=path)
+        self.pm.register(module, name=meta.id)
+        self.plugins[meta.id] = plugin
+        self._subset_cache.clear()
+        return plugin
+
+    # ----------------------------------------------------------------- dispatch
+    def call_each(self, hook_name: str, **kwargs):
+        """Yield ``(plugin_id, result)`` for each installed plugin implementing a global hook."""
+        for impl in getattr(self.pm.hook, hook_name).get_hookimpls():
+            if impl.plugin_name in self.plugins:
+                args = {name: kwargs[name] for name in impl.argnames}
+                result = impl.function(**args)
+                if result is not None:
+                    yield impl.plugin_name, result
+
+    def _subset_caller(self, name: str, excluded: tuple[object, ...]):
+        key = (name, excluded)
+        caller = self._subset_cache.get(key)
+        if caller is None:
+            if not excluded:
+                caller = getattr(self.pm.hook, name)
+            else:
+                caller = self.pm.subset_hook_caller(name, remove_plugins=excluded)
+            self._subset_cache[key] = caller
+        return caller
+
+    def relay_for(self, enabled_ids: frozenset[str]) -> _TenantHookRelay:
+        excluded = tuple(p.module for pid, p in sorted(self.plugins.items()) if pid not in enabled_ids)
+        return _TenantHookRelay(self, excluded)
+
+    def blueprint_owner(self, blueprint_name: str | None) -> str | None:
+        if not blueprint_name:
+            return None
+        return self._blueprint_owner.get(blueprint_name.split(".", 1)[0])
+
+    def claim_blueprint(self, plugin_id: str, blueprint_name: str) -> None:
+        if blueprint_name != plugin_id and not blueprint_name.startswith(plugin_id + "_"):
+            raise PluginError(
+                f"plugin {plugin_id!r} registers blueprint {blueprint_name!r}; "
+                f"its name must be {plugin_id!r} or start with '{plugin_id}_'"
+            )
+        self._blueprint_owner[blueprint_name] = plugin_id
+        self.plugins[plugin_id].blueprints.append(blueprint_name)
+
+    def enable_tracing(self) -> None:
+        def before(hook_name, hook_impls, kwargs):
+            g.setdefault("_hook_started", []).append(time.perf_counter())
+
+        def after(outcome, hook_name, hook_impls, kwargs):
+            started = g.get("_hook_started", [time.perf_counter()]).pop()
+            tenant = current_tenant()
+            trace_log.info(
+                "hook=%s tenant=%s plugins=%s args=%r duration_ms=%.2f",
+                hook_name,
+                tenant.slug if tenant else "-",
+                ",".join(impl.plugin_name for impl in hook_impls),
+                kwargs,
+                (time.perf_counter() - started) * 1000,
+            )
+
+        self.pm.add_hookcall_monitoring(before, after)
+
+
+def check_metadata(meta: PluginMeta) -> None:
+    if not PLUGIN_ID_RE.match(meta.id):
+        raise PluginError(f"plugin id {meta.id!r} must be lowercase letters, digits and underscores")
+    if not (meta.name_ar and meta.name_en and meta.version):
+        raise PluginError(f"plugin {meta.id!r} needs name_ar, name_en and version")
+    if meta.settings_schema is not None and not issubclass(meta.settings_schema, Schema):
+        raise PluginError(f"plugin {meta.id!r}: settings_schema must be a marshmallow Schema class")
+    try:
+        compatible = Version(CORE_VERSION) in SpecifierSet(meta.core_compat)
+    except InvalidSpecifier as exc:
+        raise PluginError(f"plugin {meta.id!r}: bad core_compat {meta.core_compat!r}") from exc
+    if not compatible:
+        raise PluginError(f"plugin {meta.id!r} needs core {meta.core_compat}, this is core {CORE_VERSION}")
+
+
+def check_namespaces(host: PluginHost) -> None:
+    """Tables prefixed by the plugin id, templates under ``templates/<id>/``."""
+    for mapper in db.Model.registry.mappers:
+        module = mapper.class_.__module__
+        for plugin in host.plugins.values():
+            package = plugin.module.__name__
+            if module == package or module.startswith(package + "."):
+                for table in mapper.tables:
+                    if not table.name.startswith(plugin.id + "_"):
+                        raise PluginError(
+                            f"plugin {plugin.id!r} defines table {table.name!r}; "
+                            f"plugin tables must start with '{plugin.id}_'"
+                        )
+    for plugin in host.plugins.values():
+        templates = plugin.path / "templates" if plugin.path else None
+        if templates and templates.is_dir():
+            stray = [p.name for p in templates.iterdir() if p.name != plugin.id]
+            if stray:
+                raise PluginError(
+                    f"plugin {plugin.id!r}: templates must live under templates/{plugin.id}/, found {stray}"
+                )
+
+
+def plugin_migration_dirs(host: PluginHost) -> list[str]:
+    return [
+        str(plugin.path / "migrations" / "versions")
+        for plugin in host.plugins.values()
+        if plugin.path and (plugin.path / "migrations" / "versions").is_dir()
+    ]
+
+
+def get_host(app: Flask | None = None) -> PluginHost:
+    from flask import current_app
+
+    return (app or current_app).extensions["charity_plugins"]
+
+
+# --------------------------------------------------------------------------- per-tenant state
+
+
+def enabled_plugin_ids() -> frozenset[str]:
+    """The ids of installed plugins enabled for the current tenant (cached per request)."""
+    tenant = current_tenant()
+    if tenant is None:
+        return frozenset()
+    cache = g.setdefault("_enabled_plugins", {})
+    if tenant.id not in cache:
+        host = get_host()
+        rows = db.session.execute(
+            db.select(PluginEnablement.plugin_id).where(PluginEnablement.enabled.is_(True))
+        ).scalars()
+        cache[tenant.id] = frozenset(pid for pid in rows if pid in host.plugins)
+    return cache[tenant.id]
+
+
+def forget_enabled_cache() -> None:
+    g.pop("_enabled_plugins", None)
+
+
+def tenant_hooks() -> _TenantHookRelay:
+    return get_host().relay_for(enabled_plugin_ids())
+
+
+def is_enabled(plugin_id: str) -> bool:
+    return plugin_id in enabled_plugin_ids()
+
+
+def plugin_settings(plugin_id: str) -> dict:
+    """The current tenant's validated settings of a plugin (defaults when none saved)."""
+    host = get_host()
+    plugin = host.plugins[plugin_id]
+    row = db.session.execute(
+        db.select(PluginEnablement).where(PluginEnablement.plugin_id == plugin_id)
+    ).scalar_one_or_none()
+    merged = plugin.default_settings()
+    if row and row.settings:
+        merged.update(row.settings)
+    return merged
+
+
+def set_plugin_state(tenant, plugin_id: str, enabled: bool, settings: dict | None = None) -> PluginEnablement:
+    """Enable/disable a plugin for a tenant, validating settings first (nothing saved on error).
+
+    Raises ``KeyError`` for an unknown plugin and ``ValidationError`` for bad settings.
+    The caller commits.
+    """
+    host = get_host()
+    if plugin_id not in host.plugins:
+        raise KeyError(plugin_id)
+    plugin = host.plugins[plugin_id]
+    with tenant_context(tenant):
+        row = db.session.execute(
+            db.select(PluginEnablement).where(PluginEnablement.plugin_id == plugin_id)
+        ).scalar_one_or_none()
+        if settings is not None:
+            validated = plugin.validate_settings(settings)
+            stored = plugin.settings_schema().dump(validated) if plugin.settings_schema() else {}
+        else:
+            stored = row.settings if row else {}
+        if enabled:
+            missing = [dep for dep in plugin.meta.depends_on if dep not in enabled_plugin_ids()]
+            if missing:
+                raise ValidationError(
+                    {"plugin_id": [_l("Enable these plugins first: %(ids)s", ids=", ".join(missing))]}
+                )
+        if row is None:
+            row = PluginEnablement(tenant_id=tenant.id, plugin_id=plugin_id, enabled=enabled, settings=stored)
+            db.session.add(row)
+        else:
+            row.enabled = enabled
+            row.settings = stored
+        db.session.flush()
+    forget_enabled_cache()
+    return row
+
+
+def gate_plugin_urls() -> None:
+    """``before_request``: a disabled plugin's pages and API answer 404 for the tenant."""
+    owner = get_host().blueprint_owner(request.blueprint)
+    if owner is None:
+        return
+    if current_tenant() is None or not is_enabled(owner):
+        abort(404)

@@ -1,0 +1,30 @@
+"""Tenancy: the Tenant model, the current-tenant context and automatic scoping."""
+
+from .context import (
+    CrossTenantWrite,
+    TenantRequired,
+    current_tenant,
+    current_tenant_id,
+    require_tenant,
+    set_current_tenant,
+    tenant_context,
+    unscoped,
+)
+from .models import CALENDAR_DISPLAYS, PluginEnablement, Tenant, TenantMixin, tenant_foreign_key, utcnow
+
+__all__ = [
+    "CALENDAR_DISPLAYS",
+    "CrossTenantWrite",
+    "PluginEnablement",
+    "Tenant",
+    "TenantMixin",
+    "TenantRequired",
+    "current_tenant",
+    "current_tenant_id",
+    "require_tenant",
+    "set_current_tenant",
+    "tenant_context",
+    "tenant_foreign_key",
+    "unscoped",
+    "utcnow",
+]

@@ -1,0 +1,78 @@
+"""The one place that knows which tenant the current work is for.
+
+The tenant lives on ``flask.g`` of the current app context: a request resolves it
+from its URL (``/t/<slug>/``) or host name; CLI commands and background jobs enter
+:func:`tenant_context` explicitly. Platform-level code that must read several
+tenants at once (the platform admin listing, the privacy-preserving duplicate
+check) says so with :func:`unscoped`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING
+
+from flask import g, has_app_context
+
+if TYPE_CHECKING:
+    from .models import Tenant
+
+
+class TenantRequired(RuntimeError):
+    """A query touched a tenant-owned table while no tenant was in context."""
+
+
+class CrossTenantWrite(RuntimeError):
+    """An object of one tenant was written while another tenant was in context."""
+
+
+def current_tenant() -> Tenant | None:
+    if not has_app_context():
+        return None
+    return g.get("_tenant")
+
+
+def current_tenant_id() -> int | None:
+    tenant = current_tenant()
+    return tenant.id if tenant is not None else None
+
+
+def require_tenant() -> Tenant:
+    tenant = current_tenant()
+    if tenant is None:
+        raise TenantRequired("this operation needs a tenant in context")
+    return tenant
+
+
+def is_unscoped() -> bool:
+    return has_app_context() and bool(g.get("_tenancy_unscoped"))
+
+
+def set_current_tenant(tenant: Tenant | None) -> None:
+    g._tenant = tenant
+
+
+@contextmanager
+def tenant_context(tenant: Tenant) -> Iterator[Tenant]:
+    """Run a block for one tenant (CLI commands, jobs, platform admin actions)."""
+    previous = g.get("_tenant")
+    previous_unscoped = g.get("_tenancy_unscoped", False)
+    g._tenant = tenant
+    g._tenancy_unscoped = False
+    try:
+        yield tenant
+    finally:
+        g._tenant = previous
+        g._tenancy_unscoped = previous_unscoped
+
+
+@contextmanager
+def unscoped() -> Iterator[None]:
+    """Deliberately read across tenants. Every use is a reviewed platform-level need."""
+    previous = g.get("_tenancy_unscoped", False)
+    g._tenancy_unscoped = True
+    try:
+        yield
+    finally:
+        g._tenancy_unscoped = previous

@@ -1,0 +1,1 @@
+"""First-party plugins: one sub-package per plugin (``plugins/<id>/``), discovered at start-up."""
