@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-stamp
 FLASK  := $(BIN)/flask --app wsgi
 PYTEST_ARGS ?=
 
-.PHONY: install translations run serve migrate test lint test-sqlite test-postgres browser-deps vendor extract-messages clean
+.PHONY: install translations run serve migrate test lint test-sqlite test-postgres browser-deps vendor messages clean
 
 install: $(STAMP) translations
 
@@ -18,7 +18,10 @@ $(STAMP): pyproject.toml constraints.txt
 
 # Compile the Arabic/English catalogues of core and of every plugin (its own domain).
 translations: $(STAMP)
-	$(BIN)/pybabel compile --use-fuzzy -q -d core/translations -D messages
+	@for dir in core/translations core/*/translations; do \
+	  [ -d "$$dir" ] || continue; \
+	  $(BIN)/pybabel compile -q -d $$dir -D messages || exit 1; \
+	done
 	@for dir in plugins/*/translations; do \
 	  [ -d "$$dir" ] || continue; \
 	  id=$$(basename $$(dirname $$dir)); \
@@ -61,9 +64,10 @@ vendor:
 	cp node_modules/swagger-ui-dist/swagger-ui-bundle.js node_modules/swagger-ui-dist/swagger-ui-standalone-preset.js \
 	   node_modules/swagger-ui-dist/swagger-ui.css node_modules/swagger-ui-dist/LICENSE core/static/vendor/swagger-ui/
 
-extract-messages: install
-	$(BIN)/pybabel extract -q -F babel.cfg -k _l -k lazy_gettext -o core/translations/messages.pot core
-	$(BIN)/pybabel update -q -i core/translations/messages.pot -d core/translations -D messages
+# Refresh a catalogue after changing strings: make messages DIR=core/registry (or plugins/<id>)
+messages: install
+	$(BIN)/python scripts/i18n.py update $(or $(DIR),core)
+	$(BIN)/python scripts/i18n.py missing || true
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .ruff_cache

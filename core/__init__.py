@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import importlib
 import logging
 import os
+from pathlib import Path
 from typing import Any
 
 from flask import Flask, g, request
@@ -41,6 +43,10 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.config["WTF_CSRF_CHECK_DEFAULT"] = False
     app.config["MAX_CONTENT_LENGTH"] = app.config["MAX_UPLOAD_BYTES"] + 1024 * 1024
     app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["REDIS_URL"] or "memory://")
+    # One catalogue per core feature folder (core/<feature>/translations), merged by Flask-Babel.
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(
+        str(p) for p in [_CORE_DIR / "translations", *sorted(_CORE_DIR.glob("*/translations"))]
+    )
 
     logging.getLogger("charity_platform").setLevel(logging.INFO)
 
@@ -79,6 +85,8 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     api_setup.register_platform_api(auth_api)
     api_setup.register_platform_api(platform_api)
     api_setup.register_tenant_api(members_api, "members")
+    for feature in CORE_FEATURES:
+        importlib.import_module(feature).init_app(app)
     _register_plugin_blueprints(app, host)
     plugins.check_namespaces(host)
     errors.register(app)
@@ -144,10 +152,14 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     return app
 
 
-def _migrations_dir():
-    from pathlib import Path
+_CORE_DIR = Path(__file__).resolve().parent
 
-    return Path(__file__).resolve().parent.parent / "migrations"
+# Core feature packages: each exposes ``init_app(app)`` (blueprints, APIs, CLI, hooks).
+CORE_FEATURES: tuple[str, ...] = ()
+
+
+def _migrations_dir() -> Path:
+    return _CORE_DIR.parent / "migrations"
 
 
 def _configure_database(app: Flask) -> None:
