@@ -20,12 +20,12 @@ $(STAMP): pyproject.toml constraints.txt
 translations: $(STAMP)
 	@for dir in core/translations core/*/translations; do \
 	  [ -d "$$dir" ] || continue; \
-	  $(BIN)/pybabel compile -q -d $$dir -D messages || exit 1; \
+	  $(BIN)/pybabel compile --statistics -d $$dir -D messages || exit 1; \
 	done
 	@for dir in plugins/*/translations; do \
 	  [ -d "$$dir" ] || continue; \
 	  id=$$(basename $$(dirname $$dir)); \
-	  $(BIN)/pybabel compile -q -d $$dir -D $$id || exit 1; \
+	  $(BIN)/pybabel compile --statistics -d $$dir -D $$id || exit 1; \
 	done
 
 migrate: install

@@ -129,7 +129,11 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
                 from flask import redirect, url_for
 
                 return redirect(url_for("home.tenant_home", tenant=tenant.slug))
-        if request.method not in ("GET", "HEAD", "OPTIONS") and not bearer_token():
+        if (
+            app.config.get("WTF_CSRF_ENABLED", True)
+            and request.method not in ("GET", "HEAD", "OPTIONS")
+            and not bearer_token()
+        ):
             csrf.protect()
         plugins.gate_plugin_urls()
         return None

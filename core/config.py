@@ -54,6 +54,13 @@ def from_environment(env: dict[str, str] | None = None) -> dict:
         "API_TOKEN_TTL_HOURS": int(env.get("API_TOKEN_TTL_HOURS", "24")),
         "LOGIN_RATE_LIMIT": env.get("LOGIN_RATE_LIMIT", "10 per minute"),
         "MAX_UPLOAD_BYTES": int(env.get("MAX_UPLOAD_BYTES", str(10 * 1024 * 1024))),
+        # National ID encryption (Fernet keys, comma separated; the first encrypts, all decrypt,
+        # so a key rotates by prepending a new one) and the keyed hash for exact lookup.
+        # Unset: development defaults derived from SECRET_KEY, refused in production.
+        "ID_ENCRYPTION_KEYS": [k.strip() for k in env.get("ID_ENCRYPTION_KEYS", "").split(",") if k.strip()],
+        "ID_HMAC_KEY": env.get("ID_HMAC_KEY") or None,
+        # Imports with more rows than this run as a background job.
+        "IMPORT_INLINE_MAX_ROWS": int(env.get("IMPORT_INLINE_MAX_ROWS", "500")),
         # Tenant host-name map: "assoc.example.org=makkah,other.example=aoun"
         "TENANT_HOSTS": dict(
             pair.split("=", 1) for pair in env.get("TENANT_HOSTS", "").split(",") if "=" in pair
@@ -65,6 +72,8 @@ def check(config: dict) -> None:
     """Refuse settings that must never reach production."""
     if config.get("PRODUCTION") and config.get("SECRET_KEY") in (None, "", DEV_SECRET_KEY):
         raise ConfigError("SECRET_KEY must be set to a private value when FLASK_ENV/CHARITY_ENV=production")
+    if config.get("PRODUCTION") and not (config.get("ID_ENCRYPTION_KEYS") and config.get("ID_HMAC_KEY")):
+        raise ConfigError("ID_ENCRYPTION_KEYS and ID_HMAC_KEY must be set when FLASK_ENV/CHARITY_ENV=production")
 
 
 STATIC_DEFAULTS = {

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import jsonify, render_template, request
+from flask import jsonify, make_response, render_template, request
 from flask_wtf.csrf import CSRFError
 from marshmallow import ValidationError
 from werkzeug.exceptions import HTTPException
@@ -86,10 +86,7 @@ def respond(status: int, message: Any = None, errors: dict | None = None, header
     if wants_json():
         response = jsonify(body)
     else:
-        response = render_template("error.html", error=body), status
-        from flask import make_response
-
-        response = make_response(*response)
+        response = make_response(render_template("error.html", error=body))
     response.status_code = status
     if headers:
         response.headers.update(headers)
@@ -98,6 +95,10 @@ def respond(status: int, message: Any = None, errors: dict | None = None, header
 
 def handle_http_exception(error: HTTPException):
     status = error.code or 500
+    if status == 401 and not wants_json():
+        from flask import redirect, url_for
+
+        return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
     errors = None
     data = getattr(error, "data", None)  # webargs/smorest attach validation messages here
     if isinstance(data, dict) and "messages" in data:
@@ -129,5 +130,7 @@ def register(app) -> None:
     def _unexpected(error):  # pragma: no cover - the last resort, logged
         if isinstance(error, HTTPException):
             return handle_http_exception(error)
+        if app.testing:
+            raise error
         app.logger.exception("unhandled error")
         return respond(500)

@@ -114,3 +114,200 @@ def load_demo_data(tenant):
     after core's own demo data. Must be idempotent (running twice adds nothing).
     Return value ignored.
     """
+
+
+# --------------------------------------------------------------------------- registry
+
+
+@hookspec
+def register_household_categories():
+    """Tenant-scoped. Called by ``core.registry.services.household_categories()`` whenever a
+    household is validated or a form offers the category list.
+
+    Return a list of ``core.registry.Choice(code, label)``: the household categories the
+    plugin adds (e.g. ``Choice("prisoner_family", _l("Prisoner's family"))``). Results of
+    all enabled plugins are merged with core's open list (family, individual adult, orphan,
+    unmarried woman …); the first declaration of a code wins its label.
+    """
+
+
+@hookspec
+def register_document_types():
+    """Tenant-scoped. Called by ``core.documents.services.document_types()`` when a document
+    is uploaded or the upload form renders.
+
+    Return a list of ``core.registry.Choice(code, label)``. Core declares ``id_copy``,
+    ``national_address``, ``lease``, ``medical_report``, ``court_letter``, ``pledge`` and
+    ``other``. Results merged; the first declaration of a code wins its label.
+    """
+
+
+@hookspec
+def register_exclusion_reasons():
+    """Tenant-scoped. Called when a beneficiary file is excluded (and by the status form).
+
+    Return a list of ``core.registry.Choice(code, label)``: the reason codes a file may be
+    excluded for. Core declares the reasons of seed 004 (improved living, owner's request,
+    assets, late renewal, marriage, male over 18 not studying, refused job, death, fraud,
+    assault, moved away, several workers). Results merged.
+    """
+
+
+@hookspec
+def register_file_fields():
+    """Tenant-scoped. Called whenever a household's beneficiary file is created or updated
+    with ``extra`` data, and when a file is shown.
+
+    Return a list of ``core.registry.FileFields(namespace, schema, label)`` where
+    ``schema`` is the plugin's marshmallow ``Schema`` class. ``file.extra[namespace]`` is
+    loaded (validated) by that schema; errors are reported under ``extra.<namespace>``
+    with a 422 and nothing is written. Namespace = the plugin id. Results merged.
+
+    Example::
+
+        @hookimpl
+        def register_file_fields():
+            return [FileFields("prisoner_families", PrisonerSchema, _l("Prisoner"))]
+    """
+
+
+@hookspec
+def validate_file_status_change(file, old, new, reason, user):
+    """Tenant-scoped. Called by ``core.registry.services.change_status`` before a status
+    change is written.
+
+    ``file`` is the ``BeneficiaryFile``, ``old``/``new`` status codes, ``reason`` the dict
+    of the change (``reason``, ``exclusion_reason``, ``suspended_until``,
+    ``suspension_condition``), ``user`` the acting user (or None for the CLI). Return a list
+    of translated messages refusing the change (empty or None to allow). Results merged;
+    any message refuses the change with a 409 and nothing is written.
+    """
+
+
+@hookspec
+def file_status_changed(file, old, new, reason, user):
+    """Tenant-scoped event. Called after a beneficiary file's status changed and its event
+    was recorded (same transaction, before commit). Arguments as for
+    :func:`validate_file_status_change`. Return value ignored; raising aborts the change.
+    """
+
+
+@hookspec
+def person_aid_total(person):
+    """Tenant-scoped. Called in the context of the tenant that holds ``person`` (a
+    ``core.registry.Person``) — also for a partner tenant under a data-sharing agreement.
+
+    Return the total aid, in halalas (int), the plugin or feature recorded for that
+    person (head of household or member). Results of all implementations are summed;
+    return ``None`` or ``0`` when there is nothing. Core's default returns 0 until the
+    aid feature records disbursements.
+    """
+
+
+# --------------------------------------------------------------------------- requests and aid
+
+
+@hookspec
+def register_request_fields():
+    """Tenant-scoped. Called by ``core.requests.services`` whenever a request is created or
+    updated with ``extra`` data, and when the request form or view renders.
+
+    Return a list of ``core.requests.RequestFields(namespace, schema, label)`` where
+    ``schema`` is the plugin's marshmallow ``Schema`` class. ``request.extra[namespace]``
+    is loaded (validated) by it; errors answer 422 under ``extra.<namespace>`` and nothing
+    is written. Namespace = the plugin id. Results merged.
+    """
+
+
+@hookspec
+def request_submitted(request):
+    """Tenant-scoped. Event: called by ``core.requests.workflow.submit`` after a request got
+    its number (the transaction is not yet committed; raising aborts the submission).
+    ``request`` is the ``AidRequest``. Return value ignored.
+    """
+
+
+@hookspec
+def request_transitioned(request, action, from_state, to_state, actor):
+    """Tenant-scoped. Event: called by ``core.requests.workflow`` after every step of a
+    request (core's and plugins' steps), once the step and its audit entry are recorded.
+    ``action`` is the step name (``approve``, ``reject`` …), ``actor`` the ``User``.
+    Return value ignored; a plugin cannot undo or hide the audit of a step.
+    """
+
+
+@hookspec
+def validate_request_transition(request, action, actor, data):
+    """Tenant-scoped. Rule hook: called by ``core.requests.workflow`` before every step,
+    after core checked the role and the state, with the step's input ``data`` (a dict).
+
+    Return a list of translated refusal messages (empty or None when the plugin has no
+    objection). Results merged; any message refuses the step with 409 and nothing changes.
+    """
+
+
+@hookspec
+def register_request_transitions():
+    """Tenant-scoped. Called by ``core.requests.workflow.transitions()`` to build the
+    transition table of the current tenant.
+
+    Return a list of ``core.requests.Transition(action, sources, target, permission, label)``:
+    extra steps the plugin adds (a target may be a new state of the plugin). Plugin steps go
+    through the same checks, events and audit as core's; a plugin cannot replace a core step
+    (an action declared by core keeps core's definition). Results merged.
+    """
+
+
+@hookspec
+def assess_eligibility(request, file):
+    """Tenant-scoped. Rule hook: called by ``core.requests.services.assess(request)`` for the
+    committee page, the API and when a decision is recorded (the result is stored with it).
+    ``file`` is the beneficiary file (or None when not linked yet).
+
+    Return a list of ``core.requests.Check(code, label, outcome, reason, figures)`` with
+    ``outcome`` one of ``pass``, ``fail``, ``needs_review`` and ``figures`` the numbers used
+    (halalas for money). Results of all enabled plugins and core are merged into one list.
+    """
+
+
+@hookspec
+def propose_aid_ceiling(request, file, catalog_item):
+    """Tenant-scoped. Rule hook: called by ``core.requests.services.ceiling_for(request)``
+    when the committee approves an amount.
+
+    Return ``core.requests.Ceiling(amount_halalas, reason)`` or None. When any enabled
+    plugin proposes a ceiling, the lowest plugin proposal applies; core's own proposal
+    (the catalog item's default value, else the tenant's ``aid.default_ceiling_halalas``)
+    applies only when no plugin proposes one. An approval above the ceiling needs the
+    ``requests.override`` permission and a recorded reason.
+    """
+
+
+@hookspec
+def disbursement_recorded(disbursement, request):
+    """Tenant-scoped. Event: called by ``core.aid.services.record_disbursement`` after a
+    disbursement and its audit entry are recorded (not yet committed). Return value ignored.
+    """
+
+
+@hookspec
+def register_aid_catalog(tenant):
+    """Tenant-scoped. Called by ``core.aid.services.install_default_catalog(tenant)`` (demo
+    data, ``flask aid install-catalog``) to seed a tenant's catalog.
+
+    Return a list of dicts with the fields of ``core.aid.CatalogItem`` (``code``, ``name_ar``,
+    ``name_en``, ``kind``, ``unit``, ``default_value_halalas``, ``seasonal``, ``season``).
+    Results merged; the first declaration of a code wins (plugins before core); existing
+    items are never overwritten.
+    """
+
+
+@hookspec
+def notification_channels():
+    """Tenant-scoped. Called by ``core.notifications.services`` when a message is queued
+    and when the outbox is sent.
+
+    Return a list of ``core.notifications.Channel(name, label, sender)`` where ``sender`` has
+    ``send(message, tenant)`` raising on failure. Results merged; the first declaration of a
+    name wins, so a plugin's ``sms`` sender replaces core's log-only one.
+    """

@@ -7,10 +7,11 @@ tenant's default, and finally Arabic.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
-from flask import current_app, g, has_request_context, request, session
+from flask import g, has_request_context, request, session
 from flask_babel import Domain, get_locale
 from flask_babel import gettext as gettext
 from flask_babel import lazy_gettext as lazy_gettext
@@ -53,6 +54,61 @@ def text_direction() -> str:
     return "rtl" if current_language() in RTL_LANGUAGES else "ltr"
 
 
+def N_(text: str) -> str:  # noqa: N802 - the conventional gettext no-op marker
+    """Mark a string for extraction without translating it now."""
+    return text
+
+
+# marshmallow/webargs answer in English; these are their messages (msgids of our catalogue).
+# Formatted ones are matched by pattern and their values carried into the translation.
+LIBRARY_MESSAGES = (
+    N_("Missing data for required field."),
+    N_("Unknown field."),
+    N_("Field may not be null."),
+    N_("Invalid value."),
+    N_("Invalid input type."),
+    N_("Not a valid string."),
+    N_("Not a valid integer."),
+    N_("Not a valid number."),
+    N_("Not a valid boolean."),
+    N_("Not a valid email address."),
+    N_("Not a valid URL."),
+    N_("Not a valid date."),
+    N_("Not a valid datetime."),
+    N_("Not a valid list."),
+    N_("Not a valid mapping type."),
+    N_("Not a valid UUID."),
+    N_("Not a valid time."),
+    N_("Invalid JSON body."),
+    N_("String does not match expected pattern."),
+    N_("Special numeric values (nan or infinity) are not permitted."),
+)
+LIBRARY_PATTERNS = (
+    (N_("Length must be between %(min)s and %(max)s."), r"Length must be between (?P<min>\d+) and (?P<max>\d+)\."),
+    (N_("Shorter than minimum length %(min)s."), r"Shorter than minimum length (?P<min>\d+)\."),
+    (N_("Longer than maximum length %(max)s."), r"Longer than maximum length (?P<max>\d+)\."),
+    (N_("Length must be %(equal)s."), r"Length must be (?P<equal>\d+)\."),
+    (
+        N_("Must be greater than or equal to %(min)s and less than or equal to %(max)s."),
+        r"Must be greater than or equal to (?P<min>\S+) and less than or equal to (?P<max>\S+)\.",
+    ),
+    (N_("Must be greater than or equal to %(min)s."), r"Must be greater than or equal to (?P<min>\S+)\."),
+    (N_("Must be less than or equal to %(max)s."), r"Must be less than or equal to (?P<max>\S+)\."),
+    (N_("Must be greater than %(min)s."), r"Must be greater than (?P<min>\S+)\."),
+    (N_("Must be less than %(max)s."), r"Must be less than (?P<max>\S+)\."),
+    (N_("Must be one of: %(choices)s."), r"Must be one of: (?P<choices>.+)\."),
+)
+_COMPILED_PATTERNS = tuple((msgid, re.compile(f"^{pattern}$")) for msgid, pattern in LIBRARY_PATTERNS)
+
+
+def _translate_one(text: str) -> str:
+    for msgid, pattern in _COMPILED_PATTERNS:
+        match = pattern.match(text)
+        if match:
+            return gettext(msgid, **match.groupdict())  # noqa: INT001 - msgids listed above
+    return gettext(text) if text else text  # noqa: INT001 - the library's message is the msgid
+
+
 def translate_messages(messages: Any) -> Any:
     """Translate validation messages (marshmallow/webargs output) for the response.
 
@@ -60,11 +116,13 @@ def translate_messages(messages: Any) -> Any:
     library's defaults) are looked up in the core catalogue by their text.
     """
     if isinstance(messages, Mapping):
-        return {str(key): translate_messages(value) for key, value in messages.items()}
+        return {
+            str(key): translate_messages(value if isinstance(value, Mapping | list | tuple) else [value])
+            for key, value in messages.items()
+        }
     if isinstance(messages, list | tuple):
         return [translate_messages(item) for item in messages]
-    text = str(messages)
-    return gettext(text) if text else text  # noqa: INT001 - the library's message is the msgid
+    return _translate_one(str(messages))
 
 
 def plugin_domain(plugin_id: str, translations_dir: str) -> Domain:
@@ -79,9 +137,19 @@ def localized(record: Any, attribute: str) -> str:
     return value or getattr(record, f"{attribute}_ar", "") or ""
 
 
+def message_list(messages: Any) -> list[str]:
+    """Field messages as a flat list of translated strings (for templates)."""
+    if messages is None:
+        return []
+    if isinstance(messages, Mapping):
+        return [text for value in messages.values() for text in message_list(value)]
+    if isinstance(messages, list | tuple):
+        return [text for value in messages for text in message_list(value)]
+    return [translate_messages(messages)]
+
+
 def configure(app) -> None:
     app.jinja_env.globals.update(
         current_language=current_language, text_direction=text_direction, localized=localized
     )
-    current_app_languages = app.config.setdefault("LANGUAGES", LANGUAGES)
-    assert set(current_app_languages) <= set(LANGUAGES)
+    app.jinja_env.filters["messages"] = message_list

@@ -26,6 +26,22 @@ def normalize_digits(text: str) -> str:
     return str(text).translate(_DIGITS).translate(_SEPARATORS)
 
 
+_DIGIT_STRING_NOISE = re.compile(r"[\s\-\u2010-\u2015\u2212_/.]")
+
+
+def digit_string(text: str | int, length: int | None = None) -> str:
+    """An identifier made of digits (ID numbers, phone numbers) in Latin digits.
+
+    Spaces, dashes, dots, slashes and direction marks people type between groups are
+    dropped: ``"١٠٢٣ ٤٥٦-٧٨٩٠"`` → ``"1023456789"``. Raises :class:`NumberFormatError`
+    when anything else remains, or when ``length`` is given and does not match.
+    """
+    cleaned = _DIGIT_STRING_NOISE.sub("", normalize_digits(str(text)))
+    if not cleaned.isascii() or not cleaned.isdigit() or (length is not None and len(cleaned) != length):
+        raise NumberFormatError(text)
+    return cleaned
+
+
 def parse_decimal(text: str | int | float | Decimal) -> Decimal:
     if isinstance(text, Decimal):
         return text

@@ -199,11 +199,13 @@ class PluginHost:
         self.plugins[plugin_id].blueprints.append(blueprint_name)
 
     def enable_tracing(self) -> None:
+        started_at: list[float] = []  # a stack: hooks may call hooks
+
         def before(hook_name, hook_impls, kwargs):
-            g.setdefault("_hook_started", []).append(time.perf_counter())
+            started_at.append(time.perf_counter())
 
         def after(outcome, hook_name, hook_impls, kwargs):
-            started = g.get("_hook_started", [time.perf_counter()]).pop()
+            started = started_at.pop() if started_at else time.perf_counter()
             tenant = current_tenant()
             trace_log.info(
                 "hook=%s tenant=%s plugins=%s args=%r duration_ms=%.2f",
@@ -232,9 +234,9 @@ def check_metadata(meta: PluginMeta) -> None:
         raise PluginError(f"plugin {meta.id!r} needs core {meta.core_compat}, this is core {CORE_VERSION}")
 
 
-def check_namespaces(host: PluginHost) -> None:
+def check_namespaces(host: PluginHost, mappers=None) -> None:
     """Tables prefixed by the plugin id, templates under ``templates/<id>/``."""
-    for mapper in db.Model.registry.mappers:
+    for mapper in db.Model.registry.mappers if mappers is None else mappers:
         module = mapper.class_.__module__
         for plugin in host.plugins.values():
             package = plugin.module.__name__

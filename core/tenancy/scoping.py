@@ -32,6 +32,10 @@ def _scope_statement(state: ORMExecuteState) -> None:
         return
     tenant_id = current_tenant_id()
     if tenant_id is None:
+        if state.is_column_load or state.is_relationship_load:
+            # Refreshing an object already in the session, or following its foreign keys
+            # (which include tenant_id), cannot reach another tenant's rows.
+            return
         raise TenantRequired(
             "query on a tenant table with no tenant in context; "
             "use tenant_context(tenant) or, for platform-level reads, unscoped()"

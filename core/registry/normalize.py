@@ -1,0 +1,56 @@
+"""Arabic name normalisation for search: one spelling for the many ways a name is typed.
+
+Pure functions, no Flask. ``normalize_name("أحمَد  عبد الله")`` → ``"احمد عبدالله"``.
+Rules: diacritics (tashkeel, superscript alef) and tatweel removed; أ إ آ ٱ → ا;
+ة → ه; ى → ي; ؤ → و; ئ → ي; lone hamza ء removed; Persian/Urdu letter forms
+(ی ک) folded to Arabic; Latin lowercased; "عبد X" joined to "عبدX" (names are written
+both ways); punctuation dropped and whitespace collapsed.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_DIACRITICS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed]")
+_TATWEEL = "\u0640"
+_FOLD = str.maketrans(
+    {
+        "أ": "ا",
+        "إ": "ا",
+        "آ": "ا",
+        "ٱ": "ا",
+        "ة": "ه",
+        "ى": "ي",
+        "ؤ": "و",
+        "ئ": "ي",
+        "ء": None,
+        "ی": "ي",
+        "ك": "ك",
+        "ک": "ك",
+        "ہ": "ه",
+        _TATWEEL: None,
+    }
+)
+_NOT_NAME = re.compile(r"[^\w\s]", re.UNICODE)
+_SPACES = re.compile(r"\s+")
+_ABD = re.compile(r"(^| )عبد (?=\S)")
+
+
+def normalize_name(text: str | None) -> str:
+    if not text:
+        return ""
+    text = unicodedata.normalize("NFKC", str(text))
+    text = _DIACRITICS.sub("", text)
+    text = text.translate(_FOLD).lower()
+    text = _NOT_NAME.sub(" ", text).replace("_", " ")
+    text = _SPACES.sub(" ", text).strip()
+    return _ABD.sub(r"\1عبد", text)
+
+
+def full_name(*parts: str | None) -> str:
+    return " ".join(p.strip() for p in parts if p and p.strip())
+
+
+def normalized_full_name(*parts: str | None) -> str:
+    return normalize_name(full_name(*parts))
