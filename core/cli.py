@@ -119,9 +119,8 @@ def tenants_apply(path: Path) -> None:
         _fail("The manifests are not valid; nothing was applied.", exc.messages)
     db.session.commit()
     for result in results:
-        verb = "created" if result.created else "updated"
         plugins = ", ".join(f"{k}={'on' if v else 'off'}" for k, v in result.plugins.items()) or "-"
-        click.echo(f"{result.slug}: {verb} (plugins: {plugins})")
+        click.echo(f"{result.slug}: {result.status} (plugins: {plugins})")
 
 
 @tenants_cli.command("list")

@@ -132,7 +132,7 @@ class ManifestSchema(TenantSchema):
 @dataclass
 class ManifestResult:
     slug: str
-    created: bool
+    status: str  # "created", "updated" or "unchanged"
     plugins: dict[str, bool]
 
 
@@ -201,18 +201,22 @@ def apply_manifests(path: Path, host) -> list[ManifestResult]:
     for _file, data in validate_manifests(path, host):
         plugins = data.pop("plugins")
         tenant = get_tenant(data["slug"], include_inactive=True)
-        created = tenant is None
-        if created:
+        if tenant is None:
             tenant = Tenant(**data)
             db.session.add(tenant)
             db.session.flush()
+            status = "created"
         else:
-            for key, value in data.items():
-                if getattr(tenant, key) != value:
-                    setattr(tenant, key, value)
+            changed = {key: value for key, value in data.items() if getattr(tenant, key) != value}
+            for key, value in changed.items():
+                setattr(tenant, key, value)
+            status = "updated" if changed else "unchanged"
+        before = {pid: (row.enabled, row.settings) for pid, row in tenant_plugin_states(tenant).items()}
         for plugin_id, entry in plugins.items():
-            set_plugin_state(tenant, plugin_id, entry["enabled"], entry["settings"])
-        results.append(ManifestResult(data["slug"], created, {k: v["enabled"] for k, v in plugins.items()}))
+            row = set_plugin_state(tenant, plugin_id, entry["enabled"], entry["settings"])
+            if status == "unchanged" and before.get(plugin_id) != (row.enabled, row.settings):
+                status = "updated"
+        results.append(ManifestResult(data["slug"], status, {k: v["enabled"] for k, v in plugins.items()}))
     return results
 
 

@@ -1,0 +1,21 @@
+"""Notifications: an outbox table, message templates translated ar/en, per-channel senders.
+
+``notify(template, context, user=…, email=…, phone=…)`` queues one message per reachable
+channel; ``send_pending()`` (``flask notifications send``) delivers them and retries
+failures with a back-off. Channels come from the ``notification_channels`` hook: core
+declares ``email`` (SMTP), ``sms`` (a log-only sender, clearly labelled) and ``in_app``.
+"""
+
+from __future__ import annotations
+
+from .models import OutboxMessage
+from .services import TEMPLATES, Channel, in_app_messages, notify, send_pending
+
+__all__ = ["TEMPLATES", "Channel", "OutboxMessage", "in_app_messages", "init_app", "notify", "send_pending"]
+
+
+def init_app(app) -> None:
+    from . import cli, defaults
+
+    app.extensions["charity_plugins"].register_builtin(defaults)
+    cli.register(app)

@@ -1,0 +1,172 @@
+"""Queueing and sending notifications (see the package docstring)."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, Protocol
+
+from flask_babel import force_locale
+
+from ..extensions import db
+from ..i18n import lazy_gettext as _l
+from ..tenancy import current_tenant, require_tenant, utcnow
+from .models import OutboxMessage
+
+log = logging.getLogger("charity_platform.notifications")
+MAX_ATTEMPTS = 5
+
+
+class Sender(Protocol):
+    def send(self, message: OutboxMessage, tenant: Any) -> None: ...
+
+
+@dataclass(frozen=True)
+class Channel:
+    name: str
+    label: Any
+    sender: Sender
+
+
+# Subject and body of each message; %(tenant)s is the association's name in the message's language.
+TEMPLATES: dict[str, tuple[Any, Any]] = {
+    "request_received": (
+        _l("%(tenant)s: your request %(number)s was received"),
+        _l("%(tenant)s received your request number %(number)s on %(date)s. Keep this number to follow it."),
+    ),
+    "request_returned": (
+        _l("%(tenant)s: your request %(number)s needs more information"),
+        _l("Your request %(number)s was returned to you for missing information: %(reason)s"),
+    ),
+    "request_approved": (
+        _l("%(tenant)s: your request %(number)s was approved"),
+        _l("Your request %(number)s was approved for %(amount)s SAR."),
+    ),
+    "request_rejected": (
+        _l("%(tenant)s: decision on your request %(number)s"),
+        _l("Your request %(number)s was not approved. Reason: %(reason)s"),
+    ),
+    "permit_outcome": (
+        _l("%(tenant)s: the authority answered about your request %(number)s"),
+        _l("The competent authority answered about your request %(number)s: %(outcome)s."),
+    ),
+    "aid_disbursed": (
+        _l("%(tenant)s: aid handed over for request %(number)s"),
+        _l("Aid worth %(amount)s SAR was handed over for your request %(number)s on %(date)s."),
+    ),
+}
+
+
+def channels() -> dict[str, Channel]:
+    """The channels of the current tenant: the first declaration of a name wins (plugins first)."""
+    from ..plugins import tenant_hooks
+
+    found: dict[str, Channel] = {}
+    for declared in tenant_hooks().notification_channels():
+        for channel in declared or []:
+            found.setdefault(channel.name, channel)
+    return found
+
+
+def render(template: str, context: dict, locale: str) -> tuple[str, str]:
+    tenant = require_tenant()
+    subject, body = TEMPLATES[template]
+    with force_locale(locale):
+        values = {**context, "tenant": tenant.name(locale)}
+        values = {key: str(value) for key, value in values.items()}
+        return str(subject) % values, str(body) % values
+
+
+def notify(
+    template: str,
+    context: dict,
+    *,
+    user: Any = None,
+    email: str | None = None,
+    phone: str | None = None,
+    locale: str | None = None,
+) -> list[OutboxMessage]:
+    """Queue ``template`` for every channel that can reach the recipient (the caller commits)."""
+    tenant = require_tenant()
+    locale = locale or getattr(user, "locale", None) or tenant.default_locale or "ar"
+    subject, body = render(template, context, locale)
+    available = channels()
+    targets: list[tuple[str, str]] = []
+    if user is not None and "in_app" in available:
+        targets.append(("in_app", user.email))
+    address = email or (user.email if user is not None else None)
+    if address and "email" in available:
+        targets.append(("email", address))
+    if phone and "sms" in available:
+        targets.append(("sms", phone))
+    messages = []
+    for channel, recipient in targets:
+        message = OutboxMessage(
+            channel=channel,
+            template=template,
+            recipient=recipient,
+            user_id=getattr(user, "id", None),
+            locale=locale,
+            subject=subject[:255],
+            body=body,
+        )
+        db.session.add(message)
+        messages.append(message)
+    db.session.flush()
+    return messages
+
+
+def _backoff(attempts: int) -> timedelta:
+    return timedelta(minutes=2 ** min(attempts, 10))
+
+
+def send_pending(now: datetime | None = None, limit: int = 200) -> dict[str, int]:
+    """Send the current tenant's due messages; failures are retried, then marked failed."""
+    tenant = require_tenant()
+    now = now or utcnow()
+    available = channels()
+    due = db.session.scalars(
+        db.select(OutboxMessage)
+        .where(OutboxMessage.status == "pending", OutboxMessage.next_attempt_at <= now)
+        .order_by(OutboxMessage.id)
+        .limit(limit)
+    ).all()
+    counts = {"sent": 0, "retry": 0, "failed": 0}
+    for message in due:
+        channel = available.get(message.channel)
+        message.attempts += 1
+        try:
+            if channel is None:
+                raise RuntimeError(f"no sender for channel {message.channel!r}")
+            channel.sender.send(message, tenant)
+        except Exception as exc:  # noqa: BLE001 - any sender failure is recorded and retried
+            message.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+            if message.attempts >= MAX_ATTEMPTS:
+                message.status = "failed"
+                counts["failed"] += 1
+            else:
+                message.next_attempt_at = now + _backoff(message.attempts)
+                counts["retry"] += 1
+            log.warning("notification %s via %s failed: %s", message.id, message.channel, exc)
+        else:
+            message.status = "sent"
+            message.sent_at = now
+            message.last_error = None
+            counts["sent"] += 1
+    db.session.flush()
+    return counts
+
+
+def in_app_messages(user: Any, limit: int = 50) -> list[OutboxMessage]:
+    """The portal inbox of ``user`` in the current tenant, newest first."""
+    if current_tenant() is None or user is None:
+        return []
+    return list(
+        db.session.scalars(
+            db.select(OutboxMessage)
+            .where(OutboxMessage.user_id == user.id, OutboxMessage.channel == "in_app")
+            .order_by(OutboxMessage.id.desc())
+            .limit(limit)
+        )
+    )

@@ -1,0 +1,523 @@
+"""Request services: creating, each workflow step, assessment and ceilings, work queues.
+
+Plain functions that take the actor and validated data and return the changed objects;
+the caller commits (pages and the API commit once, so a refusal writes nothing).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from marshmallow import ValidationError
+
+from ..calendar import add_working_days, format_date, holidays_of, tenant_calendar_settings
+from ..errors import Conflict, NotFound
+from ..extensions import db
+from ..i18n import gettext as _
+from ..i18n import lazy_gettext as _l
+from ..numbers import format_halalas
+from ..tenancy import require_tenant, utcnow
+from . import links, workflow
+from .models import AidRequest, Decision, Escalation, FieldVisit, Verification
+from .numbering import next_number
+from .workflow import Forbidden, record_event, transition
+
+CHECK_OUTCOMES = ("pass", "fail", "needs_review")
+
+
+@dataclass(frozen=True)
+class RequestFields:
+    namespace: str
+    schema: type
+    label: Any = ""
+
+
+@dataclass(frozen=True)
+class Check:
+    code: str
+    label: Any
+    outcome: str
+    reason: Any = ""
+    figures: dict = field(default_factory=dict)
+
+    def as_dict(self) -> dict:
+        return {
+            "code": self.code,
+            "label": str(self.label),
+            "outcome": self.outcome,
+            "reason": str(self.reason),
+            "figures": dict(self.figures),
+        }
+
+
+@dataclass(frozen=True)
+class Ceiling:
+    amount_halalas: int
+    reason: Any = ""
+    default: bool = False  # core's own proposal: applies only when no plugin proposes
+
+
+# --------------------------------------------------------------------------- lookup
+
+
+def get_request(request_id: int) -> AidRequest:
+    """The request of the current tenant (another tenant's id is simply not found: 404)."""
+    found = db.session.get(AidRequest, request_id) if isinstance(request_id, int) else None
+    if found is None:
+        raise NotFound(_("Not found."))
+    return found
+
+
+def get_by_number(number: str) -> AidRequest | None:
+    return db.session.scalars(db.select(AidRequest).where(AidRequest.number == number)).first()
+
+
+# --------------------------------------------------------------------------- plugin fields
+
+
+def request_field_sets() -> list[RequestFields]:
+    from ..plugins import tenant_hooks
+
+    found: list[RequestFields] = []
+    for declared in tenant_hooks().register_request_fields():
+        found.extend(declared or [])
+    return found
+
+
+def load_extra(extra: dict | None) -> dict:
+    """Validate ``extra`` with every plugin's schema; ValidationError under ``extra.<ns>``."""
+    extra = dict(extra or {})
+    loaded: dict = {}
+    errors: dict = {}
+    known = set()
+    for field_set in request_field_sets():
+        known.add(field_set.namespace)
+        try:
+            loaded[field_set.namespace] = field_set.schema().load(extra.get(field_set.namespace) or {})
+        except ValidationError as exc:
+            errors[f"extra.{field_set.namespace}"] = exc.messages
+    for unknown in set(extra) - known:
+        errors[f"extra.{unknown}"] = [_l("Unknown field.")]
+    if errors:
+        raise ValidationError(errors)
+    return loaded
+
+
+# --------------------------------------------------------------------------- creating and submitting
+
+
+def create_request(data: dict, actor: Any, *, own: bool = False) -> AidRequest:
+    """A draft request (validated ``data`` from ``RequestCreateSchema``). ``own``: the actor is the applicant."""
+    from ..auth.permissions import can
+
+    if own:
+        if not can(actor, "portal.apply"):
+            raise Forbidden(_("Your role cannot take this step."))
+    elif not can(actor, "requests.create"):
+        raise Forbidden(_("Your role cannot take this step."))
+    extra = load_extra(data.get("extra"))
+    request = AidRequest(
+        state="draft",
+        channel="portal" if own else data["channel"],
+        applicant_name=data["applicant_name"],
+        applicant_phone=data.get("applicant_phone"),
+        applicant_email=data.get("applicant_email") or (actor.email if own else None),
+        applicant_city=data.get("applicant_city"),
+        applicant_user_id=actor.id if own else data.get("applicant_user_id"),
+        file_id=data.get("file_id"),
+        catalog_item_id=data.get("catalog_item_id"),
+        summary=data.get("summary") or "",
+        requested_halalas=data.get("requested_halalas"),
+        needs_verification_with=data.get("needs_verification_with"),
+        needs_permit=bool(data.get("needs_permit")),
+        extra=extra,
+        created_by_id=actor.id,
+    )
+    db.session.add(request)
+    db.session.flush()
+    record_event(request, "create", actor, data={"channel": request.channel})
+    return request
+
+
+def sign_declaration(request: AidRequest, actor: Any, signed_by: str) -> None:
+    """The applicant's declaration that the data is correct and that they bear direct responsibility.
+
+    Signed by the applicant on the portal, or recorded by staff from the signed paper form.
+    """
+    from ..auth.permissions import can
+
+    if not (can(actor, "requests.create") or (workflow.is_own(request, actor) and can(actor, "portal.apply"))):
+        raise Forbidden(_("Your role cannot take this step."))
+    if request.state not in ("draft", "submitted", "returned"):
+        raise Conflict(_("The declaration can only be signed before the research starts."))
+    request.declaration_signed_at = utcnow()
+    request.declaration_signed_by = signed_by
+    record_event(request, "sign_declaration", actor, data={"signed_by": signed_by})
+
+
+DECLARATION_TEXT = _l(
+    "I declare that all the data I gave is correct and complete, and I bear direct responsibility for it."
+)
+
+
+def submit(request: AidRequest, actor: Any, *, declaration_signed_by: str | None = None) -> AidRequest:
+    """Submit (or resubmit after a return): the request gets its number and date at once."""
+
+    def apply(req: AidRequest) -> None:
+        if declaration_signed_by:
+            req.declaration_signed_at = utcnow()
+            req.declaration_signed_by = declaration_signed_by
+        if req.number is None:
+            today = utcnow().date()
+            req.number_year, req.number_seq, req.number = next_number(today)
+            req.submitted_at = utcnow()
+        req.returned_reason = None
+
+    first = request.number is None
+    transition(request, "submit", actor, data={"declaration_signed_by": declaration_signed_by}, apply=apply)
+    if first:
+        from ..plugins import tenant_hooks
+
+        tenant_hooks().request_submitted(request=request)
+        _notify(request, "request_received", date=format_date(request.submitted_at))
+    return request
+
+
+# --------------------------------------------------------------------------- research
+
+
+def start_research(request: AidRequest, actor: Any) -> AidRequest:
+    transition(request, "start_research", actor)
+    return request
+
+
+def schedule_visit(request: AidRequest, actor: Any, scheduled_for: date) -> FieldVisit:
+    visit = FieldVisit(tenant_id=request.tenant_id, request_id=request.id, researcher_id=actor.id, scheduled_for=scheduled_for)
+
+    def apply(req: AidRequest) -> None:
+        db.session.add(visit)
+
+    transition(request, "schedule_visit", actor, data={"scheduled_for": scheduled_for}, apply=apply)
+    return visit
+
+
+def record_visit(
+    request: AidRequest,
+    actor: Any,
+    *,
+    visited_on: date,
+    findings: str,
+    checked_fields: list[dict],
+    visit_id: int | None = None,
+) -> FieldVisit:
+    """The visit's date, findings and each entered field matched against the original document."""
+    from ..auth.permissions import can
+
+    if not can(actor, "requests.research"):
+        raise Forbidden(_("Your role cannot take this step."))
+    if request.state != "field_visit_scheduled":
+        raise Conflict(_("Schedule the field visit first."))
+    query = db.select(FieldVisit).where(FieldVisit.request_id == request.id)
+    if visit_id is not None:
+        query = query.where(FieldVisit.id == visit_id)
+    visit = db.session.scalars(query.order_by(FieldVisit.id.desc())).first()
+    if visit is None:
+        raise NotFound(_("Not found."))
+    visit.visited_on = visited_on
+    visit.findings = findings
+    visit.checked_fields = [dict(item) for item in checked_fields]
+    counts = {status: sum(1 for f in checked_fields if f["status"] == status) for status in ("confirmed", "corrected", "not_seen")}
+    record_event(request, "record_visit", actor, note=findings, data={"visit_id": visit.id, "visited_on": visited_on, **counts})
+    return visit
+
+
+def record_verification(request: AidRequest, actor: Any, data: dict) -> Verification:
+    from ..auth.permissions import can
+
+    if not can(actor, "requests.research"):
+        raise Forbidden(_("Your role cannot take this step."))
+    if request.state not in ("in_research", "field_visit_scheduled", "verified"):
+        raise Conflict(_("Verifications are recorded during the research."))
+    verification = Verification(tenant_id=request.tenant_id, request_id=request.id, recorded_by_id=actor.id, **data)
+    db.session.add(verification)
+    db.session.flush()
+    record_event(request, "record_verification", actor, note=data.get("notes", ""), data={"body": data["body"], "outcome": data["outcome"]})
+    return verification
+
+
+def verify(request: AidRequest, actor: Any) -> AidRequest:
+    transition(request, "verify", actor)
+    return request
+
+
+def send_to_committee(request: AidRequest, actor: Any) -> AidRequest:
+    transition(request, "send_to_committee", actor)
+    return request
+
+
+def return_to_applicant(request: AidRequest, actor: Any, reason: str) -> AidRequest:
+    def apply(req: AidRequest) -> None:
+        req.returned_reason = reason
+
+    transition(request, "return", actor, note=reason, data={"reason": reason}, apply=apply)
+    _notify(request, "request_returned", reason=reason)
+    return request
+
+
+def withdraw(request: AidRequest, actor: Any, reason: str = "") -> AidRequest:
+    transition(request, "withdraw", actor, note=reason, data={"reason": reason})
+    return request
+
+
+def close(request: AidRequest, actor: Any, note: str = "") -> AidRequest:
+    transition(request, "close", actor, note=note)
+    return request
+
+
+# --------------------------------------------------------------------------- assessment and ceiling
+
+
+def assess(request: AidRequest) -> list[dict]:
+    """The merged eligibility checks of core and the enabled plugins."""
+    from ..plugins import tenant_hooks
+
+    file = links.file_of(request)
+    checks: list[dict] = []
+    for declared in tenant_hooks().assess_eligibility(request=request, file=file):
+        for check in declared or []:
+            checks.append(check.as_dict() if isinstance(check, Check) else dict(check))
+    return checks
+
+
+def ceiling_for(request: AidRequest) -> Ceiling | None:
+    """The ceiling for approving ``request``: the lowest plugin proposal, else core's default."""
+    from ..plugins import tenant_hooks
+
+    item = _catalog_item(request)
+    proposals = [
+        p
+        for p in tenant_hooks().propose_aid_ceiling(request=request, file=links.file_of(request), catalog_item=item)
+        if p is not None
+    ]
+    own = [p for p in proposals if not p.default]
+    pool = own or proposals
+    return min(pool, key=lambda p: p.amount_halalas) if pool else None
+
+
+def _catalog_item(request: AidRequest):
+    if request.catalog_item_id is None:
+        return None
+    from ..aid.models import CatalogItem
+
+    return db.session.get(CatalogItem, request.catalog_item_id)
+
+
+# --------------------------------------------------------------------------- committee
+
+
+def approve(
+    request: AidRequest,
+    actor: Any,
+    *,
+    amount_halalas: int,
+    members_present: list[str],
+    decided_on: date | None = None,
+    override_reason: str | None = None,
+    note: str = "",
+) -> Decision:
+    """Approve with an amount: at most the ceiling, unless overridden with a reason (``requests.override``)."""
+    from ..auth.permissions import can
+
+    if amount_halalas <= 0:
+        raise ValidationError({"amount": [_l("The amount must be more than zero.")]})
+    ceiling = ceiling_for(request)
+    above = ceiling is not None and amount_halalas > ceiling.amount_halalas
+    if above and workflow.may(actor, request, workflow.transitions()["approve"]):
+        if not (override_reason or "").strip():
+            raise ValidationError(
+                {
+                    "override_reason": [
+                        _(
+                            "The amount is above the ceiling of %(ceiling)s SAR: record the reason for the override.",
+                            ceiling=format_halalas(ceiling.amount_halalas),
+                        )
+                    ]
+                }
+            )
+        if not can(actor, "requests.override"):
+            raise Forbidden(_("Only the executive director may approve above the ceiling."))
+    decision = Decision(
+        tenant_id=request.tenant_id,
+        request_id=request.id,
+        outcome="approved",
+        amount_halalas=amount_halalas,
+        ceiling_halalas=ceiling.amount_halalas if ceiling else None,
+        ceiling_basis=str(ceiling.reason) if ceiling else "",
+        override_reason=override_reason if above else None,
+        members_present=list(members_present),
+        decided_on=decided_on or utcnow().date(),
+        decided_by_id=actor.id,
+    )
+
+    def apply(req: AidRequest) -> None:
+        decision.assessment = assess(req)
+        req.approved_halalas = amount_halalas
+        req.decided_at = utcnow()
+        req.rejection_reason = None
+        db.session.add(decision)
+
+    data = {
+        "amount_halalas": amount_halalas,
+        "ceiling_halalas": decision.ceiling_halalas,
+        "override": above,
+        "override_reason": override_reason if above else None,
+        "members_present": list(members_present),
+    }
+    transition(request, "approve", actor, note=note, data=data, apply=apply)
+    _notify(request, "request_approved", amount=format_halalas(amount_halalas))
+    return decision
+
+
+def reject(
+    request: AidRequest, actor: Any, *, reason: str, members_present: list[str], decided_on: date | None = None
+) -> Decision:
+    """Reject with the reason the applicant will see (their right to know it)."""
+    decision = Decision(
+        tenant_id=request.tenant_id,
+        request_id=request.id,
+        outcome="rejected",
+        reason=reason,
+        members_present=list(members_present),
+        decided_on=decided_on or utcnow().date(),
+        decided_by_id=actor.id,
+    )
+
+    def apply(req: AidRequest) -> None:
+        decision.assessment = assess(req)
+        req.rejection_reason = reason
+        req.decided_at = utcnow()
+        db.session.add(decision)
+
+    transition(request, "reject", actor, note=reason, data={"reason": reason, "members_present": list(members_present)}, apply=apply)
+    _notify(request, "request_rejected", reason=reason)
+    return decision
+
+
+def escalate(request: AidRequest, actor: Any, *, authority: str, sent_on: date, reference: str = "", notes: str = "") -> Escalation:
+    """Send a request that needs an official permit to the competent authority."""
+    from ..auth.permissions import can
+
+    if not can(actor, "requests.escalate"):
+        raise Forbidden(_("Your role cannot take this step."))
+    if not request.needs_permit:
+        raise Conflict(_("This request does not need a permit."))
+    if request.state not in ("in_committee", "approved"):
+        raise Conflict(_("A request is escalated once it reaches the committee."))
+    escalation = Escalation(
+        tenant_id=request.tenant_id,
+        request_id=request.id,
+        authority=authority,
+        sent_on=sent_on,
+        reference=reference,
+        notes=notes,
+        recorded_by_id=actor.id,
+    )
+    db.session.add(escalation)
+    db.session.flush()
+    record_event(request, "escalate", actor, note=notes, data={"authority": authority, "escalation_id": escalation.id})
+    return escalation
+
+
+def record_permit_outcome(request: AidRequest, actor: Any, escalation_id: int, *, outcome: str, outcome_on: date, notes: str = "") -> Escalation:
+    """The authority's answer; the applicant is told. A refusal rejects the request."""
+    from ..auth.permissions import can
+
+    if not can(actor, "requests.escalate"):
+        raise Forbidden(_("Your role cannot take this step."))
+    escalation = db.session.get(Escalation, escalation_id)
+    if escalation is None or escalation.request_id != request.id:
+        raise NotFound(_("Not found."))
+    if escalation.outcome != "pending":
+        raise Conflict(_("The authority's answer is already recorded."))
+    if outcome == "refused":
+        reason = notes or _("The competent authority did not grant the permit.")
+
+        def apply(req: AidRequest) -> None:
+            req.rejection_reason = reason
+
+        transition(request, "refuse_permit", actor, note=reason, data={"escalation_id": escalation.id}, apply=apply)
+    else:
+        record_event(request, "permit_granted", actor, note=notes, data={"escalation_id": escalation.id})
+    escalation.outcome = outcome
+    escalation.outcome_on = outcome_on
+    escalation.notes = notes or escalation.notes
+    _notify(request, "permit_outcome", outcome=_("granted") if outcome == "granted" else _("refused"))
+    return escalation
+
+
+# --------------------------------------------------------------------------- notifications
+
+
+def _notify(request: AidRequest, template: str, **context: Any) -> None:
+    from ..auth.models import User
+    from ..notifications import notify
+
+    user = db.session.get(User, request.applicant_user_id) if request.applicant_user_id else None
+    email = request.applicant_email if request.applicant_email and (user is None or user.email != request.applicant_email) else None
+    notify(
+        template,
+        {"number": request.number or "", **context},
+        user=user,
+        email=email,
+        phone=request.applicant_phone,
+    )
+
+
+# --------------------------------------------------------------------------- queues
+
+
+QUEUES: dict[str, Any] = {
+    "mine": _l("My cases"),
+    "new": _l("New requests"),
+    "awaiting_visit": _l("Awaiting visit"),
+    "awaiting_committee": _l("Awaiting committee"),
+    "awaiting_disbursement": _l("Awaiting disbursement"),
+    "overdue": _l("Overdue"),
+    "all": _l("All requests"),
+}
+
+
+def deadline_of(request: AidRequest) -> date | None:
+    """The working-day deadline of a request still open: decided within ``decision_deadline_days``."""
+    if request.submitted_at is None or request.state not in workflow.OPEN_STATES or request.state == "approved":
+        return None
+    tenant = require_tenant()
+    days = tenant_calendar_settings(tenant)["decision_deadline_days"]
+    return add_working_days(request.submitted_at.date(), days, holidays_of(tenant))
+
+
+def queue(name: str, actor: Any, *, today: date | None = None) -> list[AidRequest]:
+    """A work queue of the current tenant (``QUEUES``), oldest first."""
+    from .models import RequestEvent
+
+    query = db.select(AidRequest).order_by(AidRequest.id)
+    if name == "mine":
+        touched = db.select(RequestEvent.request_id).where(RequestEvent.actor_id == actor.id)
+        query = query.where(AidRequest.id.in_(touched), AidRequest.state.in_(workflow.OPEN_STATES))
+    elif name == "new":
+        query = query.where(AidRequest.state == "submitted")
+    elif name == "awaiting_visit":
+        query = query.where(AidRequest.state.in_(("in_research", "field_visit_scheduled")))
+    elif name == "awaiting_committee":
+        query = query.where(AidRequest.state == "in_committee")
+    elif name == "awaiting_disbursement":
+        query = query.where(AidRequest.state == "approved")
+    elif name == "overdue":
+        today = today or utcnow().date()
+        candidates = db.session.scalars(query.where(AidRequest.state.in_(workflow.OPEN_STATES))).all()
+        return [r for r in candidates if (d := deadline_of(r)) is not None and d < today]
+    elif name != "all":
+        raise NotFound(_("Not found."))
+    return list(db.session.scalars(query))

@@ -1,0 +1,300 @@
+"""The request workflow: a transition table and one function per step.
+
+Every step goes through :func:`transition`, which checks — before anything changes —
+the actor's permission, the request's state, core's preconditions and the plugins'
+(``validate_request_transition``), then moves the request, writes its timeline event
+and audit entry, and calls ``request_transitioned``. A refusal raises and leaves the
+request untouched: 403 for a role that does not own the step, 409 (translated reason)
+for a step the state or a precondition does not allow.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from ..auth.permissions import can
+from ..errors import AppError, Conflict
+from ..extensions import db
+from ..i18n import gettext as _
+from ..i18n import lazy_gettext as _l
+from ..tenancy import utcnow
+from . import links
+from .models import AidRequest, RequestEvent
+
+STATES: dict[str, Any] = {
+    "draft": _l("Draft"),
+    "submitted": _l("Submitted"),
+    "returned": _l("Returned for missing data"),
+    "in_research": _l("In research"),
+    "field_visit_scheduled": _l("Field visit scheduled"),
+    "verified": _l("Verified"),
+    "in_committee": _l("In committee"),
+    "approved": _l("Approved"),
+    "rejected": _l("Rejected"),
+    "disbursed": _l("Disbursed"),
+    "closed": _l("Closed"),
+    "withdrawn": _l("Withdrawn"),
+}
+OPEN_STATES = (
+    "draft",
+    "submitted",
+    "returned",
+    "in_research",
+    "field_visit_scheduled",
+    "verified",
+    "in_committee",
+    "approved",
+)
+FINAL_STATES = ("closed", "withdrawn")
+
+
+class Forbidden(AppError):
+    status = 403
+
+
+@dataclass(frozen=True)
+class Transition:
+    """One step: from any of ``sources`` to ``target``, for holders of ``permission``.
+
+    ``own_permission`` lets an applicant take the step on their own request (portal).
+    """
+
+    action: str
+    sources: tuple[str, ...]
+    target: str
+    permission: str
+    label: Any = ""
+    own_permission: str | None = None
+    target_label: Any = None
+
+
+CORE_TRANSITIONS: tuple[Transition, ...] = (
+    Transition("submit", ("draft", "returned"), "submitted", "requests.create", _l("Submit"), "portal.apply"),
+    Transition("start_research", ("submitted",), "in_research", "requests.research", _l("Start the research")),
+    Transition(
+        "schedule_visit", ("in_research",), "field_visit_scheduled", "requests.research", _l("Schedule a field visit")
+    ),
+    Transition("verify", ("field_visit_scheduled",), "verified", "requests.research", _l("Mark as verified")),
+    Transition("send_to_committee", ("verified",), "in_committee", "requests.research", _l("Send to the committee")),
+    Transition("approve", ("in_committee",), "approved", "requests.decide", _l("Approve")),
+    Transition("reject", ("in_committee",), "rejected", "requests.decide", _l("Reject")),
+    Transition("refuse_permit", ("in_committee", "approved"), "rejected", "requests.escalate", _l("Permit refused")),
+    Transition("disburse", ("approved",), "disbursed", "requests.disburse", _l("Record the disbursement")),
+    Transition("close", ("disbursed", "rejected"), "closed", "requests.close", _l("Close")),
+    Transition(
+        "return",
+        ("submitted", "in_research", "field_visit_scheduled", "verified"),
+        "returned",
+        "requests.return",
+        _l("Return to the applicant"),
+    ),
+    Transition("withdraw", OPEN_STATES, "withdrawn", "requests.withdraw", _l("Withdraw"), "portal.apply"),
+)
+
+
+def transitions() -> dict[str, Transition]:
+    """Core's steps plus the enabled plugins' (``register_request_transitions``)."""
+    from ..plugins import tenant_hooks
+
+    table = {t.action: t for t in CORE_TRANSITIONS}
+    for declared in tenant_hooks().register_request_transitions():
+        for extra in declared or []:
+            table.setdefault(extra.action, extra)
+    return table
+
+
+def state_label(state: str) -> str:
+    if state in STATES:
+        return str(STATES[state])
+    for t in transitions().values():
+        if t.target == state and t.target_label:
+            return str(t.target_label)
+    return state
+
+
+def is_own(request: AidRequest, actor: Any) -> bool:
+    return actor is not None and request.applicant_user_id is not None and request.applicant_user_id == actor.id
+
+
+def may(actor: Any, request: AidRequest, step: Transition) -> bool:
+    if can(actor, step.permission):
+        return True
+    return bool(step.own_permission and is_own(request, actor) and can(actor, step.own_permission))
+
+
+def available_actions(request: AidRequest, actor: Any) -> list[Transition]:
+    """The steps ``actor`` may try on ``request`` in its current state (for pages and the API)."""
+    return [t for t in transitions().values() if request.state in t.sources and may(actor, request, t)]
+
+
+# --------------------------------------------------------------------------- preconditions
+
+
+def _blocked_file(request: AidRequest) -> list[str]:
+    status = links.file_status(request)
+    if status in links.BLOCKING_FILE_STATUSES:
+        return [_("The beneficiary file is %(status)s: no approval or disbursement.", status=_status_text(status))]
+    return []
+
+
+def _status_text(status: str) -> str:
+    return {"suspended": _("suspended"), "excluded": _("excluded")}.get(status, status)
+
+
+def _needs_declaration(request: AidRequest) -> list[str]:
+    if request.declaration_signed_at is None:
+        return [_("The applicant has not signed the declaration yet.")]
+    return []
+
+
+def _visit_and_verification(request: AidRequest) -> list[str]:
+    from .models import FieldVisit, Verification
+
+    problems = []
+    visited = db.session.scalar(
+        db.select(db.func.count(FieldVisit.id)).where(
+            FieldVisit.request_id == request.id, FieldVisit.visited_on.is_not(None)
+        )
+    )
+    if not visited:
+        problems.append(_("Record the field visit first."))
+    if request.needs_verification_with:
+        verified = db.session.scalar(
+            db.select(db.func.count(Verification.id)).where(
+                Verification.request_id == request.id, Verification.body == request.needs_verification_with
+            )
+        )
+        if not verified:
+            problems.append(_("Record the official verification with the other body first."))
+    return problems
+
+
+def _permit_granted(request: AidRequest) -> list[str]:
+    if not request.needs_permit:
+        return []
+    from .models import Escalation
+
+    granted = db.session.scalar(
+        db.select(db.func.count(Escalation.id)).where(
+            Escalation.request_id == request.id, Escalation.outcome == "granted"
+        )
+    )
+    return [] if granted else [_("This request needs the competent authority's permit first.")]
+
+
+def _has_visit_scheduled(request: AidRequest) -> list[str]:
+    return []
+
+
+PRECONDITIONS: dict[str, tuple[Callable[[AidRequest], list[str]], ...]] = {
+    "start_research": (_needs_declaration,),
+    "verify": (_visit_and_verification,),
+    "approve": (_needs_declaration, _blocked_file),
+    "disburse": (_blocked_file, _permit_granted),
+}
+
+
+# --------------------------------------------------------------------------- the one step function
+
+
+def transition(
+    request: AidRequest,
+    action: str,
+    actor: Any,
+    *,
+    note: str = "",
+    data: dict | None = None,
+    apply: Callable[[AidRequest], None] | None = None,
+) -> RequestEvent:
+    """Take step ``action``; ``apply`` makes the step's own changes once every check passed."""
+    data = dict(data or {})
+    step = transitions().get(action)
+    if step is None:
+        raise Conflict(_("This step does not exist."))
+    if not may(actor, request, step):
+        raise Forbidden(_("Your role cannot take this step."))
+    if request.state not in step.sources:
+        raise Conflict(
+            _(
+                "A request in state “%(state)s” cannot take the step “%(step)s”.",
+                state=state_label(request.state),
+                step=str(step.label or step.action),
+            )
+        )
+    from ..plugins import tenant_hooks
+
+    problems = [message for check in PRECONDITIONS.get(action, ()) for message in check(request)]
+    for refused in tenant_hooks().validate_request_transition(request=request, action=action, actor=actor, data=data):
+        problems.extend(str(message) for message in refused or [])
+    if problems:
+        raise Conflict(problems[0], {"_schema": problems})
+
+    from_state = request.state
+    if apply is not None:
+        apply(request)
+    request.state = step.target
+    request.updated_at = utcnow()
+    event = RequestEvent(
+        tenant_id=request.tenant_id,
+        request_id=request.id,
+        action=action,
+        from_state=from_state,
+        to_state=step.target,
+        actor_id=getattr(actor, "id", None),
+        note=note or "",
+        data=_jsonable(data),
+    )
+    db.session.add(event)
+    db.session.flush()
+    links.audit(f"request.{action}", request, actor, {"from": from_state, "to": step.target, **_jsonable(data)})
+    tenant_hooks().request_transitioned(
+        request=request, action=action, from_state=from_state, to_state=step.target, actor=actor
+    )
+    return event
+
+
+def record_event(request: AidRequest, action: str, actor: Any, note: str = "", data: dict | None = None) -> RequestEvent:
+    """An audited timeline entry that does not change the state (a visit recorded, a verification…)."""
+    event = RequestEvent(
+        tenant_id=request.tenant_id,
+        request_id=request.id,
+        action=action,
+        from_state=request.state,
+        to_state=request.state,
+        actor_id=getattr(actor, "id", None),
+        note=note or "",
+        data=_jsonable(data or {}),
+    )
+    db.session.add(event)
+    db.session.flush()
+    links.audit(f"request.{action}", request, actor, _jsonable(data or {}))
+    return event
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, date):
+        return value.isoformat()
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    return str(value)
+
+
+__all__ = [
+    "CORE_TRANSITIONS",
+    "FINAL_STATES",
+    "OPEN_STATES",
+    "STATES",
+    "Forbidden",
+    "Transition",
+    "available_actions",
+    "field",
+    "transition",
+    "transitions",
+]
