@@ -89,6 +89,8 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         importlib.import_module(feature).init_app(app)
     _register_plugin_blueprints(app, host)
     plugins.check_namespaces(host)
+    for plugin in host.plugins.values():
+        plugins.check_migrations(plugin)
     errors.register(app)
     cli.register(app)
 
@@ -114,7 +116,11 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     @app.url_defaults
     def _tenant_in_urls(endpoint, values):
         tenant = g.get("_tenant")
-        if tenant is not None and "tenant" not in values and app.url_map.is_endpoint_expecting(endpoint, "tenant"):
+        if (
+            tenant is not None
+            and "tenant" not in values
+            and app.url_map.is_endpoint_expecting(endpoint, "tenant")
+        ):
             values["tenant"] = tenant.slug
 
     @app.before_request

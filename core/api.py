@@ -61,4 +61,3 @@ def register_platform_api(blueprint: _SmorestBlueprint, prefix: str | None = Non
 def configure(app) -> None:
     api.init_app(app)
     api.spec.components.security_scheme("bearerAuth", BEARER_SCHEME)
-

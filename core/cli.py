@@ -130,7 +130,9 @@ def tenants_list() -> None:
     for tenant in all_tenants():
         enabled = sorted(pid for pid, row in tenant_plugin_states(tenant).items() if row.enabled)
         state = "" if tenant.is_active else " (inactive)"
-        click.echo(f"{tenant.slug}\t{tenant.name_en}\t{tenant.name_ar}\tplugins: {', '.join(enabled) or '-'}{state}")
+        click.echo(
+            f"{tenant.slug}\t{tenant.name_en}\t{tenant.name_ar}\tplugins: {', '.join(enabled) or '-'}{state}"
+        )
 
 
 # --------------------------------------------------------------------------- plugins
@@ -200,7 +202,9 @@ def users_create(email: str, password: str, name: str, platform_admin: bool) -> 
     from .auth.services import create_user
 
     try:
-        user = create_user({"email": email, "password": password, "name": name, "is_platform_admin": platform_admin})
+        user = create_user(
+            {"email": email, "password": password, "name": name, "is_platform_admin": platform_admin}
+        )
     except ValidationError as exc:
         db.session.rollback()
         _fail("The user was not created.", exc.messages)

@@ -73,7 +73,9 @@ def check(config: dict) -> None:
     if config.get("PRODUCTION") and config.get("SECRET_KEY") in (None, "", DEV_SECRET_KEY):
         raise ConfigError("SECRET_KEY must be set to a private value when FLASK_ENV/CHARITY_ENV=production")
     if config.get("PRODUCTION") and not (config.get("ID_ENCRYPTION_KEYS") and config.get("ID_HMAC_KEY")):
-        raise ConfigError("ID_ENCRYPTION_KEYS and ID_HMAC_KEY must be set when FLASK_ENV/CHARITY_ENV=production")
+        raise ConfigError(
+            "ID_ENCRYPTION_KEYS and ID_HMAC_KEY must be set when FLASK_ENV/CHARITY_ENV=production"
+        )
 
 
 STATIC_DEFAULTS = {

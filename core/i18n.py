@@ -84,7 +84,10 @@ LIBRARY_MESSAGES = (
     N_("Special numeric values (nan or infinity) are not permitted."),
 )
 LIBRARY_PATTERNS = (
-    (N_("Length must be between %(min)s and %(max)s."), r"Length must be between (?P<min>\d+) and (?P<max>\d+)\."),
+    (
+        N_("Length must be between %(min)s and %(max)s."),
+        r"Length must be between (?P<min>\d+) and (?P<max>\d+)\.",
+    ),
     (N_("Shorter than minimum length %(min)s."), r"Shorter than minimum length (?P<min>\d+)\."),
     (N_("Longer than maximum length %(max)s."), r"Longer than maximum length (?P<max>\d+)\."),
     (N_("Length must be %(equal)s."), r"Length must be (?P<equal>\d+)\."),

@@ -357,3 +357,24 @@ def gate_plugin_urls() -> None:
         return
     if current_tenant() is None or not is_enabled(owner):
         abort(404)
+
+
+def check_migrations(plugin: LoadedPlugin) -> None:
+    """A plugin's migrations form its own branch (labelled with its id) that depends on core."""
+    import importlib.util
+
+    versions = plugin.path / "migrations" / "versions" if plugin.path else None
+    if not versions or not versions.is_dir():
+        return
+    for file in sorted(versions.glob("*.py")):
+        spec = importlib.util.spec_from_file_location(f"_migration_{plugin.id}_{file.stem}", file)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        if getattr(module, "down_revision", None) is not None:
+            continue
+        labels = set(getattr(module, "branch_labels", None) or ())
+        if plugin.id not in labels or not getattr(module, "depends_on", None):
+            raise PluginError(
+                f"plugin {plugin.id!r}: its first migration {file.name} must have "
+                f"branch_labels=({plugin.id!r},) and depends_on a core revision"
+            )

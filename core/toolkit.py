@@ -17,7 +17,14 @@ from .i18n import current_language, localized, plugin_domain
 from .i18n import gettext as _
 from .i18n import lazy_gettext as _l
 from .navigation import NavItem
-from .numbers import NumberFormatError, format_halalas, normalize_digits, parse_decimal, parse_halalas, parse_int
+from .numbers import (
+    NumberFormatError,
+    format_halalas,
+    normalize_digits,
+    parse_decimal,
+    parse_halalas,
+    parse_int,
+)
 from .plugins import PluginMeta, is_enabled, plugin_settings
 from .plugins import tenant_hooks as hooks
 from .tenancy import (

@@ -49,7 +49,10 @@ def extract(folder: Path) -> dict[str, list[str]]:
     keep = owned_files(folder)
     found: dict[str, list[str]] = {}
     for filename, lineno, message, _comments, _context in extract_from_dir(
-        folder, METHOD_MAP, keywords=KEYWORDS, options_map={"**/templates/**.html": {"extensions": "jinja2.ext.i18n"}}
+        folder,
+        METHOD_MAP,
+        keywords=KEYWORDS,
+        options_map={"**/templates/**.html": {"extensions": "jinja2.ext.i18n"}},
     ):
         if not keep(filename):
             continue
@@ -96,8 +99,21 @@ def update(folder: Path) -> None:
         po = tdir / lang / "LC_MESSAGES" / f"{domain}.po"
         command = "update" if po.exists() else "init"
         subprocess.run(
-            [sys.executable, "-m", "babel.messages.frontend", command, "-i", str(pot), "-d", str(tdir),
-             "-D", domain, "-l", lang, *(["--no-fuzzy-matching"] if command == "update" else [])],
+            [
+                sys.executable,
+                "-m",
+                "babel.messages.frontend",
+                command,
+                "-i",
+                str(pot),
+                "-d",
+                str(tdir),
+                "-D",
+                domain,
+                "-l",
+                lang,
+                *(["--no-fuzzy-matching"] if command == "update" else []),
+            ],
             check=True,
             capture_output=True,
         )

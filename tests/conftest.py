@@ -47,7 +47,23 @@ def make_app(url: str, **overrides) -> Flask:
         "SECRET_KEY": "test-secret",
     }
     config.update(overrides)
-    return create_app(config)
+    application = create_app(config)
+    _extra_apps.append(application)
+    return application
+
+
+_extra_apps: list[Flask] = []
+
+
+@pytest.fixture(autouse=True)
+def _dispose_extra_apps() -> Iterator[None]:
+    """Apps a test builds for itself close their connections (no ResourceWarning)."""
+    yield
+    while _extra_apps:
+        application = _extra_apps.pop()
+        with application.app_context():
+            db.session.remove()
+            db.engine.dispose()
 
 
 @pytest.fixture(scope="session")
@@ -67,9 +83,12 @@ def app(database_url) -> Iterator[Flask]:
     from flask_migrate import upgrade
 
     application = make_app(database_url)
+    _extra_apps.remove(application)  # the session app lives for the whole run
     with application.app_context():
         upgrade(revision="heads")
     yield application
+    with application.app_context():
+        db.engine.dispose()
 
 
 @pytest.fixture(autouse=True)
@@ -80,7 +99,7 @@ def _clean_database(request) -> Iterator[None]:
     application = request.getfixturevalue("app")
     with application.app_context():
         db.session.remove()
-        tables = [t for t in reversed(db.metadata.sorted_tables)]
+        tables = list(reversed(db.metadata.sorted_tables))
         with db.engine.begin() as conn:
             if conn.dialect.name == "postgresql":
                 names = ", ".join(f'"{t.name}"' for t in tables)
@@ -126,7 +145,9 @@ def create_tenant(app_ctx) -> Callable[..., Tenant]:
 def create_user_(app_ctx) -> Callable[..., User]:
     counter = {"n": 0}
 
-    def factory(email: str | None = None, roles: dict | None = None, platform_admin: bool = False, **kw) -> User:
+    def factory(
+        email: str | None = None, roles: dict | None = None, platform_admin: bool = False, **kw
+    ) -> User:
         counter["n"] += 1
         user = create_user(
             {

@@ -16,8 +16,16 @@ def test_platform_admin_creates_a_tenant_with_arabic_digits_in_the_year(client, 
     login(create_user_(platform_admin=True))
     response = client.post(
         "/admin/tenants/new",
-        data={"slug": "noor", "name_ar": "جمعية النور", "name_en": "Noor", "founded_hijri": "١٤٤٠",
-              "default_locale": "ar", "calendar_display": "hijri", "currency": "SAR", "is_active": "on"},
+        data={
+            "slug": "noor",
+            "name_ar": "جمعية النور",
+            "name_en": "Noor",
+            "founded_hijri": "١٤٤٠",
+            "default_locale": "ar",
+            "calendar_display": "hijri",
+            "currency": "SAR",
+            "is_active": "on",
+        },
     )
     assert response.status_code == 302
     with app.app_context():
@@ -29,8 +37,15 @@ def test_tenant_form_shows_field_errors_in_arabic_and_writes_nothing(client, cre
     login(create_user_(platform_admin=True))
     response = client.post(
         "/admin/tenants/new",
-        data={"slug": "x", "name_ar": "", "name_en": "N", "founded_hijri": "abc", "default_locale": "ar",
-              "calendar_display": "both", "currency": "SAR"},
+        data={
+            "slug": "x",
+            "name_ar": "",
+            "name_en": "N",
+            "founded_hijri": "abc",
+            "default_locale": "ar",
+            "calendar_display": "both",
+            "currency": "SAR",
+        },
     )
     assert response.status_code == 422
     page = response.get_data(as_text=True)
@@ -42,7 +57,9 @@ def test_tenant_form_shows_field_errors_in_arabic_and_writes_nothing(client, cre
 
 def test_plugin_settings_form_validates_and_enables(client, tenant, create_user_, login, app):
     login(create_user_(platform_admin=True))
-    bad = client.post("/admin/tenants/first/plugins/dummy", data={"action": "enable", "settings-ceiling": "٥٠٠٠"})
+    bad = client.post(
+        "/admin/tenants/first/plugins/dummy", data={"action": "enable", "settings-ceiling": "٥٠٠٠"}
+    )
     assert bad.status_code == 422
     with app.app_context(), tenant_context(db.session.merge(tenant)):
         assert db.session.execute(db.select(PluginEnablement)).first() is None

@@ -24,9 +24,13 @@ def test_healthz_answers_503_when_database_is_unreachable(tmp_path):
 def test_openapi_document_covers_every_api_route(client, app):
     document = client.get("/api/v1/openapi.json").json
     assert document["openapi"].startswith("3.")
-    documented = {path for path in document["paths"]}
+    documented = set(document["paths"])
     for rule in app.url_map.iter_rules():
-        if "/api/v1/" in rule.rule and not rule.rule.startswith("/api/v1/openapi") and rule.endpoint != "static":
+        if (
+            "/api/v1/" in rule.rule
+            and not rule.rule.startswith("/api/v1/openapi")
+            and rule.endpoint != "static"
+        ):
             if rule.endpoint.startswith("api-docs"):
                 continue
             path = rule.rule.replace("<", "{").replace(">", "}")
@@ -36,7 +40,12 @@ def test_openapi_document_covers_every_api_route(client, app):
 
 
 def test_platform_admin_creates_and_edits_a_tenant(client, admin_headers):
-    body = {"slug": "new-assoc", "name_ar": "جمعية جديدة", "name_en": "New association", "founded_hijri": 1440}
+    body = {
+        "slug": "new-assoc",
+        "name_ar": "جمعية جديدة",
+        "name_en": "New association",
+        "founded_hijri": 1440,
+    }
     created = client.post("/api/v1/tenants", json=body, headers=admin_headers)
     assert created.status_code == 201 and created.json["slug"] == "new-assoc"
     edited = client.patch("/api/v1/tenants/new-assoc", json={"city": "جدة"}, headers=admin_headers)
@@ -68,16 +77,24 @@ def test_non_admin_gets_403_and_anonymous_401(client, tenant, create_user_, toke
     assert client.get("/api/v1/tenants").status_code == 401
 
 
-def test_plugins_are_listed_and_enabled_per_tenant_through_the_api(client, admin_headers, tenant, other_tenant):
+def test_plugins_are_listed_and_enabled_per_tenant_through_the_api(
+    client, admin_headers, tenant, other_tenant
+):
     plugins = client.get("/api/v1/plugins", headers=admin_headers).json
     assert "dummy" in [p["id"] for p in plugins]
     response = client.put(
-        "/api/v1/tenants/first/plugins/dummy", json={"enabled": True, "settings": {"ceiling": 9}}, headers=admin_headers
+        "/api/v1/tenants/first/plugins/dummy",
+        json={"enabled": True, "settings": {"ceiling": 9}},
+        headers=admin_headers,
     )
     assert response.status_code == 200
-    states = {p["plugin_id"]: p for p in client.get("/api/v1/tenants/first/plugins", headers=admin_headers).json}
+    states = {
+        p["plugin_id"]: p for p in client.get("/api/v1/tenants/first/plugins", headers=admin_headers).json
+    }
     assert states["dummy"]["enabled"] and states["dummy"]["settings"] == {"greeting": "marhaba", "ceiling": 9}
-    others = {p["plugin_id"]: p for p in client.get("/api/v1/tenants/second/plugins", headers=admin_headers).json}
+    others = {
+        p["plugin_id"]: p for p in client.get("/api/v1/tenants/second/plugins", headers=admin_headers).json
+    }
     assert not others["dummy"]["enabled"]
 
 
@@ -89,12 +106,19 @@ def test_bad_plugin_settings_through_the_api_answer_422(client, admin_headers, t
     )
     assert response.status_code == 422
     assert "ceiling" in response.json["errors"]
-    states = {p["plugin_id"]: p for p in client.get("/api/v1/tenants/first/plugins", headers=admin_headers).json}
+    states = {
+        p["plugin_id"]: p for p in client.get("/api/v1/tenants/first/plugins", headers=admin_headers).json
+    }
     assert not states["dummy"]["enabled"]
 
 
 def test_unknown_plugin_and_tenant_answer_404(client, admin_headers, tenant):
-    assert client.put("/api/v1/tenants/first/plugins/nope", json={"enabled": True}, headers=admin_headers).status_code == 404
+    assert (
+        client.put(
+            "/api/v1/tenants/first/plugins/nope", json={"enabled": True}, headers=admin_headers
+        ).status_code
+        == 404
+    )
     assert client.get("/api/v1/tenants/nowhere", headers=admin_headers).status_code == 404
 
 

@@ -64,7 +64,12 @@ def test_tenant_admin_adds_a_user_with_roles_and_changes_them(client, tenant, cr
     login(create_user_(roles={tenant: ["tenant_admin"]}))
     response = client.post(
         "/t/first/admin/users",
-        data={"email": "new@example.org", "name": "New", "password": "long-enough-pw", "roles": ["researcher"]},
+        data={
+            "email": "new@example.org",
+            "name": "New",
+            "password": "long-enough-pw",
+            "roles": ["researcher"],
+        },
     )
     assert response.status_code == 302
     page = client.get("/t/first/admin/users").get_data(as_text=True)
@@ -84,7 +89,9 @@ def test_login_is_rate_limited_per_account(database_url, create_user_):
     app = make_app(database_url, RATELIMIT_ENABLED=True, LOGIN_RATE_LIMIT="3 per minute")
     client = app.test_client()
     user = create_user_()
-    codes = [client.post("/login", data={"email": user.email, "password": "bad"}).status_code for _ in range(4)]
+    codes = [
+        client.post("/login", data={"email": user.email, "password": "bad"}).status_code for _ in range(4)
+    ]
     assert codes == [422, 422, 422, 429]
 
 
@@ -105,7 +112,9 @@ def test_token_is_issued_stored_hashed_and_authenticates(client, tenant, create_
         stored = db.session.execute(db.select(ApiToken.token_hash)).scalar_one()
     assert secret not in stored
     me = client.get("/api/v1/me", headers={"Authorization": f"Bearer {secret}"})
-    assert me.status_code == 200 and me.json["memberships"] == [{"tenant": "first", "roles": ["tenant_admin"]}]
+    assert me.status_code == 200 and me.json["memberships"] == [
+        {"tenant": "first", "roles": ["tenant_admin"]}
+    ]
 
 
 def test_revoked_and_expired_tokens_are_refused(client, create_user_, app):
@@ -123,7 +132,8 @@ def test_revoked_and_expired_tokens_are_refused(client, create_user_, app):
 
 
 @pytest.mark.parametrize(
-    "body, field", [({"email": "a@example.org"}, "password"), ({"password": "x"}, "email"), ({"email": "no"}, "email")]
+    "body, field",
+    [({"email": "a@example.org"}, "password"), ({"password": "x"}, "email"), ({"email": "no"}, "email")],
 )
 def test_token_request_with_bad_input_answers_422_by_field(client, body, field):
     response = client.post("/api/v1/auth/token?lang=en", json=body)
@@ -133,6 +143,8 @@ def test_token_request_with_bad_input_answers_422_by_field(client, body, field):
 
 def test_wrong_password_for_token_answers_401_translated(client, create_user_):
     user = create_user_()
-    response = client.post("/api/v1/auth/token", json={"email": user.email, "password": "bad"}, headers={"Accept-Language": "ar"})
+    response = client.post(
+        "/api/v1/auth/token", json={"email": user.email, "password": "bad"}, headers={"Accept-Language": "ar"}
+    )
     assert response.status_code == 401
     assert response.json["message"] == "البريد الإلكتروني أو كلمة المرور غير صحيحة."

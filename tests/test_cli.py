@@ -56,7 +56,10 @@ def test_tenants_apply_is_idempotent_and_enables_plugins(runner, app, tmp_path):
     [
         ('colour = "green"\n', "colour"),
         ("[plugins.nonexistent]\nenabled = true\n", "plugins.nonexistent"),
-        ('[plugins.dummy]\nenabled = true\n[plugins.dummy.settings]\nceiling = -5\n', "plugins.dummy.settings"),
+        (
+            "[plugins.dummy]\nenabled = true\n[plugins.dummy.settings]\nceiling = -5\n",
+            "plugins.dummy.settings",
+        ),
     ],
 )
 def test_tenants_apply_validates_every_file_first_and_writes_nothing(runner, app, tmp_path, extra, expected):
@@ -81,7 +84,9 @@ def test_shipped_manifests_apply_cleanly(runner, app):
 
 def test_plugins_enable_disable_and_list(runner, app, tenant):
     assert "dummy" in runner.invoke(args=["plugins", "list"]).output
-    result = runner.invoke(args=["plugins", "enable", "dummy", "--tenant", "first", "--settings", '{"ceiling": 3}'])
+    result = runner.invoke(
+        args=["plugins", "enable", "dummy", "--tenant", "first", "--settings", '{"ceiling": 3}']
+    )
     assert result.exit_code == 0, result.output
     result = runner.invoke(args=["plugins", "disable", "dummy", "--tenant", "first"])
     assert result.exit_code == 0
@@ -108,12 +113,24 @@ def test_plugins_enable_refuses_bad_input_and_saves_nothing(runner, app, tenant,
 
 def test_users_create_and_grant(runner, app, tenant):
     created = runner.invoke(
-        args=["users", "create", "--email", "Boss@Example.org", "--password", "long-enough-pw", "--platform-admin"]
+        args=[
+            "users",
+            "create",
+            "--email",
+            "Boss@Example.org",
+            "--password",
+            "long-enough-pw",
+            "--platform-admin",
+        ]
     )
     assert created.exit_code == 0, created.output
-    granted = runner.invoke(args=["users", "grant", "--email", "boss@example.org", "--tenant", "first", "--role", "auditor"])
+    granted = runner.invoke(
+        args=["users", "grant", "--email", "boss@example.org", "--tenant", "first", "--role", "auditor"]
+    )
     assert granted.exit_code == 0, granted.output
-    bad_role = runner.invoke(args=["users", "grant", "--email", "boss@example.org", "--tenant", "first", "--role", "king"])
+    bad_role = runner.invoke(
+        args=["users", "grant", "--email", "boss@example.org", "--tenant", "first", "--role", "king"]
+    )
     assert bad_role.exit_code == 1
     short = runner.invoke(args=["users", "create", "--email", "x@example.org", "--password", "short"])
     assert short.exit_code == 1 and "password" in short.output
@@ -137,5 +154,7 @@ def test_demo_load_is_idempotent_and_prints_logins(runner, app):
 
 
 def test_settings_json_must_be_an_object(runner, app, tenant):
-    result = runner.invoke(args=["plugins", "enable", "dummy", "--tenant", "first", "--settings", json.dumps([1])])
+    result = runner.invoke(
+        args=["plugins", "enable", "dummy", "--tenant", "first", "--settings", json.dumps([1])]
+    )
     assert result.exit_code == 1

@@ -28,7 +28,9 @@ def test_every_hook_is_documented():
 def test_every_hook_has_a_contract_docstring():
     for name in declared_hooks():
         doc = inspect.getdoc(getattr(hookspecs, name)) or ""
-        assert ("Global." in doc) or ("Tenant-scoped." in doc), f"{name}: say whether it is global or tenant-scoped"
+        assert ("Global." in doc) or ("Tenant-scoped." in doc), (
+            f"{name}: say whether it is global or tenant-scoped"
+        )
 
 
 def test_there_are_hooks():

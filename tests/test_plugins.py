@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+
 import pytest
 from marshmallow import ValidationError
 
@@ -15,7 +16,11 @@ from tests.plugins import dummy
 
 def _nav_endpoints(tenant):
     with tenant_context(tenant):
-        return [item.endpoint for group in tenant_hooks().register_nav_items(tenant=tenant, user=None) for item in group]
+        return [
+            item.endpoint
+            for group in tenant_hooks().register_nav_items(tenant=tenant, user=None)
+            for item in group
+        ]
 
 
 def test_hook_skips_plugin_the_tenant_has_not_enabled(app_ctx, tenant):
@@ -23,7 +28,9 @@ def test_hook_skips_plugin_the_tenant_has_not_enabled(app_ctx, tenant):
     assert "home.tenant_home" in _nav_endpoints(tenant)  # core's own implementation always runs
 
 
-def test_hook_calls_plugin_once_enabled_and_only_for_that_tenant(app_ctx, tenant, other_tenant, enable_plugin):
+def test_hook_calls_plugin_once_enabled_and_only_for_that_tenant(
+    app_ctx, tenant, other_tenant, enable_plugin
+):
     enable_plugin(tenant)
     dummy.calls.clear()
     assert "dummy.index" in _nav_endpoints(tenant)
@@ -43,7 +50,12 @@ def test_disabling_keeps_settings_and_reenabling_brings_them_back(app_ctx, tenan
 
 @pytest.mark.parametrize(
     "settings, field",
-    [({"ceiling": -1}, "ceiling"), ({"ceiling": "lots"}, "ceiling"), ({"greeting": ""}, "greeting"), ({"x": 1}, "x")],
+    [
+        ({"ceiling": -1}, "ceiling"),
+        ({"ceiling": "lots"}, "ceiling"),
+        ({"greeting": ""}, "greeting"),
+        ({"x": 1}, "x"),
+    ],
 )
 def test_bad_settings_are_refused_and_nothing_is_saved(app_ctx, tenant, settings, field):
     with pytest.raises(ValidationError) as caught:
@@ -84,7 +96,9 @@ def test_enabling_takes_effect_on_the_next_request_without_restart(
     assert client.get("/t/first/dummy/").status_code == 404
 
 
-def test_plugin_permission_is_default_deny_for_other_roles(client, tenant, create_user_, login, enable_plugin):
+def test_plugin_permission_is_default_deny_for_other_roles(
+    client, tenant, create_user_, login, enable_plugin
+):
     enable_plugin(tenant)
     login(create_user_(roles={tenant: ["finance_officer"]}))
     assert client.get("/t/first/dummy/").status_code == 403

@@ -29,7 +29,9 @@ def test_query_that_forgets_the_filter_sees_only_current_tenant(app_ctx, tenant,
 def test_get_by_primary_key_of_another_tenant_finds_nothing(app_ctx, tenant, other_tenant, create_user_):
     user = create_user_(roles={tenant: ["researcher"]})
     with tenant_context(tenant):
-        membership_id = db.session.execute(db.select(Membership.id).where(Membership.user_id == user.id)).scalar_one()
+        membership_id = db.session.execute(
+            db.select(Membership.id).where(Membership.user_id == user.id)
+        ).scalar_one()
     for obj in [o for o in db.session if isinstance(o, Membership)]:
         db.session.expunge(obj)  # make get() go to the database, not the identity map
     with tenant_context(other_tenant):
@@ -90,13 +92,14 @@ def test_unknown_tenant_in_url_answers_404(client):
 def test_another_tenants_member_answers_404(client, tenant, other_tenant, create_user_, token_for):
     admin = create_user_(roles={tenant: ["tenant_admin"]})
     stranger = create_user_(roles={other_tenant: ["researcher"]})
-    with client.application.app_context():
-        with tenant_context(other_tenant):
-            membership_id = db.session.execute(
-                db.select(Membership.id).where(Membership.user_id == stranger.id)
-            ).scalar_one()
+    with client.application.app_context(), tenant_context(other_tenant):
+        membership_id = db.session.execute(
+            db.select(Membership.id).where(Membership.user_id == stranger.id)
+        ).scalar_one()
     headers = token_for(admin)
-    response = client.put(f"/t/first/api/v1/members/{membership_id}", json={"roles": ["auditor"]}, headers=headers)
+    response = client.put(
+        f"/t/first/api/v1/members/{membership_id}", json={"roles": ["auditor"]}, headers=headers
+    )
     assert response.status_code == 404
     assert response.json["code"] == 404
     assert client.delete(f"/t/first/api/v1/members/{membership_id}", headers=headers).status_code == 404

@@ -15,9 +15,18 @@ from ..i18n import current_language
 from ..i18n import lazy_gettext as _l
 from ..plugins import get_host, set_plugin_state
 from ..tenancy import Tenant, current_tenant
-from ..tenancy.services import TenantSchema, all_tenants, create_tenant, get_tenant, tenant_plugin_states, update_tenant
+from ..tenancy.services import (
+    TenantSchema,
+    all_tenants,
+    create_tenant,
+    get_tenant,
+    tenant_plugin_states,
+    update_tenant,
+)
 
-platform_api = ApiBlueprint("platform_api", __name__, url_prefix="/api/v1", description="Platform administration")
+platform_api = ApiBlueprint(
+    "platform_api", __name__, url_prefix="/api/v1", description="Platform administration"
+)
 members_api = ApiBlueprint("members_api", __name__, description="Users and roles of one association")
 
 

@@ -35,7 +35,9 @@ def tenant_form_data(form, creating: bool) -> dict:
     for name in TENANT_FIELDS:
         if name in form:
             value = form.get(name, "").strip()
-            data[name] = value or (None if name in ("registration_number", "city", "region", "logo") else value)
+            data[name] = value or (
+                None if name in ("registration_number", "city", "region", "logo") else value
+            )
     for name in TENANT_INT_FIELDS:
         if name in form:
             value = normalize_digits(form.get(name, "")).strip()
@@ -43,7 +45,11 @@ def tenant_form_data(form, creating: bool) -> dict:
     for name in LIST_FIELDS:
         if name in form:
             data[name] = split_list(form.get(name, ""))
-    contact = {key[len("contact_") :]: v.strip() for key, v in form.items() if key.startswith("contact_") and v.strip()}
+    contact = {
+        key[len("contact_") :]: v.strip()
+        for key, v in form.items()
+        if key.startswith("contact_") and v.strip()
+    }
     if contact or creating:
         data["contact"] = contact
     data["is_active"] = form.get("is_active") == "on"

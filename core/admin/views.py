@@ -90,7 +90,9 @@ def tenant_plugins(slug: str):
     return _render_tenant_plugins(tenant, {}, None)
 
 
-def _render_tenant_plugins(tenant: Tenant, errors: dict, failed_plugin: str | None, posted: dict | None = None):
+def _render_tenant_plugins(
+    tenant: Tenant, errors: dict, failed_plugin: str | None, posted: dict | None = None
+):
     host = get_host()
     states = tenant_plugin_states(tenant)
     rows = []
@@ -146,7 +148,9 @@ def set_tenant_plugin(slug: str, plugin_id: str):
 @platform.route("/plugins")
 @require("platform.plugins.manage")
 def plugins():
-    return render_template("admin/plugins.html", plugins=sorted(get_host().plugins.values(), key=lambda p: p.id))
+    return render_template(
+        "admin/plugins.html", plugins=sorted(get_host().plugins.values(), key=lambda p: p.id)
+    )
 
 
 # --------------------------------------------------------------------------- tenant admin

@@ -47,7 +47,9 @@ class RolesSchema(Schema):
 
 
 def find_user(email: str) -> User | None:
-    return db.session.execute(db.select(User).where(User.email == normalise_email(email))).scalar_one_or_none()
+    return db.session.execute(
+        db.select(User).where(User.email == normalise_email(email))
+    ).scalar_one_or_none()
 
 
 def create_user(data: dict) -> User:
@@ -56,7 +58,9 @@ def create_user(data: dict) -> User:
     email = normalise_email(data["email"])
     if find_user(email):
         raise ValidationError({"email": [_l("A user with this e-mail already exists.")]})
-    user = User(email=email, name=data["name"], is_platform_admin=data["is_platform_admin"], locale=data["locale"])
+    user = User(
+        email=email, name=data["name"], is_platform_admin=data["is_platform_admin"], locale=data["locale"]
+    )
     user.set_password(data["password"])
     db.session.add(user)
     db.session.flush()

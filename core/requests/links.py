@@ -6,10 +6,8 @@ file's status and a way to record an audited event.
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
-log = logging.getLogger("charity_platform.requests")
 BLOCKING_FILE_STATUSES = frozenset({"suspended", "excluded"})
 
 
@@ -17,11 +15,8 @@ def file_of(request) -> Any:
     """The beneficiary file linked to ``request`` (None when not linked)."""
     if request.file_id is None:
         return None
-    try:
-        from ..registry.models import BeneficiaryFile
-    except ImportError:  # pragma: no cover - registry not installed yet
-        return None
     from ..extensions import db
+    from ..registry.models import BeneficiaryFile
 
     return db.session.get(BeneficiaryFile, request.file_id)
 
@@ -31,14 +26,20 @@ def file_status(request) -> str | None:
     return getattr(file, "status", None) if file is not None else None
 
 
+# Free text and names stay out of the audit trail (it holds codes, figures and ids only).
+_PERSONAL_KEYS = frozenset({"signed_by", "declaration_signed_by", "reason", "acknowledged_by", "provider_name"})
+
+
 def audit(action: str, target: Any, actor: Any = None, data: dict | None = None) -> None:
-    """Record an audited event through ``core.audit`` (logged only while it is absent)."""
-    try:
-        from .. import audit as audit_module
-    except ImportError:
-        audit_module = None
-    record = getattr(audit_module, "record", None) if audit_module is not None else None
-    if record is None:
-        log.info("audit %s %s#%s by %s: %s", action, type(target).__name__, getattr(target, "id", None), getattr(actor, "id", None), data)
-        return
-    record(action, target, data=data or {})
+    """Record an audited event through ``core.audit`` (personal data left out)."""
+    from ..audit.service import record
+
+    details = {}
+    for key, value in (data or {}).items():
+        if key in _PERSONAL_KEYS:
+            details[key] = bool(value)
+        elif key == "members_present":
+            details["members_present_count"] = len(value or [])
+        else:
+            details[key] = value
+    record(action, type(target).__name__, getattr(target, "id", None), details, user=actor)

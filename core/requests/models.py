@@ -45,6 +45,8 @@ class AidRequest(TenantMixin, db.Model):
         sa.Index("ix_requests_requests_tenant_state", "tenant_id", "state"),
         sa.Index("ix_requests_requests_tenant_applicant", "tenant_id", "applicant_user_id"),
         tenant_foreign_key("catalog_item_id", "aid_catalog_items"),
+        tenant_foreign_key("file_id", "registry_files"),
+        sa.Index("ix_requests_requests_tenant_file", "tenant_id", "file_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

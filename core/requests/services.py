@@ -334,7 +334,11 @@ def approve(
         raise ValidationError({"amount": [_l("The amount must be more than zero.")]})
     ceiling = ceiling_for(request)
     above = ceiling is not None and amount_halalas > ceiling.amount_halalas
-    if above and workflow.may(actor, request, workflow.transitions()["approve"]):
+
+    def check_ceiling() -> None:
+        # Runs after the role and state checks, before anything changes.
+        if not above:
+            return
         if not (override_reason or "").strip():
             raise ValidationError(
                 {
@@ -348,6 +352,7 @@ def approve(
             )
         if not can(actor, "requests.override"):
             raise Forbidden(_("Only the executive director may approve above the ceiling."))
+
     decision = Decision(
         tenant_id=request.tenant_id,
         request_id=request.id,
@@ -362,6 +367,7 @@ def approve(
     )
 
     def apply(req: AidRequest) -> None:
+        check_ceiling()
         decision.assessment = assess(req)
         req.approved_halalas = amount_halalas
         req.decided_at = utcnow()

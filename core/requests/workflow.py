@@ -11,7 +11,7 @@ for a step the state or a precondition does not allow.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -185,10 +185,6 @@ def _permit_granted(request: AidRequest) -> list[str]:
     return [] if granted else [_("This request needs the competent authority's permit first.")]
 
 
-def _has_visit_scheduled(request: AidRequest) -> list[str]:
-    return []
-
-
 PRECONDITIONS: dict[str, tuple[Callable[[AidRequest], list[str]], ...]] = {
     "start_research": (_needs_declaration,),
     "verify": (_visit_and_verification,),
@@ -294,7 +290,6 @@ __all__ = [
     "Forbidden",
     "Transition",
     "available_actions",
-    "field",
     "transition",
     "transitions",
 ]

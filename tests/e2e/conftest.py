@@ -11,7 +11,12 @@ import pytest
 from werkzeug.serving import make_server
 
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 ARTIFACTS = Path(__file__).resolve().parent.parent.parent / "test-artifacts"
 
 
@@ -48,7 +53,11 @@ def page(browser, live_server):
 @pytest.fixture
 def phone_page(browser, live_server):
     context = browser.new_context(
-        base_url=live_server, locale="ar-SA", viewport={"width": 375, "height": 812}, is_mobile=True, has_touch=True
+        base_url=live_server,
+        locale="ar-SA",
+        viewport={"width": 375, "height": 812},
+        is_mobile=True,
+        has_touch=True,
     )
     page = context.new_page()
     yield page

@@ -1,0 +1,23 @@
+"""The audit trail: every read of a beneficiary file and every change, append-only and
+hash-chained per tenant. ``record(action, obj_type, obj_id, details)`` is the one entry point."""
+
+from __future__ import annotations
+
+from .models import AuditEvent
+from .service import record, verify_chain
+
+__all__ = ["AuditEvent", "init_app", "record", "verify_chain"]
+
+
+def init_app(app) -> None:
+    from ..api import register_tenant_api
+    from . import hooks, service
+    from .api import audit_api
+    from .cli import audit_cli
+    from .views import bp
+
+    service.install_guards()
+    app.register_blueprint(bp)
+    register_tenant_api(audit_api, "audit")
+    app.cli.add_command(audit_cli)
+    app.extensions["charity_plugins"].register_builtin(hooks)

@@ -1,0 +1,31 @@
+"""The auditors' page: recent entries, CSV export of a date range, chain check."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, render_template, request
+
+from ..auth.permissions import require
+from ..tenancy import require_tenant
+from . import service
+
+bp = Blueprint("audit", __name__, url_prefix="/t/<tenant>/audit")
+
+
+def _date(value: str | None) -> date | None:
+    from ..numbers import normalize_digits
+
+    try:
+        return date.fromisoformat(normalize_digits(value or "").strip()) if value else None
+    except ValueError:
+        return None
+
+
+@bp.route("/")
+@require("audit.read")
+def index():
+    start, end = _date(request.args.get("start")), _date(request.args.get("end"))
+    events = list(service.events_between(require_tenant().id, start, end, limit=200))
+    report = service.verify_chain(require_tenant().id) if request.args.get("verify") else None
+    return render_template("audit/index.html", events=events, start=start, end=end, report=report)

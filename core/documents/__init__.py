@@ -1,0 +1,19 @@
+"""Documents attached to persons, households and (later) aid requests, stored through
+``core.storage`` under tenant-separated keys, served only through authorised routes."""
+
+from __future__ import annotations
+
+from .models import Document
+
+__all__ = ["Document", "init_app"]
+
+
+def init_app(app) -> None:
+    from ..api import register_tenant_api
+    from . import hooks
+    from .api import documents_api
+    from .views import bp
+
+    app.register_blueprint(bp)
+    register_tenant_api(documents_api, "documents")
+    app.extensions["charity_plugins"].register_builtin(hooks)

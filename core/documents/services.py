@@ -1,0 +1,122 @@
+"""Uploading, verifying and reading documents. The type is decided by the content."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+from flask import current_app
+from marshmallow import ValidationError
+
+from ..audit.service import record
+from ..extensions import db
+from ..i18n import lazy_gettext as _l
+from ..plugins import tenant_hooks
+from ..registry.choices import Choice, merge_choices
+from ..registry.models import Household, Person
+from ..storage import get_storage, tenant_key
+from ..tenancy import require_tenant, utcnow
+from .models import Document
+
+# (content type, test on the first bytes)
+SIGNATURES: tuple[tuple[str, object], ...] = (
+    ("application/pdf", lambda b: b.startswith(b"%PDF-")),
+    ("image/jpeg", lambda b: b.startswith(b"\xff\xd8\xff")),
+    ("image/png", lambda b: b.startswith(b"\x89PNG\r\n\x1a\n")),
+    ("image/webp", lambda b: len(b) >= 12 and b[:4] == b"RIFF" and b[8:12] == b"WEBP"),
+)
+EXTENSIONS = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png", "image/webp": "webp"}
+
+
+def sniff_content_type(data: bytes) -> str | None:
+    """PDF, JPEG, PNG or WebP by their magic bytes; None for anything else (names are ignored)."""
+    head = data[:16]
+    for content_type, test in SIGNATURES:
+        if test(head):
+            return content_type
+    return None
+
+
+def document_types() -> list[Choice]:
+    return merge_choices(tenant_hooks().register_document_types())
+
+
+def _safe_filename(name: str | None, content_type: str) -> str:
+    stem = re.sub(r"[^\w.\- ]", "_", (name or "").rsplit("/", 1)[-1].rsplit("\\", 1)[-1]).strip(" .")[:120]
+    stem = stem.rsplit(".", 1)[0] if "." in stem else stem
+    return f"{stem or 'document'}.{EXTENSIONS[content_type]}"
+
+
+def upload(data: bytes, filename: str | None, fields: dict, user=None) -> Document:
+    """Validate (owner, type, size, content) and store; raises ValidationError, nothing written."""
+    tenant = require_tenant()
+    errors: dict = {}
+    if fields.get("doc_type") not in {c.code for c in document_types()}:
+        errors["doc_type"] = [_l("Choose one of the listed values.")]
+    person_id, household_id = fields.get("person_id"), fields.get("household_id")
+    if not (person_id or household_id or fields.get("request_id")):
+        errors["person_id"] = [_l("Attach the document to a person or a household.")]
+    if person_id and db.session.get(Person, person_id) is None:
+        errors["person_id"] = [_l("No such person in this association.")]
+    if household_id and db.session.get(Household, household_id) is None:
+        errors["household_id"] = [_l("No such household in this association.")]
+    cap = current_app.config["MAX_UPLOAD_BYTES"]
+    content_type = None
+    if not data:
+        errors["file"] = [_l("Choose a file to upload.")]
+    elif len(data) > cap:
+        errors["file"] = [_l("The file is larger than %(mb)s MB.", mb=round(cap / 1024 / 1024, 1))]
+    else:
+        content_type = sniff_content_type(data)
+        if content_type is None:
+            errors["file"] = [_l("Only PDF, JPEG, PNG or WebP files are accepted (checked by their content).")]
+    if errors:
+        raise ValidationError(errors)
+    key = tenant_key(tenant.id, "documents")
+    document = Document(
+        person_id=person_id,
+        household_id=household_id,
+        request_id=fields.get("request_id"),
+        doc_type=fields["doc_type"],
+        filename=_safe_filename(filename, content_type),
+        content_type=content_type,
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        storage_key=key,
+        note=fields.get("note"),
+        uploaded_by_id=getattr(user, "id", None),
+    )
+    db.session.add(document)
+    db.session.flush()
+    get_storage().put(key, data)
+    record("documents.uploaded", "document", document.id, {"type": document.doc_type, "size": len(data)})
+    return document
+
+
+def verify(document: Document, user) -> Document:
+    if document.verified_at is None:
+        document.verified_by_id = user.id
+        document.verified_at = utcnow()
+        db.session.flush()
+        record("documents.verified", "document", document.id)
+    return document
+
+
+def read_content(document: Document) -> bytes:
+    record("documents.downloaded", "document", document.id)
+    return get_storage().get(document.storage_key)
+
+
+def documents_of(person_ids=(), household_id: int | None = None) -> list[Document]:
+    conditions = []
+    if person_ids:
+        conditions.append(Document.person_id.in_(list(person_ids)))
+    if household_id:
+        conditions.append(Document.household_id == household_id)
+    if not conditions:
+        return []
+    return list(
+        db.session.execute(db.select(Document).where(db.or_(*conditions)).order_by(Document.uploaded_at.desc()))
+        .unique()
+        .scalars()
+    )

@@ -1,0 +1,335 @@
+"""Tenant API of the registry: persons, households, members, files and their events,
+data-sharing agreements. Mounted at ``/t/<tenant>/api/v1/…``; another tenant's id → 404."""
+
+from __future__ import annotations
+
+from flask import abort
+from flask_login import current_user
+from marshmallow import Schema, fields
+
+from ..api import ApiBlueprint
+from ..audit.service import record
+from ..extensions import db
+from ..tenancy.services import get_tenant
+from . import services
+from .models import BeneficiaryFile, Household, Member, Person
+from .schemas import (
+    DuplicateSignalSchema,
+    FileEventSchema,
+    FileListArgsSchema,
+    FileSchema,
+    HouseholdListItemSchema,
+    HouseholdSchema,
+    HouseholdUpdateSchema,
+    MemberSchema,
+    MemberUpdateSchema,
+    PersonSchema,
+    RenewalSchema,
+    SearchArgsSchema,
+    SharingAgreementSchema,
+    StatusChangeSchema,
+)
+
+persons_api = ApiBlueprint("registry_persons_api", __name__, description="Persons of the beneficiary registry")
+households_api = ApiBlueprint("registry_households_api", __name__, description="Households and their members")
+files_api = ApiBlueprint("registry_files_api", __name__, description="Beneficiary files: status and history")
+sharing_api = ApiBlueprint("registry_sharing_api", __name__, description="Data-sharing agreements")
+
+
+def get_or_404(model, object_id: int):
+    obj = db.session.get(model, object_id)  # scoped: another tenant's id gives None
+    if obj is None:
+        abort(404)
+    return obj
+
+
+def _dump_file(file: BeneficiaryFile) -> dict:
+    data = FileSchema().dump(file)
+    data["renewal_overdue"] = services.is_overdue(file)
+    return data
+
+
+def _dump_household(household: Household) -> dict:
+    data = HouseholdSchema().dump(household)
+    data["file"] = _dump_file(services.household_file(household))
+    data["extra"] = data["file"]["extra"]
+    return data
+
+
+# --------------------------------------------------------------------------- persons
+
+
+@persons_api.route("")
+@persons_api.arguments(SearchArgsSchema, location="query")
+@persons_api.response(200, PersonSchema(many=True))
+@persons_api.paginate()
+@persons_api.requires("registry.read")
+def list_persons(args, pagination_parameters):
+    """Search by ID number (exact; any digits) or by name (any Arabic spelling variant, prefix)."""
+    rows, total = services.search_persons(args["q"], pagination_parameters.page, pagination_parameters.page_size)
+    pagination_parameters.item_count = total
+    record("registry.person.searched", "person", None, {"results": total, "by": "id" if services._id_query(args["q"]) else "name"})
+    db.session.commit()
+    return rows
+
+
+@persons_api.route("", methods=["POST"])
+@persons_api.arguments(PersonSchema)
+@persons_api.response(201, PersonSchema)
+@persons_api.requires("registry.write")
+def post_person(data):
+    """Register a person (ID number checked: 10 digits, 1… citizen, 2… resident, check digit)."""
+    person = services.create_person(data)
+    db.session.commit()
+    return person
+
+
+@persons_api.route("/<int:person_id>")
+@persons_api.response(200, PersonSchema)
+@persons_api.requires("registry.read")
+def get_person(person_id):
+    person = get_or_404(Person, person_id)
+    record("registry.person.read", "person", person.id)
+    db.session.commit()
+    return person
+
+
+@persons_api.route("/<int:person_id>", methods=["PATCH"])
+@persons_api.arguments(PersonSchema(partial=True))
+@persons_api.response(200, PersonSchema)
+@persons_api.requires("registry.write")
+def patch_person(data, person_id):
+    person = services.update_person(get_or_404(Person, person_id), data)
+    db.session.commit()
+    return person
+
+
+@persons_api.route("/<int:person_id>/duplicates")
+@persons_api.response(200, DuplicateSignalSchema)
+@persons_api.requires("registry.read")
+def person_duplicates(person_id):
+    """How many other associations registered this ID number (nothing else), and the aid
+    totals of partners under a data-sharing agreement in force."""
+    person = get_or_404(Person, person_id)
+    result = services.duplicate_signal(person)
+    record("registry.person.duplicates_checked", "person", person.id, {"others": result["other_associations"]})
+    db.session.commit()
+    return result
+
+
+# --------------------------------------------------------------------------- households
+
+
+@households_api.route("")
+@households_api.response(200, HouseholdListItemSchema(many=True))
+@households_api.paginate()
+@households_api.requires("registry.read")
+def list_households(pagination_parameters):
+    query = db.select(Household).order_by(Household.id.desc())
+    pagination_parameters.item_count = db.session.execute(
+        db.select(db.func.count(Household.id))
+    ).scalar_one()
+    return list(
+        db.session.execute(
+            query.limit(pagination_parameters.page_size).offset(pagination_parameters.first_item)
+        ).unique().scalars()
+    )
+
+
+@households_api.route("", methods=["POST"])
+@households_api.arguments(HouseholdSchema)
+@households_api.response(201, HouseholdSchema)
+@households_api.requires("registry.write")
+def post_household(data):
+    """Register a household: its head (new, under ``head``, or ``head_person_id``), housing,
+    category, members; its beneficiary file starts as ``applicant``."""
+    household = services.create_household(data, user=current_user)
+    db.session.commit()
+    return _dump_household(household)
+
+
+@households_api.route("/<int:household_id>")
+@households_api.response(200, HouseholdSchema)
+@households_api.requires("registry.read")
+def get_household(household_id):
+    household = get_or_404(Household, household_id)
+    record("registry.file.read", "household", household.id)
+    db.session.commit()
+    return _dump_household(household)
+
+
+@households_api.route("/<int:household_id>", methods=["PATCH"])
+@households_api.arguments(HouseholdUpdateSchema(partial=True))
+@households_api.response(200, HouseholdSchema)
+@households_api.requires("registry.write")
+def patch_household(data, household_id):
+    household = services.update_household(get_or_404(Household, household_id), data)
+    db.session.commit()
+    return _dump_household(household)
+
+
+@households_api.route("/<int:household_id>/members")
+@households_api.response(200, MemberSchema(many=True))
+@households_api.requires("registry.read")
+def list_members(household_id):
+    household = get_or_404(Household, household_id)
+    record("registry.file.read", "household", household.id, {"part": "members"})
+    db.session.commit()
+    return household.members
+
+
+@households_api.route("/<int:household_id>/members", methods=["POST"])
+@households_api.arguments(MemberSchema)
+@households_api.response(201, MemberSchema)
+@households_api.requires("registry.write")
+def post_member(data, household_id):
+    member = services.add_member(get_or_404(Household, household_id), data)
+    db.session.commit()
+    return member
+
+
+def _member_or_404(household_id: int, member_id: int) -> Member:
+    member = get_or_404(Member, member_id)
+    if member.household_id != household_id:
+        abort(404)
+    return member
+
+
+@households_api.route("/<int:household_id>/members/<int:member_id>")
+@households_api.response(200, MemberSchema)
+@households_api.requires("registry.read")
+def get_member(household_id, member_id):
+    member = _member_or_404(household_id, member_id)
+    record("registry.file.read", "household", household_id, {"member": member.id})
+    db.session.commit()
+    return member
+
+
+@households_api.route("/<int:household_id>/members/<int:member_id>", methods=["PATCH"])
+@households_api.arguments(MemberUpdateSchema(partial=True))
+@households_api.response(200, MemberSchema)
+@households_api.requires("registry.write")
+def patch_member(data, household_id, member_id):
+    member = services.update_member(_member_or_404(household_id, member_id), data)
+    db.session.commit()
+    return member
+
+
+@households_api.route("/<int:household_id>/members/<int:member_id>", methods=["DELETE"])
+@households_api.response(204)
+@households_api.requires("registry.write")
+def delete_member(household_id, member_id):
+    services.remove_member(_member_or_404(household_id, member_id))
+    db.session.commit()
+
+
+# --------------------------------------------------------------------------- files
+
+
+@files_api.route("")
+@files_api.arguments(FileListArgsSchema, location="query")
+@files_api.response(200, FileSchema(many=True))
+@files_api.paginate()
+@files_api.requires("registry.read")
+def list_files(args, pagination_parameters):
+    """Files, by status; ``renewal_overdue=true`` lists those past their renewal date."""
+    from datetime import date
+
+    query = db.select(BeneficiaryFile)
+    if args.get("status"):
+        query = query.where(BeneficiaryFile.status == args["status"])
+    if args.get("renewal_overdue"):
+        query = query.where(BeneficiaryFile.next_renewal_due < date.today())
+    pagination_parameters.item_count = db.session.execute(
+        db.select(db.func.count()).select_from(query.subquery())
+    ).scalar_one()
+    rows = db.session.execute(
+        query.order_by(BeneficiaryFile.id.desc())
+        .limit(pagination_parameters.page_size)
+        .offset(pagination_parameters.first_item)
+    ).unique().scalars()
+    return [_dump_file(f) for f in rows]
+
+
+@files_api.route("/<int:file_id>")
+@files_api.response(200, FileSchema)
+@files_api.requires("registry.read")
+def get_file(file_id):
+    file = get_or_404(BeneficiaryFile, file_id)
+    record("registry.file.read", "file", file.id)
+    db.session.commit()
+    return _dump_file(file)
+
+
+@files_api.route("/<int:file_id>/events")
+@files_api.response(200, FileEventSchema(many=True))
+@files_api.requires("registry.read")
+def get_file_events(file_id):
+    """The file's history: who changed what, when and why."""
+    file = get_or_404(BeneficiaryFile, file_id)
+    record("registry.file.read", "file", file.id, {"part": "events"})
+    db.session.commit()
+    return services.file_events(file)
+
+
+@files_api.route("/<int:file_id>/status", methods=["POST"])
+@files_api.arguments(StatusChangeSchema)
+@files_api.response(200, FileSchema)
+@files_api.requires("registry.status")
+def post_file_status(data, file_id):
+    """Change the status (applicant, active, suspended, excluded, closed) with a reason."""
+    file = services.change_status(get_or_404(BeneficiaryFile, file_id), data, user=current_user)
+    db.session.commit()
+    return _dump_file(file)
+
+
+@files_api.route("/<int:file_id>/renewals", methods=["POST"])
+@files_api.arguments(RenewalSchema)
+@files_api.response(200, FileSchema)
+@files_api.requires("registry.write")
+def post_file_renewal(data, file_id):
+    """Record that the household renewed its data; the next due date follows the tenant's interval."""
+    file = services.renew_file(get_or_404(BeneficiaryFile, file_id), data, user=current_user)
+    db.session.commit()
+    return _dump_file(file)
+
+
+# --------------------------------------------------------------------------- sharing
+
+
+class PartnerSchema(Schema):
+    partner = fields.String(required=True)
+
+
+@sharing_api.route("")
+@sharing_api.response(200, SharingAgreementSchema(many=True))
+@sharing_api.requires("registry.sharing")
+def list_agreements():
+    return services.agreements_view()
+
+
+@sharing_api.route("", methods=["POST"])
+@sharing_api.arguments(PartnerSchema)
+@sharing_api.response(201, SharingAgreementSchema)
+@sharing_api.requires("registry.sharing")
+def post_agreement(data):
+    """Accept sharing aid totals with another association (in force once both accepted)."""
+    from marshmallow import ValidationError
+
+    from ..i18n import lazy_gettext as _l
+
+    partner = get_tenant(data["partner"])
+    if partner is None:
+        raise ValidationError({"partner": [_l("No such association.")]})
+    services.accept_agreement(partner)
+    db.session.commit()
+    return next(a for a in services.agreements_view() if a["partner_slug"] == partner.slug)
+
+
+@sharing_api.route("/<partner>", methods=["DELETE"])
+@sharing_api.response(204)
+@sharing_api.requires("registry.sharing")
+def delete_agreement(partner):
+    tenant = get_tenant(partner) or abort(404)
+    services.revoke_agreement(tenant)
+    db.session.commit()

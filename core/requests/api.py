@@ -1,0 +1,265 @@
+"""Tenant API for aid requests: ``/t/<tenant>/api/v1/requests/…``.
+
+Reading needs ``requests.view``; each step checks its own permission in the service
+(403), the state and preconditions (409), the input (422) — and commits only on success.
+"""
+
+from __future__ import annotations
+
+from flask_login import current_user
+
+from ..api import ApiBlueprint
+from ..extensions import db
+from . import services
+from .models import Decision, Escalation, FieldVisit, Verification
+from .schemas import (
+    ApproveSchema,
+    AssessmentSchema,
+    DecisionOutSchema,
+    EscalateSchema,
+    EscalationOutSchema,
+    NoteSchema,
+    PermitOutcomeSchema,
+    QueueArgsSchema,
+    ReasonSchema,
+    RecordVisitSchema,
+    RejectSchema,
+    RequestCreateSchema,
+    RequestDetailSchema,
+    RequestSchema,
+    ScheduleVisitSchema,
+    SubmitSchema,
+    VerificationOutSchema,
+    VerificationSchema,
+    VisitOutSchema,
+)
+from .workflow import available_actions
+
+bp = ApiBlueprint("requests_api", __name__, description="Aid requests and their workflow")
+
+
+def _detail(request) -> dict:
+    data = RequestDetailSchema().dump(request)
+    data["actions"] = [t.action for t in available_actions(request, current_user)]
+    return data
+
+
+def _children(model, request_id: int):
+    return list(db.session.scalars(db.select(model).where(model.request_id == request_id).order_by(model.id)))
+
+
+@bp.route("/")
+@bp.arguments(QueueArgsSchema, location="query")
+@bp.response(200, RequestSchema(many=True))
+@bp.requires("requests.view")
+def list_requests(args):
+    """Requests of one work queue (``mine``, ``new``, ``awaiting_visit``, ``awaiting_committee``, ``overdue`` …)."""
+    found = services.queue(args["queue"], current_user)
+    if args.get("state"):
+        found = [r for r in found if r.state == args["state"]]
+    return found
+
+
+@bp.route("/", methods=["POST"])
+@bp.arguments(RequestCreateSchema)
+@bp.response(201, RequestDetailSchema)
+@bp.login_required
+def create_request(data):
+    """Register a request received on any channel (a draft until submitted)."""
+    request = services.create_request(data, current_user)
+    db.session.commit()
+    return _detail(request)
+
+
+@bp.route("/<int:request_id>")
+@bp.response(200, RequestDetailSchema)
+@bp.requires("requests.view")
+def get_request(request_id):
+    return _detail(services.get_request(request_id))
+
+
+def _step(request_id: int, run) -> dict:
+    request = services.get_request(request_id)
+    run(request)
+    db.session.commit()
+    return _detail(request)
+
+
+@bp.route("/<int:request_id>/submit", methods=["POST"])
+@bp.arguments(SubmitSchema)
+@bp.response(200, RequestDetailSchema)
+@bp.login_required
+def submit(data, request_id):
+    """Submit with the signed declaration: the request gets its number and date."""
+    return _step(request_id, lambda r: services.submit(r, current_user, declaration_signed_by=data["signed_by"]))
+
+
+@bp.route("/<int:request_id>/start-research", methods=["POST"])
+@bp.arguments(NoteSchema)
+@bp.response(200, RequestDetailSchema)
+@bp.login_required
+def start_research(data, request_id):
+    return _step(request_id, lambda r: services.start_research(r, current_user))
+
+
+@bp.route("/<int:request_id>/verify", methods=["POST"])
+@bp.arguments(NoteSchema)
+@bp.response(200, RequestDetailSchema)
+@bp.login_required
+def verify(data, request_id):
+    return _step(request_id, lambda r: services.verify(r, current_user))
+
+
+@bp.route("/<int:request_id>/send-to-committee", methods=["POST"])
+@bp.arguments(NoteSchema)
+@bp.response(200, RequestDetailSchema)
+@bp.login_required
+def send_to_committee(data, request_id):
+    return _step(request_id, lambda r: services.send_to_committee(r, current_user))
+
+
+@bp.route("/<int:request_id>/return", methods=["POST"])
+@bp.arguments(ReasonSchema)
+@bp.response(200, RequestDetailSchema)
+@bp.login_required
+def return_to_applicant(data, request_id):
+    return _step(request_id, lambda r: services.return_to_applicant(r, current_user, data["reason"]))
+
+
+@bp.route("/<int:request_id>/withdraw", methods=["POST"])
+@bp.arguments(NoteSchema)
+@bp.response(200, RequestDetailSchema)
+@bp.login_required
+def withdraw(data, request_id):
+    return _step(request_id, lambda r: services.withdraw(r, current_user, data["note"]))
+
+
+@bp.route("/<int:request_id>/close", methods=["POST"])
+@bp.arguments(NoteSchema)
+@bp.response(200, RequestDetailSchema)
+@bp.login_required
+def close(data, request_id):
+    return _step(request_id, lambda r: services.close(r, current_user, data["note"]))
+
+
+@bp.route("/<int:request_id>/visits")
+@bp.response(200, VisitOutSchema(many=True))
+@bp.requires("requests.view")
+def list_visits(request_id):
+    return _children(FieldVisit, services.get_request(request_id).id)
+
+
+@bp.route("/<int:request_id>/visits", methods=["POST"])
+@bp.arguments(ScheduleVisitSchema)
+@bp.response(201, VisitOutSchema)
+@bp.login_required
+def schedule_visit(data, request_id):
+    visit = services.schedule_visit(services.get_request(request_id), current_user, data["scheduled_for"])
+    db.session.commit()
+    return visit
+
+
+@bp.route("/<int:request_id>/visits/<int:visit_id>", methods=["POST"])
+@bp.arguments(RecordVisitSchema)
+@bp.response(200, VisitOutSchema)
+@bp.login_required
+def record_visit(data, request_id, visit_id):
+    """Record the visit: date, findings, each field confirmed / corrected / not seen."""
+    visit = services.record_visit(services.get_request(request_id), current_user, visit_id=visit_id, **data)
+    db.session.commit()
+    return visit
+
+
+@bp.route("/<int:request_id>/verifications")
+@bp.response(200, VerificationOutSchema(many=True))
+@bp.requires("requests.view")
+def list_verifications(request_id):
+    return _children(Verification, services.get_request(request_id).id)
+
+
+@bp.route("/<int:request_id>/verifications", methods=["POST"])
+@bp.arguments(VerificationSchema)
+@bp.response(201, VerificationOutSchema)
+@bp.login_required
+def record_verification(data, request_id):
+    verification = services.record_verification(services.get_request(request_id), current_user, data)
+    db.session.commit()
+    return verification
+
+
+@bp.route("/<int:request_id>/assessment")
+@bp.response(200, AssessmentSchema)
+@bp.requires("requests.view")
+def assessment(request_id):
+    """The merged eligibility checks (``assess_eligibility``) and the ceiling (``propose_aid_ceiling``)."""
+    request = services.get_request(request_id)
+    ceiling = services.ceiling_for(request)
+    return {
+        "checks": services.assess(request),
+        "ceiling_halalas": ceiling.amount_halalas if ceiling else None,
+        "ceiling_reason": str(ceiling.reason) if ceiling else None,
+    }
+
+
+@bp.route("/<int:request_id>/decisions")
+@bp.response(200, DecisionOutSchema(many=True))
+@bp.requires("requests.view")
+def list_decisions(request_id):
+    return _children(Decision, services.get_request(request_id).id)
+
+
+@bp.route("/<int:request_id>/approve", methods=["POST"])
+@bp.arguments(ApproveSchema)
+@bp.response(201, DecisionOutSchema)
+@bp.login_required
+def approve(data, request_id):
+    """Approve with an amount; above the ceiling only with ``override_reason`` (``requests.override``)."""
+    decision = services.approve(
+        services.get_request(request_id),
+        current_user,
+        amount_halalas=data["amount"],
+        members_present=data["members_present"],
+        decided_on=data["decided_on"],
+        override_reason=data["override_reason"],
+        note=data["note"],
+    )
+    db.session.commit()
+    return decision
+
+
+@bp.route("/<int:request_id>/reject", methods=["POST"])
+@bp.arguments(RejectSchema)
+@bp.response(201, DecisionOutSchema)
+@bp.login_required
+def reject(data, request_id):
+    """Reject with the reason the applicant will see."""
+    decision = services.reject(services.get_request(request_id), current_user, **data)
+    db.session.commit()
+    return decision
+
+
+@bp.route("/<int:request_id>/escalations")
+@bp.response(200, EscalationOutSchema(many=True))
+@bp.requires("requests.view")
+def list_escalations(request_id):
+    return _children(Escalation, services.get_request(request_id).id)
+
+
+@bp.route("/<int:request_id>/escalations", methods=["POST"])
+@bp.arguments(EscalateSchema)
+@bp.response(201, EscalationOutSchema)
+@bp.login_required
+def escalate(data, request_id):
+    escalation = services.escalate(services.get_request(request_id), current_user, **data)
+    db.session.commit()
+    return escalation
+
+
+@bp.route("/<int:request_id>/escalations/<int:escalation_id>/outcome", methods=["POST"])
+@bp.arguments(PermitOutcomeSchema)
+@bp.response(200, EscalationOutSchema)
+@bp.login_required
+def permit_outcome(data, request_id, escalation_id):
+    escalation = services.record_permit_outcome(services.get_request(request_id), current_user, escalation_id, **data)
+    db.session.commit()
+    return escalation

@@ -1,0 +1,118 @@
+"""Core's own hook implementations for requests, as a built-in plugin (``trylast``)."""
+
+from __future__ import annotations
+
+from ..auth.permissions import Permission
+from ..hookspecs import hookimpl
+from ..i18n import lazy_gettext as _l
+from ..navigation import NavItem
+from . import links
+from .services import Ceiling, Check
+
+
+@hookimpl(trylast=True)
+def register_permissions():
+    return [
+        Permission("requests.view", _l("See aid requests"), (
+            "tenant_admin", "relations_officer", "researcher", "committee_member",
+            "executive_director", "finance_officer", "auditor",
+        )),
+        Permission("requests.create", _l("Register aid requests"), ("relations_officer",)),
+        Permission("requests.research", _l("Study cases and record field visits"), ("researcher",)),
+        Permission("requests.return", _l("Return requests for missing data"), ("relations_officer", "researcher")),
+        Permission("requests.decide", _l("Decide requests in committee"), ("committee_member",)),
+        Permission("requests.override", _l("Approve above the ceiling with a reason"), ("executive_director",)),
+        Permission("requests.escalate", _l("Escalate requests to the competent authority"), ("executive_director",)),
+        Permission("requests.disburse", _l("Record disbursements"), ("finance_officer",)),
+        Permission("requests.close", _l("Close requests"), ("relations_officer", "executive_director")),
+        Permission("requests.withdraw", _l("Withdraw requests"), ("relations_officer", "executive_director")),
+        Permission("portal.apply", _l("Apply and follow own requests on the portal"), ("applicant",)),
+    ]
+
+
+@hookimpl(trylast=True)
+def register_nav_items(tenant, user):
+    return [
+        NavItem(_l("Requests"), "requests.queues", "requests.view"),
+        NavItem(_l("My requests"), "portal.index", "portal.apply"),
+    ]
+
+
+@hookimpl(trylast=True)
+def assess_eligibility(request, file):
+    checks = []
+    signed = request.declaration_signed_at is not None
+    checks.append(
+        Check(
+            "declaration",
+            _l("Declaration signed"),
+            "pass" if signed else "fail",
+            "" if signed else _l("The applicant has not signed the declaration yet."),
+        )
+    )
+    status = links.file_status(request)
+    if status is not None:
+        blocked = status in links.BLOCKING_FILE_STATUSES
+        checks.append(
+            Check(
+                "file_status",
+                _l("Beneficiary file status"),
+                "fail" if blocked else "pass",
+                _l("The file is suspended or excluded.") if blocked else "",
+                {"status": status},
+            )
+        )
+    from ..tenancy import require_tenant
+
+    area = [a.strip() for a in (require_tenant().service_area or []) if a.strip()]
+    if area:
+        inside = (request.applicant_city or "").strip() in area
+        checks.append(
+            Check(
+                "service_area",
+                _l("Lives in the service area"),
+                "pass" if inside else "needs_review",
+                "" if inside else _l("The city is not in the association's service area."),
+                {"city": request.applicant_city or "", "service_area": area},
+            )
+        )
+    from ..extensions import db
+    from .models import FieldVisit
+
+    visit = db.session.scalars(
+        db.select(FieldVisit)
+        .where(FieldVisit.request_id == request.id, FieldVisit.visited_on.is_not(None))
+        .order_by(FieldVisit.id.desc())
+    ).first()
+    if visit is not None:
+        corrected = sum(1 for f in visit.checked_fields if f.get("status") == "corrected")
+        unseen = sum(1 for f in visit.checked_fields if f.get("status") == "not_seen")
+        checks.append(
+            Check(
+                "field_visit",
+                _l("Data matches the original documents"),
+                "pass" if not corrected and not unseen else "needs_review",
+                "" if not corrected and not unseen else _l("Some fields were corrected or not seen during the visit."),
+                {"confirmed": len(visit.checked_fields) - corrected - unseen, "corrected": corrected, "not_seen": unseen},
+            )
+        )
+    return checks
+
+
+@hookimpl(trylast=True)
+def propose_aid_ceiling(request, file, catalog_item):
+    if catalog_item is not None and catalog_item.default_value_halalas:
+        return Ceiling(catalog_item.default_value_halalas, _l("The catalog item's default value"), default=True)
+    from ..tenancy import require_tenant
+
+    value = ((require_tenant().settings or {}).get("aid") or {}).get("default_ceiling_halalas")
+    if isinstance(value, int) and value > 0:
+        return Ceiling(value, _l("The association's default ceiling"), default=True)
+    return None
+
+
+@hookimpl(trylast=True)
+def load_demo_data(tenant):
+    from .demo import load
+
+    load(tenant)

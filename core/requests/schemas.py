@@ -1,0 +1,248 @@
+"""Input and output schemas of the request API (and the pages' form validation)."""
+
+from __future__ import annotations
+
+from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
+
+from ..calendar import DateFormatError, format_date, parse_date
+from ..i18n import lazy_gettext as _l
+from ..numbers import NumberFormatError, format_halalas, parse_halalas
+from .models import CHANNELS, FIELD_CHECKS, VERIFICATION_BODIES
+
+CHOOSE = _l("Choose one of the listed values.")
+
+
+class Money(fields.Field):
+    """SAR typed in any digit script ("1,250.50", "١٢٥٠٫٥") ↔ integer halalas."""
+
+    default_error_messages = {"invalid": _l("Enter an amount in riyals, with at most two decimals.")}
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, bool):
+            raise self.make_error("invalid")
+        try:
+            halalas = parse_halalas(value)
+        except (NumberFormatError, TypeError):
+            raise self.make_error("invalid") from None
+        if halalas < 0:
+            raise self.make_error("invalid")
+        return halalas
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return None if value is None else format_halalas(value)
+
+
+class AnyDate(fields.Field):
+    """A date typed in Hijri or Gregorian (any digit script) → ``date``; dumps ISO."""
+
+    default_error_messages = {"invalid": _l("Enter a date, Hijri (1447-05-12) or Gregorian (2025-11-03).")}
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        try:
+            return parse_date(value)
+        except (DateFormatError, TypeError, ValueError):
+            raise self.make_error("invalid") from None
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return None if value is None else value.isoformat()
+
+
+class Strict(Schema):
+    class Meta:
+        unknown = RAISE
+
+
+class RequestCreateSchema(Strict):
+    channel = fields.String(required=True, validate=validate.OneOf(CHANNELS, error=CHOOSE))
+    applicant_name = fields.String(required=True, validate=validate.Length(min=3, max=255))
+    applicant_phone = fields.String(load_default=None, validate=validate.Regexp(r"^(05\d{8}|\+9665\d{8})$", error=_l("Enter a Saudi mobile number (05XXXXXXXX).")))
+    applicant_email = fields.Email(load_default=None)
+    applicant_city = fields.String(load_default=None, validate=validate.Length(max=127))
+    file_id = fields.Integer(load_default=None)
+    catalog_item_id = fields.Integer(load_default=None)
+    summary = fields.String(load_default="", validate=validate.Length(max=5000))
+    requested_amount = Money(load_default=None, data_key="requested_amount", attribute="requested_halalas")
+    needs_verification_with = fields.String(load_default=None, validate=validate.OneOf(VERIFICATION_BODIES, error=CHOOSE))
+    needs_permit = fields.Boolean(load_default=False)
+    extra = fields.Dict(keys=fields.String(), load_default=dict)
+
+
+class PortalApplySchema(RequestCreateSchema):
+    channel = fields.String(load_default="portal", validate=validate.OneOf(("portal", "mobile_app"), error=CHOOSE))
+    file_id = fields.Integer(load_default=None, load_only=True)
+
+    class Meta(Strict.Meta):
+        exclude = ("file_id", "needs_permit", "needs_verification_with")
+
+
+class SubmitSchema(Strict):
+    declaration = fields.Boolean(required=True, validate=validate.Equal(True, error=_l("Sign the declaration to submit.")))
+    signed_by = fields.String(required=True, validate=validate.Length(min=3, max=255))
+
+
+class NoteSchema(Strict):
+    note = fields.String(load_default="", validate=validate.Length(max=5000))
+
+
+class ReasonSchema(Strict):
+    reason = fields.String(required=True, validate=validate.Length(min=3, max=5000))
+
+
+class ScheduleVisitSchema(Strict):
+    scheduled_for = AnyDate(required=True)
+
+
+class CheckedFieldSchema(Strict):
+    field = fields.String(required=True, validate=validate.Length(min=1, max=120))
+    entered = fields.String(load_default="", validate=validate.Length(max=500))
+    status = fields.String(required=True, validate=validate.OneOf(FIELD_CHECKS, error=CHOOSE))
+    found = fields.String(load_default="", validate=validate.Length(max=500))
+
+    @validates_schema
+    def _corrected_needs_value(self, data, **kwargs):
+        if data["status"] == "corrected" and not data.get("found"):
+            raise ValidationError({"found": [_l("Enter the value found in the original document.")]})
+
+
+class RecordVisitSchema(Strict):
+    visited_on = AnyDate(required=True)
+    findings = fields.String(required=True, validate=validate.Length(min=3, max=10000))
+    checked_fields = fields.List(fields.Nested(CheckedFieldSchema), load_default=list)
+
+
+class VerificationSchema(Strict):
+    body = fields.String(required=True, validate=validate.OneOf(VERIFICATION_BODIES, error=CHOOSE))
+    contact = fields.String(load_default="", validate=validate.Length(max=255))
+    reference = fields.String(load_default="", validate=validate.Length(max=120))
+    outcome = fields.String(required=True, validate=validate.OneOf(("confirmed", "not_confirmed", "pending"), error=CHOOSE))
+    notes = fields.String(load_default="", validate=validate.Length(max=5000))
+    verified_on = AnyDate(required=True)
+
+
+class MembersMixin(Strict):
+    members_present = fields.List(
+        fields.String(validate=validate.Length(min=2, max=255)),
+        required=True,
+        validate=validate.Length(min=1, error=_l("Record the members present.")),
+    )
+    decided_on = AnyDate(load_default=None)
+
+
+class ApproveSchema(MembersMixin):
+    amount = Money(required=True)
+    override_reason = fields.String(load_default=None, validate=validate.Length(max=5000))
+    note = fields.String(load_default="", validate=validate.Length(max=5000))
+
+
+class RejectSchema(MembersMixin):
+    reason = fields.String(required=True, validate=validate.Length(min=3, max=5000))
+
+
+class EscalateSchema(Strict):
+    authority = fields.String(required=True, validate=validate.Length(min=2, max=255))
+    sent_on = AnyDate(required=True)
+    reference = fields.String(load_default="", validate=validate.Length(max=120))
+    notes = fields.String(load_default="", validate=validate.Length(max=5000))
+
+
+class PermitOutcomeSchema(Strict):
+    outcome = fields.String(required=True, validate=validate.OneOf(("granted", "refused"), error=CHOOSE))
+    outcome_on = AnyDate(required=True)
+    notes = fields.String(load_default="", validate=validate.Length(max=5000))
+
+
+class EventSchema(Schema):
+    id = fields.Integer()
+    action = fields.String()
+    from_state = fields.String(allow_none=True)
+    to_state = fields.String(allow_none=True)
+    actor_id = fields.Integer(allow_none=True)
+    note = fields.String()
+    data = fields.Dict()
+    at = fields.DateTime()
+
+
+class RequestSchema(Schema):
+    id = fields.Integer()
+    number = fields.String(allow_none=True)
+    submitted_at = fields.DateTime(allow_none=True)
+    submitted_on_display = fields.Method("_submitted_display")
+    state = fields.String()
+    channel = fields.String()
+    applicant_name = fields.String()
+    applicant_phone = fields.String(allow_none=True)
+    applicant_email = fields.String(allow_none=True)
+    applicant_city = fields.String(allow_none=True)
+    applicant_user_id = fields.Integer(allow_none=True)
+    file_id = fields.Integer(allow_none=True)
+    catalog_item_id = fields.Integer(allow_none=True)
+    summary = fields.String()
+    requested_amount = Money(attribute="requested_halalas")
+    requested_halalas = fields.Integer(allow_none=True)
+    approved_halalas = fields.Integer(allow_none=True)
+    needs_verification_with = fields.String(allow_none=True)
+    needs_permit = fields.Boolean()
+    declaration_signed_at = fields.DateTime(allow_none=True)
+    returned_reason = fields.String(allow_none=True)
+    rejection_reason = fields.String(allow_none=True)
+    extra = fields.Dict()
+
+    def _submitted_display(self, obj):
+        return format_date(obj.submitted_at) if obj.submitted_at else None
+
+
+class RequestDetailSchema(RequestSchema):
+    events = fields.List(fields.Nested(EventSchema))
+    actions = fields.List(fields.String())
+
+
+class VisitOutSchema(Schema):
+    id = fields.Integer()
+    scheduled_for = fields.Date()
+    visited_on = fields.Date(allow_none=True)
+    findings = fields.String()
+    checked_fields = fields.List(fields.Dict())
+
+
+class VerificationOutSchema(Schema):
+    id = fields.Integer()
+    body = fields.String()
+    contact = fields.String()
+    reference = fields.String()
+    outcome = fields.String()
+    notes = fields.String()
+    verified_on = fields.Date()
+
+
+class DecisionOutSchema(Schema):
+    id = fields.Integer()
+    outcome = fields.String()
+    amount_halalas = fields.Integer(allow_none=True)
+    ceiling_halalas = fields.Integer(allow_none=True)
+    ceiling_basis = fields.String()
+    override_reason = fields.String(allow_none=True)
+    reason = fields.String(allow_none=True)
+    members_present = fields.List(fields.String())
+    decided_on = fields.Date()
+    assessment = fields.List(fields.Dict())
+
+
+class EscalationOutSchema(Schema):
+    id = fields.Integer()
+    authority = fields.String()
+    reference = fields.String()
+    sent_on = fields.Date()
+    outcome = fields.String()
+    outcome_on = fields.Date(allow_none=True)
+    notes = fields.String()
+
+
+class AssessmentSchema(Schema):
+    checks = fields.List(fields.Dict())
+    ceiling_halalas = fields.Integer(allow_none=True)
+    ceiling_reason = fields.String(allow_none=True)
+
+
+class QueueArgsSchema(Schema):
+    queue = fields.String(load_default="all", validate=validate.OneOf(("mine", "new", "awaiting_visit", "awaiting_committee", "awaiting_disbursement", "overdue", "all"), error=CHOOSE))
+    state = fields.String(load_default=None)
