@@ -29,7 +29,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     from .config import STATIC_DEFAULTS, check, from_environment
     from .extensions import babel, csrf, db, limiter, login_manager, migrate
     from .home import bp as home_bp
-    from .tenancy import scoping
+    from .tenancy import rls, scoping
     from .tenancy.context import set_current_tenant
     from .tenancy.services import get_tenant, tenant_for_host
 
@@ -52,6 +52,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 
     db.init_app(app)
     scoping.install()
+    rls.install()
     babel.init_app(app, locale_selector=i18n.select_locale)
     i18n.configure(app)
     login_manager.init_app(app)
@@ -148,7 +149,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     def _forget_request_state(exc):
         # Per-request caches live on g; an app context reused across requests (tests)
         # must not carry them over.
-        for key in ("_tenant", "_enabled_plugins", "_roles_cache", "_login_user", "_tenancy_unscoped"):
+        for key in ("_tenant", "_tenant_id", "_enabled_plugins", "_roles_cache", "_login_user", "_tenancy_unscoped"):
             g.pop(key, None)
 
     @app.context_processor
@@ -165,7 +166,16 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 _CORE_DIR = Path(__file__).resolve().parent
 
 # Core feature packages: each exposes ``init_app(app)`` (blueprints, APIs, CLI, hooks).
-CORE_FEATURES: tuple[str, ...] = ()
+CORE_FEATURES: tuple[str, ...] = (
+    "core.audit",
+    "core.registry",
+    "core.documents",
+    "core.calendar",
+    "core.notifications",
+    "core.requests",
+    "core.aid",
+    "core.portal",
+)
 
 
 def _migrations_dir() -> Path:

@@ -43,6 +43,11 @@ def from_environment(env: dict[str, str] | None = None) -> dict:
         "SECRET_KEY": env.get("SECRET_KEY", DEV_SECRET_KEY),
         "PRODUCTION": is_production(env),
         "SQLALCHEMY_DATABASE_URI": normalise_database_url(env.get("DATABASE_URL") or _sqlite_default()),
+        # Migrations run as the owner of the tables; the app connects as a role that does not own
+        # them, so PostgreSQL's Row-Level Security applies to it. Empty: the app's own URL.
+        "DATABASE_OWNER_URL": normalise_database_url(env["DATABASE_OWNER_URL"])
+        if env.get("DATABASE_OWNER_URL")
+        else None,
         "STORAGE_DIR": env.get("STORAGE_DIR", str(ROOT / "instance" / "storage")),
         "REDIS_URL": env.get("REDIS_URL") or None,
         # None = every installed plugin; otherwise the ids listed (comma separated).

@@ -16,6 +16,12 @@ logger = logging.getLogger("alembic.env")
 
 
 def get_engine():
+    owner_url = current_app.config.get("DATABASE_OWNER_URL")
+    if owner_url:
+        from sqlalchemy import create_engine
+        from sqlalchemy.pool import NullPool
+
+        return create_engine(owner_url, poolclass=NullPool)
     return current_app.extensions["migrate"].db.engine
 
 
@@ -110,6 +116,10 @@ def run_migrations_online():
 
         with context.begin_transaction():
             context.run_migrations()
+            # Row-Level Security on every tenant table, core's and plugins' (PostgreSQL only).
+            from core.tenancy.rls import apply_policies
+
+            apply_policies(connection)
 
 
 if context.is_offline_mode():

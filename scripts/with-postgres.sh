@@ -25,10 +25,18 @@ trap cleanup EXIT
 as_pg "$PGBIN/initdb" -D "$WORK/data" -U postgres -A trust -E UTF8 --locale=C.UTF-8 >/dev/null
 as_pg "$PGBIN/pg_ctl" -D "$WORK/data" -l "$WORK/server.log" -w \
   -o "-h 127.0.0.1 -p $PORT -k $WORK -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" start >/dev/null
-as_pg "$PGBIN/psql" -h 127.0.0.1 -p "$PORT" -U postgres -q -c "CREATE DATABASE charity_test" >/dev/null
+psql_pg() { as_pg "$PGBIN/psql" -h 127.0.0.1 -p "$PORT" -U postgres -q -v ON_ERROR_STOP=1 "$@" >/dev/null; }
+# The owner runs migrations; the app connects as a role that owns nothing, so Row-Level Security binds it.
+psql_pg -c "CREATE ROLE charity_owner LOGIN NOSUPERUSER" \
+        -c "CREATE ROLE charity_app LOGIN NOSUPERUSER" \
+        -c "CREATE DATABASE charity_test OWNER charity_owner"
+psql_pg -d charity_test \
+  -c "ALTER DEFAULT PRIVILEGES FOR ROLE charity_owner GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO charity_app" \
+  -c "ALTER DEFAULT PRIVILEGES FOR ROLE charity_owner GRANT USAGE, SELECT, UPDATE ON SEQUENCES TO charity_app"
 
 echo "PostgreSQL $("$PGBIN/postgres" --version | awk '{print $3}') on 127.0.0.1:$PORT"
-export TEST_DATABASE_URL="postgresql+psycopg://postgres@127.0.0.1:$PORT/charity_test"
+export TEST_DATABASE_URL="postgresql+psycopg://charity_app@127.0.0.1:$PORT/charity_test"
+export TEST_DATABASE_OWNER_URL="postgresql+psycopg://charity_owner@127.0.0.1:$PORT/charity_test"
 set +e
 "$@"
 status=$?

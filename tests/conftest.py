@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 
 import pytest
 from flask import Flask
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, make_url, text
 
 from core import create_app
 from core.auth.models import User
@@ -37,9 +37,17 @@ def is_postgres() -> bool:
     return db.engine.dialect.name == "postgresql"
 
 
+def owner_url(url: str) -> str | None:
+    """PostgreSQL: the table owner's URL (migrations, cleanup); the app connects as another role."""
+    if not url.startswith("postgresql"):
+        return None
+    return os.environ.get("TEST_DATABASE_OWNER_URL") or url
+
+
 def make_app(url: str, **overrides) -> Flask:
     config = {
         "SQLALCHEMY_DATABASE_URI": url,
+        "DATABASE_OWNER_URL": owner_url(url),
         "TESTING": True,
         "WTF_CSRF_ENABLED": False,
         "RATELIMIT_ENABLED": False,
@@ -70,10 +78,13 @@ def _dispose_extra_apps() -> Iterator[None]:
 def database_url(tmp_path_factory) -> str:
     url = _database_url(tmp_path_factory)
     if url.startswith("postgresql"):
-        engine = create_engine(url)
+        engine = create_engine(owner_url(url))
+        app_role = make_url(url).username
         with engine.begin() as conn:
             conn.execute(text("DROP SCHEMA public CASCADE"))
             conn.execute(text("CREATE SCHEMA public"))
+            if app_role and app_role != make_url(owner_url(url)).username:
+                conn.execute(text(f'GRANT USAGE ON SCHEMA public TO "{app_role}"'))
         engine.dispose()
     return url
 
@@ -89,6 +100,8 @@ def app(database_url) -> Iterator[Flask]:
     yield application
     with application.app_context():
         db.engine.dispose()
+    for engine in _cleanup_engines.values():
+        engine.dispose()
 
 
 @pytest.fixture(autouse=True)
@@ -99,14 +112,38 @@ def _clean_database(request) -> Iterator[None]:
     application = request.getfixturevalue("app")
     with application.app_context():
         db.session.remove()
-        tables = list(reversed(db.metadata.sorted_tables))
-        with db.engine.begin() as conn:
+        engine = _cleanup_engine(application)
+        existing = _existing_tables(engine)
+        tables = [t for t in reversed(db.metadata.sorted_tables) if t.name in existing]
+        with engine.begin() as conn:
             if conn.dialect.name == "postgresql":
                 names = ", ".join(f'"{t.name}"' for t in tables)
                 conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
             else:
                 for table in tables:
                     conn.execute(table.delete())
+
+
+_cleanup_engines: dict[str, object] = {}
+_tables_cache: dict[object, set[str]] = {}
+
+
+def _existing_tables(engine) -> set[str]:
+    if engine not in _tables_cache:
+        from sqlalchemy import inspect
+
+        _tables_cache[engine] = set(inspect(engine).get_table_names())
+    return _tables_cache[engine]
+
+
+def _cleanup_engine(application: Flask):
+    """The owner may TRUNCATE; the app role may not (it owns nothing)."""
+    url = application.config.get("DATABASE_OWNER_URL")
+    if not url:
+        return db.engine
+    if url not in _cleanup_engines:
+        _cleanup_engines[url] = create_engine(url)
+    return _cleanup_engines[url]
 
 
 @pytest.fixture

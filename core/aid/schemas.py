@@ -20,7 +20,9 @@ class CatalogItemSchema(Schema):
     kind = fields.String(required=True, validate=validate.OneOf(KINDS, error=CHOOSE))
     unit = fields.String(load_default="family", validate=validate.OneOf(UNITS, error=CHOOSE))
     default_value = Money(load_default=None, allow_none=True, attribute="default_value_halalas")
-    default_value_halalas = fields.Integer(dump_only=True, allow_none=True)
+    default_value_halalas_value = fields.Function(
+        lambda obj: obj.default_value_halalas, data_key="default_value_halalas", dump_only=True
+    )
     seasonal = fields.Boolean(load_default=False)
     season = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(SEASONS, error=CHOOSE))
     active = fields.Boolean(load_default=True)
@@ -45,7 +47,7 @@ class DisbursementSchema(Schema):
     catalog_item_id = fields.Integer(load_default=None, allow_none=True)
     kind = fields.String(required=True, validate=validate.OneOf(KINDS, error=CHOOSE))
     value = Money(required=True, attribute="value_halalas")
-    value_halalas = fields.Integer(dump_only=True)
+    value_halalas_value = fields.Function(lambda obj: obj.value_halalas, data_key="value_halalas", dump_only=True)
     quantity = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100000))
     description = fields.String(load_default="", validate=validate.Length(max=2000))
     delivery_mode = fields.String(load_default="direct", validate=validate.OneOf(DELIVERY_MODES, error=CHOOSE))

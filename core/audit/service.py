@@ -73,7 +73,9 @@ def _tenant_filter(tenant_id: int | None):
 def _lock_chain(tenant_id: int | None) -> None:
     """Serialise writers of one chain (PostgreSQL); SQLite serialises writes itself."""
     if db.session.get_bind().dialect.name == "postgresql":
-        db.session.execute(db.text("SELECT pg_advisory_xact_lock(:k)"), {"k": 0x5A0D17000000 + (tenant_id or 0)})
+        db.session.execute(
+            db.text("SELECT pg_advisory_xact_lock(:k)"), {"k": 0x5A0D17000000 + (tenant_id or 0)}
+        )
 
 
 def record(
@@ -117,7 +119,7 @@ def record(
     )
     entry.hash = entry_hash(entry.prev_hash, entry)
     db.session.add(entry)
-    db.session.flush([entry])
+    db.session.flush()
     return entry
 
 
@@ -164,8 +166,19 @@ def events_between(tenant_id: int, start: date | None, end: date | None, limit: 
     return db.session.execute(query).scalars()
 
 
-CSV_COLUMNS = ("seq", "at", "user_id", "user_email", "action", "object_type", "object_id", "ip", "request_id",
-               "details", "hash")
+CSV_COLUMNS = (
+    "seq",
+    "at",
+    "user_id",
+    "user_email",
+    "action",
+    "object_type",
+    "object_id",
+    "ip",
+    "request_id",
+    "details",
+    "hash",
+)
 
 
 def export_csv(tenant_id: int, start: date | None, end: date | None) -> Iterator[str]:

@@ -69,7 +69,9 @@ def upload(data: bytes, filename: str | None, fields: dict, user=None) -> Docume
     else:
         content_type = sniff_content_type(data)
         if content_type is None:
-            errors["file"] = [_l("Only PDF, JPEG, PNG or WebP files are accepted (checked by their content).")]
+            errors["file"] = [
+                _l("Only PDF, JPEG, PNG or WebP files are accepted (checked by their content).")
+            ]
     if errors:
         raise ValidationError(errors)
     key = tenant_key(tenant.id, "documents")
@@ -116,7 +118,9 @@ def documents_of(person_ids=(), household_id: int | None = None) -> list[Documen
     if not conditions:
         return []
     return list(
-        db.session.execute(db.select(Document).where(db.or_(*conditions)).order_by(Document.uploaded_at.desc()))
+        db.session.execute(
+            db.select(Document).where(db.or_(*conditions)).order_by(Document.uploaded_at.desc())
+        )
         .unique()
         .scalars()
     )

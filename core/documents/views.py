@@ -37,7 +37,9 @@ def upload():
         "note": (request.form.get("note") or "").strip()[:255] or None,
     }
     try:
-        services.upload(upload.read() if upload else b"", upload.filename if upload else None, fields, current_user)
+        services.upload(
+            upload.read() if upload else b"", upload.filename if upload else None, fields, current_user
+        )
     except ValidationError as exc:
         db.session.rollback()
         for messages in translate_messages(exc.messages).values():

@@ -15,14 +15,15 @@ from . import services
 from .models import BeneficiaryFile, Household, Member, Person
 from .schemas import (
     DuplicateSignalSchema,
-    FileEventSchema,
+    BeneficiaryFileEventSchema,
     FileListArgsSchema,
-    FileSchema,
+    BeneficiaryFileSchema,
     HouseholdListItemSchema,
     HouseholdSchema,
     HouseholdUpdateSchema,
-    MemberSchema,
-    MemberUpdateSchema,
+    HouseholdMemberSchema,
+    HouseholdMemberPatchSchema,
+    PersonPatchSchema,
     PersonSchema,
     RenewalSchema,
     SearchArgsSchema,
@@ -30,7 +31,9 @@ from .schemas import (
     StatusChangeSchema,
 )
 
-persons_api = ApiBlueprint("registry_persons_api", __name__, description="Persons of the beneficiary registry")
+persons_api = ApiBlueprint(
+    "registry_persons_api", __name__, description="Persons of the beneficiary registry"
+)
 households_api = ApiBlueprint("registry_households_api", __name__, description="Households and their members")
 files_api = ApiBlueprint("registry_files_api", __name__, description="Beneficiary files: status and history")
 sharing_api = ApiBlueprint("registry_sharing_api", __name__, description="Data-sharing agreements")
@@ -44,7 +47,7 @@ def get_or_404(model, object_id: int):
 
 
 def _dump_file(file: BeneficiaryFile) -> dict:
-    data = FileSchema().dump(file)
+    data = BeneficiaryFileSchema().dump(file)
     data["renewal_overdue"] = services.is_overdue(file)
     return data
 
@@ -66,9 +69,16 @@ def _dump_household(household: Household) -> dict:
 @persons_api.requires("registry.read")
 def list_persons(args, pagination_parameters):
     """Search by ID number (exact; any digits) or by name (any Arabic spelling variant, prefix)."""
-    rows, total = services.search_persons(args["q"], pagination_parameters.page, pagination_parameters.page_size)
+    rows, total = services.search_persons(
+        args["q"], pagination_parameters.page, pagination_parameters.page_size
+    )
     pagination_parameters.item_count = total
-    record("registry.person.searched", "person", None, {"results": total, "by": "id" if services._id_query(args["q"]) else "name"})
+    record(
+        "registry.person.searched",
+        "person",
+        None,
+        {"results": total, "by": "id" if services._id_query(args["q"]) else "name"},
+    )
     db.session.commit()
     return rows
 
@@ -95,7 +105,7 @@ def get_person(person_id):
 
 
 @persons_api.route("/<int:person_id>", methods=["PATCH"])
-@persons_api.arguments(PersonSchema(partial=True))
+@persons_api.arguments(PersonPatchSchema(partial=True))
 @persons_api.response(200, PersonSchema)
 @persons_api.requires("registry.write")
 def patch_person(data, person_id):
@@ -112,7 +122,9 @@ def person_duplicates(person_id):
     totals of partners under a data-sharing agreement in force."""
     person = get_or_404(Person, person_id)
     result = services.duplicate_signal(person)
-    record("registry.person.duplicates_checked", "person", person.id, {"others": result["other_associations"]})
+    record(
+        "registry.person.duplicates_checked", "person", person.id, {"others": result["other_associations"]}
+    )
     db.session.commit()
     return result
 
@@ -126,13 +138,13 @@ def person_duplicates(person_id):
 @households_api.requires("registry.read")
 def list_households(pagination_parameters):
     query = db.select(Household).order_by(Household.id.desc())
-    pagination_parameters.item_count = db.session.execute(
-        db.select(db.func.count(Household.id))
-    ).scalar_one()
+    pagination_parameters.item_count = db.session.execute(db.select(db.func.count(Household.id))).scalar_one()
     return list(
         db.session.execute(
             query.limit(pagination_parameters.page_size).offset(pagination_parameters.first_item)
-        ).unique().scalars()
+        )
+        .unique()
+        .scalars()
     )
 
 
@@ -169,7 +181,7 @@ def patch_household(data, household_id):
 
 
 @households_api.route("/<int:household_id>/members")
-@households_api.response(200, MemberSchema(many=True))
+@households_api.response(200, HouseholdMemberSchema(many=True))
 @households_api.requires("registry.read")
 def list_members(household_id):
     household = get_or_404(Household, household_id)
@@ -179,8 +191,8 @@ def list_members(household_id):
 
 
 @households_api.route("/<int:household_id>/members", methods=["POST"])
-@households_api.arguments(MemberSchema)
-@households_api.response(201, MemberSchema)
+@households_api.arguments(HouseholdMemberSchema)
+@households_api.response(201, HouseholdMemberSchema)
 @households_api.requires("registry.write")
 def post_member(data, household_id):
     member = services.add_member(get_or_404(Household, household_id), data)
@@ -196,7 +208,7 @@ def _member_or_404(household_id: int, member_id: int) -> Member:
 
 
 @households_api.route("/<int:household_id>/members/<int:member_id>")
-@households_api.response(200, MemberSchema)
+@households_api.response(200, HouseholdMemberSchema)
 @households_api.requires("registry.read")
 def get_member(household_id, member_id):
     member = _member_or_404(household_id, member_id)
@@ -206,8 +218,8 @@ def get_member(household_id, member_id):
 
 
 @households_api.route("/<int:household_id>/members/<int:member_id>", methods=["PATCH"])
-@households_api.arguments(MemberUpdateSchema(partial=True))
-@households_api.response(200, MemberSchema)
+@households_api.arguments(HouseholdMemberPatchSchema(partial=True))
+@households_api.response(200, HouseholdMemberSchema)
 @households_api.requires("registry.write")
 def patch_member(data, household_id, member_id):
     member = services.update_member(_member_or_404(household_id, member_id), data)
@@ -228,7 +240,7 @@ def delete_member(household_id, member_id):
 
 @files_api.route("")
 @files_api.arguments(FileListArgsSchema, location="query")
-@files_api.response(200, FileSchema(many=True))
+@files_api.response(200, BeneficiaryFileSchema(many=True))
 @files_api.paginate()
 @files_api.requires("registry.read")
 def list_files(args, pagination_parameters):
@@ -243,16 +255,20 @@ def list_files(args, pagination_parameters):
     pagination_parameters.item_count = db.session.execute(
         db.select(db.func.count()).select_from(query.subquery())
     ).scalar_one()
-    rows = db.session.execute(
-        query.order_by(BeneficiaryFile.id.desc())
-        .limit(pagination_parameters.page_size)
-        .offset(pagination_parameters.first_item)
-    ).unique().scalars()
+    rows = (
+        db.session.execute(
+            query.order_by(BeneficiaryFile.id.desc())
+            .limit(pagination_parameters.page_size)
+            .offset(pagination_parameters.first_item)
+        )
+        .unique()
+        .scalars()
+    )
     return [_dump_file(f) for f in rows]
 
 
 @files_api.route("/<int:file_id>")
-@files_api.response(200, FileSchema)
+@files_api.response(200, BeneficiaryFileSchema)
 @files_api.requires("registry.read")
 def get_file(file_id):
     file = get_or_404(BeneficiaryFile, file_id)
@@ -262,7 +278,7 @@ def get_file(file_id):
 
 
 @files_api.route("/<int:file_id>/events")
-@files_api.response(200, FileEventSchema(many=True))
+@files_api.response(200, BeneficiaryFileEventSchema(many=True))
 @files_api.requires("registry.read")
 def get_file_events(file_id):
     """The file's history: who changed what, when and why."""
@@ -274,7 +290,7 @@ def get_file_events(file_id):
 
 @files_api.route("/<int:file_id>/status", methods=["POST"])
 @files_api.arguments(StatusChangeSchema)
-@files_api.response(200, FileSchema)
+@files_api.response(200, BeneficiaryFileSchema)
 @files_api.requires("registry.status")
 def post_file_status(data, file_id):
     """Change the status (applicant, active, suspended, excluded, closed) with a reason."""
@@ -285,7 +301,7 @@ def post_file_status(data, file_id):
 
 @files_api.route("/<int:file_id>/renewals", methods=["POST"])
 @files_api.arguments(RenewalSchema)
-@files_api.response(200, FileSchema)
+@files_api.response(200, BeneficiaryFileSchema)
 @files_api.requires("registry.write")
 def post_file_renewal(data, file_id):
     """Record that the household renewed its data; the next due date follows the tenant's interval."""

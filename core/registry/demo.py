@@ -11,16 +11,49 @@ from .services import create_household, find_by_national_id
 
 FAMILIES = [
     # (first, father, grandfather, family, city, job, income SAR, tenure, rent SAR, members)
-    ("محمد", "عبدالله", "سعد", "الغامدي", "مكة المكرمة", "حارس أمن", 3200, "rented", 18000,
-     [("فاطمة", "spouse", "female"), ("عبدالرحمن", "son", "male"), ("نورة", "daughter", "female")]),
-    ("عائشة", "أحمد", "علي", "الحربي", "مكة المكرمة", "لا تعمل", 0, "rented", 15000,
-     [("خالد", "son", "male"), ("سارة", "daughter", "female")]),
-    ("إبراهيم", "يوسف", "حسن", "الزهراني", "جدة", "متقاعد", 2500, "owned", 0,
-     [("مريم", "spouse", "female")]),
+    (
+        "محمد",
+        "عبدالله",
+        "سعد",
+        "الغامدي",
+        "مكة المكرمة",
+        "حارس أمن",
+        3200,
+        "rented",
+        18000,
+        [("فاطمة", "spouse", "female"), ("عبدالرحمن", "son", "male"), ("نورة", "daughter", "female")],
+    ),
+    (
+        "عائشة",
+        "أحمد",
+        "علي",
+        "الحربي",
+        "مكة المكرمة",
+        "لا تعمل",
+        0,
+        "rented",
+        15000,
+        [("خالد", "son", "male"), ("سارة", "daughter", "female")],
+    ),
+    ("إبراهيم", "يوسف", "حسن", "الزهراني", "جدة", "متقاعد", 2500, "owned", 0, [("مريم", "spouse", "female")]),
     ("هند", "صالح", "محمد", "القحطاني", "الطائف", "معلمة متعاقدة", 4000, "rented", 12000, []),
-    ("عبدالعزيز", "ناصر", "فهد", "العتيبي", "مكة المكرمة", "عامل يومي", 1800, "rented", 14000,
-     [("منيرة", "spouse", "female"), ("فيصل", "son", "male"), ("ريم", "daughter", "female"),
-      ("تركي", "son", "male")]),
+    (
+        "عبدالعزيز",
+        "ناصر",
+        "فهد",
+        "العتيبي",
+        "مكة المكرمة",
+        "عامل يومي",
+        1800,
+        "rented",
+        14000,
+        [
+            ("منيرة", "spouse", "female"),
+            ("فيصل", "son", "male"),
+            ("ريم", "daughter", "female"),
+            ("تركي", "son", "male"),
+        ],
+    ),
 ]
 
 
@@ -30,7 +63,9 @@ def demo_id(tenant_id: int, index: int) -> str:
 
 
 def load(tenant: Tenant) -> None:
-    for index, (first, father, grand, family, city, job, income, tenure, rent, members) in enumerate(FAMILIES):
+    for index, (first, father, grand, family, city, job, income, tenure, rent, members) in enumerate(
+        FAMILIES
+    ):
         number = demo_id(tenant.id, index)
         if find_by_national_id(number) is not None:
             continue
@@ -55,8 +90,12 @@ def load(tenant: Tenant) -> None:
                 "category": "family",
                 "members": [
                     {
-                        "person": {"first_name": name, "father_name": first if rel in ("son", "daughter") else "",
-                                   "family_name": family, "gender": gender},
+                        "person": {
+                            "first_name": name,
+                            "father_name": first if rel in ("son", "daughter") else "",
+                            "family_name": family,
+                            "gender": gender,
+                        },
                         "relationship_": rel,
                         "resides_with_head": True,
                         "studying": rel in ("son", "daughter"),

@@ -9,20 +9,36 @@ from ..navigation import NavItem
 from .choices import Choice
 
 # Roles that serve a case read its file (seed 004: confidentiality); the auditor reads the trail, not files.
-CASE_ROLES = ("tenant_admin", "relations_officer", "researcher", "committee_member", "executive_director",
-              "finance_officer")
+CASE_ROLES = (
+    "tenant_admin",
+    "relations_officer",
+    "researcher",
+    "committee_member",
+    "executive_director",
+    "finance_officer",
+)
 
 
 @hookimpl(trylast=True)
 def register_permissions():
     return [
         Permission("registry.read", _l("Read beneficiary files"), CASE_ROLES),
-        Permission("registry.write", _l("Register and edit persons and households"),
-                   ("tenant_admin", "relations_officer", "researcher")),
-        Permission("registry.status", _l("Change the status of a beneficiary file"),
-                   ("tenant_admin", "researcher", "committee_member", "executive_director")),
-        Permission("registry.verify_documents", _l("Mark documents verified"), ("tenant_admin", "researcher")),
-        Permission("registry.import", _l("Import households from a file"), ("tenant_admin", "relations_officer")),
+        Permission(
+            "registry.write",
+            _l("Register and edit persons and households"),
+            ("tenant_admin", "relations_officer", "researcher"),
+        ),
+        Permission(
+            "registry.status",
+            _l("Change the status of a beneficiary file"),
+            ("tenant_admin", "researcher", "committee_member", "executive_director"),
+        ),
+        Permission(
+            "registry.verify_documents", _l("Mark documents verified"), ("tenant_admin", "researcher")
+        ),
+        Permission(
+            "registry.import", _l("Import households from a file"), ("tenant_admin", "relations_officer")
+        ),
         Permission("registry.export", _l("Export the registry"), ("tenant_admin",)),
         Permission("registry.sharing", _l("Manage data-sharing agreements"), ("tenant_admin",)),
     ]

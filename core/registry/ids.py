@@ -84,7 +84,9 @@ def dev_encryption_key(secret_key: str) -> str:
 
 
 def _fernet() -> MultiFernet:
-    keys = current_app.config.get("ID_ENCRYPTION_KEYS") or [dev_encryption_key(current_app.config["SECRET_KEY"])]
+    keys = current_app.config.get("ID_ENCRYPTION_KEYS") or [
+        dev_encryption_key(current_app.config["SECRET_KEY"])
+    ]
     return MultiFernet([Fernet(key) for key in keys])
 
 

@@ -81,7 +81,9 @@ class Person(TenantMixin, db.Model):
 
     @property
     def full_name(self) -> str:
-        return " ".join(p for p in (self.first_name, self.father_name, self.grandfather_name, self.family_name) if p)
+        return " ".join(
+            p for p in (self.first_name, self.father_name, self.grandfather_name, self.family_name) if p
+        )
 
     def __repr__(self) -> str:
         return f"<Person {self.id}>"

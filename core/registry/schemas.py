@@ -26,7 +26,6 @@ class _Base(Schema):
         ordered = True
 
 
-
 def invalid(message) -> ValidationError:
     """A field error as a list (lazy strings are not ``str``, so marshmallow would not wrap them)."""
     return ValidationError([message])
@@ -178,7 +177,8 @@ class PersonSchema(_Base):
         allow_none=True, validate=validate.OneOf(GENDERS, error=_l("Choose one of the listed values."))
     )
     marital_status = fields.String(
-        allow_none=True, validate=validate.OneOf(MARITAL_STATUSES, error=_l("Choose one of the listed values."))
+        allow_none=True,
+        validate=validate.OneOf(MARITAL_STATUSES, error=_l("Choose one of the listed values.")),
     )
     phone = Phone(allow_none=True)
     email = Text(allow_none=True, validate=validate.Email(error=_l("Enter a valid e-mail address.")))
@@ -194,6 +194,17 @@ class PersonSchema(_Base):
         birth = data.get("birth_date")
         if birth and birth > date.today():
             raise ValidationError({"birth_date": [_l("The birth date is in the future.")]})
+
+
+class PersonPatchSchema(PersonSchema):
+    """Any subset of a person's fields (used with ``partial=True``)."""
+
+
+class PersonBriefSchema(Schema):
+    id = fields.Integer()
+    full_name = fields.String()
+    id_type = fields.String()
+    city = fields.String()
 
 
 class MemberPersonSchema(PersonSchema):
@@ -219,7 +230,7 @@ class DuplicateSignalSchema(Schema):
 # --------------------------------------------------------------------------- households
 
 
-class MemberSchema(_Base):
+class HouseholdMemberSchema(_Base):
     id = fields.Integer(dump_only=True)
     person_id = fields.Integer(load_only=True)
     person = fields.Nested(MemberPersonSchema)
@@ -240,15 +251,17 @@ class MemberSchema(_Base):
         if partial:
             return
         if ("person" in data) == ("person_id" in data):
-            raise ValidationError({"person": [_l("Give the member's details (or the id of a registered person).")]})
+            raise ValidationError(
+                {"person": [_l("Give the member's details (or the id of a registered person).")]}
+            )
 
 
-class MemberUpdateSchema(MemberSchema):
-    class Meta(MemberSchema.Meta):
+class HouseholdMemberPatchSchema(HouseholdMemberSchema):
+    class Meta(HouseholdMemberSchema.Meta):
         exclude = ("person_id",)
 
 
-class FileSchema(_Base):
+class BeneficiaryFileSchema(_Base):
     id = fields.Integer(dump_only=True)
     household_id = fields.Integer(dump_only=True)
     status = fields.String(dump_only=True)
@@ -274,9 +287,9 @@ class HouseholdSchema(_Base):
     annual_rent = Money()
     annual_rent_halalas = fields.Integer(dump_only=True, attribute="annual_rent")
     category = fields.String(load_default="family", validate=validate.Length(min=1, max=63))
-    members = fields.List(fields.Nested(MemberSchema), load_default=list)
+    members = fields.List(fields.Nested(HouseholdMemberSchema), load_default=list)
     extra = fields.Dict(keys=fields.String(), load_only=True, load_default=dict)
-    file = fields.Nested(FileSchema, dump_only=True)
+    file = fields.Nested(BeneficiaryFileSchema, dump_only=True)
     created_at = fields.DateTime(dump_only=True)
 
     @validates_schema
@@ -295,11 +308,17 @@ class HouseholdUpdateSchema(HouseholdSchema):
         exclude = ("head", "members")
 
 
+class BeneficiaryFileBriefSchema(Schema):
+    id = fields.Integer()
+    status = fields.String()
+    next_renewal_due = fields.Date()
+
+
 class HouseholdListItemSchema(Schema):
     id = fields.Integer()
-    head = fields.Nested(PersonSchema(only=("id", "full_name", "id_type", "city")))
+    head = fields.Nested(PersonBriefSchema)
     category = fields.String()
-    file = fields.Nested(FileSchema(only=("id", "status", "next_renewal_due")))
+    file = fields.Nested(BeneficiaryFileBriefSchema)
     members_count = fields.Function(lambda h: len(h.members))
 
 
@@ -317,12 +336,16 @@ class StatusChangeSchema(_Base):
 
     @validates_schema
     def _status_details(self, data, **kwargs):
-        if data.get("status") == "suspended" and not (data.get("suspended_until") or data.get("suspension_condition")):
+        if data.get("status") == "suspended" and not (
+            data.get("suspended_until") or data.get("suspension_condition")
+        ):
             raise ValidationError(
                 {"suspended_until": [_l("A suspension needs an end date or a condition to lift it.")]}
             )
         if data.get("suspended_until") and data["suspended_until"] <= date.today():
-            raise ValidationError({"suspended_until": [_l("The end of the suspension must be in the future.")]})
+            raise ValidationError(
+                {"suspended_until": [_l("The end of the suspension must be in the future.")]}
+            )
         if data.get("status") == "excluded" and not data.get("exclusion_reason"):
             raise ValidationError({"exclusion_reason": [_l("Choose the reason for the exclusion.")]})
 
@@ -332,7 +355,7 @@ class RenewalSchema(_Base):
     note = Text(allow_none=True, validate=validate.Length(max=2000))
 
 
-class FileEventSchema(Schema):
+class BeneficiaryFileEventSchema(Schema):
     id = fields.Integer()
     file_id = fields.Integer()
     kind = fields.String()

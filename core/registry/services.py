@@ -101,7 +101,9 @@ def add_months(day: date, months: int) -> date:
 
 def renewal_interval_months(tenant: Tenant | None = None) -> int:
     tenant = tenant or require_tenant()
-    value = ((tenant.settings or {}).get("registry") or {}).get("renewal_interval_months", DEFAULT_RENEWAL_MONTHS)
+    value = ((tenant.settings or {}).get("registry") or {}).get(
+        "renewal_interval_months", DEFAULT_RENEWAL_MONTHS
+    )
     try:
         return max(1, int(value))
     except (TypeError, ValueError):
@@ -182,10 +184,19 @@ def search_persons(q: str, page: int = 1, per_page: int = 20) -> tuple[list[Pers
         if not prefix:
             return [], 0
         upper = prefix + "\U0010ffff"
+        tenant_id = require_tenant().id
+        # tenant_id inside each branch, so each is a range scan of its own (tenant_id, …) index
+        # (SQLite's multi-index OR; PostgreSQL's BitmapOr).
         query = query.where(
             db.or_(
-                db.and_(Person.name_normalized >= prefix, Person.name_normalized < upper),
-                db.and_(Person.family_normalized >= prefix, Person.family_normalized < upper),
+                db.and_(
+                    Person.tenant_id == tenant_id, Person.name_normalized >= prefix, Person.name_normalized < upper
+                ),
+                db.and_(
+                    Person.tenant_id == tenant_id,
+                    Person.family_normalized >= prefix,
+                    Person.family_normalized < upper,
+                ),
             )
         )
     total = db.session.execute(db.select(db.func.count()).select_from(query.subquery())).scalar_one()
@@ -242,7 +253,12 @@ def duplicate_signal(person: Person) -> dict:
             ).scalar_one_or_none()
             total = aid_total(theirs) if theirs is not None else 0
         shared.append(
-            {"association": partner.slug, "name_ar": partner.name_ar, "name_en": partner.name_en, "aid_total": total}
+            {
+                "association": partner.slug,
+                "name_ar": partner.name_ar,
+                "name_en": partner.name_en,
+                "aid_total": total,
+            }
         )
     return {"other_associations": len(holders), "shared": shared}
 
@@ -259,7 +275,9 @@ def agreement_with(partner: Tenant) -> SharingAgreement | None:
     tenant = require_tenant()
     low, high = _pair(tenant.id, partner.id)
     return db.session.execute(
-        db.select(SharingAgreement).where(SharingAgreement.tenant_a_id == low, SharingAgreement.tenant_b_id == high)
+        db.select(SharingAgreement).where(
+            SharingAgreement.tenant_a_id == low, SharingAgreement.tenant_b_id == high
+        )
     ).scalar_one_or_none()
 
 
@@ -307,7 +325,8 @@ def agreements_view(tenant: Tenant | None = None) -> list[dict]:
                 "partner_slug": partner.slug,
                 "partner_name": partner.name_ar,
                 "accepted_by_us": (row.accepted_by_a_at if ours_is_a else row.accepted_by_b_at) is not None,
-                "accepted_by_partner": (row.accepted_by_b_at if ours_is_a else row.accepted_by_a_at) is not None,
+                "accepted_by_partner": (row.accepted_by_b_at if ours_is_a else row.accepted_by_a_at)
+                is not None,
                 "in_force": row.in_force,
             }
         )
@@ -449,7 +468,12 @@ def update_member(member: Member, data: dict) -> Member:
             changed.append(key.rstrip("_"))
     if changed:
         db.session.flush()
-        record("registry.member.updated", "household", member.household_id, {"member": member.id, "fields": changed})
+        record(
+            "registry.member.updated",
+            "household",
+            member.household_id,
+            {"member": member.id, "fields": changed},
+        )
     return member
 
 
@@ -492,8 +516,13 @@ def change_status(file: BeneficiaryFile, data: dict, user=None) -> BeneficiaryFi
         )
     if new == "excluded" and data.get("exclusion_reason") not in {c.code for c in exclusion_reasons()}:
         raise ValidationError({"exclusion_reason": [_l("Choose one of the listed values.")]})
-    refusals = [m for msgs in tenant_hooks().validate_file_status_change(
-        file=file, old=old, new=new, reason=data, user=user) for m in (msgs or [])]
+    refusals = [
+        m
+        for msgs in tenant_hooks().validate_file_status_change(
+            file=file, old=old, new=new, reason=data, user=user
+        )
+        for m in (msgs or [])
+    ]
     if refusals:
         raise Conflict(refusals[0], {"status": refusals})
     file.status = new
@@ -522,8 +551,15 @@ def renew_file(file: BeneficiaryFile, data: dict, user=None) -> BeneficiaryFile:
     renewed_on = data.get("renewed_on") or date.today()
     file.last_renewal_date = renewed_on
     file.next_renewal_due = add_months(renewed_on, renewal_interval_months())
-    _event(file, "renewed", file.status, file.status, data.get("note"), user,
-           {"renewed_on": renewed_on.isoformat(), "next_due": file.next_renewal_due.isoformat()})
+    _event(
+        file,
+        "renewed",
+        file.status,
+        file.status,
+        data.get("note"),
+        user,
+        {"renewed_on": renewed_on.isoformat(), "next_due": file.next_renewal_due.isoformat()},
+    )
     db.session.flush()
     record("registry.file.renewed", "file", file.id, {"next_due": file.next_renewal_due.isoformat()})
     return file
@@ -532,7 +568,9 @@ def renew_file(file: BeneficiaryFile, data: dict, user=None) -> BeneficiaryFile:
 def file_events(file: BeneficiaryFile) -> list[FileEvent]:
     return list(
         db.session.execute(
-            db.select(FileEvent).where(FileEvent.file_id == file.id).order_by(FileEvent.at.desc(), FileEvent.id.desc())
+            db.select(FileEvent)
+            .where(FileEvent.file_id == file.id)
+            .order_by(FileEvent.at.desc(), FileEvent.id.desc())
         ).scalars()
     )
 

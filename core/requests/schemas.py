@@ -69,7 +69,6 @@ class RequestCreateSchema(Strict):
 
 class PortalApplySchema(RequestCreateSchema):
     channel = fields.String(load_default="portal", validate=validate.OneOf(("portal", "mobile_app"), error=CHOOSE))
-    file_id = fields.Integer(load_default=None, load_only=True)
 
     class Meta(Strict.Meta):
         exclude = ("file_id", "needs_permit", "needs_verification_with")
@@ -178,7 +177,7 @@ class RequestSchema(Schema):
     catalog_item_id = fields.Integer(allow_none=True)
     summary = fields.String()
     requested_amount = Money(attribute="requested_halalas")
-    requested_halalas = fields.Integer(allow_none=True)
+    requested_halalas_value = fields.Function(lambda obj: obj.requested_halalas, data_key="requested_halalas")
     approved_halalas = fields.Integer(allow_none=True)
     needs_verification_with = fields.String(allow_none=True)
     needs_permit = fields.Boolean()

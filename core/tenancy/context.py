@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
-from flask import g, has_app_context
+from flask import current_app, g, has_app_context
 
 if TYPE_CHECKING:
     from .models import Tenant
@@ -34,8 +34,11 @@ def current_tenant() -> Tenant | None:
 
 
 def current_tenant_id() -> int | None:
-    tenant = current_tenant()
-    return tenant.id if tenant is not None else None
+    # Kept beside the tenant: reading ``tenant.id`` could need a query (an expired object),
+    # and this is asked from inside SQLAlchemy events.
+    if not has_app_context():
+        return None
+    return g.get("_tenant_id")
 
 
 def require_tenant() -> Tenant:
@@ -49,8 +52,23 @@ def is_unscoped() -> bool:
     return has_app_context() and bool(g.get("_tenancy_unscoped"))
 
 
-def set_current_tenant(tenant: Tenant | None) -> None:
+def _sync_database() -> None:
+    """Keep PostgreSQL's per-transaction tenant setting (Row-Level Security) in step."""
+    from ..extensions import db
+    from .rls import sync_session
+
+    if "sqlalchemy" in current_app.extensions:
+        sync_session(db.session())
+
+
+def _put(tenant: Tenant | None) -> None:
     g._tenant = tenant
+    g._tenant_id = tenant.id if tenant is not None else None
+
+
+def set_current_tenant(tenant: Tenant | None) -> None:
+    _put(tenant)
+    _sync_database()
 
 
 @contextmanager
@@ -58,13 +76,15 @@ def tenant_context(tenant: Tenant) -> Iterator[Tenant]:
     """Run a block for one tenant (CLI commands, jobs, platform admin actions)."""
     previous = g.get("_tenant")
     previous_unscoped = g.get("_tenancy_unscoped", False)
-    g._tenant = tenant
+    _put(tenant)
     g._tenancy_unscoped = False
+    _sync_database()
     try:
         yield tenant
     finally:
-        g._tenant = previous
+        _put(previous)
         g._tenancy_unscoped = previous_unscoped
+        _sync_database()
 
 
 @contextmanager
@@ -72,7 +92,9 @@ def unscoped() -> Iterator[None]:
     """Deliberately read across tenants. Every use is a reviewed platform-level need."""
     previous = g.get("_tenancy_unscoped", False)
     g._tenancy_unscoped = True
+    _sync_database()
     try:
         yield
     finally:
         g._tenancy_unscoped = previous
+        _sync_database()

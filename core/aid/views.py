@@ -1,0 +1,34 @@
+"""The aid catalog page (tenant admins extend it)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from marshmallow import ValidationError
+
+from ..auth.permissions import require
+from ..extensions import db
+from ..i18n import gettext as _
+from . import services
+from .schemas import CatalogItemSchema
+
+bp = Blueprint("aid", __name__, template_folder="templates")
+
+
+@bp.route("/catalog", methods=["GET", "POST"])
+@require("catalog.manage")
+def catalog():
+    errors = {}
+    if request.method == "POST":
+        form = {k: v for k, v in request.form.items() if k != "csrf_token" and v != ""}
+        form["seasonal"] = "seasonal" in request.form
+        form["active"] = True
+        try:
+            services.create_item(CatalogItemSchema().load(form), current_user)
+            db.session.commit()
+            flash(_("Saved."), "success")
+            return redirect(url_for(".catalog"))
+        except ValidationError as exc:
+            db.session.rollback()
+            errors = exc.messages
+    return render_template("aid/catalog.html", items=services.catalog(), errors=errors), (422 if errors else 200)

@@ -1,0 +1,110 @@
+"""Portal pages (see the package docstring)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_user
+from marshmallow import ValidationError
+
+from ..auth.permissions import require
+from ..auth.services import create_user, set_roles
+from ..errors import AppError
+from ..extensions import db
+from ..i18n import gettext as _
+from ..notifications import in_app_messages
+from ..requests import services
+from ..requests.models import AidRequest
+from ..requests.schemas import PortalApplySchema
+from ..requests.services import DECLARATION_TEXT
+from ..requests.workflow import state_label
+from ..tenancy import require_tenant
+
+bp = Blueprint("portal", __name__, template_folder="templates")
+
+
+@bp.route("/register", methods=["GET", "POST"])
+def register():
+    errors: dict = {}
+    form = request.form
+    if request.method == "POST":
+        try:
+            if form.get("password", "") != form.get("password2", ""):
+                raise ValidationError({"password2": [_("The passwords do not match.")]})
+            user = create_user(
+                {"email": form.get("email", ""), "password": form.get("password", ""), "name": form.get("name", "")}
+            )
+            set_roles(require_tenant(), user, ["applicant"])
+            db.session.commit()
+            login_user(user)
+            return redirect(url_for(".index"))
+        except ValidationError as exc:
+            db.session.rollback()
+            errors = exc.messages
+    return render_template("portal/register.html", errors=errors, form=form), (422 if errors else 200)
+
+
+def _own(request_id: int) -> AidRequest:
+    item = db.session.get(AidRequest, request_id)
+    if item is None or item.applicant_user_id != current_user.id:
+        abort(404)
+    return item
+
+
+@bp.route("/")
+@require("portal.apply")
+def index():
+    mine = db.session.scalars(
+        db.select(AidRequest).where(AidRequest.applicant_user_id == current_user.id).order_by(AidRequest.id.desc())
+    ).all()
+    return render_template(
+        "portal/index.html", items=mine, messages=in_app_messages(current_user), state_label=state_label
+    )
+
+
+@bp.route("/apply", methods=["GET", "POST"])
+@require("portal.apply")
+def apply():
+    errors: dict = {}
+    form = request.form
+    if request.method == "POST":
+        try:
+            if form.get("declaration") != "on":
+                raise ValidationError({"declaration": [_("Sign the declaration to submit.")]})
+            fields = ("applicant_name", "applicant_phone", "applicant_city", "summary", "requested_amount")
+            data = PortalApplySchema().load({k: form[k] for k in fields if form.get(k)})
+            item = services.create_request(data, current_user, own=True)
+            services.submit(item, current_user, declaration_signed_by=data["applicant_name"])
+            db.session.commit()
+            flash(_("Your request number is %(number)s.", number=item.number), "success")
+            return redirect(url_for(".detail", request_id=item.id))
+        except ValidationError as exc:
+            db.session.rollback()
+            errors = exc.messages
+        except AppError as exc:
+            db.session.rollback()
+            errors = {"_schema": [str(exc.message)]}
+    return render_template("portal/apply.html", errors=errors, form=form, declaration=DECLARATION_TEXT), (
+        422 if errors else 200
+    )
+
+
+@bp.route("/requests/<int:request_id>")
+@require("portal.apply")
+def detail(request_id):
+    from ..aid.services import disbursements_of
+
+    item = _own(request_id)
+    return render_template(
+        "portal/detail.html", item=item, disbursements=disbursements_of(item), state_label=state_label
+    )
+
+
+@bp.route("/track")
+@require("portal.apply")
+def track():
+    number = (request.args.get("number") or "").strip()
+    item = services.get_by_number(number) if number else None
+    if item is None or item.applicant_user_id != current_user.id:
+        flash(_("No request of yours has this number."), "warning")
+        return redirect(url_for(".index"))
+    return redirect(url_for(".detail", request_id=item.id))

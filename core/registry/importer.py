@@ -1,0 +1,513 @@
+"""Import households with members from CSV or XLSX; export the registry to XLSX.
+
+One row per person. ``household`` groups rows into a household (any reference the
+file uses); the row whose ``relationship`` is ``head`` is the head and carries the
+household's housing fields. The whole file is validated first; every bad row is
+reported with its line number and field. Nothing is written unless the whole file is
+good — or the user asked for ``only_good_rows``, then households with any bad row are
+skipped whole. Big files run as a background job (``ImportJob``) with progress.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import logging
+import threading
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from flask import current_app
+from marshmallow import ValidationError
+
+from ..extensions import db
+from ..i18n import gettext as _
+from ..i18n import translate_messages
+from ..tenancy import Tenant, require_tenant, tenant_context, utcnow
+from . import ids
+from .models import RELATIONSHIPS, ImportJob, Person
+from .schemas import HouseholdSchema, MemberPersonSchema, HouseholdMemberSchema, PersonSchema
+from .services import create_household, household_categories
+
+log = logging.getLogger("charity_platform.registry.import")
+
+PERSON_COLUMNS = (
+    "first_name",
+    "father_name",
+    "grandfather_name",
+    "family_name",
+    "national_id",
+    "id_expiry",
+    "nationality",
+    "birth_date",
+    "gender",
+    "marital_status",
+    "phone",
+    "email",
+    "national_address",
+    "city",
+    "job",
+    "monthly_income",
+)
+MEMBER_COLUMNS = ("resides_with_head", "studying")
+HOUSEHOLD_COLUMNS = ("housing_tenure", "annual_rent", "category")
+COLUMNS = ("household", "relationship", *PERSON_COLUMNS, *MEMBER_COLUMNS, *HOUSEHOLD_COLUMNS)
+HEAD = "head"
+# Arabic column titles people use in their spreadsheets.
+ARABIC_HEADERS = {
+    "رقم الأسرة": "household",
+    "الأسرة": "household",
+    "صلة القرابة": "relationship",
+    "الاسم الأول": "first_name",
+    "اسم الأب": "father_name",
+    "اسم الجد": "grandfather_name",
+    "اسم العائلة": "family_name",
+    "رقم الهوية": "national_id",
+    "تاريخ انتهاء الهوية": "id_expiry",
+    "الجنسية": "nationality",
+    "تاريخ الميلاد": "birth_date",
+    "الجنس": "gender",
+    "الحالة الاجتماعية": "marital_status",
+    "الجوال": "phone",
+    "البريد الإلكتروني": "email",
+    "العنوان الوطني": "national_address",
+    "المدينة": "city",
+    "العمل": "job",
+    "الدخل الشهري": "monthly_income",
+    "مقيم مع رب الأسرة": "resides_with_head",
+    "يدرس": "studying",
+    "السكن": "housing_tenure",
+    "الإيجار السنوي": "annual_rent",
+    "الفئة": "category",
+}
+RELATIONSHIP_WORDS = {
+    "رب الأسرة": HEAD,
+    "زوج": "spouse",
+    "زوجة": "spouse",
+    "ابن": "son",
+    "ابنة": "daughter",
+    "بنت": "daughter",
+    "أب": "father",
+    "أم": "mother",
+    "أخ": "brother",
+    "أخت": "sister",
+    "حفيد": "grandson",
+    "حفيدة": "granddaughter",
+    "أخرى": "other",
+}
+
+
+class ImportFileError(ValueError):
+    """The file cannot be read at all (not CSV/XLSX, no header, unknown columns)."""
+
+
+@dataclass
+class RowError:
+    line: int
+    field: str
+    message: str
+
+    def as_dict(self) -> dict:
+        return {"line": self.line, "field": self.field, "message": self.message}
+
+
+@dataclass
+class ParsedHousehold:
+    ref: str
+    lines: list[int] = field(default_factory=list)
+    data: dict = field(default_factory=dict)
+    members: list[dict] = field(default_factory=list)
+    bad: bool = False
+
+
+@dataclass
+class Validation:
+    total_rows: int
+    households: list[ParsedHousehold]
+    errors: list[RowError]
+
+    @property
+    def good(self) -> list[ParsedHousehold]:
+        return [h for h in self.households if not h.bad]
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def read_rows(filename: str, data: bytes) -> list[tuple[int, dict]]:
+    """``[(line number, {column: text})]``; line numbers as the user sees them (header = 1)."""
+    name = (filename or "").lower()
+    if data[:4] == b"PK\x03\x04" or name.endswith(".xlsx"):
+        raw = _xlsx_rows(data)
+    elif name.endswith(".csv") or not name:
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise ImportFileError(_("The file must be UTF-8 CSV or XLSX.")) from None
+        raw = list(csv.reader(io.StringIO(text)))
+    else:
+        raise ImportFileError(_("The file must be UTF-8 CSV or XLSX."))
+    if not raw:
+        raise ImportFileError(_("The file is empty."))
+    header = [ARABIC_HEADERS.get(h.strip(), h.strip().lower()) for h in (_cell(c) for c in raw[0])]
+    unknown = [h for h in header if h and h not in COLUMNS]
+    if unknown:
+        raise ImportFileError(_("Unknown columns: %(names)s", names=", ".join(unknown)))
+    for required in ("household", "relationship", "first_name"):
+        if required not in header:
+            raise ImportFileError(_("The column %(name)s is missing.", name=required))
+    rows = []
+    for index, values in enumerate(raw[1:], start=2):
+        cells = [_cell(v) for v in values]
+        if not any(cells):
+            continue
+        rows.append((index, {h: (cells[i] if i < len(cells) else "") for i, h in enumerate(header) if h}))
+    return rows
+
+
+def _xlsx_rows(data: bytes) -> list[list]:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a bad file
+        raise ImportFileError(_("The file must be UTF-8 CSV or XLSX.")) from exc
+    try:
+        return [list(row) for row in workbook.worksheets[0].iter_rows(values_only=True)]
+    finally:
+        workbook.close()
+
+
+# --------------------------------------------------------------------------- validating
+
+
+def _flatten(line: int, messages, prefix: str = "") -> Iterable[RowError]:
+    if isinstance(messages, dict):
+        for key, value in messages.items():
+            yield from _flatten(line, value, f"{prefix}{key}" if not prefix else f"{prefix}.{key}")
+    else:
+        for message in messages if isinstance(messages, list) else [messages]:
+            yield RowError(line, prefix or "_row", str(message))
+
+
+def _pick(row: dict, columns: Iterable[str]) -> dict:
+    return {c: row[c] for c in columns if c in row and row[c] != ""}
+
+
+def validate_rows(rows: list[tuple[int, dict]], progress: Callable[[int], None] | None = None) -> Validation:
+    """Every row checked (fields, one head per household, IDs unique in the file and new here)."""
+    households: dict[str, ParsedHousehold] = {}
+    errors: list[RowError] = []
+    id_lines: dict[str, list[int]] = {}
+    categories = {c.code for c in household_categories()}
+    person_schema, member_person_schema = PersonSchema(), MemberPersonSchema()
+    member_schema, household_schema = HouseholdMemberSchema(), HouseholdSchema(partial=("head", "head_person_id"))
+    for count, (line, row) in enumerate(rows, start=1):
+        ref = row.get("household", "").strip()
+        relationship = RELATIONSHIP_WORDS.get(
+            row.get("relationship", "").strip(), row.get("relationship", "").strip().lower()
+        )
+        household = households.setdefault(ref or f"#{line}", ParsedHousehold(ref or f"#{line}"))
+        household.lines.append(line)
+        row_errors: list[RowError] = []
+        if not ref:
+            row_errors.append(
+                RowError(line, "household", translate_messages("Missing data for required field."))
+            )
+        if relationship == HEAD:
+            try:
+                person = person_schema.load(_pick(row, PERSON_COLUMNS))
+            except ValidationError as exc:
+                row_errors += _flatten(line, translate_messages(exc.messages))
+                person = None
+            try:
+                housing = household_schema.load(_pick(row, HOUSEHOLD_COLUMNS))
+                if housing.get("category") not in categories:
+                    row_errors.append(RowError(line, "category", _("Choose one of the listed values.")))
+            except ValidationError as exc:
+                row_errors += _flatten(line, translate_messages(exc.messages))
+                housing = {}
+            if "head" in household.data:
+                row_errors.append(RowError(line, "relationship", _("This household already has a head.")))
+            elif person is not None:
+                household.data = {**housing, "head": person, "line": line}
+        elif relationship in RELATIONSHIPS:
+            try:
+                member_person = member_person_schema.load(_pick(row, PERSON_COLUMNS))
+                member = member_schema.load(
+                    {
+                        "relationship": relationship,
+                        **_pick(row, MEMBER_COLUMNS),
+                        "person_id": 0,
+                    }
+                )
+                member.pop("person_id")
+                member["person"] = member_person
+                member["job"] = member_person.get("job")
+                member["income"] = member_person.get("monthly_income", 0)
+                household.members.append(member)
+            except ValidationError as exc:
+                row_errors += _flatten(line, translate_messages(exc.messages))
+        else:
+            row_errors.append(
+                RowError(
+                    line,
+                    "relationship",
+                    _("Use head, or a relationship: %(list)s.", list=", ".join(RELATIONSHIPS)),
+                )
+            )
+        number = ids_in_row(row)
+        if number:
+            id_lines.setdefault(number, []).append(line)
+        if row_errors:
+            household.bad = True
+            errors += row_errors
+        if progress and count % 500 == 0:
+            progress(count)
+    for household in households.values():
+        if "head" not in household.data and not household.bad:
+            household.bad = True
+            errors.append(
+                RowError(
+                    household.lines[0], "relationship", _("The household has no head (relationship = head).")
+                )
+            )
+    line_household = {line: h for h in households.values() for line in h.lines}
+    for lines in id_lines.values():
+        for line in lines[1:]:
+            errors.append(
+                RowError(
+                    line,
+                    "national_id",
+                    _("This ID number appears twice in the file (line %(line)s).", line=lines[0]),
+                )
+            )
+            line_household[line].bad = True
+    for _number, line in _already_registered(id_lines):
+        errors.append(
+            RowError(line, "national_id", _("This ID number is already registered in this association."))
+        )
+        line_household[line].bad = True
+    errors.sort(key=lambda e: (e.line, e.field))
+    return Validation(len(rows), list(households.values()), errors)
+
+
+def ids_in_row(row: dict) -> str | None:
+    try:
+        return ids.parse_national_id(row.get("national_id", "")) if row.get("national_id") else None
+    except ids.InvalidNationalId:
+        return None
+
+
+def _already_registered(id_lines: dict[str, list[int]]) -> list[tuple[str, int]]:
+    by_hash = {ids.lookup_hash(n): n for n in id_lines}
+    found = []
+    hashes = list(by_hash)
+    for start in range(0, len(hashes), 900):
+        chunk = hashes[start : start + 900]
+        for h in db.session.execute(
+            db.select(Person.national_id_hash).where(Person.national_id_hash.in_(chunk))
+        ).scalars():
+            found.append((by_hash[h], id_lines[by_hash[h]][0]))
+    return found
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def write_households(
+    households: list[ParsedHousehold], job: ImportJob | None = None, user=None, commit_every: int = 200
+) -> int:
+    created = 0
+    for household in households:
+        data = {k: v for k, v in household.data.items() if k != "line"}
+        data["members"] = household.members
+        create_household(data, user=user)
+        created += 1
+        if job is not None:
+            job.processed_rows += len(household.lines)
+            job.households_created = created
+            if created % commit_every == 0:
+                db.session.commit()
+    return created
+
+
+def run_import(job: ImportJob, data: bytes, user=None) -> ImportJob:
+    """Validate everything; write all (or only the good households when asked); record the result."""
+    from ..audit.service import record
+
+    job.status = "running"
+    try:
+        rows = read_rows(job.filename, data)
+    except ImportFileError as exc:
+        job.status, job.errors, job.finished_at = (
+            "failed",
+            [RowError(1, "_file", str(exc)).as_dict()],
+            utcnow(),
+        )
+        db.session.commit()
+        return job
+    job.total_rows = len(rows)
+    db.session.commit()
+    validation = validate_rows(rows)
+    job.errors = [e.as_dict() for e in validation.errors]
+    if validation.errors and not job.only_good_rows:
+        job.status, job.finished_at = "failed", utcnow()
+        db.session.commit()
+        return job
+    try:
+        write_households(validation.good, job, user=user)
+    except Exception:
+        db.session.rollback()
+        log.exception("import %s failed while writing", job.id)
+        job = db.session.get(ImportJob, job.id)
+        job.status, job.finished_at = "failed", utcnow()
+        job.errors = [
+            *job.errors,
+            {"line": 0, "field": "_file", "message": _("The import stopped on an unexpected error.")},
+        ]
+        db.session.commit()
+        return job
+    job.processed_rows = job.total_rows
+    job.status, job.finished_at = "done", utcnow()
+    record(
+        "registry.import.completed",
+        "import_job",
+        job.id,
+        {
+            "households": job.households_created,
+            "rows": job.total_rows,
+            "bad_rows": len({e.line for e in validation.errors}),
+        },
+    )
+    db.session.commit()
+    return job
+
+
+def start_import(
+    filename: str, data: bytes, only_good_rows: bool, user=None, background: bool | None = None
+) -> ImportJob:
+    """Create the job; run it now (small files) or in a background thread (big ones)."""
+    from ..storage import get_storage, tenant_key
+
+    tenant = require_tenant()
+    job = ImportJob(
+        filename=filename or "import.csv", only_good_rows=only_good_rows, user_id=getattr(user, "id", None)
+    )
+    db.session.add(job)
+    db.session.flush()
+    if background is None:
+        background = (
+            data.count(b"\n") > current_app.config["IMPORT_INLINE_MAX_ROWS"]
+            or data[:4] == b"PK\x03\x04"
+            and len(data) > 200_000
+        )
+    if not background:
+        return run_import(job, data, user=user)
+    job.storage_key = tenant_key(tenant.id, "imports")
+    get_storage().put(job.storage_key, data)
+    db.session.commit()
+    from ..i18n import current_language
+
+    thread = threading.Thread(
+        target=_run_in_background,
+        args=(
+            current_app._get_current_object(),
+            tenant.id,
+            job.id,
+            getattr(user, "id", None),
+            current_language(),
+        ),
+        daemon=True,
+        name=f"import-{job.id}",
+    )
+    thread.start()
+    job._thread = thread  # tests join it
+    return job
+
+
+def _run_in_background(app, tenant_id: int, job_id: int, user_id: int | None, language: str) -> None:
+    from flask_login import login_user
+
+    from ..auth.models import User
+    from ..storage import get_storage
+
+    with app.test_request_context("/", headers={"Accept-Language": language}):
+        try:
+            tenant = db.session.get(Tenant, tenant_id)
+            user = db.session.get(User, user_id) if user_id else None
+            if user is not None:
+                login_user(user)
+            with tenant_context(tenant):
+                job = db.session.get(ImportJob, job_id)
+                run_import(job, get_storage().get(job.storage_key), user=user)
+                get_storage().delete(job.storage_key)
+        except Exception:  # pragma: no cover - logged; the job row shows "running" no more
+            log.exception("background import %s crashed", job_id)
+            db.session.rollback()
+        finally:
+            db.session.remove()
+
+
+# --------------------------------------------------------------------------- export
+
+
+def export_xlsx() -> bytes:
+    """The tenant's registry, one row per person, in the import's columns (re-importable)."""
+    from openpyxl import Workbook
+
+    from .models import Household
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("registry")
+    sheet.append(list(COLUMNS))
+    query = db.select(Household).order_by(Household.id).execution_options(yield_per=500)
+    for household in db.session.execute(query).unique().scalars():
+        for relationship, person, member in [(HEAD, household.head, None)] + [
+            (m.relationship_, m.person, m) for m in household.members
+        ]:
+            row = {
+                "household": household.id,
+                "relationship": relationship,
+                **{c: getattr(person, c) for c in PERSON_COLUMNS},
+            }
+            row["monthly_income"] = (member.income if member else person.monthly_income or 0) / 100
+            if member:
+                row.update(
+                    resides_with_head=member.resides_with_head, studying=member.studying, job=member.job
+                )
+            else:
+                row.update(
+                    housing_tenure=household.housing_tenure,
+                    annual_rent=household.annual_rent / 100,
+                    category=household.category,
+                )
+            sheet.append([_export_value(row.get(c)) for c in COLUMNS])
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def _export_value(value):
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def template_csv() -> str:
+    return "\ufeff" + ",".join(COLUMNS) + "\n"

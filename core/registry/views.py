@@ -1,0 +1,264 @@
+"""Registry pages: search, household file, registration, import. Thin: rules live in services."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from marshmallow import ValidationError
+
+from ..audit.service import record
+from ..auth.permissions import can, require
+from ..errors import AppError
+from ..extensions import db
+from ..i18n import gettext as _
+from ..i18n import translate_messages
+from ..numbers import NumberFormatError, parse_int
+from . import importer, services
+from .models import GENDERS, HOUSING_TENURES, MARITAL_STATUSES, RELATIONSHIPS, BeneficiaryFile, Household, ImportJob
+from .schemas import HouseholdSchema, HouseholdMemberSchema, RenewalSchema, StatusChangeSchema
+
+bp = Blueprint("registry", __name__, url_prefix="/t/<tenant>/registry")
+PER_PAGE = 20
+PERSON_FORM_FIELDS = (
+    "first_name", "father_name", "grandfather_name", "family_name", "national_id", "id_expiry", "nationality",
+    "birth_date", "gender", "marital_status", "phone", "email", "national_address", "city", "job", "monthly_income",
+)  # fmt: skip
+
+
+def _page() -> int:
+    try:
+        return max(1, parse_int(request.args.get("page", "1")))
+    except NumberFormatError:
+        return 1
+
+
+def _choices() -> dict:
+    return {
+        "genders": [(g, services_label(g)) for g in GENDERS],
+        "marital_statuses": [(m, services_label(m)) for m in MARITAL_STATUSES],
+        "tenures": [(t, services_label(t)) for t in HOUSING_TENURES],
+        "relationships": [(r, services_label(r)) for r in RELATIONSHIPS],
+        "categories": [(c.code, c.label) for c in services.household_categories()],
+    }
+
+
+def services_label(code: str) -> str:
+    from .labels import LABELS
+
+    return str(LABELS.get(code, code))
+
+
+@bp.route("/")
+@require("registry.read")
+def search():
+    q = request.args.get("q", "").strip()
+    page = _page()
+    persons, total = services.search_persons(q, page, PER_PAGE) if q else ([], 0)
+    rows = [(p, services.households_of(p)) for p in persons]
+    if q:
+        record("registry.person.searched", "person", None, {"results": total})
+        db.session.commit()
+    recent = [] if q else list(
+        db.session.execute(db.select(Household).order_by(Household.id.desc()).limit(10)).unique().scalars()
+    )
+    pages = (total + PER_PAGE - 1) // PER_PAGE
+    return render_template("registry/search.html", q=q, rows=rows, total=total, page=page, pages=pages, recent=recent)
+
+
+def _form_household() -> dict:
+    form = request.form
+    head = {k: form.get(k, "") for k in PERSON_FORM_FIELDS}
+    for key in ("gender", "marital_status"):
+        if not head[key]:
+            head.pop(key)
+    return {
+        "head": head,
+        "housing_tenure": form.get("housing_tenure", ""),
+        "annual_rent": form.get("annual_rent", ""),
+        "category": form.get("category", "family"),
+    }
+
+
+def _flat_errors(messages: dict) -> dict:
+    messages = translate_messages(messages)
+    flat = {k: v for k, v in messages.items() if k != "head"}
+    head = messages.get("head")
+    if isinstance(head, dict):
+        flat.update(head)
+    elif head:
+        flat["national_id"] = head
+    return flat
+
+
+@bp.route("/households/new", methods=["GET", "POST"])
+@require("registry.write")
+def new_household():
+    errors: dict = {}
+    values: dict = {"housing_tenure": "rented", "category": "family", "nationality": ""}
+    if request.method == "POST":
+        data = _form_household()
+        values = {**data["head"], **{k: v for k, v in data.items() if k != "head"}}
+        try:
+            household = services.create_household(HouseholdSchema().load(data), user=current_user)
+        except ValidationError as exc:
+            db.session.rollback()
+            errors = _flat_errors(exc.messages)
+        else:
+            db.session.commit()
+            flash(_("The household was registered."), "success")
+            return redirect(url_for("registry.household", household_id=household.id))
+    return render_template("registry/new_household.html", values=values, errors=errors, **_choices()), (
+        422 if errors else 200
+    )
+
+
+def _household_or_404(household_id: int) -> Household:
+    household = db.session.get(Household, household_id)
+    if household is None:
+        abort(404)
+    return household
+
+
+def _render_household(household: Household, errors: dict | None = None, form: str | None = None, values=None):
+    from ..documents.services import document_types, documents_of
+
+    file = services.household_file(household)
+    person_ids = [household.head_person_id, *(m.person_id for m in household.members)]
+    return render_template(
+        "registry/household.html",
+        household=household,
+        file=file,
+        overdue=services.is_overdue(file),
+        events=services.file_events(file),
+        documents=documents_of(person_ids, household.id),
+        document_types=document_types(),
+        exclusion_reasons=services.exclusion_reasons(),
+        income=services.household_income(household),
+        duplicates=services.duplicate_signal(household.head),
+        status_label=services.status_label,
+        label=services_label,
+        transitions=sorted(services.TRANSITIONS.get(file.status, ())),
+        errors=errors or {},
+        failed_form=form,
+        values=values or {},
+        can_write=can(current_user, "registry.write"),
+        **_choices(),
+    ), (422 if errors else 200)
+
+
+@bp.route("/households/<int:household_id>")
+@require("registry.read")
+def household(household_id: int):
+    household = _household_or_404(household_id)
+    record("registry.file.read", "household", household.id)
+    db.session.commit()
+    return _render_household(household)
+
+
+@bp.route("/households/<int:household_id>/members", methods=["POST"])
+@require("registry.write")
+def add_member(household_id: int):
+    household = _household_or_404(household_id)
+    form = request.form
+    person = {k: form.get(k, "") for k in ("first_name", "father_name", "grandfather_name", "family_name",
+                                            "national_id", "birth_date", "gender")}
+    if not person["gender"]:
+        person.pop("gender")
+    data = {
+        "person": person,
+        "relationship": form.get("relationship", ""),
+        "job": form.get("job", ""),
+        "income": form.get("income", ""),
+        "resides_with_head": bool(form.get("resides_with_head")),
+        "studying": bool(form.get("studying")),
+    }
+    try:
+        services.add_member(household, HouseholdMemberSchema().load(data))
+    except ValidationError as exc:
+        db.session.rollback()
+        messages = translate_messages(exc.messages)
+        flat = {k: v for k, v in messages.items() if k != "person"}
+        flat.update(messages.get("person") or {})
+        return _render_household(_household_or_404(household_id), flat, "member", {**person, **form})
+    db.session.commit()
+    flash(_("The member was added."), "success")
+    return redirect(url_for("registry.household", household_id=household.id) + "#members")
+
+
+@bp.route("/files/<int:file_id>/status", methods=["POST"])
+@require("registry.status")
+def change_status(file_id: int):
+    file = db.session.get(BeneficiaryFile, file_id) or abort(404)
+    household_id = file.household_id
+    data = {k: v for k, v in request.form.items() if k != "csrf_token" and v != ""}
+    try:
+        services.change_status(file, StatusChangeSchema().load(data), user=current_user)
+    except ValidationError as exc:
+        db.session.rollback()
+        return _render_household(_household_or_404(household_id), translate_messages(exc.messages), "status", data)
+    except AppError as exc:
+        db.session.rollback()
+        return _render_household(_household_or_404(household_id), translate_messages(exc.errors), "status", data)
+    db.session.commit()
+    flash(_("The file's status was changed."), "success")
+    return redirect(url_for("registry.household", household_id=household_id) + "#history")
+
+
+@bp.route("/files/<int:file_id>/renew", methods=["POST"])
+@require("registry.write")
+def renew(file_id: int):
+    file = db.session.get(BeneficiaryFile, file_id) or abort(404)
+    data = {k: v for k, v in request.form.items() if k != "csrf_token" and v != ""}
+    try:
+        services.renew_file(file, RenewalSchema().load(data), user=current_user)
+    except ValidationError as exc:
+        db.session.rollback()
+        return _render_household(_household_or_404(file.household_id), translate_messages(exc.messages), "renew")
+    db.session.commit()
+    flash(_("The renewal was recorded."), "success")
+    return redirect(url_for("registry.household", household_id=file.household_id))
+
+
+# --------------------------------------------------------------------------- import / export
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@require("registry.import")
+def import_page():
+    if request.method == "POST":
+        upload = request.files.get("file")
+        if upload is None or not upload.filename:
+            return render_template("registry/import.html", errors={"file": [_("Choose a file to upload.")]}), 422
+        job = importer.start_import(
+            upload.filename, upload.read(), bool(request.form.get("only_good_rows")), user=current_user
+        )
+        db.session.commit()
+        return redirect(url_for("registry.import_job", job_id=job.id))
+    jobs = db.session.execute(db.select(ImportJob).order_by(ImportJob.id.desc()).limit(10)).scalars().all()
+    return render_template("registry/import.html", errors={}, jobs=jobs, columns=importer.COLUMNS)
+
+
+@bp.route("/import/template.csv")
+@require("registry.import")
+def import_template():
+    return Response(importer.template_csv(), mimetype="text/csv",
+                    headers={"Content-Disposition": "attachment; filename=registry-template.csv"})
+
+
+@bp.route("/import/<int:job_id>")
+@require("registry.import")
+def import_job(job_id: int):
+    job = db.session.get(ImportJob, job_id) or abort(404)
+    return render_template("registry/import_job.html", job=job)
+
+
+@bp.route("/export.xlsx")
+@require("registry.export")
+def export():
+    data = importer.export_xlsx()
+    record("registry.exported", "registry", None, {"format": "xlsx"})
+    db.session.commit()
+    response = Response(data, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response.headers.set("Content-Disposition", "attachment", filename="registry.xlsx")
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

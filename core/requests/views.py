@@ -1,0 +1,148 @@
+"""Staff pages: work queues per role, the request view with its timeline, the committee page."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from marshmallow import ValidationError
+
+from ..auth.permissions import require
+from ..errors import AppError
+from ..extensions import db
+from ..i18n import gettext as _
+from . import services
+from .models import Decision, FieldVisit, Verification
+from .schemas import ApproveSchema, RecordVisitSchema, RejectSchema, ScheduleVisitSchema, SubmitSchema
+from .workflow import available_actions, state_label
+
+bp = Blueprint("requests", __name__, template_folder="templates")
+
+SIMPLE_STEPS = {
+    "start_research": services.start_research,
+    "verify": services.verify,
+    "send_to_committee": services.send_to_committee,
+    "close": services.close,
+    "withdraw": services.withdraw,
+}
+
+
+@bp.route("/")
+@require("requests.view")
+def queues():
+    name = request.args.get("queue", "all")
+    if name not in services.QUEUES:
+        name = "all"
+    return render_template(
+        "requests/queues.html", queues=services.QUEUES, current=name, items=services.queue(name, current_user),
+        state_label=state_label,
+    )
+
+
+@bp.route("/<int:request_id>")
+@require("requests.view")
+def view(request_id):
+    item = services.get_request(request_id)
+    return render_template(
+        "requests/view.html",
+        item=item,
+        state_label=state_label,
+        actions=[t.action for t in available_actions(item, current_user)],
+        visits=_children(FieldVisit, item.id),
+        verifications=_children(Verification, item.id),
+        decisions=_children(Decision, item.id),
+        checks=services.assess(item),
+        ceiling=services.ceiling_for(item),
+        deadline=services.deadline_of(item),
+    )
+
+
+def _children(model, request_id):
+    return list(db.session.scalars(db.select(model).where(model.request_id == request_id).order_by(model.id)))
+
+
+@bp.route("/<int:request_id>/step/<action>", methods=["POST"])
+@require("requests.view")
+def step(request_id, action):
+    """Every form of the request view posts here; refusals are shown, nothing is written."""
+    item = services.get_request(request_id)
+    form = request.form
+    try:
+        if action in SIMPLE_STEPS:
+            SIMPLE_STEPS[action](item, current_user)
+        elif action == "submit":
+            data = SubmitSchema().load({"declaration": form.get("declaration") == "on", "signed_by": form.get("signed_by", "")})
+            services.submit(item, current_user, declaration_signed_by=data["signed_by"])
+        elif action == "return":
+            services.return_to_applicant(item, current_user, form.get("reason", "").strip() or "-")
+        elif action == "schedule_visit":
+            data = ScheduleVisitSchema().load({"scheduled_for": form.get("scheduled_for", "")})
+            services.schedule_visit(item, current_user, data["scheduled_for"])
+        elif action == "record_visit":
+            names = form.getlist("field")
+            checked = [
+                {"field": f, "entered": e, "status": s, "found": v}
+                for f, e, s, v in zip(names, form.getlist("entered"), form.getlist("status"), form.getlist("found"), strict=False)
+                if f.strip()
+            ]
+            data = RecordVisitSchema().load(
+                {"visited_on": form.get("visited_on", ""), "findings": form.get("findings", ""), "checked_fields": checked}
+            )
+            services.record_visit(item, current_user, **data)
+        elif action == "approve":
+            data = ApproveSchema().load(
+                {
+                    "amount": form.get("amount", ""),
+                    "members_present": [m.strip() for m in form.get("members_present", "").split(",") if m.strip()],
+                    "override_reason": form.get("override_reason") or None,
+                }
+            )
+            services.approve(
+                item, current_user, amount_halalas=data["amount"], members_present=data["members_present"],
+                decided_on=data["decided_on"], override_reason=data["override_reason"],
+            )
+        elif action == "reject":
+            data = RejectSchema().load(
+                {
+                    "reason": form.get("reason", ""),
+                    "members_present": [m.strip() for m in form.get("members_present", "").split(",") if m.strip()],
+                }
+            )
+            services.reject(item, current_user, **data)
+        elif action == "disburse":
+            from ..aid.schemas import DisbursementSchema
+            from ..aid.services import record_disbursement
+
+            data = DisbursementSchema().load(
+                {
+                    "kind": form.get("kind", "cash"),
+                    "value": form.get("value", ""),
+                    "delivery_mode": form.get("delivery_mode", "direct"),
+                    "provider_name": form.get("provider_name") or None,
+                    "proof_type": "acknowledgement",
+                    "acknowledged_by": form.get("acknowledged_by") or None,
+                    "disbursed_on": form.get("disbursed_on", ""),
+                }
+            )
+            record_disbursement(item, current_user, data)
+        else:
+            flash(_("This step does not exist."), "danger")
+            return redirect(url_for(".view", request_id=item.id))
+        db.session.commit()
+        flash(_("Saved."), "success")
+    except ValidationError as exc:
+        db.session.rollback()
+        flash(_flatten(exc.messages), "danger")
+    except AppError as exc:
+        db.session.rollback()
+        if exc.status == 404:
+            raise
+        flash(str(exc.message), "danger")
+    return redirect(url_for(".view", request_id=request_id))
+
+
+def _flatten(messages) -> str:
+    if isinstance(messages, dict):
+        return "; ".join(f"{key}: {_flatten(value)}" for key, value in messages.items())
+    if isinstance(messages, list | tuple):
+        return " ".join(_flatten(m) for m in messages)
+    return str(messages)

@@ -1,0 +1,100 @@
+"""Factories for request, aid and notification tests (imported by their conftest files)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from core.extensions import db
+from core.requests import services
+from core.tenancy import tenant_context
+
+ROLES = (
+    "tenant_admin",
+    "relations_officer",
+    "researcher",
+    "committee_member",
+    "executive_director",
+    "finance_officer",
+    "auditor",
+    "applicant",
+)
+
+
+@pytest.fixture
+def staff(tenant, create_user_):
+    """One user per role in ``tenant``: ``staff["researcher"]`` …"""
+    return {role: create_user_(f"{role}@first.example.org", roles={tenant: [role]}) for role in ROLES}
+
+
+@pytest.fixture
+def in_first(tenant):
+    with tenant_context(tenant):
+        yield tenant
+
+
+@pytest.fixture
+def new_request(in_first, staff):
+    def make(**fields):
+        data = {"channel": "in_person", "applicant_name": "نورة محمد عبدالله السبيعي", "applicant_phone": "0500000001", **fields}
+        request = services.create_request(data, staff["relations_officer"])
+        db.session.flush()
+        return request
+
+    return make
+
+
+@pytest.fixture
+def advance(staff):
+    """Take a request through the normal path up to ``state``."""
+
+    def go(request, state: str):
+        path = [
+            ("submitted", lambda r: services.submit(r, staff["relations_officer"], declaration_signed_by="نورة")),
+            ("in_research", lambda r: services.start_research(r, staff["researcher"])),
+            ("field_visit_scheduled", lambda r: services.schedule_visit(r, staff["researcher"], date(2025, 11, 9))),
+            (
+                "verified",
+                lambda r: (
+                    services.record_visit(
+                        r,
+                        staff["researcher"],
+                        visited_on=date(2025, 11, 9),
+                        findings="زيارة ميدانية",
+                        checked_fields=[{"field": "rent", "entered": "12000", "status": "confirmed", "found": ""}],
+                    ),
+                    services.verify(r, staff["researcher"]),
+                ),
+            ),
+            ("in_committee", lambda r: services.send_to_committee(r, staff["researcher"])),
+            (
+                "approved",
+                lambda r: services.approve(
+                    r, staff["committee_member"], amount_halalas=100000, members_present=["أ. سالم", "أ. هند"]
+                ),
+            ),
+            (
+                "disbursed",
+                lambda r: __import__("core.aid.services", fromlist=["x"]).record_disbursement(
+                    r,
+                    staff["finance_officer"],
+                    {
+                        "kind": "cash",
+                        "value_halalas": 50000,
+                        "proof_type": "acknowledgement",
+                        "acknowledged_by": "نورة",
+                        "disbursed_on": date(2025, 11, 20),
+                    },
+                ),
+            ),
+        ]
+        for target, step in path:
+            if request.state == state:
+                break
+            step(request)
+        db.session.flush()
+        assert request.state == state
+        return request
+
+    return go
