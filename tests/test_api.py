@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import make_app
+from tests.fixtures import make_app
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from core.auth import can
 from core.auth.models import ApiToken
 from core.extensions import db
 from core.tenancy import tenant_context, utcnow
-from tests.conftest import PASSWORD, make_app
+from tests.fixtures import PASSWORD, make_app
 
 
 def test_password_is_stored_as_argon2_hash(app_ctx, create_user_):

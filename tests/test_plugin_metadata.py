@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from core.plugins import check_metadata, check_migrations
-from tests.conftest import make_app
+from tests.fixtures import make_app
 
 
 def _plugins():

@@ -10,7 +10,7 @@ from marshmallow import ValidationError
 from core.extensions import db
 from core.plugins import PluginError, PluginMeta, check_metadata, get_host, set_plugin_state, tenant_hooks
 from core.tenancy import PluginEnablement, tenant_context
-from tests.conftest import make_app
+from tests.fixtures import make_app
 from tests.plugins import dummy
 
 

@@ -172,7 +172,9 @@ def search_persons(q: str, page: int = 1, per_page: int = 20) -> tuple[list[Pers
     Names are compared in their normalised form (``normalize.py``), stored in indexed
     columns led by ``tenant_id``. The match is a half-open range ``[q, q + U+10FFFF)``
     rather than ``LIKE 'q%'``: the same B-tree range scan on SQLite (whose LIKE ignores
-    ordinary indexes) and on PostgreSQL (whose LIKE needs ``text_pattern_ops``).
+    ordinary indexes) and on PostgreSQL (whose LIKE needs ``text_pattern_ops``). A name
+    query therefore matches from the start of the four-part name ("محمد عبدالله") or of
+    the family name ("الغامدي"), in any spelling variant.
     """
     query = db.select(Person)
     q = (q or "").strip()
@@ -185,20 +187,15 @@ def search_persons(q: str, page: int = 1, per_page: int = 20) -> tuple[list[Pers
             return [], 0
         upper = prefix + "\U0010ffff"
         tenant_id = require_tenant().id
-        # tenant_id inside each branch, so each is a range scan of its own (tenant_id, …) index
-        # (SQLite's multi-index OR; PostgreSQL's BitmapOr).
-        query = query.where(
-            db.or_(
-                db.and_(
-                    Person.tenant_id == tenant_id, Person.name_normalized >= prefix, Person.name_normalized < upper
-                ),
-                db.and_(
-                    Person.tenant_id == tenant_id,
-                    Person.family_normalized >= prefix,
-                    Person.family_normalized < upper,
-                ),
-            )
+        # Two index range scans, one per (tenant_id, …) index, united: the planner cannot
+        # fall back to reading the tenant's whole index as it may with an OR + ORDER BY.
+        by_name = db.select(Person.id).where(
+            Person.tenant_id == tenant_id, Person.name_normalized >= prefix, Person.name_normalized < upper
         )
+        by_family = db.select(Person.id).where(
+            Person.tenant_id == tenant_id, Person.family_normalized >= prefix, Person.family_normalized < upper
+        )
+        query = query.where(Person.id.in_(db.union(by_name, by_family)))
     total = db.session.execute(db.select(db.func.count()).select_from(query.subquery())).scalar_one()
     rows = db.session.execute(
         query.order_by(Person.name_normalized, Person.id).limit(per_page).offset((page - 1) * per_page)

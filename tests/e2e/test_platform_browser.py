@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import PASSWORD
-from tests.e2e.conftest import screenshot
+from tests.fixtures import PASSWORD
+from tests.e2e.browser import screenshot
 
 pytestmark = pytest.mark.browser
 

@@ -1,0 +1,248 @@
+"""Shared fixtures (a pytest plugin loaded by the root conftest.py, so tests beside
+each plugin in plugins/<id>/tests get them too): one database per test session (built by the real migrations),
+emptied after each test; factories as fixtures; the dummy plugin installed.
+
+The suite runs on SQLite by default and on PostgreSQL when ``TEST_DATABASE_URL``
+points at one (``make test`` does both).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+
+import pytest
+from flask import Flask
+from sqlalchemy import create_engine, make_url, text
+
+from core import create_app
+from core.auth.models import User
+from core.auth.services import create_user, issue_token, set_roles
+from core.extensions import db
+from core.plugins import set_plugin_state
+from core.tenancy import Tenant, tenant_context
+from core.tenancy.services import create_tenant as create_tenant_service
+
+DUMMY = "tests.plugins.dummy"
+PASSWORD = "correct-horse-battery"
+
+
+def _database_url(tmp_path_factory) -> str:
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url:
+        return url
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+
+
+def is_postgres() -> bool:
+    return db.engine.dialect.name == "postgresql"
+
+
+def owner_url(url: str) -> str | None:
+    """PostgreSQL: the table owner's URL (migrations, cleanup); the app connects as another role."""
+    if not url.startswith("postgresql"):
+        return None
+    return os.environ.get("TEST_DATABASE_OWNER_URL") or url
+
+
+def make_app(url: str, **overrides) -> Flask:
+    config = {
+        "SQLALCHEMY_DATABASE_URI": url,
+        "DATABASE_OWNER_URL": owner_url(url),
+        "TESTING": True,
+        "WTF_CSRF_ENABLED": False,
+        "RATELIMIT_ENABLED": False,
+        "CHARITY_EXTRA_PLUGINS": [DUMMY],
+        "SECRET_KEY": "test-secret",
+    }
+    config.update(overrides)
+    application = create_app(config)
+    _extra_apps.append(application)
+    return application
+
+
+_extra_apps: list[Flask] = []
+
+
+@pytest.fixture(autouse=True)
+def _dispose_extra_apps() -> Iterator[None]:
+    """Apps a test builds for itself close their connections (no ResourceWarning)."""
+    yield
+    while _extra_apps:
+        application = _extra_apps.pop()
+        with application.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> str:
+    url = _database_url(tmp_path_factory)
+    if url.startswith("postgresql"):
+        engine = create_engine(owner_url(url))
+        app_role = make_url(url).username
+        with engine.begin() as conn:
+            conn.execute(text("DROP SCHEMA public CASCADE"))
+            conn.execute(text("CREATE SCHEMA public"))
+            if app_role and app_role != make_url(owner_url(url)).username:
+                conn.execute(text(f'GRANT USAGE ON SCHEMA public TO "{app_role}"'))
+        engine.dispose()
+    return url
+
+
+@pytest.fixture(scope="session")
+def app(database_url) -> Iterator[Flask]:
+    from flask_migrate import upgrade
+
+    application = make_app(database_url)
+    _extra_apps.remove(application)  # the session app lives for the whole run
+    with application.app_context():
+        upgrade(revision="heads")
+    yield application
+    with application.app_context():
+        db.engine.dispose()
+    for engine in _cleanup_engines.values():
+        engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _clean_database(request) -> Iterator[None]:
+    yield
+    if "app" not in request.fixturenames:
+        return
+    application = request.getfixturevalue("app")
+    with application.app_context():
+        db.session.remove()
+        engine = _cleanup_engine(application)
+        existing = _existing_tables(engine)
+        tables = [t for t in reversed(db.metadata.sorted_tables) if t.name in existing]
+        with engine.begin() as conn:
+            if conn.dialect.name == "postgresql":
+                names = ", ".join(f'"{t.name}"' for t in tables)
+                conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+            else:
+                for table in tables:
+                    conn.execute(table.delete())
+
+
+_cleanup_engines: dict[str, object] = {}
+_tables_cache: dict[object, set[str]] = {}
+
+
+def _existing_tables(engine) -> set[str]:
+    if engine not in _tables_cache:
+        from sqlalchemy import inspect
+
+        _tables_cache[engine] = set(inspect(engine).get_table_names())
+    return _tables_cache[engine]
+
+
+def _cleanup_engine(application: Flask):
+    """The owner may TRUNCATE; the app role may not (it owns nothing)."""
+    url = application.config.get("DATABASE_OWNER_URL")
+    if not url:
+        return db.engine
+    if url not in _cleanup_engines:
+        _cleanup_engines[url] = create_engine(url)
+    return _cleanup_engines[url]
+
+
+@pytest.fixture
+def app_ctx(app) -> Iterator[Flask]:
+    with app.app_context():
+        yield app
+        db.session.remove()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def create_tenant(app_ctx) -> Callable[..., Tenant]:
+    counter = {"n": 0}
+
+    def factory(slug: str | None = None, **fields) -> Tenant:
+        counter["n"] += 1
+        slug = slug or f"assoc-{counter['n']}"
+        data = {"slug": slug, "name_ar": f"جمعية {slug}", "name_en": f"Association {slug}", **fields}
+        tenant = create_tenant_service(data)
+        db.session.commit()
+        return tenant
+
+    return factory
+
+
+@pytest.fixture
+def create_user_(app_ctx) -> Callable[..., User]:
+    counter = {"n": 0}
+
+    def factory(
+        email: str | None = None, roles: dict | None = None, platform_admin: bool = False, **kw
+    ) -> User:
+        counter["n"] += 1
+        user = create_user(
+            {
+                "email": email or f"user{counter['n']}@example.org",
+                "password": PASSWORD,
+                "name": kw.get("name", f"User {counter['n']}"),
+                "is_platform_admin": platform_admin,
+            }
+        )
+        for tenant, tenant_roles in (roles or {}).items():
+            set_roles(tenant, user, list(tenant_roles))
+        db.session.commit()
+        return user
+
+    return factory
+
+
+@pytest.fixture
+def tenant(create_tenant) -> Tenant:
+    return create_tenant("first")
+
+
+@pytest.fixture
+def other_tenant(create_tenant) -> Tenant:
+    return create_tenant("second")
+
+
+@pytest.fixture
+def enable_plugin(app_ctx) -> Callable[..., None]:
+    def enable(tenant: Tenant, plugin_id: str = "dummy", settings: dict | None = None, enabled: bool = True):
+        set_plugin_state(tenant, plugin_id, enabled, settings)
+        db.session.commit()
+
+    return enable
+
+
+@pytest.fixture
+def login(client):
+    def do_login(user: User, password: str = PASSWORD):
+        response = client.post("/login", data={"email": user.email, "password": password})
+        assert response.status_code == 302, response.data
+        return client
+
+    return do_login
+
+
+@pytest.fixture
+def token_for(app_ctx) -> Callable[[User], dict]:
+    def make(user: User) -> dict:
+        _token, secret = issue_token(db.session.merge(user))
+        db.session.commit()
+        return {"Authorization": f"Bearer {secret}"}
+
+    return make
+
+
+@pytest.fixture
+def in_tenant(app_ctx):
+    """``with in_tenant(t): ...`` — run ORM code for one tenant inside the test."""
+    return tenant_context
