@@ -14,6 +14,7 @@ from ..i18n import lazy_gettext as _l
 from ..plugins import tenant_hooks
 from ..registry.choices import Choice, merge_choices
 from ..registry.models import Household, Person
+from ..registry.services import get_in_tenant
 from ..storage import get_storage, tenant_key
 from ..tenancy import require_tenant, utcnow
 from .models import Document
@@ -56,9 +57,9 @@ def upload(data: bytes, filename: str | None, fields: dict, user=None) -> Docume
     person_id, household_id = fields.get("person_id"), fields.get("household_id")
     if not (person_id or household_id or fields.get("request_id")):
         errors["person_id"] = [_l("Attach the document to a person or a household.")]
-    if person_id and db.session.get(Person, person_id) is None:
+    if person_id and get_in_tenant(Person, person_id) is None:
         errors["person_id"] = [_l("No such person in this association.")]
-    if household_id and db.session.get(Household, household_id) is None:
+    if household_id and get_in_tenant(Household, household_id) is None:
         errors["household_id"] = [_l("No such household in this association.")]
     cap = current_app.config["MAX_UPLOAD_BYTES"]
     content_type = None

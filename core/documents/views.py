@@ -11,6 +11,7 @@ from ..extensions import db
 from ..i18n import gettext as _
 from ..i18n import translate_messages
 from ..numbers import NumberFormatError, parse_int
+from ..registry.services import get_in_tenant
 from . import services
 from .api import send_document
 from .models import Document
@@ -55,7 +56,7 @@ def upload():
 @bp.route("/<int:document_id>/verify", methods=["POST"])
 @require("registry.verify_documents")
 def verify(document_id: int):
-    document = db.session.get(Document, document_id) or abort(404)
+    document = get_in_tenant(Document, document_id) or abort(404)
     services.verify(document, current_user)
     db.session.commit()
     flash(_("The document is marked verified."), "success")
@@ -68,5 +69,5 @@ def verify(document_id: int):
 @bp.route("/<int:document_id>/download")
 @require("registry.read")
 def download(document_id: int):
-    document = db.session.get(Document, document_id) or abort(404)
+    document = get_in_tenant(Document, document_id) or abort(404)
     return send_document(document)

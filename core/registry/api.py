@@ -14,15 +14,15 @@ from ..tenancy.services import get_tenant
 from . import services
 from .models import BeneficiaryFile, Household, Member, Person
 from .schemas import (
-    DuplicateSignalSchema,
     BeneficiaryFileEventSchema,
-    FileListArgsSchema,
     BeneficiaryFileSchema,
+    DuplicateSignalSchema,
+    FileListArgsSchema,
     HouseholdListItemSchema,
+    HouseholdMemberPatchSchema,
+    HouseholdMemberSchema,
     HouseholdSchema,
     HouseholdUpdateSchema,
-    HouseholdMemberSchema,
-    HouseholdMemberPatchSchema,
     PersonPatchSchema,
     PersonSchema,
     RenewalSchema,
@@ -40,23 +40,19 @@ sharing_api = ApiBlueprint("registry_sharing_api", __name__, description="Data-s
 
 
 def get_or_404(model, object_id: int):
-    obj = db.session.get(model, object_id)  # scoped: another tenant's id gives None
+    obj = services.get_in_tenant(model, object_id)  # another tenant's id gives None
     if obj is None:
         abort(404)
     return obj
 
 
-def _dump_file(file: BeneficiaryFile) -> dict:
-    data = BeneficiaryFileSchema().dump(file)
-    data["renewal_overdue"] = services.is_overdue(file)
-    return data
+def _dump_file(file: BeneficiaryFile) -> BeneficiaryFile:
+    return file
 
 
-def _dump_household(household: Household) -> dict:
-    data = HouseholdSchema().dump(household)
-    data["file"] = _dump_file(services.household_file(household))
-    data["extra"] = data["file"]["extra"]
-    return data
+def _dump_household(household: Household) -> Household:
+    db.session.refresh(household)  # load members and file written in this request
+    return household
 
 
 # --------------------------------------------------------------------------- persons

@@ -27,7 +27,7 @@ from ..i18n import translate_messages
 from ..tenancy import Tenant, require_tenant, tenant_context, utcnow
 from . import ids
 from .models import RELATIONSHIPS, ImportJob, Person
-from .schemas import HouseholdSchema, MemberPersonSchema, HouseholdMemberSchema, PersonSchema
+from .schemas import HouseholdMemberSchema, HouseholdSchema, MemberPersonSchema, PersonSchema
 from .services import create_household, household_categories
 
 log = logging.getLogger("charity_platform.registry.import")

@@ -185,6 +185,10 @@ class BeneficiaryFile(TenantMixin, db.Model):
         lazy="joined",
     )
 
+    @property
+    def renewal_overdue(self) -> bool:
+        return self.next_renewal_due is not None and self.next_renewal_due < date.today()
+
 
 class FileEvent(TenantMixin, db.Model):
     """One thing that happened to a file: who, when, why, from what to what."""

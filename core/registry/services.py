@@ -52,6 +52,19 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 
+def get_in_tenant(model, object_id):
+    """``session.get`` limited to the tenant in context.
+
+    The automatic scoping filters every query, but ``get`` answers from the identity map
+    without a query when the object is already loaded in the session (e.g. a CLI or test
+    that touched several tenants): check the owner too.
+    """
+    obj = db.session.get(model, object_id)
+    if obj is None or obj.tenant_id != require_tenant().id:
+        return None
+    return obj
+
+
 # --------------------------------------------------------------------------- open lists
 
 
@@ -110,8 +123,8 @@ def renewal_interval_months(tenant: Tenant | None = None) -> int:
         return DEFAULT_RENEWAL_MONTHS
 
 
-def is_overdue(file: BeneficiaryFile, today: date | None = None) -> bool:
-    return file.next_renewal_due is not None and file.next_renewal_due < (today or date.today())
+def is_overdue(file: BeneficiaryFile) -> bool:
+    return file.renewal_overdue
 
 
 # --------------------------------------------------------------------------- persons
@@ -347,7 +360,7 @@ def _check_category(code: str | None) -> None:
 
 
 def _existing_person(person_id: int, field: str) -> Person:
-    person = db.session.get(Person, person_id)
+    person = get_in_tenant(Person, person_id)
     if person is None:
         raise ValidationError({field: [_l("No such person in this association.")]})
     return person

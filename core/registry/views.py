@@ -14,8 +14,17 @@ from ..i18n import gettext as _
 from ..i18n import translate_messages
 from ..numbers import NumberFormatError, parse_int
 from . import importer, services
-from .models import GENDERS, HOUSING_TENURES, MARITAL_STATUSES, RELATIONSHIPS, BeneficiaryFile, Household, ImportJob
-from .schemas import HouseholdSchema, HouseholdMemberSchema, RenewalSchema, StatusChangeSchema
+from .models import (
+    GENDERS,
+    HOUSING_TENURES,
+    MARITAL_STATUSES,
+    RELATIONSHIPS,
+    BeneficiaryFile,
+    Household,
+    ImportJob,
+)
+from .schemas import HouseholdMemberSchema, HouseholdSchema, RenewalSchema, StatusChangeSchema
+from .services import get_in_tenant
 
 bp = Blueprint("registry", __name__, url_prefix="/t/<tenant>/registry")
 PER_PAGE = 20
@@ -113,7 +122,7 @@ def new_household():
 
 
 def _household_or_404(household_id: int) -> Household:
-    household = db.session.get(Household, household_id)
+    household = get_in_tenant(Household, household_id)
     if household is None:
         abort(404)
     return household
@@ -188,7 +197,7 @@ def add_member(household_id: int):
 @bp.route("/files/<int:file_id>/status", methods=["POST"])
 @require("registry.status")
 def change_status(file_id: int):
-    file = db.session.get(BeneficiaryFile, file_id) or abort(404)
+    file = get_in_tenant(BeneficiaryFile, file_id) or abort(404)
     household_id = file.household_id
     data = {k: v for k, v in request.form.items() if k != "csrf_token" and v != ""}
     try:
@@ -207,7 +216,7 @@ def change_status(file_id: int):
 @bp.route("/files/<int:file_id>/renew", methods=["POST"])
 @require("registry.write")
 def renew(file_id: int):
-    file = db.session.get(BeneficiaryFile, file_id) or abort(404)
+    file = get_in_tenant(BeneficiaryFile, file_id) or abort(404)
     data = {k: v for k, v in request.form.items() if k != "csrf_token" and v != ""}
     try:
         services.renew_file(file, RenewalSchema().load(data), user=current_user)
@@ -248,7 +257,7 @@ def import_template():
 @bp.route("/import/<int:job_id>")
 @require("registry.import")
 def import_job(job_id: int):
-    job = db.session.get(ImportJob, job_id) or abort(404)
+    job = get_in_tenant(ImportJob, job_id) or abort(404)
     return render_template("registry/import_job.html", job=job)
 
 

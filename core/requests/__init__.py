@@ -7,7 +7,16 @@ Public surface: the models, :mod:`.workflow` (transition table and the one step 
 
 from __future__ import annotations
 
-from .models import CHANNELS, AidRequest, Decision, Escalation, FieldVisit, RequestCounter, RequestEvent, Verification
+from .models import (
+    CHANNELS,
+    AidRequest,
+    Decision,
+    Escalation,
+    FieldVisit,
+    RequestCounter,
+    RequestEvent,
+    Verification,
+)
 from .services import Ceiling, Check, RequestFields
 from .workflow import STATES, Transition
 

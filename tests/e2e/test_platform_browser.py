@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.fixtures import PASSWORD
 from tests.e2e.browser import screenshot
+from tests.fixtures import PASSWORD
 
 pytestmark = pytest.mark.browser
 

@@ -75,7 +75,7 @@ def test_status_changes_are_events_with_who_when_why(api, officer, create_user_,
 @pytest.mark.parametrize(
     ("payload", "status", "field"),
     [
-        ({"status": "suspended", "reason": "x"}, 409, "status"),  # applicant cannot be suspended
+        ({"status": "suspended", "reason": "x", "suspension_condition": "c"}, 409, "status"),  # not from applicant
         ({"status": "excluded", "reason": "x"}, 422, "exclusion_reason"),
         ({"status": "excluded", "reason": "x", "exclusion_reason": "nope"}, 422, "exclusion_reason"),
         ({"status": "active"}, 422, "reason"),

@@ -22,10 +22,35 @@ ROLES = (
 )
 
 
+@pytest.fixture(scope="session")
+def password_hash():
+    from core.auth.models import _hasher
+    from tests.conftest import PASSWORD
+
+    return _hasher.hash(PASSWORD)
+
+
 @pytest.fixture
-def staff(tenant, create_user_):
+def make_member(app_ctx, password_hash):
+    """A user with ``roles`` in ``tenant`` (the password hash computed once per session: argon2 is slow)."""
+    from core.auth.models import User
+    from core.auth.services import set_roles
+
+    def make(email: str, tenant, roles: list[str]):
+        user = User(email=email, name=email.split("@")[0], password_hash=password_hash)
+        db.session.add(user)
+        db.session.flush()
+        set_roles(tenant, user, roles)
+        db.session.commit()
+        return user
+
+    return make
+
+
+@pytest.fixture
+def staff(tenant, make_member):
     """One user per role in ``tenant``: ``staff["researcher"]`` …"""
-    return {role: create_user_(f"{role}@first.example.org", roles={tenant: [role]}) for role in ROLES}
+    return {role: make_member(f"{role}@first.example.org", tenant, [role]) for role in ROLES}
 
 
 @pytest.fixture

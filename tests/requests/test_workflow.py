@@ -48,8 +48,10 @@ def _ready_for(action, request, advance, staff):
         pytest.skip(f"no path to {source}")
     if action == "verify":
         services.record_visit(request, staff["researcher"], visited_on=date(2025, 11, 9), findings="تمت", checked_fields=[])
-    if action in ("refuse_permit",):
+    if action == "refuse_permit":
         request.needs_permit = True
+        escalation = services.escalate(request, staff["executive_director"], authority="إمارة المنطقة", sent_on=date(2025, 11, 1))
+        request._escalation_id = escalation.id
     db.session.flush()
 
 
@@ -73,8 +75,7 @@ def _take(action, request, actor):
              "disbursed_on": date(2025, 11, 20)},
         )
     if action == "refuse_permit":
-        escalation = services.escalate(request, _director(request), authority="إمارة المنطقة", sent_on=date(2025, 11, 1))
-        return services.record_permit_outcome(request, actor, escalation.id, outcome="refused", outcome_on=date(2025, 11, 5))
+        return services.record_permit_outcome(request, actor, request._escalation_id, outcome="refused", outcome_on=date(2025, 11, 5))
     simple = {
         "start_research": services.start_research,
         "verify": services.verify,
@@ -83,12 +84,6 @@ def _take(action, request, actor):
         "withdraw": services.withdraw,
     }
     return simple[action](request, actor)
-
-
-def _director(request):
-    from core.auth.models import User
-
-    return db.session.scalars(db.select(User).where(User.email == "executive_director@first.example.org")).one()
 
 
 @pytest.mark.parametrize(("action", "role"), STEP_ROLES)
