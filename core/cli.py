@@ -82,16 +82,34 @@ def db_current() -> None:
 
 @db_cli.command("revision")
 @click.option("-m", "--message", required=True)
-@click.option("--branch", default=None, help="A plugin id: put the revision on that plugin's branch.")
+@click.option("--branch", default=None, help="A plugin id: put the revision on that plugin's own branch.")
 @click.option("--autogenerate/--empty", default=True)
 def db_revision(message: str, branch: str | None, autogenerate: bool) -> None:
-    """Write a new migration for core or for one plugin's branch."""
-    from flask_migrate import revision
+    """Write a new migration for core, or for one plugin's branch (created on first use,
+    depending on core's current head, in ``plugins/<id>/migrations/versions``)."""
+    import os
 
+    from alembic import command
+    from alembic.script import ScriptDirectory
+
+    from .plugins import get_host
+
+    config = current_app.extensions["migrate"].migrate.get_config()
     kwargs: dict = {"message": message, "autogenerate": autogenerate}
     if branch:
-        kwargs["head"] = f"{branch}@head"
-    revision(**kwargs)
+        plugin = get_host().plugins.get(branch)
+        if plugin is None or plugin.path is None:
+            _fail(f"Unknown plugin {branch!r}.")
+        versions = plugin.path / "migrations" / "versions"
+        script = ScriptDirectory.from_config(config)
+        if any(branch in (rev.branch_labels or ()) for rev in script.walk_revisions()):
+            kwargs["head"] = f"{branch}@head"
+        else:
+            versions.mkdir(parents=True, exist_ok=True)
+            core_heads = [rev.revision for rev in script.get_revisions("core@head")]
+            kwargs.update(head="base", branch_label=branch, version_path=str(versions), depends_on=core_heads)
+        os.environ["CHARITY_MIGRATION_BRANCH"] = branch  # autogenerate compares only the plugin's tables
+    command.revision(config, **kwargs)
 
 
 # --------------------------------------------------------------------------- tenants

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from flask import g, has_request_context, request
+from flask import has_request_context, request
 from flask_login import current_user
 from sqlalchemy import event
 from sqlalchemy.orm import ORMExecuteState, Session
@@ -35,9 +35,10 @@ class AuditTampering(RuntimeError):
 def request_id() -> str | None:
     if not has_request_context():
         return None
-    if "_request_id" not in g:
-        g._request_id = (request.headers.get("X-Request-ID") or uuid.uuid4().hex)[:64]
-    return g._request_id
+    environ = request.environ
+    if "charity.request_id" not in environ:
+        environ["charity.request_id"] = (request.headers.get("X-Request-ID") or uuid.uuid4().hex)[:64]
+    return environ["charity.request_id"]
 
 
 def _canonical(entry: AuditEvent) -> str:
