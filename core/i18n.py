@@ -128,9 +128,29 @@ def translate_messages(messages: Any) -> Any:
     return _translate_one(str(messages))
 
 
+class PluginDomain(Domain):
+    """A plugin's own catalogue, falling back to core's for strings it does not have
+    (so a plugin page's ``_`` also translates the base layout's strings)."""
+
+    def get_translations(self):
+        translations = super().get_translations()
+        if not getattr(translations, "_core_fallback_added", False):
+            from flask import current_app
+
+            core = current_app.extensions["babel"].instance.domain_instance.get_translations()
+            if core is not translations:
+                translations.add_fallback(core)
+            translations._core_fallback_added = True
+        return translations
+
+
 def plugin_domain(plugin_id: str, translations_dir: str) -> Domain:
-    """A translation domain of its own for a plugin (``<plugin>/translations/<lang>/LC_MESSAGES/<id>.mo``)."""
-    return Domain(translation_directories=[translations_dir], domain=plugin_id)
+    """A translation domain of its own for a plugin (``<plugin>/translations/<lang>/LC_MESSAGES/<id>.mo``).
+
+    Use its ``gettext``/``lazy_gettext`` in the plugin's code, and register it for the
+    plugin's templates with ``@bp.context_processor`` returning ``{"_": domain.gettext}``.
+    """
+    return PluginDomain(translation_directories=[translations_dir], domain=plugin_id)
 
 
 def localized(record: Any, attribute: str) -> str:

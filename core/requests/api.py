@@ -38,10 +38,10 @@ from .workflow import available_actions
 bp = ApiBlueprint("requests_api", __name__, description="Aid requests and their workflow")
 
 
-def _detail(request) -> dict:
-    data = RequestDetailSchema().dump(request)
-    data["actions"] = [t.action for t in available_actions(request, current_user)]
-    return data
+def _detail(request):
+    """The request with the steps the current user may take (dumped by ``RequestDetailSchema``)."""
+    request.actions = [t.action for t in available_actions(request, current_user)]
+    return request
 
 
 def _children(model, request_id: int):

@@ -50,7 +50,7 @@ def test_full_path_through_the_api(client, staff, token_for, tenant):
 
 def test_wrong_role_answers_403_and_writes_nothing(client, staff, token_for, tenant):
     rid = _create(client, token_for(staff["relations_officer"])).json["id"]
-    response = client.post(f"{BASE}/requests/{rid}/submit", json={"declaration": True, "signed_by": "x"}, headers=token_for(staff["finance_officer"]))
+    response = client.post(f"{BASE}/requests/{rid}/submit", json={"declaration": True, "signed_by": "نورة"}, headers=token_for(staff["finance_officer"]))
     assert response.status_code == 403
     assert _create(client, token_for(staff["researcher"])).status_code == 403
 
