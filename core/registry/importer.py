@@ -214,7 +214,10 @@ def validate_rows(rows: list[tuple[int, dict]], progress: Callable[[int], None] 
     id_lines: dict[str, list[int]] = {}
     categories = {c.code for c in household_categories()}
     person_schema, member_person_schema = PersonSchema(), MemberPersonSchema()
-    member_schema, household_schema = HouseholdMemberSchema(), HouseholdSchema(partial=("head", "head_person_id"))
+    member_schema, household_schema = (
+        HouseholdMemberSchema(),
+        HouseholdSchema(partial=("head", "head_person_id")),
+    )
     for count, (line, row) in enumerate(rows, start=1):
         ref = row.get("household", "").strip()
         relationship = RELATIONSHIP_WORDS.get(

@@ -206,7 +206,9 @@ def search_persons(q: str, page: int = 1, per_page: int = 20) -> tuple[list[Pers
             Person.tenant_id == tenant_id, Person.name_normalized >= prefix, Person.name_normalized < upper
         )
         by_family = db.select(Person.id).where(
-            Person.tenant_id == tenant_id, Person.family_normalized >= prefix, Person.family_normalized < upper
+            Person.tenant_id == tenant_id,
+            Person.family_normalized >= prefix,
+            Person.family_normalized < upper,
         )
         query = query.where(Person.id.in_(db.union(by_name, by_family)))
     total = db.session.execute(db.select(db.func.count()).select_from(query.subquery())).scalar_one()

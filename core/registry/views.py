@@ -67,11 +67,19 @@ def search():
     if q:
         record("registry.person.searched", "person", None, {"results": total})
         db.session.commit()
-    recent = [] if q else list(
-        db.session.execute(db.select(Household).order_by(Household.id.desc()).limit(10)).unique().scalars()
+    recent = (
+        []
+        if q
+        else list(
+            db.session.execute(db.select(Household).order_by(Household.id.desc()).limit(10))
+            .unique()
+            .scalars()
+        )
     )
     pages = (total + PER_PAGE - 1) // PER_PAGE
-    return render_template("registry/search.html", q=q, rows=rows, total=total, page=page, pages=pages, recent=recent)
+    return render_template(
+        "registry/search.html", q=q, rows=rows, total=total, page=page, pages=pages, recent=recent
+    )
 
 
 def _form_household() -> dict:
@@ -147,6 +155,10 @@ def _render_household(household: Household, errors: dict | None = None, form: st
         status_label=services.status_label,
         label=services_label,
         transitions=sorted(services.TRANSITIONS.get(file.status, ())),
+        transitions_options=[
+            (t, services.status_label(t)) for t in sorted(services.TRANSITIONS.get(file.status, ()))
+        ],
+        exclusion_options=[(c.code, c.label) for c in services.exclusion_reasons()],
         errors=errors or {},
         failed_form=form,
         values=values or {},
@@ -169,8 +181,18 @@ def household(household_id: int):
 def add_member(household_id: int):
     household = _household_or_404(household_id)
     form = request.form
-    person = {k: form.get(k, "") for k in ("first_name", "father_name", "grandfather_name", "family_name",
-                                            "national_id", "birth_date", "gender")}
+    person = {
+        k: form.get(k, "")
+        for k in (
+            "first_name",
+            "father_name",
+            "grandfather_name",
+            "family_name",
+            "national_id",
+            "birth_date",
+            "gender",
+        )
+    }
     if not person["gender"]:
         person.pop("gender")
     data = {
@@ -204,10 +226,14 @@ def change_status(file_id: int):
         services.change_status(file, StatusChangeSchema().load(data), user=current_user)
     except ValidationError as exc:
         db.session.rollback()
-        return _render_household(_household_or_404(household_id), translate_messages(exc.messages), "status", data)
+        return _render_household(
+            _household_or_404(household_id), translate_messages(exc.messages), "status", data
+        )
     except AppError as exc:
         db.session.rollback()
-        return _render_household(_household_or_404(household_id), translate_messages(exc.errors), "status", data)
+        return _render_household(
+            _household_or_404(household_id), translate_messages(exc.errors), "status", data
+        )
     db.session.commit()
     flash(_("The file's status was changed."), "success")
     return redirect(url_for("registry.household", household_id=household_id) + "#history")
@@ -222,7 +248,9 @@ def renew(file_id: int):
         services.renew_file(file, RenewalSchema().load(data), user=current_user)
     except ValidationError as exc:
         db.session.rollback()
-        return _render_household(_household_or_404(file.household_id), translate_messages(exc.messages), "renew")
+        return _render_household(
+            _household_or_404(file.household_id), translate_messages(exc.messages), "renew"
+        )
     db.session.commit()
     flash(_("The renewal was recorded."), "success")
     return redirect(url_for("registry.household", household_id=file.household_id))
@@ -237,7 +265,9 @@ def import_page():
     if request.method == "POST":
         upload = request.files.get("file")
         if upload is None or not upload.filename:
-            return render_template("registry/import.html", errors={"file": [_("Choose a file to upload.")]}), 422
+            return render_template(
+                "registry/import.html", errors={"file": [_("Choose a file to upload.")]}
+            ), 422
         job = importer.start_import(
             upload.filename, upload.read(), bool(request.form.get("only_good_rows")), user=current_user
         )
@@ -250,8 +280,11 @@ def import_page():
 @bp.route("/import/template.csv")
 @require("registry.import")
 def import_template():
-    return Response(importer.template_csv(), mimetype="text/csv",
-                    headers={"Content-Disposition": "attachment; filename=registry-template.csv"})
+    return Response(
+        importer.template_csv(),
+        mimetype="text/csv",
+        headers={"Content-Disposition": "attachment; filename=registry-template.csv"},
+    )
 
 
 @bp.route("/import/<int:job_id>")

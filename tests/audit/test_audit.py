@@ -13,9 +13,13 @@ from tests.registry.factories import household_payload
 
 
 def _actions(tenant_id):
-    return db.session.execute(
-        db.select(AuditEvent.action).where(AuditEvent.tenant_id == tenant_id).order_by(AuditEvent.seq)
-    ).scalars().all()
+    return (
+        db.session.execute(
+            db.select(AuditEvent.action).where(AuditEvent.tenant_id == tenant_id).order_by(AuditEvent.seq)
+        )
+        .scalars()
+        .all()
+    )
 
 
 def test_reads_and_changes_are_recorded_with_user_ip_and_request_id(api, officer, tenant, app_ctx):
@@ -25,7 +29,12 @@ def test_reads_and_changes_are_recorded_with_user_ip_and_request_id(api, officer
     actions = _actions(tenant.id)
     assert "registry.household.created" in actions and actions[-1] == "registry.file.read"
     read = db.session.execute(db.select(AuditEvent).order_by(AuditEvent.id.desc()).limit(1)).scalar_one()
-    assert (read.user_id, read.ip, read.request_id, read.object_id) == (officer.id, "127.0.0.1", "req-42", str(household_id))
+    assert (read.user_id, read.ip, read.request_id, read.object_id) == (
+        officer.id,
+        "127.0.0.1",
+        "req-42",
+        str(household_id),
+    )
     assert "الغامدي" not in str(read.details)
 
 
@@ -107,7 +116,9 @@ def test_postgresql_trigger_refuses_update_and_delete(app_ctx, tenant, in_tenant
 def test_auditors_export_a_date_range_to_csv(api, officer, create_user_, tenant, app_ctx):
     api(officer).post("/households", json=household_payload())
     auditor = create_user_(roles={tenant: ["auditor"]})
-    response = api(auditor).get("/audit/export.csv", query_string={"start": "2000-01-01", "end": "2999-12-31"})
+    response = api(auditor).get(
+        "/audit/export.csv", query_string={"start": "2000-01-01", "end": "2999-12-31"}
+    )
     assert response.status_code == 200 and response.mimetype == "text/csv"
     body = response.get_data(as_text=True)
     assert body.startswith("\ufeffseq,at,user_id")

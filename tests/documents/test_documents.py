@@ -23,7 +23,10 @@ def _upload(client, household_id, data, name="scan.pdf", doc_type="id_copy"):
     )
 
 
-@pytest.mark.parametrize(("data", "content_type"), [(PDF, "application/pdf"), (PNG, "image/png"), (JPEG, "image/jpeg"), (WEBP, "image/webp")])
+@pytest.mark.parametrize(
+    ("data", "content_type"),
+    [(PDF, "application/pdf"), (PNG, "image/png"), (JPEG, "image/jpeg"), (WEBP, "image/webp")],
+)
 def test_accepted_types_are_recognised_by_content(api, officer, create_household, tenant, data, content_type):
     household = create_household(tenant)
     response = _upload(api(officer), household.id, data, name="whatever.bin")
@@ -33,9 +36,12 @@ def test_accepted_types_are_recognised_by_content(api, officer, create_household
 
 
 @pytest.mark.parametrize(
-    "data", [b"MZ\x90\x00 this is an exe", b"<html><script>alert(1)</script>", b"GIF89a......", b"PK\x03\x04zip"]
+    "data",
+    [b"MZ\x90\x00 this is an exe", b"<html><script>alert(1)</script>", b"GIF89a......", b"PK\x03\x04zip"],
 )
-def test_other_content_is_refused_even_with_a_pdf_name(api, officer, create_household, tenant, data, app_ctx, in_tenant):
+def test_other_content_is_refused_even_with_a_pdf_name(
+    api, officer, create_household, tenant, data, app_ctx, in_tenant
+):
     from core.documents import Document
 
     household = create_household(tenant)
@@ -62,7 +68,9 @@ def test_unknown_type_or_owner_is_refused(api, officer, create_household, tenant
     assert _upload(api(officer), 99999, PDF).status_code == 422
 
 
-def test_files_are_stored_under_tenant_keys_outside_the_web_root(app, api, officer, create_household, tenant, in_tenant):
+def test_files_are_stored_under_tenant_keys_outside_the_web_root(
+    app, api, officer, create_household, tenant, in_tenant
+):
     from pathlib import Path
 
     from core.documents import Document
@@ -77,16 +85,24 @@ def test_files_are_stored_under_tenant_keys_outside_the_web_root(app, api, offic
     assert Path(app.static_folder) not in stored.resolve().parents
 
 
-def test_download_is_authorised_and_audited(api, officer, create_user_, create_household, tenant, other_tenant, app_ctx):
+def test_download_is_authorised_and_audited(
+    api, officer, create_user_, create_household, tenant, other_tenant, app_ctx
+):
     household = create_household(tenant)
     document_id = _upload(api(officer), household.id, PDF).json["id"]
     response = api(officer).get(f"/documents/{document_id}/content")
     assert response.status_code == 200 and response.data == PDF
     assert response.headers["Content-Type"] == "application/pdf"
     assert "attachment" in response.headers["Content-Disposition"]
-    actions = db.session.execute(
-        db.select(AuditEvent.action).where(AuditEvent.object_type == "document", AuditEvent.object_id == str(document_id))
-    ).scalars().all()
+    actions = (
+        db.session.execute(
+            db.select(AuditEvent.action).where(
+                AuditEvent.object_type == "document", AuditEvent.object_id == str(document_id)
+            )
+        )
+        .scalars()
+        .all()
+    )
     assert "documents.downloaded" in actions
     auditor = create_user_(roles={tenant: ["auditor"]})
     assert api(auditor).get(f"/documents/{document_id}/content").status_code == 403

@@ -27,12 +27,21 @@ def test_register_a_household_with_members_opens_an_applicant_file(api, officer)
     assert [e["kind"] for e in events] == ["created"]
 
 
-def test_rented_housing_needs_the_annual_rent_and_a_bad_member_writes_nothing(api, officer, app_ctx, tenant, in_tenant):
+def test_rented_housing_needs_the_annual_rent_and_a_bad_member_writes_nothing(
+    api, officer, app_ctx, tenant, in_tenant
+):
     from core.registry import Person
 
     response = api(officer).post("/households", json=household_payload(annual_rent=""))
     assert response.status_code == 422 and "annual_rent" in response.json["errors"]
-    bad_member = household_payload(members=[{"person": {"first_name": "سعد", "family_name": "x", "national_id": "1111"}, "relationship": "son"}])
+    bad_member = household_payload(
+        members=[
+            {
+                "person": {"first_name": "سعد", "family_name": "x", "national_id": "1111"},
+                "relationship": "son",
+            }
+        ]
+    )
     response = api(officer).post("/households", json=bad_member)
     assert response.status_code == 422
     assert "national_id" in response.json["errors"]["members"]["0"]["person"]
@@ -45,7 +54,11 @@ def test_members_can_be_added_listed_updated_and_removed(api, officer, create_ho
     client = api(officer)
     added = client.post(
         f"/households/{household.id}/members",
-        json={"person": {"first_name": "نورة", "family_name": "الغامدي"}, "relationship": "daughter", "income": "٥٠٠"},
+        json={
+            "person": {"first_name": "نورة", "family_name": "الغامدي"},
+            "relationship": "daughter",
+            "income": "٥٠٠",
+        },
     )
     assert added.status_code == 201, added.json
     assert added.json["income"] == 500
@@ -65,17 +78,27 @@ def test_status_changes_are_events_with_who_when_why(api, officer, create_user_,
     assert response.status_code == 200, response.json
     assert response.json["next_renewal_due"]
     until = (date.today() + timedelta(days=60)).isoformat()
-    response = client.post(f"/files/{file_id}/status", json={"status": "suspended", "reason": "رفض الزيارة", "suspended_until": until})
+    response = client.post(
+        f"/files/{file_id}/status",
+        json={"status": "suspended", "reason": "رفض الزيارة", "suspended_until": until},
+    )
     assert response.status_code == 200 and response.json["suspended_until"] == until
     events = client.get(f"/files/{file_id}/events").json
-    assert [(e["from_status"], e["to_status"]) for e in events[:2]] == [("active", "suspended"), ("applicant", "active")]
+    assert [(e["from_status"], e["to_status"]) for e in events[:2]] == [
+        ("active", "suspended"),
+        ("applicant", "active"),
+    ]
     assert events[0]["user_id"] == officer.id and events[0]["reason"] == "رفض الزيارة"
 
 
 @pytest.mark.parametrize(
     ("payload", "status", "field"),
     [
-        ({"status": "suspended", "reason": "x", "suspension_condition": "c"}, 409, "status"),  # not from applicant
+        (
+            {"status": "suspended", "reason": "x", "suspension_condition": "c"},
+            409,
+            "status",
+        ),  # not from applicant
         ({"status": "excluded", "reason": "x"}, 422, "exclusion_reason"),
         ({"status": "excluded", "reason": "x", "exclusion_reason": "nope"}, 422, "exclusion_reason"),
         ({"status": "active"}, 422, "reason"),
@@ -94,7 +117,8 @@ def test_exclusion_with_a_seed_reason_code(api, officer, create_household, tenan
     household = create_household(tenant)
     file_id = api(officer).get(f"/households/{household.id}").json["file"]["id"]
     response = api(officer).post(
-        f"/files/{file_id}/status", json={"status": "excluded", "reason": "زواج", "exclusion_reason": "daughter_married"}
+        f"/files/{file_id}/status",
+        json={"status": "excluded", "reason": "زواج", "exclusion_reason": "daughter_married"},
     )
     assert response.status_code == 200 and response.json["exclusion_reason"] == "daughter_married"
 
@@ -151,8 +175,13 @@ def regtest_plugin(app, enable_plugin, tenant):
     import types
 
     module = types.ModuleType("tests.registry.regtest")
-    for name in ("PLUGIN", "register_household_categories", "register_file_fields",
-                 "validate_file_status_change", "file_status_changed"):
+    for name in (
+        "PLUGIN",
+        "register_household_categories",
+        "register_file_fields",
+        "validate_file_status_change",
+        "file_status_changed",
+    ):
         setattr(module, name, getattr(_RegistryTestPlugin, name))
     module.__file__ = __file__
     host = app.extensions["charity_plugins"]
@@ -163,7 +192,9 @@ def regtest_plugin(app, enable_plugin, tenant):
     return module
 
 
-def test_plugins_add_categories_and_validated_file_fields(api, officer, regtest_plugin, create_tenant, create_user_):
+def test_plugins_add_categories_and_validated_file_fields(
+    api, officer, regtest_plugin, create_tenant, create_user_
+):
     payload = household_payload(category="crime_victim", extra={"regtest": {"prison": ""}})
     payload["extra"] = {"regtest": {}}
     response = api(officer).post("/households", json=payload)
@@ -175,14 +206,20 @@ def test_plugins_add_categories_and_validated_file_fields(api, officer, regtest_
     # a tenant without the plugin has neither the category nor the fields
     create_tenant("plain")
     plain_user = create_user_(roles={create_tenant("plain2"): ["relations_officer"]})
-    other = api(plain_user, "plain2").post("/households", json=household_payload(category="crime_victim", head=person_payload(national_id=valid_id())))
+    other = api(plain_user, "plain2").post(
+        "/households",
+        json=household_payload(category="crime_victim", head=person_payload(national_id=valid_id())),
+    )
     assert other.status_code == 422 and "category" in other.json["errors"]
 
 
 def test_plugins_hear_and_may_refuse_status_changes(api, officer, regtest_plugin, create_household, tenant):
     household = create_household(tenant)
     file_id = api(officer).get(f"/households/{household.id}").json["file"]["id"]
-    assert api(officer).post(f"/files/{file_id}/status", json={"status": "active", "reason": "ok"}).status_code == 200
+    assert (
+        api(officer).post(f"/files/{file_id}/status", json={"status": "active", "reason": "ok"}).status_code
+        == 200
+    )
     assert _RegistryTestPlugin.seen == [("applicant", "active")]
     refused = api(officer).post(f"/files/{file_id}/status", json={"status": "closed", "reason": "x"})
     assert refused.status_code == 409 and refused.json["message"] == "closed files need the committee"
@@ -233,6 +270,12 @@ def test_a_household_head_must_belong_to_this_tenant(api, create_user_, create_p
 
 def test_registry_endpoints_are_in_the_openapi_document(client):
     paths = client.get("/api/v1/openapi.json").json["paths"]
-    for path in ("/persons", "/persons/{person_id}", "/households", "/households/{household_id}/members",
-                 "/files/{file_id}/events", "/documents"):
+    for path in (
+        "/persons",
+        "/persons/{person_id}",
+        "/households",
+        "/households/{household_id}/members",
+        "/files/{file_id}/events",
+        "/documents",
+    ):
         assert f"/t/{{tenant}}/api/v1{path}" in paths, path

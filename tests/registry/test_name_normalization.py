@@ -42,7 +42,11 @@ def test_normalising_is_idempotent(text):
     assert normalize_name(once) == once
 
 
-@given(name, st.lists(st.sampled_from("\u064b\u064c\u064d\u064e\u064f\u0650\u0651\u0652\u0640"), max_size=6), st.randoms())
+@given(
+    name,
+    st.lists(st.sampled_from("\u064b\u064c\u064d\u064e\u064f\u0650\u0651\u0652\u0640"), max_size=6),
+    st.randoms(),
+)
 def test_diacritics_and_tatweel_do_not_change_the_name(text, marks, rnd):
     chars = list(text)
     for mark in marks:

@@ -35,7 +35,11 @@ def test_register_a_person_with_arabic_digits_and_read_it_back(api, officer):
 
 def test_bad_input_answers_422_with_arabic_field_messages_and_writes_nothing(api, officer, app_ctx, tenant):
     payload = person_payload(
-        national_id="1234567890", phone="0712345678", national_address="RRR29", monthly_income="abc", father_name=""
+        national_id="1234567890",
+        phone="0712345678",
+        national_address="RRR29",
+        monthly_income="abc",
+        father_name="",
     )
     response = api(officer).post("/persons", json=payload, headers={"Accept-Language": "ar"})
     assert response.status_code == 422
@@ -105,8 +109,12 @@ def test_search_by_id_is_exact_and_accepts_arabic_digits(api, officer, create_pe
 
 @pytest.mark.parametrize("typed", ["احمد", "أحمد محمد", "الغامدى", "إحمد", "أحْمَد مُحَمَّد عَلِي الغَامِدِي"])
 def test_search_by_name_finds_any_spelling_variant(api, officer, create_person, tenant, typed):
-    create_person(tenant, first_name="أحمد", father_name="محمد", grandfather_name="علي", family_name="الغامدي")
-    create_person(tenant, first_name="سارة", father_name="خالد", grandfather_name="سعد", family_name="العتيبي")
+    create_person(
+        tenant, first_name="أحمد", father_name="محمد", grandfather_name="علي", family_name="الغامدي"
+    )
+    create_person(
+        tenant, first_name="سارة", father_name="خالد", grandfather_name="سعد", family_name="العتيبي"
+    )
     response = api(officer).get("/persons", query_string={"q": typed})
     assert response.status_code == 200
     assert [p["first_name"] for p in response.json] == ["أحمد"]
@@ -138,7 +146,9 @@ def test_search_uses_the_tenant_name_index(app_ctx, tenant, in_tenant):
     select, params = next((s, p) for s, p in statements if "registry_persons" in s and "LIMIT" in s.upper())
     if db.engine.dialect.name != "sqlite":
         return  # PostgreSQL plans tiny tables with a sequential scan; the index exists (migration)
-    plan = " ".join(str(r) for r in db.session.connection().exec_driver_sql("EXPLAIN QUERY PLAN " + select, params))
+    plan = " ".join(
+        str(r) for r in db.session.connection().exec_driver_sql("EXPLAIN QUERY PLAN " + select, params)
+    )
     assert "ix_registry_persons_tenant_name" in plan and "ix_registry_persons_tenant_family" in plan
 
 
@@ -148,7 +158,9 @@ def test_duplicate_signal_counts_other_associations_and_reveals_nothing_else(
     third = create_tenant("third")
     number = valid_id()
     mine = create_person(tenant, national_id=number)
-    create_person(other_tenant, national_id=number, first_name="سرّي", job="معلومة خاصة", monthly_income="9999")
+    create_person(
+        other_tenant, national_id=number, first_name="سرّي", job="معلومة خاصة", monthly_income="9999"
+    )
     create_person(third, national_id=number)
     create_person(other_tenant, national_id=valid_id())
     user = create_user_(roles={tenant: ["relations_officer"]})
@@ -173,7 +185,9 @@ def test_sharing_agreement_in_force_shows_partner_aid_totals(
     accepted = api(partner_admin, "second").post("/sharing-agreements", json={"partner": "first"})
     assert accepted.json["in_force"] is True
     shared = api(admin).get(f"/persons/{mine.id}/duplicates").json["shared"]
-    assert shared == [{"association": "second", "name_ar": "جمعية second", "name_en": "Association second", "aid_total": 0}]
+    assert shared == [
+        {"association": "second", "name_ar": "جمعية second", "name_en": "Association second", "aid_total": 0}
+    ]
     assert api(admin).post("/sharing-agreements", json={"partner": "nope"}).status_code == 422
 
 
