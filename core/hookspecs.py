@@ -186,7 +186,7 @@ def validate_file_status_change(file, old, new, reason, user):
 
 @hookspec
 def file_status_changed(file, old, new, reason, user):
-    """Tenant-scoped event. Called after a beneficiary file's status changed and its event
+    """Tenant-scoped. An event, called after a beneficiary file's status changed and its event
     was recorded (same transaction, before commit). Arguments as for
     :func:`validate_file_status_change`. Return value ignored; raising aborts the change.
     """
@@ -247,6 +247,39 @@ def validate_request_transition(request, action, actor, data):
 
 
 @hookspec
+def validate_request_submission(request):
+    """Tenant-scoped. Rule hook: called by ``core.requests.services.submit`` (pages, API, portal)
+    once the role, state and ``validate_request_transition`` checks passed, just before the
+    request is submitted (gets its number or is resubmitted after a return). ``request`` is
+    the ``AidRequest`` with its ``extra`` data.
+
+    Return a dict ``{field: [translated messages]}`` — one entry per missing or invalid
+    field of the plugin's mandatory data — or None/{} when the plugin has no objection.
+    Results merged (messages of the same field concatenated); any error refuses the
+    submission with 422 and those field errors, and nothing is written.
+
+    Example::
+
+        @hookimpl
+        def validate_request_submission(request):
+            data = request.extra.get("makkah_aid") or {}
+            return {} if data.get("nationality") else {"nationality": [_("Enter the nationality.")]}
+    """
+
+
+@hookspec
+def file_status_checked(file):
+    """Tenant-scoped event. Called by ``core.requests.links.file_status`` each time the
+    workflow is about to rely on a linked beneficiary file's status (approval,
+    disbursement, assessment), just before it reads ``file.status``.
+
+    Lets a plugin bring the status up to date first through ``toolkit.change_file_status``
+    (e.g. lift a timed suspension whose end date has passed), so the check sees the
+    current status. Return value ignored; same transaction as the caller.
+    """
+
+
+@hookspec
 def register_request_transitions():
     """Tenant-scoped. Called by ``core.requests.workflow.transitions()`` to build the
     transition table of the current tenant.
@@ -299,6 +332,37 @@ def register_aid_catalog(tenant):
     ``name_en``, ``kind``, ``unit``, ``default_value_halalas``, ``seasonal``, ``season``).
     Results merged; the first declaration of a code wins (plugins before core); existing
     items are never overwritten.
+    """
+
+
+@hookspec
+def register_kpi_sources(tenant):
+    """Tenant-scoped. Called by ``core.kpi.kpi_sources(tenant)`` (planning, KPI pages and the
+    API) in the tenant's context.
+
+    Return a list of ``core.toolkit.KpiSource(key, label, unit, compute)``: ``key`` is
+    namespaced (``<plugin_id>.<name>``), ``label`` a lazy translated string, ``unit`` one of
+    ``count``, ``halalas``, ``percent``, and ``compute(tenant, start_date, end_date)`` returns
+    the figure for that period (inclusive) or None when there is nothing to measure.
+    Results merged; the first declaration of a key wins.
+
+    Example::
+
+        @hookimpl
+        def register_kpi_sources(tenant):
+            return [KpiSource("prisoner_families.amount_forgiven", _l("Total amount forgiven"),
+                              "halalas", rules.amount_forgiven)]
+    """
+
+
+@hookspec
+def register_notification_templates():
+    """Tenant-scoped. Called by ``core.notifications.services.render`` for a template name
+    core does not define.
+
+    Return a dict ``{name: (subject, body)}`` of lazily translated strings with
+    ``%(name)s`` placeholders (``%(tenant)s`` is always available). Names start with
+    ``<plugin_id>_``. Results merged; core's templates and then the first declaration win.
     """
 
 

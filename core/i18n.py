@@ -11,7 +11,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from flask import g, has_request_context, request, session
+from flask import g, has_app_context, has_request_context, request, session
 from flask_babel import Domain, get_locale
 from flask_babel import gettext as gettext
 from flask_babel import lazy_gettext as lazy_gettext
@@ -134,7 +134,7 @@ class PluginDomain(Domain):
 
     def get_translations(self):
         translations = super().get_translations()
-        if not getattr(translations, "_core_fallback_added", False):
+        if not getattr(translations, "_core_fallback_added", False) and has_app_context():
             from flask import current_app
 
             core = current_app.extensions["babel"].instance.domain_instance.get_translations()

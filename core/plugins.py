@@ -129,8 +129,13 @@ class PluginHost:
         found: list[tuple[ModuleType, str]] = []
         plugins_pkg = importlib.import_module("plugins")
         for info in pkgutil.iter_modules(plugins_pkg.__path__):
-            if info.ispkg:
-                found.append((importlib.import_module(f"plugins.{info.name}"), "builtin-dir"))
+            # A plugin folder is named after its id: skip unwanted ones before importing them.
+            if info.ispkg and (only is None or info.name in only):
+                module = importlib.import_module(f"plugins.{info.name}")
+                meta = getattr(module, "PLUGIN", None)
+                if isinstance(meta, PluginMeta) and meta.id != info.name:
+                    raise PluginError(f"plugins/{info.name}/ declares id {meta.id!r}; the folder must match")
+                found.append((module, "builtin-dir"))
         for entry_point in importlib_metadata.entry_points(group=ENTRY_POINT_GROUP):
             loaded = entry_point.load()
             module = loaded if isinstance(loaded, ModuleType) else importlib.import_module(loaded.__module__)

@@ -8,15 +8,25 @@ per-tenant hook caller.
 
 from __future__ import annotations
 
+from .aid.models import CatalogItem
+from .aid.services import install_default_catalog
 from .api import ApiBlueprint
-from .auth.permissions import Permission, can, check, require
+from .audit.service import record as audit_record
+from .auth.models import User
+from .tenancy.services import all_tenants
+from .auth.permissions import Permission, can, check, require, roles_in
+from .calendar import format_date, parse_date
+from .documents.models import Document
+from .documents.services import upload as upload_document
 from .errors import AppError, Conflict, NotFound
 from .extensions import db
 from .hookspecs import hookimpl
 from .i18n import current_language, localized, plugin_domain
 from .i18n import gettext as _
 from .i18n import lazy_gettext as _l
+from .kpi import KpiSource, kpi_sources, kpi_values
 from .navigation import NavItem
+from .notifications import notify
 from .numbers import (
     NumberFormatError,
     format_halalas,
@@ -27,6 +37,14 @@ from .numbers import (
 )
 from .plugins import PluginMeta, is_enabled, plugin_settings
 from .plugins import tenant_hooks as hooks
+from .registry import BeneficiaryFile, Choice, FileFields, Household, Member, Person
+from .registry.ids import InvalidNationalId, check_digit_for, parse_national_id
+from .registry.services import add_months, get_in_tenant, renew_file
+from .registry.services import change_status as change_file_status
+from .requests import AidRequest, Ceiling, Check, RequestFields
+from .requests.schemas import AnyDate, Money
+from .requests.services import create_request, get_request
+from .requests.services import submit as submit_request
 from .tenancy import (
     Tenant,
     TenantMixin,
@@ -38,6 +56,42 @@ from .tenancy import (
 )
 
 __all__ = [
+    "all_tenants",
+    "User",
+    "roles_in",
+    "format_date",
+    "parse_date",
+    "upload_document",
+    "notify",
+    "FileFields",
+    "Member",
+    "InvalidNationalId",
+    "parse_national_id",
+    "change_file_status",
+    "renew_file",
+    "AidRequest",
+    "Ceiling",
+    "create_request",
+    "get_request",
+    "submit_request",
+    "Document",
+    "install_default_catalog",
+    "CatalogItem",
+    "Money",
+    "AnyDate",
+    "RequestFields",
+    "Check",
+    "get_in_tenant",
+    "add_months",
+    "check_digit_for",
+    "Person",
+    "Household",
+    "Choice",
+    "BeneficiaryFile",
+    "audit_record",
+    "kpi_values",
+    "kpi_sources",
+    "KpiSource",
     "ApiBlueprint",
     "AppError",
     "Conflict",

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from .models import DELIVERY_MODES, KINDS, PROOF_TYPES, SEASONS, UNITS, CatalogItem, Disbursement
 
-__all__ = ["DELIVERY_MODES", "KINDS", "PROOF_TYPES", "SEASONS", "UNITS", "CatalogItem", "Disbursement", "init_app"]
+__all__ = [
+    "DELIVERY_MODES",
+    "KINDS",
+    "PROOF_TYPES",
+    "SEASONS",
+    "UNITS",
+    "CatalogItem",
+    "Disbursement",
+    "init_app",
+]
 
 
 def init_app(app) -> None:

@@ -12,7 +12,15 @@ from ..tenancy import TenantMixin, tenant_foreign_key, utcnow
 
 KINDS = ("cash", "in_kind")
 UNITS = ("individual", "family")
-SEASONS = ("school_bag", "ramadan_basket", "iftar", "zakat_al_fitr", "eid_clothing", "udhiya", "winter_clothing")
+SEASONS = (
+    "school_bag",
+    "ramadan_basket",
+    "iftar",
+    "zakat_al_fitr",
+    "eid_clothing",
+    "udhiya",
+    "winter_clothing",
+)
 DELIVERY_MODES = ("direct", "provider")  # the association delivers itself / pays a provider
 PROOF_TYPES = ("document", "acknowledgement")
 

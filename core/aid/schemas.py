@@ -14,7 +14,12 @@ class CatalogItemSchema(Schema):
         unknown = RAISE
 
     id = fields.Integer(dump_only=True)
-    code = fields.String(required=True, validate=validate.Regexp(r"^[a-z][a-z0-9_]{1,62}$", error=_l("Use lowercase Latin letters, digits and underscores.")))
+    code = fields.String(
+        required=True,
+        validate=validate.Regexp(
+            r"^[a-z][a-z0-9_]{1,62}$", error=_l("Use lowercase Latin letters, digits and underscores.")
+        ),
+    )
     name_ar = fields.String(required=True, validate=validate.Length(min=2, max=255))
     name_en = fields.String(required=True, validate=validate.Length(min=2, max=255))
     kind = fields.String(required=True, validate=validate.OneOf(KINDS, error=CHOOSE))
@@ -47,10 +52,14 @@ class DisbursementSchema(Schema):
     catalog_item_id = fields.Integer(load_default=None, allow_none=True)
     kind = fields.String(required=True, validate=validate.OneOf(KINDS, error=CHOOSE))
     value = Money(required=True, attribute="value_halalas")
-    value_halalas_value = fields.Function(lambda obj: obj.value_halalas, data_key="value_halalas", dump_only=True)
+    value_halalas_value = fields.Function(
+        lambda obj: obj.value_halalas, data_key="value_halalas", dump_only=True
+    )
     quantity = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100000))
     description = fields.String(load_default="", validate=validate.Length(max=2000))
-    delivery_mode = fields.String(load_default="direct", validate=validate.OneOf(DELIVERY_MODES, error=CHOOSE))
+    delivery_mode = fields.String(
+        load_default="direct", validate=validate.OneOf(DELIVERY_MODES, error=CHOOSE)
+    )
     provider_name = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=255))
     proof_type = fields.String(required=True, validate=validate.OneOf(PROOF_TYPES, error=CHOOSE))
     proof_document_id = fields.Integer(load_default=None, allow_none=True)

@@ -87,7 +87,9 @@ def disbursed_total(request: AidRequest) -> int:
 
 def disbursements_of(request: AidRequest) -> list[Disbursement]:
     return list(
-        db.session.scalars(db.select(Disbursement).where(Disbursement.request_id == request.id).order_by(Disbursement.id))
+        db.session.scalars(
+            db.select(Disbursement).where(Disbursement.request_id == request.id).order_by(Disbursement.id)
+        )
     )
 
 
@@ -108,11 +110,16 @@ def record_disbursement(request: AidRequest, actor: Any, data: dict) -> Disburse
         raise ValidationError({"provider_name": [_l("Enter the provider paid for the service.")]})
     if data.get("catalog_item_id") is not None:
         get_item(data["catalog_item_id"])
-    disbursement = Disbursement(tenant_id=request.tenant_id, request_id=request.id, recorded_by_id=actor.id, **data)
+    disbursement = Disbursement(
+        tenant_id=request.tenant_id, request_id=request.id, recorded_by_id=actor.id, **data
+    )
 
     def check_total() -> None:
         already = disbursed_total(request)
-        if request.approved_halalas is not None and already + data["value_halalas"] > request.approved_halalas:
+        if (
+            request.approved_halalas is not None
+            and already + data["value_halalas"] > request.approved_halalas
+        ):
             raise Conflict(
                 _(
                     "The disbursements would exceed the approved amount of %(amount)s SAR.",
@@ -149,6 +156,9 @@ def record_disbursement(request: AidRequest, actor: Any, data: dict) -> Disburse
     links.audit("aid.disbursement", disbursement, actor, summary)
     tenant_hooks().disbursement_recorded(disbursement=disbursement, request=request)
     _notify(
-        request, "aid_disbursed", amount=format_halalas(disbursement.value_halalas), date=format_date(disbursement.disbursed_on)
+        request,
+        "aid_disbursed",
+        amount=format_halalas(disbursement.value_halalas),
+        date=format_date(disbursement.disbursed_on),
     )
     return disbursement

@@ -31,4 +31,6 @@ def catalog():
         except ValidationError as exc:
             db.session.rollback()
             errors = exc.messages
-    return render_template("aid/catalog.html", items=services.catalog(), errors=errors), (422 if errors else 200)
+    return render_template("aid/catalog.html", items=services.catalog(), errors=errors), (
+        422 if errors else 200
+    )

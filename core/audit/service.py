@@ -142,16 +142,20 @@ def verify_chain(tenant_id: int | None) -> ChainReport:
     expected_seq = 1
     checked = 0
     query = db.select(AuditEvent).where(_tenant_filter(tenant_id)).order_by(AuditEvent.seq)
-    for entry in db.session.execute(query.execution_options(yield_per=1000)).scalars():
-        if entry.seq != expected_seq:
-            return ChainReport(checked, expected_seq, entry.id, "missing entry")
-        if entry.prev_hash != previous:
-            return ChainReport(checked, entry.seq, entry.id, "link to previous entry broken")
-        if entry_hash(entry.prev_hash, entry) != entry.hash:
-            return ChainReport(checked, entry.seq, entry.id, "entry content changed")
-        previous = entry.hash
-        expected_seq += 1
-        checked += 1
+    result = db.session.execute(query.execution_options(yield_per=1000))
+    try:
+        for entry in result.scalars():
+            if entry.seq != expected_seq:
+                return ChainReport(checked, expected_seq, entry.id, "missing entry")
+            if entry.prev_hash != previous:
+                return ChainReport(checked, entry.seq, entry.id, "link to previous entry broken")
+            if entry_hash(entry.prev_hash, entry) != entry.hash:
+                return ChainReport(checked, entry.seq, entry.id, "entry content changed")
+            previous = entry.hash
+            expected_seq += 1
+            checked += 1
+    finally:
+        result.close()
     return ChainReport(checked)
 
 

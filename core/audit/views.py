@@ -10,7 +10,7 @@ from ..auth.permissions import require
 from ..tenancy import require_tenant
 from . import service
 
-bp = Blueprint("audit", __name__, url_prefix="/t/<tenant>/audit")
+bp = Blueprint("audit", __name__, url_prefix="/t/<tenant>/audit", template_folder="templates")
 
 
 def _date(value: str | None) -> date | None:

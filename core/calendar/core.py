@@ -130,7 +130,9 @@ def format_date(value: date | datetime | None, display: str | None = None) -> st
 
         from ..tenancy import current_tenant
 
-        display = display_for(current_tenant(), current_user if getattr(current_user, "is_authenticated", False) else None)
+        display = display_for(
+            current_tenant(), current_user if getattr(current_user, "is_authenticated", False) else None
+        )
     try:
         hijri = _hijri_text(value)
     except OverflowError:  # outside the Umm al-Qura table: show the Gregorian date only

@@ -21,7 +21,9 @@ def send_command() -> None:
         with tenant_context(tenant):
             counts = send_pending()
             db.session.commit()
-        click.echo(f"{tenant.slug}: {counts['sent']} sent, {counts['retry']} to retry, {counts['failed']} failed")
+        click.echo(
+            f"{tenant.slug}: {counts['sent']} sent, {counts['retry']} to retry, {counts['failed']} failed"
+        )
 
 
 def register(app) -> None:

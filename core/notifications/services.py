@@ -69,9 +69,19 @@ def channels() -> dict[str, Channel]:
     return found
 
 
+def _plugin_template(template: str) -> tuple[Any, Any]:
+    """A template an enabled plugin declares (``register_notification_templates``)."""
+    from ..plugins import tenant_hooks
+
+    for declared in tenant_hooks().register_notification_templates():
+        if template in (declared or {}):
+            return declared[template]
+    raise KeyError(template)
+
+
 def render(template: str, context: dict, locale: str) -> tuple[str, str]:
     tenant = require_tenant()
-    subject, body = TEMPLATES[template]
+    subject, body = TEMPLATES.get(template) or _plugin_template(template)
     with force_locale(locale):
         values = {**context, "tenant": tenant.name(locale)}
         values = {key: str(value) for key, value in values.items()}

@@ -31,7 +31,11 @@ def register():
             if form.get("password", "") != form.get("password2", ""):
                 raise ValidationError({"password2": [_("The passwords do not match.")]})
             user = create_user(
-                {"email": form.get("email", ""), "password": form.get("password", ""), "name": form.get("name", "")}
+                {
+                    "email": form.get("email", ""),
+                    "password": form.get("password", ""),
+                    "name": form.get("name", ""),
+                }
             )
             set_roles(require_tenant(), user, ["applicant"])
             db.session.commit()
@@ -54,7 +58,9 @@ def _own(request_id: int) -> AidRequest:
 @require("portal.apply")
 def index():
     mine = db.session.scalars(
-        db.select(AidRequest).where(AidRequest.applicant_user_id == current_user.id).order_by(AidRequest.id.desc())
+        db.select(AidRequest)
+        .where(AidRequest.applicant_user_id == current_user.id)
+        .order_by(AidRequest.id.desc())
     ).all()
     return render_template(
         "portal/index.html", items=mine, messages=in_app_messages(current_user), state_label=state_label

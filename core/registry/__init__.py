@@ -26,7 +26,7 @@ __all__ = [
 def init_app(app) -> None:
     from ..api import register_tenant_api
     from . import hooks
-    from .api import files_api, households_api, persons_api, sharing_api
+    from .api import files_api, households_api, imports_api, persons_api, sharing_api
     from .cli import registry_cli
     from .views import bp
 
@@ -35,5 +35,6 @@ def init_app(app) -> None:
     register_tenant_api(households_api, "households")
     register_tenant_api(files_api, "files")
     register_tenant_api(sharing_api, "sharing-agreements")
+    register_tenant_api(imports_api, "imports")
     app.cli.add_command(registry_cli)
     app.extensions["charity_plugins"].register_builtin(hooks)

@@ -12,7 +12,7 @@ from ..audit.service import record
 from ..extensions import db
 from ..tenancy.services import get_tenant
 from . import services
-from .models import BeneficiaryFile, Household, Member, Person
+from .models import BeneficiaryFile, Household, ImportJob, Member, Person
 from .schemas import (
     BeneficiaryFileEventSchema,
     BeneficiaryFileSchema,
@@ -37,6 +37,7 @@ persons_api = ApiBlueprint(
 households_api = ApiBlueprint("registry_households_api", __name__, description="Households and their members")
 files_api = ApiBlueprint("registry_files_api", __name__, description="Beneficiary files: status and history")
 sharing_api = ApiBlueprint("registry_sharing_api", __name__, description="Data-sharing agreements")
+imports_api = ApiBlueprint("registry_imports_api", __name__, description="Household imports (CSV, XLSX)")
 
 
 def get_or_404(model, object_id: int):
@@ -345,3 +346,57 @@ def delete_agreement(partner):
     tenant = get_tenant(partner) or abort(404)
     services.revoke_agreement(tenant)
     db.session.commit()
+
+
+# --------------------------------------------------------------------------- imports
+
+
+class ImportJobSchema(Schema):
+    id = fields.Integer()
+    filename = fields.String()
+    status = fields.String()
+    only_good_rows = fields.Boolean()
+    total_rows = fields.Integer()
+    processed_rows = fields.Integer()
+    progress = fields.Integer()
+    households_created = fields.Integer()
+    errors = fields.List(fields.Dict())
+    created_at = fields.DateTime()
+    finished_at = fields.DateTime(allow_none=True)
+
+
+class ImportFormSchema(Schema):
+    only_good_rows = fields.Boolean(load_default=False)
+
+
+class ImportFileSchema(Schema):
+    file = fields.Raw(metadata={"type": "string", "format": "binary"})
+
+
+@imports_api.route("", methods=["POST"])
+@imports_api.arguments(ImportFormSchema, location="form")
+@imports_api.arguments(ImportFileSchema, location="files")
+@imports_api.response(201, ImportJobSchema)
+@imports_api.requires("registry.import")
+def post_import(form, files):
+    """Upload a CSV/XLSX of households. Small files are checked and imported at once; big
+    ones run in the background — poll ``GET /imports/<id>`` for progress and errors."""
+    from flask import request
+    from marshmallow import ValidationError
+
+    from ..i18n import lazy_gettext as _l
+    from .importer import start_import
+
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        raise ValidationError({"file": [_l("Choose a file to upload.")]})
+    job = start_import(upload.filename, upload.read(), form["only_good_rows"], user=current_user)
+    db.session.commit()
+    return job
+
+
+@imports_api.route("/<int:job_id>")
+@imports_api.response(200, ImportJobSchema)
+@imports_api.requires("registry.import")
+def get_import(job_id):
+    return get_or_404(ImportJob, job_id)

@@ -477,7 +477,7 @@ def export_xlsx() -> bytes:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("registry")
     sheet.append(list(COLUMNS))
-    query = db.select(Household).order_by(Household.id).execution_options(yield_per=500)
+    query = db.select(Household).order_by(Household.id)
     for household in db.session.execute(query).unique().scalars():
         for relationship, person, member in [(HEAD, household.head, None)] + [
             (m.relationship_, m.person, m) for m in household.members

@@ -292,7 +292,7 @@ class HouseholdSchema(_Base):
     file = fields.Nested(BeneficiaryFileSchema, dump_only=True)
     created_at = fields.DateTime(dump_only=True)
 
-    @validates_schema
+    @validates_schema(skip_on_field_errors=False)
     def _head_and_rent(self, data, partial=False, **kwargs):
         errors: dict = {}
         if not partial and ("head" in data) == ("head_person_id" in data):

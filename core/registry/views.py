@@ -26,7 +26,7 @@ from .models import (
 from .schemas import HouseholdMemberSchema, HouseholdSchema, RenewalSchema, StatusChangeSchema
 from .services import get_in_tenant
 
-bp = Blueprint("registry", __name__, url_prefix="/t/<tenant>/registry")
+bp = Blueprint("registry", __name__, url_prefix="/t/<tenant>/registry", template_folder="templates")
 PER_PAGE = 20
 PERSON_FORM_FIELDS = (
     "first_name", "father_name", "grandfather_name", "family_name", "national_id", "id_expiry", "nationality",

@@ -91,7 +91,9 @@ def _step(request_id: int, run) -> dict:
 @bp.login_required
 def submit(data, request_id):
     """Submit with the signed declaration: the request gets its number and date."""
-    return _step(request_id, lambda r: services.submit(r, current_user, declaration_signed_by=data["signed_by"]))
+    return _step(
+        request_id, lambda r: services.submit(r, current_user, declaration_signed_by=data["signed_by"])
+    )
 
 
 @bp.route("/<int:request_id>/start-research", methods=["POST"])
@@ -260,6 +262,8 @@ def escalate(data, request_id):
 @bp.response(200, EscalationOutSchema)
 @bp.login_required
 def permit_outcome(data, request_id, escalation_id):
-    escalation = services.record_permit_outcome(services.get_request(request_id), current_user, escalation_id, **data)
+    escalation = services.record_permit_outcome(
+        services.get_request(request_id), current_user, escalation_id, **data
+    )
     db.session.commit()
     return escalation

@@ -13,16 +13,31 @@ from .services import Ceiling, Check
 @hookimpl(trylast=True)
 def register_permissions():
     return [
-        Permission("requests.view", _l("See aid requests"), (
-            "tenant_admin", "relations_officer", "researcher", "committee_member",
-            "executive_director", "finance_officer", "auditor",
-        )),
+        Permission(
+            "requests.view",
+            _l("See aid requests"),
+            (
+                "tenant_admin",
+                "relations_officer",
+                "researcher",
+                "committee_member",
+                "executive_director",
+                "finance_officer",
+                "auditor",
+            ),
+        ),
         Permission("requests.create", _l("Register aid requests"), ("relations_officer",)),
         Permission("requests.research", _l("Study cases and record field visits"), ("researcher",)),
-        Permission("requests.return", _l("Return requests for missing data"), ("relations_officer", "researcher")),
+        Permission(
+            "requests.return", _l("Return requests for missing data"), ("relations_officer", "researcher")
+        ),
         Permission("requests.decide", _l("Decide requests in committee"), ("committee_member",)),
-        Permission("requests.override", _l("Approve above the ceiling with a reason"), ("executive_director",)),
-        Permission("requests.escalate", _l("Escalate requests to the competent authority"), ("executive_director",)),
+        Permission(
+            "requests.override", _l("Approve above the ceiling with a reason"), ("executive_director",)
+        ),
+        Permission(
+            "requests.escalate", _l("Escalate requests to the competent authority"), ("executive_director",)
+        ),
         Permission("requests.disburse", _l("Record disbursements"), ("finance_officer",)),
         Permission("requests.close", _l("Close requests"), ("relations_officer", "executive_director")),
         Permission("requests.withdraw", _l("Withdraw requests"), ("relations_officer", "executive_director")),
@@ -92,8 +107,14 @@ def assess_eligibility(request, file):
                 "field_visit",
                 _l("Data matches the original documents"),
                 "pass" if not corrected and not unseen else "needs_review",
-                "" if not corrected and not unseen else _l("Some fields were corrected or not seen during the visit."),
-                {"confirmed": len(visit.checked_fields) - corrected - unseen, "corrected": corrected, "not_seen": unseen},
+                ""
+                if not corrected and not unseen
+                else _l("Some fields were corrected or not seen during the visit."),
+                {
+                    "confirmed": len(visit.checked_fields) - corrected - unseen,
+                    "corrected": corrected,
+                    "not_seen": unseen,
+                },
             )
         )
     return checks
@@ -102,7 +123,9 @@ def assess_eligibility(request, file):
 @hookimpl(trylast=True)
 def propose_aid_ceiling(request, file, catalog_item):
     if catalog_item is not None and catalog_item.default_value_halalas:
-        return Ceiling(catalog_item.default_value_halalas, _l("The catalog item's default value"), default=True)
+        return Ceiling(
+            catalog_item.default_value_halalas, _l("The catalog item's default value"), default=True
+        )
     from ..tenancy import require_tenant
 
     value = ((require_tenant().settings or {}).get("aid") or {}).get("default_ceiling_halalas")

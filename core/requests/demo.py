@@ -23,12 +23,24 @@ def load(tenant) -> None:
     install_default_catalog(tenant)
     if db.session.scalars(db.select(AidRequest).limit(1)).first() is not None:
         return
-    officer, researcher, committee = (_user_with(r) for r in ("relations_officer", "researcher", "committee_member"))
+    officer, researcher, committee = (
+        _user_with(r) for r in ("relations_officer", "researcher", "committee_member")
+    )
     if not (officer and researcher and committee):
         return
     base = {"channel": "in_person", "applicant_city": tenant.city, "summary": "طلب مساعدة (بيانات تجريبية)"}
-    names = ["نورة محمد عبدالله السبيعي", "فهد سالم علي القحطاني", "مريم خالد سعد الحربي", "سارة أحمد ناصر الدوسري"]
-    made = [services.create_request({**base, "applicant_name": name, "applicant_phone": f"05000000{i:02d}"}, officer) for i, name in enumerate(names)]
+    names = [
+        "نورة محمد عبدالله السبيعي",
+        "فهد سالم علي القحطاني",
+        "مريم خالد سعد الحربي",
+        "سارة أحمد ناصر الدوسري",
+    ]
+    made = [
+        services.create_request(
+            {**base, "applicant_name": name, "applicant_phone": f"05000000{i:02d}"}, officer
+        )
+        for i, name in enumerate(names)
+    ]
     for request in made[1:]:
         services.submit(request, officer, declaration_signed_by=request.applicant_name)
     for request in made[2:]:

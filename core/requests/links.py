@@ -23,11 +23,18 @@ def file_of(request) -> Any:
 
 def file_status(request) -> str | None:
     file = file_of(request)
-    return getattr(file, "status", None) if file is not None else None
+    if file is None:
+        return None
+    from ..plugins import tenant_hooks
+
+    tenant_hooks().file_status_checked(file=file)  # plugins may bring the status up to date first
+    return file.status
 
 
 # Free text and names stay out of the audit trail (it holds codes, figures and ids only).
-_PERSONAL_KEYS = frozenset({"signed_by", "declaration_signed_by", "reason", "acknowledged_by", "provider_name"})
+_PERSONAL_KEYS = frozenset(
+    {"signed_by", "declaration_signed_by", "reason", "acknowledged_by", "provider_name"}
+)
 
 
 def audit(action: str, target: Any, actor: Any = None, data: dict | None = None) -> None:

@@ -100,7 +100,9 @@ class RequestEvent(TenantMixin, db.Model):
     """One step of a request's timeline (who did what, from which state to which)."""
 
     __tablename__ = "requests_events"
-    __tenant_table_args__ = _child_of_request((sa.Index("ix_requests_events_tenant_request", "tenant_id", "request_id"),))
+    __tenant_table_args__ = _child_of_request(
+        (sa.Index("ix_requests_events_tenant_request", "tenant_id", "request_id"),)
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     request_id: Mapped[int]
@@ -121,7 +123,9 @@ class FieldVisit(TenantMixin, db.Model):
     """
 
     __tablename__ = "requests_visits"
-    __tenant_table_args__ = _child_of_request((sa.Index("ix_requests_visits_tenant_request", "tenant_id", "request_id"),))
+    __tenant_table_args__ = _child_of_request(
+        (sa.Index("ix_requests_visits_tenant_request", "tenant_id", "request_id"),)
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     request_id: Mapped[int]
@@ -157,7 +161,9 @@ class Decision(TenantMixin, db.Model):
     """The committee's decision: approve with an amount, or reject with the applicant's reason."""
 
     __tablename__ = "requests_decisions"
-    __tenant_table_args__ = _child_of_request((sa.Index("ix_requests_decisions_tenant_request", "tenant_id", "request_id"),))
+    __tenant_table_args__ = _child_of_request(
+        (sa.Index("ix_requests_decisions_tenant_request", "tenant_id", "request_id"),)
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     request_id: Mapped[int]

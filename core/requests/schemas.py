@@ -55,27 +55,38 @@ class Strict(Schema):
 class RequestCreateSchema(Strict):
     channel = fields.String(required=True, validate=validate.OneOf(CHANNELS, error=CHOOSE))
     applicant_name = fields.String(required=True, validate=validate.Length(min=3, max=255))
-    applicant_phone = fields.String(load_default=None, validate=validate.Regexp(r"^(05\d{8}|\+9665\d{8})$", error=_l("Enter a Saudi mobile number (05XXXXXXXX).")))
+    applicant_phone = fields.String(
+        load_default=None,
+        validate=validate.Regexp(
+            r"^(05\d{8}|\+9665\d{8})$", error=_l("Enter a Saudi mobile number (05XXXXXXXX).")
+        ),
+    )
     applicant_email = fields.Email(load_default=None)
     applicant_city = fields.String(load_default=None, validate=validate.Length(max=127))
     file_id = fields.Integer(load_default=None)
     catalog_item_id = fields.Integer(load_default=None)
     summary = fields.String(load_default="", validate=validate.Length(max=5000))
     requested_amount = Money(load_default=None, data_key="requested_amount", attribute="requested_halalas")
-    needs_verification_with = fields.String(load_default=None, validate=validate.OneOf(VERIFICATION_BODIES, error=CHOOSE))
+    needs_verification_with = fields.String(
+        load_default=None, validate=validate.OneOf(VERIFICATION_BODIES, error=CHOOSE)
+    )
     needs_permit = fields.Boolean(load_default=False)
     extra = fields.Dict(keys=fields.String(), load_default=dict)
 
 
 class PortalApplySchema(RequestCreateSchema):
-    channel = fields.String(load_default="portal", validate=validate.OneOf(("portal", "mobile_app"), error=CHOOSE))
+    channel = fields.String(
+        load_default="portal", validate=validate.OneOf(("portal", "mobile_app"), error=CHOOSE)
+    )
 
     class Meta(Strict.Meta):
         exclude = ("file_id", "needs_permit", "needs_verification_with")
 
 
 class SubmitSchema(Strict):
-    declaration = fields.Boolean(required=True, validate=validate.Equal(True, error=_l("Sign the declaration to submit.")))
+    declaration = fields.Boolean(
+        required=True, validate=validate.Equal(True, error=_l("Sign the declaration to submit."))
+    )
     signed_by = fields.String(required=True, validate=validate.Length(min=3, max=255))
 
 
@@ -113,7 +124,9 @@ class VerificationSchema(Strict):
     body = fields.String(required=True, validate=validate.OneOf(VERIFICATION_BODIES, error=CHOOSE))
     contact = fields.String(load_default="", validate=validate.Length(max=255))
     reference = fields.String(load_default="", validate=validate.Length(max=120))
-    outcome = fields.String(required=True, validate=validate.OneOf(("confirmed", "not_confirmed", "pending"), error=CHOOSE))
+    outcome = fields.String(
+        required=True, validate=validate.OneOf(("confirmed", "not_confirmed", "pending"), error=CHOOSE)
+    )
     notes = fields.String(load_default="", validate=validate.Length(max=5000))
     verified_on = AnyDate(required=True)
 
@@ -243,5 +256,19 @@ class AssessmentSchema(Schema):
 
 
 class QueueArgsSchema(Schema):
-    queue = fields.String(load_default="all", validate=validate.OneOf(("mine", "new", "awaiting_visit", "awaiting_committee", "awaiting_disbursement", "overdue", "all"), error=CHOOSE))
+    queue = fields.String(
+        load_default="all",
+        validate=validate.OneOf(
+            (
+                "mine",
+                "new",
+                "awaiting_visit",
+                "awaiting_committee",
+                "awaiting_disbursement",
+                "overdue",
+                "all",
+            ),
+            error=CHOOSE,
+        ),
+    )
     state = fields.String(load_default=None)

@@ -148,7 +148,9 @@ def sign_declaration(request: AidRequest, actor: Any, signed_by: str) -> None:
     """
     from ..auth.permissions import can
 
-    if not (can(actor, "requests.create") or (workflow.is_own(request, actor) and can(actor, "portal.apply"))):
+    if not (
+        can(actor, "requests.create") or (workflow.is_own(request, actor) and can(actor, "portal.apply"))
+    ):
         raise Forbidden(_("Your role cannot take this step."))
     if request.state not in ("draft", "submitted", "returned"):
         raise Conflict(_("The declaration can only be signed before the research starts."))
@@ -162,10 +164,23 @@ DECLARATION_TEXT = _l(
 )
 
 
+def _check_submission(request: AidRequest) -> None:
+    """The plugins' mandatory data (``validate_request_submission``): 422 per field, nothing written."""
+    from ..plugins import tenant_hooks
+
+    errors: dict = {}
+    for found in tenant_hooks().validate_request_submission(request=request):
+        for key, messages in (found or {}).items():
+            errors.setdefault(key, []).extend(messages if isinstance(messages, list | tuple) else [messages])
+    if errors:
+        raise ValidationError(errors)
+
+
 def submit(request: AidRequest, actor: Any, *, declaration_signed_by: str | None = None) -> AidRequest:
     """Submit (or resubmit after a return): the request gets its number and date at once."""
 
     def apply(req: AidRequest) -> None:
+        _check_submission(req)
         if declaration_signed_by:
             req.declaration_signed_at = utcnow()
             req.declaration_signed_by = declaration_signed_by
@@ -194,7 +209,12 @@ def start_research(request: AidRequest, actor: Any) -> AidRequest:
 
 
 def schedule_visit(request: AidRequest, actor: Any, scheduled_for: date) -> FieldVisit:
-    visit = FieldVisit(tenant_id=request.tenant_id, request_id=request.id, researcher_id=actor.id, scheduled_for=scheduled_for)
+    visit = FieldVisit(
+        tenant_id=request.tenant_id,
+        request_id=request.id,
+        researcher_id=actor.id,
+        scheduled_for=scheduled_for,
+    )
 
     def apply(req: AidRequest) -> None:
         db.session.add(visit)
@@ -228,8 +248,17 @@ def record_visit(
     visit.visited_on = visited_on
     visit.findings = findings
     visit.checked_fields = [dict(item) for item in checked_fields]
-    counts = {status: sum(1 for f in checked_fields if f["status"] == status) for status in ("confirmed", "corrected", "not_seen")}
-    record_event(request, "record_visit", actor, note=findings, data={"visit_id": visit.id, "visited_on": visited_on, **counts})
+    counts = {
+        status: sum(1 for f in checked_fields if f["status"] == status)
+        for status in ("confirmed", "corrected", "not_seen")
+    }
+    record_event(
+        request,
+        "record_visit",
+        actor,
+        note=findings,
+        data={"visit_id": visit.id, "visited_on": visited_on, **counts},
+    )
     return visit
 
 
@@ -240,10 +269,18 @@ def record_verification(request: AidRequest, actor: Any, data: dict) -> Verifica
         raise Forbidden(_("Your role cannot take this step."))
     if request.state not in ("in_research", "field_visit_scheduled", "verified"):
         raise Conflict(_("Verifications are recorded during the research."))
-    verification = Verification(tenant_id=request.tenant_id, request_id=request.id, recorded_by_id=actor.id, **data)
+    verification = Verification(
+        tenant_id=request.tenant_id, request_id=request.id, recorded_by_id=actor.id, **data
+    )
     db.session.add(verification)
     db.session.flush()
-    record_event(request, "record_verification", actor, note=data.get("notes", ""), data={"body": data["body"], "outcome": data["outcome"]})
+    record_event(
+        request,
+        "record_verification",
+        actor,
+        note=data.get("notes", ""),
+        data={"body": data["body"], "outcome": data["outcome"]},
+    )
     return verification
 
 
@@ -298,7 +335,9 @@ def ceiling_for(request: AidRequest) -> Ceiling | None:
     item = _catalog_item(request)
     proposals = [
         p
-        for p in tenant_hooks().propose_aid_ceiling(request=request, file=links.file_of(request), catalog_item=item)
+        for p in tenant_hooks().propose_aid_ceiling(
+            request=request, file=links.file_of(request), catalog_item=item
+        )
         if p is not None
     ]
     own = [p for p in proposals if not p.default]
@@ -387,7 +426,12 @@ def approve(
 
 
 def reject(
-    request: AidRequest, actor: Any, *, reason: str, members_present: list[str], decided_on: date | None = None
+    request: AidRequest,
+    actor: Any,
+    *,
+    reason: str,
+    members_present: list[str],
+    decided_on: date | None = None,
 ) -> Decision:
     """Reject with the reason the applicant will see (their right to know it)."""
     decision = Decision(
@@ -406,12 +450,21 @@ def reject(
         req.decided_at = utcnow()
         db.session.add(decision)
 
-    transition(request, "reject", actor, note=reason, data={"reason": reason, "members_present": list(members_present)}, apply=apply)
+    transition(
+        request,
+        "reject",
+        actor,
+        note=reason,
+        data={"reason": reason, "members_present": list(members_present)},
+        apply=apply,
+    )
     _notify(request, "request_rejected", reason=reason)
     return decision
 
 
-def escalate(request: AidRequest, actor: Any, *, authority: str, sent_on: date, reference: str = "", notes: str = "") -> Escalation:
+def escalate(
+    request: AidRequest, actor: Any, *, authority: str, sent_on: date, reference: str = "", notes: str = ""
+) -> Escalation:
     """Send a request that needs an official permit to the competent authority."""
     from ..auth.permissions import can
 
@@ -432,11 +485,15 @@ def escalate(request: AidRequest, actor: Any, *, authority: str, sent_on: date, 
     )
     db.session.add(escalation)
     db.session.flush()
-    record_event(request, "escalate", actor, note=notes, data={"authority": authority, "escalation_id": escalation.id})
+    record_event(
+        request, "escalate", actor, note=notes, data={"authority": authority, "escalation_id": escalation.id}
+    )
     return escalation
 
 
-def record_permit_outcome(request: AidRequest, actor: Any, escalation_id: int, *, outcome: str, outcome_on: date, notes: str = "") -> Escalation:
+def record_permit_outcome(
+    request: AidRequest, actor: Any, escalation_id: int, *, outcome: str, outcome_on: date, notes: str = ""
+) -> Escalation:
     """The authority's answer; the applicant is told. A refusal rejects the request."""
     from ..auth.permissions import can
 
@@ -453,7 +510,9 @@ def record_permit_outcome(request: AidRequest, actor: Any, escalation_id: int, *
         def apply(req: AidRequest) -> None:
             req.rejection_reason = reason
 
-        transition(request, "refuse_permit", actor, note=reason, data={"escalation_id": escalation.id}, apply=apply)
+        transition(
+            request, "refuse_permit", actor, note=reason, data={"escalation_id": escalation.id}, apply=apply
+        )
     else:
         record_event(request, "permit_granted", actor, note=notes, data={"escalation_id": escalation.id})
     escalation.outcome = outcome
@@ -471,7 +530,11 @@ def _notify(request: AidRequest, template: str, **context: Any) -> None:
     from ..notifications import notify
 
     user = db.session.get(User, request.applicant_user_id) if request.applicant_user_id else None
-    email = request.applicant_email if request.applicant_email and (user is None or user.email != request.applicant_email) else None
+    email = (
+        request.applicant_email
+        if request.applicant_email and (user is None or user.email != request.applicant_email)
+        else None
+    )
     notify(
         template,
         {"number": request.number or "", **context},
@@ -497,7 +560,11 @@ QUEUES: dict[str, Any] = {
 
 def deadline_of(request: AidRequest) -> date | None:
     """The working-day deadline of a request still open: decided within ``decision_deadline_days``."""
-    if request.submitted_at is None or request.state not in workflow.OPEN_STATES or request.state == "approved":
+    if (
+        request.submitted_at is None
+        or request.state not in workflow.OPEN_STATES
+        or request.state == "approved"
+    ):
         return None
     tenant = require_tenant()
     days = tenant_calendar_settings(tenant)["decision_deadline_days"]

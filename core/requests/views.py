@@ -33,7 +33,10 @@ def queues():
     if name not in services.QUEUES:
         name = "all"
     return render_template(
-        "requests/queues.html", queues=services.QUEUES, current=name, items=services.queue(name, current_user),
+        "requests/queues.html",
+        queues=services.QUEUES,
+        current=name,
+        items=services.queue(name, current_user),
         state_label=state_label,
     )
 
@@ -70,7 +73,9 @@ def step(request_id, action):
         if action in SIMPLE_STEPS:
             SIMPLE_STEPS[action](item, current_user)
         elif action == "submit":
-            data = SubmitSchema().load({"declaration": form.get("declaration") == "on", "signed_by": form.get("signed_by", "")})
+            data = SubmitSchema().load(
+                {"declaration": form.get("declaration") == "on", "signed_by": form.get("signed_by", "")}
+            )
             services.submit(item, current_user, declaration_signed_by=data["signed_by"])
         elif action == "return":
             services.return_to_applicant(item, current_user, form.get("reason", "").strip() or "-")
@@ -81,30 +86,48 @@ def step(request_id, action):
             names = form.getlist("field")
             checked = [
                 {"field": f, "entered": e, "status": s, "found": v}
-                for f, e, s, v in zip(names, form.getlist("entered"), form.getlist("status"), form.getlist("found"), strict=False)
+                for f, e, s, v in zip(
+                    names,
+                    form.getlist("entered"),
+                    form.getlist("status"),
+                    form.getlist("found"),
+                    strict=False,
+                )
                 if f.strip()
             ]
             data = RecordVisitSchema().load(
-                {"visited_on": form.get("visited_on", ""), "findings": form.get("findings", ""), "checked_fields": checked}
+                {
+                    "visited_on": form.get("visited_on", ""),
+                    "findings": form.get("findings", ""),
+                    "checked_fields": checked,
+                }
             )
             services.record_visit(item, current_user, **data)
         elif action == "approve":
             data = ApproveSchema().load(
                 {
                     "amount": form.get("amount", ""),
-                    "members_present": [m.strip() for m in form.get("members_present", "").split(",") if m.strip()],
+                    "members_present": [
+                        m.strip() for m in form.get("members_present", "").split(",") if m.strip()
+                    ],
                     "override_reason": form.get("override_reason") or None,
                 }
             )
             services.approve(
-                item, current_user, amount_halalas=data["amount"], members_present=data["members_present"],
-                decided_on=data["decided_on"], override_reason=data["override_reason"],
+                item,
+                current_user,
+                amount_halalas=data["amount"],
+                members_present=data["members_present"],
+                decided_on=data["decided_on"],
+                override_reason=data["override_reason"],
             )
         elif action == "reject":
             data = RejectSchema().load(
                 {
                     "reason": form.get("reason", ""),
-                    "members_present": [m.strip() for m in form.get("members_present", "").split(",") if m.strip()],
+                    "members_present": [
+                        m.strip() for m in form.get("members_present", "").split(",") if m.strip()
+                    ],
                 }
             )
             services.reject(item, current_user, **data)

@@ -73,15 +73,25 @@ class Transition:
 
 CORE_TRANSITIONS: tuple[Transition, ...] = (
     Transition("submit", ("draft", "returned"), "submitted", "requests.create", _l("Submit"), "portal.apply"),
-    Transition("start_research", ("submitted",), "in_research", "requests.research", _l("Start the research")),
     Transition(
-        "schedule_visit", ("in_research",), "field_visit_scheduled", "requests.research", _l("Schedule a field visit")
+        "start_research", ("submitted",), "in_research", "requests.research", _l("Start the research")
+    ),
+    Transition(
+        "schedule_visit",
+        ("in_research",),
+        "field_visit_scheduled",
+        "requests.research",
+        _l("Schedule a field visit"),
     ),
     Transition("verify", ("field_visit_scheduled",), "verified", "requests.research", _l("Mark as verified")),
-    Transition("send_to_committee", ("verified",), "in_committee", "requests.research", _l("Send to the committee")),
+    Transition(
+        "send_to_committee", ("verified",), "in_committee", "requests.research", _l("Send to the committee")
+    ),
     Transition("approve", ("in_committee",), "approved", "requests.decide", _l("Approve")),
     Transition("reject", ("in_committee",), "rejected", "requests.decide", _l("Reject")),
-    Transition("refuse_permit", ("in_committee", "approved"), "rejected", "requests.escalate", _l("Permit refused")),
+    Transition(
+        "refuse_permit", ("in_committee", "approved"), "rejected", "requests.escalate", _l("Permit refused")
+    ),
     Transition("disburse", ("approved",), "disbursed", "requests.disburse", _l("Record the disbursement")),
     Transition("close", ("disbursed", "rejected"), "closed", "requests.close", _l("Close")),
     Transition(
@@ -116,7 +126,9 @@ def state_label(state: str) -> str:
 
 
 def is_own(request: AidRequest, actor: Any) -> bool:
-    return actor is not None and request.applicant_user_id is not None and request.applicant_user_id == actor.id
+    return (
+        actor is not None and request.applicant_user_id is not None and request.applicant_user_id == actor.id
+    )
 
 
 def may(actor: Any, request: AidRequest, step: Transition) -> bool:
@@ -136,7 +148,9 @@ def available_actions(request: AidRequest, actor: Any) -> list[Transition]:
 def _blocked_file(request: AidRequest) -> list[str]:
     status = links.file_status(request)
     if status in links.BLOCKING_FILE_STATUSES:
-        return [_("The beneficiary file is %(status)s: no approval or disbursement.", status=_status_text(status))]
+        return [
+            _("The beneficiary file is %(status)s: no approval or disbursement.", status=_status_text(status))
+        ]
     return []
 
 
@@ -223,7 +237,9 @@ def transition(
     from ..plugins import tenant_hooks
 
     problems = [message for check in PRECONDITIONS.get(action, ()) for message in check(request)]
-    for refused in tenant_hooks().validate_request_transition(request=request, action=action, actor=actor, data=data):
+    for refused in tenant_hooks().validate_request_transition(
+        request=request, action=action, actor=actor, data=data
+    ):
         problems.extend(str(message) for message in refused or [])
     if problems:
         raise Conflict(problems[0], {"_schema": problems})
@@ -245,14 +261,18 @@ def transition(
     )
     db.session.add(event)
     db.session.flush()
-    links.audit(f"request.{action}", request, actor, {"from": from_state, "to": step.target, **_jsonable(data)})
+    links.audit(
+        f"request.{action}", request, actor, {"from": from_state, "to": step.target, **_jsonable(data)}
+    )
     tenant_hooks().request_transitioned(
         request=request, action=action, from_state=from_state, to_state=step.target, actor=actor
     )
     return event
 
 
-def record_event(request: AidRequest, action: str, actor: Any, note: str = "", data: dict | None = None) -> RequestEvent:
+def record_event(
+    request: AidRequest, action: str, actor: Any, note: str = "", data: dict | None = None
+) -> RequestEvent:
     """An audited timeline entry that does not change the state (a visit recorded, a verification…)."""
     event = RequestEvent(
         tenant_id=request.tenant_id,

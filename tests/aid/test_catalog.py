@@ -12,18 +12,45 @@ def test_default_catalog_is_installed_once(in_first, tenant):
     assert install_default_catalog(tenant) >= 10
     assert install_default_catalog(tenant) == 0
     seasons = set(db.session.scalars(db.select(CatalogItem.season).where(CatalogItem.seasonal.is_(True))))
-    assert seasons == {"school_bag", "ramadan_basket", "iftar", "zakat_al_fitr", "eid_clothing", "udhiya", "winter_clothing"}
+    assert seasons == {
+        "school_bag",
+        "ramadan_basket",
+        "iftar",
+        "zakat_al_fitr",
+        "eid_clothing",
+        "udhiya",
+        "winter_clothing",
+    }
 
 
 def test_tenant_admin_extends_the_catalog_and_others_cannot(client, staff, token_for, tenant):
-    item = {"code": "wheelchair", "name_ar": "كرسي متحرك", "name_en": "Wheelchair", "kind": "in_kind", "unit": "individual", "default_value": "1200"}
-    assert client.post(f"{BASE}/catalog", json=item, headers=token_for(staff["researcher"])).status_code == 403
+    item = {
+        "code": "wheelchair",
+        "name_ar": "كرسي متحرك",
+        "name_en": "Wheelchair",
+        "kind": "in_kind",
+        "unit": "individual",
+        "default_value": "1200",
+    }
+    assert (
+        client.post(f"{BASE}/catalog", json=item, headers=token_for(staff["researcher"])).status_code == 403
+    )
     created = client.post(f"{BASE}/catalog", json=item, headers=token_for(staff["tenant_admin"]))
     assert created.status_code == 201 and created.json["default_value_halalas"] == 120000
-    assert client.post(f"{BASE}/catalog", json=item, headers=token_for(staff["tenant_admin"])).status_code == 422
-    bad = client.post(f"{BASE}/catalog", json={**item, "code": "x2", "seasonal": True}, headers=token_for(staff["tenant_admin"]))
+    assert (
+        client.post(f"{BASE}/catalog", json=item, headers=token_for(staff["tenant_admin"])).status_code == 422
+    )
+    bad = client.post(
+        f"{BASE}/catalog",
+        json={**item, "code": "x2", "seasonal": True},
+        headers=token_for(staff["tenant_admin"]),
+    )
     assert bad.status_code == 422 and "season" in bad.json["errors"]
-    patched = client.patch(f"{BASE}/catalog/{created.json['id']}", json={"active": False}, headers=token_for(staff["tenant_admin"]))
+    patched = client.patch(
+        f"{BASE}/catalog/{created.json['id']}",
+        json={"active": False},
+        headers=token_for(staff["tenant_admin"]),
+    )
     assert patched.status_code == 200 and patched.json["active"] is False
     with tenant_context(tenant):
         assert db.session.scalar(db.select(db.func.count(CatalogItem.id))) == 1
@@ -40,4 +67,6 @@ def test_catalog_item_value_is_the_default_ceiling(new_request, advance, staff, 
     request = advance(new_request(catalog_item_id=basket.id), "in_committee")
     assert services.ceiling_for(request).amount_halalas == 35000
     with pytest.raises(ValidationError):
-        services.approve(request, staff["committee_member"], amount_halalas=35001, members_present=["أ. سالم"])
+        services.approve(
+            request, staff["committee_member"], amount_halalas=35001, members_present=["أ. سالم"]
+        )

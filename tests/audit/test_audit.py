@@ -70,14 +70,25 @@ def test_the_application_refuses_to_change_or_delete_entries(app_ctx, tenant, in
 
 
 def _tamper(sql: str) -> None:
-    """Change the table behind the application's back (PostgreSQL: past the trigger, as its owner)."""
-    if db.engine.dialect.name == "postgresql":
-        db.session.execute(text("ALTER TABLE audit_events DISABLE TRIGGER audit_events_append_only"))
+    """Change the table behind the application's back (PostgreSQL: as the table owner, past the trigger)."""
+    from flask import current_app
+    from sqlalchemy import create_engine
+
+    if db.engine.dialect.name != "postgresql":
         db.session.execute(text(sql))
-        db.session.execute(text("ALTER TABLE audit_events ENABLE TRIGGER audit_events_append_only"))
-    else:
-        db.session.execute(text(sql))
+        db.session.commit()
+        return
     db.session.commit()
+    engine = create_engine(
+        current_app.config.get("DATABASE_OWNER_URL") or current_app.config["SQLALCHEMY_DATABASE_URI"]
+    )
+    try:
+        with engine.begin() as conn:
+            conn.execute(text("ALTER TABLE audit_events DISABLE TRIGGER audit_events_append_only"))
+            conn.execute(text(sql))
+            conn.execute(text("ALTER TABLE audit_events ENABLE TRIGGER audit_events_append_only"))
+    finally:
+        engine.dispose()
 
 
 @pytest.mark.parametrize(

@@ -25,13 +25,24 @@ UMM_AL_QURA = st.dates(min_value=date(1937, 3, 14), max_value=date(2077, 11, 16)
 
 @pytest.mark.parametrize(
     "text",
-    ["2025-11-03", "03/11/2025", "2025/11/03 م", "1447-05-12", "12/05/1447 هـ", "١٤٤٧/٠٥/١٢ هـ", "۱۴۴۷-۰۵-۱۲", "1447-05-12 AH"],
+    [
+        "2025-11-03",
+        "03/11/2025",
+        "2025/11/03 م",
+        "1447-05-12",
+        "12/05/1447 هـ",
+        "١٤٤٧/٠٥/١٢ هـ",
+        "۱۴۴۷-۰۵-۱۲",
+        "1447-05-12 AH",
+    ],
 )
 def test_parse_date_accepts_both_calendars_and_digit_scripts(text):
     assert parse_date(text) == date(2025, 11, 3)
 
 
-@pytest.mark.parametrize("text", ["", "tomorrow", "2025-13-01", "1447-05-31", "12/13", "2025-02-30", "1300-01-01"])
+@pytest.mark.parametrize(
+    "text", ["", "tomorrow", "2025-13-01", "1447-05-31", "12/13", "2025-02-30", "1300-01-01"]
+)
 def test_parse_date_refuses_what_is_not_a_date(text):
     with pytest.raises(DateFormatError):
         parse_date(text)
@@ -79,7 +90,11 @@ def test_holidays_are_skipped():
     assert add_working_days(date(2025, 11, 6), 1, {sunday}) == date(2025, 11, 10)
 
 
-@given(st.dates(min_value=date(2000, 1, 1), max_value=date(2060, 1, 1)), st.integers(0, 60), st.sets(st.dates(min_value=date(2000, 1, 1), max_value=date(2060, 6, 1)), max_size=20))
+@given(
+    st.dates(min_value=date(2000, 1, 1), max_value=date(2060, 1, 1)),
+    st.integers(0, 60),
+    st.sets(st.dates(min_value=date(2000, 1, 1), max_value=date(2060, 6, 1)), max_size=20),
+)
 def test_deadline_is_a_working_day_exactly_n_working_days_later(start, days, holidays):
     deadline = add_working_days(start, days, holidays)
     assert is_working_day(deadline, holidays)
@@ -97,7 +112,11 @@ def test_n_working_days_span_at_least_n_calendar_days_and_at_most_double_plus_tw
 
 def test_tenant_holidays_expand_ranges_and_validate():
     class Tenant:
-        settings = {"calendar": {"holidays": ["2026-09-23", {"start": "2026-03-19", "end": "2026-03-21", "name": "Eid"}]}}
+        settings = {
+            "calendar": {
+                "holidays": ["2026-09-23", {"start": "2026-03-19", "end": "2026-03-21", "name": "Eid"}]
+            }
+        }
 
     days = holidays_of(Tenant())
     assert date(2026, 9, 23) in days and date(2026, 3, 20) in days and len(days) == 4

@@ -20,7 +20,13 @@ def test_submission_lands_in_the_outbox_per_channel_in_the_applicants_language(n
 
 def test_sms_is_log_only_and_email_without_smtp_is_retried_then_failed(app_ctx, tenant, caplog):
     with tenant_context(tenant):
-        notify("request_approved", {"number": "1447-000001", "amount": "100.00"}, email="a@example.org", phone="0500000001", locale="en")
+        notify(
+            "request_approved",
+            {"number": "1447-000001", "amount": "100.00"},
+            email="a@example.org",
+            phone="0500000001",
+            locale="en",
+        )
         counts = send_pending()
         assert counts == {"sent": 1, "retry": 1, "failed": 0}
         assert "SMS log-only, not sent" in caplog.text

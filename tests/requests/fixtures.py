@@ -62,7 +62,12 @@ def in_first(tenant):
 @pytest.fixture
 def new_request(in_first, staff):
     def make(**fields):
-        data = {"channel": "in_person", "applicant_name": "نورة محمد عبدالله السبيعي", "applicant_phone": "0500000001", **fields}
+        data = {
+            "channel": "in_person",
+            "applicant_name": "نورة محمد عبدالله السبيعي",
+            "applicant_phone": "0500000001",
+            **fields,
+        }
         request = services.create_request(data, staff["relations_officer"])
         db.session.flush()
         return request
@@ -76,9 +81,15 @@ def advance(staff):
 
     def go(request, state: str):
         path = [
-            ("submitted", lambda r: services.submit(r, staff["relations_officer"], declaration_signed_by="نورة")),
+            (
+                "submitted",
+                lambda r: services.submit(r, staff["relations_officer"], declaration_signed_by="نورة"),
+            ),
             ("in_research", lambda r: services.start_research(r, staff["researcher"])),
-            ("field_visit_scheduled", lambda r: services.schedule_visit(r, staff["researcher"], date(2025, 11, 9))),
+            (
+                "field_visit_scheduled",
+                lambda r: services.schedule_visit(r, staff["researcher"], date(2025, 11, 9)),
+            ),
             (
                 "verified",
                 lambda r: (
@@ -87,7 +98,9 @@ def advance(staff):
                         staff["researcher"],
                         visited_on=date(2025, 11, 9),
                         findings="زيارة ميدانية",
-                        checked_fields=[{"field": "rent", "entered": "12000", "status": "confirmed", "found": ""}],
+                        checked_fields=[
+                            {"field": "rent", "entered": "12000", "status": "confirmed", "found": ""}
+                        ],
                     ),
                     services.verify(r, staff["researcher"]),
                 ),
@@ -114,7 +127,7 @@ def advance(staff):
                 ),
             ),
         ]
-        for target, step in path:
+        for _target, step in path:
             if request.state == state:
                 break
             step(request)

@@ -64,10 +64,14 @@ def test_request_numbers_stay_unique_and_gap_free_under_concurrent_submissions(a
 
 def test_a_rolled_back_submission_leaves_no_gap(app_ctx, tenant, staff):
     with tenant_context(tenant):
-        request = services.create_request({"channel": "phone", "applicant_name": "متقدم أول"}, staff["relations_officer"])
+        request = services.create_request(
+            {"channel": "phone", "applicant_name": "متقدم أول"}, staff["relations_officer"]
+        )
         services.submit(request, staff["relations_officer"], declaration_signed_by="x")
         db.session.rollback()
-        request = services.create_request({"channel": "phone", "applicant_name": "متقدم ثان"}, staff["relations_officer"])
+        request = services.create_request(
+            {"channel": "phone", "applicant_name": "متقدم ثان"}, staff["relations_officer"]
+        )
         services.submit(request, staff["relations_officer"], declaration_signed_by="x")
         db.session.commit()
         assert request.number_seq == 1

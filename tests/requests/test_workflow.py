@@ -26,9 +26,20 @@ OWNERS = {
     "return": {"relations_officer", "researcher"},
     "withdraw": {"relations_officer", "executive_director"},
 }
-STEP_ROLES = [(t.action, role) for t in CORE_TRANSITIONS for role in
-              ("tenant_admin", "relations_officer", "researcher", "committee_member", "executive_director",
-               "finance_officer", "auditor", "applicant")]
+STEP_ROLES = [
+    (t.action, role)
+    for t in CORE_TRANSITIONS
+    for role in (
+        "tenant_admin",
+        "relations_officer",
+        "researcher",
+        "committee_member",
+        "executive_director",
+        "finance_officer",
+        "auditor",
+        "applicant",
+    )
+]
 
 
 def test_every_core_step_has_its_owners_stated():
@@ -38,19 +49,34 @@ def test_every_core_step_has_its_owners_stated():
 def _ready_for(action, request, advance, staff):
     """Put ``request`` in the first source state of ``action`` with its preconditions met."""
     source = {t.action: t.sources for t in CORE_TRANSITIONS}[action][0]
-    order = ["draft", "submitted", "in_research", "field_visit_scheduled", "verified", "in_committee", "approved", "disbursed"]
+    order = [
+        "draft",
+        "submitted",
+        "in_research",
+        "field_visit_scheduled",
+        "verified",
+        "in_committee",
+        "approved",
+        "disbursed",
+    ]
     if source == "rejected":
         advance(request, "in_committee")
-        services.reject(request, staff["committee_member"], reason="لا تنطبق الشروط", members_present=["أ. سالم"])
+        services.reject(
+            request, staff["committee_member"], reason="لا تنطبق الشروط", members_present=["أ. سالم"]
+        )
     elif source in order:
         advance(request, source)
     else:
         pytest.skip(f"no path to {source}")
     if action == "verify":
-        services.record_visit(request, staff["researcher"], visited_on=date(2025, 11, 9), findings="تمت", checked_fields=[])
+        services.record_visit(
+            request, staff["researcher"], visited_on=date(2025, 11, 9), findings="تمت", checked_fields=[]
+        )
     if action == "refuse_permit":
         request.needs_permit = True
-        escalation = services.escalate(request, staff["executive_director"], authority="إمارة المنطقة", sent_on=date(2025, 11, 1))
+        escalation = services.escalate(
+            request, staff["executive_director"], authority="إمارة المنطقة", sent_on=date(2025, 11, 1)
+        )
         request._escalation_id = escalation.id
     db.session.flush()
 
@@ -70,12 +96,20 @@ def _take(action, request, actor):
         from core.aid.services import record_disbursement
 
         return record_disbursement(
-            request, actor,
-            {"kind": "cash", "value_halalas": 1000, "proof_type": "acknowledgement", "acknowledged_by": "نورة",
-             "disbursed_on": date(2025, 11, 20)},
+            request,
+            actor,
+            {
+                "kind": "cash",
+                "value_halalas": 1000,
+                "proof_type": "acknowledgement",
+                "acknowledged_by": "نورة",
+                "disbursed_on": date(2025, 11, 20),
+            },
         )
     if action == "refuse_permit":
-        return services.record_permit_outcome(request, actor, request._escalation_id, outcome="refused", outcome_on=date(2025, 11, 5))
+        return services.record_permit_outcome(
+            request, actor, request._escalation_id, outcome="refused", outcome_on=date(2025, 11, 5)
+        )
     simple = {
         "start_research": services.start_research,
         "verify": services.verify,
@@ -95,7 +129,11 @@ def test_step_is_allowed_only_to_the_roles_that_own_it(action, role, new_request
     if role in OWNERS[action]:
         _take(action, request, staff[role])
         assert request.state == target
-        assert db.session.scalars(db.select(RequestEvent).where(RequestEvent.request_id == request.id, RequestEvent.action == action)).first()
+        assert db.session.scalars(
+            db.select(RequestEvent).where(
+                RequestEvent.request_id == request.id, RequestEvent.action == action
+            )
+        ).first()
     else:
         events = db.session.scalar(db.select(db.func.count(RequestEvent.id)))
         with pytest.raises(Forbidden):
@@ -116,12 +154,16 @@ def test_step_is_allowed_only_to_the_roles_that_own_it(action, role, new_request
         ("in_committee", "schedule_visit", "researcher"),
     ],
 )
-def test_invalid_transition_is_a_conflict_and_changes_nothing(state, action, role, new_request, advance, staff):
+def test_invalid_transition_is_a_conflict_and_changes_nothing(
+    state, action, role, new_request, advance, staff
+):
     request = advance(new_request(), state)
     with pytest.raises(Conflict) as info:
         _take(action, request, staff[role])
     assert request.state == state
-    assert "cannot" in str(info.value.message) or "Only an approved" in str(info.value.message)
+    assert "لا يمكن" in str(info.value.message) or "لا يُصرف" in str(
+        info.value.message
+    )  # translated (ar default)
 
 
 def test_submission_gives_number_and_date_and_signed_declaration(new_request, staff, tenant):
@@ -136,7 +178,7 @@ def test_research_cannot_start_before_the_declaration_is_signed(new_request, sta
     services.submit(request, staff["relations_officer"])
     with pytest.raises(Conflict) as info:
         services.start_research(request, staff["researcher"])
-    assert "declaration" in str(info.value.message)
+    assert "الإقرار" in str(info.value.message)
     assert request.state == "submitted"
     services.sign_declaration(request, staff["relations_officer"], "نورة")
     services.start_research(request, staff["researcher"])
@@ -148,15 +190,26 @@ def test_verify_needs_a_recorded_visit_and_the_official_verification(new_request
     with pytest.raises(Conflict):
         services.verify(request, staff["researcher"])
     services.record_visit(
-        request, staff["researcher"], visited_on=date(2025, 11, 9), findings="تمت الزيارة",
+        request,
+        staff["researcher"],
+        visited_on=date(2025, 11, 9),
+        findings="تمت الزيارة",
         checked_fields=[{"field": "income", "entered": "3000", "status": "corrected", "found": "3500"}],
     )
     with pytest.raises(Conflict) as info:
         services.verify(request, staff["researcher"])
-    assert "verification" in str(info.value.message)
+    assert "التحقق الرسمي" in str(info.value.message)
     services.record_verification(
-        request, staff["researcher"],
-        {"body": "health", "contact": "مستشفى الملك فهد", "reference": "H-1", "outcome": "confirmed", "notes": "", "verified_on": date(2025, 11, 9)},
+        request,
+        staff["researcher"],
+        {
+            "body": "health",
+            "contact": "مستشفى الملك فهد",
+            "reference": "H-1",
+            "outcome": "confirmed",
+            "notes": "",
+            "verified_on": date(2025, 11, 9),
+        },
     )
     services.verify(request, staff["researcher"])
     assert request.state == "verified"
@@ -197,21 +250,35 @@ def test_applicant_may_submit_and_withdraw_only_their_own_request(in_first, staf
     assert own.state == "withdrawn"
 
 
-def test_ceiling_is_enforced_and_the_override_needs_a_reason_and_the_director(new_request, advance, staff, tenant):
+def test_ceiling_is_enforced_and_the_override_needs_a_reason_and_the_director(
+    new_request, advance, staff, tenant
+):
     tenant.settings = {**(tenant.settings or {}), "aid": {"default_ceiling_halalas": 200000}}
     db.session.flush()
     request = advance(new_request(), "in_committee")
     with pytest.raises(ValidationError) as info:
-        services.approve(request, staff["committee_member"], amount_halalas=250000, members_present=["أ. سالم"])
+        services.approve(
+            request, staff["committee_member"], amount_halalas=250000, members_present=["أ. سالم"]
+        )
     assert "override_reason" in info.value.messages
     with pytest.raises(Forbidden):
-        services.approve(request, staff["committee_member"], amount_halalas=250000, members_present=["أ. سالم"], override_reason="حالة حرجة")
+        services.approve(
+            request,
+            staff["committee_member"],
+            amount_halalas=250000,
+            members_present=["أ. سالم"],
+            override_reason="حالة حرجة",
+        )
     assert request.state == "in_committee"
     from core.auth.services import grant_role
 
     grant_role(tenant, staff["committee_member"], "executive_director")
     decision = services.approve(
-        request, staff["committee_member"], amount_halalas=250000, members_present=["أ. سالم"], override_reason="حالة حرجة"
+        request,
+        staff["committee_member"],
+        amount_halalas=250000,
+        members_present=["أ. سالم"],
+        override_reason="حالة حرجة",
     )
     assert request.state == "approved" and decision.override_reason == "حالة حرجة"
     assert decision.ceiling_halalas == 200000
@@ -222,7 +289,9 @@ def test_ceiling_is_enforced_and_the_override_needs_a_reason_and_the_director(ne
 def test_approval_within_the_ceiling_needs_no_override(new_request, advance, staff, tenant):
     tenant.settings = {"aid": {"default_ceiling_halalas": 200000}}
     request = advance(new_request(), "in_committee")
-    decision = services.approve(request, staff["committee_member"], amount_halalas=200000, members_present=["أ. سالم"])
+    decision = services.approve(
+        request, staff["committee_member"], amount_halalas=200000, members_present=["أ. سالم"]
+    )
     assert decision.override_reason is None and decision.assessment
 
 
@@ -248,7 +317,7 @@ def test_suspended_or_excluded_file_gets_no_approval(status, new_request, advanc
     with pytest.raises(Conflict) as info:
         services.approve(request, staff["committee_member"], amount_halalas=1000, members_present=["أ. سالم"])
     assert request.state == "in_committee"
-    assert "file" in str(info.value.message)
+    assert "ملف المستفيد" in str(info.value.message)
 
 
 @pytest.mark.parametrize("status", ["suspended", "excluded"])
@@ -261,8 +330,15 @@ def test_suspended_or_excluded_file_gets_no_disbursement(status, new_request, ad
     db.session.flush()
     with pytest.raises(Conflict):
         record_disbursement(
-            request, staff["finance_officer"],
-            {"kind": "cash", "value_halalas": 1000, "proof_type": "acknowledgement", "acknowledged_by": "نورة", "disbursed_on": date(2025, 11, 20)},
+            request,
+            staff["finance_officer"],
+            {
+                "kind": "cash",
+                "value_halalas": 1000,
+                "proof_type": "acknowledgement",
+                "acknowledged_by": "نورة",
+                "disbursed_on": date(2025, 11, 20),
+            },
         )
     assert request.state == "approved"
 
@@ -272,12 +348,24 @@ def test_permit_is_needed_before_disbursement_and_the_applicant_is_told(new_requ
     from core.notifications.models import OutboxMessage
 
     request = advance(new_request(needs_permit=True), "approved")
-    payment = {"kind": "cash", "value_halalas": 1000, "proof_type": "acknowledgement", "acknowledged_by": "نورة", "disbursed_on": date(2025, 11, 20)}
+    payment = {
+        "kind": "cash",
+        "value_halalas": 1000,
+        "proof_type": "acknowledgement",
+        "acknowledged_by": "نورة",
+        "disbursed_on": date(2025, 11, 20),
+    }
     with pytest.raises(Conflict):
         record_disbursement(request, staff["finance_officer"], dict(payment))
-    escalation = services.escalate(request, staff["executive_director"], authority="إمارة المنطقة", sent_on=date(2025, 11, 1))
-    services.record_permit_outcome(request, staff["executive_director"], escalation.id, outcome="granted", outcome_on=date(2025, 11, 5))
-    assert db.session.scalars(db.select(OutboxMessage).where(OutboxMessage.template == "permit_outcome")).first()
+    escalation = services.escalate(
+        request, staff["executive_director"], authority="إمارة المنطقة", sent_on=date(2025, 11, 1)
+    )
+    services.record_permit_outcome(
+        request, staff["executive_director"], escalation.id, outcome="granted", outcome_on=date(2025, 11, 5)
+    )
+    assert db.session.scalars(
+        db.select(OutboxMessage).where(OutboxMessage.template == "permit_outcome")
+    ).first()
     record_disbursement(request, staff["finance_officer"], dict(payment))
     assert request.state == "disbursed"
 
@@ -286,7 +374,13 @@ def test_disbursements_never_exceed_the_approved_amount(new_request, advance, st
     from core.aid.services import disbursed_total, record_disbursement
 
     request = advance(new_request(), "disbursed")  # 1,000 SAR approved, 500 paid
-    payment = {"kind": "in_kind", "value_halalas": 50000, "proof_type": "acknowledgement", "acknowledged_by": "نورة", "disbursed_on": date(2025, 12, 1)}
+    payment = {
+        "kind": "in_kind",
+        "value_halalas": 50000,
+        "proof_type": "acknowledgement",
+        "acknowledged_by": "نورة",
+        "disbursed_on": date(2025, 12, 1),
+    }
     record_disbursement(request, staff["finance_officer"], dict(payment))
     assert disbursed_total(request) == 100000
     with pytest.raises(Conflict):
@@ -298,10 +392,28 @@ def test_disbursement_needs_proof_of_receipt(new_request, advance, staff):
 
     request = advance(new_request(), "approved")
     with pytest.raises(ValidationError) as info:
-        record_disbursement(request, staff["finance_officer"], {"kind": "cash", "value_halalas": 100, "proof_type": "acknowledgement", "disbursed_on": date(2025, 11, 20)})
+        record_disbursement(
+            request,
+            staff["finance_officer"],
+            {
+                "kind": "cash",
+                "value_halalas": 100,
+                "proof_type": "acknowledgement",
+                "disbursed_on": date(2025, 11, 20),
+            },
+        )
     assert "acknowledged_by" in info.value.messages
     with pytest.raises(ValidationError) as info:
-        record_disbursement(request, staff["finance_officer"], {"kind": "cash", "value_halalas": 100, "proof_type": "document", "disbursed_on": date(2025, 11, 20)})
+        record_disbursement(
+            request,
+            staff["finance_officer"],
+            {
+                "kind": "cash",
+                "value_halalas": 100,
+                "proof_type": "document",
+                "disbursed_on": date(2025, 11, 20),
+            },
+        )
     assert "proof_document_id" in info.value.messages
     assert request.state == "approved"
 
@@ -309,10 +421,19 @@ def test_disbursement_needs_proof_of_receipt(new_request, advance, staff):
 def test_every_step_is_audited(new_request, advance, staff):
     from core.audit.models import AuditEvent
 
-    request = advance(new_request(), "disbursed")
-    actions = set(db.session.scalars(db.select(AuditEvent.action).where(AuditEvent.object_type == "AidRequest")))
-    assert {"request.submit", "request.start_research", "request.schedule_visit", "request.verify",
-            "request.send_to_committee", "request.approve", "request.disburse"} <= actions
+    advance(new_request(), "disbursed")
+    actions = set(
+        db.session.scalars(db.select(AuditEvent.action).where(AuditEvent.object_type == "AidRequest"))
+    )
+    assert {
+        "request.submit",
+        "request.start_research",
+        "request.schedule_visit",
+        "request.verify",
+        "request.send_to_committee",
+        "request.approve",
+        "request.disburse",
+    } <= actions
 
 
 def test_overdue_queue_uses_working_days(new_request, advance, staff, tenant):
