@@ -19,11 +19,11 @@ $(STAMP): pyproject.toml constraints.txt
 # Compile the Arabic/English catalogues of core and of every plugin (its own domain).
 translations: $(STAMP)
 	@for dir in core/translations core/*/translations; do \
-	  [ -d "$$dir" ] || continue; \
+	  ls $$dir/*/LC_MESSAGES/*.po >/dev/null 2>&1 || continue; \
 	  $(BIN)/pybabel compile --statistics -d $$dir -D messages || exit 1; \
 	done
 	@for dir in plugins/*/translations; do \
-	  [ -d "$$dir" ] || continue; \
+	  ls $$dir/*/LC_MESSAGES/*.po >/dev/null 2>&1 || continue; \
 	  id=$$(basename $$(dirname $$dir)); \
 	  $(BIN)/pybabel compile --statistics -d $$dir -D $$id || exit 1; \
 	done

@@ -149,7 +149,14 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     def _forget_request_state(exc):
         # Per-request caches live on g; an app context reused across requests (tests)
         # must not carry them over.
-        for key in ("_tenant", "_tenant_id", "_enabled_plugins", "_roles_cache", "_login_user", "_tenancy_unscoped"):
+        for key in (
+            "_tenant",
+            "_tenant_id",
+            "_enabled_plugins",
+            "_roles_cache",
+            "_login_user",
+            "_tenancy_unscoped",
+        ):
             g.pop(key, None)
 
     @app.context_processor

@@ -199,8 +199,9 @@ def person_aid_total(person):
 
     Return the total aid, in halalas (int), the plugin or feature recorded for that
     person (head of household or member). Results of all implementations are summed;
-    return ``None`` or ``0`` when there is nothing. Core's default returns 0 until the
-    aid feature records disbursements.
+    return ``None`` or ``0`` when there is nothing. Core's own implementation returns the
+    disbursements recorded on the requests of the person's households in that tenant; a
+    plugin returns only aid it keeps outside core's disbursements.
     """
 
 
@@ -269,7 +270,7 @@ def validate_request_submission(request):
 
 @hookspec
 def file_status_checked(file):
-    """Tenant-scoped event. Called by ``core.requests.links.file_status`` each time the
+    """Tenant-scoped. Event: called by ``core.requests.links.file_status`` each time the
     workflow is about to rely on a linked beneficiary file's status (approval,
     disbursement, assessment), just before it reads ``file.status``.
 

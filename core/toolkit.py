@@ -13,7 +13,6 @@ from .aid.services import install_default_catalog
 from .api import ApiBlueprint
 from .audit.service import record as audit_record
 from .auth.models import User
-from .tenancy.services import all_tenants
 from .auth.permissions import Permission, can, check, require, roles_in
 from .calendar import format_date, parse_date
 from .documents.models import Document
@@ -39,7 +38,7 @@ from .plugins import PluginMeta, is_enabled, plugin_settings
 from .plugins import tenant_hooks as hooks
 from .registry import BeneficiaryFile, Choice, FileFields, Household, Member, Person
 from .registry.ids import InvalidNationalId, check_digit_for, parse_national_id
-from .registry.services import add_months, get_in_tenant, renew_file
+from .registry.services import add_months, create_household, find_by_national_id, get_in_tenant, renew_file
 from .registry.services import change_status as change_file_status
 from .requests import AidRequest, Ceiling, Check, RequestFields
 from .requests.schemas import AnyDate, Money
@@ -54,8 +53,11 @@ from .tenancy import (
     tenant_foreign_key,
     utcnow,
 )
+from .tenancy.services import all_tenants
 
 __all__ = [
+    "create_household",
+    "find_by_national_id",
     "all_tenants",
     "User",
     "roles_in",

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from flask import request
 from flask_login import current_user
 
 from ..api import ApiBlueprint
+from ..documents.api import DocumentSchema, UploadFileSchema
 from ..extensions import db
 from ..requests.services import get_request
 from . import services
@@ -52,7 +54,26 @@ def list_disbursements(request_id):
 @bp.response(201, DisbursementSchema)
 @bp.login_required
 def record_disbursement(data, request_id):
-    """Record aid handed over (cash or in kind) with proof of receipt and delivery mode."""
+    """Record aid handed over (cash or in kind) with delivery mode and exactly one proof of receipt:
+    ``proof_document_id`` (uploaded to ``…/receipts``) or ``acknowledged_by``."""
     disbursement = services.record_disbursement(get_request(request_id), current_user, data)
     db.session.commit()
     return disbursement
+
+
+@bp.route("/requests/<int:request_id>/receipts", methods=["POST"])
+@bp.arguments(UploadFileSchema, location="files")
+@bp.response(201, DocumentSchema)
+@bp.login_required
+def upload_receipt(files, request_id):
+    """Upload a proof of receipt (multipart ``file``: PDF, JPEG, PNG or WebP, checked by content);
+    then record the disbursement with its ``proof_document_id``."""
+    upload = request.files.get("file")
+    document = services.upload_receipt(
+        get_request(request_id),
+        current_user,
+        upload.read() if upload else b"",
+        upload.filename if upload else None,
+    )
+    db.session.commit()
+    return document

@@ -141,3 +141,11 @@ def register_nav_items(tenant, user):
     from ..navigation import NavItem
 
     return [NavItem(_l("Aid catalog"), "aid.catalog", "catalog.manage")]
+
+
+@hookimpl(trylast=True)
+def person_aid_total(person):
+    """Core's disbursements for the person's households in the current tenant (halalas)."""
+    from .services import person_aid_total as total
+
+    return total(person)

@@ -49,6 +49,7 @@ class Disbursement(TenantMixin, db.Model):
     __tenant_table_args__ = (
         tenant_foreign_key("request_id", "requests_requests", ondelete="CASCADE"),
         tenant_foreign_key("catalog_item_id", "aid_catalog_items"),
+        tenant_foreign_key("proof_document_id", "documents"),
         sa.Index("ix_aid_disbursements_tenant_request", "tenant_id", "request_id"),
     )
 
@@ -62,6 +63,7 @@ class Disbursement(TenantMixin, db.Model):
     delivery_mode: Mapped[str] = mapped_column(sa.String(20), default="direct")
     provider_name: Mapped[str | None] = mapped_column(sa.String(255))
     proof_type: Mapped[str] = mapped_column(sa.String(20))
+    # The receipt (a scan or photo) kept in core.documents, attached to the request.
     proof_document_id: Mapped[int | None]
     acknowledged_by: Mapped[str | None] = mapped_column(sa.String(255))
     disbursed_on: Mapped[date]

@@ -61,7 +61,10 @@ class DisbursementSchema(Schema):
         load_default="direct", validate=validate.OneOf(DELIVERY_MODES, error=CHOOSE)
     )
     provider_name = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=255))
-    proof_type = fields.String(required=True, validate=validate.OneOf(PROOF_TYPES, error=CHOOSE))
+    # Optional: deduced from the proof given (a document, or who signed the acknowledgement).
+    proof_type = fields.String(
+        load_default=None, allow_none=True, validate=validate.OneOf(PROOF_TYPES, error=CHOOSE)
+    )
     proof_document_id = fields.Integer(load_default=None, allow_none=True)
     acknowledged_by = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=255))
     disbursed_on = AnyDate(required=True)

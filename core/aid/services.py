@@ -93,21 +93,83 @@ def disbursements_of(request: AidRequest) -> list[Disbursement]:
     )
 
 
-def record_disbursement(request: AidRequest, actor: Any, data: dict) -> Disbursement:
+def _proof_errors(request: AidRequest, data: dict, proof_file: bytes | None) -> dict:
+    """Exactly one proof of receipt: a document (attached to this request, or uploaded now)
+    or the name of who signed the acknowledgement. Sets ``data["proof_type"]`` accordingly."""
+    from ..documents.models import Document
+    from ..documents.services import check_file
+    from ..registry.services import get_in_tenant
+
+    errors: dict = {}
+    document_id = data.get("proof_document_id")
+    has_document = bool(document_id) or proof_file is not None
+    has_ack = bool((data.get("acknowledged_by") or "").strip())
+    declared = data.get("proof_type")
+    if declared == "document" and not has_document:
+        errors["proof_document_id"] = [_l("Attach the proof of receipt.")]
+    elif declared == "acknowledgement" and not has_ack:
+        errors["acknowledged_by"] = [_l("Enter who signed the acknowledgement of receipt.")]
+    elif has_document and has_ack:
+        errors["proof"] = [_l("Give one proof of receipt: a document or a signed acknowledgement, not both.")]
+    elif not has_document and not has_ack:
+        errors["proof"] = [
+            _l("Give the proof of receipt: attach a document or enter who signed the acknowledgement.")
+        ]
+    if document_id and proof_file is not None:
+        errors["proof"] = [_l("Give one proof of receipt: a document or a signed acknowledgement, not both.")]
+    if document_id:
+        document = get_in_tenant(Document, document_id)
+        if document is None or document.request_id != request.id:
+            errors["proof_document_id"] = [_l("No such document attached to this request.")]
+    if proof_file is not None:
+        _content_type, file_errors = check_file(proof_file)
+        if file_errors:
+            errors["proof_file"] = file_errors
+    if not errors:
+        data["proof_type"] = "document" if has_document else "acknowledgement"
+        if data["proof_type"] == "document":
+            data["acknowledged_by"] = None
+    return errors
+
+
+def upload_receipt(request: AidRequest, actor: Any, content: bytes, filename: str | None) -> Any:
+    """Store a proof of receipt (scan or photo) attached to ``request`` (finance officer)."""
+    from ..documents.services import upload
+
+    if not can(actor, "requests.disburse"):
+        raise Forbidden(_("Your role cannot take this step."))
+    if request.state not in ("approved", "disbursed"):
+        raise Conflict(_("Only an approved request can receive a disbursement."))
+    return upload(content, filename, {"doc_type": "receipt", "request_id": request.id}, user=actor)
+
+
+def record_disbursement(
+    request: AidRequest,
+    actor: Any,
+    data: dict,
+    *,
+    proof_file: bytes | None = None,
+    proof_filename: str | None = None,
+) -> Disbursement:
     """Aid handed over, in cash or in kind, with proof of receipt; the first one moves the
-    request to ``disbursed``. The total never exceeds the approved amount."""
+    request to ``disbursed``. The total never exceeds the approved amount.
+
+    The proof is exactly one of: ``proof_document_id`` (a document attached to this request),
+    ``proof_file`` (bytes uploaded with the form, stored once every check passed) or
+    ``acknowledged_by`` (who signed the acknowledgement of receipt).
+    """
     from ..calendar import format_date
     from ..plugins import tenant_hooks
     from ..requests.services import _notify
 
     if not can(actor, "requests.disburse"):
         raise Forbidden(_("Your role cannot take this step."))
-    if data["proof_type"] == "document" and not data.get("proof_document_id"):
-        raise ValidationError({"proof_document_id": [_l("Attach the proof of receipt.")]})
-    if data["proof_type"] == "acknowledgement" and not (data.get("acknowledged_by") or "").strip():
-        raise ValidationError({"acknowledged_by": [_l("Enter who signed the acknowledgement of receipt.")]})
+    data = dict(data)
+    errors = _proof_errors(request, data, proof_file)
     if data.get("delivery_mode") == "provider" and not (data.get("provider_name") or "").strip():
-        raise ValidationError({"provider_name": [_l("Enter the provider paid for the service.")]})
+        errors["provider_name"] = [_l("Enter the provider paid for the service.")]
+    if errors:
+        raise ValidationError(errors)
     if data.get("catalog_item_id") is not None:
         get_item(data["catalog_item_id"])
     disbursement = Disbursement(
@@ -127,6 +189,13 @@ def record_disbursement(request: AidRequest, actor: Any, data: dict) -> Disburse
                 )
             )
 
+    def hand_over() -> None:
+        check_total()
+        if proof_file is not None:
+            document = upload_receipt(request, actor, proof_file, proof_filename)
+            disbursement.proof_document_id = document.id
+        db.session.add(disbursement)
+
     summary = {
         "value_halalas": data["value_halalas"],
         "kind": data["kind"],
@@ -134,25 +203,20 @@ def record_disbursement(request: AidRequest, actor: Any, data: dict) -> Disburse
         "proof_type": data["proof_type"],
     }
     if request.state == "approved":
-
-        def apply(req: AidRequest) -> None:
-            check_total()
-            db.session.add(disbursement)
-
-        transition(request, "disburse", actor, data=summary, apply=apply)
+        transition(request, "disburse", actor, data=summary, apply=lambda req: hand_over())
     elif request.state == "disbursed":
         from ..requests.workflow import PRECONDITIONS
 
         problems = [m for check in PRECONDITIONS["disburse"] for m in check(request)]
         if problems:
             raise Conflict(problems[0], {"_schema": problems})
-        check_total()
-        db.session.add(disbursement)
+        hand_over()
         db.session.flush()
         record_event(request, "disburse_more", actor, data=summary)
     else:
         raise Conflict(_("Only an approved request can receive a disbursement."))
     db.session.flush()
+    summary["proof_document_id"] = disbursement.proof_document_id
     links.audit("aid.disbursement", disbursement, actor, summary)
     tenant_hooks().disbursement_recorded(disbursement=disbursement, request=request)
     _notify(
@@ -162,3 +226,60 @@ def record_disbursement(request: AidRequest, actor: Any, data: dict) -> Disburse
         date=format_date(disbursement.disbursed_on),
     )
     return disbursement
+
+
+# --------------------------------------------------------------------------- aid history
+
+
+def household_aid_history(household: Any) -> dict:
+    """The requests of a household's beneficiary file and every disbursement made on them.
+
+    ``{"requests": [AidRequest …], "disbursements": [(Disbursement, AidRequest, program) …],
+    "total_halalas": int}``, newest first; ``program`` is the catalog item (or None).
+    """
+    from ..registry.models import BeneficiaryFile
+
+    file_ids = db.select(BeneficiaryFile.id).where(BeneficiaryFile.household_id == household.id)
+    requests = list(
+        db.session.scalars(
+            db.select(AidRequest).where(AidRequest.file_id.in_(file_ids)).order_by(AidRequest.id.desc())
+        )
+    )
+    by_id = {r.id: r for r in requests}
+    items = {i.id: i for i in catalog()}
+    rows = []
+    if by_id:
+        for d in db.session.scalars(
+            db.select(Disbursement)
+            .where(Disbursement.request_id.in_(list(by_id)))
+            .order_by(Disbursement.disbursed_on.desc(), Disbursement.id.desc())
+        ):
+            request = by_id[d.request_id]
+            program = items.get(d.catalog_item_id or request.catalog_item_id or -1)
+            rows.append((d, request, program))
+    return {
+        "requests": requests,
+        "disbursements": rows,
+        "total_halalas": sum(d.value_halalas for d, *_ in rows),
+    }
+
+
+def person_aid_total(person: Any) -> int:
+    """Halalas disbursed, in the current tenant, on the files of every household the person
+    heads or belongs to."""
+    from ..registry.models import BeneficiaryFile, Household, Member
+
+    households = (
+        db.select(Household.id)
+        .where(Household.head_person_id == person.id)
+        .union(db.select(Member.household_id).where(Member.person_id == person.id))
+    )
+    files = db.select(BeneficiaryFile.id).where(BeneficiaryFile.household_id.in_(households))
+    requests = db.select(AidRequest.id).where(AidRequest.file_id.in_(files))
+    return int(
+        db.session.scalar(
+            db.select(db.func.coalesce(db.func.sum(Disbursement.value_halalas), 0)).where(
+                Disbursement.request_id.in_(requests)
+            )
+        )
+    )

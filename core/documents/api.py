@@ -39,6 +39,7 @@ class UploadFormSchema(Schema):
     doc_type = fields.String(required=True)
     person_id = fields.Integer(load_default=None)
     household_id = fields.Integer(load_default=None)
+    request_id = fields.Integer(load_default=None)
     note = fields.String(load_default=None, validate=validate.Length(max=255))
 
 
@@ -52,6 +53,7 @@ class DocumentListArgs(Schema):
 
     person_id = fields.Integer()
     household_id = fields.Integer()
+    request_id = fields.Integer()
 
 
 @documents_api.route("")
@@ -64,6 +66,8 @@ def list_documents(args):
         query = query.where(Document.person_id == args["person_id"])
     if args.get("household_id"):
         query = query.where(Document.household_id == args["household_id"])
+    if args.get("request_id"):
+        query = query.where(Document.request_id == args["request_id"])
     return list(db.session.execute(query.limit(500)).unique().scalars())
 
 

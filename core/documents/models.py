@@ -1,4 +1,4 @@
-"""Documents attached to a person, a household or (later) an aid request."""
+"""Documents attached to a person, a household or an aid request."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ class Document(TenantMixin, db.Model):
     __tenant_table_args__ = (
         tenant_foreign_key("person_id", "registry_persons", ondelete="CASCADE"),
         tenant_foreign_key("household_id", "registry_households", ondelete="CASCADE"),
+        tenant_foreign_key("request_id", "requests_requests", ondelete="CASCADE"),
         sa.CheckConstraint(
             "person_id IS NOT NULL OR household_id IS NOT NULL OR request_id IS NOT NULL", name="has_owner"
         ),
@@ -27,7 +28,6 @@ class Document(TenantMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int | None] = mapped_column()
     household_id: Mapped[int | None] = mapped_column()
-    # The aid-request feature adds its foreign key when it lands.
     request_id: Mapped[int | None] = mapped_column()
     doc_type: Mapped[str] = mapped_column(sa.String(63))
     filename: Mapped[str] = mapped_column(sa.String(255))

@@ -48,38 +48,51 @@ def _safe_filename(name: str | None, content_type: str) -> str:
     return f"{stem or 'document'}.{EXTENSIONS[content_type]}"
 
 
+def check_file(data: bytes) -> tuple[str | None, list]:
+    """The content type of an upload, or the translated reasons it is refused (size, content)."""
+    cap = current_app.config["MAX_UPLOAD_BYTES"]
+    if not data:
+        return None, [_l("Choose a file to upload.")]
+    if len(data) > cap:
+        return None, [_l("The file is larger than %(mb)s MB.", mb=round(cap / 1024 / 1024, 1))]
+    content_type = sniff_content_type(data)
+    if content_type is None:
+        return None, [_l("Only PDF, JPEG, PNG or WebP files are accepted (checked by their content).")]
+    return content_type, []
+
+
 def upload(data: bytes, filename: str | None, fields: dict, user=None) -> Document:
-    """Validate (owner, type, size, content) and store; raises ValidationError, nothing written."""
+    """Validate (owner, type, size, content) and store; raises ValidationError, nothing written.
+
+    The owner is a person, a household or an aid request (``request_id``) of the current tenant.
+    """
     tenant = require_tenant()
     errors: dict = {}
     if fields.get("doc_type") not in {c.code for c in document_types()}:
         errors["doc_type"] = [_l("Choose one of the listed values.")]
     person_id, household_id = fields.get("person_id"), fields.get("household_id")
-    if not (person_id or household_id or fields.get("request_id")):
+    request_id = fields.get("request_id")
+    if not (person_id or household_id or request_id):
         errors["person_id"] = [_l("Attach the document to a person or a household.")]
     if person_id and get_in_tenant(Person, person_id) is None:
         errors["person_id"] = [_l("No such person in this association.")]
     if household_id and get_in_tenant(Household, household_id) is None:
         errors["household_id"] = [_l("No such household in this association.")]
-    cap = current_app.config["MAX_UPLOAD_BYTES"]
-    content_type = None
-    if not data:
-        errors["file"] = [_l("Choose a file to upload.")]
-    elif len(data) > cap:
-        errors["file"] = [_l("The file is larger than %(mb)s MB.", mb=round(cap / 1024 / 1024, 1))]
-    else:
-        content_type = sniff_content_type(data)
-        if content_type is None:
-            errors["file"] = [
-                _l("Only PDF, JPEG, PNG or WebP files are accepted (checked by their content).")
-            ]
+    if request_id:
+        from ..requests.models import AidRequest
+
+        if get_in_tenant(AidRequest, request_id) is None:
+            errors["request_id"] = [_l("No such request in this association.")]
+    content_type, file_errors = check_file(data)
+    if file_errors:
+        errors["file"] = file_errors
     if errors:
         raise ValidationError(errors)
     key = tenant_key(tenant.id, "documents")
     document = Document(
         person_id=person_id,
         household_id=household_id,
-        request_id=fields.get("request_id"),
+        request_id=request_id,
         doc_type=fields["doc_type"],
         filename=_safe_filename(filename, content_type),
         content_type=content_type,
@@ -122,6 +135,15 @@ def documents_of(person_ids=(), household_id: int | None = None) -> list[Documen
         db.session.execute(
             db.select(Document).where(db.or_(*conditions)).order_by(Document.uploaded_at.desc())
         )
+        .unique()
+        .scalars()
+    )
+
+
+def documents_of_request(request_id: int) -> list[Document]:
+    """The documents attached to one aid request (uploaded on the portal or by staff), oldest first."""
+    return list(
+        db.session.execute(db.select(Document).where(Document.request_id == request_id).order_by(Document.id))
         .unique()
         .scalars()
     )

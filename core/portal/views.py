@@ -11,8 +11,9 @@ from ..auth.services import create_user, set_roles
 from ..errors import AppError
 from ..extensions import db
 from ..i18n import gettext as _
+from ..i18n import translate_messages
 from ..notifications import in_app_messages
-from ..requests import services
+from ..requests import forms, services
 from ..requests.models import AidRequest
 from ..requests.schemas import PortalApplySchema
 from ..requests.services import DECLARATION_TEXT
@@ -77,7 +78,9 @@ def apply():
             if form.get("declaration") != "on":
                 raise ValidationError({"declaration": [_("Sign the declaration to submit.")]})
             fields = ("applicant_name", "applicant_phone", "applicant_city", "summary", "requested_amount")
-            data = PortalApplySchema().load({k: form[k] for k in fields if form.get(k)})
+            data = PortalApplySchema().load(
+                {**{k: form[k] for k in fields if form.get(k)}, "extra": forms.extra_from_form(form)}
+            )
             item = services.create_request(data, current_user, own=True)
             services.submit(item, current_user, declaration_signed_by=data["applicant_name"])
             db.session.commit()
@@ -85,24 +88,91 @@ def apply():
             return redirect(url_for(".detail", request_id=item.id))
         except ValidationError as exc:
             db.session.rollback()
-            errors = exc.messages
+            errors = forms.flatten_errors(translate_messages(exc.messages))
         except AppError as exc:
             db.session.rollback()
             errors = {"_schema": [str(exc.message)]}
-    return render_template("portal/apply.html", errors=errors, form=form, declaration=DECLARATION_TEXT), (
-        422 if errors else 200
-    )
+    return render_template(
+        "portal/apply.html",
+        errors=errors,
+        form=form,
+        declaration=DECLARATION_TEXT,
+        extra_groups=forms.extra_inputs(),
+    ), (422 if errors else 200)
 
 
 @bp.route("/requests/<int:request_id>")
 @require("portal.apply")
 def detail(request_id):
+    item = _own(request_id)
+    return _render_detail(item)
+
+
+def _render_detail(item: AidRequest, errors: dict | None = None):
     from ..aid.services import disbursements_of
+    from ..documents.services import document_types, documents_of_request
+
+    return render_template(
+        "portal/detail.html",
+        item=item,
+        disbursements=disbursements_of(item),
+        documents=documents_of_request(item.id),
+        document_types=[c for c in document_types() if c.code != "receipt"],
+        state_label=state_label,
+        errors=errors or {},
+    ), (422 if errors else 200)
+
+
+# Documents an applicant may still add: until the committee decided.
+UPLOAD_STATES = ("draft", "submitted", "returned", "in_research", "field_visit_scheduled", "verified")
+
+
+@bp.route("/requests/<int:request_id>/documents", methods=["POST"])
+@require("portal.apply")
+def upload_document(request_id):
+    """The applicant attaches a document (ID copy, lease …) to their own request (and its household)."""
+    from ..documents.services import upload
+    from ..requests.links import file_of
 
     item = _own(request_id)
-    return render_template(
-        "portal/detail.html", item=item, disbursements=disbursements_of(item), state_label=state_label
-    )
+    if request.form.get("doc_type") == "receipt":
+        return _render_detail(item, {"doc_type": [_("Choose one of the listed values.")]})
+    if item.state not in UPLOAD_STATES:
+        return _render_detail(item, {"file": [_("Documents can no longer be added to this request.")]})
+    file = request.files.get("file")
+    linked = file_of(item)
+    try:
+        upload(
+            file.read() if file else b"",
+            file.filename if file else None,
+            {
+                "doc_type": request.form.get("doc_type"),
+                "request_id": item.id,
+                "household_id": linked.household_id if linked is not None else None,
+            },
+            user=current_user,
+        )
+    except ValidationError as exc:
+        db.session.rollback()
+        return _render_detail(item, translate_messages(exc.messages))
+    db.session.commit()
+    flash(_("The document was attached."), "success")
+    return redirect(url_for(".detail", request_id=item.id) + "#documents")
+
+
+@bp.route("/requests/<int:request_id>/documents/<int:document_id>")
+@require("portal.apply")
+def download_document(request_id, document_id):
+    """A document of the applicant's own request (another's answers 404)."""
+    from ..documents.api import send_document
+    from ..documents.models import Document
+    from ..registry.services import get_in_tenant
+
+    item = _own(request_id)
+    document = get_in_tenant(Document, document_id)
+    if document is None or document.request_id != item.id:
+        abort(404)
+    return send_document(document)
 
 
 @bp.route("/track")

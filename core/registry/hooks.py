@@ -85,11 +85,6 @@ def register_exclusion_reasons():
 
 
 @hookimpl(trylast=True)
-def person_aid_total(person):
-    return 0
-
-
-@hookimpl(trylast=True)
 def load_demo_data(tenant):
     from .demo import load
 

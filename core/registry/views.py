@@ -137,7 +137,9 @@ def _household_or_404(household_id: int) -> Household:
 
 
 def _render_household(household: Household, errors: dict | None = None, form: str | None = None, values=None):
+    from ..aid.services import household_aid_history
     from ..documents.services import document_types, documents_of
+    from ..requests.workflow import state_label
 
     file = services.household_file(household)
     person_ids = [household.head_person_id, *(m.person_id for m in household.members)]
@@ -148,6 +150,8 @@ def _render_household(household: Household, errors: dict | None = None, form: st
         overdue=services.is_overdue(file),
         events=services.file_events(file),
         documents=documents_of(person_ids, household.id),
+        aid=household_aid_history(household),
+        request_state_label=state_label,
         document_types=document_types(),
         exclusion_reasons=services.exclusion_reasons(),
         income=services.household_income(household),

@@ -132,8 +132,9 @@ class VerificationSchema(Strict):
 
 
 class MembersMixin(Strict):
+    # User ids of the tenant's committee members (checked by the service; names snapshotted).
     members_present = fields.List(
-        fields.String(validate=validate.Length(min=2, max=255)),
+        fields.Integer(strict=False),
         required=True,
         validate=validate.Length(min=1, error=_l("Record the members present.")),
     )
@@ -234,7 +235,7 @@ class DecisionOutSchema(Schema):
     ceiling_basis = fields.String()
     override_reason = fields.String(allow_none=True)
     reason = fields.String(allow_none=True)
-    members_present = fields.List(fields.String())
+    members_present = fields.List(fields.Dict())
     decided_on = fields.Date()
     assessment = fields.List(fields.Dict())
 

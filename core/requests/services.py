@@ -356,21 +356,63 @@ def _catalog_item(request: AidRequest):
 # --------------------------------------------------------------------------- committee
 
 
+def committee_members() -> list:
+    """The active users holding the ``committee_member`` role in the current tenant, by name."""
+    from ..auth.models import Membership
+
+    memberships = db.session.scalars(db.select(Membership)).unique().all()
+    users = [
+        m.user
+        for m in memberships
+        if m.tenant_id == require_tenant().id and "committee_member" in (m.roles or []) and m.user.is_active
+    ]
+    return sorted(users, key=lambda u: (u.name or u.email, u.id))
+
+
+def _check_step_role(request: AidRequest, action: str, actor: Any) -> None:
+    """403 before the input is checked when the role does not own the step."""
+    step = workflow.transitions().get(action)
+    if step is not None and not workflow.may(actor, request, step):
+        raise Forbidden(_("Your role cannot take this step."))
+
+
+def members_snapshot(member_ids: list[int]) -> list[dict]:
+    """The members present, as ``[{"id", "name"}]`` (names kept as they were on the day).
+
+    Each id must be one of the tenant's committee members; otherwise 422, nothing written.
+    """
+    members = {u.id: u for u in committee_members()}
+    ids = list(dict.fromkeys(member_ids or []))
+    if not ids:
+        raise ValidationError({"members_present": [_l("Record the members present.")]})
+    unknown = [i for i in ids if i not in members]
+    if unknown:
+        raise ValidationError(
+            {"members_present": [_l("Choose the members present among the committee's members.")]}
+        )
+    return [{"id": i, "name": members[i].name or members[i].email} for i in ids]
+
+
 def approve(
     request: AidRequest,
     actor: Any,
     *,
     amount_halalas: int,
-    members_present: list[str],
+    members_present: list[int],
     decided_on: date | None = None,
     override_reason: str | None = None,
     note: str = "",
 ) -> Decision:
-    """Approve with an amount: at most the ceiling, unless overridden with a reason (``requests.override``)."""
+    """Approve with an amount: at most the ceiling, unless overridden with a reason (``requests.override``).
+
+    ``members_present`` are user ids of the tenant's committee members (see :func:`members_snapshot`).
+    """
     from ..auth.permissions import can
 
     if amount_halalas <= 0:
         raise ValidationError({"amount": [_l("The amount must be more than zero.")]})
+    _check_step_role(request, "approve", actor)
+    members_present = members_snapshot(members_present)
     ceiling = ceiling_for(request)
     above = ceiling is not None and amount_halalas > ceiling.amount_halalas
 
@@ -430,10 +472,12 @@ def reject(
     actor: Any,
     *,
     reason: str,
-    members_present: list[str],
+    members_present: list[int],
     decided_on: date | None = None,
 ) -> Decision:
     """Reject with the reason the applicant will see (their right to know it)."""
+    _check_step_role(request, "reject", actor)
+    members_present = members_snapshot(members_present)
     decision = Decision(
         tenant_id=request.tenant_id,
         request_id=request.id,

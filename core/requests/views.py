@@ -9,10 +9,19 @@ from marshmallow import ValidationError
 from ..auth.permissions import require
 from ..errors import AppError
 from ..extensions import db
+from ..i18n import current_language, translate_messages
 from ..i18n import gettext as _
-from . import services
-from .models import Decision, FieldVisit, Verification
-from .schemas import ApproveSchema, RecordVisitSchema, RejectSchema, ScheduleVisitSchema, SubmitSchema
+from ..i18n import lazy_gettext as _l
+from . import forms, services
+from .models import CHANNELS, VERIFICATION_BODIES, Decision, FieldVisit, Verification
+from .schemas import (
+    ApproveSchema,
+    RecordVisitSchema,
+    RejectSchema,
+    RequestCreateSchema,
+    ScheduleVisitSchema,
+    SubmitSchema,
+)
 from .workflow import available_actions, state_label
 
 bp = Blueprint("requests", __name__, template_folder="templates")
@@ -41,12 +50,94 @@ def queues():
     )
 
 
+CHANNEL_LABELS = {
+    "in_person": _l("In-person interview"),
+    "phone": _l("Phone call"),
+    "social_media": _l("Social media"),
+    "official_letter": _l("Official letter"),
+    "portal": _l("Website / portal"),
+    "mobile_app": _l("Mobile app"),
+    "help_request_service": _l("Help-request service"),
+    "volunteer_service": _l("Volunteer service"),
+    "branch_representative": _l("Branch-office representative"),
+}
+BODY_LABELS = {
+    "health": _l("Health"),
+    "education": _l("Education"),
+    "housing": _l("Housing"),
+    "social_security": _l("Social security"),
+    "other": _l("Other"),
+}
+
+
+def channel_label(code: str) -> str:
+    return str(CHANNEL_LABELS.get(code, code))
+
+
+def body_label(code: str) -> str:
+    return str(BODY_LABELS.get(code, code))
+
+
+CREATE_FIELDS = (
+    "channel",
+    "applicant_name",
+    "applicant_phone",
+    "applicant_email",
+    "applicant_city",
+    "file_id",
+    "catalog_item_id",
+    "summary",
+    "requested_amount",
+    "needs_verification_with",
+)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@require("requests.create")
+def new():
+    """Register a request received on any channel (with the enabled plugins' fields)."""
+    from ..aid.services import catalog
+
+    errors: dict = {}
+    form = request.form
+    if request.method == "POST":
+        data = {k: form[k].strip() for k in CREATE_FIELDS if (form.get(k) or "").strip()}
+        data["needs_permit"] = bool(form.get("needs_permit"))
+        data["extra"] = forms.extra_from_form(form)
+        try:
+            item = services.create_request(RequestCreateSchema().load(data), current_user)
+            db.session.commit()
+            flash(_("Saved."), "success")
+            return redirect(url_for(".view", request_id=item.id))
+        except ValidationError as exc:
+            db.session.rollback()
+            errors = forms.flatten_errors(translate_messages(exc.messages))
+    return render_template(
+        "requests/new.html",
+        form=form,
+        errors=errors,
+        channel_options=[(c, channel_label(c)) for c in CHANNELS],
+        body_options=[(b, body_label(b)) for b in VERIFICATION_BODIES],
+        item_options=[
+            (str(i.id), i.name_ar if current_language() == "ar" else i.name_en) for i in catalog(True)
+        ],
+        extra_groups=forms.extra_inputs(),
+    ), (422 if errors else 200)
+
+
 @bp.route("/<int:request_id>")
 @require("requests.view")
 def view(request_id):
+    from ..aid.services import disbursements_of
+    from ..documents.services import documents_of_request
+
     item = services.get_request(request_id)
     return render_template(
         "requests/view.html",
+        documents=documents_of_request(item.id),
+        disbursements=disbursements_of(item),
+        committee=services.committee_members(),
+        extra_rows=forms.extra_display(item),
         item=item,
         state_label=state_label,
         actions=[t.action for t in available_actions(item, current_user)],
@@ -107,9 +198,7 @@ def step(request_id, action):
             data = ApproveSchema().load(
                 {
                     "amount": form.get("amount", ""),
-                    "members_present": [
-                        m.strip() for m in form.get("members_present", "").split(",") if m.strip()
-                    ],
+                    "members_present": form.getlist("members_present"),
                     "override_reason": form.get("override_reason") or None,
                 }
             )
@@ -125,9 +214,7 @@ def step(request_id, action):
             data = RejectSchema().load(
                 {
                     "reason": form.get("reason", ""),
-                    "members_present": [
-                        m.strip() for m in form.get("members_present", "").split(",") if m.strip()
-                    ],
+                    "members_present": form.getlist("members_present"),
                 }
             )
             services.reject(item, current_user, **data)
@@ -141,12 +228,19 @@ def step(request_id, action):
                     "value": form.get("value", ""),
                     "delivery_mode": form.get("delivery_mode", "direct"),
                     "provider_name": form.get("provider_name") or None,
-                    "proof_type": "acknowledgement",
                     "acknowledged_by": form.get("acknowledged_by") or None,
                     "disbursed_on": form.get("disbursed_on", ""),
                 }
             )
-            record_disbursement(item, current_user, data)
+            proof = request.files.get("proof_file")
+            content = proof.read() if proof and proof.filename else None
+            record_disbursement(
+                item,
+                current_user,
+                data,
+                proof_file=content,
+                proof_filename=proof.filename if content is not None else None,
+            )
         else:
             flash(_("This step does not exist."), "danger")
             return redirect(url_for(".view", request_id=item.id))
@@ -154,7 +248,7 @@ def step(request_id, action):
         flash(_("Saved."), "success")
     except ValidationError as exc:
         db.session.rollback()
-        flash(_flatten(exc.messages), "danger")
+        flash(_flatten(translate_messages(exc.messages)), "danger")
     except AppError as exc:
         db.session.rollback()
         if exc.status == 404:

@@ -68,5 +68,8 @@ def test_catalog_item_value_is_the_default_ceiling(new_request, advance, staff, 
     assert services.ceiling_for(request).amount_halalas == 35000
     with pytest.raises(ValidationError):
         services.approve(
-            request, staff["committee_member"], amount_halalas=35001, members_present=["أ. سالم"]
+            request,
+            staff["committee_member"],
+            amount_halalas=35001,
+            members_present=[staff["committee_member"].id],
         )

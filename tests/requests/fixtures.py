@@ -109,7 +109,10 @@ def advance(staff):
             (
                 "approved",
                 lambda r: services.approve(
-                    r, staff["committee_member"], amount_halalas=100000, members_present=["أ. سالم", "أ. هند"]
+                    r,
+                    staff["committee_member"],
+                    amount_halalas=100000,
+                    members_present=[staff["committee_member"].id],
                 ),
             ),
             (

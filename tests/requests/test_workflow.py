@@ -62,7 +62,10 @@ def _ready_for(action, request, advance, staff):
     if source == "rejected":
         advance(request, "in_committee")
         services.reject(
-            request, staff["committee_member"], reason="لا تنطبق الشروط", members_present=["أ. سالم"]
+            request,
+            staff["committee_member"],
+            reason="لا تنطبق الشروط",
+            members_present=[staff["committee_member"].id],
         )
     elif source in order:
         advance(request, source)
@@ -87,9 +90,9 @@ def _take(action, request, actor):
     if action == "schedule_visit":
         return services.schedule_visit(request, actor, date(2025, 11, 10))
     if action == "approve":
-        return services.approve(request, actor, amount_halalas=1000, members_present=["أ. سالم"])
+        return services.approve(request, actor, amount_halalas=1000, members_present=[actor.id])
     if action == "reject":
-        return services.reject(request, actor, reason="غير مستحق", members_present=["أ. سالم"])
+        return services.reject(request, actor, reason="غير مستحق", members_present=[actor.id])
     if action == "return":
         return services.return_to_applicant(request, actor, "صورة الهوية ناقصة")
     if action == "disburse":
@@ -258,7 +261,10 @@ def test_ceiling_is_enforced_and_the_override_needs_a_reason_and_the_director(
     request = advance(new_request(), "in_committee")
     with pytest.raises(ValidationError) as info:
         services.approve(
-            request, staff["committee_member"], amount_halalas=250000, members_present=["أ. سالم"]
+            request,
+            staff["committee_member"],
+            amount_halalas=250000,
+            members_present=[staff["committee_member"].id],
         )
     assert "override_reason" in info.value.messages
     with pytest.raises(Forbidden):
@@ -266,7 +272,7 @@ def test_ceiling_is_enforced_and_the_override_needs_a_reason_and_the_director(
             request,
             staff["committee_member"],
             amount_halalas=250000,
-            members_present=["أ. سالم"],
+            members_present=[staff["committee_member"].id],
             override_reason="حالة حرجة",
         )
     assert request.state == "in_committee"
@@ -277,7 +283,7 @@ def test_ceiling_is_enforced_and_the_override_needs_a_reason_and_the_director(
         request,
         staff["committee_member"],
         amount_halalas=250000,
-        members_present=["أ. سالم"],
+        members_present=[staff["committee_member"].id],
         override_reason="حالة حرجة",
     )
     assert request.state == "approved" and decision.override_reason == "حالة حرجة"
@@ -290,7 +296,10 @@ def test_approval_within_the_ceiling_needs_no_override(new_request, advance, sta
     tenant.settings = {"aid": {"default_ceiling_halalas": 200000}}
     request = advance(new_request(), "in_committee")
     decision = services.approve(
-        request, staff["committee_member"], amount_halalas=200000, members_present=["أ. سالم"]
+        request,
+        staff["committee_member"],
+        amount_halalas=200000,
+        members_present=[staff["committee_member"].id],
     )
     assert decision.override_reason is None and decision.assessment
 
@@ -315,7 +324,12 @@ def test_suspended_or_excluded_file_gets_no_approval(status, new_request, advanc
     file = _file_with_status(status)
     request = advance(new_request(file_id=file.id), "in_committee")
     with pytest.raises(Conflict) as info:
-        services.approve(request, staff["committee_member"], amount_halalas=1000, members_present=["أ. سالم"])
+        services.approve(
+            request,
+            staff["committee_member"],
+            amount_halalas=1000,
+            members_present=[staff["committee_member"].id],
+        )
     assert request.state == "in_committee"
     assert "ملف المستفيد" in str(info.value.message)
 

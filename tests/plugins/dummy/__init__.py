@@ -5,7 +5,18 @@ from __future__ import annotations
 from flask import Blueprint, render_template
 from marshmallow import Schema, fields, validate
 
-from core.toolkit import ApiBlueprint, NavItem, Permission, PluginMeta, hookimpl, plugin_settings, require
+from core.toolkit import (
+    ApiBlueprint,
+    Ceiling,
+    Check,
+    NavItem,
+    Permission,
+    PluginMeta,
+    RequestFields,
+    hookimpl,
+    plugin_settings,
+    require,
+)
 
 
 class DummySettings(Schema):
@@ -59,3 +70,55 @@ def register_permissions():
 def register_nav_items(tenant, user):
     calls.append(("register_nav_items", tenant.slug))
     return [NavItem("Dummy page", "dummy.index", "dummy.view")]
+
+
+# --------------------------------------------------------------------------- request hooks
+
+
+class DummyRequestFields(Schema):
+    """Extra request data under ``request.extra["dummy"]`` (shown on the request forms)."""
+
+    reference = fields.String(
+        load_default=None, validate=validate.Length(min=2, max=20), metadata={"label": "Dummy reference"}
+    )
+    household_size = fields.Integer(
+        load_default=None, validate=validate.Range(min=1, max=30), metadata={"label": "Dummy household size"}
+    )
+    refuse_approval = fields.Boolean(load_default=False, metadata={"label": "Dummy: refuse approval"})
+
+
+@hookimpl
+def register_request_fields():
+    calls.append(("register_request_fields", ""))
+    return [RequestFields("dummy", DummyRequestFields, "Dummy data")]
+
+
+@hookimpl
+def assess_eligibility(request, file):
+    calls.append(("assess_eligibility", str(request.id)))
+    return [Check("dummy_check", "Dummy check", "needs_review", "Checked by the dummy plugin")]
+
+
+@hookimpl
+def propose_aid_ceiling(request, file, catalog_item):
+    """The ``ceiling`` setting, in riyals."""
+    calls.append(("propose_aid_ceiling", str(request.id)))
+    return Ceiling(plugin_settings("dummy")["ceiling"] * 100, "Dummy ceiling")
+
+
+@hookimpl
+def validate_request_transition(request, action, actor, data):
+    calls.append(("validate_request_transition", action))
+    if action == "approve" and ((request.extra or {}).get("dummy") or {}).get("refuse_approval"):
+        return ["The dummy plugin refuses this approval."]
+    return []
+
+
+@hookimpl
+def request_transitioned(request, action, from_state, to_state, actor):
+    calls.append(("request_transitioned", f"{action}:{from_state}->{to_state}"))
+
+
+@hookimpl
+def disbursement_recorded(disbursement, request):
+    calls.append(("disbursement_recorded", str(disbursement.value_halalas)))

@@ -1,0 +1,258 @@
+"""Makkah Charitable Association (seed 004): need-gap bands, mandatory application data,
+exclusions with evidence, the violations ladder and data-renewal rounds.
+
+Plugs in only through hooks and ``core.toolkit``: the workflow refuses an incomplete
+submission (``validate_request_submission``), the committee sees the gap check
+(``assess_eligibility``) and the band's ceiling applies to approvals
+(``propose_aid_ceiling``); sanctions and exclusions change the file's status through core.
+"""
+
+from __future__ import annotations
+
+from core.toolkit import (
+    Ceiling,
+    Check,
+    Choice,
+    FileFields,
+    NavItem,
+    Permission,
+    PluginMeta,
+    RequestFields,
+    hookimpl,
+)
+
+from . import rules, services
+from .i18n import _, _l
+from .schemas import ApplicationSchema, FileExtraSchema, MakkahSettings
+
+PLUGIN = PluginMeta(
+    id="makkah_aid",
+    name_ar="مساعدات الجمعية الخيرية بمكة المكرمة",
+    name_en="Makkah Charitable Association aid",
+    version="1.0.0",
+    description_ar="فئات الفجوة بين الاحتياجات والدخل، البيانات الإلزامية، حالات الإبعاد، لائحة المخالفات، وجولات تحديث البيانات.",
+    description_en="Need-gap bands, mandatory application data, exclusions, the violations ladder and data-renewal rounds.",
+    settings_schema=MakkahSettings,
+)
+
+CASE_ROLES = (
+    "tenant_admin",
+    "relations_officer",
+    "researcher",
+    "committee_member",
+    "executive_director",
+    "finance_officer",
+    "auditor",
+)
+
+
+# --------------------------------------------------------------------------- registration (global)
+
+
+@hookimpl
+def register_blueprints():
+    from .views import bp
+
+    return [bp]
+
+
+@hookimpl
+def register_api_blueprints():
+    from .api import bp
+
+    return [bp]
+
+
+@hookimpl
+def register_commands():
+    from .cli import makkah_aid_cli
+
+    return [makkah_aid_cli]
+
+
+# --------------------------------------------------------------------------- tenant-scoped
+
+
+@hookimpl
+def register_permissions():
+    return [
+        Permission("makkah_aid.view", _l("See need-gap assessments, violations and renewals"), CASE_ROLES),
+        Permission(
+            "makkah_aid.apply",
+            _l("Take applications with the mandatory data"),
+            ("relations_officer", "researcher"),
+        ),
+        Permission("makkah_aid.assess", _l("Assess the need gap"), ("researcher",)),
+        Permission(
+            "makkah_aid.violations",
+            _l("Record violations"),
+            ("researcher", "relations_officer", "executive_director"),
+        ),
+        Permission(
+            "makkah_aid.lift",
+            _l("Lift a suspension once its condition is met"),
+            ("researcher", "executive_director"),
+        ),
+        Permission("makkah_aid.rounds", _l("Announce data-renewal rounds"), ("tenant_admin",)),
+        Permission("makkah_aid.renew", _l("Record data renewals"), ("relations_officer", "researcher")),
+        Permission(
+            "makkah_aid.propose",
+            _l("Propose exclusions"),
+            ("researcher", "relations_officer", "committee_member", "executive_director"),
+        ),
+        Permission(
+            "makkah_aid.decide",
+            _l("Confirm or dismiss exclusions"),
+            ("committee_member", "executive_director"),
+        ),
+        Permission("makkah_aid.portal", _l("See renewal rounds and decisions on the portal"), ("applicant",)),
+    ]
+
+
+@hookimpl
+def register_nav_items(tenant, user):
+    return [
+        NavItem(_l("New application (Makkah)"), "makkah_aid.new_application", "makkah_aid.apply"),
+        NavItem(_l("Need-gap assessments"), "makkah_aid.assessments", "makkah_aid.view"),
+        NavItem(_l("Violations"), "makkah_aid.violations_index", "makkah_aid.view"),
+        NavItem(_l("Renewal rounds"), "makkah_aid.rounds_page", "makkah_aid.view"),
+        NavItem(_l("Exclusion proposals"), "makkah_aid.proposals_page", "makkah_aid.view"),
+        NavItem(_l("Data renewal"), "makkah_aid.portal", "makkah_aid.portal"),
+    ]
+
+
+@hookimpl
+def register_household_categories():
+    return [
+        Choice("family", _l("Family")),
+        Choice("prisoner_family", _l("Prisoner's family")),
+        Choice("adult_unable", _l("Adult unable to work")),
+        Choice("orphan", _l("Orphan")),
+        Choice("unmarried_woman", _l("Unmarried woman without a provider")),
+    ]
+
+
+@hookimpl
+def register_document_types():
+    return [Choice("ownership_deed", _l("Housing ownership deed"))]
+
+
+@hookimpl
+def register_exclusion_reasons():
+    return [Choice(r["code"], services.label(r)) for r in services.settings()["exclusion_reasons"]]
+
+
+@hookimpl
+def register_file_fields():
+    return [FileFields("makkah_aid", FileExtraSchema, _l("Makkah association"))]
+
+
+@hookimpl
+def register_request_fields():
+    return [RequestFields("makkah_aid", ApplicationSchema, _l("Mandatory data (Makkah association)"))]
+
+
+@hookimpl
+def validate_request_submission(request):
+    return services.submission_errors(request)
+
+
+@hookimpl
+def file_status_checked(file):
+    services.lift_expired(file)
+
+
+@hookimpl
+def validate_request_transition(request, action, actor, data):
+    if action not in ("approve", "disburse"):
+        return []
+    problems = []
+    file = services.file_of(request)
+    if file is not None:
+        problems.extend(services.blocking_messages(file))
+    if action == "approve" and services.latest_assessment(request) is None:
+        problems.append(_("Record the need-gap assessment before the committee decides."))
+    return problems
+
+
+@hookimpl
+def assess_eligibility(request, file):
+    assessment = services.latest_assessment(request)
+    if assessment is None:
+        return [
+            Check(
+                "makkah_aid.gap",
+                _l("Need gap (Makkah association)"),
+                "needs_review",
+                _l("The researcher has not recorded the household's basic needs yet."),
+            )
+        ]
+    figures = {
+        "needs_by_item": assessment.figures.get("needs_by_item", {}),
+        "needs_total": assessment.needs_total,
+        "income_by_person": assessment.figures.get("income_by_person", []),
+        "income_total": assessment.income_total,
+        "gap": assessment.gap,
+        "min_gap": assessment.figures.get("min_gap"),
+        "band": assessment.band,
+        "ceiling": assessment.ceiling_halalas,
+        "rule_version": assessment.rule_version_id,
+        "assessment": assessment.id,
+    }
+    return [
+        Check(
+            "makkah_aid.gap",
+            _l("Need gap (Makkah association)"),
+            "pass" if assessment.eligible else "fail",
+            services.explain(assessment),
+            figures,
+        )
+    ]
+
+
+@hookimpl
+def propose_aid_ceiling(request, file, catalog_item):
+    assessment = services.latest_assessment(request)
+    if assessment is None:
+        return None
+    if not assessment.eligible:
+        return Ceiling(0, _l("Not eligible on the gap criterion: any amount needs an override reason."))
+    band_label = assessment.figures.get("band_label_ar") or assessment.band
+    return Ceiling(
+        int(assessment.ceiling_halalas),
+        _(
+            "Band %(band)s of the need gap (rule version %(version)s)",
+            band=band_label,
+            version=assessment.rule_version_id,
+        ),
+    )
+
+
+@hookimpl
+def register_notification_templates():
+    return {
+        "makkah_aid_exclusion": (
+            _l("%(tenant)s: your file was excluded"),
+            _l(
+                "Your beneficiary file %(file)s was excluded from the association's services. Reason: %(reason)s"
+            ),
+        ),
+        "makkah_aid_member_exclusion": (
+            _l("%(tenant)s: a change in your household's file"),
+            _l("A member of your household no longer counts in your file %(file)s. Reason: %(reason)s"),
+        ),
+        "makkah_aid_sanction": (
+            _l("%(tenant)s: a sanction on your file"),
+            _l("A sanction was applied to your file %(file)s: %(reason)s"),
+        ),
+    }
+
+
+@hookimpl
+def load_demo_data(tenant):
+    from .demo import load
+
+    load(tenant)
+
+
+__all__ = ["PLUGIN", "rules", "services"]

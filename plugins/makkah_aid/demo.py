@@ -1,0 +1,173 @@
+"""Demo data for the Makkah association: households across the bands, one suspended by the
+violations ladder, one with a proposed exclusion (idempotent)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from core.toolkit import (
+    AidRequest,
+    BeneficiaryFile,
+    change_file_status,
+    check_digit_for,
+    create_household,
+    db,
+    find_by_national_id,
+    install_default_catalog,
+)
+
+from . import services
+
+# (first, father, grandfather, family, gender, monthly income SAR, members, needs SAR/year, workers)
+HOUSEHOLDS = [
+    # Gap 8,000 → band A.
+    (
+        "سعيد",
+        "عمر",
+        "حامد",
+        "المالكي",
+        "male",
+        4000,
+        [("أمل", "spouse", "female", 500, True)],
+        (32000, 6000, 18000, 6000),
+        0,
+    ),
+    # Gap 15,000 → band B.
+    (
+        "خديجة",
+        "حسن",
+        "عبدالله",
+        "الشهري",
+        "female",
+        3000,
+        [("ياسر", "son", "male", 0, True), ("لمى", "daughter", "female", 0, True)],
+        (30000, 5000, 16000, 0),
+        0,
+    ),
+    # Gap 30,000 → band C; the eldest son lives away: his income does not count.
+    (
+        "عبدالله",
+        "محمد",
+        "سالم",
+        "الثبيتي",
+        "male",
+        2500,
+        [("منى", "spouse", "female", 0, True), ("بندر", "son", "male", 6000, False)],
+        (36000, 12000, 12000, 0),
+        0,
+    ),
+    # Gap 3,000 → not eligible.
+    ("فاطمة", "علي", "أحمد", "البقمي", "female", 3250, [], (28000, 4000, 10000, 0), 0),
+    # Suspended by the ladder (refused the research team's visit).
+    (
+        "ماجد",
+        "سعد",
+        "ناصر",
+        "الجهني",
+        "male",
+        3000,
+        [("هدى", "spouse", "female", 0, True)],
+        (30000, 4000, 14000, 0),
+        0,
+    ),
+    # Three sponsored workers → a proposed "workers" exclusion.
+    (
+        "تركي",
+        "فهد",
+        "عبدالعزيز",
+        "السلمي",
+        "male",
+        3500,
+        [("نوف", "spouse", "female", 0, True)],
+        (30000, 4000, 14000, 0),
+        3,
+    ),
+]
+
+
+def demo_id(tenant_id: int, index: int) -> str:
+    base = f"1{(tenant_id * 1000 + 700 + index) % 10**8:08d}"
+    return base + check_digit_for(base)
+
+
+def load(tenant) -> None:
+    install_default_catalog(tenant)
+    made = []
+    for index, (first, father, grand, family, gender, income, members, needs, workers) in enumerate(
+        HOUSEHOLDS
+    ):
+        number = demo_id(tenant.id, index)
+        if find_by_national_id(number) is not None:
+            return  # already loaded
+        household = create_household(
+            {
+                "head": {
+                    "first_name": first,
+                    "father_name": father,
+                    "grandfather_name": grand,
+                    "family_name": family,
+                    "national_id": number,
+                    "id_expiry": date(2031, 1, 1),
+                    "nationality": "سعودي",
+                    "gender": gender,
+                    "city": tenant.city or "مكة المكرمة",
+                    "phone": f"05500017{index:02d}",
+                    "monthly_income": income * 100,
+                },
+                "housing_tenure": "rented",
+                "annual_rent": needs[2] * 100,
+                "category": "family",
+                "members": [
+                    {
+                        "person": {
+                            "first_name": name,
+                            "father_name": first,
+                            "family_name": family,
+                            "gender": g,
+                        },
+                        "relationship_": rel,
+                        "income": m_income * 100,
+                        "resides_with_head": resides,
+                    }
+                    for name, rel, g, m_income, resides in members
+                ],
+                "extra": {"makkah_aid": {"sponsored_workers": workers}},
+            }
+        )
+        file = db.session.scalars(
+            db.select(BeneficiaryFile).where(BeneficiaryFile.household_id == household.id)
+        ).one()
+        change_file_status(file, {"status": "active", "reason": "فتح الملف بعد الدراسة (بيانات تجريبية)"})
+        made.append((household, file, needs))
+    for household, file, needs in made[:4]:
+        head = household.head
+        request = AidRequest(
+            state="in_committee",
+            channel="in_person",
+            applicant_name=head.full_name,
+            applicant_phone=head.phone,
+            applicant_city=head.city,
+            file_id=file.id,
+            summary="طلب مساعدة سنوية (بيانات تجريبية)",
+            extra={},
+        )
+        db.session.add(request)
+        db.session.flush()
+        services.record_assessment(
+            request,
+            {
+                "needs": dict(
+                    zip(
+                        ("food_drink", "medical", "housing", "education"),
+                        (n * 100 for n in needs),
+                        strict=True,
+                    )
+                )
+            },
+            None,
+        )
+    services.record_violation(
+        made[4][1], {"code": "refused_visit", "notes": "رفض استقبال فريق البحث (بيانات تجريبية)"}, None
+    )
+    services.scan_file(made[5][1])
+    db.session.flush()

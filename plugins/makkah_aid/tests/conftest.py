@@ -1,0 +1,1 @@
+from tests.requests.fixtures import *  # noqa: F403

@@ -1,0 +1,112 @@
+"""In a real browser: an application through the need-gap assessment to a committee approval
+within the band's ceiling (Makkah association, seed 004)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+
+from core.aid.services import install_default_catalog
+from core.extensions import db
+from core.requests import services as requests
+from core.requests.models import AidRequest
+from core.tenancy import tenant_context
+from tests.e2e.browser import screenshot
+from tests.fixtures import PASSWORD
+
+from .test_plugin import PNG, national_id
+
+pytestmark = pytest.mark.browser
+
+
+def test_application_assessment_and_committee_approval(
+    page, phone_page, browser, live_server, browser_login, tenant, staff, enable_plugin, tmp_path
+):
+    enable_plugin(tenant, "makkah_aid")
+    with tenant_context(tenant):
+        install_default_catalog(tenant)
+        db.session.commit()
+    scan = tmp_path / "id.png"
+    scan.write_bytes(PNG)
+
+    # 1. The relations officer takes the application; an incomplete one is refused per field.
+    browser_login(page, staff["relations_officer"].email, PASSWORD)
+    page.goto("/t/first/makkah_aid/applications/new")
+    assert page.locator("html").get_attribute("dir") == "rtl"
+    page.fill("#nationality", "سعودية")
+    page.click("#submit-application")
+    page.wait_for_load_state()
+    assert page.locator("#application-errors li[data-field='id_number']").count() == 1
+    assert page.locator("#application-errors li[data-field='housing']").count() == 1
+    page.fill("#four_part_name", "نورة محمد عبدالله السبيعي")
+    page.fill("#id_number", national_id(5150))
+    page.set_input_files("#id_file", str(scan))
+    page.fill("#id_expiry", (date.today() + timedelta(days=400)).isoformat())
+    page.fill("#current_job", "لا تعمل")
+    page.fill("#monthly_income", "2000")
+    page.select_option("#catalog_item_id", index=1)
+    page.fill("#dependents_count", "1")
+    page.locator("input[name=dep_name]").first.fill("سارة")
+    page.locator("input[name=dep_relationship]").first.fill("ابنة")
+    page.select_option("#housing", "rented")
+    page.set_input_files("#housing_file", str(scan))
+    page.fill("#annual_rent", "18000")
+    page.select_option("#received_aid_before", "no")
+    screenshot(page, "makkah-application")
+    page.click("#submit-application")
+    page.wait_for_load_state()
+    assert page.locator("#request-state").get_attribute("data-state") == "submitted"
+
+    with tenant_context(tenant):
+        item = db.session.scalars(db.select(AidRequest)).one()
+        request_id = item.id
+        researcher = staff["researcher"]
+        requests.start_research(item, researcher)
+        requests.schedule_visit(item, researcher, date.today())
+        requests.record_visit(
+            item,
+            researcher,
+            visited_on=date.today(),
+            findings="زيارة ميدانية",
+            checked_fields=[{"field": "rent", "entered": "18000", "status": "confirmed", "found": ""}],
+        )
+        requests.verify(item, researcher)
+        requests.send_to_committee(item, researcher)
+        db.session.commit()
+
+    # 2. The researcher records the annual needs on a phone: gap, band, ceiling and rule version.
+    browser_login(phone_page, staff["researcher"].email, PASSWORD)
+    phone_page.goto(f"/t/first/makkah_aid/requests/{request_id}/assessment")
+    phone_page.fill("#need_food_drink", "30000")
+    phone_page.fill("#need_medical", "4000")
+    phone_page.fill("#need_housing", "18000")
+    phone_page.fill("#need_education", "2000")
+    phone_page.click("#record-assessment")
+    phone_page.wait_for_load_state()
+    # needs 54,000 − income 24,000 = gap 30,000 → band C, ceiling 18,000.
+    result = phone_page.locator("#assessment-result")
+    assert result.get_attribute("data-band") == "C"
+    assert "30,000.00" in phone_page.locator("#gap").inner_text()
+    assert "18,000.00" in phone_page.locator("#ceiling").inner_text()
+    assert phone_page.locator("#rule-version").inner_text().strip()
+    assert phone_page.evaluate("document.documentElement.scrollWidth") <= 375
+    screenshot(phone_page, "makkah-assessment-phone-375")
+
+    # 3. The committee sees the gap check and approves within the ceiling.
+    committee = browser.new_context(base_url=live_server, locale="ar-SA")
+    page = committee.new_page()
+    browser_login(page, staff["committee_member"].email, PASSWORD)
+    page.goto(f"/t/first/requests/{request_id}")
+    assert page.locator("tr[data-check='makkah_aid.gap']").count() == 1
+    assert page.locator("#ceiling").get_attribute("data-halalas") == "1800000"
+    page.fill("#amount", "15000")
+    page.select_option("#members_present", [str(staff["committee_member"].id)])
+    screenshot(page, "makkah-committee")
+    page.locator("#committee button.btn-success").click()
+    page.wait_for_load_state()
+    assert page.locator("#request-state").get_attribute("data-state") == "approved"
+    committee.close()
+    with tenant_context(tenant):
+        approved = db.session.get(AidRequest, request_id)
+        assert approved.approved_halalas == 1_500_000

@@ -1,0 +1,505 @@
+"""The plugin's pages (``/t/<tenant>/makkah_aid/…``): application, assessment, violations,
+renewal rounds, exclusion proposals, and the applicant's portal page."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from marshmallow import ValidationError
+
+from core.toolkit import (
+    AppError,
+    CatalogItem,
+    NumberFormatError,
+    can,
+    create_request,
+    db,
+    format_halalas,
+    parse_date,
+    parse_halalas,
+    parse_int,
+    require,
+    submit_request,
+    upload_document,
+)
+
+from . import rules, services
+from .i18n import _, _domain, _l
+from .schemas import ApplicationSchema
+
+bp = Blueprint("makkah_aid", __name__, template_folder="templates")
+
+NEED_LABELS = {
+    "food_drink": _l("Food and drink"),
+    "medical": _l("Medical care"),
+    "housing": _l("Housing"),
+    "education": _l("Basic education"),
+}
+
+
+@bp.context_processor
+def _i18n():
+    return {
+        "_": _domain.gettext,
+        "sar": lambda halalas: format_halalas(int(halalas or 0)),
+        "label": services.label,
+        "need_labels": NEED_LABELS,
+        "sanction_text": services.sanction_text,
+    }
+
+
+def _money(form, name: str, errors: dict, required: bool = False) -> int | None:
+    raw = (form.get(name) or "").strip()
+    if not raw:
+        return None
+    try:
+        value = parse_halalas(raw)
+        if value < 0:
+            raise NumberFormatError(raw)
+        return value
+    except (NumberFormatError, TypeError, ValueError):
+        errors[name] = [_("Enter an amount in riyals, with at most two decimals.")]
+        return None
+
+
+def _date(form, name: str, errors: dict):
+    raw = (form.get(name) or "").strip()
+    if not raw:
+        return None
+    try:
+        return parse_date(raw)
+    except (ValueError, TypeError):
+        errors[name] = [_("Enter a date, Hijri (1447-05-12) or Gregorian (2025-11-03).")]
+        return None
+
+
+@bp.route("/")
+@require("makkah_aid.view")
+def index():
+    return redirect(url_for(".assessments"))
+
+
+# --------------------------------------------------------------------------- application
+
+
+def _application_data(form, errors: dict) -> dict:
+    dependents = []
+    names = form.getlist("dep_name")
+    for i, name in enumerate(names):
+        relationship = (
+            form.getlist("dep_relationship")[i] if i < len(form.getlist("dep_relationship")) else ""
+        )
+        job = form.getlist("dep_job")[i] if i < len(form.getlist("dep_job")) else ""
+        income_raw = form.getlist("dep_income")[i] if i < len(form.getlist("dep_income")) else ""
+        if not (name.strip() or relationship.strip() or job.strip() or income_raw.strip()):
+            continue
+        try:
+            income = parse_halalas(income_raw) if income_raw.strip() else 0
+        except (NumberFormatError, ValueError):
+            errors["dependents"] = [_("Enter an amount in riyals, with at most two decimals.")]
+            income = 0
+        dependents.append(
+            {
+                "name": name.strip(),
+                "relationship": relationship.strip(),
+                "job": job.strip(),
+                "monthly_income_halalas": income,
+                "resides_permanently": str(i) in form.getlist("dep_resides"),
+            }
+        )
+    count = None
+    if (form.get("dependents_count") or "").strip():
+        try:
+            count = parse_int(form["dependents_count"])
+        except (NumberFormatError, ValueError):
+            errors["dependents_count"] = [_("Enter a whole number.")]
+    previous = []
+    if form.get("received_aid_before") == "yes" and (form.get("prev_type") or "").strip():
+        previous.append(
+            {
+                "aid_type": form.get("prev_type", "").strip(),
+                "amount_halalas": _money(form, "prev_amount", errors),
+                "received_on": (form.get("prev_date") or "").strip() or None,
+            }
+        )
+    data = {
+        "four_part_name": (form.get("four_part_name") or "").strip() or None,
+        "nationality": (form.get("nationality") or "").strip() or None,
+        "birth_date": (form.get("birth_date") or "").strip() or None,
+        "id_number": (form.get("id_number") or "").strip() or None,
+        "id_expiry": (form.get("id_expiry") or "").strip() or None,
+        "national_address_code": (form.get("national_address_code") or "").strip().upper() or None,
+        "current_job": (form.get("current_job") or "").strip() or None,
+        "monthly_income_halalas": _money(form, "monthly_income", errors),
+        "dependents_count": count,
+        "dependents": dependents,
+        "housing": form.get("housing") or None,
+        "annual_rent_halalas": 0 if form.get("housing") == "owned" else _money(form, "annual_rent", errors),
+        "received_aid_before": {"yes": True, "no": False}.get(form.get("received_aid_before") or ""),
+        "previous_aid": previous,
+    }
+    return data
+
+
+def _catalog() -> list:
+    return list(db.session.scalars(db.select(CatalogItem).order_by(CatalogItem.id)))
+
+
+@bp.route("/applications/new", methods=["GET", "POST"])
+@require("makkah_aid.apply")
+def new_application():
+    """Staff take an application with the seed's mandatory data; refused per missing field."""
+    errors: dict = {}
+    form = request.form
+    if request.method == "POST":
+        try:
+            data = _application_data(form, errors)
+            if errors:
+                raise ValidationError(errors)
+            try:
+                extra = ApplicationSchema().load(data)
+            except ValidationError as exc:
+                raise ValidationError(exc.messages) from None
+            catalog_id = (
+                parse_int(form["catalog_item_id"]) if (form.get("catalog_item_id") or "").strip() else None
+            )
+            item = create_request(
+                {
+                    "channel": form.get("channel") or "in_person",
+                    "applicant_name": extra.get("four_part_name") or "—",
+                    "applicant_phone": (form.get("applicant_phone") or "").strip() or None,
+                    "applicant_city": (form.get("applicant_city") or "").strip() or None,
+                    "catalog_item_id": catalog_id,
+                    "requested_halalas": _money(form, "requested_amount", errors),
+                    "summary": (form.get("summary") or "").strip(),
+                    "file_id": parse_int(form["file_id"]) if (form.get("file_id") or "").strip() else None,
+                    "extra": {"makkah_aid": extra},
+                },
+                current_user,
+            )
+            for field, doc_type in (
+                ("id_file", "id_copy"),
+                ("address_file", "national_address"),
+                ("housing_file", None),
+            ):
+                upload = request.files.get(field)
+                if upload and upload.filename:
+                    if doc_type is None:
+                        doc_type = rules.HOUSING_DOCUMENTS.get(extra.get("housing") or "", "lease")
+                    upload_document(
+                        upload.read(),
+                        upload.filename,
+                        {"doc_type": doc_type, "request_id": item.id},
+                        current_user,
+                    )
+            submit_request(item, current_user, declaration_signed_by=extra.get("four_part_name") or "")
+            db.session.commit()
+            flash(_("The application was submitted with number %(number)s.", number=item.number), "success")
+            return redirect(url_for("requests.view", request_id=item.id))
+        except ValidationError as exc:
+            db.session.rollback()
+            errors = exc.messages if isinstance(exc.messages, dict) else {"_schema": exc.messages}
+        except AppError as exc:
+            db.session.rollback()
+            errors = {"_schema": [str(exc.message)]}
+    return render_template(
+        "makkah_aid/application.html",
+        errors=errors,
+        form=form,
+        catalog=_catalog(),
+        labels=services.FIELD_LABELS,
+    ), (422 if errors else 200)
+
+
+# --------------------------------------------------------------------------- assessments
+
+
+@bp.route("/assessments")
+@require("makkah_aid.view")
+def assessments():
+    from core.toolkit import AidRequest
+
+    items = list(
+        db.session.scalars(
+            db.select(AidRequest)
+            .where(
+                AidRequest.state.in_(
+                    (
+                        "in_research",
+                        "field_visit_scheduled",
+                        "verified",
+                        "in_committee",
+                        "approved",
+                        "rejected",
+                    )
+                )
+            )
+            .order_by(AidRequest.id.desc())
+        )
+    )
+    rows = [(item, services.latest_assessment(item)) for item in items]
+    return render_template("makkah_aid/assessments.html", rows=rows)
+
+
+@bp.route("/requests/<int:request_id>/assessment", methods=["GET", "POST"])
+@require("makkah_aid.view")
+def assessment(request_id):
+    item = services.get_request(request_id)
+    file = services.file_of(item)
+    people = services.people_for(item, file)
+    errors: dict = {}
+    form = request.form
+    if request.method == "POST":
+        if not can(current_user, "makkah_aid.assess"):
+            abort(403)
+        needs = {key: _money(form, f"need_{key}", errors) or 0 for key in rules.NEED_ITEMS}
+        incomes = []
+        for person in people:
+            value = _money(form, f"income_{person.key}", errors)
+            resides = True if person.is_head else form.get(f"resides_{person.key}") == "on"
+            incomes.append(
+                {
+                    "key": person.key,
+                    "annual_income": person.annual_income if value is None else value,
+                    "resides_permanently": resides,
+                }
+            )
+        try:
+            if errors:
+                raise ValidationError(errors)
+            services.record_assessment(
+                item, {"needs": needs, "incomes": incomes, "notes": form.get("notes", "")}, current_user
+            )
+            db.session.commit()
+            flash(_("The assessment was recorded."), "success")
+            return redirect(url_for(".assessment", request_id=item.id))
+        except ValidationError as exc:
+            db.session.rollback()
+            errors = exc.messages if isinstance(exc.messages, dict) else {"_schema": exc.messages}
+        except AppError as exc:
+            db.session.rollback()
+            errors = {"_schema": [str(exc.message)]}
+    latest = services.latest_assessment(item)
+    history = services.assessments_of(item)
+    version_id = request.args.get("version", type=int)
+    shown = next((a for a in history if a.id == version_id), latest)
+    return render_template(
+        "makkah_aid/assessment.html",
+        item=item,
+        people=people,
+        shown=shown,
+        history=history,
+        explanation=services.explain(shown) if shown else "",
+        errors=errors,
+        form=form,
+        need_items=rules.NEED_ITEMS,
+    ), (422 if errors else 200)
+
+
+# --------------------------------------------------------------------------- violations
+
+
+@bp.route("/violations", methods=["GET"])
+@require("makkah_aid.view")
+def violations_index():
+    from .models import Violation
+
+    file_id = request.args.get("file_id", type=int)
+    if file_id:
+        return redirect(url_for(".file_violations", file_id=file_id))
+    recent = list(db.session.scalars(db.select(Violation).order_by(Violation.id.desc()).limit(50)))
+    return render_template("makkah_aid/violations_index.html", recent=recent)
+
+
+@bp.route("/files/<int:file_id>/violations", methods=["GET", "POST"])
+@require("makkah_aid.view")
+def file_violations(file_id):
+    file = services.get_file(file_id)
+    errors: dict = {}
+    form = request.form
+    if request.method == "POST":
+        try:
+            if form.get("action") == "lift":
+                if not can(current_user, "makkah_aid.lift"):
+                    abort(403)
+                from core.toolkit import get_in_tenant
+
+                from .models import Violation
+
+                violation = get_in_tenant(Violation, parse_int(form.get("violation_id", "0")))
+                if violation is None or violation.file_id != file.id:
+                    abort(404)
+                note = (form.get("note") or "").strip()
+                if not note:
+                    raise ValidationError({"note": [_("Record how the condition was met.")]})
+                services.lift(violation, current_user, note)
+            else:
+                if not can(current_user, "makkah_aid.violations"):
+                    abort(403)
+                occurred_on = _date(form, "occurred_on", errors)
+                if errors:
+                    raise ValidationError(errors)
+                services.record_violation(
+                    file,
+                    {
+                        "code": form.get("code", ""),
+                        "occurred_on": occurred_on,
+                        "notes": form.get("notes", ""),
+                    },
+                    current_user,
+                )
+            db.session.commit()
+            flash(_("Saved."), "success")
+            return redirect(url_for(".file_violations", file_id=file.id))
+        except ValidationError as exc:
+            db.session.rollback()
+            errors = exc.messages if isinstance(exc.messages, dict) else {"_schema": exc.messages}
+        except AppError as exc:
+            db.session.rollback()
+            if exc.status == 404:
+                raise
+            errors = {"_schema": [str(exc.message)]}
+    services.lift_expired(file)
+    db.session.commit()
+    return render_template(
+        "makkah_aid/violations.html",
+        file=file,
+        violations=services.violations_of(file),
+        next_sanctions=services.next_sanctions(file),
+        ladder=services.settings()["ladder"],
+        errors=errors,
+        form=form,
+    ), (422 if errors else 200)
+
+
+# --------------------------------------------------------------------------- renewal rounds
+
+
+@bp.route("/rounds", methods=["GET", "POST"])
+@require("makkah_aid.view")
+def rounds_page():
+    errors: dict = {}
+    form = request.form
+    if request.method == "POST":
+        action = form.get("action")
+        try:
+            if action == "announce":
+                if not can(current_user, "makkah_aid.rounds"):
+                    abort(403)
+                announced_on = _date(form, "announced_on", errors)
+                title = (form.get("title") or "").strip()
+                if not title:
+                    errors["title"] = [_("Enter a title for the round.")]
+                if errors:
+                    raise ValidationError(errors)
+                services.announce_round({"title": title, "announced_on": announced_on}, current_user)
+            elif action == "renew":
+                if not can(current_user, "makkah_aid.renew"):
+                    abort(403)
+                renewal_round = services.get_round(parse_int(form.get("round_id", "0")))
+                services.record_renewal(
+                    renewal_round, services.get_file(parse_int(form.get("file_id", "0"))), None, current_user
+                )
+            elif action == "scan":
+                if not can(current_user, "makkah_aid.propose"):
+                    abort(403)
+                counts = services.tick()
+                flash(_("%(n)s exclusions proposed.", n=counts["proposed"]), "info")
+            db.session.commit()
+            flash(_("Saved."), "success")
+            return redirect(url_for(".rounds_page"))
+        except ValidationError as exc:
+            db.session.rollback()
+            errors = exc.messages if isinstance(exc.messages, dict) else {"_schema": exc.messages}
+        except AppError as exc:
+            db.session.rollback()
+            if exc.status == 404:
+                raise
+            errors = {"_schema": [str(exc.message)]}
+    all_rounds = services.rounds()
+    current = services.round_view(all_rounds[0]) if all_rounds else None
+    rule_settings = services.settings()
+    return render_template(
+        "makkah_aid/rounds.html",
+        rounds=all_rounds,
+        current=current,
+        next_round=rules.next_round_date(all_rounds[0].announced_on if all_rounds else None, rule_settings),
+        rule_settings=rule_settings,
+        errors=errors,
+        form=form,
+    ), (422 if errors else 200)
+
+
+# --------------------------------------------------------------------------- exclusion proposals
+
+
+@bp.route("/proposals", methods=["GET", "POST"])
+@require("makkah_aid.view")
+def proposals_page():
+    if request.method == "POST":
+        try:
+            if form_action := request.form.get("action"):
+                if form_action == "scan":
+                    if not can(current_user, "makkah_aid.propose"):
+                        abort(403)
+                    counts = services.tick()
+                    flash(_("%(n)s exclusions proposed.", n=counts["proposed"]), "info")
+                else:
+                    if not can(current_user, "makkah_aid.decide"):
+                        abort(403)
+                    proposal = services.get_proposal(parse_int(request.form.get("proposal_id", "0")))
+                    note = (request.form.get("note") or "").strip()
+                    if form_action == "confirm":
+                        services.confirm(proposal, current_user, note)
+                    else:
+                        services.dismiss(proposal, current_user, note)
+            db.session.commit()
+            flash(_("Saved."), "success")
+        except AppError as exc:
+            db.session.rollback()
+            if exc.status == 404:
+                raise
+            flash(str(exc.message), "danger")
+        except ValidationError as exc:
+            db.session.rollback()
+            flash(
+                " ".join(str(m) for msgs in exc.messages.values() for m in msgs)
+                if isinstance(exc.messages, dict)
+                else str(exc.messages),
+                "danger",
+            )
+        return redirect(url_for(".proposals_page", status=request.args.get("status", "proposed")))
+    status = request.args.get("status", "proposed")
+    if status not in ("proposed", "confirmed", "dismissed", "all"):
+        status = "proposed"
+    return render_template(
+        "makkah_aid/proposals.html",
+        proposals=services.proposals(status),
+        status=status,
+        reason_entry=services.reason_entry,
+        may_decide=lambda reason: services.may_decide(current_user, reason),
+    )
+
+
+# --------------------------------------------------------------------------- applicant portal
+
+
+@bp.route("/portal")
+@require("makkah_aid.portal")
+def portal():
+    """The applicant sees the announced renewal round and the reasons of decisions."""
+    active = services.active_round()
+    mine = services.files_of_user(current_user)
+    renewals = []
+    if active is not None:
+        view = services.round_view(active)
+        rows = {r["file_id"]: r for r in view["due"] + view["late"] + view["renewed"]}
+        renewals = [(file, rows.get(file.id)) for file in mine]
+    requests_ = [(r, services.latest_assessment(r)) for r in services.requests_of_user(current_user)]
+    return render_template(
+        "makkah_aid/portal.html",
+        active=services.round_view(active) if active else None,
+        renewals=renewals,
+        requests_=requests_,
+        explain=services.explain,
+    )

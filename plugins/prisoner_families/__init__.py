@@ -1,0 +1,146 @@
+"""Prisoners and their families (seeds 000 and 002): prisoner records and family links, debt
+cases of insolvent private-right prisoners, rehabilitation programs with recidivism follow-ups,
+self-reliance placements, eligibility and KPIs. One plugin, enabled by two associations with
+different settings."""
+
+from __future__ import annotations
+
+from core.toolkit import (
+    Check,
+    Choice,
+    NavItem,
+    Permission,
+    PluginMeta,
+    RequestFields,
+    hookimpl,
+    plugin_settings,
+)
+
+from .i18n import _l
+from .settings import SettingsSchema
+
+PLUGIN = PluginMeta(
+    id="prisoner_families",
+    name_ar="رعاية السجناء وأسرهم",
+    name_en="Prisoners and their families",
+    version="1.0.0",
+    description_ar="السجناء وأسرهم، قضايا المديونيات للمعسرين، برامج التأهيل ومتابعة عدم العودة للجريمة، ومؤشرات الأداء.",
+    description_en="Prisoners and their families, insolvent prisoners' debt cases, rehabilitation with "
+    "recidivism follow-up, self-reliance and KPIs.",
+    settings_schema=SettingsSchema,
+)
+
+from . import models  # noqa: E402,F401  (tables registered with the metadata)
+
+ROLES_ALL_STAFF = (
+    "tenant_admin",
+    "relations_officer",
+    "researcher",
+    "committee_member",
+    "executive_director",
+    "finance_officer",
+    "auditor",
+)
+
+
+@hookimpl
+def register_blueprints():
+    from .views import bp
+
+    return [bp]
+
+
+@hookimpl
+def register_api_blueprints():
+    from .api import api
+
+    return [api]
+
+
+@hookimpl
+def register_permissions():
+    return [
+        Permission("prisoner_families.view", _l("See prisoners, debt cases and programs"), ROLES_ALL_STAFF),
+        Permission(
+            "prisoner_families.manage",
+            _l("Register prisoners, link families, record placements"),
+            ("tenant_admin", "relations_officer", "researcher"),
+        ),
+        Permission(
+            "prisoner_families.debts",
+            _l("Run debt cases of insolvent prisoners"),
+            ("tenant_admin", "researcher", "executive_director"),
+        ),
+        Permission(
+            "prisoner_families.programs",
+            _l("Run rehabilitation programs and follow-ups"),
+            ("tenant_admin", "relations_officer", "researcher"),
+        ),
+        Permission(
+            "prisoner_families.kpis",
+            _l("See the prisoners' care KPIs"),
+            ("tenant_admin", "executive_director", "committee_member", "auditor"),
+        ),
+    ]
+
+
+@hookimpl
+def register_nav_items(tenant, user):
+    return [
+        NavItem(_l("Prisoners"), "prisoner_families.index", "prisoner_families.view"),
+        NavItem(_l("Debt cases"), "prisoner_families.debt_cases", "prisoner_families.view"),
+        NavItem(_l("Rehabilitation"), "prisoner_families.programs", "prisoner_families.view"),
+    ]
+
+
+@hookimpl
+def register_household_categories():
+    return [Choice("prisoner_family", _l("Prisoner's family"))]
+
+
+@hookimpl
+def register_aid_catalog(tenant):
+    from .rules import effective_catalog
+
+    return effective_catalog(plugin_settings("prisoner_families")["catalog_overrides"])
+
+
+@hookimpl
+def register_request_fields():
+    from .schemas import RequestExtraSchema
+
+    return [RequestFields("prisoner_families", RequestExtraSchema, _l("Debt case"))]
+
+
+@hookimpl
+def assess_eligibility(request, file):
+    from core.toolkit import Household, get_in_tenant
+
+    from . import services
+
+    household = get_in_tenant(Household, file.household_id) if file is not None else None
+    return [
+        Check(c["code"], c["label"], c["outcome"], c["reason"], c["figures"])
+        for c in services.assess(household)
+    ]
+
+
+@hookimpl
+def disbursement_recorded(disbursement, request):
+    from . import services
+
+    services.on_disbursement(disbursement, request)
+
+
+@hookimpl
+def register_kpi_sources(tenant):
+    from .kpis import sources
+
+    return sources()
+
+
+@hookimpl
+def load_demo_data(tenant):
+    from .demo import load
+
+    load(tenant)

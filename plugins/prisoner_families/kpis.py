@@ -1,0 +1,108 @@
+"""The plugin's KPI figures for a period (seed 000 goals 2–4), exposed through register_kpi_sources."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import sqlalchemy as sa
+
+from core.toolkit import KpiSource, Tenant, db
+
+from . import rules
+from .i18n import _l
+from .models import DebtEntry, Employment, FollowUp, Placement
+
+
+def aids_given(tenant: Tenant, start: date, end: date) -> int:
+    """Payments of the insolvency programs (relief of distress, ma'ouna) towards debt cases."""
+    return int(
+        db.session.scalar(
+            sa.select(sa.func.count(DebtEntry.id)).where(
+                DebtEntry.kind == "association_payment", DebtEntry.entry_date.between(start, end)
+            )
+        )
+        or 0
+    )
+
+
+def amount_forgiven(tenant: Tenant, start: date, end: date) -> int:
+    """Halalas the creditors forgave in the period."""
+    return int(
+        db.session.scalar(
+            sa.select(sa.func.coalesce(sa.func.sum(DebtEntry.amount_halalas), 0)).where(
+                DebtEntry.kind == "forgiveness", DebtEntry.entry_date.between(start, end)
+            )
+        )
+        or 0
+    )
+
+
+def did_not_return_percent(tenant: Tenant, start: date, end: date) -> float | None:
+    """Share of participants followed up in the period who did not return to crime."""
+    rows = db.session.execute(
+        sa.select(FollowUp.prisoner_id, FollowUp.returned_to_crime).where(
+            FollowUp.done_on.between(start, end), FollowUp.returned_to_crime.is_not(None)
+        )
+    ).all()
+    returned: dict[int, bool] = {}
+    for prisoner_id, outcome in rows:
+        returned[prisoner_id] = returned.get(prisoner_id, False) or bool(outcome)
+    return rules.did_not_return_percent(returned.values())
+
+
+def _families_placed(start: date, end: date, kinds: tuple[str, ...]) -> int:
+    return int(
+        db.session.scalar(
+            sa.select(sa.func.count(sa.distinct(Placement.household_id))).where(
+                Placement.kind.in_(kinds), Placement.placed_on.between(start, end)
+            )
+        )
+        or 0
+    )
+
+
+def canteen_families(tenant: Tenant, start: date, end: date) -> int:
+    return _families_placed(start, end, ("school_canteen",))
+
+
+def exhibition_families(tenant: Tenant, start: date, end: date) -> int:
+    return _families_placed(start, end, ("exhibition",))
+
+
+def self_reliant_families(tenant: Tenant, start: date, end: date) -> int:
+    return _families_placed(start, end, ("school_canteen", "exhibition"))
+
+
+def beneficiaries_employed(tenant: Tenant, start: date, end: date) -> int:
+    return int(
+        db.session.scalar(
+            sa.select(sa.func.count(Employment.id)).where(Employment.employed_on.between(start, end))
+        )
+        or 0
+    )
+
+
+def sources() -> list[KpiSource]:
+    p = "prisoner_families."
+    return [
+        KpiSource(p + "aids_given", _l("Aids given to insolvent prisoners"), "count", aids_given),
+        KpiSource(p + "amount_forgiven", _l("Total amount forgiven"), "halalas", amount_forgiven),
+        KpiSource(
+            p + "did_not_return_percent",
+            _l("Followed-up participants who did not return to crime"),
+            "percent",
+            did_not_return_percent,
+        ),
+        KpiSource(
+            p + "canteen_families", _l("Families placed in school canteens"), "count", canteen_families
+        ),
+        KpiSource(
+            p + "exhibition_families", _l("Families placed in exhibitions"), "count", exhibition_families
+        ),
+        KpiSource(
+            p + "self_reliant_families", _l("Families placed (self-reliance)"), "count", self_reliant_families
+        ),
+        KpiSource(
+            p + "beneficiaries_employed", _l("Beneficiaries employed"), "count", beneficiaries_employed
+        ),
+    ]

@@ -1,0 +1,415 @@
+"""Pages of the plugin (``/t/<tenant>/prisoner_families/…``). Thin: rules live in services."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from marshmallow import Schema, ValidationError
+
+from core.toolkit import (
+    AppError,
+    Household,
+    Person,
+    can,
+    check,
+    db,
+    format_halalas,
+    kpi_values,
+    require,
+    require_tenant,
+    upload_document,
+)
+
+from . import services
+from .i18n import _, _domain, _l
+from .models import (
+    CASE_TYPES,
+    NEGOTIATION_OUTCOMES,
+    PLACEMENT_KINDS,
+    DebtCase,
+    Enrolment,
+    FollowUp,
+    Prisoner,
+    Program,
+)
+from .models import ProgramSession as SessionModel
+from .schemas import (
+    DebtCaseInSchema,
+    EmploymentInSchema,
+    EnrolmentInSchema,
+    FamilyLinkInSchema,
+    FollowUpInSchema,
+    InterviewInSchema,
+    NegotiationInSchema,
+    PaymentInSchema,
+    PeriodSchema,
+    PlacementInSchema,
+    PrisonerInSchema,
+    ProgramInSchema,
+    ReleaseSchema,
+    SessionInSchema,
+)
+
+bp = Blueprint("prisoner_families", __name__, template_folder="templates")
+P = "prisoner_families."
+
+
+@bp.context_processor
+def _i18n():
+    return {
+        "_": _domain.gettext,
+        "sar": lambda h: format_halalas(h or 0),
+        "can_do": lambda action: can(current_user, P + action),
+        "label": _label,
+    }
+
+
+LABELS = {
+    "public_right": _l("Public right"),
+    "private_right": _l("Private right"),
+    "in_prison": _l("In prison"),
+    "released": _l("Released"),
+    "deceased": _l("Deceased"),
+    "open": _l("Open"),
+    "closed": _l("Closed"),
+    "forgiveness": _l("Forgiven by the creditor"),
+    "association_payment": _l("Paid by the association"),
+    "other_payment": _l("Paid by others"),
+    "forgave_all": _l("Forgave all"),
+    "forgave_part": _l("Forgave part"),
+    "refused": _l("Refused"),
+    "pending": _l("Pending"),
+    "passed": _l("Passed"),
+    "failed": _l("Failed"),
+    "school_canteen": _l("School canteen"),
+    "exhibition": _l("Exhibition"),
+    "pass": _l("Pass"),
+    "fail": _l("Fail"),
+}
+
+
+def _label(code: str | None) -> str:
+    return str(LABELS[code]) if code in LABELS else (code or "")
+
+
+def _form(*booleans: str) -> dict:
+    data = {k: v for k, v in request.form.items() if k not in ("csrf_token", "action") and v.strip() != ""}
+    for name in booleans:
+        data[name] = name in request.form
+    return data
+
+
+def _load(schema: Schema, data: dict) -> dict:
+    return schema.load(data)
+
+
+def _handle(
+    template: str, context: Callable[[], dict], actions: dict[str, tuple[str, Callable[[dict], str | None]]]
+):
+    """GET renders; POST runs the named action (permission, then service), commits once and
+    redirects, or renders the page again with the field errors (422) or the refusal (409)."""
+    errors: dict = {}
+    status = 200
+    if request.method == "POST":
+        entry = actions.get(request.form.get("action", ""))
+        if entry is None:
+            abort(400)
+        permission, run = entry
+        check(P + permission)
+        try:
+            target = run(dict(request.form))
+            db.session.commit()
+            flash(_("Saved."), "success")
+            return redirect(target or request.url, code=303)
+        except ValidationError as exc:
+            db.session.rollback()
+            errors, status = exc.messages, 422
+        except AppError as exc:
+            db.session.rollback()
+            errors, status = {"_schema": [exc.message], **exc.errors}, exc.status
+    return render_template(template, errors=errors, **context()), status
+
+
+def _persons() -> list[Person]:
+    return list(db.session.scalars(db.select(Person).order_by(Person.id.desc()).limit(300)))
+
+
+# --------------------------------------------------------------------------- prisoners
+
+
+@bp.route("/", methods=["GET", "POST"])
+@require(P + "view")
+def index():
+    def create(_raw):
+        prisoner = services.create_prisoner(_load(PrisonerInSchema(), _form("insolvent")), current_user)
+        return url_for(".prisoner", prisoner_id=prisoner.id)
+
+    return _handle(
+        "prisoner_families/index.html",
+        lambda: {
+            "prisoners": services.list_prisoners(request.args.get("status")),
+            "persons": _persons(),
+            "case_types": CASE_TYPES,
+            "form": request.form,
+        },
+        {"create": ("manage", create)},
+    )
+
+
+@bp.route("/prisoners/<int:prisoner_id>", methods=["GET", "POST"])
+@require(P + "view")
+def prisoner(prisoner_id: int):
+    record = services.get_or_404(Prisoner, prisoner_id)
+
+    def release(_raw):
+        services.record_release(record, _load(ReleaseSchema(), _form())["released_on"], current_user)
+
+    def link(_raw):
+        data = _form()
+        upload = request.files.get("evidence")
+        if upload and upload.filename:
+            document = upload_document(
+                upload.read(),
+                upload.filename,
+                {"doc_type": "court_letter", "household_id": int(data.get("household_id") or 0) or None},
+                current_user,
+            )
+            data["evidence_document_id"] = document.id
+        services.link_family(record, _load(FamilyLinkInSchema(), data), current_user)
+
+    def context():
+        links = services.family_links(record)
+        households = {
+            h.id: h
+            for h in db.session.scalars(
+                db.select(Household).where(Household.id.in_([lk.household_id for lk in links]))
+            )
+        }
+        return {
+            "prisoner": record,
+            "links": links,
+            "households": households,
+            "eligibility": {
+                lk.household_id: services.assess(households.get(lk.household_id)) for lk in links
+            },
+            "own_eligibility": services.assess(
+                db.session.scalars(
+                    db.select(Household).where(Household.head_person_id == record.person_id)
+                ).first(),
+                record.person,
+            ),
+            "cases": [c for c in services.list_cases() if c.prisoner_id == record.id],
+            "follow_ups": [f for f in services.list_follow_ups() if f.prisoner_id == record.id],
+            "linkable": [h for h in services.households_for_select() if h.id not in households],
+            "form": request.form,
+        }
+
+    return _handle(
+        "prisoner_families/prisoner.html",
+        context,
+        {"release": ("manage", release), "link": ("manage", link)},
+    )
+
+
+# --------------------------------------------------------------------------- debt cases
+
+
+@bp.route("/debt-cases", methods=["GET", "POST"])
+@require(P + "view")
+def debt_cases():
+    def create(_raw):
+        case = services.create_case(_load(DebtCaseInSchema(), _form()), current_user)
+        return url_for(".debt_case", case_id=case.id)
+
+    return _handle(
+        "prisoner_families/debt_cases.html",
+        lambda: {
+            "cases": services.list_cases(request.args.get("status")),
+            "insolvent": [
+                p for p in services.list_prisoners() if p.insolvent and p.case_type == "private_right"
+            ],
+            "form": request.form,
+        },
+        {"create": ("debts", create)},
+    )
+
+
+@bp.route("/debt-cases/<int:case_id>", methods=["GET", "POST"])
+@require(P + "view")
+def debt_case(case_id: int):
+    case = services.get_or_404(DebtCase, case_id)
+
+    def negotiate(_raw):
+        services.add_negotiation(case.id, _load(NegotiationInSchema(), _form()), current_user)
+
+    def pay(_raw):
+        data = _load(PaymentInSchema(), _form())
+        services.add_entry(
+            case.id, "other_payment", data["amount_halalas"], entry_date=data["paid_on"], payer=data["payer"],
+            note=data.get("note") or "", actor=current_user,
+        )  # fmt: skip
+
+    def release(_raw):
+        prisoner = services.get_or_404(Prisoner, case.prisoner_id)
+        services.record_release(prisoner, _load(ReleaseSchema(), _form())["released_on"], current_user)
+
+    return _handle(
+        "prisoner_families/debt_case.html",
+        lambda: {
+            "case": case,
+            "entries": services.case_entries(case),
+            "negotiations": services.case_negotiations(case),
+            "outcomes": NEGOTIATION_OUTCOMES,
+            "programs": services.insolvency_program_names(),
+            "form": request.form,
+        },
+        {"negotiate": ("debts", negotiate), "pay": ("debts", pay), "release": ("manage", release)},
+    )
+
+
+# --------------------------------------------------------------------------- rehabilitation
+
+
+@bp.route("/programs", methods=["GET", "POST"])
+@require(P + "view")
+def programs():
+    def create(_raw):
+        program = services.create_program(
+            _load(ProgramInSchema(), _form("requires_interview", "active")), current_user
+        )
+        return url_for(".program", program_id=program.id)
+
+    def defaults(_raw):
+        services.install_default_programs(current_user)
+
+    return _handle(
+        "prisoner_families/programs.html",
+        lambda: {
+            "programs": services.list_programs(),
+            "default_percent": services.settings()["default_min_attendance_percent"],
+            "form": request.form,
+        },
+        {"create": ("programs", create), "defaults": ("programs", defaults)},
+    )
+
+
+@bp.route("/programs/<int:program_id>", methods=["GET", "POST"])
+@require(P + "view")
+def program(program_id: int):
+    record = services.get_or_404(Program, program_id)
+
+    def enrol(_raw):
+        services.enrol(record, _load(EnrolmentInSchema(), _form("fee_acknowledged")), current_user)
+
+    def interview(_raw):
+        data = _form()
+        enrolment = services.get_or_404(Enrolment, int(data.pop("enrolment_id", "0") or 0))
+        if enrolment.program_id != record.id:
+            abort(404)
+        services.record_interview(enrolment, _load(InterviewInSchema(), data), current_user)
+
+    def add_session(_raw):
+        services.add_session(record, _load(SessionInSchema(), _form()), current_user)
+
+    def attendance(_raw):
+        session = services.get_or_404(SessionModel, int(request.form.get("session_id") or 0))
+        if session.program_id != record.id:
+            abort(404)
+        present = set(request.form.getlist("present"))
+        marks = [
+            {"enrolment_id": e.id, "present": str(e.id) in present}
+            for e in services.program_enrolments(record)
+            if services.enrolment_progress(e)["interview_ok"]
+        ]
+        if marks:
+            services.record_attendance(session, marks, current_user)
+
+    def context():
+        enrolments = services.program_enrolments(record)
+        enrolled_ids = {e.prisoner_id for e in enrolments}
+        return {
+            "program": record,
+            "enrolments": [(e, services.enrolment_progress(e)) for e in enrolments],
+            "sessions": services.program_sessions(record),
+            "candidates": [
+                p for p in services.list_prisoners() if p.id not in enrolled_ids and p.status != "deceased"
+            ],
+            "form": request.form,
+        }
+
+    return _handle(
+        "prisoner_families/program.html",
+        context,
+        {
+            "enrol": ("programs", enrol),
+            "interview": ("programs", interview),
+            "session": ("programs", add_session),
+            "attendance": ("programs", attendance),
+        },
+    )
+
+
+@bp.route("/follow-ups", methods=["GET", "POST"])
+@require(P + "view")
+def follow_ups():
+    def record(_raw):
+        data = _form()
+        follow_up = services.get_or_404(FollowUp, int(data.pop("follow_up_id", "0") or 0))
+        services.record_follow_up(follow_up, _load(FollowUpInSchema(), data), current_user)
+
+    return _handle(
+        "prisoner_families/follow_ups.html",
+        lambda: {"follow_ups": services.list_follow_ups(), "months": services.settings()["follow_up_months"]},
+        {"record": ("programs", record)},
+    )
+
+
+# --------------------------------------------------------------------------- self-reliance and KPIs
+
+
+@bp.route("/self-reliance", methods=["GET", "POST"])
+@require(P + "view")
+def self_reliance():
+    def place(_raw):
+        services.add_placement(_load(PlacementInSchema(), _form()), current_user)
+
+    def employ(_raw):
+        services.add_employment(_load(EmploymentInSchema(), _form()), current_user)
+
+    return _handle(
+        "prisoner_families/self_reliance.html",
+        lambda: {
+            "placements": services.list_placements(),
+            "employments": services.list_employments(),
+            "households": services.households_for_select(),
+            "persons": _persons(),
+            "kinds": PLACEMENT_KINDS,
+            "form": request.form,
+        },
+        {"place": ("manage", place), "employ": ("manage", employ)},
+    )
+
+
+@bp.route("/kpis")
+@require(P + "kpis")
+def kpis():
+    today = date.today()
+    raw = {
+        "start": request.args.get("start") or f"{today.year}-01-01",
+        "end": request.args.get("end") or today.isoformat(),
+    }
+    errors: dict = {}
+    values: list[dict] = []
+    try:
+        period = PeriodSchema().load(raw)
+        values = [
+            v for v in kpi_values(require_tenant(), period["start"], period["end"]) if v["key"].startswith(P)
+        ]
+    except ValidationError as exc:
+        errors = exc.messages
+    return render_template("prisoner_families/kpis.html", values=values, period=raw, errors=errors), (
+        422 if errors else 200
+    )
