@@ -58,7 +58,7 @@ def register_household_categories():
     return [
         Choice("family", _l("Family")),
         Choice("prisoner_family", _l("Prisoner's family")),
-        Choice("individual_adult", _l("Adult individual unable to work")),
+        Choice("adult_unable", _l("Adult individual unable to work")),
         Choice("orphan", _l("Orphan")),
         Choice("unmarried_woman", _l("Unmarried woman without a provider")),
         Choice("widow", _l("Widow and her children")),
@@ -69,18 +69,18 @@ def register_household_categories():
 @hookimpl(trylast=True)
 def register_exclusion_reasons():
     return [
-        Choice("improved_living", _l("Living conditions improved")),
+        Choice("improved", _l("Living conditions improved")),
         Choice("owner_request", _l("The file holder asked to close it")),
-        Choice("has_assets", _l("Has funds, property or sponsored workers")),
+        Choice("assets", _l("Has funds, property or sponsored workers")),
         Choice("late_renewal", _l("Did not renew the data within 30 days")),
-        Choice("daughter_married", _l("Daughter married")),
-        Choice("male_over_18_not_studying", _l("Male over 18 and not studying")),
+        Choice("girl_married", _l("Daughter married")),
+        Choice("male_over_18", _l("Male over 18 and not studying")),
         Choice("refused_job", _l("Refused a job offered by the association")),
         Choice("death", _l("Death")),
         Choice("fraud", _l("Forged documents or false information")),
         Choice("assault", _l("Assaulted the association's staff or property")),
         Choice("moved_away", _l("Moved outside the association's area")),
-        Choice("several_workers", _l("More than two sponsored workers")),
+        Choice("workers", _l("More than two sponsored workers")),
     ]
 
 

@@ -118,9 +118,9 @@ def test_exclusion_with_a_seed_reason_code(api, officer, create_household, tenan
     file_id = api(officer).get(f"/households/{household.id}").json["file"]["id"]
     response = api(officer).post(
         f"/files/{file_id}/status",
-        json={"status": "excluded", "reason": "زواج", "exclusion_reason": "daughter_married"},
+        json={"status": "excluded", "reason": "زواج", "exclusion_reason": "girl_married"},
     )
-    assert response.status_code == 200 and response.json["exclusion_reason"] == "daughter_married"
+    assert response.status_code == 200 and response.json["exclusion_reason"] == "girl_married"
 
 
 def test_renewal_uses_the_tenant_interval(api, officer, create_household, tenant, app_ctx):
