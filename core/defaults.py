@@ -5,20 +5,13 @@ An association's plugin adds to or overrides these the same way a third party wo
 
 from __future__ import annotations
 
+from .auth.models import STAFF_ROLES
 from .auth.permissions import Permission
 from .hookspecs import hookimpl
 from .i18n import lazy_gettext as _l
 from .navigation import NavItem
 
-ALL_STAFF = (
-    "tenant_admin",
-    "relations_officer",
-    "researcher",
-    "committee_member",
-    "executive_director",
-    "finance_officer",
-    "auditor",
-)
+ALL_STAFF = STAFF_ROLES
 
 
 @hookimpl(trylast=True)

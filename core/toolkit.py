@@ -12,7 +12,7 @@ from .aid.models import CatalogItem
 from .aid.services import install_default_catalog
 from .api import ApiBlueprint
 from .audit.service import record as audit_record
-from .auth.models import User
+from .auth.models import STAFF_ROLES, User
 from .auth.permissions import Permission, can, check, require, roles_in
 from .calendar import format_date, parse_date
 from .documents.models import Document
@@ -60,6 +60,7 @@ __all__ = [
     "find_by_national_id",
     "all_tenants",
     "User",
+    "STAFF_ROLES",
     "roles_in",
     "format_date",
     "parse_date",

@@ -28,6 +28,8 @@ TENANT_ROLES = (
     "applicant",
 )
 PLATFORM_ADMIN = "platform_admin"
+# Everyone who works for the association (every role but the applicant).
+STAFF_ROLES = tuple(role for role in TENANT_ROLES if role != "applicant")
 
 
 class User(db.Model):

@@ -28,28 +28,11 @@ from ..tenancy import Tenant, require_tenant, tenant_context, utcnow
 from . import ids
 from .models import RELATIONSHIPS, ImportJob, Person
 from .schemas import HouseholdMemberSchema, HouseholdSchema, MemberPersonSchema, PersonSchema
-from .services import create_household, household_categories
+from .services import PERSON_FIELDS, create_household, household_categories
 
 log = logging.getLogger("charity_platform.registry.import")
 
-PERSON_COLUMNS = (
-    "first_name",
-    "father_name",
-    "grandfather_name",
-    "family_name",
-    "national_id",
-    "id_expiry",
-    "nationality",
-    "birth_date",
-    "gender",
-    "marital_status",
-    "phone",
-    "email",
-    "national_address",
-    "city",
-    "job",
-    "monthly_income",
-)
+PERSON_COLUMNS = PERSON_FIELDS
 MEMBER_COLUMNS = ("resides_with_head", "studying")
 HOUSEHOLD_COLUMNS = ("housing_tenure", "annual_rent", "category")
 COLUMNS = ("household", "relationship", *PERSON_COLUMNS, *MEMBER_COLUMNS, *HOUSEHOLD_COLUMNS)

@@ -7,6 +7,7 @@ from marshmallow import RAISE, Schema, ValidationError, fields, validate, valida
 from ..calendar import DateFormatError, format_date, parse_date
 from ..i18n import lazy_gettext as _l
 from ..numbers import NumberFormatError, format_halalas, parse_halalas
+from ..registry.schemas import Phone
 from .models import CHANNELS, FIELD_CHECKS, VERIFICATION_BODIES
 
 CHOOSE = _l("Choose one of the listed values.")
@@ -55,12 +56,7 @@ class Strict(Schema):
 class RequestCreateSchema(Strict):
     channel = fields.String(required=True, validate=validate.OneOf(CHANNELS, error=CHOOSE))
     applicant_name = fields.String(required=True, validate=validate.Length(min=3, max=255))
-    applicant_phone = fields.String(
-        load_default=None,
-        validate=validate.Regexp(
-            r"^(05\d{8}|\+9665\d{8})$", error=_l("Enter a Saudi mobile number (05XXXXXXXX).")
-        ),
-    )
+    applicant_phone = Phone(load_default=None, allow_none=True)  # any digit script, stored E.164
     applicant_email = fields.Email(load_default=None)
     applicant_city = fields.String(load_default=None, validate=validate.Length(max=127))
     file_id = fields.Integer(load_default=None)

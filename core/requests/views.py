@@ -128,12 +128,17 @@ def new():
 @bp.route("/<int:request_id>")
 @require("requests.view")
 def view(request_id):
+    return _render_view(services.get_request(request_id))
+
+
+def _render_view(item, step_error: dict | None = None, status: int = 200):
+    """The request view; after a refused step it shows that step's errors (and the status says so)."""
     from ..aid.services import disbursements_of
     from ..documents.services import documents_of_request
 
-    item = services.get_request(request_id)
     return render_template(
         "requests/view.html",
+        step_error=step_error,
         documents=documents_of_request(item.id),
         disbursements=disbursements_of(item),
         committee=services.committee_members(),
@@ -147,7 +152,7 @@ def view(request_id):
         checks=services.assess(item),
         ceiling=services.ceiling_for(item),
         deadline=services.deadline_of(item),
-    )
+    ), status
 
 
 def _children(model, request_id):
@@ -242,24 +247,22 @@ def step(request_id, action):
                 proof_filename=proof.filename if content is not None else None,
             )
         else:
-            flash(_("This step does not exist."), "danger")
-            return redirect(url_for(".view", request_id=item.id))
+            raise AppError(_("This step does not exist."), status=404)
         db.session.commit()
-        flash(_("Saved."), "success")
     except ValidationError as exc:
         db.session.rollback()
-        flash(_flatten(translate_messages(exc.messages)), "danger")
+        messages = exc.messages if isinstance(exc.messages, dict) else {"_schema": exc.messages}
+        error = {
+            "action": action,
+            "message": _("Some fields are not valid."),
+            "errors": translate_messages(messages),
+        }
+        return _render_view(services.get_request(request_id), error, 422)
     except AppError as exc:
         db.session.rollback()
         if exc.status == 404:
             raise
-        flash(str(exc.message), "danger")
+        error = {"action": action, "message": str(exc.message), "errors": translate_messages(exc.errors)}
+        return _render_view(services.get_request(request_id), error, exc.status)
+    flash(_("Saved."), "success")
     return redirect(url_for(".view", request_id=request_id))
-
-
-def _flatten(messages) -> str:
-    if isinstance(messages, dict):
-        return "; ".join(f"{key}: {_flatten(value)}" for key, value in messages.items())
-    if isinstance(messages, list | tuple):
-        return " ".join(_flatten(m) for m in messages)
-    return str(messages)

@@ -10,6 +10,7 @@ submission (``validate_request_submission``), the committee sees the gap check
 from __future__ import annotations
 
 from core.toolkit import (
+    STAFF_ROLES,
     Ceiling,
     Check,
     Choice,
@@ -35,15 +36,7 @@ PLUGIN = PluginMeta(
     settings_schema=MakkahSettings,
 )
 
-CASE_ROLES = (
-    "tenant_admin",
-    "relations_officer",
-    "researcher",
-    "committee_member",
-    "executive_director",
-    "finance_officer",
-    "auditor",
-)
+CASE_ROLES = STAFF_ROLES
 
 
 # --------------------------------------------------------------------------- registration (global)

@@ -6,6 +6,7 @@ different settings."""
 from __future__ import annotations
 
 from core.toolkit import (
+    STAFF_ROLES,
     Check,
     Choice,
     NavItem,
@@ -32,15 +33,7 @@ PLUGIN = PluginMeta(
 
 from . import models  # noqa: E402,F401  (tables registered with the metadata)
 
-ROLES_ALL_STAFF = (
-    "tenant_admin",
-    "relations_officer",
-    "researcher",
-    "committee_member",
-    "executive_director",
-    "finance_officer",
-    "auditor",
-)
+ROLES_ALL_STAFF = STAFF_ROLES
 
 
 @hookimpl

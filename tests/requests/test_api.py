@@ -142,3 +142,12 @@ def test_endpoints_are_in_the_openapi_document(client):
         "/t/{tenant}/api/v1/requests/{request_id}/verifications",
     ):
         assert path in paths, path
+
+
+def test_applicant_phone_accepts_arabic_indic_digits_and_is_stored_in_e164(client, staff, token_for):
+    officer = token_for(staff["relations_officer"])
+    created = _create(client, officer, applicant_phone="٠٥٠١٢٣٤٥٦٧")
+    assert created.status_code == 201, created.json
+    assert created.json["applicant_phone"] == "+966501234567"
+    refused = _create(client, officer, applicant_phone="12345")
+    assert refused.status_code == 422 and "applicant_phone" in refused.json["errors"]

@@ -244,9 +244,12 @@ def test_receipt_and_disbursement_through_the_api_and_the_form(
 
     page = _client_for(app, staff["finance_officer"])
     form = {"kind": "in_kind", "value": "100", "delivery_mode": "direct", "disbursed_on": "2025-11-21"}
-    page.post(
-        f"/t/first/requests/{rid}/step/disburse", data={**form, "proof_file": (io.BytesIO(b"text"), "r.pdf")}
+    refused = page.post(
+        f"/t/first/requests/{rid}/step/disburse?lang=ar",
+        data={**form, "proof_file": (io.BytesIO(b"text"), "r.pdf")},
     )
+    assert refused.status_code == 422
+    assert 'id="step-error" data-action="disburse"' in refused.get_data(as_text=True)
     assert _count(tenant, Disbursement) == 1
     page.post(
         f"/t/first/requests/{rid}/step/disburse", data={**form, "proof_file": (io.BytesIO(PNG), "r.png")}
