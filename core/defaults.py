@@ -27,6 +27,6 @@ def register_permissions():
 @hookimpl(trylast=True)
 def register_nav_items(tenant, user):
     return [
-        NavItem(_l("Home"), "home.tenant_home", "tenant.view"),
-        NavItem(_l("Users and roles"), "tenant_admin.users", "tenant.users.manage"),
+        NavItem(_l("Home"), "home.tenant_home", "tenant.view", order=0),
+        NavItem(_l("Users and roles"), "tenant_admin.users", "tenant.users.manage", order=900),
     ]

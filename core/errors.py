@@ -25,6 +25,7 @@ STATUS_MESSAGES = {
     405: _l("This method is not allowed here."),
     409: _l("This cannot be done in the current state."),
     413: _l("The upload is too large."),
+    414: _l("The address is too long."),
     415: _l("This file type is not accepted."),
     422: _l("Some fields are not valid."),
     429: _l("Too many attempts. Please wait and try again."),
@@ -121,7 +122,20 @@ def handle_app_error(error: AppError):
     return respond(error.status, error.message, error.errors)
 
 
+def handle_out_of_range(error: Exception):
+    """A number too large for the database (an id or count typed by a client) is bad input,
+    wherever it is caught: nothing is written, the client is told."""
+    from .extensions import db
+
+    db.session.rollback()
+    return respond(422, _("A number is out of the accepted range."))
+
+
 def register(app) -> None:
+    from sqlalchemy.exc import DataError
+
+    app.register_error_handler(OverflowError, handle_out_of_range)
+    app.register_error_handler(DataError, handle_out_of_range)
     app.register_error_handler(HTTPException, handle_http_exception)
     app.register_error_handler(ValidationError, handle_validation_error)
     app.register_error_handler(AppError, handle_app_error)

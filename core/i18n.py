@@ -1,8 +1,9 @@
 """Language selection and translation helpers: Arabic first, English second.
 
 The locale of a request is chosen from, in order: ``?lang=``, the language the
-user switched to (session), the user's preference, ``Accept-Language``, the
-tenant's default, and finally Arabic.
+user switched to (session), the user's preference, ``Accept-Language`` (API
+requests only: pages stay Arabic until the user switches), the tenant's default,
+and finally Arabic.
 """
 
 from __future__ import annotations
@@ -35,7 +36,8 @@ def select_locale() -> str:
     preferred = getattr(current_user, "locale", None) if current_user else None
     if preferred in LANGUAGES:
         return preferred
-    if request.accept_languages:
+    # Pages are Arabic unless the user switched; API clients state their language in the header.
+    if "/api/" in request.path and request.accept_languages:
         best = request.accept_languages.best_match(LANGUAGES)
         if best:
             return best

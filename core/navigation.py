@@ -17,6 +17,7 @@ class NavItem:
     endpoint: str
     permission: str = "tenant.view"
     icon: str = ""
+    order: int = 100  # lower first; ties keep core's items before plugins'
 
 
 def nav_items() -> list[NavItem]:
@@ -28,4 +29,4 @@ def nav_items() -> list[NavItem]:
     items: list[NavItem] = []
     for group in reversed(tenant_hooks().register_nav_items(tenant=tenant, user=current_user)):
         items.extend(item for item in group if can(current_user, item.permission, tenant))
-    return items
+    return sorted(items, key=lambda item: item.order)

@@ -44,20 +44,30 @@ def digit_string(text: str | int, length: int | None = None) -> str:
     return cleaned
 
 
+# Larger numbers are never an amount, a count or a year here, and would overflow decimal's precision.
+MAX_MAGNITUDE = Decimal(10) ** 15
+
+
 def parse_decimal(text: str | int | float | Decimal) -> Decimal:
-    if isinstance(text, Decimal):
-        return text
-    if isinstance(text, int):
-        return Decimal(text)
-    if isinstance(text, float):
-        return Decimal(str(text))
+    if isinstance(text, bool):
+        raise NumberFormatError(text)
+    if isinstance(text, Decimal | int | float):
+        value = Decimal(str(text)) if isinstance(text, float) else Decimal(text)
+        if not value.is_finite() or abs(value) >= MAX_MAGNITUDE:
+            raise NumberFormatError(text)
+        return value
+    if not isinstance(text, str):
+        raise NumberFormatError(text)
     cleaned = normalize_digits(text).strip().replace(" ", "")
     if not _NUMBER_RE.match(cleaned):
         raise NumberFormatError(text)
     try:
-        return Decimal(cleaned.replace(",", ""))
+        value = Decimal(cleaned.replace(",", ""))
     except InvalidOperation as exc:  # pragma: no cover - the regexp already refuses these
         raise NumberFormatError(text) from exc
+    if abs(value) >= MAX_MAGNITUDE:
+        raise NumberFormatError(text)
+    return value
 
 
 def parse_int(text: str | int) -> int:
