@@ -67,6 +67,13 @@ def from_environment(env: dict[str, str] | None = None) -> dict:
         # Imports with more rows than this run as a background job.
         "IMPORT_INLINE_MAX_ROWS": int(env.get("IMPORT_INLINE_MAX_ROWS", "500")),
         # Tenant host-name map: "assoc.example.org=makkah,other.example=aoun"
+        # Outgoing e-mail for notifications (a tenant may set its own under settings["smtp"]).
+        "MAIL_SERVER": env.get("MAIL_SERVER") or None,
+        "MAIL_PORT": int(env.get("MAIL_PORT", "25")),
+        "MAIL_USERNAME": env.get("MAIL_USERNAME") or None,
+        "MAIL_PASSWORD": env.get("MAIL_PASSWORD") or None,
+        "MAIL_USE_TLS": env.get("MAIL_USE_TLS", "0") not in ("", "0", "false"),
+        "MAIL_FROM": env.get("MAIL_FROM") or None,
         "TENANT_HOSTS": dict(
             pair.split("=", 1) for pair in env.get("TENANT_HOSTS", "").split(",") if "=" in pair
         ),
