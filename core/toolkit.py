@@ -41,7 +41,12 @@ from .registry.ids import InvalidNationalId, check_digit_for, parse_national_id
 from .registry.services import add_months, create_household, find_by_national_id, get_in_tenant, renew_file
 from .registry.services import change_status as change_file_status
 from .requests import AidRequest, Ceiling, Check, RequestFields
-from .requests.schemas import AnyDate, Money
+from .requests.forms import adding_row as request_form_adding_row
+from .requests.forms import extra_from_form as request_extra_from_form
+from .requests.forms import extra_inputs as request_extra_inputs
+from .requests.forms import flatten_errors as flatten_request_errors
+from .requests.forms import place_errors as place_request_errors
+from .requests.schemas import AnyDate, Money, RequestCreateSchema
 from .requests.services import create_request, get_request
 from .requests.services import submit as submit_request
 from .tenancy import (
@@ -83,6 +88,12 @@ __all__ = [
     "Money",
     "AnyDate",
     "RequestFields",
+    "RequestCreateSchema",
+    "request_form_adding_row",
+    "request_extra_from_form",
+    "request_extra_inputs",
+    "flatten_request_errors",
+    "place_request_errors",
     "Check",
     "get_in_tenant",
     "add_months",

@@ -68,27 +68,57 @@ def index():
     )
 
 
+def _catalog_options() -> list[tuple[str, str]]:
+    from ..aid.services import catalog
+    from ..i18n import current_language
+
+    return [(str(i.id), i.name_ar if current_language() == "ar" else i.name_en) for i in catalog(True)]
+
+
+APPLY_FIELDS = (
+    "applicant_name",
+    "applicant_phone",
+    "applicant_city",
+    "catalog_item_id",
+    "summary",
+    "requested_amount",
+)
+
+
 @bp.route("/apply", methods=["GET", "POST"])
 @require("portal.apply")
 def apply():
+    """Apply: the request is created and submitted at once. When only documents are missing
+    (``documents.<type>`` problems of ``validate_request_submission``), it is kept as a draft
+    and the applicant attaches them on the request's page, then submits there."""
     errors: dict = {}
     form = request.form
-    if request.method == "POST":
+    if request.method == "POST" and not forms.adding_row(form):
         try:
             if form.get("declaration") != "on":
                 raise ValidationError({"declaration": [_("Sign the declaration to submit.")]})
-            fields = ("applicant_name", "applicant_phone", "applicant_city", "summary", "requested_amount")
             data = PortalApplySchema().load(
-                {**{k: form[k] for k in fields if form.get(k)}, "extra": forms.extra_from_form(form)}
+                {
+                    **{k: form[k].strip() for k in APPLY_FIELDS if (form.get(k) or "").strip()},
+                    "extra": forms.extra_from_form(form),
+                }
             )
             item = services.create_request(data, current_user, own=True)
+            problems = services.submission_problems(item)
+            if problems and len(services.missing_documents(problems)) == len(problems):
+                db.session.commit()
+                flash(
+                    _("Your request was saved as a draft: attach the documents listed, then submit it."),
+                    "info",
+                )
+                return redirect(url_for(".detail", request_id=item.id) + "#documents")
             services.submit(item, current_user, declaration_signed_by=data["applicant_name"])
             db.session.commit()
             flash(_("Your request number is %(number)s.", number=item.number), "success")
             return redirect(url_for(".detail", request_id=item.id))
         except ValidationError as exc:
             db.session.rollback()
-            errors = forms.flatten_errors(translate_messages(exc.messages))
+            errors = forms.place_errors(forms.flatten_errors(translate_messages(exc.messages), form))
         except AppError as exc:
             db.session.rollback()
             errors = {"_schema": [str(exc.message)]}
@@ -98,6 +128,7 @@ def apply():
         form=form,
         declaration=DECLARATION_TEXT,
         extra_groups=forms.extra_inputs(),
+        item_options=_catalog_options(),
     ), (422 if errors else 200)
 
 
@@ -112,15 +143,49 @@ def _render_detail(item: AidRequest, errors: dict | None = None):
     from ..aid.services import disbursements_of
     from ..documents.services import document_types, documents_of_request
 
+    types = [c for c in document_types() if c.code != "receipt"]
+    problems: dict = {}
+    if item.state in SUBMIT_STATES:
+        problems = translate_messages(services.submission_problems(item))
+    labels = {c.code: c.label for c in types}
+    missing = [(code, labels.get(code, code)) for code in services.missing_documents(problems)]
     return render_template(
         "portal/detail.html",
         item=item,
         disbursements=disbursements_of(item),
         documents=documents_of_request(item.id),
-        document_types=[c for c in document_types() if c.code != "receipt"],
+        document_types=types,
+        missing_documents=missing,
+        problems=problems,
+        can_submit=item.state in SUBMIT_STATES,
+        declaration=DECLARATION_TEXT,
         state_label=state_label,
         errors=errors or {},
     ), (422 if errors else 200)
+
+
+# The applicant submits (or resubmits after a return) from the request's page.
+SUBMIT_STATES = ("draft", "returned")
+
+
+@bp.route("/requests/<int:request_id>/submit", methods=["POST"])
+@require("portal.apply")
+def submit(request_id):
+    """Submit a draft once its documents are attached: one error per missing item (422), nothing written."""
+    item = _own(request_id)
+    if request.form.get("declaration") != "on":
+        return _render_detail(item, {"declaration": [_("Sign the declaration to submit.")]})
+    try:
+        services.submit(item, current_user, declaration_signed_by=item.applicant_name)
+    except ValidationError as exc:
+        db.session.rollback()
+        return _render_detail(item, translate_messages(exc.messages))
+    except AppError as exc:
+        db.session.rollback()
+        return _render_detail(item, {"_schema": [str(exc.message)]})
+    db.session.commit()
+    flash(_("Your request number is %(number)s.", number=item.number), "success")
+    return redirect(url_for(".detail", request_id=item.id))
 
 
 # Documents an applicant may still add: until the committee decided.

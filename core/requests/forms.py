@@ -3,92 +3,261 @@
 Each field of a plugin's schema becomes one input named ``extra.<namespace>.<field>``; the
 submitted values are gathered back into ``{namespace: {field: value}}`` for
 :func:`core.requests.services.load_extra`, whose errors are flattened back per input.
+
+A ``List(Nested(schema))`` field is a group of repeating rows: cell inputs named
+``extra.<namespace>.<field>.<row>.<sub-field>``, :data:`MIN_ROWS` empty rows at first, and an
+"add a row" button (``add_row=<key>``, no JavaScript) that re-renders the form with one more.
+Rows whose text cells are all empty are left out.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
 from marshmallow import fields, validate
 
+from ..numbers import format_halalas, normalize_digits
+from .schemas import AnyDate, Money
 from .services import request_field_sets
+
+MIN_ROWS = 5  # empty rows a repeating group shows at first
+MAX_ROWS = 50  # rows a form may post for one group (more are ignored)
+ADD_ROW = "add_row"  # the submit button that asks for one more row
 
 
 @dataclass(frozen=True)
 class ExtraInput:
     namespace: str
-    name: str
+    name: str  # the key the schema loads (data_key or field name)
     label: str
-    kind: str  # text / number / checkbox / select
+    kind: str  # text / number / money / date / checkbox / select / rows
     required: bool
     choices: tuple = ()
+    attribute: str = ""  # the key kept in request.extra (attribute or field name)
+    help: str = ""
+    default_checked: bool = False
+    columns: tuple = ()  # rows: the cells (ExtraInput) of one row
+    prefix: str = ""  # rows' cells: "extra.<ns>.<group>.<i>"
 
     @property
     def key(self) -> str:
-        return f"extra.{self.namespace}.{self.name}"
+        return f"{self.prefix or 'extra.' + self.namespace}.{self.name}"
 
     @property
     def html_id(self) -> str:
-        return f"extra-{self.namespace}-{self.name}"
+        return re.sub(r"[^A-Za-z0-9_-]", "-", self.key)
+
+    def cell(self, column: ExtraInput, index: int) -> ExtraInput:
+        """The input of ``column`` in row ``index`` of this group."""
+        return ExtraInput(
+            column.namespace,
+            column.name,
+            column.label,
+            column.kind,
+            column.required,
+            column.choices,
+            column.attribute,
+            column.help,
+            column.default_checked,
+            prefix=f"{self.key}.{index}",
+        )
+
+    def row_count(self, form) -> int:
+        """Rows to show: at least MIN_ROWS, every row posted, one more when asked."""
+        posted = _posted_indexes(form, self.key)
+        count = max(MIN_ROWS, (max(posted) + 1) if posted else 0)
+        if form.get(ADD_ROW) == self.key:
+            count += 1
+        return min(count, MAX_ROWS)
+
+    def rows(self, form) -> list[list[tuple[ExtraInput, bool]]]:
+        """``[[(cell input, checked) …] …]`` for the template (checkbox state per row)."""
+        filled = {index for index, _values in _posted_rows(form, self)}
+        result = []
+        for index in range(self.row_count(form)):
+            cells = []
+            for column in self.columns:
+                cell = self.cell(column, index)
+                if column.kind == "checkbox":
+                    checked = bool(form.get(cell.key)) if index in filled else column.default_checked
+                else:
+                    checked = False
+                cells.append((cell, checked))
+            result.append(cells)
+        return result
 
 
-def _kind(field: fields.Field) -> tuple[str, tuple]:
-    for validator in field.validators:
+def _kind(item: fields.Field) -> tuple[str, tuple]:
+    for validator in item.validators:
         if isinstance(validator, validate.OneOf):
             labels = list(validator.labels or validator.choices)
-            return "select", tuple(
-                (str(c), str(lbl)) for c, lbl in zip(validator.choices, labels, strict=False)
-            )
-    if isinstance(field, fields.Boolean):
+            return "select", tuple((str(c), lbl) for c, lbl in zip(validator.choices, labels, strict=False))
+    if isinstance(item, fields.List) and isinstance(item.inner, fields.Nested):
+        return "rows", ()
+    if isinstance(item, fields.Boolean):
         return "checkbox", ()
-    if isinstance(field, fields.Number):
+    if isinstance(item, Money):
+        return "money", ()
+    if isinstance(item, AnyDate):
+        return "date", ()
+    if isinstance(item, fields.Number):
         return "number", ()
     return "text", ()
 
 
+def _inputs(namespace: str, schema) -> list[ExtraInput]:
+    inputs = []
+    for name, item in schema.fields.items():
+        if item.dump_only:
+            continue
+        kind, choices = _kind(item)
+        columns: tuple = ()
+        if kind == "rows":
+            columns = tuple(_inputs(namespace, item.inner.schema))
+        inputs.append(
+            ExtraInput(
+                namespace,
+                item.data_key or name,
+                str(item.metadata.get("label") or name.replace("_", " ")),
+                kind,
+                item.required,
+                choices,
+                attribute=item.attribute or name,
+                help=str(item.metadata.get("help") or ""),
+                default_checked=item.load_default is True,
+                columns=columns,
+            )
+        )
+    return inputs
+
+
 def extra_inputs() -> list[tuple[Any, list[ExtraInput]]]:
     """``[(RequestFields, [ExtraInput …]) …]`` for the enabled plugins of the current tenant."""
-    groups = []
-    for field_set in request_field_sets():
-        inputs = []
-        for name, field in field_set.schema().fields.items():
-            if field.dump_only:
+    return [(fs, _inputs(fs.namespace, fs.schema())) for fs in request_field_sets()]
+
+
+def _posted_indexes(form, key: str) -> set[int]:
+    pattern = re.compile(re.escape(key) + r"\.(\d{1,3})\.")
+    found = set()
+    for name in form:
+        match = pattern.match(name)
+        if match and int(match.group(1)) < MAX_ROWS:
+            found.add(int(match.group(1)))
+    return found
+
+
+def _value(form, item: ExtraInput) -> str:
+    value = (form.get(item.key) or "").strip()
+    return normalize_digits(value) if item.kind == "number" else value
+
+
+def _posted_rows(form, group: ExtraInput) -> list[tuple[int, dict]]:
+    """``[(row index, values) …]`` of the rows with at least one text cell filled in."""
+    rows = []
+    for index in sorted(_posted_indexes(form, group.key)):
+        values: dict = {}
+        for column in group.columns:
+            cell = group.cell(column, index)
+            if column.kind == "checkbox":
                 continue
-            kind, choices = _kind(field)
-            label = field.metadata.get("label") or name.replace("_", " ")
-            inputs.append(ExtraInput(field_set.namespace, name, str(label), kind, field.required, choices))
-        groups.append((field_set, inputs))
-    return groups
+            value = _value(form, cell)
+            if value:
+                values[column.name] = value
+        if not values:
+            continue
+        for column in group.columns:
+            if column.kind == "checkbox":
+                values[column.name] = bool(form.get(group.cell(column, index).key))
+        rows.append((index, values))
+    return rows
 
 
 def extra_from_form(form) -> dict:
     """The plugin values posted by a form (empty inputs left out, so defaults apply)."""
     extra: dict = {}
     for field_set, inputs in extra_inputs():
-        values = {}
+        values: dict = {}
         for item in inputs:
             if item.kind == "checkbox":
                 if form.get(item.key):
                     values[item.name] = True
-                continue
-            value = (form.get(item.key) or "").strip()
-            if value:
-                values[item.name] = value
+            elif item.kind == "rows":
+                rows = [row for _index, row in _posted_rows(form, item)]
+                if rows:
+                    values[item.name] = rows
+            else:
+                value = _value(form, item)
+                if value:
+                    values[item.name] = value
         extra[field_set.namespace] = values
     return extra
 
 
-def flatten_errors(messages: dict) -> dict:
-    """``{"extra.ns": {"field": [...]}}`` → ``{"extra.ns.field": [...]}`` for the form inputs."""
+def adding_row(form) -> bool:
+    """The form was posted by an "add a row" button: show it again, save nothing."""
+    return bool(form.get(ADD_ROW))
+
+
+def _flatten(prefix: str, value: Any, flat: dict, row_map: dict) -> None:
+    if isinstance(value, dict):
+        for name, inner in value.items():
+            name = str(name)
+            if prefix in row_map and name.isdigit():
+                positions = row_map[prefix]
+                name = str(positions[int(name)]) if int(name) < len(positions) else name
+            _flatten(f"{prefix}.{name}" if name != "_schema" else prefix, inner, flat, row_map)
+    else:
+        flat.setdefault(prefix, []).extend(value if isinstance(value, list) else [value])
+
+
+def flatten_errors(messages: dict, form=None) -> dict:
+    """``{"extra.ns": {"field": [...]}}`` → ``{"extra.ns.field": [...]}`` for the form inputs.
+
+    Errors of repeating rows land on their cell (``extra.ns.field.<row>.<cell>``), the row
+    numbers being those of the form (``form``: empty rows were left out before validation).
+    """
+    row_map: dict = {}
+    if form is not None:
+        for _field_set, inputs in extra_inputs():
+            for item in inputs:
+                if item.kind == "rows":
+                    row_map[item.key] = [index for index, _values in _posted_rows(form, item)]
     flat: dict = {}
     for key, value in messages.items():
         if key.startswith("extra.") and isinstance(value, dict):
-            for name, inner in value.items():
-                flat[f"{key}.{name}"] = inner
+            _flatten(key, value, flat, row_map)
         else:
             flat[key] = value
     return flat
+
+
+def place_errors(messages: dict) -> dict:
+    """Errors keyed by a plugin field (``validate_request_submission``) moved onto its input.
+
+    A key equal to a plugin input's name or kept attribute becomes ``extra.<ns>.<name>``;
+    any other key (core fields, ``documents.<type>``) is kept as it is.
+    """
+    where: dict = {}
+    for _field_set, inputs in extra_inputs():
+        for item in inputs:
+            where.setdefault(item.name, item.key)
+            where.setdefault(item.attribute, item.key)
+    placed: dict = {}
+    for key, value in messages.items():
+        placed.setdefault(where.get(key, key), []).extend(value if isinstance(value, list) else [value])
+    return placed
+
+
+def _shown(item: ExtraInput, value: Any) -> str:
+    if item.kind == "money" and isinstance(value, int) and not isinstance(value, bool):
+        return format_halalas(value)
+    if item.kind == "select":
+        return str(dict(item.choices).get(str(value), value))
+    if isinstance(value, bool):
+        return "✓" if value else "✗"
+    return str(value)
 
 
 def extra_display(request) -> list[tuple[str, str, Any]]:
@@ -97,6 +266,34 @@ def extra_display(request) -> list[tuple[str, str, Any]]:
     for field_set, inputs in extra_inputs():
         stored = (request.extra or {}).get(field_set.namespace) or {}
         for item in inputs:
-            if item.name in stored and stored[item.name] not in (None, ""):
-                rows.append((str(field_set.label or field_set.namespace), item.label, stored[item.name]))
+            value = stored.get(item.attribute, stored.get(item.name))
+            if value in (None, "", []):
+                continue
+            if item.kind == "rows" and isinstance(value, list):
+                shown = "؛ ".join(
+                    " · ".join(
+                        _shown(column, row.get(column.attribute, row.get(column.name)))
+                        for column in item.columns
+                        if column.kind != "checkbox"
+                        and row.get(column.attribute, row.get(column.name)) not in (None, "")
+                    )
+                    for row in value
+                    if isinstance(row, dict)
+                )
+            else:
+                shown = _shown(item, value)
+            rows.append((str(field_set.label or field_set.namespace), item.label, shown))
     return rows
+
+
+__all__ = [
+    "ADD_ROW",
+    "MIN_ROWS",
+    "ExtraInput",
+    "adding_row",
+    "extra_display",
+    "extra_from_form",
+    "extra_inputs",
+    "flatten_errors",
+    "place_errors",
+]

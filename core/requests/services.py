@@ -108,6 +108,14 @@ def load_extra(extra: dict | None) -> dict:
 # --------------------------------------------------------------------------- creating and submitting
 
 
+def _check_catalog_item(item_id: int | None) -> None:
+    """The aid program must be one of the tenant's catalog items (422 otherwise)."""
+    from ..aid.models import CatalogItem
+
+    if item_id is not None and db.session.get(CatalogItem, item_id) is None:
+        raise ValidationError({"catalog_item_id": [_l("Choose one of the listed values.")]})
+
+
 def create_request(data: dict, actor: Any, *, own: bool = False) -> AidRequest:
     """A draft request (validated ``data`` from ``RequestCreateSchema``). ``own``: the actor is the applicant."""
     from ..auth.permissions import can
@@ -118,6 +126,7 @@ def create_request(data: dict, actor: Any, *, own: bool = False) -> AidRequest:
     elif not can(actor, "requests.create"):
         raise Forbidden(_("Your role cannot take this step."))
     extra = load_extra(data.get("extra"))
+    _check_catalog_item(data.get("catalog_item_id"))
     request = AidRequest(
         state="draft",
         channel="portal" if own else data["channel"],
@@ -164,14 +173,28 @@ DECLARATION_TEXT = _l(
 )
 
 
-def _check_submission(request: AidRequest) -> None:
-    """The plugins' mandatory data (``validate_request_submission``): 422 per field, nothing written."""
+def submission_problems(request: AidRequest) -> dict:
+    """What the plugins' ``validate_request_submission`` would refuse now, ``{field: [message]}``.
+
+    Keys ``documents.<doc_type>`` name a document type still to attach to the request.
+    """
     from ..plugins import tenant_hooks
 
     errors: dict = {}
     for found in tenant_hooks().validate_request_submission(request=request):
         for key, messages in (found or {}).items():
             errors.setdefault(key, []).extend(messages if isinstance(messages, list | tuple) else [messages])
+    return errors
+
+
+def missing_documents(problems: dict) -> list[str]:
+    """The document types named by ``submission_problems`` (``documents.<doc_type>`` keys)."""
+    return [key.split(".", 1)[1] for key in problems if key.startswith("documents.")]
+
+
+def _check_submission(request: AidRequest) -> None:
+    """The plugins' mandatory data (``validate_request_submission``): 422 per field, nothing written."""
+    errors = submission_problems(request)
     if errors:
         raise ValidationError(errors)
 

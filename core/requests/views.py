@@ -100,7 +100,7 @@ def new():
 
     errors: dict = {}
     form = request.form
-    if request.method == "POST":
+    if request.method == "POST" and not forms.adding_row(form):
         data = {k: form[k].strip() for k in CREATE_FIELDS if (form.get(k) or "").strip()}
         data["needs_permit"] = bool(form.get("needs_permit"))
         data["extra"] = forms.extra_from_form(form)
@@ -111,7 +111,7 @@ def new():
             return redirect(url_for(".view", request_id=item.id))
         except ValidationError as exc:
             db.session.rollback()
-            errors = forms.flatten_errors(translate_messages(exc.messages))
+            errors = forms.flatten_errors(translate_messages(exc.messages), form)
     return render_template(
         "requests/new.html",
         form=form,

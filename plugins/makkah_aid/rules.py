@@ -345,13 +345,22 @@ def propose_exclusions(facts: HouseholdFacts, settings: dict, today: date, area:
 HOUSING_DOCUMENTS = {"rented": "lease", "owned": "ownership_deed"}
 
 
-def missing_fields(data: dict, *, catalog_item_id: int | None, documents: set[str], today: date) -> dict:
-    """The mandatory items (✱) an application lacks, as ``{field: problem}`` — one per field.
+def missing_fields(
+    data: dict,
+    *,
+    catalog_item_id: int | None,
+    documents: set[str],
+    today: date,
+    applicant_name: str | None = None,
+) -> dict:
+    """The mandatory items (✱) an application lacks, as ``{field: problem}`` — one per item.
 
-    ``data`` is ``request.extra["makkah_aid"]``, ``documents`` the document types attached
-    to the request (or its household). Problems: ``missing``, ``four_parts``, ``expired``,
-    ``file`` (the attachment), ``count`` (dependents listed ≠ declared), ``dependent``,
-    ``previous_aid``.
+    ``data`` is ``request.extra["makkah_aid"]``, ``applicant_name`` the request's (four-part)
+    name, ``documents`` the document types attached to the request (or its household).
+    Problems: ``missing``, ``four_parts`` (key ``applicant_name``), ``expired``, ``count``
+    (dependents listed ≠ declared), ``dependent``, ``previous_aid``; a document still to
+    attach is ``documents.<doc_type>: "file"`` (ID copy, national-address proof when the
+    code is given, the lease or ownership deed).
     """
     problems: dict = {}
 
@@ -359,29 +368,28 @@ def missing_fields(data: dict, *, catalog_item_id: int | None, documents: set[st
         value = data.get(key)
         return value is None or (isinstance(value, str) and not value.strip())
 
-    name = (data.get("four_part_name") or "").split()
+    name = (data.get("four_part_name") or applicant_name or "").split()
     if not name:
-        problems["four_part_name"] = "missing"
+        problems["applicant_name"] = "missing"
     elif len(name) < 4:
-        problems["four_part_name"] = "four_parts"
-    for key in ("nationality", "current_job", "monthly_income_halalas", "dependents_count", "housing"):
+        problems["applicant_name"] = "four_parts"
+    for key in (
+        "nationality",
+        "id_number",
+        "current_job",
+        "monthly_income_halalas",
+        "dependents_count",
+        "housing",
+    ):
         if blank(key):
             problems[key] = "missing"
-    if blank("id_number"):
-        problems["id_number"] = "missing"
-    elif "id_copy" not in documents:
-        problems["id_number"] = "file"
     if data.get("id_expiry") is None:
         problems["id_expiry"] = "missing"
     elif as_date(data["id_expiry"]) < today:
         problems["id_expiry"] = "expired"
-    if not blank("national_address_code") and "national_address" not in documents:
-        problems["national_address_code"] = "file"
     if catalog_item_id is None:
         problems["catalog_item_id"] = "missing"
     housing = data.get("housing")
-    if housing in HOUSING_DOCUMENTS and HOUSING_DOCUMENTS[housing] not in documents:
-        problems["housing"] = "file"
     if housing == "rented" and data.get("annual_rent_halalas") is None:
         problems["annual_rent_halalas"] = "missing"
     dependents = data.get("dependents") or []
@@ -401,4 +409,18 @@ def missing_fields(data: dict, *, catalog_item_id: int | None, documents: set[st
             for p in previous
         ):
             problems["previous_aid"] = "previous_aid"
+    for doc_type in required_documents(data):
+        if doc_type not in documents:
+            problems[f"documents.{doc_type}"] = "file"
     return problems
+
+
+def required_documents(data: dict) -> list[str]:
+    """The documents an application needs: the ID copy, the national-address proof when the
+    code is given, the lease or the ownership deed once the housing is known."""
+    needed = ["id_copy"]
+    if (data.get("national_address_code") or "").strip():
+        needed.append("national_address")
+    if data.get("housing") in HOUSING_DOCUMENTS:
+        needed.append(HOUSING_DOCUMENTS[data["housing"]])
+    return needed

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import copy
 
-from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import RAISE, Schema, ValidationError, fields, post_load, validate, validates_schema
 
-from core.toolkit import parse_date
+from core.toolkit import AnyDate, InvalidNationalId, Money, normalize_digits, parse_national_id
 
 from .i18n import _l
 from .rules import NEED_ITEMS, SANCTION_KINDS
@@ -323,66 +323,179 @@ class MakkahSettings(Strict):
 # --------------------------------------------------------------------------- application (mandatory data)
 
 
-class IsoDate(fields.Field):
+class IsoDate(AnyDate):
     """A date typed in Hijri or Gregorian (any digits), kept as an ISO string (JSON storage)."""
 
-    default_error_messages = {"invalid": _l("Enter a date, Hijri (1447-05-12) or Gregorian (2025-11-03).")}
-
     def _deserialize(self, value, attr, data, **kwargs):
-        try:
-            return parse_date(value).isoformat()
-        except (ValueError, TypeError):
-            raise self.make_error("invalid") from None
+        return super()._deserialize(value, attr, data, **kwargs).isoformat()
 
     def _serialize(self, value, attr, obj, **kwargs):
         return value
 
 
+class IdNumber(fields.String):
+    """A Saudi ID or iqama number typed in any digit script, kept in Latin digits."""
+
+    default_error_messages = {"invalid_id": _l("Enter a valid 10-digit ID or iqama number.")}
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        try:
+            return parse_national_id(super()._deserialize(value, attr, data, **kwargs))
+        except InvalidNationalId:
+            raise self.make_error("invalid_id") from None
+
+
+class AddressCode(fields.String):
+    """The national address short code (four letters, four digits), any digit script, upper case."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        return normalize_digits(super()._deserialize(value, attr, data, **kwargs)).strip().upper()
+
+
+def _sar(attribute: str, label, **kwargs) -> Money:
+    """An amount typed in riyals (any digit script), kept in halalas under ``attribute``."""
+    return Money(attribute=attribute, metadata={"label": label}, **kwargs)
+
+
+RELATIONSHIPS = ("wife", "husband", "son", "daughter", "father", "mother", "brother", "sister", "other")
+RELATIONSHIP_LABELS = (
+    _l("Wife"),
+    _l("Husband"),
+    _l("Son"),
+    _l("Daughter"),
+    _l("Father"),
+    _l("Mother"),
+    _l("Brother"),
+    _l("Sister"),
+    _l("Other"),
+)
+
+
 class DependentSchema(Strict):
-    name = fields.String(load_default="", validate=validate.Length(max=255))
-    relationship = fields.String(load_default="", validate=validate.Length(max=40))
-    job = fields.String(load_default="", validate=validate.Length(max=120))
-    monthly_income_halalas = fields.Integer(load_default=0, validate=validate.Range(min=0))
-    resides_permanently = fields.Boolean(load_default=True)
+    name = fields.String(load_default="", validate=validate.Length(max=255), metadata={"label": _l("Name")})
+    relationship = fields.String(
+        load_default="",
+        validate=validate.OneOf(RELATIONSHIPS, RELATIONSHIP_LABELS, error=CHOOSE),
+        metadata={"label": _l("Relationship")},
+    )
+    job = fields.String(load_default="", validate=validate.Length(max=120), metadata={"label": _l("Job")})
+    monthly_income = _sar("monthly_income_halalas", _l("Income (SAR per month)"), load_default=0)
+    resides_permanently = fields.Boolean(
+        load_default=True, metadata={"label": _l("Lives permanently with the applicant")}
+    )
 
 
 class PreviousAidSchema(Strict):
-    aid_type = fields.String(load_default="", validate=validate.Length(max=120))
-    amount_halalas = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=0))
-    received_on = IsoDate(load_default=None, allow_none=True)
+    aid_type = fields.String(
+        load_default="", validate=validate.Length(max=120), metadata={"label": _l("Type of aid")}
+    )
+    amount = _sar("amount_halalas", _l("Amount (SAR)"), load_default=None, allow_none=True)
+    received_on = IsoDate(load_default=None, allow_none=True, metadata={"label": _l("Date")})
+
+
+HOUSING = ("owned", "rented")
+CATEGORIES = ("family", "prisoner_family", "adult_unable", "orphan", "unmarried_woman")
+CATEGORY_LABELS = (
+    _l("Family"),
+    _l("Prisoner's family"),
+    _l("Adult unable to work"),
+    _l("Orphan"),
+    _l("Unmarried woman without a provider"),
+)
 
 
 class ApplicationSchema(Strict):
-    """The application's data (seed 004 "البيانات المطلوبة"). Every field may be empty in a
-    draft; what is mandatory is checked at submission (``rules.missing_fields``)."""
+    """The application's data (seed 004 "البيانات المطلوبة") beyond core's request fields
+    (four-part name = ``applicant_name``, requested aid type = ``catalog_item_id``, its cost =
+    ``requested_amount``). Every field may be empty in a draft; what is mandatory is checked at
+    submission (``rules.missing_fields``). Amounts are typed in riyals and kept in halalas
+    (``*_halalas``); dates in Hijri or Gregorian and kept ISO; any digit script.
 
-    four_part_name = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=255))
-    nationality = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=64))
-    birth_date = IsoDate(load_default=None, allow_none=True)
-    id_number = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=20))
-    id_expiry = IsoDate(load_default=None, allow_none=True)
-    national_address_code = fields.String(
+    Declared through ``register_request_fields``, so the portal's apply form, the staff
+    "register a request" form and the plugin's own application page all render it."""
+
+    nationality = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Length(max=64),
+        metadata={"label": _l("Nationality")},
+    )
+    birth_date = IsoDate(load_default=None, allow_none=True, metadata={"label": _l("Birth date")})
+    id_number = IdNumber(load_default=None, allow_none=True, metadata={"label": _l("ID or iqama number")})
+    id_expiry = IsoDate(
+        load_default=None,
+        allow_none=True,
+        metadata={"label": _l("ID expiry date"), "help": _l("Hijri (1447-05-12) or Gregorian (2026-11-03).")},
+    )
+    national_address_code = AddressCode(
         load_default=None,
         allow_none=True,
         validate=validate.Regexp(
-            r"^[A-Za-z]{4}\d{4}$", error=_l("A short address is four letters and four digits.")
+            r"^[A-Z]{4}\d{4}$", error=_l("A short address is four letters and four digits.")
         ),
+        metadata={
+            "label": _l("National address short code"),
+            "help": _l("Four letters and four digits; attach the address document when given."),
+        },
     )
-    current_job = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=120))
-    monthly_income_halalas = fields.Integer(
-        load_default=None, allow_none=True, validate=validate.Range(min=0)
+    current_job = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Length(max=120),
+        metadata={"label": _l("Current job")},
+    )
+    monthly_income = _sar(
+        "monthly_income_halalas",
+        _l("Total current income (SAR per month)"),
+        load_default=None,
+        allow_none=True,
     )
     dependents_count = fields.Integer(
-        load_default=None, allow_none=True, validate=validate.Range(min=0, max=50)
+        load_default=None,
+        allow_none=True,
+        validate=validate.Range(min=0, max=50),
+        metadata={"label": _l("Number of dependents")},
     )
-    dependents = fields.List(fields.Nested(DependentSchema), load_default=list)
+    dependents = fields.List(
+        fields.Nested(DependentSchema),
+        load_default=list,
+        validate=validate.Length(max=50),
+        metadata={"label": _l("Dependents"), "help": _l("One row per dependent.")},
+    )
     housing = fields.String(
-        load_default=None, allow_none=True, validate=validate.OneOf(("owned", "rented"), error=CHOOSE)
+        load_default=None,
+        allow_none=True,
+        validate=validate.OneOf(HOUSING, (_l("Owned"), _l("Rented")), error=CHOOSE),
+        metadata={"label": _l("Housing owned or rented")},
     )
-    annual_rent_halalas = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=0))
-    received_aid_before = fields.Boolean(load_default=None, allow_none=True)
-    previous_aid = fields.List(fields.Nested(PreviousAidSchema), load_default=list)
-    category = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=63))
+    annual_rent = _sar(
+        "annual_rent_halalas", _l("Annual rent (SAR; 0 when owned)"), load_default=None, allow_none=True
+    )
+    received_aid_before = fields.Boolean(
+        load_default=None,
+        allow_none=True,
+        metadata={"label": _l("Received aid from this association before")},
+    )
+    previous_aid = fields.List(
+        fields.Nested(PreviousAidSchema),
+        load_default=list,
+        validate=validate.Length(max=50),
+        metadata={"label": _l("Aid received before"), "help": _l("Type, amount and date of each.")},
+    )
+    category = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=validate.OneOf(CATEGORIES, CATEGORY_LABELS, error=CHOOSE),
+        metadata={"label": _l("Household category")},
+    )
+
+    @post_load
+    def _derived(self, data, **kwargs):
+        if data.get("housing") == "owned":
+            data["annual_rent_halalas"] = 0
+        if data.get("previous_aid") and not data.get("received_aid_before"):
+            data["received_aid_before"] = True
+        return data
 
 
 class FileExtraSchema(Strict):

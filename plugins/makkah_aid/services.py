@@ -114,6 +114,7 @@ def get_request(request_id: int) -> AidRequest:
 # --------------------------------------------------------------------------- the application's mandatory data
 
 FIELD_LABELS = {
+    "applicant_name": _l("Four-part name"),
     "four_part_name": _l("Four-part name"),
     "nationality": _l("Nationality"),
     "id_number": _l("ID or iqama number"),
@@ -128,14 +129,22 @@ FIELD_LABELS = {
     "annual_rent_halalas": _l("Annual rent"),
     "previous_aid": _l("Aid received before"),
 }
+DOCUMENT_LABELS = {
+    "id_copy": _l("copy of the ID or iqama"),
+    "national_address": _l("national address proof"),
+    "lease": _l("lease contract"),
+    "ownership_deed": _l("housing ownership deed"),
+}
 
 
 def problem_message(field: str, problem: str) -> str:
+    if field.startswith("documents."):
+        doc_type = field.split(".", 1)[1]
+        return _("Attach the document: %(document)s.", document=DOCUMENT_LABELS.get(doc_type, doc_type))
     messages = {
         "missing": _("%(field)s is required.", field=FIELD_LABELS.get(field, field)),
         "four_parts": _("Enter the four-part name (first, father, grandfather and family names)."),
         "expired": _("The ID has expired: an application needs a valid, unexpired ID or iqama."),
-        "file": _("Attach the document for: %(field)s.", field=FIELD_LABELS.get(field, field)),
         "count": _("List every dependent declared (name, relationship, job and income)."),
         "dependent": _("Each dependent needs a name and a relationship."),
         "previous_aid": _("For each aid received before, enter its type, amount and date."),
@@ -159,9 +168,19 @@ def documents_for(request: AidRequest) -> set[str]:
 def submission_errors(request: AidRequest, on: date | None = None) -> dict:
     data = (request.extra or {}).get(PLUGIN_ID) or {}
     problems = rules.missing_fields(
-        data, catalog_item_id=request.catalog_item_id, documents=documents_for(request), today=on or today()
+        data,
+        catalog_item_id=request.catalog_item_id,
+        documents=documents_for(request),
+        today=on or today(),
+        applicant_name=request.applicant_name,
     )
-    return {field: [problem_message(field, problem)] for field, problem in problems.items()}
+    return {
+        INPUT_KEYS.get(field, field): [problem_message(field, problem)] for field, problem in problems.items()
+    }
+
+
+# Amounts are typed in riyals under these names and kept in halalas (``schemas._sar``).
+INPUT_KEYS = {"monthly_income_halalas": "monthly_income", "annual_rent_halalas": "annual_rent"}
 
 
 # --------------------------------------------------------------------------- assessment

@@ -11,13 +11,19 @@ from core.toolkit import (
     AppError,
     CatalogItem,
     NumberFormatError,
+    RequestCreateSchema,
     can,
     create_request,
     db,
+    flatten_request_errors,
     format_halalas,
     parse_date,
     parse_halalas,
     parse_int,
+    place_request_errors,
+    request_extra_from_form,
+    request_extra_inputs,
+    request_form_adding_row,
     require,
     submit_request,
     upload_document,
@@ -25,7 +31,6 @@ from core.toolkit import (
 
 from . import rules, services
 from .i18n import _, _domain, _l
-from .schemas import ApplicationSchema
 
 bp = Blueprint("makkah_aid", __name__, template_folder="templates")
 
@@ -82,106 +87,40 @@ def index():
 # --------------------------------------------------------------------------- application
 
 
-def _application_data(form, errors: dict) -> dict:
-    dependents = []
-    names = form.getlist("dep_name")
-    for i, name in enumerate(names):
-        relationship = (
-            form.getlist("dep_relationship")[i] if i < len(form.getlist("dep_relationship")) else ""
-        )
-        job = form.getlist("dep_job")[i] if i < len(form.getlist("dep_job")) else ""
-        income_raw = form.getlist("dep_income")[i] if i < len(form.getlist("dep_income")) else ""
-        if not (name.strip() or relationship.strip() or job.strip() or income_raw.strip()):
-            continue
-        try:
-            income = parse_halalas(income_raw) if income_raw.strip() else 0
-        except (NumberFormatError, ValueError):
-            errors["dependents"] = [_("Enter an amount in riyals, with at most two decimals.")]
-            income = 0
-        dependents.append(
-            {
-                "name": name.strip(),
-                "relationship": relationship.strip(),
-                "job": job.strip(),
-                "monthly_income_halalas": income,
-                "resides_permanently": str(i) in form.getlist("dep_resides"),
-            }
-        )
-    count = None
-    if (form.get("dependents_count") or "").strip():
-        try:
-            count = parse_int(form["dependents_count"])
-        except (NumberFormatError, ValueError):
-            errors["dependents_count"] = [_("Enter a whole number.")]
-    previous = []
-    if form.get("received_aid_before") == "yes" and (form.get("prev_type") or "").strip():
-        previous.append(
-            {
-                "aid_type": form.get("prev_type", "").strip(),
-                "amount_halalas": _money(form, "prev_amount", errors),
-                "received_on": (form.get("prev_date") or "").strip() or None,
-            }
-        )
-    data = {
-        "four_part_name": (form.get("four_part_name") or "").strip() or None,
-        "nationality": (form.get("nationality") or "").strip() or None,
-        "birth_date": (form.get("birth_date") or "").strip() or None,
-        "id_number": (form.get("id_number") or "").strip() or None,
-        "id_expiry": (form.get("id_expiry") or "").strip() or None,
-        "national_address_code": (form.get("national_address_code") or "").strip().upper() or None,
-        "current_job": (form.get("current_job") or "").strip() or None,
-        "monthly_income_halalas": _money(form, "monthly_income", errors),
-        "dependents_count": count,
-        "dependents": dependents,
-        "housing": form.get("housing") or None,
-        "annual_rent_halalas": 0 if form.get("housing") == "owned" else _money(form, "annual_rent", errors),
-        "received_aid_before": {"yes": True, "no": False}.get(form.get("received_aid_before") or ""),
-        "previous_aid": previous,
-    }
-    return data
-
-
 def _catalog() -> list:
-    return list(db.session.scalars(db.select(CatalogItem).order_by(CatalogItem.id)))
+    return list(db.session.scalars(db.select(CatalogItem).where(CatalogItem.active).order_by(CatalogItem.id)))
+
+
+CORE_FIELDS = (
+    "channel",
+    "applicant_name",
+    "applicant_phone",
+    "applicant_city",
+    "file_id",
+    "catalog_item_id",
+    "summary",
+    "requested_amount",
+)
+UPLOADS = (("id_file", "id_copy"), ("address_file", "national_address"), ("housing_file", None))
 
 
 @bp.route("/applications/new", methods=["GET", "POST"])
 @require("makkah_aid.apply")
 def new_application():
-    """Staff take an application with the seed's mandatory data; refused per missing field."""
+    """Staff take an application with the seed's mandatory data and its documents, and submit it
+    at once; refused per missing field. The mandatory data are the plugin's request fields
+    (``ApplicationSchema``), rendered and read by core's generic request-field helpers, the
+    same as on the portal and on core's "register a request" page."""
     errors: dict = {}
     form = request.form
-    if request.method == "POST":
+    if request.method == "POST" and not request_form_adding_row(form):
         try:
-            data = _application_data(form, errors)
-            if errors:
-                raise ValidationError(errors)
-            try:
-                extra = ApplicationSchema().load(data)
-            except ValidationError as exc:
-                raise ValidationError(exc.messages) from None
-            catalog_id = (
-                parse_int(form["catalog_item_id"]) if (form.get("catalog_item_id") or "").strip() else None
-            )
-            item = create_request(
-                {
-                    "channel": form.get("channel") or "in_person",
-                    "applicant_name": extra.get("four_part_name") or "—",
-                    "applicant_phone": (form.get("applicant_phone") or "").strip() or None,
-                    "applicant_city": (form.get("applicant_city") or "").strip() or None,
-                    "catalog_item_id": catalog_id,
-                    "requested_halalas": _money(form, "requested_amount", errors),
-                    "summary": (form.get("summary") or "").strip(),
-                    "file_id": parse_int(form["file_id"]) if (form.get("file_id") or "").strip() else None,
-                    "extra": {"makkah_aid": extra},
-                },
-                current_user,
-            )
-            for field, doc_type in (
-                ("id_file", "id_copy"),
-                ("address_file", "national_address"),
-                ("housing_file", None),
-            ):
+            data = {k: form[k].strip() for k in CORE_FIELDS if (form.get(k) or "").strip()}
+            data.setdefault("channel", "in_person")
+            data["extra"] = request_extra_from_form(form)
+            item = create_request(RequestCreateSchema().load(data), current_user)
+            extra = (item.extra or {}).get("makkah_aid") or {}
+            for field, doc_type in UPLOADS:
                 upload = request.files.get(field)
                 if upload and upload.filename:
                     if doc_type is None:
@@ -192,13 +131,14 @@ def new_application():
                         {"doc_type": doc_type, "request_id": item.id},
                         current_user,
                     )
-            submit_request(item, current_user, declaration_signed_by=extra.get("four_part_name") or "")
+            submit_request(item, current_user, declaration_signed_by=item.applicant_name)
             db.session.commit()
             flash(_("The application was submitted with number %(number)s.", number=item.number), "success")
             return redirect(url_for("requests.view", request_id=item.id))
         except ValidationError as exc:
             db.session.rollback()
-            errors = exc.messages if isinstance(exc.messages, dict) else {"_schema": exc.messages}
+            messages = exc.messages if isinstance(exc.messages, dict) else {"_schema": exc.messages}
+            errors = place_request_errors(flatten_request_errors(messages, form))
         except AppError as exc:
             db.session.rollback()
             errors = {"_schema": [str(exc.message)]}
@@ -207,7 +147,7 @@ def new_application():
         errors=errors,
         form=form,
         catalog=_catalog(),
-        labels=services.FIELD_LABELS,
+        extra_groups=request_extra_inputs(),
     ), (422 if errors else 200)
 
 

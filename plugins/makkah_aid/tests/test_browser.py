@@ -34,25 +34,25 @@ def test_application_assessment_and_committee_approval(
     browser_login(page, staff["relations_officer"].email, PASSWORD)
     page.goto("/t/first/makkah_aid/applications/new")
     assert page.locator("html").get_attribute("dir") == "rtl"
-    page.fill("#nationality", "سعودية")
+    x = "#extra-makkah_aid-"
+    page.fill("#applicant_name", "نورة محمد عبدالله السبيعي")
+    page.fill(x + "nationality", "سعودية")
     page.click("#submit-application")
     page.wait_for_load_state()
-    assert page.locator("#application-errors li[data-field='id_number']").count() == 1
-    assert page.locator("#application-errors li[data-field='housing']").count() == 1
-    page.fill("#four_part_name", "نورة محمد عبدالله السبيعي")
-    page.fill("#id_number", national_id(5150))
+    assert page.locator("#application-errors li[data-field='extra.makkah_aid.id_number']").count() == 1
+    assert page.locator("#application-errors li[data-field='extra.makkah_aid.housing']").count() == 1
+    page.fill(x + "id_number", national_id(5150))
     page.set_input_files("#id_file", str(scan))
-    page.fill("#id_expiry", (date.today() + timedelta(days=400)).isoformat())
-    page.fill("#current_job", "لا تعمل")
-    page.fill("#monthly_income", "2000")
+    page.fill(x + "id_expiry", (date.today() + timedelta(days=400)).isoformat())
+    page.fill(x + "current_job", "لا تعمل")
+    page.fill(x + "monthly_income", "2000")
     page.select_option("#catalog_item_id", index=1)
-    page.fill("#dependents_count", "1")
-    page.locator("input[name=dep_name]").first.fill("سارة")
-    page.locator("input[name=dep_relationship]").first.fill("ابنة")
-    page.select_option("#housing", "rented")
+    page.fill(x + "dependents_count", "1")
+    page.fill(x + "dependents-0-name", "سارة")
+    page.select_option(x + "dependents-0-relationship", "daughter")
+    page.select_option(x + "housing", "rented")
     page.set_input_files("#housing_file", str(scan))
-    page.fill("#annual_rent", "18000")
-    page.select_option("#received_aid_before", "no")
+    page.fill(x + "annual_rent", "18000")
     screenshot(page, "makkah-application")
     page.click("#submit-application")
     page.wait_for_load_state()
@@ -110,3 +110,66 @@ def test_application_assessment_and_committee_approval(
     with tenant_context(tenant):
         approved = db.session.get(AidRequest, request_id)
         assert approved.approved_halalas == 1_500_000
+
+
+def test_portal_application_on_a_phone(phone_page, live_server, tenant, enable_plugin, tmp_path):
+    """An applicant registers on the portal at 375 px, applies in Arabic-Indic digits with a
+    dependent row added without JavaScript, attaches the documents listed and submits."""
+    enable_plugin(tenant, "makkah_aid")
+    with tenant_context(tenant):
+        install_default_catalog(tenant)
+        db.session.commit()
+    scan = tmp_path / "scan.png"
+    scan.write_bytes(PNG)
+    page = phone_page
+    page.goto("/t/first/portal/register")
+    page.fill("#name", "نورة السبيعي")
+    page.fill("#email", "noura.phone@example.org")
+    page.fill("#password", "long-enough-pass-1")
+    page.fill("#password2", "long-enough-pass-1")
+    page.locator("form button[type=submit]").last.click()
+    page.wait_for_load_state()
+    page.goto("/t/first/portal/apply")
+    assert page.locator("html").get_attribute("dir") == "rtl"
+    x = "#extra-makkah_aid-"
+    # a sixth dependent row, by the form's own button (no script needed)
+    page.locator("button[name=add_row][value='extra.makkah_aid.dependents']").click()
+    page.wait_for_load_state()
+    assert page.locator(x + "dependents-5-name").count() == 1
+    page.fill("#applicant_name", "نورة محمد عبدالله السبيعي")
+    page.select_option("#catalog_item_id", index=1)
+    page.fill(x + "nationality", "سعودية")
+    page.fill(x + "id_number", national_id(6161).translate(str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")))
+    page.fill(x + "id_expiry", "١٤٥٩-٠١-٠١")
+    page.fill(x + "current_job", "لا تعمل")
+    page.fill(x + "monthly_income", "١٬٥٠٠")
+    page.fill(x + "dependents_count", "١")
+    page.fill(x + "dependents-5-name", "سارة")
+    page.select_option(x + "dependents-5-relationship", "daughter")
+    page.select_option(x + "housing", "rented")
+    page.fill(x + "annual_rent", "١٨٠٠٠")
+    page.check("#declaration")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    screenshot(page, "makkah-portal-apply-phone-375")
+    page.click("#submit-request")
+    page.wait_for_load_state()
+    # saved as a draft: the documents still missing are listed
+    assert page.locator("#still-missing li[data-missing='documents.id_copy']").count() == 1
+    assert page.locator("#still-missing li[data-missing='documents.lease']").count() == 1
+    for doc_type in ("id_copy", "lease"):
+        page.select_option("#doc_type", doc_type)
+        page.set_input_files("#file", str(scan))
+        page.locator("#upload-document button[type=submit]").click()
+        page.wait_for_load_state()
+    assert page.locator("#still-missing").count() == 0
+    page.check("#declaration")
+    page.click("#submit-request")
+    page.wait_for_load_state()
+    assert page.locator("#request-state").get_attribute("data-state") == "submitted"
+    number = page.locator("#request-number").inner_text().strip()
+    assert number
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    screenshot(page, "makkah-portal-submitted-phone-375")
+    with tenant_context(tenant):
+        item = db.session.scalars(db.select(AidRequest)).one()
+        assert item.number == number and item.extra["makkah_aid"]["monthly_income_halalas"] == 150_000

@@ -32,17 +32,17 @@ def national_id(n: int) -> str:
 
 
 def application(**overrides) -> dict:
+    """The plugin's request fields as a client sends them (amounts in riyals, any digit script)."""
     data = {
-        "four_part_name": "نورة محمد عبدالله السبيعي",
         "nationality": "سعودية",
         "id_number": national_id(4242),
         "id_expiry": (date.today() + timedelta(days=365)).isoformat(),
         "current_job": "لا تعمل",
-        "monthly_income_halalas": 200_000,
+        "monthly_income": "2000",
         "dependents_count": 1,
-        "dependents": [{"name": "سارة", "relationship": "daughter", "job": "", "monthly_income_halalas": 0}],
+        "dependents": [{"name": "سارة", "relationship": "daughter", "job": "", "monthly_income": "0"}],
         "housing": "rented",
-        "annual_rent_halalas": 1_500_000,
+        "annual_rent": "15000",
     }
     data.update(overrides)
     return data
@@ -176,13 +176,13 @@ def test_submission_missing_items_is_refused_one_error_per_field(makkah, client,
     assert refused.status_code == 422
     errors = refused.json["errors"]
     assert set(errors) == {
-        "four_part_name",
         "id_number",
         "id_expiry",
         "current_job",
-        "monthly_income_halalas",
+        "monthly_income",
         "dependents_count",
         "housing",
+        "documents.id_copy",
     }
     assert all(len(messages) == 1 for messages in errors.values())
     assert "expired" in errors["id_expiry"][0].lower() or "انتهت" in errors["id_expiry"][0]
@@ -212,7 +212,9 @@ def test_complete_application_is_submitted(makkah, new_request, staff):
 def test_missing_attachment_is_refused(makkah, new_request, staff):
     request = new_request(catalog_item_id=catalog_id(), extra={"makkah_aid": application()})
     attach(request, "id_copy")
-    assert services.submission_errors(request) == {"housing": [services.problem_message("housing", "file")]}
+    assert services.submission_errors(request) == {
+        "documents.lease": [services.problem_message("documents.lease", "file")]
+    }
 
 
 # --------------------------------------------------------------------------- assessment, ceiling, committee
@@ -719,30 +721,34 @@ def test_pages_render(makkah, household, new_request, advance, staff, client, lo
 
 def test_application_page_refuses_per_field_and_submits(makkah, staff, client, login):
     login(staff["relations_officer"])
-    refused = client.post("/t/first/makkah_aid/applications/new", data={"nationality": "سعودية"})
+    page = client.get("/t/first/makkah_aid/applications/new").get_data(as_text=True)
+    assert 'name="extra.makkah_aid.dependents.4.name"' in page  # the shared request fields
+    refused = client.post(
+        "/t/first/makkah_aid/applications/new",
+        data={"applicant_name": "نورة محمد عبدالله السبيعي", "extra.makkah_aid.nationality": "سعودية"},
+    )
     assert refused.status_code == 422
-    assert b'data-field="id_number"' in refused.data and b'data-field="housing"' in refused.data
+    assert b'data-field="extra.makkah_aid.id_number"' in refused.data
+    assert b'data-field="extra.makkah_aid.housing"' in refused.data
     with tenant_context(makkah):
         item = catalog_id()
     from io import BytesIO
 
+    ns = "extra.makkah_aid."
     form = {
-        "four_part_name": "نورة محمد عبدالله السبيعي",
-        "nationality": "سعودية",
-        "id_number": national_id(77),
-        "id_expiry": (date.today() + timedelta(days=30)).isoformat(),
-        "current_job": "لا تعمل",
-        "monthly_income": "1500",
+        "applicant_name": "نورة محمد عبدالله السبيعي",
+        ns + "nationality": "سعودية",
+        ns + "id_number": national_id(77),
+        ns + "id_expiry": (date.today() + timedelta(days=30)).isoformat(),
+        ns + "current_job": "لا تعمل",
+        ns + "monthly_income": "1500",
         "catalog_item_id": str(item),
-        "dependents_count": "1",
-        "dep_name": ["سارة", "", "", ""],
-        "dep_relationship": ["ابنة", "", "", ""],
-        "dep_job": ["", "", "", ""],
-        "dep_income": ["", "", "", ""],
-        "dep_resides": ["0"],
-        "housing": "rented",
-        "annual_rent": "15000",
-        "received_aid_before": "no",
+        ns + "dependents_count": "1",
+        ns + "dependents.0.name": "سارة",
+        ns + "dependents.0.relationship": "daughter",
+        ns + "dependents.0.resides_permanently": "on",
+        ns + "housing": "rented",
+        ns + "annual_rent": "15000",
         "id_file": (BytesIO(PNG), "id.png"),
         "housing_file": (BytesIO(PNG), "lease.png"),
     }

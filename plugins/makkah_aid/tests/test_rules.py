@@ -258,8 +258,8 @@ def test_girl_married_rule():
 
 # --------------------------------------------------------------------------- mandatory data
 
+NAME = "نورة محمد عبدالله السبيعي"
 COMPLETE = {
-    "four_part_name": "نورة محمد عبدالله السبيعي",
     "nationality": "سعودية",
     "id_number": "1000000008",
     "id_expiry": "2030-01-01",
@@ -274,13 +274,18 @@ DOCS = {"id_copy", "lease"}
 
 
 def test_complete_application_has_no_missing_field():
-    assert rules.missing_fields(COMPLETE, catalog_item_id=1, documents=DOCS, today=date(2025, 1, 1)) == {}
+    assert (
+        rules.missing_fields(
+            COMPLETE, catalog_item_id=1, documents=DOCS, today=date(2025, 1, 1), applicant_name=NAME
+        )
+        == {}
+    )
 
 
 def test_one_problem_per_missing_field():
     problems = rules.missing_fields({}, catalog_item_id=None, documents=set(), today=date(2025, 1, 1))
     assert set(problems) == {
-        "four_part_name",
+        "applicant_name",
         "nationality",
         "id_number",
         "id_expiry",
@@ -289,46 +294,42 @@ def test_one_problem_per_missing_field():
         "catalog_item_id",
         "dependents_count",
         "housing",
+        "documents.id_copy",
     }
-    assert set(problems.values()) == {"missing"}
+    assert {k: v for k, v in problems.items() if k != "documents.id_copy"} == dict.fromkeys(
+        set(problems) - {"documents.id_copy"}, "missing"
+    )
+    assert problems["documents.id_copy"] == "file"
 
 
 def test_expired_id_attachments_and_lists():
     today = date(2025, 1, 2)
-    expired = {**COMPLETE, "id_expiry": "2025-01-01"}
-    assert rules.missing_fields(expired, catalog_item_id=1, documents=DOCS, today=today) == {
-        "id_expiry": "expired"
+
+    def missing(data, documents=DOCS, name=NAME):
+        return rules.missing_fields(
+            data, catalog_item_id=1, documents=documents, today=today, applicant_name=name
+        )
+
+    assert missing({**COMPLETE, "id_expiry": "2025-01-01"}) == {"id_expiry": "expired"}
+    assert missing({**COMPLETE, "id_expiry": "2025-01-02"}) == {}
+    assert missing(COMPLETE, documents={"id_copy"}) == {"documents.lease": "file"}
+    assert missing(COMPLETE, documents={"lease", "other"}) == {"documents.id_copy": "file"}
+    assert missing({**COMPLETE, "national_address_code": "RRRD2929"}) == {
+        "documents.national_address": "file"
     }
-    same_day = {**COMPLETE, "id_expiry": "2025-01-02"}
-    assert rules.missing_fields(same_day, catalog_item_id=1, documents=DOCS, today=today) == {}
-    assert rules.missing_fields(COMPLETE, catalog_item_id=1, documents={"id_copy"}, today=today) == {
-        "housing": "file"
-    }
-    with_address = {**COMPLETE, "national_address_code": "RRRD2929"}
-    assert rules.missing_fields(with_address, catalog_item_id=1, documents=DOCS, today=today) == {
-        "national_address_code": "file"
-    }
-    short = {**COMPLETE, "four_part_name": "نورة محمد"}
-    assert rules.missing_fields(short, catalog_item_id=1, documents=DOCS, today=today) == {
-        "four_part_name": "four_parts"
-    }
-    fewer = {**COMPLETE, "dependents_count": 2}
-    assert rules.missing_fields(fewer, catalog_item_id=1, documents=DOCS, today=today) == {
-        "dependents": "count"
-    }
+    assert missing(COMPLETE, name="نورة محمد") == {"applicant_name": "four_parts"}
+    # data kept before the name moved to the request's own field still counts
+    assert missing({**COMPLETE, "four_part_name": NAME}, name="نورة") == {}
+    assert missing({**COMPLETE, "dependents_count": 2}) == {"dependents": "count"}
     aid = {
         **COMPLETE,
         "received_aid_before": True,
         "previous_aid": [{"aid_type": "سلة", "amount_halalas": None}],
     }
-    assert rules.missing_fields(aid, catalog_item_id=1, documents=DOCS, today=today) == {
-        "previous_aid": "previous_aid"
-    }
+    assert missing(aid) == {"previous_aid": "previous_aid"}
     owned = {**COMPLETE, "housing": "owned", "annual_rent_halalas": None}
-    assert (
-        rules.missing_fields(owned, catalog_item_id=1, documents={"id_copy", "ownership_deed"}, today=today)
-        == {}
-    )
+    assert missing(owned, documents={"id_copy", "ownership_deed"}) == {}
+    assert missing(owned) == {"documents.ownership_deed": "file"}
 
 
 # --------------------------------------------------------------------------- settings validation
