@@ -30,6 +30,10 @@ RELATIONSHIPS = (
 )
 
 
+def NORMALIZED_NAME(length: int) -> sa.types.TypeEngine:  # noqa: N802 - reads as a column type
+    return sa.String(length).with_variant(sa.String(length, collation="C"), "postgresql")
+
+
 class Person(TenantMixin, db.Model):
     """One person as this tenant knows them. The ID number is never stored in clear."""
 
@@ -46,8 +50,10 @@ class Person(TenantMixin, db.Model):
     father_name: Mapped[str] = mapped_column(sa.String(80), default="")
     grandfather_name: Mapped[str] = mapped_column(sa.String(80), default="")
     family_name: Mapped[str] = mapped_column(sa.String(80), default="")
-    name_normalized: Mapped[str] = mapped_column(sa.String(340), default="")
-    family_normalized: Mapped[str] = mapped_column(sa.String(80), default="")
+    # Byte-order collation on PostgreSQL: the prefix search is a range [q, q + U+10FFFF) whose
+    # upper bound only holds in code-point order, whatever the database's locale.
+    name_normalized: Mapped[str] = mapped_column(NORMALIZED_NAME(340), default="")
+    family_normalized: Mapped[str] = mapped_column(NORMALIZED_NAME(80), default="")
     national_id_encrypted: Mapped[str | None] = mapped_column(sa.Text)
     # Platform-wide keyed hash: exact lookup, and the cross-tenant duplicate count.
     national_id_hash: Mapped[str | None] = mapped_column(sa.String(64), index=True)

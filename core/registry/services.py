@@ -179,6 +179,9 @@ def update_person(person: Person, data: dict) -> Person:
     return person
 
 
+MIN_NAME_QUERY = 2
+
+
 def search_persons(q: str, page: int = 1, per_page: int = 20) -> tuple[list[Person], int]:
     """Exact ID number, or name prefix (full four-part name, or family name).
 
@@ -196,8 +199,9 @@ def search_persons(q: str, page: int = 1, per_page: int = 20) -> tuple[list[Pers
         query = query.where(Person.national_id_hash == ids.lookup_hash(number))
     elif q:
         prefix = normalize_name(q)
-        if not prefix:
-            return [], 0
+        if len(prefix.replace(" ", "")) < MIN_NAME_QUERY:
+            # One letter matches nearly everyone (every "ال…" family name): a scan, not a lookup.
+            raise ValidationError({"q": [_l("Type at least two letters of the name, or the ID number.")]})
         upper = prefix + "\U0010ffff"
         tenant_id = require_tenant().id
         # Two index range scans, one per (tenant_id, …) index, united: the planner cannot
@@ -245,13 +249,35 @@ def _id_query(q: str) -> str | None:
 
 def households_of(person: Person) -> list[Household]:
     """Households where the person is head or member (in this tenant)."""
-    as_head = db.select(Household.id).where(Household.head_person_id == person.id)
-    as_member = db.select(Member.household_id).where(Member.person_id == person.id)
-    return list(
-        db.session.execute(
-            db.select(Household).where(db.or_(Household.id.in_(as_head), Household.id.in_(as_member)))
-        ).scalars()
-    )
+    return households_of_many([person])[person.id]
+
+
+def households_of_many(persons: list[Person]) -> dict[int, list[Household]]:
+    """``{person id: households where head or member}`` for a page of persons, in two queries."""
+    ids = [person.id for person in persons]
+    found: dict[int, list[Household]] = {pid: [] for pid in ids}
+    if not ids:
+        return found
+    links = db.session.execute(
+        db.union(
+            db.select(Household.head_person_id.label("person_id"), Household.id.label("household_id")).where(
+                Household.head_person_id.in_(ids)
+            ),
+            db.select(Member.person_id, Member.household_id).where(Member.person_id.in_(ids)),
+        )
+    ).all()
+    households = {
+        h.id: h
+        for h in db.session.execute(
+            db.select(Household).where(Household.id.in_({link.household_id for link in links}))
+        )
+        .unique()
+        .scalars()
+    }
+    for link in sorted(links, key=lambda link: link.household_id):
+        if households[link.household_id] not in found[link.person_id]:
+            found[link.person_id].append(households[link.household_id])
+    return found
 
 
 # --------------------------------------------------------------------------- duplicates & sharing

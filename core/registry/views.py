@@ -62,8 +62,13 @@ def services_label(code: str) -> str:
 def search():
     q = request.args.get("q", "").strip()
     page = _page()
-    persons, total = services.search_persons(q, page, PER_PAGE) if q else ([], 0)
-    rows = [(p, services.households_of(p)) for p in persons]
+    errors: dict = {}
+    try:
+        persons, total = services.search_persons(q, page, PER_PAGE) if q else ([], 0)
+    except ValidationError as exc:
+        persons, total, errors = [], 0, exc.messages
+    households = services.households_of_many(persons)
+    rows = [(p, households[p.id]) for p in persons]
     if q:
         record("registry.person.searched", "person", None, {"results": total})
         db.session.commit()
@@ -78,8 +83,15 @@ def search():
     )
     pages = (total + PER_PAGE - 1) // PER_PAGE
     return render_template(
-        "registry/search.html", q=q, rows=rows, total=total, page=page, pages=pages, recent=recent
-    )
+        "registry/search.html",
+        q=q,
+        rows=rows,
+        total=total,
+        page=page,
+        pages=pages,
+        recent=recent,
+        errors=errors,
+    ), (422 if errors else 200)
 
 
 def _form_household() -> dict:

@@ -90,3 +90,12 @@ def test_another_tenants_file_page_is_404(client, login, officer, create_househo
     theirs = create_household(other_tenant)
     login(officer)
     assert client.get(f"/t/{tenant.slug}/registry/households/{theirs.id}").status_code == 404
+
+
+def test_one_letter_name_search_asks_for_two_letters(client, tenant, create_user_, login, token_for):
+    user = create_user_(roles={tenant: ["relations_officer"]})
+    response = client.get("/t/first/api/v1/persons?q=ا", headers={**token_for(user), "Accept-Language": "ar"})
+    assert response.status_code == 422 and "q" in response.json["errors"]
+    login(user)
+    page = client.get("/t/first/registry/?q=ا&lang=ar")
+    assert page.status_code == 422 and 'id="q-error"' in page.get_data(as_text=True)
