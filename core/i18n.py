@@ -173,8 +173,18 @@ def message_list(messages: Any) -> list[str]:
     return [translate_messages(messages)]
 
 
+def money(halalas: int | None) -> str:
+    """Integer halalas as an amount in riyals for display: ``150050`` → ``1,500.50 ريال``."""
+    from .numbers import format_halalas
+
+    if halalas is None:
+        return ""
+    return gettext("%(amount)s SAR", amount=format_halalas(int(halalas)))
+
+
 def configure(app) -> None:
     app.jinja_env.globals.update(
         current_language=current_language, text_direction=text_direction, localized=localized
     )
     app.jinja_env.filters["messages"] = message_list
+    app.jinja_env.filters["money"] = money

@@ -28,9 +28,11 @@ def init_app(app) -> None:
     from . import hooks
     from .api import files_api, households_api, imports_api, persons_api, sharing_api
     from .cli import registry_cli
-    from .views import bp
+    from .views import bp, services_label
 
     app.register_blueprint(bp)
+    # Templates (core's and plugins') show registry codes in words: {{ registry_label("daughter") }}
+    app.jinja_env.globals["registry_label"] = services_label
     register_tenant_api(persons_api, "persons")
     register_tenant_api(households_api, "households")
     register_tenant_api(files_api, "files")

@@ -22,7 +22,7 @@ from .schemas import (
     ScheduleVisitSchema,
     SubmitSchema,
 )
-from .workflow import available_actions, state_label
+from .workflow import available_actions, state_label, transitions
 
 bp = Blueprint("requests", __name__, template_folder="templates")
 
@@ -68,6 +68,36 @@ BODY_LABELS = {
     "social_security": _l("Social security"),
     "other": _l("Other"),
 }
+
+
+EVENT_LABELS = {
+    "create": _l("Request registered"),
+    "sign_declaration": _l("Declaration signed"),
+    "record_visit": _l("Field visit recorded"),
+    "record_verification": _l("Official verification recorded"),
+    "escalate": _l("Escalated to the competent authority"),
+    "permit_granted": _l("Permit granted"),
+    "disburse_more": _l("Further disbursement recorded"),
+}
+OUTCOME_LABELS = {"pass": _l("Passed"), "fail": _l("Failed"), "needs_review": _l("Needs review")}
+
+
+def outcome_label(code: str) -> str:
+    return str(OUTCOME_LABELS.get(code, code))
+
+
+def action_label(code: str) -> str:
+    """A timeline step in words: the transition's own label, else the event code."""
+    step = transitions().get(code)
+    if step is not None and step.label:
+        return str(step.label)
+    return str(EVENT_LABELS.get(code, code))
+
+
+def document_type_label(code: str) -> str:
+    from ..documents.services import document_types
+
+    return next((str(c.label) for c in document_types() if c.code == code), code)
 
 
 def channel_label(code: str) -> str:
@@ -145,6 +175,10 @@ def _render_view(item, step_error: dict | None = None, status: int = 200):
         extra_rows=forms.extra_display(item),
         item=item,
         state_label=state_label,
+        action_label=action_label,
+        outcome_label=outcome_label,
+        channel_label=channel_label,
+        document_type_label=document_type_label,
         actions=[t.action for t in available_actions(item, current_user)],
         visits=_children(FieldVisit, item.id),
         verifications=_children(Verification, item.id),
