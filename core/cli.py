@@ -95,7 +95,8 @@ def db_revision(message: str, branch: str | None, autogenerate: bool) -> None:
     from .plugins import get_host
 
     config = current_app.extensions["migrate"].migrate.get_config()
-    kwargs: dict = {"message": message, "autogenerate": autogenerate}
+    # Core's own branch by default: plugin branches make "head" ambiguous.
+    kwargs: dict = {"message": message, "autogenerate": autogenerate, "head": "core@head"}
     if branch:
         plugin = get_host().plugins.get(branch)
         if plugin is None or plugin.path is None:

@@ -8,7 +8,7 @@ from marshmallow import ValidationError
 
 from ..auth.permissions import require
 from ..auth.services import create_user, set_roles
-from ..errors import AppError
+from ..errors import AppError, Conflict
 from ..extensions import db
 from ..i18n import gettext as _
 from ..i18n import translate_messages
@@ -132,6 +132,50 @@ def apply():
     ), (422 if errors else 200)
 
 
+@bp.route("/requests/<int:request_id>/edit", methods=["GET", "POST"])
+@require("portal.apply")
+def edit(request_id):
+    """Correct a draft, or a request returned for missing data, then submit it from its page.
+
+    Another applicant's request answers 404; a request that is neither a draft nor returned 409.
+    """
+    from ..requests.workflow import EDITABLE_STATES
+
+    item = _own(request_id)
+    if item.state not in EDITABLE_STATES:
+        raise Conflict(_("Only a draft or a request returned for missing data can be edited."))
+    errors: dict = {}
+    form = request.form if request.method == "POST" else forms.request_form_values(item)
+    if request.method == "POST" and not forms.adding_row(form):
+        try:
+            data = PortalApplySchema().load(
+                {
+                    **{k: form[k].strip() for k in APPLY_FIELDS if (form.get(k) or "").strip()},
+                    "extra": forms.extra_from_form(form),
+                }
+            )
+            services.update_request(item, current_user, data)
+            db.session.commit()
+            flash(_("Your corrections were saved: submit the request again when it is complete."), "success")
+            return redirect(url_for(".detail", request_id=item.id))
+        except ValidationError as exc:
+            db.session.rollback()
+            errors = forms.place_errors(forms.flatten_errors(translate_messages(exc.messages), form))
+        except AppError as exc:
+            db.session.rollback()
+            if exc.status in (403, 404, 409):
+                raise
+            errors = {"_schema": [str(exc.message)]}
+    return render_template(
+        "portal/edit.html",
+        item=item,
+        errors=errors,
+        form=form,
+        extra_groups=forms.extra_inputs(),
+        item_options=_catalog_options(),
+    ), (422 if errors else 200)
+
+
 @bp.route("/requests/<int:request_id>")
 @require("portal.apply")
 def detail(request_id):
@@ -158,6 +202,7 @@ def _render_detail(item: AidRequest, errors: dict | None = None):
         missing_documents=missing,
         problems=problems,
         can_submit=item.state in SUBMIT_STATES,
+        can_edit=item.state in SUBMIT_STATES,
         declaration=DECLARATION_TEXT,
         state_label=state_label,
         errors=errors or {},

@@ -357,6 +357,7 @@ class ImportJobSchema(Schema):
     status = fields.String()
     only_good_rows = fields.Boolean()
     total_rows = fields.Integer()
+    validated_rows = fields.Integer()
     processed_rows = fields.Integer()
     progress = fields.Integer()
     households_created = fields.Integer()
@@ -399,4 +400,11 @@ def post_import(form, files):
 @imports_api.response(200, ImportJobSchema)
 @imports_api.requires("registry.import")
 def get_import(job_id):
-    return get_or_404(ImportJob, job_id)
+    """Progress (validation is the first half, writing the second) and errors; a job whose
+    worker stopped reporting is answered ``interrupted``."""
+    from .importer import check_interrupted
+
+    job = get_or_404(ImportJob, job_id)
+    if job.status in ("pending", "running") and check_interrupted(job):
+        db.session.commit()
+    return job

@@ -16,7 +16,7 @@ import logging
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from flask import current_app
 from marshmallow import ValidationError
@@ -190,7 +190,9 @@ def _pick(row: dict, columns: Iterable[str]) -> dict:
     return {c: row[c] for c in columns if c in row and row[c] != ""}
 
 
-def validate_rows(rows: list[tuple[int, dict]], progress: Callable[[int], None] | None = None) -> Validation:
+def validate_rows(
+    rows: list[tuple[int, dict]], progress: Callable[[int], None] | None = None, every: int = 500
+) -> Validation:
     """Every row checked (fields, one head per household, IDs unique in the file and new here)."""
     households: dict[str, ParsedHousehold] = {}
     errors: list[RowError] = []
@@ -261,7 +263,7 @@ def validate_rows(rows: list[tuple[int, dict]], progress: Callable[[int], None] 
         if row_errors:
             household.bad = True
             errors += row_errors
-        if progress and count % 500 == 0:
+        if progress and count % every == 0:
             progress(count)
     for household in households.values():
         if "head" not in household.data and not household.bad:
@@ -327,6 +329,7 @@ def write_households(
             job.processed_rows += len(household.lines)
             job.households_created = created
             if created % commit_every == 0:
+                heartbeat(job)
                 db.session.commit()
     return created
 
@@ -336,6 +339,7 @@ def run_import(job: ImportJob, data: bytes, user=None) -> ImportJob:
     from ..audit.service import record
 
     job.status = "running"
+    heartbeat(job)
     try:
         rows = read_rows(job.filename, data)
     except ImportFileError as exc:
@@ -347,8 +351,17 @@ def run_import(job: ImportJob, data: bytes, user=None) -> ImportJob:
         db.session.commit()
         return job
     job.total_rows = len(rows)
+    heartbeat(job)
     db.session.commit()
-    validation = validate_rows(rows)
+
+    def validated(count: int) -> None:
+        job.validated_rows = count
+        heartbeat(job)
+        db.session.commit()
+
+    validation = validate_rows(rows, validated, every=PROGRESS_EVERY)
+    job.validated_rows = job.total_rows
+    heartbeat(job)
     job.errors = [e.as_dict() for e in validation.errors]
     if validation.errors and not job.only_good_rows:
         job.status, job.finished_at = "failed", utcnow()
@@ -405,14 +418,19 @@ def start_import(
         return run_import(job, data, user=user)
     job.storage_key = tenant_key(tenant.id, "imports")
     get_storage().put(job.storage_key, data)
+    heartbeat(job)
     db.session.commit()
+    return _launch(job, user)
+
+
+def _launch(job: ImportJob, user=None) -> ImportJob:
     from ..i18n import current_language
 
     thread = threading.Thread(
         target=_run_in_background,
         args=(
             current_app._get_current_object(),
-            tenant.id,
+            require_tenant().id,
             job.id,
             getattr(user, "id", None),
             current_language(),
@@ -423,6 +441,72 @@ def start_import(
     thread.start()
     job._thread = thread  # tests join it
     return job
+
+
+# --------------------------------------------------------------------------- interrupted jobs
+
+PROGRESS_EVERY = 500  # rows validated between two progress commits
+STALE_AFTER = timedelta(minutes=5)  # a job whose worker has not reported for this long is dead
+
+
+def heartbeat(job: ImportJob) -> None:
+    job.heartbeat_at = utcnow()
+
+
+def check_interrupted(job: ImportJob, now: datetime | None = None) -> bool:
+    """Mark ``job`` interrupted when it is still pending or running but its worker has not
+    reported for :data:`STALE_AFTER` (the process was stopped). True when it is interrupted."""
+    if job.status == "interrupted":
+        return True
+    if job.status not in ("pending", "running"):
+        return False
+    last = job.heartbeat_at or job.created_at
+    if last is None or (now or utcnow()) - last < STALE_AFTER:
+        return False
+    job.status, job.finished_at = "interrupted", utcnow()
+    job.errors = [
+        *(job.errors or []),
+        {
+            "line": 0,
+            "field": "_file",
+            "message": _("The import was interrupted: the server stopped while it ran."),
+        },
+    ]
+    db.session.flush()
+    from ..audit.service import record
+
+    record("registry.import.interrupted", "import_job", job.id, {"households": job.households_created})
+    return True
+
+
+def can_restart(job: ImportJob) -> bool:
+    return job.status == "interrupted" and bool(job.storage_key)
+
+
+def restart_import(job: ImportJob, user=None) -> ImportJob:
+    """Run an interrupted job again from its stored file (409 when it is not interrupted).
+
+    Households it had already written are now registered: when there are some, the restart
+    imports only the good households, so those rows are reported and skipped, not written twice.
+    """
+    from ..audit.service import record
+    from ..errors import Conflict
+    from ..storage import get_storage
+
+    if not can_restart(job):
+        raise Conflict(_("Only an interrupted import can be restarted."))
+    try:
+        get_storage().get(job.storage_key)
+    except Exception:
+        raise Conflict(_("The imported file is no longer available: upload it again.")) from None
+    if job.households_created:
+        job.only_good_rows = True
+    job.status, job.finished_at, job.errors = "pending", None, []
+    job.validated_rows = job.processed_rows = 0
+    heartbeat(job)
+    record("registry.import.restarted", "import_job", job.id, {"households": job.households_created})
+    db.session.commit()
+    return _launch(job, user)
 
 
 def _run_in_background(app, tenant_id: int, job_id: int, user_id: int | None, language: str) -> None:

@@ -249,10 +249,14 @@ class ImportJob(TenantMixin, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     filename: Mapped[str] = mapped_column(sa.String(255), default="")
-    status: Mapped[str] = mapped_column(sa.String(16), default="pending")  # pending running done failed
+    # pending running done failed interrupted (left running by a stopped process)
+    status: Mapped[str] = mapped_column(sa.String(16), default="pending")
     only_good_rows: Mapped[bool] = mapped_column(default=False)
     total_rows: Mapped[int] = mapped_column(default=0)
+    validated_rows: Mapped[int] = mapped_column(default=0, server_default="0")
     processed_rows: Mapped[int] = mapped_column(default=0)
+    # Touched by the worker at every progress step: a job not touched for a few minutes is dead.
+    heartbeat_at: Mapped[datetime | None]
     households_created: Mapped[int] = mapped_column(default=0)
     errors: Mapped[list] = mapped_column(sa.JSON, default=list)
     storage_key: Mapped[str | None] = mapped_column(sa.String(255))
@@ -262,4 +266,8 @@ class ImportJob(TenantMixin, db.Model):
 
     @property
     def progress(self) -> int:
-        return int(100 * self.processed_rows / self.total_rows) if self.total_rows else 0
+        """Validation is the first half, writing the second."""
+        if not self.total_rows:
+            return 0
+        done = min(self.validated_rows, self.total_rows) + min(self.processed_rows, self.total_rows)
+        return int(50 * done / self.total_rows)

@@ -122,23 +122,61 @@ def _flat_errors(messages: dict) -> dict:
 @bp.route("/households/new", methods=["GET", "POST"])
 @require("registry.write")
 def new_household():
+    """Register a household; with ``?for_request=<id>`` the form starts from that aid request's
+    applicant data and the request is linked to the new file (``requests.link_file``)."""
+    from ..requests import services as request_services
+
     errors: dict = {}
     values: dict = {"housing_tenure": "rented", "category": "family", "nationality": ""}
+    for_request = _request_to_link(request.args.get("for_request"))
+    if for_request is not None:
+        values.update(request_services.registration_prefill(for_request))
     if request.method == "POST":
         data = _form_household()
         values = {**data["head"], **{k: v for k, v in data.items() if k != "head"}}
         try:
             household = services.create_household(HouseholdSchema().load(data), user=current_user)
+            if for_request is not None:
+                file = services.household_file(household)
+                request_services.link_file(for_request, current_user, file.id)
         except ValidationError as exc:
             db.session.rollback()
             errors = _flat_errors(exc.messages)
+        except AppError as exc:
+            db.session.rollback()
+            errors = {"_schema": [str(exc.message)]}
+            if exc.status == 403:
+                abort(403)
         else:
             db.session.commit()
+            if for_request is not None:
+                flash(_("The household was registered and the request linked to its file."), "success")
+                return redirect(url_for("requests.view", request_id=for_request.id))
             flash(_("The household was registered."), "success")
             return redirect(url_for("registry.household", household_id=household.id))
-    return render_template("registry/new_household.html", values=values, errors=errors, **_choices()), (
-        422 if errors else 200
-    )
+    return render_template(
+        "registry/new_household.html", values=values, errors=errors, for_request=for_request, **_choices()
+    ), (422 if errors else 200)
+
+
+def _request_to_link(raw: str | None):
+    """The aid request named by ``?for_request=``: 404 when unknown here, 403 when the user may
+    not link it, 409 when it can no longer be linked."""
+    if raw is None:
+        return None
+    from ..requests import services as request_services
+    from ..requests.workflow import NO_LINK_STATES
+
+    try:
+        request_id = parse_int(raw)
+    except NumberFormatError:
+        abort(404)
+    item = request_services.get_request(request_id)
+    if not can(current_user, "requests.link_file"):
+        abort(403)
+    if item.state in NO_LINK_STATES:
+        abort(409)
+    return item
 
 
 def _household_or_404(household_id: int) -> Household:
@@ -307,7 +345,19 @@ def import_template():
 @require("registry.import")
 def import_job(job_id: int):
     job = get_in_tenant(ImportJob, job_id) or abort(404)
-    return render_template("registry/import_job.html", job=job)
+    if job.status in ("pending", "running") and importer.check_interrupted(job):
+        db.session.commit()
+    return render_template("registry/import_job.html", job=job, can_restart=importer.can_restart(job))
+
+
+@bp.route("/import/<int:job_id>/restart", methods=["POST"])
+@require("registry.import")
+def restart_import(job_id: int):
+    """Run an import left interrupted by a stopped process again from its stored file."""
+    job = get_in_tenant(ImportJob, job_id) or abort(404)
+    importer.restart_import(job, user=current_user)
+    flash(_("The import was restarted."), "success")
+    return redirect(url_for("registry.import_job", job_id=job.id))
 
 
 @bp.route("/export.xlsx")

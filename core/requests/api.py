@@ -18,6 +18,7 @@ from .schemas import (
     DecisionOutSchema,
     EscalateSchema,
     EscalationOutSchema,
+    LinkFileSchema,
     NoteSchema,
     PermitOutcomeSchema,
     QueueArgsSchema,
@@ -94,6 +95,15 @@ def submit(data, request_id):
     return _step(
         request_id, lambda r: services.submit(r, current_user, declaration_signed_by=data["signed_by"])
     )
+
+
+@bp.route("/<int:request_id>/file", methods=["PUT"])
+@bp.arguments(LinkFileSchema)
+@bp.response(200, RequestDetailSchema)
+@bp.login_required
+def link_file(data, request_id):
+    """Link (or relink) the request to a beneficiary file of this association (audited, on the timeline)."""
+    return _step(request_id, lambda r: services.link_file(r, current_user, data["file_id"]))
 
 
 @bp.route("/<int:request_id>/start-research", methods=["POST"])

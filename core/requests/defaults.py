@@ -27,6 +27,11 @@ def register_permissions():
             ),
         ),
         Permission("requests.create", _l("Register aid requests"), ("relations_officer",)),
+        Permission(
+            "requests.link_file",
+            _l("Link requests to beneficiary files"),
+            ("relations_officer", "researcher"),
+        ),
         Permission("requests.research", _l("Study cases and record field visits"), ("researcher",)),
         Permission(
             "requests.return", _l("Return requests for missing data"), ("relations_officer", "researcher")

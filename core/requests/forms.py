@@ -250,6 +250,53 @@ def place_errors(messages: dict) -> dict:
     return placed
 
 
+def _form_value(item: ExtraInput, value: Any) -> str | None:
+    """A kept plugin value as its input shows it (None: leave the input empty / unchecked)."""
+    if value is None or value == "":
+        return None
+    if item.kind == "checkbox":
+        return "on" if value else None
+    if item.kind == "money" and isinstance(value, int) and not isinstance(value, bool):
+        return format_halalas(value)
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value)
+
+
+def request_form_values(request) -> dict:
+    """A request's own data as the apply form's inputs (core fields and ``extra.<ns>.<field>``),
+    so the applicant corrects what they entered; repeating rows fill ``….<row>.<cell>``."""
+    values: dict = {
+        "applicant_name": request.applicant_name or "",
+        "applicant_phone": request.applicant_phone or "",
+        "applicant_city": request.applicant_city or "",
+        "catalog_item_id": str(request.catalog_item_id) if request.catalog_item_id else "",
+        "summary": request.summary or "",
+        "requested_amount": format_halalas(request.requested_halalas)
+        if request.requested_halalas is not None
+        else "",
+    }
+    phone = values["applicant_phone"]
+    if phone.startswith("+966"):
+        values["applicant_phone"] = "0" + phone[4:]
+    for field_set, inputs in extra_inputs():
+        stored = (request.extra or {}).get(field_set.namespace) or {}
+        for item in inputs:
+            value = stored.get(item.attribute, stored.get(item.name))
+            if item.kind == "rows":
+                for index, row in enumerate(value if isinstance(value, list) else []):
+                    for column in item.columns:
+                        cell = item.cell(column, index)
+                        shown = _form_value(column, row.get(column.attribute, row.get(column.name)))
+                        if shown is not None:
+                            values[cell.key] = shown
+                continue
+            shown = _form_value(item, value)
+            if shown is not None:
+                values[item.key] = shown
+    return values
+
+
 def _shown(item: ExtraInput, value: Any) -> str:
     if item.kind == "money" and isinstance(value, int) and not isinstance(value, bool):
         return format_halalas(value)
@@ -296,4 +343,5 @@ __all__ = [
     "extra_inputs",
     "flatten_errors",
     "place_errors",
+    "request_form_values",
 ]

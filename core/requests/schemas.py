@@ -94,6 +94,10 @@ class ReasonSchema(Strict):
     reason = fields.String(required=True, validate=validate.Length(min=3, max=5000))
 
 
+class LinkFileSchema(Strict):
+    file_id = fields.Integer(required=True, strict=True)
+
+
 class ScheduleVisitSchema(Strict):
     scheduled_for = AnyDate(required=True)
 

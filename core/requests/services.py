@@ -65,7 +65,7 @@ class Ceiling:
 def get_request(request_id: int) -> AidRequest:
     """The request of the current tenant (another tenant's id is simply not found: 404)."""
     found = db.session.get(AidRequest, request_id) if isinstance(request_id, int) else None
-    if found is None:
+    if found is None or found.tenant_id != require_tenant().id:
         raise NotFound(_("Not found."))
     return found
 
@@ -127,6 +127,8 @@ def create_request(data: dict, actor: Any, *, own: bool = False) -> AidRequest:
         raise Forbidden(_("Your role cannot take this step."))
     extra = load_extra(data.get("extra"))
     _check_catalog_item(data.get("catalog_item_id"))
+    if data.get("file_id") is not None:
+        _file_in_tenant(data["file_id"])
     request = AidRequest(
         state="draft",
         channel="portal" if own else data["channel"],
@@ -221,6 +223,158 @@ def submit(request: AidRequest, actor: Any, *, declaration_signed_by: str | None
         tenant_hooks().request_submitted(request=request)
         _notify(request, "request_received", date=format_date(request.submitted_at))
     return request
+
+
+# --------------------------------------------------------------------------- the applicant's corrections
+
+EDITABLE_FIELDS = (
+    "applicant_name",
+    "applicant_phone",
+    "applicant_city",
+    "catalog_item_id",
+    "summary",
+    "requested_halalas",
+)
+
+
+def may_edit(request: AidRequest, actor: Any) -> bool:
+    """The applicant on their own request (portal) or a relations officer (``requests.create``)."""
+    from ..auth.permissions import can
+
+    return can(actor, "requests.create") or (workflow.is_own(request, actor) and can(actor, "portal.apply"))
+
+
+def update_request(request: AidRequest, actor: Any, data: dict) -> AidRequest:
+    """Correct a draft or returned request (validated ``data`` of ``PortalApplySchema``).
+
+    403 for someone who may not edit it, 409 once it is no longer a draft or returned,
+    422 per field (plugin fields under ``extra.<ns>``), nothing written on a refusal.
+    """
+    if not may_edit(request, actor):
+        raise Forbidden(_("Your role cannot take this step."))
+    if request.state not in workflow.EDITABLE_STATES:
+        raise Conflict(_("Only a draft or a request returned for missing data can be edited."))
+    extra = load_extra(data.get("extra"))
+    _check_catalog_item(data.get("catalog_item_id"))
+    changed = []
+    for key in EDITABLE_FIELDS:
+        value = data.get(key) if key != "summary" else data.get(key) or ""
+        if getattr(request, key) != value:
+            setattr(request, key, value)
+            changed.append(key)
+    if (request.extra or {}) != extra:
+        request.extra = extra
+        changed.append("extra")
+    if changed:
+        request.updated_at = utcnow()
+        record_event(request, "edit", actor, data={"fields": changed})
+    return request
+
+
+# --------------------------------------------------------------------------- the beneficiary file
+
+
+def _file_in_tenant(file_id: Any):
+    """The tenant's beneficiary file ``file_id``; another tenant's or an unknown id: 422 on ``file_id``."""
+    from ..registry.models import BeneficiaryFile
+    from ..registry.services import get_in_tenant
+
+    found = (
+        get_in_tenant(BeneficiaryFile, file_id)
+        if isinstance(file_id, int) and not isinstance(file_id, bool)
+        else None
+    )
+    if found is None:
+        raise ValidationError({"file_id": [_l("No such beneficiary file in this association.")]})
+    return found
+
+
+def may_link_file(request: AidRequest, actor: Any) -> bool:
+    from ..auth.permissions import can
+
+    return can(actor, "requests.link_file") and request.state not in workflow.NO_LINK_STATES
+
+
+def link_file(request: AidRequest, actor: Any, file_id: Any) -> AidRequest:
+    """Link (or relink) ``request`` to one of the tenant's beneficiary files, audited, on the timeline.
+
+    403 without ``requests.link_file``; 409 once the request is disbursed, closed or withdrawn;
+    422 on ``file_id`` for a file this association does not have. The request's documents
+    follow the file's household.
+    """
+    from ..auth.permissions import can
+    from ..documents.models import Document
+
+    if not can(actor, "requests.link_file"):
+        raise Forbidden(_("Your role cannot take this step."))
+    if request.state in workflow.NO_LINK_STATES:
+        raise Conflict(_("The beneficiary file can no longer be changed on this request."))
+    file = _file_in_tenant(file_id)
+    if request.file_id == file.id:
+        return request
+    previous = links.file_of(request)
+    request.file_id = file.id
+    request.updated_at = utcnow()
+    documents = db.session.scalars(db.select(Document).where(Document.request_id == request.id))
+    for document in documents:
+        if document.household_id is None or (previous and document.household_id == previous.household_id):
+            document.household_id = file.household_id
+    record_event(
+        request,
+        "relink_file" if previous is not None else "link_file",
+        actor,
+        data={"file_id": file.id, "previous_file_id": previous.id if previous else None},
+    )
+    return request
+
+
+def file_candidates(q: str, per_page: int = 20) -> tuple[list[tuple[Any, list[tuple[Any, Any]]]], int]:
+    """Persons matching ``q`` (any spelling of the name, or the ID number: ``search_persons``),
+    each with ``[(household, file) …]`` of the households they head or belong to."""
+    from ..registry.models import BeneficiaryFile
+    from ..registry.services import households_of_many, search_persons
+
+    persons, total = search_persons(q, 1, per_page)
+    households = households_of_many(persons)
+    ids = {h.id for found in households.values() for h in found}
+    files = (
+        {
+            f.household_id: f
+            for f in db.session.scalars(
+                db.select(BeneficiaryFile).where(BeneficiaryFile.household_id.in_(ids))
+            )
+        }
+        if ids
+        else {}
+    )
+    rows = [(p, [(h, files[h.id]) for h in households[p.id] if h.id in files]) for p in persons]
+    return rows, total
+
+
+def registration_prefill(request: AidRequest) -> dict:
+    """The registration form's values taken from the request's applicant data."""
+    parts = (request.applicant_name or "").split()
+    first, father, grandfather, family = "", "", "", ""
+    if len(parts) >= 4:
+        first, father, grandfather, family = parts[0], parts[1], parts[2], " ".join(parts[3:])
+    elif len(parts) == 3:
+        first, father, family = parts
+    elif len(parts) == 2:
+        first, family = parts
+    elif parts:
+        first = parts[0]
+    phone = request.applicant_phone or ""
+    if phone.startswith("+966"):
+        phone = "0" + phone[4:]
+    return {
+        "first_name": first,
+        "father_name": father,
+        "grandfather_name": grandfather,
+        "family_name": family,
+        "phone": phone,
+        "email": request.applicant_email or "",
+        "city": request.applicant_city or "",
+    }
 
 
 # --------------------------------------------------------------------------- research

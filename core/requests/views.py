@@ -12,7 +12,9 @@ from ..extensions import db
 from ..i18n import current_language, translate_messages
 from ..i18n import gettext as _
 from ..i18n import lazy_gettext as _l
-from . import forms, services
+from ..numbers import NumberFormatError, parse_int
+from ..registry.services import status_label
+from . import forms, links, services
 from .models import CHANNELS, VERIFICATION_BODIES, Decision, FieldVisit, Verification
 from .schemas import (
     ApproveSchema,
@@ -78,6 +80,9 @@ EVENT_LABELS = {
     "escalate": _l("Escalated to the competent authority"),
     "permit_granted": _l("Permit granted"),
     "disburse_more": _l("Further disbursement recorded"),
+    "link_file": _l("Linked to a beneficiary file"),
+    "relink_file": _l("Linked to another beneficiary file"),
+    "edit": _l("Data corrected"),
 }
 OUTCOME_LABELS = {"pass": _l("Passed"), "fail": _l("Failed"), "needs_review": _l("Needs review")}
 
@@ -166,9 +171,29 @@ def _render_view(item, step_error: dict | None = None, status: int = 200):
     from ..aid.services import disbursements_of
     from ..documents.services import documents_of_request
 
+    may_link = services.may_link_file(item, current_user)
+    file_q = (request.args.get("file_q") or "").strip() if may_link else ""
+    candidates, candidates_total, search_errors = [], 0, {}
+    if file_q:
+        try:
+            candidates, candidates_total = services.file_candidates(file_q)
+        except ValidationError as exc:
+            search_errors = translate_messages(exc.messages)
+        else:
+            from ..audit.service import record
+
+            record("registry.person.searched", "person", None, {"results": candidates_total})
+            db.session.commit()
     return render_template(
         "requests/view.html",
         step_error=step_error,
+        linked_file=links.file_of(item),
+        registry_status_label=status_label,
+        may_link=may_link,
+        file_q=file_q,
+        candidates=candidates,
+        candidates_total=candidates_total,
+        search_errors=search_errors,
         documents=documents_of_request(item.id),
         disbursements=disbursements_of(item),
         committee=services.committee_members(),
@@ -207,6 +232,12 @@ def step(request_id, action):
                 {"declaration": form.get("declaration") == "on", "signed_by": form.get("signed_by", "")}
             )
             services.submit(item, current_user, declaration_signed_by=data["signed_by"])
+        elif action == "link_file":
+            try:
+                file_id = parse_int(form.get("file_id", ""))
+            except NumberFormatError:
+                file_id = None
+            services.link_file(item, current_user, file_id)
         elif action == "return":
             services.return_to_applicant(item, current_user, form.get("reason", "").strip() or "-")
         elif action == "schedule_visit":

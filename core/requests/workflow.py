@@ -49,6 +49,10 @@ OPEN_STATES = (
     "approved",
 )
 FINAL_STATES = ("closed", "withdrawn")
+# A beneficiary file may be linked (or relinked) until the request is over.
+NO_LINK_STATES = ("closed", "withdrawn", "disbursed")
+# The applicant (or staff on their behalf) edits the request's data before (re)submitting it.
+EDITABLE_STATES = ("draft", "returned")
 
 
 class Forbidden(AppError):
@@ -154,6 +158,12 @@ def _blocked_file(request: AidRequest) -> list[str]:
     return []
 
 
+def _needs_file(request: AidRequest) -> list[str]:
+    if request.file_id is None:
+        return [_("Link the request to a beneficiary file first.")]
+    return []
+
+
 def _status_text(status: str) -> str:
     return {"suspended": _("suspended"), "excluded": _("excluded")}.get(status, status)
 
@@ -202,8 +212,8 @@ def _permit_granted(request: AidRequest) -> list[str]:
 PRECONDITIONS: dict[str, tuple[Callable[[AidRequest], list[str]], ...]] = {
     "start_research": (_needs_declaration,),
     "verify": (_visit_and_verification,),
-    "approve": (_needs_declaration, _blocked_file),
-    "disburse": (_blocked_file, _permit_granted),
+    "approve": (_needs_declaration, _needs_file, _blocked_file),
+    "disburse": (_needs_file, _blocked_file, _permit_granted),
 }
 
 

@@ -64,7 +64,7 @@ def test_catalog_item_value_is_the_default_ceiling(new_request, advance, staff, 
 
     install_default_catalog(tenant)
     basket = db.session.scalars(db.select(CatalogItem).where(CatalogItem.code == "food_basket")).one()
-    request = advance(new_request(catalog_item_id=basket.id), "in_committee")
+    request = advance(new_request(linked=True, catalog_item_id=basket.id), "in_committee")
     assert services.ceiling_for(request).amount_halalas == 35000
     with pytest.raises(ValidationError):
         services.approve(

@@ -13,6 +13,7 @@ import pytest
 from core.extensions import db
 from tests.e2e.browser import screenshot
 from tests.fixtures import PASSWORD
+from tests.registry.factories import valid_id
 
 pytestmark = pytest.mark.browser
 
@@ -87,6 +88,21 @@ def test_request_from_portal_application_to_disbursement(
     # --- researcher: research, field visit, verification, to the committee
     context, page = session("researcher")
     page.goto(request_url)
+    # The portal application has no beneficiary file: register the household from the applicant's data.
+    assert page.locator("#no-linked-file").count() == 1
+    page.click("#register-household")
+    page.wait_for_load_state()
+    assert page.input_value("#first_name") == "فهد" and page.input_value("#family_name") == "القحطاني"
+    page.fill("#national_id", valid_id("1"))
+    page.fill("#id_expiry", "1452-01-01")
+    page.fill("#nationality", "SA")
+    page.fill("#job", "لا يعمل")
+    page.fill("#monthly_income", "1500")
+    page.fill("#annual_rent", "18000")
+    page.click("main form button.btn-success[type=submit]")
+    page.wait_for_load_state()
+    assert page.locator("#linked-file").count() == 1
+    assert page.locator("#timeline [data-action=link_file]").count() == 1
     page.click("[data-action=start_research]")
     page.wait_for_load_state()
     assert state(page) == "in_research"

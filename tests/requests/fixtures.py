@@ -61,7 +61,10 @@ def in_first(tenant):
 
 @pytest.fixture
 def new_request(in_first, staff):
-    def make(**fields):
+    def make(linked: bool = False, **fields):
+        """``linked``: with a new household's beneficiary file (needed to approve or disburse)."""
+        if linked and "file_id" not in fields:
+            fields["file_id"] = new_file().id
         data = {
             "channel": "in_person",
             "applicant_name": "نورة محمد عبدالله السبيعي",
@@ -75,9 +78,44 @@ def new_request(in_first, staff):
     return make
 
 
+_file_serial = iter(range(7_000_000, 8_000_000))
+
+
+def new_file(**head):
+    """A new household's beneficiary file in the tenant in context (flushed, not committed)."""
+    from core.registry.schemas import HouseholdSchema
+    from core.registry.services import create_household, household_file
+    from tests.registry.factories import household_payload, person_payload, valid_id
+
+    head = person_payload(national_id=valid_id("2", next(_file_serial)), nationality="EG", **head)
+    household = create_household(HouseholdSchema().load(household_payload(head=head, members=[])))
+    return household_file(household)
+
+
+def new_file_id(tenant, **head) -> int:
+    """``new_file`` committed in ``tenant``; its id."""
+    with tenant_context(tenant):
+        file = new_file(**head)
+        db.session.commit()
+        return file.id
+
+
+def link_new_file(request, actor):
+    """Register a household and link ``request`` to its file."""
+    file = new_file()
+    services.link_file(request, actor, file.id)
+    db.session.flush()
+    return file
+
+
 @pytest.fixture
 def advance(staff):
-    """Take a request through the normal path up to ``state``."""
+    """Take a request through the normal path up to ``state`` (a request reaching the committee's
+    approval without a beneficiary file gets a new household's file linked first)."""
+
+    def ensure_file(request):
+        if request.file_id is None:
+            link_new_file(request, staff["relations_officer"])
 
     def go(request, state: str):
         path = [
@@ -108,11 +146,14 @@ def advance(staff):
             ("in_committee", lambda r: services.send_to_committee(r, staff["researcher"])),
             (
                 "approved",
-                lambda r: services.approve(
-                    r,
-                    staff["committee_member"],
-                    amount_halalas=100000,
-                    members_present=[staff["committee_member"].id],
+                lambda r: (
+                    ensure_file(r)
+                    or services.approve(
+                        r,
+                        staff["committee_member"],
+                        amount_halalas=100000,
+                        members_present=[staff["committee_member"].id],
+                    )
                 ),
             ),
             (

@@ -3,6 +3,7 @@ from __future__ import annotations
 from core.extensions import db
 from core.requests.models import AidRequest, RequestEvent
 from core.tenancy import tenant_context
+from tests.requests.fixtures import new_file_id
 
 BASE = "/t/first/api/v1"
 
@@ -52,6 +53,15 @@ def test_full_path_through_the_api(client, staff, token_for, tenant):
     )
     assessment = client.get(f"{BASE}/requests/{rid}/assessment", headers=committee)
     assert {c["code"] for c in assessment.json["checks"]} >= {"declaration", "field_visit"}
+    approve = {"amount": "1000", "members_present": [staff["committee_member"].id]}
+    unlinked = client.post(
+        f"{BASE}/requests/{rid}/approve", json=approve, headers={**committee, "Accept-Language": "ar"}
+    )
+    assert unlinked.status_code == 409 and "ملف" in unlinked.json["message"]
+    linked = client.put(
+        f"{BASE}/requests/{rid}/file", json={"file_id": new_file_id(tenant)}, headers=researcher
+    )
+    assert linked.status_code == 200, linked.json
     approved = client.post(
         f"{BASE}/requests/{rid}/approve",
         json={"amount": "1000", "members_present": [staff["committee_member"].id]},

@@ -47,7 +47,7 @@ def _pay(request, staff, value=5000):
 
 def test_disabled_plugin_is_never_called(new_request, advance, staff, tenant):
     dummy.calls.clear()
-    request = advance(new_request(), "in_committee")
+    request = advance(new_request(linked=True), "in_committee")
     assert services.ceiling_for(request) is None
     assert "dummy_check" not in {c["code"] for c in services.assess(request)}
     services.approve(
@@ -66,7 +66,7 @@ def test_disabled_plugin_is_never_called(new_request, advance, staff, tenant):
 def test_enabled_plugin_ceiling_check_and_events(new_request, advance, staff, tenant, enable_plugin):
     enable_plugin(tenant, settings={"ceiling": 300})
     dummy.calls.clear()
-    request = advance(new_request(requested_amount=None), "in_committee")
+    request = advance(new_request(linked=True, requested_amount=None), "in_committee")
     tenant.settings = {**(tenant.settings or {}), "aid": {"default_ceiling_halalas": 1000000}}
     db.session.flush()
     ceiling = services.ceiling_for(request)
@@ -102,7 +102,7 @@ def test_lowest_plugin_ceiling_wins(new_request, advance, tenant, enable_plugin,
     from core.requests.services import Ceiling
 
     enable_plugin(tenant, settings={"ceiling": 300})
-    request = advance(new_request(), "in_committee")
+    request = advance(new_request(linked=True), "in_committee")
     proposals = list(tenant_hooks().propose_aid_ceiling(request=request, file=None, catalog_item=None))
     assert [p.amount_halalas for p in proposals if p is not None] == [30000]
     # a second plugin proposing less wins; core's default only applies when no plugin proposes
@@ -115,7 +115,7 @@ def test_enabled_plugin_precondition_refuses_with_409_and_nothing_changes(
     app, new_request, advance, staff, tenant, enable_plugin, token_for, client
 ):
     enable_plugin(tenant)
-    request = advance(new_request(extra={"dummy": {"refuse_approval": True}}), "in_committee")
+    request = advance(new_request(linked=True, extra={"dummy": {"refuse_approval": True}}), "in_committee")
     db.session.commit()
     rid = request.id
     refused = client.post(
@@ -188,7 +188,7 @@ def test_members_present_are_the_tenants_committee_members(
 ):
     second = make_member("member2@first.example.org", tenant, ["committee_member", "researcher"])
     outsider = make_member("member@second.example.org", other_tenant, ["committee_member"])
-    request = advance(new_request(), "in_committee")
+    request = advance(new_request(linked=True), "in_committee")
     assert [u.id for u in services.committee_members()] == sorted(
         [staff["committee_member"].id, second.id],
         key=lambda i: {staff["committee_member"].id: "committee_member", second.id: "member2"}[i],

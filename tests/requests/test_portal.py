@@ -50,7 +50,7 @@ def test_applicant_registers_applies_and_sees_number_reason_and_only_their_own(c
 
 
 def test_staff_pages_render_queues_and_request_view(client, staff, login, new_request, advance, tenant):
-    request = advance(new_request(), "in_committee")
+    request = advance(new_request(linked=True), "in_committee")
     db.session.commit()
     rid = request.id
     login(staff["committee_member"])

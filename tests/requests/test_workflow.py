@@ -125,7 +125,7 @@ def _take(action, request, actor):
 
 @pytest.mark.parametrize(("action", "role"), STEP_ROLES)
 def test_step_is_allowed_only_to_the_roles_that_own_it(action, role, new_request, advance, staff):
-    request = new_request()
+    request = new_request(linked=True)
     _ready_for(action, request, advance, staff)
     before = request.state
     target = {t.action: t.target for t in CORE_TRANSITIONS}[action]
@@ -258,7 +258,7 @@ def test_ceiling_is_enforced_and_the_override_needs_a_reason_and_the_director(
 ):
     tenant.settings = {**(tenant.settings or {}), "aid": {"default_ceiling_halalas": 200000}}
     db.session.flush()
-    request = advance(new_request(), "in_committee")
+    request = advance(new_request(linked=True), "in_committee")
     with pytest.raises(ValidationError) as info:
         services.approve(
             request,
@@ -294,7 +294,7 @@ def test_ceiling_is_enforced_and_the_override_needs_a_reason_and_the_director(
 
 def test_approval_within_the_ceiling_needs_no_override(new_request, advance, staff, tenant):
     tenant.settings = {"aid": {"default_ceiling_halalas": 200000}}
-    request = advance(new_request(), "in_committee")
+    request = advance(new_request(linked=True), "in_committee")
     decision = services.approve(
         request,
         staff["committee_member"],

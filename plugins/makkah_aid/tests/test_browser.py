@@ -14,6 +14,7 @@ from core.requests.models import AidRequest
 from core.tenancy import tenant_context
 from tests.e2e.browser import screenshot
 from tests.fixtures import PASSWORD
+from tests.requests.fixtures import new_file
 
 from .test_plugin import PNG, national_id
 
@@ -92,6 +93,12 @@ def test_application_assessment_and_committee_approval(
     assert phone_page.locator("#rule-version").inner_text().strip()
     assert phone_page.evaluate("document.documentElement.scrollWidth") <= 375
     screenshot(phone_page, "makkah-assessment-phone-375")
+
+    # The relations officer linked the application to the applicant's new beneficiary file.
+    with tenant_context(tenant):
+        item = db.session.get(AidRequest, request_id)
+        requests.link_file(item, staff["relations_officer"], new_file().id)
+        db.session.commit()
 
     # 3. The committee sees the gap check and approves within the ceiling.
     committee = browser.new_context(base_url=live_server, locale="ar-SA")
