@@ -158,6 +158,6 @@ def test_request_from_portal_application_to_disbursement(
     assert portal.locator("#request-state").get_attribute("data-state") == "disbursed"
     item = portal.locator("#disbursements li[data-value]")
     assert item.count() == 1 and item.get_attribute("data-value") == "300000"
-    assert "3000" in item.inner_text()
+    assert "3,000.00" in item.inner_text()
     _fits_the_phone(portal)
     screenshot(portal, "request-flow-07-disbursed-phone-375")
