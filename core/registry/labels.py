@@ -38,4 +38,5 @@ LABELS = {
     "running": _l("Running"),
     "done": _l("Done"),
     "failed": _l("Failed"),
+    "interrupted": _l("Interrupted"),
 }

@@ -45,3 +45,5 @@ def init_app(app) -> None:
     app.extensions["charity_plugins"].register_builtin(defaults)
     register_tenant_api(api.bp, "requests")
     app.register_blueprint(views.bp, url_prefix="/t/<tenant>/requests")
+    # Any template (core's or a plugin's) shows a request's state in words.
+    app.jinja_env.globals["request_state_label"] = views.state_label

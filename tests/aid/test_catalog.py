@@ -73,3 +73,20 @@ def test_catalog_item_value_is_the_default_ceiling(new_request, advance, staff, 
             amount_halalas=35001,
             members_present=[staff["committee_member"].id],
         )
+
+
+def test_catalog_page_shows_kinds_and_seasons_in_arabic_and_refuses_bad_items(client, staff, login, tenant):
+    with tenant_context(tenant):
+        install_default_catalog(tenant)
+        db.session.commit()
+    login(staff["tenant_admin"])
+    page = client.get("/t/first/aid/catalog")
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    assert "الحقيبة المدرسية" in text and "نقدي" in text
+    refused = client.post("/t/first/aid/catalog", data={"code": "", "name_ar": "", "kind": "gold"})
+    assert refused.status_code == 422
+    with tenant_context(tenant):
+        assert (
+            db.session.scalar(db.select(db.func.count(CatalogItem.id)).where(CatalogItem.kind == "gold")) == 0
+        )
