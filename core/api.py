@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from functools import wraps
 
+from flask import abort
 from flask_login import current_user
 from flask_smorest import Blueprint as _SmorestBlueprint
 
@@ -31,8 +32,6 @@ class ApiBlueprint(_SmorestBlueprint):
                 check(action)
                 return view(*args, **kwargs)
 
-            doc = getattr(wrapped, "_apidoc", {})
-            wrapped._apidoc = doc
             return self.doc(security=[{"bearerAuth": []}])(wrapped)
 
         return decorator
@@ -40,8 +39,6 @@ class ApiBlueprint(_SmorestBlueprint):
     def login_required(self, view):
         @wraps(view)
         def wrapped(*args, **kwargs):
-            from flask import abort
-
             if not current_user.is_authenticated:
                 abort(401)
             return view(*args, **kwargs)

@@ -11,6 +11,7 @@ from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_smorest import Api
 from flask_sqlalchemy import SQLAlchemy
+from flask_sqlalchemy.session import Session as FlaskSession
 from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Engine
@@ -29,7 +30,24 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
-db = SQLAlchemy(model_class=Base)
+class TenantSafeSession(FlaskSession):
+    """``session.get()`` may answer from the identity map without a query, so the ORM
+    scoping never sees it: check the tenant of what it returns (another tenant's → None)."""
+
+    def get(self, entity, ident, **kwargs):
+        obj = super().get(entity, ident, **kwargs)
+        if obj is not None:
+            from .tenancy.context import current_tenant_id, is_unscoped
+            from .tenancy.models import TenantMixin
+
+            if isinstance(obj, TenantMixin) and not is_unscoped():
+                tenant_id = current_tenant_id()
+                if tenant_id is not None and obj.tenant_id != tenant_id:
+                    return None
+        return obj
+
+
+db = SQLAlchemy(model_class=Base, session_options={"class_": TenantSafeSession})
 # ``flask db`` is our own group (core/cli.py) so that upgrades reach every plugin branch;
 # Flask-Migrate's raw commands stay reachable as ``flask alembic``.
 migrate = Migrate(command="alembic")

@@ -110,3 +110,16 @@ def test_host_name_maps_to_tenant(client, create_tenant):
     response = client.get("/", base_url="http://hosted.example.org")
     assert response.status_code == 302
     assert response.headers["Location"].endswith("/t/hosted/")
+
+
+def test_get_of_an_object_already_in_the_session_still_respects_the_tenant(
+    app_ctx, tenant, other_tenant, create_user_
+):
+    user = create_user_(roles={tenant: ["researcher"]})
+    with tenant_context(tenant):
+        membership = db.session.execute(
+            db.select(Membership).where(Membership.user_id == user.id)
+        ).scalar_one()
+        assert db.session.get(Membership, membership.id) is membership
+    with tenant_context(other_tenant):
+        assert db.session.get(Membership, membership.id) is None  # in the identity map, yet not served

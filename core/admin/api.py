@@ -7,7 +7,7 @@ from flask_login import current_user
 from marshmallow import Schema, fields, validate
 
 from ..api import ApiBlueprint
-from ..auth.models import TENANT_ROLES, Membership, User
+from ..auth.models import Membership, User
 from ..auth.services import RolesSchema, create_user, find_user, set_roles
 from ..errors import NotFound
 from ..extensions import db
@@ -260,6 +260,3 @@ def delete_member(membership_id):
     membership = db.session.get(Membership, membership_id) or abort(404)
     db.session.delete(membership)
     db.session.commit()
-
-
-ROLE_CHOICES = TENANT_ROLES
