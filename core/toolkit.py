@@ -8,7 +8,7 @@ per-tenant hook caller.
 
 from __future__ import annotations
 
-from .aid.models import CatalogItem
+from .aid.models import CatalogItem, Disbursement
 from .aid.services import install_default_catalog
 from .api import ApiBlueprint
 from .audit.service import record as audit_record
@@ -38,7 +38,15 @@ from .plugins import PluginMeta, is_enabled, plugin_settings
 from .plugins import tenant_hooks as hooks
 from .registry import BeneficiaryFile, Choice, FileFields, Household, Member, Person
 from .registry.ids import InvalidNationalId, check_digit_for, parse_national_id
-from .registry.services import add_months, create_household, find_by_national_id, get_in_tenant, renew_file
+from .registry.services import (
+    add_months,
+    create_household,
+    find_by_national_id,
+    get_in_tenant,
+    households_of_many,
+    renew_file,
+    search_persons,
+)
 from .registry.services import change_status as change_file_status
 from .requests import AidRequest, Ceiling, Check, RequestFields
 from .requests.forms import adding_row as request_form_adding_row
@@ -85,6 +93,9 @@ __all__ = [
     "Document",
     "install_default_catalog",
     "CatalogItem",
+    "Disbursement",
+    "households_of_many",
+    "search_persons",
     "Money",
     "AnyDate",
     "RequestFields",

@@ -46,7 +46,8 @@ PERSON_FIELDS = (
 TRANSITIONS: dict[str, frozenset[str]] = {
     "applicant": frozenset({"active", "excluded", "closed"}),
     "active": frozenset({"suspended", "excluded", "closed"}),
-    "suspended": frozenset({"active", "excluded", "closed"}),
+    # suspended → suspended: the suspension's end date or condition changes (a file event).
+    "suspended": frozenset({"active", "suspended", "excluded", "closed"}),
     "excluded": frozenset({"applicant", "closed"}),
     "closed": frozenset({"applicant"}),
 }

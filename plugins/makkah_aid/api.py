@@ -132,7 +132,7 @@ def violation_out(violation) -> dict:
         "sanction": violation.sanction,
         "sanction_kind": violation.sanction_kind,
         "ends_on": violation.ends_on,
-        "pledge_document_id": violation.pledge_document_id,
+        **services.pledge_status(violation),
         "referral": violation.referral,
         "in_force": violation.in_force,
         "lifted_at": violation.lifted_at,
@@ -153,6 +153,8 @@ def file_violations(file_id):
     result = {
         "file_id": file.id,
         "status": file.status,
+        "suspended_until": file.suspended_until,
+        "suspension_condition": file.suspension_condition,
         "violations": [violation_out(v) for v in services.violations_of(file)],
         "next_sanctions": services.next_sanctions(file),
     }
@@ -168,8 +170,9 @@ def post_violation(data):
     """Record a violation: the ladder's sanction for its occurrence applies to the file."""
     file = services.get_file(data["file_id"])
     violation = services.record_violation(file, data, current_user)
+    result = violation_out(violation)
     db.session.commit()
-    return violation_out(violation)
+    return result
 
 
 @bp.route("/violations/<int:violation_id>/lift", methods=["POST"])
@@ -177,7 +180,8 @@ def post_violation(data):
 @bp.response(200, ViolationOutSchema)
 @bp.requires("makkah_aid.lift")
 def lift_violation(data, violation_id):
-    """Lift a suspension until a condition, once the condition is met."""
+    """Lift a suspension until a condition, once the condition is met — and, when the ladder asks
+    for a written pledge, once a pledge document is attached to the household (409 otherwise)."""
     from core.toolkit import NotFound, get_in_tenant
 
     from .i18n import _
@@ -187,8 +191,9 @@ def lift_violation(data, violation_id):
     if violation is None:
         raise NotFound(_("Not found."))
     services.lift(violation, current_user, data["note"])
+    result = violation_out(violation)
     db.session.commit()
-    return violation_out(violation)
+    return result
 
 
 # --------------------------------------------------------------------------- renewal rounds

@@ -184,6 +184,86 @@ def suspension_over(ends_on: date | None, today: date) -> bool:
     return ends_on is not None and today >= ends_on
 
 
+# The file's suspension condition while a timed suspension is over but its pledge is missing.
+PLEDGE_CONDITION_AR = "حتى إرفاق الإقرار الخطي"
+SUSPENDING_KINDS = ("timed", "condition", "permanent")
+
+
+def pledge_required(sanction: dict) -> bool:
+    """A suspension "+ written pledge" (or "until … a pledge is signed") needs the document."""
+    return bool(sanction.get("pledge")) and sanction.get("kind") in ("timed", "condition")
+
+
+def pledge_counts(uploaded_on: date, occurred_on: date) -> bool:
+    """A pledge counts for a violation when it was attached on or after the violation date."""
+    return uploaded_on >= occurred_on
+
+
+def pledge_status(sanction: dict, pledge_attached: bool) -> str:
+    """``not_required``, ``attached`` or ``missing``."""
+    if not pledge_required(sanction):
+        return "not_required"
+    return "attached" if pledge_attached else "missing"
+
+
+def awaiting_pledge(sanction: dict, ends_on: date | None, today: date, pledge_attached: bool) -> bool:
+    """A timed suspension whose period is over but whose pledge is still missing: it stays
+    in force "until the pledge is attached"."""
+    return (
+        sanction.get("kind") == "timed"
+        and suspension_over(ends_on, today)
+        and pledge_required(sanction)
+        and not pledge_attached
+    )
+
+
+def timed_may_end(sanction: dict, ends_on: date | None, today: date, pledge_attached: bool) -> bool:
+    """A timed suspension ends by itself at its date, once its pledge (if any) is attached."""
+    return (
+        sanction.get("kind") == "timed"
+        and suspension_over(ends_on, today)
+        and not awaiting_pledge(sanction, ends_on, today, pledge_attached)
+    )
+
+
+@dataclass(frozen=True)
+class InForce:
+    """A sanction in force on a file, as the file's status sees it."""
+
+    id: int
+    kind: str  # timed / condition / permanent
+    ends_on: date | None = None
+    condition: str = ""
+    awaiting_pledge: bool = False
+
+
+def strength(sanction: InForce) -> tuple:
+    """Permanent > a timed suspension (the later end date the stronger) > a condition (a timed
+    one over but awaiting its pledge counts as a condition); ties: the latest recorded."""
+    if sanction.kind == "permanent":
+        return (3, date.max, sanction.id)
+    if sanction.kind == "timed" and not sanction.awaiting_pledge and sanction.ends_on is not None:
+        return (2, sanction.ends_on, sanction.id)
+    return (1, date.min, sanction.id)
+
+
+def effective_sanction(sanctions: list[InForce]) -> InForce | None:
+    """The strongest sanction in force, the one the file's status reflects (None: none)."""
+    candidates = [s for s in sanctions if s.kind in SUSPENDING_KINDS]
+    return max(candidates, key=strength) if candidates else None
+
+
+def file_suspension(sanction: InForce) -> dict:
+    """Core's ``suspended_until`` / ``suspension_condition`` for the effective sanction."""
+    if sanction.kind == "permanent":
+        return {"suspended_until": None, "suspension_condition": "permanent"}
+    if sanction.kind == "timed" and not sanction.awaiting_pledge:
+        return {"suspended_until": sanction.ends_on, "suspension_condition": None}
+    if sanction.kind == "timed":
+        return {"suspended_until": None, "suspension_condition": PLEDGE_CONDITION_AR}
+    return {"suspended_until": None, "suspension_condition": (sanction.condition or "")[:255] or None}
+
+
 def blocks_new_aid(sanction_kind: str) -> bool:
     """Every sanction in force stops new approvals and disbursements."""
     return sanction_kind in SANCTION_KINDS

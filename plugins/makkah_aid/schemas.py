@@ -581,6 +581,11 @@ class ViolationOutSchema(Schema):
     sanction_kind = fields.String()
     ends_on = fields.Date(allow_none=True)
     pledge_document_id = fields.Integer(allow_none=True)
+    pledge_required = fields.Boolean()
+    pledge_status = fields.String(metadata={"description": "not_required, attached or missing"})
+    awaiting_pledge = fields.Boolean(
+        metadata={"description": "timed suspension over but kept in force until the pledge is attached"}
+    )
     referral = fields.Boolean()
     in_force = fields.Boolean()
     lifted_at = fields.DateTime(allow_none=True)
@@ -596,6 +601,8 @@ class LiftInSchema(Strict):
 class FileViolationsOutSchema(Schema):
     file_id = fields.Integer()
     status = fields.String()
+    suspended_until = fields.Date(allow_none=True)
+    suspension_condition = fields.String(allow_none=True)
     violations = fields.List(fields.Nested(ViolationOutSchema))
     next_sanctions = fields.List(fields.Dict())
 

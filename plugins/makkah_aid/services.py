@@ -454,14 +454,28 @@ def record_violation(file: BeneficiaryFile, data: dict, actor: Any) -> Violation
         raise ValidationError(
             {"notes": [_("Record how the research team and the executive director documented it.")]}
         )
+    occurred_on = data.get("occurred_on") or today()
     pledge_id = data.get("pledge_document_id")
     if pledge_id is not None:
         document = get_in_tenant(Document, pledge_id)
-        if document is None or document.doc_type != "pledge":
+        if (
+            document is None
+            or document.doc_type != "pledge"
+            or document.household_id != file.household_id
+            or not rules.pledge_counts(document.uploaded_at.date(), occurred_on)
+        ):
             raise ValidationError(
-                {"pledge_document_id": [_("Attach the signed written pledge (document type: pledge).")]}
+                {
+                    "pledge_document_id": [
+                        _(
+                            "Choose a signed written pledge (document type: pledge) attached to this "
+                            "household on or after the violation date."
+                        )
+                    ]
+                }
             )
-    occurred_on = data.get("occurred_on") or today()
+        if not rules.pledge_required(sanction):
+            pledge_id = None
     ends_on = rules.sanction_end(sanction, occurred_on)
     violation = Violation(
         file_id=file.id,
@@ -485,7 +499,7 @@ def record_violation(file: BeneficiaryFile, data: dict, actor: Any) -> Violation
         n=occurrence,
         sanction=sanction_text(sanction, ends_on),
     )
-    _apply_sanction(file, sanction, ends_on, reason, actor)
+    _apply_sanction(file, sanction, ends_on, reason, actor, cause=violation.id)
     audit_record(
         "makkah_aid.violation.recorded",
         "file",
@@ -503,75 +517,201 @@ def record_violation(file: BeneficiaryFile, data: dict, actor: Any) -> Violation
 
 
 def _apply_sanction(
-    file: BeneficiaryFile, sanction: dict, ends_on: date | None, reason: str, actor: Any
+    file: BeneficiaryFile,
+    sanction: dict,
+    ends_on: date | None,
+    reason: str,
+    actor: Any,
+    cause: int | None = None,
 ) -> None:
-    kind = sanction["kind"]
-    if kind == "dismissal":
+    if sanction["kind"] == "dismissal":
         if _can_change(file, "excluded"):
             change_file_status(
                 file, {"status": "excluded", "exclusion_reason": "assault", "reason": reason}, actor
             )
         return
-    if file.status == "suspended" or not _can_change(file, "suspended"):
-        # Already suspended (the stricter sanction is kept in force by the plugin), or an
-        # applicant file that core cannot suspend: the plugin's own check still refuses
-        # approvals and disbursements while a sanction is in force.
-        return
-    data: dict = {"status": "suspended", "reason": reason}
-    if kind == "timed":
-        data["suspended_until"] = ends_on
-    elif kind == "condition":
-        data["suspension_condition"] = (sanction.get("condition_ar") or sanction.get("condition_en") or "")[
-            :255
-        ]
-    else:
-        data["suspension_condition"] = "permanent"
-    change_file_status(file, data, actor)
+    # An applicant file that core cannot suspend keeps its status: the plugin's own check
+    # still refuses approvals and disbursements while a sanction is in force.
+    sync_file_status(file, actor, reason, cause=cause)
 
 
-def _reactivate_if_clear(file: BeneficiaryFile, actor: Any, reason: str) -> bool:
-    remaining = [v for v in violations_of(file) if v.in_force]
-    if remaining or file.status != "suspended":
+# --------------------------------------------------------------------------- written pledge
+
+
+def _pledge_candidates(file: BeneficiaryFile) -> list[Document]:
+    return list(
+        db.session.scalars(
+            db.select(Document)
+            .where(Document.household_id == file.household_id, Document.doc_type == "pledge")
+            .order_by(Document.uploaded_at, Document.id)
+        ).unique()
+    )
+
+
+def _pledge_fits(document: Document, violation: Violation) -> bool:
+    return rules.pledge_counts(document.uploaded_at.date(), violation.occurred_on)
+
+
+def find_pledge(violation: Violation, file: BeneficiaryFile | None = None) -> Document | None:
+    """The signed pledge of a violation: the one linked to it, else the first pledge document
+    attached to the household on or after the violation date (linked from then on)."""
+    if not rules.pledge_required(violation.sanction or {}):
+        return None
+    if violation.pledge_document_id is not None:
+        linked = get_in_tenant(Document, violation.pledge_document_id)
+        if linked is not None:
+            return linked
+    file = file or get_file(violation.file_id)
+    for document in _pledge_candidates(file):
+        if _pledge_fits(document, violation):
+            violation.pledge_document_id = document.id
+            db.session.flush()
+            return document
+    return None
+
+
+def pledge_status(violation: Violation, on: date | None = None) -> dict:
+    """What the page and the API show about a violation's written pledge."""
+    sanction = violation.sanction or {}
+    document = find_pledge(violation)
+    attached = document is not None
+    status = rules.pledge_status(sanction, attached)
+    awaiting = violation.in_force and rules.awaiting_pledge(
+        sanction, violation.ends_on, on or today(), attached
+    )
+    return {
+        "pledge_required": status != "not_required",
+        "pledge_status": status,
+        "pledge_document_id": document.id if document else None,
+        "awaiting_pledge": awaiting,
+    }
+
+
+def pledge_status_label(status: str) -> str:
+    return {
+        "not_required": _("Not required"),
+        "attached": _("Written pledge attached"),
+        "missing": _("Written pledge missing"),
+    }.get(status, status)
+
+
+def attach_pledge(file: BeneficiaryFile, data: bytes, filename: str | None, actor: Any) -> Document:
+    """Upload the signed written pledge (core document, type ``pledge``) to the household;
+    timed suspensions waiting for it may then end at their date."""
+    from core.toolkit import upload_document
+
+    document = upload_document(
+        data, filename, {"doc_type": "pledge", "household_id": file.household_id}, actor
+    )
+    for violation in violations_of(file):
+        if violation.in_force and rules.pledge_required(violation.sanction or {}):
+            find_pledge(violation, file)
+    audit_record("makkah_aid.pledge.attached", "file", file.id, {"document": document.id}, user=actor)
+    lift_expired(file)
+    return document
+
+
+# --------------------------------------------------------------------------- the file's status
+
+
+def _in_force_view(violation: Violation, file: BeneficiaryFile, on: date) -> rules.InForce:
+    sanction = violation.sanction or {}
+    awaiting = rules.pledge_required(sanction) and rules.awaiting_pledge(
+        sanction, violation.ends_on, on, find_pledge(violation, file) is not None
+    )
+    return rules.InForce(
+        id=violation.id,
+        kind=violation.sanction_kind,
+        ends_on=violation.ends_on,
+        condition=sanction.get("condition_ar") or sanction.get("condition_en") or "",
+        awaiting_pledge=awaiting,
+    )
+
+
+def sync_file_status(
+    file: BeneficiaryFile, actor: Any, reason: str, on: date | None = None, cause: int | None = None
+) -> bool:
+    """Make core's file status reflect the strongest sanction in force (permanent > later end
+    date > condition), through core's change of status (a file event) each time it changes;
+    back to active only when none is in force. True when the status changed."""
+    if file.status not in ("active", "suspended"):
         return False
-    change_file_status(file, {"status": "active", "reason": reason}, actor)
+    on = on or today()
+    in_force = [v for v in violations_of(file) if v.in_force]
+    views = {v.id: _in_force_view(v, file, on) for v in in_force}
+    effective = rules.effective_sanction(list(views.values()))
+    if effective is None:
+        if file.status != "suspended":
+            return False
+        change_file_status(file, {"status": "active", "reason": reason}, actor)
+        return True
+    target = rules.file_suspension(effective)
+    current = {"suspended_until": file.suspended_until, "suspension_condition": file.suspension_condition}
+    if file.status == "suspended" and current == target:
+        return False
+    strongest = next(v for v in in_force if v.id == effective.id)
+    if effective.awaiting_pledge:
+        under = _("Suspended until the written pledge is attached")
+    else:
+        under = sanction_text(strongest.sanction, strongest.ends_on)
+    if file.status == "suspended" and effective.id != cause:
+        reason = _("%(reason)s — the file stays suspended under: %(sanction)s", reason=reason, sanction=under)
+    data = {"status": "suspended", "reason": reason}
+    data.update({k: v for k, v in target.items() if v is not None})
+    change_file_status(file, data, actor)
     return True
 
 
 def lift(violation: Violation, actor: Any, note: str) -> Violation:
-    """Staff lift a suspension-until-a-condition once the condition is met."""
+    """Staff lift a suspension-until-a-condition once the condition is met (and, when the
+    ladder asks for one, once the signed pledge is attached)."""
     if not violation.in_force:
         raise Conflict(_("This sanction is no longer in force."))
     if violation.sanction_kind != "condition":
         raise Conflict(
             _("Only a suspension until a condition is lifted by staff; timed ones end by themselves.")
         )
+    file = get_file(violation.file_id)
+    if rules.pledge_required(violation.sanction or {}) and find_pledge(violation, file) is None:
+        raise Conflict(
+            _(
+                "Attach the signed written pledge to the household (dated on or after the violation) "
+                "before lifting this suspension."
+            )
+        )
     violation.lifted_at = utcnow()
     violation.lifted_by_id = getattr(actor, "id", None)
     violation.lift_note = note
     db.session.flush()
-    file = get_file(violation.file_id)
-    _reactivate_if_clear(file, actor, _("The condition of the suspension is met: %(note)s", note=note))
+    sync_file_status(file, actor, _("The condition of the suspension is met: %(note)s", note=note))
     audit_record("makkah_aid.violation.lifted", "file", file.id, {"violation": violation.id}, user=actor)
     return violation
 
 
 def lift_expired(file: BeneficiaryFile, on: date | None = None) -> int:
-    """Timed suspensions past their end date end by themselves (lazily, when the file is read)."""
+    """Timed suspensions past their end date end by themselves (lazily, when the file is read)
+    — unless their written pledge is missing: they stay in force until it is attached."""
     on = on or today()
     lifted = 0
+    awaiting = False
     for violation in violations_of(file):
-        if (
-            violation.in_force
-            and violation.sanction_kind == "timed"
-            and rules.suspension_over(violation.ends_on, on)
-        ):
+        if not (violation.in_force and violation.sanction_kind == "timed"):
+            continue
+        if not rules.suspension_over(violation.ends_on, on):
+            continue
+        sanction = violation.sanction or {}
+        attached = find_pledge(violation, file) is not None if rules.pledge_required(sanction) else False
+        if rules.timed_may_end(sanction, violation.ends_on, on, attached):
             violation.lifted_at = utcnow()
             violation.lift_note = "expired"
             lifted += 1
+        else:
+            awaiting = True
     if lifted:
         db.session.flush()
-        _reactivate_if_clear(file, None, _("The timed suspension ended."))
         audit_record("makkah_aid.violation.expired", "file", file.id, {"lifted": lifted})
+    if lifted or awaiting:
+        sync_file_status(file, None, _("The timed suspension ended."), on)
     return lifted
 
 

@@ -273,6 +273,12 @@ def file_violations(file_id):
                 if not note:
                     raise ValidationError({"note": [_("Record how the condition was met.")]})
                 services.lift(violation, current_user, note)
+            elif form.get("action") == "pledge":
+                if not can(current_user, "makkah_aid.violations"):
+                    abort(403)
+                upload = request.files.get("file")
+                data = upload.read() if upload else b""
+                services.attach_pledge(file, data, upload.filename if upload else None, current_user)
             else:
                 if not can(current_user, "makkah_aid.violations"):
                     abort(403)
@@ -300,11 +306,15 @@ def file_violations(file_id):
                 raise
             errors = {"_schema": [str(exc.message)]}
     services.lift_expired(file)
+    violations = services.violations_of(file)
+    pledges = {v.id: services.pledge_status(v) for v in violations}
     db.session.commit()
     return render_template(
         "makkah_aid/violations.html",
         file=file,
-        violations=services.violations_of(file),
+        violations=violations,
+        pledges=pledges,
+        pledge_label=services.pledge_status_label,
         next_sanctions=services.next_sanctions(file),
         ladder=services.settings()["ladder"],
         errors=errors,

@@ -6,7 +6,7 @@ from datetime import date
 
 import sqlalchemy as sa
 
-from core.toolkit import KpiSource, Tenant, db
+from core.toolkit import AidRequest, CatalogItem, Disbursement, KpiSource, Tenant, db, plugin_settings
 
 from . import rules
 from .i18n import _l
@@ -14,11 +14,32 @@ from .models import DebtEntry, Employment, FollowUp, Placement
 
 
 def aids_given(tenant: Tenant, start: date, end: date) -> int:
-    """Payments of the insolvency programs (relief of distress, ma'ouna) towards debt cases."""
+    """Disbursements in the period of the tenant's insolvency programs.
+
+    The programs are the catalog codes of the ``insolvency_programs`` setting: by default
+    the two the plugin installs in the catalog, relief of distress (تفريج كربة) and ma'ouna
+    (برنامج معونة). Every such disbursement counts, whether or not its request names a debt
+    case; a disbursement's own catalog item wins over its request's. Only this tenant's rows.
+    """
+    codes = plugin_settings("prisoner_families")["insolvency_programs"]
+    item_id = sa.func.coalesce(Disbursement.catalog_item_id, AidRequest.catalog_item_id)
     return int(
         db.session.scalar(
-            sa.select(sa.func.count(DebtEntry.id)).where(
-                DebtEntry.kind == "association_payment", DebtEntry.entry_date.between(start, end)
+            sa.select(sa.func.count(Disbursement.id))
+            .join(
+                AidRequest,
+                sa.and_(
+                    AidRequest.id == Disbursement.request_id, AidRequest.tenant_id == Disbursement.tenant_id
+                ),
+            )
+            .join(
+                CatalogItem,
+                sa.and_(CatalogItem.id == item_id, CatalogItem.tenant_id == Disbursement.tenant_id),
+            )
+            .where(
+                Disbursement.tenant_id == tenant.id,
+                Disbursement.disbursed_on.between(start, end),
+                CatalogItem.code.in_(codes),
             )
         )
         or 0
@@ -80,6 +101,15 @@ def beneficiaries_employed(tenant: Tenant, start: date, end: date) -> int:
         )
         or 0
     )
+
+
+# Shown under the figure on the plugin's KPI page: what exactly is counted.
+DESCRIPTIONS = {
+    "prisoner_families.aids_given": _l(
+        "Every disbursement in the period of the insolvency programs (by default relief of distress "
+        "and ma'ouna, the catalog items this plugin installs), whether or not it pays a debt case."
+    ),
+}
 
 
 def sources() -> list[KpiSource]:

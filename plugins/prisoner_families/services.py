@@ -166,10 +166,6 @@ def link_family(prisoner: Prisoner, data: dict, actor: Any = None) -> FamilyLink
     return link
 
 
-def households_for_select() -> list[Household]:
-    return list(db.session.scalars(db.select(Household).order_by(Household.id.desc()).limit(200)))
-
-
 # --------------------------------------------------------------------------- eligibility
 
 

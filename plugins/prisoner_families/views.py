@@ -17,14 +17,18 @@ from core.toolkit import (
     check,
     db,
     format_halalas,
+    get_in_tenant,
+    households_of_many,
     kpi_values,
     require,
     require_tenant,
+    search_persons,
     upload_document,
 )
 
 from . import services
 from .i18n import _, _domain, _l
+from .kpis import DESCRIPTIONS
 from .models import (
     CASE_TYPES,
     NEGOTIATION_OUTCOMES,
@@ -133,8 +137,71 @@ def _handle(
     return render_template(template, errors=errors, **context()), status
 
 
-def _persons() -> list[Person]:
-    return list(db.session.scalars(db.select(Person).order_by(Person.id.desc()).limit(300)))
+SEARCH_LIMIT = 20
+
+
+def _search(param: str) -> tuple[str, list[Person], int, list[str]]:
+    """``?<param>=…`` through the registry's search (ID number, or a name in any spelling):
+    the query as typed, the first matches, how many match, and why the query was refused."""
+    q = request.args.get(param, "").strip()
+    if not q:
+        return q, [], 0, []
+    try:
+        persons, total = search_persons(q, 1, SEARCH_LIMIT)
+    except ValidationError as exc:
+        return q, [], 0, [str(m) for messages in exc.messages.values() for m in messages]
+    return q, persons, total, []
+
+
+def _chosen(model, field: str):
+    """The row the submitted form chose (this tenant's only), kept on the page after a refusal."""
+    value = request.form.get(field, "").strip()
+    return get_in_tenant(model, int(value)) if value.isdigit() else None
+
+
+def person_picker(param: str, field: str) -> dict:
+    """Search box and radio choices of registry persons for the form's ``field``."""
+    q, persons, total, problems = _search(param)
+    choices = [{"id": p.id, "title": p.full_name, "detail": p.city or ""} for p in persons]
+    chosen = _chosen(Person, field)
+    if chosen is not None and chosen.id not in {c["id"] for c in choices}:
+        choices.insert(0, {"id": chosen.id, "title": chosen.full_name, "detail": chosen.city or ""})
+    return _picker(param, field, q, choices, total, len(persons), problems)
+
+
+def household_picker(param: str, field: str, exclude: set[int] = frozenset()) -> dict:
+    """Search box and radio choices of the households (head or member) of the persons found."""
+    q, persons, total, problems = _search(param)
+    found = households_of_many(persons)
+    choices: list[dict] = []
+    seen: set[int] = set(exclude)
+    for person in persons:
+        for household in found[person.id]:
+            if household.id in seen:
+                continue
+            seen.add(household.id)
+            detail = (
+                "" if household.head_person_id == person.id else _("Member: %(name)s", name=person.full_name)
+            )
+            choices.append({"id": household.id, "title": household.head.full_name, "detail": detail})
+    chosen = _chosen(Household, field)
+    if chosen is not None and chosen.id not in seen:
+        choices.insert(0, {"id": chosen.id, "title": chosen.head.full_name, "detail": ""})
+    return _picker(param, field, q, choices, total, len(persons), problems)
+
+
+def _picker(param, field, q, choices, total, shown, problems) -> dict:
+    return {
+        "param": param,
+        "field": field,
+        "q": q,
+        "choices": choices,
+        "total": total,
+        "shown": shown,
+        "problems": problems,
+        "selected": request.form.get(field, ""),
+        "keep": {k: v for k, v in request.args.items() if k != param},
+    }
 
 
 # --------------------------------------------------------------------------- prisoners
@@ -151,7 +218,7 @@ def index():
         "prisoner_families/index.html",
         lambda: {
             "prisoners": services.list_prisoners(request.args.get("status")),
-            "persons": _persons(),
+            "person_search": person_picker("person_q", "person_id"),
             "case_types": CASE_TYPES,
             "form": request.form,
         },
@@ -203,7 +270,7 @@ def prisoner(prisoner_id: int):
             ),
             "cases": [c for c in services.list_cases() if c.prisoner_id == record.id],
             "follow_ups": [f for f in services.list_follow_ups() if f.prisoner_id == record.id],
-            "linkable": [h for h in services.households_for_select() if h.id not in households],
+            "household_search": household_picker("household_q", "household_id", exclude=set(households)),
             "form": request.form,
         }
 
@@ -384,8 +451,8 @@ def self_reliance():
         lambda: {
             "placements": services.list_placements(),
             "employments": services.list_employments(),
-            "households": services.households_for_select(),
-            "persons": _persons(),
+            "household_search": household_picker("household_q", "household_id"),
+            "person_search": person_picker("person_q", "person_id"),
             "kinds": PLACEMENT_KINDS,
             "form": request.form,
         },
@@ -410,6 +477,6 @@ def kpis():
         ]
     except ValidationError as exc:
         errors = exc.messages
-    return render_template("prisoner_families/kpis.html", values=values, period=raw, errors=errors), (
-        422 if errors else 200
-    )
+    return render_template(
+        "prisoner_families/kpis.html", values=values, period=raw, errors=errors, descriptions=DESCRIPTIONS
+    ), (422 if errors else 200)

@@ -63,3 +63,28 @@ def test_debt_case_from_creation_to_closure(
     assert page.locator("#payment-form").count() == 0  # a closed case takes no more amounts
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
     screenshot(page, "prisoner-families-debt-case-closed")
+
+
+def test_register_a_prisoner_through_the_registry_search_on_a_phone(
+    phone_page, browser_login, enabled, create_user_
+):
+    from .conftest import make_family
+
+    _, person_id = make_family(enabled, 1)
+    create_user_(email="admin@example.org", roles={enabled: ["tenant_admin"]})
+    page = phone_page
+    browser_login(page, "admin@example.org", PASSWORD)
+
+    page.goto("/t/first/prisoner_families/")
+    page.fill("#person_q", "الشمرى1")  # ى for ي: any spelling
+    page.click("#person_q-search button[type=submit]")
+    page.wait_for_load_state()
+    assert page.locator("#person_q").input_value() == "الشمرى1"
+    page.check(f"#person_id-{person_id}")
+    page.fill("#new-prisoner #facility", "سجن القريات")
+    page.fill("#new-prisoner #imprisoned_on", "2025-01-01")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    screenshot(page, "prisoner-families-person-search")
+    page.click("#new-prisoner button[type=submit]")
+    page.wait_for_load_state()
+    assert page.locator("h1").inner_text().strip() == "فهد عبدالله الشمري1"
