@@ -54,16 +54,10 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 
 
 def get_in_tenant(model, object_id):
-    """``session.get`` limited to the tenant in context.
-
-    The automatic scoping filters every query, but ``get`` answers from the identity map
-    without a query when the object is already loaded in the session (e.g. a CLI or test
-    that touched several tenants): check the owner too.
-    """
-    obj = db.session.get(model, object_id)
-    if obj is None or obj.tenant_id != require_tenant().id:
-        return None
-    return obj
+    """``session.get`` for the tenant in context, which must be set (``None`` when the id is
+    another tenant's: the session checks objects it serves from its identity map too)."""
+    require_tenant()
+    return db.session.get(model, object_id)
 
 
 # --------------------------------------------------------------------------- open lists
