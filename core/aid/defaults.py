@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..auth.models import TENANT_ROLES
 from ..auth.permissions import Permission
 from ..hookspecs import hookimpl
 from ..i18n import lazy_gettext as _l
@@ -116,16 +117,7 @@ def register_permissions():
         Permission(
             "catalog.view",
             _l("See the aid catalog"),
-            (
-                "tenant_admin",
-                "relations_officer",
-                "researcher",
-                "committee_member",
-                "executive_director",
-                "finance_officer",
-                "auditor",
-                "applicant",
-            ),
+            TENANT_ROLES,
         ),
         Permission("catalog.manage", _l("Manage the aid catalog"), ("tenant_admin",)),
     ]

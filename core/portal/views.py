@@ -85,6 +85,16 @@ APPLY_FIELDS = (
 )
 
 
+def _load_application(form) -> dict:
+    """The applicant's fields and the plugins' request fields, validated (apply and edit alike)."""
+    return PortalApplySchema().load(
+        {
+            **{k: form[k].strip() for k in APPLY_FIELDS if (form.get(k) or "").strip()},
+            "extra": forms.extra_from_form(form),
+        }
+    )
+
+
 @bp.route("/apply", methods=["GET", "POST"])
 @require("portal.apply")
 def apply():
@@ -97,12 +107,7 @@ def apply():
         try:
             if form.get("declaration") != "on":
                 raise ValidationError({"declaration": [_("Sign the declaration to submit.")]})
-            data = PortalApplySchema().load(
-                {
-                    **{k: form[k].strip() for k in APPLY_FIELDS if (form.get(k) or "").strip()},
-                    "extra": forms.extra_from_form(form),
-                }
-            )
+            data = _load_application(form)
             item = services.create_request(data, current_user, own=True)
             problems = services.submission_problems(item)
             if problems and len(services.missing_documents(problems)) == len(problems):
@@ -148,12 +153,7 @@ def edit(request_id):
     form = request.form if request.method == "POST" else forms.request_form_values(item)
     if request.method == "POST" and not forms.adding_row(form):
         try:
-            data = PortalApplySchema().load(
-                {
-                    **{k: form[k].strip() for k in APPLY_FIELDS if (form.get(k) or "").strip()},
-                    "extra": forms.extra_from_form(form),
-                }
-            )
+            data = _load_application(form)
             services.update_request(item, current_user, data)
             db.session.commit()
             flash(_("Your corrections were saved: submit the request again when it is complete."), "success")

@@ -7,20 +7,12 @@ import copy
 
 from marshmallow import RAISE, Schema, ValidationError, fields, post_load, validate, validates_schema
 
-from core.toolkit import AnyDate, InvalidNationalId, Money, normalize_digits, parse_national_id
+from core.toolkit import STAFF_ROLES, AnyDate, InvalidNationalId, Money, normalize_digits, parse_national_id
 
 from .i18n import _l
 from .rules import NEED_ITEMS, SANCTION_KINDS
 
-ROLES = (
-    "tenant_admin",
-    "relations_officer",
-    "researcher",
-    "committee_member",
-    "executive_director",
-    "finance_officer",
-    "auditor",
-)
+ROLES = STAFF_ROLES
 DETECTIONS = ("automatic", "staff", "researcher", "committee", "executive_director")
 CHOOSE = _l("Choose one of the listed values.")
 

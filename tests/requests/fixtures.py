@@ -6,20 +6,12 @@ from datetime import date
 
 import pytest
 
+from core.auth.models import TENANT_ROLES
 from core.extensions import db
 from core.requests import services
 from core.tenancy import tenant_context
 
-ROLES = (
-    "tenant_admin",
-    "relations_officer",
-    "researcher",
-    "committee_member",
-    "executive_director",
-    "finance_officer",
-    "auditor",
-    "applicant",
-)
+ROLES = TENANT_ROLES
 
 
 @pytest.fixture(scope="session")

@@ -5,6 +5,7 @@ from datetime import date
 import pytest
 from marshmallow import ValidationError
 
+from core.auth.models import TENANT_ROLES
 from core.errors import Conflict
 from core.extensions import db
 from core.requests import services
@@ -26,20 +27,7 @@ OWNERS = {
     "return": {"relations_officer", "researcher"},
     "withdraw": {"relations_officer", "executive_director"},
 }
-STEP_ROLES = [
-    (t.action, role)
-    for t in CORE_TRANSITIONS
-    for role in (
-        "tenant_admin",
-        "relations_officer",
-        "researcher",
-        "committee_member",
-        "executive_director",
-        "finance_officer",
-        "auditor",
-        "applicant",
-    )
-]
+STEP_ROLES = [(t.action, role) for t in CORE_TRANSITIONS for role in TENANT_ROLES]
 
 
 def test_every_core_step_has_its_owners_stated():
