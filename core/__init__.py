@@ -21,10 +21,9 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     from . import cli, defaults, errors, i18n, plugins
     from .admin.api import members_api, platform_api
     from .admin.views import platform, tenant_admin
+    from .auth import api_auth
     from .auth.models import User
-    from .auth.services import user_from_token
     from .auth.views import api_bp as auth_api
-    from .auth.views import bearer_token
     from .auth.views import bp as auth_bp
     from .config import STATIC_DEFAULTS, check, from_environment
     from .extensions import babel, csrf, db, limiter, login_manager, migrate
@@ -99,20 +98,14 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     def _load_user(user_id: str):
         return db.session.get(User, int(user_id)) if user_id.isdigit() else None
 
-    @login_manager.request_loader
-    def _load_user_from_token(req):
-        secret = bearer_token()
-        return user_from_token(secret) if secret else None
-
     @app.url_value_preprocessor
     def _resolve_tenant(endpoint, values):
         if values and "tenant" in values:
             tenant = get_tenant(values.pop("tenant"))
             if tenant is None:
-                from flask import abort
-
-                abort(404)
-            set_current_tenant(tenant)
+                g._unknown_tenant = True  # 404, once the request is authenticated (_before)
+            else:
+                set_current_tenant(tenant)
 
     @app.url_defaults
     def _tenant_in_urls(endpoint, values):
@@ -126,6 +119,13 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 
     @app.before_request
     def _before():
+        # Authentication first (401, then CSRF), then the gates (404), then permission (403);
+        # the view, and the parsing of its body (422), only after all of them.
+        api_auth.authenticate()
+        if g.get("_unknown_tenant"):
+            from flask import abort
+
+            abort(404)
         if g.get("_tenant") is None and app.config["TENANT_HOSTS"].get(request.host):
             tenant = get_tenant(app.config["TENANT_HOSTS"][request.host])
             if tenant is not None:
@@ -136,13 +136,8 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
                 from flask import redirect, url_for
 
                 return redirect(url_for("home.tenant_home", tenant=tenant.slug))
-        if (
-            app.config.get("WTF_CSRF_ENABLED", True)
-            and request.method not in ("GET", "HEAD", "OPTIONS")
-            and not bearer_token()
-        ):
-            csrf.protect()
         plugins.gate_plugin_urls()
+        api_auth.authorize()
         return None
 
     @app.teardown_request
@@ -156,6 +151,9 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
             "_roles_cache",
             "_login_user",
             "_tenancy_unscoped",
+            "_unknown_tenant",
+            "csrf_token",
+            "csrf_valid",
         ):
             g.pop(key, None)
 

@@ -2,18 +2,19 @@
 
 Platform endpoints live under ``/api/v1/…``; tenant endpoints under
 ``/t/<tenant>/api/v1/…``. Clients authenticate with ``Authorization: Bearer <token>``
-(or a browser session plus the CSRF header for unsafe methods).
+(or a browser session plus the CSRF header for unsafe methods). ``requires`` and
+``login_required`` only record what a view needs; ``core.auth.api_auth`` enforces it
+before the view runs, so authentication and permission always come before the body is
+parsed (401 → 403 → 404 → 422), whatever the order of the decorators.
 """
 
 from __future__ import annotations
 
 from functools import wraps
 
-from flask import abort
-from flask_login import current_user
 from flask_smorest import Blueprint as _SmorestBlueprint
 
-from .auth.permissions import check
+from .auth.api_auth import Requirement, enforce, mark
 from .extensions import api
 
 TENANT_API_PREFIX = "/t/<tenant>/api/v1"
@@ -21,29 +22,26 @@ BEARER_SCHEME = {"type": "http", "scheme": "bearer", "description": "POST /api/v
 
 
 class ApiBlueprint(_SmorestBlueprint):
-    """A flask-smorest blueprint with the platform's permission decorator."""
+    """A flask-smorest blueprint with the platform's authentication decorators."""
 
     def requires(self, action: str):
-        """Check ``action`` before the view (401/403), and document the bearer auth."""
+        """The view needs a logged-in user (401) with ``action`` (403); documents the bearer auth."""
+        return self._needs(Requirement(action))
 
+    def login_required(self, view):
+        """The view needs a logged-in user (401); documents the bearer auth."""
+        return self._needs(Requirement())(view)
+
+    def _needs(self, requirement: Requirement):
         def decorator(view):
             @wraps(view)
             def wrapped(*args, **kwargs):
-                check(action)
+                enforce(requirement)  # already enforced before the request; kept as a backstop
                 return view(*args, **kwargs)
 
-            return self.doc(security=[{"bearerAuth": []}])(wrapped)
+            return self.doc(security=[{"bearerAuth": []}])(mark(wrapped, requirement))
 
         return decorator
-
-    def login_required(self, view):
-        @wraps(view)
-        def wrapped(*args, **kwargs):
-            if not current_user.is_authenticated:
-                abort(401)
-            return view(*args, **kwargs)
-
-        return self.doc(security=[{"bearerAuth": []}])(wrapped)
 
 
 def register_tenant_api(blueprint: _SmorestBlueprint, prefix: str) -> None:

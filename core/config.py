@@ -7,6 +7,8 @@ use that to point at their own database.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -17,10 +19,12 @@ class ConfigError(RuntimeError):
     """The configuration cannot be used (e.g. the dev secret key in production)."""
 
 
+DEV_DATABASE_URL = f"sqlite:///{ROOT / 'instance' / 'charity.sqlite3'}"
+
+
 def _sqlite_default() -> str:
-    instance = ROOT / "instance"
-    instance.mkdir(exist_ok=True)
-    return f"sqlite:///{instance / 'charity.sqlite3'}"
+    (ROOT / "instance").mkdir(exist_ok=True)
+    return DEV_DATABASE_URL
 
 
 def normalise_database_url(url: str) -> str:
@@ -80,13 +84,74 @@ def from_environment(env: dict[str, str] | None = None) -> dict:
     }
 
 
+def _unset(value) -> bool:
+    return not value
+
+
+@dataclass(frozen=True)
+class ProductionRule:
+    """A setting that must not keep its development default when ``PRODUCTION`` is on.
+
+    ``development_value`` is what the setting holds in development (tests start a production app
+    with it and expect the refusal)."""
+
+    setting: str
+    is_development_default: Callable[[object], bool]
+    reason: str
+    development_value: object = None
+
+
+# One line per development default a production app refuses to start with.
+PRODUCTION_RULES: tuple[ProductionRule, ...] = (
+    ProductionRule(
+        "SECRET_KEY",
+        lambda value: value in (None, "", DEV_SECRET_KEY),
+        "must be set to a private value (it signs sessions and CSRF tokens)",
+        DEV_SECRET_KEY,
+    ),
+    ProductionRule(
+        "ID_ENCRYPTION_KEYS",
+        _unset,
+        "must be set (unset, national IDs are encrypted with a key derived from SECRET_KEY)",
+        [],
+    ),
+    ProductionRule(
+        "ID_HMAC_KEY",
+        _unset,
+        "must be set (unset, the ID lookup hash is keyed with a key derived from SECRET_KEY)",
+    ),
+    ProductionRule(
+        "SQLALCHEMY_DATABASE_URI",
+        lambda value: value == DEV_DATABASE_URL,
+        "must be set with DATABASE_URL (not the development SQLite file in instance/)",
+        DEV_DATABASE_URL,
+    ),
+    ProductionRule("DEBUG", bool, "must be off (the debugger runs code sent by the browser)", True),
+    ProductionRule("WTF_CSRF_ENABLED", lambda value: value is False, "must stay on (CSRF protection)", False),
+    ProductionRule(
+        "RATELIMIT_ENABLED", lambda value: value is False, "must stay on (login throttling)", False
+    ),
+)
+
+
+def production_problems(config: dict) -> list[str]:
+    """What keeps ``config`` from serving in production (nothing when it is not production)."""
+    if not config.get("PRODUCTION"):
+        return []
+    return [
+        f"{rule.setting} {rule.reason}"
+        for rule in PRODUCTION_RULES
+        if rule.is_development_default(config.get(rule.setting))
+    ]
+
+
 def check(config: dict) -> None:
-    """Refuse settings that must never reach production."""
-    if config.get("PRODUCTION") and config.get("SECRET_KEY") in (None, "", DEV_SECRET_KEY):
-        raise ConfigError("SECRET_KEY must be set to a private value when FLASK_ENV/CHARITY_ENV=production")
-    if config.get("PRODUCTION") and not (config.get("ID_ENCRYPTION_KEYS") and config.get("ID_HMAC_KEY")):
+    """Refuse to start in production (FLASK_ENV/CHARITY_ENV=production) with any development default."""
+    problems = production_problems(config)
+    if problems:
         raise ConfigError(
-            "ID_ENCRYPTION_KEYS and ID_HMAC_KEY must be set when FLASK_ENV/CHARITY_ENV=production"
+            "refusing to start with development settings in production (FLASK_ENV/CHARITY_ENV=production): "
+            + "; ".join(problems)
         )
 
 

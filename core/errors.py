@@ -78,8 +78,14 @@ def payload(status: int, message: Any = None, errors: dict | None = None) -> dic
 
 
 def wants_json() -> bool:
+    """API paths, clients asking for JSON, and clients sending credentials in ``Authorization``."""
     path = request.path
-    return "/api/" in path or path.startswith("/api") or request.accept_mimetypes.best == "application/json"
+    return (
+        "/api/" in path
+        or path.startswith("/api")
+        or request.accept_mimetypes.best == "application/json"
+        or "Authorization" in request.headers
+    )
 
 
 def respond(status: int, message: Any = None, errors: dict | None = None, headers=None):
@@ -107,7 +113,7 @@ def handle_http_exception(error: HTTPException):
     message = None
     if isinstance(error, CSRFError):
         message = _("The form expired or was sent from elsewhere. Please try again.")
-    headers = dict(error.get_headers()) if status in (405, 429) else None
+    headers = dict(error.get_headers()) if status in (401, 405, 429) else None
     if headers:
         headers.pop("Content-Type", None)
     return respond(status, message, errors, headers)

@@ -12,13 +12,16 @@ import os
 from collections.abc import Callable, Iterator
 
 import pytest
-from flask import Flask
+from flask import Flask, g, session
+from flask.testing import FlaskClient
 from sqlalchemy import create_engine, make_url, text
+from werkzeug.datastructures import Headers, MultiDict
 
 from core import create_app
+from core.auth.api_auth import SAFE_METHODS
 from core.auth.models import User
 from core.auth.services import create_user, issue_token, set_roles
-from core.extensions import db
+from core.extensions import db, limiter
 from core.plugins import set_plugin_state
 from core.tenancy import Tenant, tenant_context
 from core.tenancy.services import create_tenant as create_tenant_service
@@ -45,20 +48,87 @@ def owner_url(url: str) -> str | None:
     return os.environ.get("TEST_DATABASE_OWNER_URL") or url
 
 
+# The production configuration (CHARITY_ENV=production: CSRF on, rate limits on, every key set),
+# with keys that exist only for the tests. A setting ``core.config.PRODUCTION_RULES`` demands in
+# production gets its test value here.
+TEST_KEYS = {
+    "SECRET_KEY": "test-only-secret-key-never-used-in-production",
+    "ID_ENCRYPTION_KEYS": ["dGVzdC1vbmx5LW5hdGlvbmFsLWlkLWtleS0zMmJ5dGU="],  # Fernet, 32 bytes
+    "ID_HMAC_KEY": "test-only-id-hmac-key",
+}
+BASE_URL = "https://localhost"  # production is served over TLS (Secure cookies, strict CSRF referrer)
+
+
 def make_app(url: str, **overrides) -> Flask:
+    """An app as ``CHARITY_ENV=production`` serves it, on the test database; ``overrides`` on top."""
     config = {
         "SQLALCHEMY_DATABASE_URI": url,
         "DATABASE_OWNER_URL": owner_url(url),
         "TESTING": True,
-        "WTF_CSRF_ENABLED": False,
-        "RATELIMIT_ENABLED": False,
+        "PRODUCTION": True,
+        **TEST_KEYS,
         "CHARITY_EXTRA_PLUGINS": [DUMMY],
-        "SECRET_KEY": "test-secret",
     }
     config.update(overrides)
     application = create_app(config)
+    application.test_client_class = BrowserClient
     _extra_apps.append(application)
     return application
+
+
+class BrowserClient(FlaskClient):
+    """A test client that sends what a browser on this site's pages sends.
+
+    Requests go to ``https://localhost`` (production serves TLS). An unsafe request without an
+    ``Authorization`` header carries the session's CSRF token, as the page that sent it would
+    have: in the ``csrf_token`` field of a form post, otherwise (JSON, uploads of raw bodies) in
+    the ``X-CSRFToken`` header; and the same-origin ``Referer``. Bearer-token requests are sent as
+    they are. ``csrf=False`` sends nothing extra (a request forged from another site).
+    """
+
+    def open(self, *args, buffered: bool = False, follow_redirects: bool = False, **kwargs):
+        csrf = kwargs.pop("csrf", True)
+        if args and isinstance(args[0], str) or not args:
+            path = args[0] if args else kwargs.get("path", "/")
+            if "base_url" not in kwargs and "://" not in path:
+                kwargs["base_url"] = BASE_URL
+            method = str(kwargs.get("method", "GET")).upper()
+            headers = Headers(kwargs.get("headers") or {})
+            if csrf and method not in SAFE_METHODS and "Authorization" not in headers:
+                self._add_csrf_token(kwargs, headers)
+                kwargs["headers"] = headers
+        return super().open(*args, buffered=buffered, follow_redirects=follow_redirects, **kwargs)
+
+    def csrf_token(self) -> str:
+        """The signed CSRF token of this client's session (created as a page view would)."""
+        from flask_wtf.csrf import generate_csrf
+
+        application = self.application
+        context = application.test_request_context(base_url=BASE_URL)
+        self._add_cookies_to_wsgi(context.request.environ)  # as session_transaction() does
+        response = application.response_class()
+        with context:
+            g.pop("csrf_token", None)
+            token = generate_csrf()
+            g.pop("csrf_token", None)
+            application.session_interface.save_session(application, session._get_current_object(), response)
+        self._update_cookies_from_response("localhost", "/", response.headers.getlist("Set-Cookie"))
+        return token
+
+    def _add_csrf_token(self, kwargs: dict, headers: Headers) -> None:
+        token = self.csrf_token()
+        data = kwargs.get("data")
+        if "json" not in kwargs and isinstance(data, dict | MultiDict):
+            data = data.copy()
+            data.setdefault("csrf_token", token)
+            kwargs["data"] = data
+        else:
+            headers.setdefault("X-CSRFToken", token)
+        origin = kwargs.get("base_url") or BASE_URL
+        host = headers.get("Host")
+        if host:
+            origin = f"{origin.split('://', 1)[0]}://{host}"
+        headers.setdefault("Referer", origin.rstrip("/") + "/")
 
 
 _extra_apps: list[Flask] = []
@@ -154,8 +224,21 @@ def app_ctx(app) -> Iterator[Flask]:
         db.session.remove()
 
 
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits(request) -> Iterator[None]:
+    """Rate limits are on; each test starts with none used (its logins do not count for the next)."""
+    if "app" in request.fixturenames:
+        application = request.getfixturevalue("app")
+        # Flask-Limiter is one shared extension: an app a test built for itself may have re-set it.
+        limiter.enabled = application.config["RATELIMIT_ENABLED"]
+        with application.app_context():
+            limiter.reset()
+    yield
+
+
 @pytest.fixture
-def client(app):
+def client(app) -> BrowserClient:
+    """A browser on this site (see ``BrowserClient``): CSRF token on unsafe requests, https."""
     return app.test_client()
 
 

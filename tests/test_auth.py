@@ -10,7 +10,7 @@ from core.auth import can
 from core.auth.models import ApiToken
 from core.extensions import db
 from core.tenancy import tenant_context, utcnow
-from tests.fixtures import PASSWORD, make_app
+from tests.fixtures import PASSWORD
 
 
 def test_password_is_stored_as_argon2_hash(app_ctx, create_user_):
@@ -85,9 +85,8 @@ def test_adding_a_user_without_roles_is_refused_with_field_error(client, tenant,
     assert "Choose at least one role." in response.get_data(as_text=True)
 
 
-def test_login_is_rate_limited_per_account(database_url, create_user_):
-    app = make_app(database_url, RATELIMIT_ENABLED=True, LOGIN_RATE_LIMIT="3 per minute")
-    client = app.test_client()
+def test_login_is_rate_limited_per_account(app, client, create_user_, monkeypatch):
+    monkeypatch.setitem(app.config, "LOGIN_RATE_LIMIT", "3 per minute")
     user = create_user_()
     codes = [
         client.post("/login", data={"email": user.email, "password": "bad"}).status_code for _ in range(4)
@@ -95,12 +94,19 @@ def test_login_is_rate_limited_per_account(database_url, create_user_):
     assert codes == [422, 422, 422, 429]
 
 
-def test_forms_need_the_csrf_token(database_url, create_user_):
-    app = make_app(database_url, WTF_CSRF_ENABLED=True)
-    client = app.test_client()
+def test_login_form_needs_the_csrf_token(client, create_user_):
     user = create_user_()
-    response = client.post("/login", data={"email": user.email, "password": PASSWORD})
-    assert response.status_code == 400
+    forged = client.post("/login?lang=ar", data={"email": user.email, "password": PASSWORD}, csrf=False)
+    assert forged.status_code == 400
+    assert "انتهت صلاحية النموذج" in forged.get_data(as_text=True)
+    assert client.get("/api/v1/me").status_code == 401
+    assert client.post("/login", data={"email": user.email, "password": PASSWORD}).status_code == 302
+
+
+def test_logout_form_needs_the_csrf_token(client, tenant, create_user_, login):
+    login(create_user_(roles={tenant: ["researcher"]}))
+    assert client.post("/logout", csrf=False).status_code == 400
+    assert client.get("/t/first/").status_code == 200
 
 
 def test_token_is_issued_stored_hashed_and_authenticates(client, tenant, create_user_, app):

@@ -84,9 +84,11 @@ def test_composite_foreign_key_refuses_a_row_pointing_into_another_tenant(app_ct
     db.session.rollback()
 
 
-def test_unknown_tenant_in_url_answers_404(client):
+def test_unknown_tenant_in_url_answers_404(client, create_user_, token_for):
     assert client.get("/t/nowhere/").status_code == 404
-    assert client.get("/t/nowhere/api/v1/members/").status_code == 404
+    assert client.get("/t/nowhere/api/v1/members/", headers=token_for(create_user_())).status_code == 404
+    # Authentication comes first: without credentials the API answers 401 (tests/test_api_auth.py).
+    assert client.get("/t/nowhere/api/v1/members/").status_code == 401
 
 
 def test_another_tenants_member_answers_404(client, tenant, other_tenant, create_user_, token_for):

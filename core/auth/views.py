@@ -12,6 +12,7 @@ from ..extensions import db, limiter
 from ..i18n import LANGUAGES
 from ..i18n import gettext as _
 from ..i18n import lazy_gettext as _l
+from .api_auth import bearer_token, by_credentials
 from .services import authenticate, issue_token, normalise_email, revoke_token
 
 bp = Blueprint("auth", __name__)
@@ -90,8 +91,11 @@ class TokenSchema(Schema):
 @api_bp.response(201, TokenSchema)
 @limiter.limit(_login_limit)
 @limiter.limit(_login_limit, key_func=_account_key)
+@by_credentials
 def create_token(data):
-    """Exchange an e-mail and password for a bearer token (expires; stored hashed)."""
+    """Exchange an e-mail and password for a bearer token (expires; stored hashed).
+
+    Needs no CSRF token: the request is authenticated by the credentials it carries, not by a cookie."""
     user = authenticate(data["email"], data["password"])
     if user is None:
         raise AppError(_l("Wrong e-mail or password."), {"password": [_l("Wrong e-mail or password.")]}, 401)
@@ -108,10 +112,3 @@ def delete_token():
     if not secret or not revoke_token(secret):
         raise AppError(_l("Please log in first."), status=401)
     db.session.commit()
-
-
-def bearer_token() -> str | None:
-    header = request.headers.get("Authorization", "")
-    if header.lower().startswith("bearer "):
-        return header[7:].strip() or None
-    return None
