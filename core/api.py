@@ -29,7 +29,8 @@ class ApiBlueprint(_SmorestBlueprint):
         return self._needs(Requirement(action))
 
     def login_required(self, view):
-        """The view needs a logged-in user (401); documents the bearer auth."""
+        """The view needs a logged-in user (401) — on an association's endpoint, one with a role in
+        it (403); the service checks the step's own permission. Documents the bearer auth."""
         return self._needs(Requirement())(view)
 
     def _needs(self, requirement: Requirement):

@@ -33,7 +33,8 @@ from werkzeug.datastructures import WWWAuthenticate
 from werkzeug.exceptions import Unauthorized
 
 from ..extensions import csrf, login_manager
-from .permissions import can
+from ..tenancy import current_tenant
+from .permissions import can, is_member
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 ATTRIBUTE = "_auth_requirement"
@@ -41,7 +42,8 @@ ATTRIBUTE = "_auth_requirement"
 
 @dataclass(frozen=True)
 class Requirement:
-    """What a view needs: a logged-in user, and (optionally) one permission."""
+    """What a view needs: a logged-in user, and one permission (``action``) or, when there is
+    none, a role in the association whose endpoint it is (the service checks the rest)."""
 
     action: str | None = None
 
@@ -101,7 +103,14 @@ def authorize() -> None:
 
 
 def enforce(requirement: Requirement) -> None:
+    """401 without a user; 403 without the action — or, for an action-less requirement on an
+    association's endpoint, without a role in that association."""
     if not current_user.is_authenticated:
         raise unauthorized()
-    if requirement.action is not None and not can(current_user, requirement.action):
+    if requirement.action is not None:
+        allowed = can(current_user, requirement.action)
+    else:
+        tenant = current_tenant()
+        allowed = tenant is None or is_member(current_user, tenant)
+    if not allowed:
         abort(403)

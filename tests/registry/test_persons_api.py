@@ -80,6 +80,7 @@ def test_ids_decrypt_with_an_older_key_after_rotation(app_ctx, app, create_perso
     from core.registry import Person, ids
 
     old_key, new_key = Fernet.generate_key().decode(), Fernet.generate_key().decode()
+    configured = app.config["ID_ENCRYPTION_KEYS"]
     app.config["ID_ENCRYPTION_KEYS"] = [old_key]
     try:
         person = create_person(tenant, national_id=valid_id())
@@ -94,7 +95,7 @@ def test_ids_decrypt_with_an_older_key_after_rotation(app_ctx, app, create_perso
         with in_tenant(tenant):
             assert db.session.get(Person, person.id).national_id == number
     finally:
-        app.config["ID_ENCRYPTION_KEYS"] = []
+        app.config["ID_ENCRYPTION_KEYS"] = configured
 
 
 def test_search_by_id_is_exact_and_accepts_arabic_digits(api, officer, create_person, tenant):
