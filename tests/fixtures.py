@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator
+from urllib.parse import urlsplit
 
 import pytest
 from flask import Flask, g, session
@@ -88,23 +89,25 @@ class BrowserClient(FlaskClient):
 
     def open(self, *args, buffered: bool = False, follow_redirects: bool = False, **kwargs):
         csrf = kwargs.pop("csrf", True)
-        if args and isinstance(args[0], str) or not args:
+        if not args or isinstance(args[0], str):
             path = args[0] if args else kwargs.get("path", "/")
             if "base_url" not in kwargs and "://" not in path:
                 kwargs["base_url"] = BASE_URL
             method = str(kwargs.get("method", "GET")).upper()
             headers = Headers(kwargs.get("headers") or {})
             if csrf and method not in SAFE_METHODS and "Authorization" not in headers:
-                self._add_csrf_token(kwargs, headers)
+                parts = urlsplit(kwargs.get("base_url") or path)
+                origin = f"{parts.scheme}://{headers.get('Host') or parts.netloc}"
+                self._add_csrf_token(kwargs, headers, origin)
                 kwargs["headers"] = headers
         return super().open(*args, buffered=buffered, follow_redirects=follow_redirects, **kwargs)
 
-    def csrf_token(self) -> str:
-        """The signed CSRF token of this client's session (created as a page view would)."""
+    def csrf_token(self, origin: str = BASE_URL) -> str:
+        """The signed CSRF token of this client's session on ``origin`` (as a page view creates it)."""
         from flask_wtf.csrf import generate_csrf
 
         application = self.application
-        context = application.test_request_context(base_url=BASE_URL)
+        context = application.test_request_context(base_url=origin)
         self._add_cookies_to_wsgi(context.request.environ)  # as session_transaction() does
         response = application.response_class()
         with context:
@@ -112,11 +115,13 @@ class BrowserClient(FlaskClient):
             token = generate_csrf()
             g.pop("csrf_token", None)
             application.session_interface.save_session(application, session._get_current_object(), response)
-        self._update_cookies_from_response("localhost", "/", response.headers.getlist("Set-Cookie"))
+        self._update_cookies_from_response(
+            context.request.host.partition(":")[0], "/", response.headers.getlist("Set-Cookie")
+        )
         return token
 
-    def _add_csrf_token(self, kwargs: dict, headers: Headers) -> None:
-        token = self.csrf_token()
+    def _add_csrf_token(self, kwargs: dict, headers: Headers, origin: str) -> None:
+        token = self.csrf_token(origin)
         data = kwargs.get("data")
         if "json" not in kwargs and isinstance(data, dict | MultiDict):
             data = data.copy()
@@ -124,11 +129,7 @@ class BrowserClient(FlaskClient):
             kwargs["data"] = data
         else:
             headers.setdefault("X-CSRFToken", token)
-        origin = kwargs.get("base_url") or BASE_URL
-        host = headers.get("Host")
-        if host:
-            origin = f"{origin.split('://', 1)[0]}://{host}"
-        headers.setdefault("Referer", origin.rstrip("/") + "/")
+        headers.setdefault("Referer", f"{origin}/")
 
 
 _extra_apps: list[Flask] = []
