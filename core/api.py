@@ -4,8 +4,9 @@ Platform endpoints live under ``/api/v1/…``; tenant endpoints under
 ``/t/<tenant>/api/v1/…``. Clients authenticate with ``Authorization: Bearer <token>``
 (or a browser session plus the CSRF header for unsafe methods). ``requires`` and
 ``login_required`` only record what a view needs; ``core.auth.api_auth`` enforces it
-before the view runs, so authentication and permission always come before the body is
-parsed (401 → 403 → 404 → 422), whatever the order of the decorators.
+before the view runs, so authentication (401), the tenant and plugin gates (404) and the
+permission (403) always come before the body is parsed (422), whatever the order of the
+decorators.
 """
 
 from __future__ import annotations

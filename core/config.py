@@ -127,10 +127,6 @@ PRODUCTION_RULES: tuple[ProductionRule, ...] = (
         DEV_DATABASE_URL,
     ),
     ProductionRule("DEBUG", bool, "must be off (the debugger runs code sent by the browser)", True),
-    ProductionRule("WTF_CSRF_ENABLED", lambda value: value is False, "must stay on (CSRF protection)", False),
-    ProductionRule(
-        "RATELIMIT_ENABLED", lambda value: value is False, "must stay on (login throttling)", False
-    ),
 )
 
 

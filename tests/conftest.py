@@ -3,6 +3,24 @@
 These names are re-exported for tests that import helpers directly.
 """
 
-from tests.fixtures import DUMMY, PASSWORD, is_postgres, make_app, owner_url
+from tests.fixtures import (
+    BASE_URL,
+    DUMMY,
+    PASSWORD,
+    TEST_KEYS,
+    BrowserClient,
+    is_postgres,
+    make_app,
+    owner_url,
+)
 
-__all__ = ["DUMMY", "PASSWORD", "is_postgres", "make_app", "owner_url"]
+__all__ = [
+    "BASE_URL",
+    "DUMMY",
+    "PASSWORD",
+    "TEST_KEYS",
+    "BrowserClient",
+    "is_postgres",
+    "make_app",
+    "owner_url",
+]

@@ -3,9 +3,9 @@
 Every request goes through :func:`authenticate` (the app's first ``before_request``) and,
 once the tenant and plugin gates have run, :func:`authorize`. In order:
 
-1. ``Authorization: Bearer <token>``: a valid token is the identity for this request only (no
-   session is read or written, no CSRF token is needed: a page on another site cannot set the
-   header). An invalid, expired or revoked token answers 401 at once, whatever the endpoint — before
+1. ``Authorization: Bearer <token>``: a valid token is the identity for this request only (the
+   session cookie is ignored and nothing is written to it; no CSRF token is needed: a page on
+   another site cannot set the header). An invalid, expired or revoked token answers 401 at once, whatever the endpoint — before
    the CSRF check, the tenant lookup or the body.
 2. An API endpoint that needs a login (``ApiBlueprint.requires`` / ``login_required``) and has no
    user answers 401.
@@ -87,7 +87,7 @@ def authenticate() -> None:
         user = user_from_token(secret) if secret else None
         if user is None:
             raise unauthorized("invalid_token")
-        login_manager._update_request_context_with_user(user)
+        login_manager._update_request_context_with_user(user)  # current_user, not the session
         return
     if requirement_of(request.endpoint) is not None and not current_user.is_authenticated:
         raise unauthorized()
