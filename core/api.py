@@ -25,9 +25,11 @@ BEARER_SCHEME = {"type": "http", "scheme": "bearer", "description": "POST /api/v
 class ApiBlueprint(_SmorestBlueprint):
     """A flask-smorest blueprint with the platform's authentication decorators."""
 
-    def requires(self, action: str):
-        """The view needs a logged-in user (401) with ``action`` (403); documents the bearer auth."""
-        return self._needs(Requirement(action))
+    def requires(self, *actions: str):
+        """The view needs a logged-in user (401) holding one of ``actions`` (403) — a workflow step
+        any of several permissions may take names them all, the service checks which applies.
+        Documents the bearer auth."""
+        return self._needs(Requirement(actions))
 
     def login_required(self, view):
         """The view needs a logged-in user (401) — on an association's endpoint, one with a role in

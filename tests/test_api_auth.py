@@ -328,7 +328,7 @@ def test_every_permission_is_checked_before_the_body(
         rules = [
             (rule, method)
             for rule, method in _api_rules(app)
-            if (needed := requirement_of(rule.endpoint)) and (needed.action or "<tenant>" in rule.rule)
+            if (needed := requirement_of(rule.endpoint)) and (needed.actions or "<tenant>" in rule.rule)
         ]
     for rule, method in rules:
         response = client.open(_url(rule), method=method, json=BAD_PERSON, headers=headers)

@@ -52,7 +52,7 @@ def list_disbursements(request_id):
 @bp.route("/requests/<int:request_id>/disbursements", methods=["POST"])
 @bp.arguments(DisbursementSchema)
 @bp.response(201, DisbursementSchema)
-@bp.login_required
+@bp.requires("requests.disburse")
 def record_disbursement(data, request_id):
     """Record aid handed over (cash or in kind) with delivery mode and exactly one proof of receipt:
     ``proof_document_id`` (uploaded to ``…/receipts``) or ``acknowledged_by``."""
@@ -64,7 +64,7 @@ def record_disbursement(data, request_id):
 @bp.route("/requests/<int:request_id>/receipts", methods=["POST"])
 @bp.arguments(UploadFileSchema, location="files")
 @bp.response(201, DocumentSchema)
-@bp.login_required
+@bp.requires("requests.disburse")
 def upload_receipt(files, request_id):
     """Upload a proof of receipt (multipart ``file``: PDF, JPEG, PNG or WebP, checked by content);
     then record the disbursement with its ``proof_document_id``."""

@@ -42,10 +42,10 @@ ATTRIBUTE = "_auth_requirement"
 
 @dataclass(frozen=True)
 class Requirement:
-    """What a view needs: a logged-in user, and one permission (``action``) or, when there is
-    none, a role in the association whose endpoint it is (the service checks the rest)."""
+    """What a view needs: a logged-in user holding one of ``actions`` or, when there are none, a
+    role in the association whose endpoint it is (the service checks the rest)."""
 
-    action: str | None = None
+    actions: tuple[str, ...] = ()
 
 
 def mark(view, requirement: Requirement):
@@ -103,12 +103,12 @@ def authorize() -> None:
 
 
 def enforce(requirement: Requirement) -> None:
-    """401 without a user; 403 without the action — or, for an action-less requirement on an
-    association's endpoint, without a role in that association."""
+    """401 without a user; 403 without one of the actions — or, for a requirement without actions
+    on an association's endpoint, without a role in that association."""
     if not current_user.is_authenticated:
         raise unauthorized()
-    if requirement.action is not None:
-        allowed = can(current_user, requirement.action)
+    if requirement.actions:
+        allowed = any(can(current_user, action) for action in requirement.actions)
     else:
         tenant = current_tenant()
         allowed = tenant is None or is_member(current_user, tenant)

@@ -64,7 +64,7 @@ def list_requests(args):
 @bp.route("/", methods=["POST"])
 @bp.arguments(RequestCreateSchema)
 @bp.response(201, RequestDetailSchema)
-@bp.login_required
+@bp.requires("requests.create")
 def create_request(data):
     """Register a request received on any channel (a draft until submitted)."""
     request = services.create_request(data, current_user)
@@ -89,7 +89,7 @@ def _step(request_id: int, run) -> dict:
 @bp.route("/<int:request_id>/submit", methods=["POST"])
 @bp.arguments(SubmitSchema)
 @bp.response(200, RequestDetailSchema)
-@bp.login_required
+@bp.requires("requests.create", "portal.apply")
 def submit(data, request_id):
     """Submit with the signed declaration: the request gets its number and date."""
     return _step(
@@ -100,7 +100,7 @@ def submit(data, request_id):
 @bp.route("/<int:request_id>/file", methods=["PUT"])
 @bp.arguments(LinkFileSchema)
 @bp.response(200, RequestDetailSchema)
-@bp.login_required
+@bp.requires("requests.link_file")
 def link_file(data, request_id):
     """Link (or relink) the request to a beneficiary file of this association (audited, on the timeline)."""
     return _step(request_id, lambda r: services.link_file(r, current_user, data["file_id"]))
@@ -109,7 +109,7 @@ def link_file(data, request_id):
 @bp.route("/<int:request_id>/start-research", methods=["POST"])
 @bp.arguments(NoteSchema)
 @bp.response(200, RequestDetailSchema)
-@bp.login_required
+@bp.requires("requests.research")
 def start_research(data, request_id):
     return _step(request_id, lambda r: services.start_research(r, current_user))
 
@@ -117,7 +117,7 @@ def start_research(data, request_id):
 @bp.route("/<int:request_id>/verify", methods=["POST"])
 @bp.arguments(NoteSchema)
 @bp.response(200, RequestDetailSchema)
-@bp.login_required
+@bp.requires("requests.research")
 def verify(data, request_id):
     return _step(request_id, lambda r: services.verify(r, current_user))
 
@@ -125,7 +125,7 @@ def verify(data, request_id):
 @bp.route("/<int:request_id>/send-to-committee", methods=["POST"])
 @bp.arguments(NoteSchema)
 @bp.response(200, RequestDetailSchema)
-@bp.login_required
+@bp.requires("requests.research")
 def send_to_committee(data, request_id):
     return _step(request_id, lambda r: services.send_to_committee(r, current_user))
 
@@ -133,7 +133,7 @@ def send_to_committee(data, request_id):
 @bp.route("/<int:request_id>/return", methods=["POST"])
 @bp.arguments(ReasonSchema)
 @bp.response(200, RequestDetailSchema)
-@bp.login_required
+@bp.requires("requests.return")
 def return_to_applicant(data, request_id):
     return _step(request_id, lambda r: services.return_to_applicant(r, current_user, data["reason"]))
 
@@ -141,7 +141,7 @@ def return_to_applicant(data, request_id):
 @bp.route("/<int:request_id>/withdraw", methods=["POST"])
 @bp.arguments(NoteSchema)
 @bp.response(200, RequestDetailSchema)
-@bp.login_required
+@bp.requires("requests.withdraw", "portal.apply")
 def withdraw(data, request_id):
     return _step(request_id, lambda r: services.withdraw(r, current_user, data["note"]))
 
@@ -149,7 +149,7 @@ def withdraw(data, request_id):
 @bp.route("/<int:request_id>/close", methods=["POST"])
 @bp.arguments(NoteSchema)
 @bp.response(200, RequestDetailSchema)
-@bp.login_required
+@bp.requires("requests.close")
 def close(data, request_id):
     return _step(request_id, lambda r: services.close(r, current_user, data["note"]))
 
@@ -164,7 +164,7 @@ def list_visits(request_id):
 @bp.route("/<int:request_id>/visits", methods=["POST"])
 @bp.arguments(ScheduleVisitSchema)
 @bp.response(201, VisitOutSchema)
-@bp.login_required
+@bp.requires("requests.research")
 def schedule_visit(data, request_id):
     visit = services.schedule_visit(services.get_request(request_id), current_user, data["scheduled_for"])
     db.session.commit()
@@ -174,7 +174,7 @@ def schedule_visit(data, request_id):
 @bp.route("/<int:request_id>/visits/<int:visit_id>", methods=["POST"])
 @bp.arguments(RecordVisitSchema)
 @bp.response(200, VisitOutSchema)
-@bp.login_required
+@bp.requires("requests.research")
 def record_visit(data, request_id, visit_id):
     """Record the visit: date, findings, each field confirmed / corrected / not seen."""
     visit = services.record_visit(services.get_request(request_id), current_user, visit_id=visit_id, **data)
@@ -192,7 +192,7 @@ def list_verifications(request_id):
 @bp.route("/<int:request_id>/verifications", methods=["POST"])
 @bp.arguments(VerificationSchema)
 @bp.response(201, VerificationOutSchema)
-@bp.login_required
+@bp.requires("requests.research")
 def record_verification(data, request_id):
     verification = services.record_verification(services.get_request(request_id), current_user, data)
     db.session.commit()
@@ -223,7 +223,7 @@ def list_decisions(request_id):
 @bp.route("/<int:request_id>/approve", methods=["POST"])
 @bp.arguments(ApproveSchema)
 @bp.response(201, DecisionOutSchema)
-@bp.login_required
+@bp.requires("requests.decide")
 def approve(data, request_id):
     """Approve with an amount; above the ceiling only with ``override_reason`` (``requests.override``)."""
     decision = services.approve(
@@ -242,7 +242,7 @@ def approve(data, request_id):
 @bp.route("/<int:request_id>/reject", methods=["POST"])
 @bp.arguments(RejectSchema)
 @bp.response(201, DecisionOutSchema)
-@bp.login_required
+@bp.requires("requests.decide")
 def reject(data, request_id):
     """Reject with the reason the applicant will see."""
     decision = services.reject(services.get_request(request_id), current_user, **data)
@@ -260,7 +260,7 @@ def list_escalations(request_id):
 @bp.route("/<int:request_id>/escalations", methods=["POST"])
 @bp.arguments(EscalateSchema)
 @bp.response(201, EscalationOutSchema)
-@bp.login_required
+@bp.requires("requests.escalate")
 def escalate(data, request_id):
     escalation = services.escalate(services.get_request(request_id), current_user, **data)
     db.session.commit()
@@ -270,7 +270,7 @@ def escalate(data, request_id):
 @bp.route("/<int:request_id>/escalations/<int:escalation_id>/outcome", methods=["POST"])
 @bp.arguments(PermitOutcomeSchema)
 @bp.response(200, EscalationOutSchema)
-@bp.login_required
+@bp.requires("requests.escalate")
 def permit_outcome(data, request_id, escalation_id):
     escalation = services.record_permit_outcome(
         services.get_request(request_id), current_user, escalation_id, **data
