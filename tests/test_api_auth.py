@@ -335,3 +335,27 @@ def test_every_permission_is_checked_before_the_body(
         assert response.status_code == 403, (method, rule.rule, response.status_code)
         checked += 1
     assert checked > 100
+
+
+def test_a_role_without_the_permission_gets_403_before_the_body_on_every_endpoint(
+    app, client, tenant, create_user_, token_for, every_plugin_enabled
+):
+    """An auditor (a member: reads the audit trail) posting bad bodies to what it may not do: 403."""
+    from core.auth import can
+    from core.tenancy import tenant_context
+
+    auditor = create_user_(roles={tenant: ["auditor"]})
+    headers = token_for(auditor)
+    with app.test_request_context(), tenant_context(tenant):
+        rules = [
+            (rule, method)
+            for rule, method in _api_rules(app)
+            if "<tenant>" in rule.rule
+            and (needed := requirement_of(rule.endpoint))
+            and needed.actions
+            and not any(can(auditor, action) for action in needed.actions)
+        ]
+    for rule, method in rules:
+        response = client.open(_url(rule), method=method, json=BAD_PERSON, headers=headers)
+        assert response.status_code == 403, (method, rule.rule, response.status_code)
+    assert len(rules) > 50
