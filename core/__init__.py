@@ -18,11 +18,10 @@ __version__ = "0.1.0"
 
 def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     from . import api as api_setup
-    from . import cli, defaults, errors, i18n, plugins
+    from . import cli, defaults, errors, i18n, plugins, security
     from .admin.api import members_api, platform_api
     from .admin.views import platform, tenant_admin
-    from .auth.models import User
-    from .auth.services import user_from_token
+    from .auth.services import user_from_session_id, user_from_token
     from .auth.views import api_bp as auth_api
     from .auth.views import bearer_token
     from .auth.views import bp as auth_bp
@@ -39,6 +38,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     if overrides:
         app.config.update(overrides)
     check(app.config)
+    security.init_app(app)
     _configure_database(app)
     app.config["WTF_CSRF_CHECK_DEFAULT"] = False
     app.config["MAX_CONTENT_LENGTH"] = app.config["MAX_UPLOAD_BYTES"] + 1024 * 1024
@@ -96,8 +96,8 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     cli.register(app)
 
     @login_manager.user_loader
-    def _load_user(user_id: str):
-        return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    def _load_user(session_id: str):
+        return user_from_session_id(session_id)
 
     @login_manager.request_loader
     def _load_user_from_token(req):
