@@ -20,20 +20,20 @@ MIN_PASSWORD_LENGTH = 10
 MAX_PASSWORD_LENGTH = 256
 MIN_PASSWORD_SCORE = 2
 # zxcvbn's cost grows with the length; what follows the first characters only makes it stronger.
-_ESTIMATE_CHARS = 64
-# Parts of a name or e-mail shorter than this are too common to forbid ("al", "ms"…).
-_MIN_PART = 3
+_ESTIMATE_CHARS = 100
+# Parts of a name or e-mail shorter than this are too common to forbid ("al", "ali", "ms"…).
+_MIN_PART = 4
 
 
 def user_parts(values: Iterable[str | None]) -> list[str]:
-    """The words of the user's e-mail and name that a password must not contain."""
+    """The words of the user's e-mail (its local part: the domain is shared by many) and
+    name that a password must not contain, longest first."""
     parts: set[str] = set()
     for value in values:
         text = (value or "").strip().lower()
-        if not text:
-            continue
-        local = text.split("@", 1)[0]
-        for chunk in {text, local, *re.split(r"[\W_]+", local), *re.split(r"[\W_]+", text)}:
+        if "@" in text:
+            text = text.split("@", 1)[0]
+        for chunk in (text, *re.split(r"[\W_]+", text)):
             if len(chunk) >= _MIN_PART:
                 parts.add(chunk)
     return sorted(parts, key=len, reverse=True)
