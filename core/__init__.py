@@ -156,6 +156,8 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
             "_roles_cache",
             "_login_user",
             "_tenancy_unscoped",
+            "csrf_token",  # Flask-WTF's signed token of this request's session
+            "_flask_babel",  # Flask-Babel's locale of this request
         ):
             g.pop(key, None)
 

@@ -16,6 +16,7 @@ from werkzeug.serving import make_server
 
 from core.security import CONTENT_SECURITY_POLICY, safe_redirect_target
 from tests.fixtures import PASSWORD, make_app
+from tests.forms import post_form
 
 SITE = "https://site.example/t/first/registry/"
 
@@ -229,9 +230,7 @@ def test_session_cookie_is_secure_httponly_and_lax_in_production(database_url, c
     client = application.test_client()
     client.environ_base["wsgi.url_scheme"] = "https"
     user = create_user_()
-    page = client.get("/login")  # the form's CSRF token, as a browser gets it
-    token = _csrf_token(page.get_data(as_text=True))
-    response = client.post("/login", data={"email": user.email, "password": PASSWORD, "csrf_token": token})
+    response = post_form(client, "/login", {"email": user.email, "password": PASSWORD})
     assert response.status_code == 302
     cookie = next(h for h in response.headers.getlist("Set-Cookie") if h.startswith("session="))
     flags = {part.strip().split("=")[0].lower(): part.strip() for part in cookie.split(";")[1:]}
@@ -239,11 +238,3 @@ def test_session_cookie_is_secure_httponly_and_lax_in_production(database_url, c
     assert flags["samesite"].lower() == "samesite=lax"
     assert application.config["REMEMBER_COOKIE_SECURE"] and application.config["REMEMBER_COOKIE_HTTPONLY"]
     assert application.config["REMEMBER_COOKIE_SAMESITE"] == "Lax"
-
-
-def _csrf_token(html: str) -> str:
-    import re
-
-    match = re.search(r'name="csrf_token" value="([^"]+)"', html)
-    assert match, "the form carries its CSRF token"
-    return match.group(1)

@@ -8,6 +8,7 @@ import pytest
 from core.auth.models import ApiToken, User
 from core.extensions import db
 from tests.fixtures import PASSWORD
+from tests.forms import post_form
 
 NEW_PASSWORD = "quiet-lantern-orchard-7"
 
@@ -30,7 +31,7 @@ def test_a_saved_cookie_no_longer_reads_the_registry_after_logout(app, client, t
     saved = _session_cookie(client)
     assert _replay(app, saved, "/t/first/registry/").status_code == 200
 
-    assert client.post("/logout").status_code == 302
+    assert post_form(client, "/logout").status_code == 302
 
     response = _replay(app, saved, "/t/first/registry/")
     assert response.status_code == 302 and response.headers["Location"].startswith("/login")
@@ -41,8 +42,9 @@ def test_logout_ends_the_users_sessions_in_other_browsers(app, tenant, create_us
     user = create_user_(roles={tenant: ["researcher"]})
     phone, laptop = app.test_client(), app.test_client()
     for browser in (phone, laptop):
-        browser.post("/login", data={"email": user.email, "password": PASSWORD})
-    phone.post("/logout")
+        post_form(browser, "/login", {"email": user.email, "password": PASSWORD})
+    assert laptop.get("/t/first/registry/").status_code == 200
+    post_form(phone, "/logout")
     assert laptop.get("/t/first/registry/").status_code == 302
 
 
@@ -68,9 +70,10 @@ def test_a_deactivated_user_loses_the_open_session(app_ctx, client, tenant, crea
 
 
 def _change(client, current=PASSWORD, new=NEW_PASSWORD, again=None):
-    return client.post(
+    return post_form(
+        client,
         "/account/password?lang=en",
-        data={"current_password": current, "new_password": new, "new_password2": again or new},
+        {"current_password": current, "new_password": new, "new_password2": again or new},
     )
 
 
@@ -79,7 +82,7 @@ def test_password_change_ends_other_sessions_and_tokens_but_keeps_this_one(
 ):
     user = create_user_(roles={tenant: ["researcher"]})
     other_browser = app.test_client()
-    other_browser.post("/login", data={"email": user.email, "password": PASSWORD})
+    post_form(other_browser, "/login", {"email": user.email, "password": PASSWORD})
     headers = token_for(user)
     login(user)
     saved = _session_cookie(client)
@@ -95,8 +98,8 @@ def test_password_change_ends_other_sessions_and_tokens_but_keeps_this_one(
     db.session.expire_all()
     assert all(token.revoked_at is not None for token in db.session.scalars(db.select(ApiToken)))
     fresh = app.test_client()
-    assert fresh.post("/login", data={"email": user.email, "password": PASSWORD}).status_code == 422
-    assert fresh.post("/login", data={"email": user.email, "password": NEW_PASSWORD}).status_code == 302
+    assert post_form(fresh, "/login", {"email": user.email, "password": PASSWORD}).status_code == 422
+    assert post_form(fresh, "/login", {"email": user.email, "password": NEW_PASSWORD}).status_code == 302
 
 
 @pytest.mark.parametrize(
