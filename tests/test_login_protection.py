@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from core.auth.throttle import Policy, Record, login_guard, wait_seconds
 from tests.fixtures import PASSWORD, make_app
-from tests.forms import post_form
+from tests.forms import csrf_token, post_form
 
 WRONG = "not-the-password"
 
@@ -280,3 +280,19 @@ def test_every_process_sees_the_same_counts_in_redis(database_url, redis_url, cl
         login_guard().store.client.close()
     with first.app_context():
         login_guard().store.client.close()
+
+
+def test_the_request_rate_limit_counts_form_and_api_together(database_url, clock, create_user_):
+    application = _guarded_app(
+        database_url, clock, RATELIMIT_ENABLED=True, LOGIN_RATE_LIMIT="3 per minute", LOGIN_BACKOFF_AFTER=0
+    )
+    user = create_user_()
+    client = application.test_client()
+    token = csrf_token(client)
+    form = [
+        client.post("/login", data={"email": user.email, "password": WRONG, "csrf_token": token}).status_code
+        for _ in range(2)
+    ]
+    assert form == [422, 422]
+    assert _api(client, user.email).status_code == 401
+    assert _api(client, user.email, PASSWORD).status_code == 429  # the fourth login request this minute

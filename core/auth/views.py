@@ -65,7 +65,6 @@ def login():
             try:
                 user = log_in(email, password, request.remote_addr)
             except LoginThrottled as refused:
-                db.session.commit()  # a rehashed password or nothing: keep the session clean
                 errors["password"] = [str(refused.message)]
                 response = render_template("auth/login.html", errors=errors, email=email)
                 return response, 429, refused.headers
@@ -151,11 +150,7 @@ def create_token(data):
     Failed attempts count together with the login form's, per account and per address:
     after repeated failures the answer is 429 with ``Retry-After`` (back-off, then lockout).
     """
-    try:
-        user = log_in(data["email"], data["password"], request.remote_addr)
-    except LoginThrottled:
-        db.session.commit()
-        raise
+    user = log_in(data["email"], data["password"], request.remote_addr)
     if user is None:
         raise AppError(_l("Wrong e-mail or password."), {"password": [_l("Wrong e-mail or password.")]}, 401)
     token, secret = issue_token(user, data["name"])
