@@ -48,6 +48,8 @@ SMALL_LIMITS = {
 def _guarded_app(database_url, clock: Clock, **settings):
     # The request-rate limit is lifted: these tests count failed logins, not requests.
     settings.setdefault("LOGIN_RATE_LIMIT", "1000 per minute")
+    # Counts in this app's memory (its fake clock), unless the test brings its own Redis.
+    settings.setdefault("REDIS_URL", None)
     application = make_app(database_url, **{**SMALL_LIMITS, **settings})
     with application.app_context():
         login_guard().clock = clock
