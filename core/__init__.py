@@ -18,11 +18,11 @@ __version__ = "0.1.0"
 
 def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     from . import api as api_setup
-    from . import cli, defaults, errors, i18n, plugins
+    from . import cli, defaults, errors, i18n, plugins, security
     from .admin.api import members_api, platform_api
     from .admin.views import platform, tenant_admin
     from .auth import api_auth
-    from .auth.models import User
+    from .auth.services import user_from_session_id
     from .auth.views import api_bp as auth_api
     from .auth.views import bp as auth_bp
     from .config import STATIC_DEFAULTS, check, from_environment
@@ -38,6 +38,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     if overrides:
         app.config.update(overrides)
     check(app.config)
+    security.init_app(app)
     _configure_database(app)
     app.config["WTF_CSRF_CHECK_DEFAULT"] = False
     app.config["MAX_CONTENT_LENGTH"] = app.config["MAX_UPLOAD_BYTES"] + 1024 * 1024
@@ -95,8 +96,8 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     cli.register(app)
 
     @login_manager.user_loader
-    def _load_user(user_id: str):
-        return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    def _load_user(session_id: str):
+        return user_from_session_id(session_id)
 
     @app.url_value_preprocessor
     def _resolve_tenant(endpoint, values):
@@ -152,8 +153,9 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
             "_login_user",
             "_tenancy_unscoped",
             "_unknown_tenant",
-            "csrf_token",
+            "csrf_token",  # Flask-WTF's signed token of this request's session
             "csrf_valid",
+            "_flask_babel",  # Flask-Babel's locale of this request
         ):
             g.pop(key, None)
 

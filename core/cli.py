@@ -251,6 +251,18 @@ def users_grant(email: str, slug: str, role: str) -> None:
     click.echo(f"{user.email} in {slug}: {', '.join(membership.roles)}")
 
 
+@users_cli.command("unlock")
+@click.argument("email")
+def users_unlock(email: str) -> None:
+    """Lift the login lockout of EMAIL (and forget its failed logins)."""
+    from .auth.services import normalise_email, unlock_account
+
+    if unlock_account(email):
+        click.echo(f"{normalise_email(email)} is unlocked.")
+    else:
+        click.echo(f"{normalise_email(email)} was not locked.")
+
+
 # --------------------------------------------------------------------------- demo
 
 

@@ -62,6 +62,15 @@ def from_environment(env: dict[str, str] | None = None) -> dict:
         "TENANTS_DIR": env.get("TENANTS_DIR", str(ROOT / "tenants")),
         "API_TOKEN_TTL_HOURS": int(env.get("API_TOKEN_TTL_HOURS", "24")),
         "LOGIN_RATE_LIMIT": env.get("LOGIN_RATE_LIMIT", "10 per minute"),
+        # Failed logins (form and API together), per account and per client address:
+        # back-off after N failures, lockout after M (core/auth/throttle.py).
+        "LOGIN_BACKOFF_AFTER": int(env.get("LOGIN_BACKOFF_AFTER", "5")),
+        "LOGIN_LOCKOUT_AFTER": int(env.get("LOGIN_LOCKOUT_AFTER", "10")),
+        "LOGIN_IP_BACKOFF_AFTER": int(env.get("LOGIN_IP_BACKOFF_AFTER", "20")),
+        "LOGIN_IP_LOCKOUT_AFTER": int(env.get("LOGIN_IP_LOCKOUT_AFTER", "50")),
+        "LOGIN_LOCKOUT_MINUTES": int(env.get("LOGIN_LOCKOUT_MINUTES", "15")),
+        "LOGIN_FAILURE_WINDOW_MINUTES": int(env.get("LOGIN_FAILURE_WINDOW_MINUTES", "15")),
+        "LOGIN_MAX_BACKOFF_SECONDS": int(env.get("LOGIN_MAX_BACKOFF_SECONDS", "300")),
         "MAX_UPLOAD_BYTES": int(env.get("MAX_UPLOAD_BYTES", str(10 * 1024 * 1024))),
         # National ID encryption (Fernet keys, comma separated; the first encrypts, all decrypt,
         # so a key rotates by prepending a new one) and the keyed hash for exact lookup.

@@ -38,6 +38,7 @@ class AppError(Exception):
     """A business-rule refusal with a translated message (and optional field errors)."""
 
     status = 400
+    headers: dict | None = None  # extra response headers (e.g. Retry-After)
 
     def __init__(self, message: Any, errors: dict | None = None, status: int | None = None):
         super().__init__(str(message))
@@ -125,7 +126,7 @@ def handle_validation_error(error: ValidationError):
 
 
 def handle_app_error(error: AppError):
-    return respond(error.status, error.message, error.errors)
+    return respond(error.status, error.message, error.errors, error.headers)
 
 
 def handle_out_of_range(error: Exception):

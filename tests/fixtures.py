@@ -196,6 +196,18 @@ def _clean_database(request) -> Iterator[None]:
                     conn.execute(table.delete())
 
 
+@pytest.fixture(autouse=True)
+def _forget_failed_logins(request) -> Iterator[None]:
+    """Failed-login counts (memory or Redis) do not carry over to the next test."""
+    yield
+    if "app" not in request.fixturenames:
+        return
+    from core.auth.throttle import login_guard
+
+    with request.getfixturevalue("app").app_context():
+        login_guard().reset()
+
+
 _cleanup_engines: dict[str, object] = {}
 _tables_cache: dict[object, set[str]] = {}
 

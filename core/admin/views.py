@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import format_datetime
 from flask_login import current_user
 from marshmallow import ValidationError
 
 from ..auth.models import TENANT_ROLES, Membership, User
 from ..auth.permissions import require
-from ..auth.services import create_user, find_user, set_roles
+from ..auth.services import create_user, find_user, normalise_email, set_roles
+from ..auth.services import unlock_account as unlock_login
+from ..auth.throttle import login_guard
 from ..extensions import db
 from ..i18n import gettext as _
 from ..plugins import get_host, set_plugin_state
@@ -143,6 +148,35 @@ def set_tenant_plugin(slug: str, plugin_id: str):
     }.get(action, _("Saved."))
     flash(message, "success")
     return redirect(url_for("platform_admin.tenant_plugins", slug=tenant.slug))
+
+
+@platform.route("/lockouts")
+@require("platform.users.unlock")
+def lockouts():
+    return _render_lockouts({}, {})
+
+
+def _render_lockouts(errors: dict, values: dict):
+    locked = [
+        (email, format_datetime(datetime.fromtimestamp(until, UTC), "short"))
+        for email, until in login_guard().locked_accounts()
+    ]
+    return render_template("admin/lockouts.html", locked=locked, errors=errors, values=values), (
+        422 if errors else 200
+    )
+
+
+@platform.route("/lockouts/unlock", methods=["POST"])
+@require("platform.users.unlock")
+def unlock_account():
+    email = normalise_email(request.form.get("email", ""))
+    if not email:
+        return _render_lockouts({"email": [_("Enter the e-mail of the account.")]}, {})
+    if unlock_login(email):
+        flash(_("The account %(email)s is unlocked.", email=email), "success")
+    else:
+        flash(_("The account %(email)s was not locked.", email=email), "info")
+    return redirect(url_for("platform_admin.lockouts"))
 
 
 @platform.route("/plugins")

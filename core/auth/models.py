@@ -44,13 +44,19 @@ class User(db.Model):
     locale: Mapped[str | None] = mapped_column(sa.String(8))
     calendar_display: Mapped[str | None] = mapped_column(sa.String(16))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Part of the id kept in the session cookie; raising it ends every session of the user
+    # (logout, password change): a saved cookie with the old number no longer loads the user.
+    session_version: Mapped[int] = mapped_column(default=0, server_default="0")
 
     # Flask-Login protocol
     is_authenticated = True
     is_anonymous = False
 
     def get_id(self) -> str:
-        return str(self.id)
+        return f"{self.id}:{self.session_version or 0}"
+
+    def end_all_sessions(self) -> None:
+        self.session_version = (self.session_version or 0) + 1
 
     def set_password(self, password: str) -> None:
         self.password_hash = _hasher.hash(password)

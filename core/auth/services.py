@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import math
 from datetime import timedelta
 
 from flask import current_app
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from ..errors import AppError
 from ..extensions import db
 from ..i18n import lazy_gettext as _l
 from ..tenancy import tenant_context, utcnow
 from .models import TENANT_ROLES, ApiToken, Membership, User, hash_token
+from .passwords import password_problems
 from .permissions import forget_roles_cache
-
-MIN_PASSWORD_LENGTH = 10
+from .throttle import Verdict, login_guard
 
 
 def normalise_email(email: str) -> str:
@@ -22,16 +24,18 @@ def normalise_email(email: str) -> str:
 
 class NewUserSchema(Schema):
     email = fields.Email(required=True, validate=validate.Length(max=255))
-    password = fields.String(
-        required=True,
-        load_only=True,
-        validate=validate.Length(
-            min=MIN_PASSWORD_LENGTH, error=_l("Use at least %(n)s characters.", n=MIN_PASSWORD_LENGTH)
-        ),
-    )
+    password = fields.String(required=True, load_only=True)
     name = fields.String(load_default="", validate=validate.Length(max=255))
     is_platform_admin = fields.Boolean(load_default=False)
     locale = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(("ar", "en")))
+
+    @validates_schema(skip_on_field_errors=False)
+    def _password_policy(self, data, **kwargs):
+        if "password" not in data:
+            return
+        problems = password_problems(data["password"], [data.get("email"), data.get("name")])
+        if problems:
+            raise ValidationError(problems, "password")
 
 
 class RolesSchema(Schema):
@@ -94,10 +98,123 @@ def grant_role(tenant, user: User, role: str) -> Membership:
 
 
 def authenticate(email: str, password: str) -> User | None:
+    """The active user with this e-mail and password (no throttling: see ``log_in``)."""
     user = find_user(email)
     if user is None or not user.is_active or not user.check_password(password or ""):
         return None
     return user
+
+
+class LoginThrottled(AppError):
+    """Too many failed logins: wait (back-off) or locked out. 429 with ``Retry-After``."""
+
+    status = 429
+
+    def __init__(self, verdict: Verdict):
+        if verdict.locked and verdict.scope == "ip":
+            message = _l(
+                "Too many failed logins from your network. Try again in %(minutes)s minutes.",
+                minutes=math.ceil(verdict.wait / 60),
+            )
+        elif verdict.locked:
+            message = _l(
+                "Too many failed logins: this account is locked for %(minutes)s minutes. "
+                "An administrator can unlock it sooner.",
+                minutes=math.ceil(verdict.wait / 60),
+            )
+        else:
+            message = _l(
+                "Too many failed logins. Wait %(seconds)s seconds and try again.", seconds=verdict.wait
+            )
+        super().__init__(message)
+        self.verdict = verdict
+        self.headers = {"Retry-After": str(verdict.wait)}
+
+
+def log_in(email: str, password: str, client_address: str | None) -> User | None:
+    """``authenticate`` behind the login protection shared by the form and the API.
+
+    Raises ``LoginThrottled`` while the account or address must wait (the password is
+    then not even checked); counts a failure otherwise; a success forgets the account's
+    failures. None: wrong e-mail or password.
+    """
+    email = normalise_email(email)
+    guard = login_guard()
+    verdict = guard.check(email, client_address)
+    if verdict.wait:
+        raise LoginThrottled(verdict)
+    user = authenticate(email, password)
+    if user is None:
+        guard.failed(email, client_address)
+        verdict = guard.check(email, client_address)
+        if verdict.locked:
+            raise LoginThrottled(verdict)
+        return None
+    guard.succeeded(email)
+    return user
+
+
+def unlock_account(email: str) -> bool:
+    """Lift the lockout (and forget the failures) of ``email``; False when it had none."""
+    return login_guard().unlock(normalise_email(email))
+
+
+def user_from_session_id(session_id: str) -> User | None:
+    """The user of a session cookie's id (``"<user id>:<session version>"``, see ``User.get_id``).
+
+    An id of an older session version (the user logged out or changed the password
+    since) or of a deactivated user loads nobody.
+    """
+    user_id, _sep, version = (session_id or "").partition(":")
+    if not (user_id.isdigit() and version.isdigit()):
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or not user.is_active or (user.session_version or 0) != int(version):
+        return None
+    return user
+
+
+def end_all_sessions(user: User) -> None:
+    """Every session cookie of ``user`` stops working (the caller commits)."""
+    user.end_all_sessions()
+
+
+def revoke_all_tokens(user: User) -> int:
+    """Revoke every API token of ``user`` that is still valid (the caller commits)."""
+    result = db.session.execute(
+        db.update(ApiToken)
+        .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+        .execution_options(synchronize_session="fetch")
+    )
+    return result.rowcount
+
+
+def change_password(user: User, current_password: str, new_password: str, client_address: str | None) -> None:
+    """Check the current password, apply the policy to the new one, and end every session and
+    API token of the user (the caller commits and logs the current session in again).
+
+    Raises ``ValidationError`` (field errors) or ``LoginThrottled`` (a wrong current password
+    counts as a failed login).
+    """
+    guard = login_guard()
+    verdict = guard.check(user.email, client_address)
+    if verdict.wait:
+        raise LoginThrottled(verdict)
+    errors: dict[str, list] = {}
+    if not user.check_password(current_password or ""):
+        guard.failed(user.email, client_address)
+        errors["current_password"] = [_l("The current password is wrong.")]
+    problems = password_problems(new_password, [user.email, user.name])
+    if problems:
+        errors["new_password"] = problems
+    elif new_password == current_password:
+        errors["new_password"] = [_l("Choose a password different from the current one.")]
+    if errors:
+        raise ValidationError(errors)
+    user.set_password(new_password)
+    end_all_sessions(user)
+    revoke_all_tokens(user)
 
 
 def issue_token(user: User, name: str = "") -> tuple[ApiToken, str]:

@@ -1,19 +1,28 @@
-"""Login, logout and the language switch (pages), and API tokens (API)."""
+"""Login, logout, password change and the language switch (pages), and API tokens (API)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
-from flask_smorest import Blueprint as ApiBlueprint
-from marshmallow import Schema, fields
+from marshmallow import Schema, ValidationError, fields
 
+from ..api import ApiBlueprint
 from ..errors import AppError
 from ..extensions import db, limiter
 from ..i18n import LANGUAGES
 from ..i18n import gettext as _
 from ..i18n import lazy_gettext as _l
+from ..security import safe_redirect_target
 from .api_auth import bearer_token, by_credentials
-from .services import authenticate, issue_token, normalise_email, revoke_token
+from .services import (
+    LoginThrottled,
+    change_password,
+    issue_token,
+    log_in,
+    normalise_email,
+    revoke_token,
+    unlock_account,
+)
 
 bp = Blueprint("auth", __name__)
 api_bp = ApiBlueprint("auth_api", __name__, url_prefix="/api/v1/auth", description="Log in for API tokens")
@@ -28,18 +37,24 @@ def _account_key() -> str:
     return "account:" + normalise_email(str(email))
 
 
-def _safe_next(target: str | None) -> str | None:
-    if target and target.startswith("/") and not target.startswith("//"):
-        return target
-    return None
+# The login form and the token endpoint share these counters (one scope each).
+_login_rate_per_address = limiter.shared_limit(_login_limit, scope="login-address", methods=["POST"])
+_login_rate_per_account = limiter.shared_limit(
+    _login_limit, scope="login-account", key_func=_account_key, methods=["POST"]
+)
+
+
+def _next_or_home():
+    return redirect(safe_redirect_target(request.args.get("next")) or url_for("home.index"))
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
-@limiter.limit(_login_limit, key_func=_account_key, methods=["POST"])
+@_login_rate_per_address
+@_login_rate_per_account
 def login():
     errors: dict[str, list[str]] = {}
     email = ""
+    status = 200
     if request.method == "POST":
         email = request.form.get("email", "")
         password = request.form.get("password", "")
@@ -48,19 +63,27 @@ def login():
         if not password:
             errors["password"] = [_("Enter your password.")]
         if not errors:
-            user = authenticate(email, password)
+            try:
+                user = log_in(email, password, request.remote_addr)
+            except LoginThrottled as refused:
+                errors["password"] = [str(refused.message)]
+                response = render_template("auth/login.html", errors=errors, email=email)
+                return response, 429, refused.headers
             if user is not None:
                 login_user(user)
                 db.session.commit()
-                return redirect(_safe_next(request.args.get("next")) or url_for("home.index"))
+                return _next_or_home()
             errors["password"] = [_("Wrong e-mail or password.")]
-    status = 422 if errors else 200
+        status = 422 if errors else 200
     return render_template("auth/login.html", errors=errors, email=email), status
 
 
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
+    # Every session of the user ends, not only this browser's cookie.
+    current_user.end_all_sessions()
+    db.session.commit()
     logout_user()
     return redirect(url_for("auth.login"))
 
@@ -72,7 +95,38 @@ def switch_language(code: str):
         if current_user.is_authenticated:
             current_user.locale = code
             db.session.commit()
-    return redirect(_safe_next(request.args.get("next")) or url_for("home.index"))
+    return _next_or_home()
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def password():
+    errors: dict = {}
+    if request.method == "POST":
+        form = request.form
+        try:
+            if form.get("new_password", "") != form.get("new_password2", ""):
+                raise ValidationError({"new_password2": [_("The passwords do not match.")]})
+            change_password(
+                current_user,
+                form.get("current_password", ""),
+                form.get("new_password", ""),
+                request.remote_addr,
+            )
+        except ValidationError as exc:
+            db.session.rollback()
+            errors = exc.messages
+        except LoginThrottled as refused:
+            db.session.rollback()
+            errors = {"current_password": [refused.message]}
+            return render_template("auth/password.html", errors=errors), 429, refused.headers
+        else:
+            user = current_user._get_current_object()
+            db.session.commit()
+            login_user(user)  # this browser stays logged in, with the new session version
+            flash(_("Your password was changed. Every other session and API token was ended."), "success")
+            return redirect(url_for("home.index"))
+    return render_template("auth/password.html", errors=errors), (422 if errors else 200)
 
 
 class TokenRequestSchema(Schema):
@@ -89,14 +143,17 @@ class TokenSchema(Schema):
 @api_bp.route("/token", methods=["POST"])
 @api_bp.arguments(TokenRequestSchema)
 @api_bp.response(201, TokenSchema)
-@limiter.limit(_login_limit)
-@limiter.limit(_login_limit, key_func=_account_key)
+@_login_rate_per_address
+@_login_rate_per_account
 @by_credentials
 def create_token(data):
     """Exchange an e-mail and password for a bearer token (expires; stored hashed).
 
-    Needs no CSRF token: the request is authenticated by the credentials it carries, not by a cookie."""
-    user = authenticate(data["email"], data["password"])
+    Needs no CSRF token: the request is authenticated by the credentials it carries, not by a
+    cookie. Failed attempts count together with the login form's, per account and per address:
+    after repeated failures the answer is 429 with ``Retry-After`` (back-off, then lockout).
+    """
+    user = log_in(data["email"], data["password"], request.remote_addr)
     if user is None:
         raise AppError(_l("Wrong e-mail or password."), {"password": [_l("Wrong e-mail or password.")]}, 401)
     token, secret = issue_token(user, data["name"])
@@ -112,3 +169,40 @@ def delete_token():
     if not secret or not revoke_token(secret):
         raise AppError(_l("Please log in first."), status=401)
     db.session.commit()
+
+
+
+
+class PasswordChangeSchema(Schema):
+    current_password = fields.String(required=True, load_only=True)
+    new_password = fields.String(required=True, load_only=True)
+
+
+@api_bp.route("/password", methods=["POST"])
+@api_bp.arguments(PasswordChangeSchema)
+@api_bp.response(204)
+@api_bp.login_required
+def change_own_password(data):
+    """Change the caller's password. Every session and every API token of the user ends
+    (this one included): ask for a new token with the new password."""
+    change_password(current_user, data["current_password"], data["new_password"], request.remote_addr)
+    db.session.commit()
+
+
+class UnlockSchema(Schema):
+    email = fields.Email(required=True)
+
+
+class UnlockedSchema(Schema):
+    email = fields.String()
+    was_locked = fields.Boolean()
+
+
+@api_bp.route("/unlock", methods=["POST"])
+@api_bp.arguments(UnlockSchema)
+@api_bp.response(200, UnlockedSchema)
+@api_bp.requires("platform.users.unlock")
+def unlock(data):
+    """Platform admins: lift the login lockout of an account (and forget its failed logins)."""
+    email = normalise_email(data["email"])
+    return {"email": email, "was_locked": unlock_account(email)}
