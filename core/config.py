@@ -59,6 +59,8 @@ def from_environment(env: dict[str, str] | None = None) -> dict:
         "API_TOKEN_TTL_HOURS": int(env.get("API_TOKEN_TTL_HOURS", "24")),
         "LOGIN_RATE_LIMIT": env.get("LOGIN_RATE_LIMIT", "10 per minute"),
         "MAX_UPLOAD_BYTES": int(env.get("MAX_UPLOAD_BYTES", str(10 * 1024 * 1024))),
+        # Uploaded images larger than this (width × height) are refused before decoding.
+        "MAX_IMAGE_PIXELS": int(env.get("MAX_IMAGE_PIXELS", str(40_000_000))),
         # National ID encryption (Fernet keys, comma separated; the first encrypts, all decrypt,
         # so a key rotates by prepending a new one) and the keyed hash for exact lookup.
         # Unset: development defaults derived from SECRET_KEY, refused in production.

@@ -15,6 +15,7 @@ from .audit.service import record as audit_record
 from .auth.models import STAFF_ROLES, User
 from .auth.permissions import Permission, can, check, require, roles_in
 from .calendar import format_date, parse_date
+from .documents.download import download_response
 from .documents.models import Document
 from .documents.services import upload as upload_document
 from .errors import AppError, Conflict, NotFound
@@ -78,6 +79,7 @@ __all__ = [
     "format_date",
     "parse_date",
     "upload_document",
+    "download_response",
     "notify",
     "FileFields",
     "Member",

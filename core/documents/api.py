@@ -10,6 +10,7 @@ from ..api import ApiBlueprint
 from ..extensions import db
 from ..registry.api import get_or_404
 from . import services
+from .download import download_response
 from .models import Document
 
 documents_api = ApiBlueprint("documents_api", __name__, description="Documents of persons and households")
@@ -117,8 +118,4 @@ def send_document(document: Document) -> Response:
     except FileNotFoundError:
         abort(404)
     db.session.commit()
-    response = Response(data, mimetype=document.content_type)
-    response.headers.set("Content-Disposition", "attachment", filename=document.filename)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return download_response(data, document.filename, document.content_type)
