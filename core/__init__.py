@@ -20,7 +20,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     from . import api as api_setup
     from . import cli, defaults, errors, i18n, plugins
     from .admin.api import members_api, platform_api
-    from .admin.views import platform, tenant_admin
+    from .admin.views import invitations, platform, tenant_admin
     from .auth.models import User
     from .auth.services import user_from_token
     from .auth.views import api_bp as auth_api
@@ -83,6 +83,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(auth_bp)
     app.register_blueprint(platform)
     app.register_blueprint(tenant_admin)
+    app.register_blueprint(invitations)
     api_setup.register_platform_api(auth_api)
     api_setup.register_platform_api(platform_api)
     api_setup.register_tenant_api(members_api, "members")
