@@ -213,7 +213,9 @@ def update_user(membership_id: int):
             members.change_roles(membership, request.form.getlist("roles"))
     except (ValidationError, AppError) as exc:
         db.session.rollback()
-        messages = exc.messages if isinstance(exc, ValidationError) else exc.errors or {"roles": [exc.message]}
+        messages = (
+            exc.messages if isinstance(exc, ValidationError) else exc.errors or {"roles": [exc.message]}
+        )
         return _render_users(messages, {}, membership_id)
     db.session.commit()
     if removing:
