@@ -18,7 +18,7 @@ __version__ = "0.1.0"
 
 def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     from . import api as api_setup
-    from . import cli, defaults, errors, i18n, plugins
+    from . import cli, defaults, errors, i18n, plugins, validation
     from .admin.api import members_api, platform_api
     from .admin.views import invitations, platform, tenant_admin
     from .auth.models import User
@@ -94,6 +94,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     for plugin in host.plugins.values():
         plugins.check_migrations(plugin)
     errors.register(app)
+    validation.init_app(app)
     cli.register(app)
 
     @login_manager.user_loader

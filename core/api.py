@@ -15,6 +15,7 @@ from flask_smorest import Blueprint as _SmorestBlueprint
 
 from .auth.permissions import check
 from .extensions import api
+from .validation import make_argument_parser
 
 TENANT_API_PREFIX = "/t/<tenant>/api/v1"
 BEARER_SCHEME = {"type": "http", "scheme": "bearer", "description": "POST /api/v1/auth/token"}
@@ -22,6 +23,9 @@ BEARER_SCHEME = {"type": "http", "scheme": "bearer", "description": "POST /api/v
 
 class ApiBlueprint(_SmorestBlueprint):
     """A flask-smorest blueprint with the platform's permission decorator."""
+
+    # Refuses NUL and control characters in any parsed input, naming the field (core/validation.py).
+    ARGUMENTS_PARSER = make_argument_parser()
 
     def requires(self, action: str):
         """Check ``action`` before the view (401/403), and document the bearer auth."""

@@ -68,6 +68,7 @@ from .tenancy import (
     utcnow,
 )
 from .tenancy.services import all_tenants
+from .validation import Name, Text, check_name, check_text
 
 __all__ = [
     "create_household",
@@ -80,6 +81,10 @@ __all__ = [
     "parse_date",
     "upload_document",
     "download_response",
+    "Name",
+    "Text",
+    "check_name",
+    "check_text",
     "notify",
     "FileFields",
     "Member",

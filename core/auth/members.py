@@ -20,6 +20,7 @@ from ..errors import Conflict
 from ..extensions import db
 from ..i18n import lazy_gettext as _l
 from ..tenancy import require_tenant, utcnow
+from ..validation import Name
 from .models import Invitation, Membership, User, hash_token
 from .services import RolesSchema, create_user, normalise_email, set_roles
 
@@ -30,7 +31,7 @@ ALREADY_MEMBER = _l("This user is already a member of this association: change t
 
 class InviteSchema(RolesSchema):
     email = fields.Email(required=True, validate=validate.Length(max=255))
-    name = fields.String(load_default="", validate=validate.Length(max=255))
+    name = Name(load_default="", validate=validate.Length(max=255))
 
 
 def member_with_email(email: str) -> Membership | None:

@@ -10,6 +10,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 from ..extensions import db
 from ..i18n import lazy_gettext as _l
 from ..tenancy import tenant_context, utcnow
+from ..validation import Name
 from .models import TENANT_ROLES, ApiToken, Membership, User, hash_token
 from .permissions import forget_roles_cache
 
@@ -29,7 +30,7 @@ class NewUserSchema(Schema):
             min=MIN_PASSWORD_LENGTH, error=_l("Use at least %(n)s characters.", n=MIN_PASSWORD_LENGTH)
         ),
     )
-    name = fields.String(load_default="", validate=validate.Length(max=255))
+    name = Name(load_default="", validate=validate.Length(max=255))
     is_platform_admin = fields.Boolean(load_default=False)
     locale = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(("ar", "en")))
 

@@ -9,6 +9,7 @@ from marshmallow import EXCLUDE, Schema, fields, validate
 from ..api import ApiBlueprint
 from ..extensions import db
 from ..registry.api import get_or_404
+from ..validation import Text
 from . import services
 from .download import download_response
 from .models import Document
@@ -41,7 +42,7 @@ class UploadFormSchema(Schema):
     person_id = fields.Integer(load_default=None)
     household_id = fields.Integer(load_default=None)
     request_id = fields.Integer(load_default=None)
-    note = fields.String(load_default=None, validate=validate.Length(max=255))
+    note = Text(load_default=None, validate=validate.Length(max=255))
 
 
 class UploadFileSchema(Schema):
