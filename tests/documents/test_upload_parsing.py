@@ -43,10 +43,10 @@ def _count(tenant, in_tenant) -> int:
 @pytest.mark.parametrize(
     ("data", "reason"),
     [
-        (PDF[: len(PDF) // 2], "damaged"),
-        (b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF", "damaged"),
-        (b"%PDF-1.4\n" + b"0" * 64, "damaged"),
-        (make_pdf(password="secret"), "password"),
+        (PDF[: len(PDF) // 2], "تالف"),
+        (b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF", "تالف"),
+        (b"%PDF-1.4\n" + b"0" * 64, "تالف"),
+        (make_pdf(password="secret"), "كلمة مرور"),
     ],
     ids=["truncated", "no-objects", "header-only", "encrypted"],
 )
@@ -127,7 +127,7 @@ def test_an_image_header_claiming_a_huge_size_is_refused_before_decoding(
     )
     response = _upload(api(officer), household.id, bomb, name="bomb.png")
     assert response.status_code == 422
-    assert "too large" in " ".join(response.json["errors"]["file"])
+    assert "كبيرة جدًا" in " ".join(response.json["errors"]["file"])
     assert _count(tenant, in_tenant) == 0
 
 
