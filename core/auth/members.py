@@ -62,7 +62,7 @@ def invite(data: dict, invited_by: User | None) -> Invitation:
     invitation.token_hash = hash_token(secret)
     invitation.invited_by_id = getattr(invited_by, "id", None)
     invitation.created_at = utcnow()
-    invitation.expires_at = utcnow() + timedelta(hours=current_app.config.get("INVITATION_TTL_HOURS", 72))
+    invitation.expires_at = utcnow() + timedelta(hours=current_app.config["INVITATION_TTL_HOURS"])
     invitation.accepted_at = None
     db.session.add(invitation)
     db.session.flush()
