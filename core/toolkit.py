@@ -68,6 +68,7 @@ from .tenancy import (
     utcnow,
 )
 from .tenancy.services import all_tenants
+from .integrity import unique_field
 from .validation import Name, Text, check_name, check_text
 
 __all__ = [
@@ -85,6 +86,7 @@ __all__ = [
     "Text",
     "check_name",
     "check_text",
+    "unique_field",
     "notify",
     "FileFields",
     "Member",
