@@ -24,6 +24,7 @@ from .hookspecs import hookimpl
 from .i18n import current_language, localized, plugin_domain
 from .i18n import gettext as _
 from .i18n import lazy_gettext as _l
+from .integrity import unique_field
 from .kpi import KpiSource, kpi_sources, kpi_values
 from .navigation import NavItem
 from .notifications import notify
@@ -68,7 +69,6 @@ from .tenancy import (
     utcnow,
 )
 from .tenancy.services import all_tenants
-from .integrity import unique_field
 from .validation import Name, Text, check_name, check_text
 
 __all__ = [
