@@ -134,7 +134,8 @@ def handle_out_of_range(error: Exception):
 def handle_integrity_error(error: Exception):
     """The safety net under the services' own checks: a unique constraint the database refused
     (a race, or a path without a check) is the client's field error, with nothing written.
-    Any other integrity refusal is a conflict with the current data, logged for us."""
+    Any other integrity refusal (a foreign or check key) is a bug of ours, treated like any
+    unexpected error: raised in tests, logged and answered as a conflict in production."""
     from flask import current_app
 
     from .extensions import db
@@ -143,7 +144,9 @@ def handle_integrity_error(error: Exception):
     db.session.rollback()
     constraint = violated_constraint(error)
     if constraint is None:
-        current_app.logger.warning("integrity error answered 409: %s", error)
+        if current_app.testing:
+            raise error
+        current_app.logger.exception("integrity error answered 409")
         return respond(409)
     return respond(422, None, field_error(constraint))
 

@@ -403,3 +403,28 @@ def test_a_page_gets_the_same_safety_net(client, tenant, create_user_, login, mo
     )
     assert response.status_code == 422
     assert "A user with this e-mail already exists." in response.get_data(as_text=True)
+
+
+def test_constraint_names_are_read_from_either_database(app_ctx):
+    from sqlalchemy.exc import IntegrityError
+
+    from core.integrity import field_error, violated_constraint
+
+    class PgDiag:
+        constraint_name = "uq_registry_persons_tenant_id_national_id_hash"
+
+    class PgError(Exception):
+        sqlstate = "23505"
+        diag = PgDiag()
+
+    sqlite = IntegrityError(
+        "INSERT …",
+        {},
+        Exception("UNIQUE constraint failed: registry_persons.tenant_id, registry_persons.national_id_hash"),
+    )
+    postgres = IntegrityError("INSERT …", {}, PgError("duplicate key value violates unique constraint"))
+    not_unique = IntegrityError("INSERT …", {}, Exception("FOREIGN KEY constraint failed"))
+    assert violated_constraint(sqlite) == violated_constraint(postgres) == PgDiag.constraint_name
+    assert violated_constraint(not_unique) is None
+    assert list(field_error(PgDiag.constraint_name)) == ["national_id"]
+    assert list(field_error("uq_prisoner_families_programs_tenant_id_code")) == ["code"]
