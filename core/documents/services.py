@@ -17,6 +17,7 @@ from ..registry.models import Household, Person
 from ..registry.services import get_in_tenant
 from ..storage import get_storage, tenant_key
 from ..tenancy import require_tenant, utcnow
+from ..validation import check_text
 from .files import EXTENSIONS, FileRefused, clean_file
 from .models import Document
 
@@ -74,6 +75,9 @@ def upload(data: bytes, filename: str | None, fields: dict, user=None) -> Docume
 
         if get_in_tenant(AidRequest, request_id) is None:
             errors["request_id"] = [_l("No such request in this association.")]
+    note_errors = check_text(fields.get("note"))
+    if note_errors:
+        errors["note"] = note_errors
     content_type, data, file_errors = accept_file(data)
     if file_errors:
         errors["file"] = file_errors
