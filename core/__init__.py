@@ -18,9 +18,9 @@ __version__ = "0.1.0"
 
 def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     from . import api as api_setup
-    from . import cli, defaults, errors, i18n, plugins, security
+    from . import cli, defaults, errors, i18n, plugins, security, validation
     from .admin.api import members_api, platform_api
-    from .admin.views import platform, tenant_admin
+    from .admin.views import invitations, platform, tenant_admin
     from .auth import api_auth
     from .auth.services import user_from_session_id
     from .auth.views import api_bp as auth_api
@@ -83,6 +83,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(auth_bp)
     app.register_blueprint(platform)
     app.register_blueprint(tenant_admin)
+    app.register_blueprint(invitations)
     api_setup.register_platform_api(auth_api)
     api_setup.register_platform_api(platform_api)
     api_setup.register_tenant_api(members_api, "members")
@@ -93,6 +94,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     for plugin in host.plugins.values():
         plugins.check_migrations(plugin)
     errors.register(app)
+    validation.init_app(app)
     cli.register(app)
 
     @login_manager.user_loader

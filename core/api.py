@@ -17,6 +17,7 @@ from flask_smorest import Blueprint as _SmorestBlueprint
 
 from .auth.api_auth import Requirement, enforce, mark
 from .extensions import api
+from .validation import make_argument_parser
 
 TENANT_API_PREFIX = "/t/<tenant>/api/v1"
 BEARER_SCHEME = {"type": "http", "scheme": "bearer", "description": "POST /api/v1/auth/token"}
@@ -24,6 +25,9 @@ BEARER_SCHEME = {"type": "http", "scheme": "bearer", "description": "POST /api/v
 
 class ApiBlueprint(_SmorestBlueprint):
     """A flask-smorest blueprint with the platform's authentication decorators."""
+
+    # Refuses NUL and control characters in any parsed input, naming the field (core/validation.py).
+    ARGUMENTS_PARSER = make_argument_parser()
 
     def requires(self, *actions: str):
         """The view needs a logged-in user (401) holding one of ``actions`` (403) — a workflow step

@@ -72,6 +72,9 @@ def from_environment(env: dict[str, str] | None = None) -> dict:
         "LOGIN_FAILURE_WINDOW_MINUTES": int(env.get("LOGIN_FAILURE_WINDOW_MINUTES", "15")),
         "LOGIN_MAX_BACKOFF_SECONDS": int(env.get("LOGIN_MAX_BACKOFF_SECONDS", "300")),
         "MAX_UPLOAD_BYTES": int(env.get("MAX_UPLOAD_BYTES", str(10 * 1024 * 1024))),
+        # Uploaded images larger than this (width × height) are refused before decoding.
+        "MAX_IMAGE_PIXELS": int(env.get("MAX_IMAGE_PIXELS", str(40_000_000))),
+        "INVITATION_TTL_HOURS": int(env.get("INVITATION_TTL_HOURS", "72")),
         # National ID encryption (Fernet keys, comma separated; the first encrypts, all decrypt,
         # so a key rotates by prepending a new one) and the keyed hash for exact lookup.
         # Unset: development defaults derived from SECRET_KEY, refused in production.

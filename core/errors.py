@@ -138,11 +138,32 @@ def handle_out_of_range(error: Exception):
     return respond(422, _("A number is out of the accepted range."))
 
 
+def handle_integrity_error(error: Exception):
+    """The safety net under the services' own checks: a unique constraint the database refused
+    (a race, or a path without a check) is the client's field error, with nothing written.
+    Any other integrity refusal (a foreign or check key) is a bug of ours, treated like any
+    unexpected error: raised in tests, logged and answered as a conflict in production."""
+    from flask import current_app
+
+    from .extensions import db
+    from .integrity import field_error, violated_constraint
+
+    db.session.rollback()
+    constraint = violated_constraint(error)
+    if constraint is None:
+        if current_app.testing:
+            raise error
+        current_app.logger.exception("integrity error answered 409")
+        return respond(409)
+    return respond(422, None, field_error(constraint))
+
+
 def register(app) -> None:
-    from sqlalchemy.exc import DataError
+    from sqlalchemy.exc import DataError, IntegrityError
 
     app.register_error_handler(OverflowError, handle_out_of_range)
     app.register_error_handler(DataError, handle_out_of_range)
+    app.register_error_handler(IntegrityError, handle_integrity_error)
     app.register_error_handler(HTTPException, handle_http_exception)
     app.register_error_handler(ValidationError, handle_validation_error)
     app.register_error_handler(AppError, handle_app_error)

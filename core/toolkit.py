@@ -15,6 +15,7 @@ from .audit.service import record as audit_record
 from .auth.models import STAFF_ROLES, User
 from .auth.permissions import Permission, can, check, require, roles_in
 from .calendar import format_date, parse_date
+from .documents.download import download_response
 from .documents.models import Document
 from .documents.services import upload as upload_document
 from .errors import AppError, Conflict, NotFound
@@ -23,6 +24,7 @@ from .hookspecs import hookimpl
 from .i18n import current_language, localized, plugin_domain
 from .i18n import gettext as _
 from .i18n import lazy_gettext as _l
+from .integrity import unique_field
 from .kpi import KpiSource, kpi_sources, kpi_values
 from .navigation import NavItem
 from .notifications import notify
@@ -67,6 +69,7 @@ from .tenancy import (
     utcnow,
 )
 from .tenancy.services import all_tenants
+from .validation import Name, Text, check_name, check_text
 
 __all__ = [
     "create_household",
@@ -78,6 +81,12 @@ __all__ = [
     "format_date",
     "parse_date",
     "upload_document",
+    "download_response",
+    "Name",
+    "Text",
+    "check_name",
+    "check_text",
+    "unique_field",
     "notify",
     "FileFields",
     "Member",

@@ -342,3 +342,16 @@ def token_for(app_ctx) -> Callable[[User], dict]:
 def in_tenant(app_ctx):
     """``with in_tenant(t): ...`` — run ORM code for one tenant inside the test."""
     return tenant_context
+
+
+@pytest.fixture
+def make_file() -> Callable[..., bytes]:
+    """``make_file("pdf")`` / ``make_file("png", size=(20, 10))``: a real, tiny, valid file."""
+    from tests.files import make_image, make_pdf
+
+    def make(kind: str = "pdf", **options) -> bytes:
+        if kind == "pdf":
+            return make_pdf(**options)
+        return make_image({"jpg": "JPEG"}.get(kind, kind.upper()), **options)
+
+    return make

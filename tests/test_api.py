@@ -124,16 +124,21 @@ def test_unknown_plugin_and_tenant_answer_404(client, admin_headers, tenant):
 
 def test_tenant_admin_manages_members_through_the_api(client, tenant, create_user_, token_for):
     headers = token_for(create_user_(roles={tenant: ["tenant_admin"]}))
-    created = client.post(
-        "/t/first/api/v1/members/",
-        json={"email": "r@example.org", "password": "long-enough-pw", "roles": ["researcher"]},
-        headers=headers,
+    invited = client.post(
+        "/t/first/api/v1/members/", json={"email": "r@example.org", "roles": ["researcher"]}, headers=headers
     )
-    assert created.status_code == 201
-    member_id = created.json["id"]
-    changed = client.put(f"/t/first/api/v1/members/{member_id}", json={"roles": ["auditor"]}, headers=headers)
+    assert invited.status_code == 201 and invited.json["status"] == "pending"
+    member = create_user_("m@example.org", roles={tenant: ["researcher"]})
+    member_id = next(
+        m["id"]
+        for m in client.get("/t/first/api/v1/members/", headers=headers).json
+        if m["user"]["id"] == member.id
+    )
+    changed = client.patch(
+        f"/t/first/api/v1/members/{member_id}", json={"roles": ["auditor"]}, headers=headers
+    )
     assert changed.json["roles"] == ["auditor"]
-    bad = client.put(f"/t/first/api/v1/members/{member_id}", json={"roles": ["king"]}, headers=headers)
+    bad = client.patch(f"/t/first/api/v1/members/{member_id}", json={"roles": ["king"]}, headers=headers)
     assert bad.status_code == 422
     assert client.delete(f"/t/first/api/v1/members/{member_id}", headers=headers).status_code == 204
 

@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-from flask import abort
 from flask_login import current_user
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, fields
 
 from ..api import ApiBlueprint
-from ..auth.models import Membership, User
-from ..auth.services import RolesSchema, create_user, find_user, set_roles
+from ..auth import members
+from ..auth.members import InviteSchema
+from ..auth.models import Invitation, Membership, User
+from ..auth.services import RolesSchema
 from ..errors import NotFound
 from ..extensions import db
 from ..i18n import current_language
 from ..i18n import lazy_gettext as _l
 from ..plugins import get_host, set_plugin_state
-from ..tenancy import Tenant, current_tenant
+from ..tenancy import Tenant
 from ..tenancy.services import (
     TenantSchema,
     all_tenants,
@@ -202,16 +203,37 @@ def put_tenant_plugin(data, slug, plugin_id):
 # --------------------------------------------------------------------------- tenant members
 
 
+class MemberUserSchema(Schema):
+    """What a tenant admin sees of a member's account (nothing platform-wide)."""
+
+    id = fields.Integer()
+    email = fields.Email()
+    name = fields.String()
+
+
 class MemberSchema(Schema):
     id = fields.Integer(dump_only=True)
-    user = fields.Nested(UserSchema, dump_only=True)
+    user = fields.Nested(MemberUserSchema, dump_only=True)
     roles = fields.List(fields.String())
 
 
-class NewMemberSchema(RolesSchema):
-    email = fields.Email(required=True)
-    name = fields.String(load_default="")
-    password = fields.String(load_only=True, load_default=None, validate=validate.Length(min=10))
+class InvitationSchema(Schema):
+    """An address invited to join; the same answer whether or not it has an account elsewhere."""
+
+    id = fields.Integer()
+    email = fields.Email()
+    name = fields.String()
+    roles = fields.List(fields.String())
+    status = fields.String(metadata={"enum": ["pending", "accepted", "expired"]})
+    created_at = fields.DateTime()
+    expires_at = fields.DateTime()
+
+
+def _membership_or_404(membership_id: int) -> Membership:
+    membership = db.session.get(Membership, membership_id)
+    if membership is None:
+        raise NotFound(_l("Not found."))
+    return membership
 
 
 @members_api.route("/")
@@ -223,31 +245,46 @@ def list_members():
 
 
 @members_api.route("/", methods=["POST"])
-@members_api.arguments(NewMemberSchema)
-@members_api.response(201, MemberSchema)
+@members_api.arguments(InviteSchema)
+@members_api.response(201, InvitationSchema)
 @members_api.requires("tenant.users.manage")
 def add_member(data):
-    """Give a user roles in this association (creating the user when a password is given)."""
-    user = find_user(data["email"])
-    if user is None:
-        if not data.get("password"):
-            from marshmallow import ValidationError
-
-            raise ValidationError({"password": [_l("A new user needs a password.")]})
-        user = create_user({"email": data["email"], "name": data["name"], "password": data["password"]})
-    membership = set_roles(current_tenant(), user, data["roles"])
+    """Invite an e-mail address to join with roles: a link is sent there, and the person logs
+    in (or creates their account) and accepts. The answer is the same whether or not the
+    address has an account on the platform. An address that is already a member of this
+    association is refused (422): change its roles with ``PATCH /<id>``."""
+    invitation = members.invite(data, current_user)
     db.session.commit()
-    return membership
+    return invitation
 
 
-@members_api.route("/<int:membership_id>", methods=["PUT"])
+@members_api.route("/invitations")
+@members_api.response(200, InvitationSchema(many=True))
+@members_api.requires("tenant.users.manage")
+def list_invitations():
+    """Invitations not accepted yet (pending or expired)."""
+    return members.pending_invitations()
+
+
+@members_api.route("/invitations/<int:invitation_id>", methods=["DELETE"])
+@members_api.response(204)
+@members_api.requires("tenant.users.manage")
+def delete_invitation(invitation_id):
+    """Withdraw an invitation (its link stops working)."""
+    invitation = db.session.get(Invitation, invitation_id)
+    if invitation is None or invitation.accepted_at is not None:
+        raise NotFound(_l("Not found."))
+    members.revoke_invitation(invitation)
+    db.session.commit()
+
+
+@members_api.route("/<int:membership_id>", methods=["PATCH", "PUT"])
 @members_api.arguments(RolesSchema)
 @members_api.response(200, MemberSchema)
 @members_api.requires("tenant.users.manage")
-def put_member(data, membership_id):
-    """Replace a member's roles."""
-    membership = db.session.get(Membership, membership_id) or abort(404)
-    membership = set_roles(current_tenant(), membership.user, data["roles"])
+def patch_member(data, membership_id):
+    """Replace a member's roles. The last admin cannot lose the admin role (409)."""
+    membership = members.change_roles(_membership_or_404(membership_id), data["roles"])
     db.session.commit()
     return membership
 
@@ -256,7 +293,6 @@ def put_member(data, membership_id):
 @members_api.response(204)
 @members_api.requires("tenant.users.manage")
 def delete_member(membership_id):
-    """Remove a user from this association (the user account stays)."""
-    membership = db.session.get(Membership, membership_id) or abort(404)
-    db.session.delete(membership)
+    """Remove a user from this association (the user account stays). Never the last admin (409)."""
+    members.remove(_membership_or_404(membership_id))
     db.session.commit()

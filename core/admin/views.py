@@ -6,15 +6,18 @@ from datetime import UTC, datetime
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import format_datetime
-from flask_login import current_user
+from flask_login import current_user, login_user
 from marshmallow import ValidationError
 
-from ..auth.models import TENANT_ROLES, Membership, User
+from ..auth import members
+from ..auth.models import TENANT_ROLES, Invitation, Membership, User
 from ..auth.permissions import require
-from ..auth.services import create_user, find_user, normalise_email, set_roles
+from ..auth.services import find_user, normalise_email
 from ..auth.services import unlock_account as unlock_login
 from ..auth.throttle import login_guard
+from ..errors import AppError
 from ..extensions import db
+from ..i18n import current_language
 from ..i18n import gettext as _
 from ..plugins import get_host, set_plugin_state
 from ..tenancy import Tenant, current_tenant
@@ -23,6 +26,7 @@ from .forms import settings_fields, settings_form_data, tenant_form_data
 
 platform = Blueprint("platform_admin", __name__, url_prefix="/admin")
 tenant_admin = Blueprint("tenant_admin", __name__, url_prefix="/t/<tenant>/admin")
+invitations = Blueprint("invitations", __name__, url_prefix="/t/<tenant>/join")
 
 
 def _tenant_or_404(slug: str) -> Tenant:
@@ -193,29 +197,23 @@ def plugins():
 @tenant_admin.route("/users", methods=["GET", "POST"])
 @require("tenant.users.manage")
 def users():
-    tenant = current_tenant()
+    """Members and their roles; the form at the bottom invites an e-mail address."""
     errors: dict = {}
     values: dict = {}
     if request.method == "POST":
         values = {
             "email": request.form.get("email", "").strip(),
             "name": request.form.get("name", "").strip(),
-            "password": request.form.get("password", ""),
             "roles": request.form.getlist("roles"),
         }
         try:
-            user = find_user(values["email"]) if values["email"] else None
-            if user is None:
-                user = create_user(
-                    {"email": values["email"], "name": values["name"], "password": values["password"]}
-                )
-            set_roles(tenant, user, values["roles"])
+            members.invite(values, current_user)
         except ValidationError as exc:
             db.session.rollback()
             errors = exc.messages
         else:
             db.session.commit()
-            flash(_("The user's roles were saved."), "success")
+            flash(_("The invitation was sent. The person joins once they accept it."), "success")
             return redirect(url_for("tenant_admin.users"))
     return _render_users(errors, values)
 
@@ -225,6 +223,7 @@ def _render_users(errors: dict, values: dict, failed_membership: int | None = No
     return render_template(
         "admin/users.html",
         memberships=memberships,
+        invitations=members.pending_invitations(),
         roles=TENANT_ROLES,
         errors=errors,
         values=values,
@@ -235,22 +234,83 @@ def _render_users(errors: dict, values: dict, failed_membership: int | None = No
 @tenant_admin.route("/users/<int:membership_id>", methods=["POST"])
 @require("tenant.users.manage")
 def update_user(membership_id: int):
-    tenant = current_tenant()
     membership = db.session.get(Membership, membership_id)
     if membership is None:
         abort(404)
-    if request.form.get("action") == "remove":
-        if membership.user_id == current_user.id:
-            return _render_users({"membership": [_("You cannot remove yourself.")]}, {}, membership.id)
-        db.session.delete(membership)
-        db.session.commit()
-        flash(_("The user was removed from this association."), "success")
-        return redirect(url_for("tenant_admin.users"))
+    removing = request.form.get("action") == "remove"
+    if removing and membership.user_id == current_user.id:
+        return _render_users({"membership": [_("You cannot remove yourself.")]}, {}, membership.id)
     try:
-        set_roles(tenant, membership.user, request.form.getlist("roles"))
-    except ValidationError as exc:
+        if removing:
+            members.remove(membership)
+        else:
+            members.change_roles(membership, request.form.getlist("roles"))
+    except (ValidationError, AppError) as exc:
         db.session.rollback()
-        return _render_users(exc.messages, {}, membership.id)
+        messages = (
+            exc.messages if isinstance(exc, ValidationError) else exc.errors or {"roles": [exc.message]}
+        )
+        return _render_users(messages, {}, membership_id)
     db.session.commit()
-    flash(_("The user's roles were saved."), "success")
+    if removing:
+        flash(_("The user was removed from this association."), "success")
+    else:
+        flash(_("The user's roles were saved."), "success")
     return redirect(url_for("tenant_admin.users"))
+
+
+@tenant_admin.route("/invitations/<int:invitation_id>/revoke", methods=["POST"])
+@require("tenant.users.manage")
+def revoke_invitation(invitation_id: int):
+    invitation = db.session.get(Invitation, invitation_id)
+    if invitation is None or invitation.accepted_at is not None:
+        abort(404)
+    members.revoke_invitation(invitation)
+    db.session.commit()
+    flash(_("The invitation was withdrawn."), "success")
+    return redirect(url_for("tenant_admin.users"))
+
+
+# --------------------------------------------------------------------------- accepting an invitation
+
+
+@invitations.route("/<token>", methods=["GET", "POST"])
+def accept(token: str):
+    """The link sent to an invited address. Logged in with that address: accept. No account
+    with that address yet: create it here. Otherwise: log in first (or out, if another account)."""
+    invitation = members.find_invitation(token)
+    if invitation is None:
+        return render_template("admin/invitation.html", invitation=None), 404
+    tenant = current_tenant()
+    errors: dict = {}
+    if current_user.is_authenticated:
+        if normalise_email(current_user.email) != invitation.email:
+            return render_template("admin/invitation.html", invitation=invitation, mode="other_account"), 409
+        if request.method == "POST":
+            members.accept(invitation, current_user)
+            db.session.commit()
+            flash(_("Welcome: you joined %(tenant)s.", tenant=tenant.name(current_language())), "success")
+            return redirect(url_for("home.tenant_home"))
+        return render_template("admin/invitation.html", invitation=invitation, mode="accept")
+    if find_user(invitation.email) is not None:
+        return render_template("admin/invitation.html", invitation=invitation, mode="log_in")
+    values = {"name": invitation.name}
+    if request.method == "POST":
+        values = {"name": request.form.get("name", "").strip()}
+        try:
+            if request.form.get("password", "") != request.form.get("password2", ""):
+                raise ValidationError({"password2": [_("The passwords do not match.")]})
+            user, _membership = members.accept_with_new_account(
+                invitation, values["name"], request.form.get("password", "")
+            )
+        except ValidationError as exc:
+            db.session.rollback()
+            errors = exc.messages
+        else:
+            db.session.commit()
+            login_user(user)
+            flash(_("Welcome: you joined %(tenant)s.", tenant=tenant.name(current_language())), "success")
+            return redirect(url_for("home.tenant_home"))
+    return render_template(
+        "admin/invitation.html", invitation=invitation, mode="new_account", values=values, errors=errors
+    ), (422 if errors else 200)

@@ -6,6 +6,7 @@ from marshmallow import RAISE, Schema, ValidationError, fields, validate, valida
 
 from ..i18n import lazy_gettext as _l
 from ..requests.schemas import CHOOSE, AnyDate, Money
+from ..validation import Name, Text
 from .models import DELIVERY_MODES, KINDS, PROOF_TYPES, SEASONS, UNITS
 
 
@@ -20,8 +21,8 @@ class CatalogItemSchema(Schema):
             r"^[a-z][a-z0-9_]{1,62}$", error=_l("Use lowercase Latin letters, digits and underscores.")
         ),
     )
-    name_ar = fields.String(required=True, validate=validate.Length(min=2, max=255))
-    name_en = fields.String(required=True, validate=validate.Length(min=2, max=255))
+    name_ar = Name(required=True, validate=validate.Length(min=2, max=255))
+    name_en = Name(required=True, validate=validate.Length(min=2, max=255))
     kind = fields.String(required=True, validate=validate.OneOf(KINDS, error=CHOOSE))
     unit = fields.String(load_default="family", validate=validate.OneOf(UNITS, error=CHOOSE))
     default_value = Money(load_default=None, allow_none=True, attribute="default_value_halalas")
@@ -56,17 +57,17 @@ class DisbursementSchema(Schema):
         lambda obj: obj.value_halalas, data_key="value_halalas", dump_only=True
     )
     quantity = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100000))
-    description = fields.String(load_default="", validate=validate.Length(max=2000))
+    description = Text(load_default="", validate=validate.Length(max=2000))
     delivery_mode = fields.String(
         load_default="direct", validate=validate.OneOf(DELIVERY_MODES, error=CHOOSE)
     )
-    provider_name = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=255))
+    provider_name = Name(load_default=None, allow_none=True, validate=validate.Length(max=255))
     # Optional: deduced from the proof given (a document, or who signed the acknowledgement).
     proof_type = fields.String(
         load_default=None, allow_none=True, validate=validate.OneOf(PROOF_TYPES, error=CHOOSE)
     )
     proof_document_id = fields.Integer(load_default=None, allow_none=True)
-    acknowledged_by = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=255))
+    acknowledged_by = Name(load_default=None, allow_none=True, validate=validate.Length(max=255))
     disbursed_on = AnyDate(required=True)
 
     @validates_schema

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Response, stream_with_context
+from flask import stream_with_context
 from marshmallow import EXCLUDE, Schema, fields
 
 from ..api import ApiBlueprint
+from ..documents.download import download_response
 from ..extensions import db
 from ..tenancy import require_tenant
 from . import service
@@ -63,9 +64,7 @@ def export_events(args):
     service.record("audit.exported", "audit", None, {"start": str(args["start"]), "end": str(args["end"])})
     db.session.commit()
     body = stream_with_context(service.export_csv(tenant.id, args["start"], args["end"]))
-    response = Response(body, mimetype="text/csv")
-    response.headers.set("Content-Disposition", "attachment", filename=f"audit-{tenant.slug}.csv")
-    return response
+    return download_response(body, f"audit-{tenant.slug}.csv", "text/csv")
 
 
 @audit_api.route("/verify")

@@ -117,3 +117,31 @@ class ApiToken(db.Model):
     @property
     def is_valid(self) -> bool:
         return self.revoked_at is None and self.expires_at > utcnow() and self.user.is_active
+
+
+class Invitation(TenantMixin, db.Model):
+    """An e-mail address asked to join a tenant with some roles.
+
+    Adding a member never attaches an existing account by itself: the person behind the
+    address follows the link sent there (only a hash of its token is stored), logs in or
+    creates their account, and accepts. One pending invitation per address and tenant.
+    """
+
+    __tablename__ = "invitations"
+    __tenant_table_args__ = (sa.UniqueConstraint("tenant_id", "email"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(sa.String(255))
+    name: Mapped[str] = mapped_column(sa.String(255), default="")
+    roles: Mapped[list] = mapped_column(sa.JSON, default=list)
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    invited_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    accepted_at: Mapped[datetime | None]
+
+    @property
+    def status(self) -> str:
+        if self.accepted_at is not None:
+            return "accepted"
+        return "pending" if self.expires_at > utcnow() else "expired"

@@ -12,6 +12,7 @@ from ..errors import AppError
 from ..extensions import db
 from ..i18n import lazy_gettext as _l
 from ..tenancy import tenant_context, utcnow
+from ..validation import Name
 from .models import TENANT_ROLES, ApiToken, Membership, User, hash_token
 from .passwords import password_problems
 from .permissions import forget_roles_cache
@@ -25,7 +26,7 @@ def normalise_email(email: str) -> str:
 class NewUserSchema(Schema):
     email = fields.Email(required=True, validate=validate.Length(max=255))
     password = fields.String(required=True, load_only=True)
-    name = fields.String(load_default="", validate=validate.Length(max=255))
+    name = Name(load_default="", validate=validate.Length(max=255))
     is_platform_admin = fields.Boolean(load_default=False)
     locale = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(("ar", "en")))
 

@@ -9,7 +9,9 @@ from marshmallow import EXCLUDE, Schema, fields, validate
 from ..api import ApiBlueprint
 from ..extensions import db
 from ..registry.api import get_or_404
+from ..validation import Text
 from . import services
+from .download import download_response
 from .models import Document
 
 documents_api = ApiBlueprint("documents_api", __name__, description="Documents of persons and households")
@@ -40,7 +42,7 @@ class UploadFormSchema(Schema):
     person_id = fields.Integer(load_default=None)
     household_id = fields.Integer(load_default=None)
     request_id = fields.Integer(load_default=None)
-    note = fields.String(load_default=None, validate=validate.Length(max=255))
+    note = Text(load_default=None, validate=validate.Length(max=255))
 
 
 class UploadFileSchema(Schema):
@@ -117,8 +119,4 @@ def send_document(document: Document) -> Response:
     except FileNotFoundError:
         abort(404)
     db.session.commit()
-    response = Response(data, mimetype=document.content_type)
-    response.headers.set("Content-Disposition", "attachment", filename=document.filename)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return download_response(data, document.filename, document.content_type)

@@ -17,25 +17,9 @@ from ..registry.models import Household, Person
 from ..registry.services import get_in_tenant
 from ..storage import get_storage, tenant_key
 from ..tenancy import require_tenant, utcnow
+from ..validation import check_text
+from .files import EXTENSIONS, FileRefused, clean_file
 from .models import Document
-
-# (content type, test on the first bytes)
-SIGNATURES: tuple[tuple[str, object], ...] = (
-    ("application/pdf", lambda b: b.startswith(b"%PDF-")),
-    ("image/jpeg", lambda b: b.startswith(b"\xff\xd8\xff")),
-    ("image/png", lambda b: b.startswith(b"\x89PNG\r\n\x1a\n")),
-    ("image/webp", lambda b: len(b) >= 12 and b[:4] == b"RIFF" and b[8:12] == b"WEBP"),
-)
-EXTENSIONS = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png", "image/webp": "webp"}
-
-
-def sniff_content_type(data: bytes) -> str | None:
-    """PDF, JPEG, PNG or WebP by their magic bytes; None for anything else (names are ignored)."""
-    head = data[:16]
-    for content_type, test in SIGNATURES:
-        if test(head):
-            return content_type
-    return None
 
 
 def document_types() -> list[Choice]:
@@ -48,17 +32,25 @@ def _safe_filename(name: str | None, content_type: str) -> str:
     return f"{stem or 'document'}.{EXTENSIONS[content_type]}"
 
 
-def check_file(data: bytes) -> tuple[str | None, list]:
-    """The content type of an upload, or the translated reasons it is refused (size, content)."""
+def accept_file(data: bytes) -> tuple[str | None, bytes, list]:
+    """(content type, bytes to store, translated reasons it is refused): size, then the content,
+    parsed (a PDF must open, an image is decoded and re-encoded; see ``files``)."""
     cap = current_app.config["MAX_UPLOAD_BYTES"]
     if not data:
-        return None, [_l("Choose a file to upload.")]
+        return None, data, [_l("Choose a file to upload.")]
     if len(data) > cap:
-        return None, [_l("The file is larger than %(mb)s MB.", mb=round(cap / 1024 / 1024, 1))]
-    content_type = sniff_content_type(data)
-    if content_type is None:
-        return None, [_l("Only PDF, JPEG, PNG or WebP files are accepted (checked by their content).")]
-    return content_type, []
+        return None, data, [_l("The file is larger than %(mb)s MB.", mb=round(cap / 1024 / 1024, 1))]
+    try:
+        content_type, cleaned = clean_file(data)
+    except FileRefused as exc:
+        return None, data, [exc.message]
+    return content_type, cleaned, []
+
+
+def check_file(data: bytes) -> tuple[str | None, list]:
+    """The content type of an upload, or the translated reasons it is refused."""
+    content_type, _cleaned, errors = accept_file(data)
+    return content_type, errors
 
 
 def upload(data: bytes, filename: str | None, fields: dict, user=None) -> Document:
@@ -83,7 +75,10 @@ def upload(data: bytes, filename: str | None, fields: dict, user=None) -> Docume
 
         if get_in_tenant(AidRequest, request_id) is None:
             errors["request_id"] = [_l("No such request in this association.")]
-    content_type, file_errors = check_file(data)
+    note_errors = check_text(fields.get("note"))
+    if note_errors:
+        errors["note"] = note_errors
+    content_type, data, file_errors = accept_file(data)
     if file_errors:
         errors["file"] = file_errors
     if errors:

@@ -51,6 +51,13 @@ TEMPLATES: dict[str, tuple[Any, Any]] = {
         _l("%(tenant)s: the authority answered about your request %(number)s"),
         _l("The competent authority answered about your request %(number)s: %(outcome)s."),
     ),
+    "member_invited": (
+        _l("%(tenant)s: you are invited to join"),
+        _l(
+            "You were invited to work with %(tenant)s on its platform. Open this link to accept "
+            "(log in first if you already have an account with this e-mail): %(link)s"
+        ),
+    ),
     "aid_disbursed": (
         _l("%(tenant)s: aid handed over for request %(number)s"),
         _l("Aid worth %(amount)s SAR was handed over for your request %(number)s on %(date)s."),

@@ -12,6 +12,7 @@ from datetime import date
 
 from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, validate, validates_schema
 
+from .. import validation
 from ..i18n import lazy_gettext as _l
 from ..numbers import NumberFormatError, digit_string, normalize_digits, parse_halalas, parse_int
 from . import ids
@@ -44,11 +45,12 @@ class BlankIsMissing:
         return super().deserialize(value, attr, data, **kwargs)
 
 
-class Text(BlankIsMissing, fields.String):
-    """Trimmed text; an empty string counts as missing."""
+class Text(BlankIsMissing, validation.Text):
+    """Trimmed free text (no control characters, see ``core.validation``); blank counts as missing."""
 
-    def _deserialize(self, value, attr, data, **kwargs):
-        return super()._deserialize(value, attr, data, **kwargs).strip()
+
+class Name(BlankIsMissing, validation.Name):
+    """A trimmed name (no invisible or control characters, see ``core.validation``); blank is missing."""
 
 
 class NationalId(BlankIsMissing, fields.String):
@@ -163,10 +165,10 @@ class PersonSchema(_Base):
     """A person as the API and the forms see them (seed 004: the mandatory fields)."""
 
     id = fields.Integer(dump_only=True)
-    first_name = Text(required=True, validate=NAME_LENGTH)
-    father_name = Text(required=True, validate=NAME_LENGTH)
-    grandfather_name = Text(required=True, validate=NAME_LENGTH)
-    family_name = Text(required=True, validate=NAME_LENGTH)
+    first_name = Name(required=True, validate=NAME_LENGTH)
+    father_name = Name(required=True, validate=NAME_LENGTH)
+    grandfather_name = Name(required=True, validate=NAME_LENGTH)
+    family_name = Name(required=True, validate=NAME_LENGTH)
     full_name = fields.String(dump_only=True)
     national_id = NationalId(required=True)
     id_type = fields.String(dump_only=True)
@@ -213,8 +215,8 @@ class MemberPersonSchema(PersonSchema):
     class Meta(PersonSchema.Meta):
         pass
 
-    father_name = Text(validate=validate.Length(max=80))
-    grandfather_name = Text(validate=validate.Length(max=80))
+    father_name = Name(validate=validate.Length(max=80))
+    grandfather_name = Name(validate=validate.Length(max=80))
     national_id = NationalId(allow_none=True)
     id_expiry = LocalDate(allow_none=True)
     nationality = Text(allow_none=True, validate=validate.Length(max=64))

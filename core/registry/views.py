@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from marshmallow import ValidationError
 
 from ..audit.service import record
 from ..auth.permissions import can, require
+from ..documents.download import download_response
 from ..errors import AppError
 from ..extensions import db
 from ..i18n import gettext as _
@@ -334,11 +335,7 @@ def import_page():
 @bp.route("/import/template.csv")
 @require("registry.import")
 def import_template():
-    return Response(
-        importer.template_csv(),
-        mimetype="text/csv",
-        headers={"Content-Disposition": "attachment; filename=registry-template.csv"},
-    )
+    return download_response(importer.template_csv(), "registry-template.csv", "text/csv")
 
 
 @bp.route("/import/<int:job_id>")
@@ -366,7 +363,6 @@ def export():
     data = importer.export_xlsx()
     record("registry.exported", "registry", None, {"format": "xlsx"})
     db.session.commit()
-    response = Response(data, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response.headers.set("Content-Disposition", "attachment", filename="registry.xlsx")
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return download_response(
+        data, "registry.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )

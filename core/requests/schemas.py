@@ -8,6 +8,7 @@ from ..calendar import DateFormatError, format_date, parse_date
 from ..i18n import lazy_gettext as _l
 from ..numbers import NumberFormatError, format_halalas, parse_halalas
 from ..registry.schemas import Phone
+from ..validation import Name, Text
 from .models import CHANNELS, FIELD_CHECKS, VERIFICATION_BODIES
 
 CHOOSE = _l("Choose one of the listed values.")
@@ -55,13 +56,13 @@ class Strict(Schema):
 
 class RequestCreateSchema(Strict):
     channel = fields.String(required=True, validate=validate.OneOf(CHANNELS, error=CHOOSE))
-    applicant_name = fields.String(required=True, validate=validate.Length(min=3, max=255))
+    applicant_name = Name(required=True, validate=validate.Length(min=3, max=255))
     applicant_phone = Phone(load_default=None, allow_none=True)  # any digit script, stored E.164
     applicant_email = fields.Email(load_default=None)
-    applicant_city = fields.String(load_default=None, validate=validate.Length(max=127))
+    applicant_city = Text(load_default=None, validate=validate.Length(max=127))
     file_id = fields.Integer(load_default=None)
     catalog_item_id = fields.Integer(load_default=None)
-    summary = fields.String(load_default="", validate=validate.Length(max=5000))
+    summary = Text(load_default="", validate=validate.Length(max=5000))
     requested_amount = Money(load_default=None, data_key="requested_amount", attribute="requested_halalas")
     needs_verification_with = fields.String(
         load_default=None, validate=validate.OneOf(VERIFICATION_BODIES, error=CHOOSE)
@@ -83,15 +84,15 @@ class SubmitSchema(Strict):
     declaration = fields.Boolean(
         required=True, validate=validate.Equal(True, error=_l("Sign the declaration to submit."))
     )
-    signed_by = fields.String(required=True, validate=validate.Length(min=3, max=255))
+    signed_by = Name(required=True, validate=validate.Length(min=3, max=255))
 
 
 class NoteSchema(Strict):
-    note = fields.String(load_default="", validate=validate.Length(max=5000))
+    note = Text(load_default="", validate=validate.Length(max=5000))
 
 
 class ReasonSchema(Strict):
-    reason = fields.String(required=True, validate=validate.Length(min=3, max=5000))
+    reason = Text(required=True, validate=validate.Length(min=3, max=5000))
 
 
 class LinkFileSchema(Strict):
@@ -104,9 +105,9 @@ class ScheduleVisitSchema(Strict):
 
 class CheckedFieldSchema(Strict):
     field = fields.String(required=True, validate=validate.Length(min=1, max=120))
-    entered = fields.String(load_default="", validate=validate.Length(max=500))
+    entered = Text(load_default="", validate=validate.Length(max=500))
     status = fields.String(required=True, validate=validate.OneOf(FIELD_CHECKS, error=CHOOSE))
-    found = fields.String(load_default="", validate=validate.Length(max=500))
+    found = Text(load_default="", validate=validate.Length(max=500))
 
     @validates_schema
     def _corrected_needs_value(self, data, **kwargs):
@@ -116,18 +117,18 @@ class CheckedFieldSchema(Strict):
 
 class RecordVisitSchema(Strict):
     visited_on = AnyDate(required=True)
-    findings = fields.String(required=True, validate=validate.Length(min=3, max=10000))
+    findings = Text(required=True, validate=validate.Length(min=3, max=10000))
     checked_fields = fields.List(fields.Nested(CheckedFieldSchema), load_default=list)
 
 
 class VerificationSchema(Strict):
     body = fields.String(required=True, validate=validate.OneOf(VERIFICATION_BODIES, error=CHOOSE))
-    contact = fields.String(load_default="", validate=validate.Length(max=255))
+    contact = Text(load_default="", validate=validate.Length(max=255))
     reference = fields.String(load_default="", validate=validate.Length(max=120))
     outcome = fields.String(
         required=True, validate=validate.OneOf(("confirmed", "not_confirmed", "pending"), error=CHOOSE)
     )
-    notes = fields.String(load_default="", validate=validate.Length(max=5000))
+    notes = Text(load_default="", validate=validate.Length(max=5000))
     verified_on = AnyDate(required=True)
 
 
@@ -143,25 +144,25 @@ class MembersMixin(Strict):
 
 class ApproveSchema(MembersMixin):
     amount = Money(required=True)
-    override_reason = fields.String(load_default=None, validate=validate.Length(max=5000))
-    note = fields.String(load_default="", validate=validate.Length(max=5000))
+    override_reason = Text(load_default=None, validate=validate.Length(max=5000))
+    note = Text(load_default="", validate=validate.Length(max=5000))
 
 
 class RejectSchema(MembersMixin):
-    reason = fields.String(required=True, validate=validate.Length(min=3, max=5000))
+    reason = Text(required=True, validate=validate.Length(min=3, max=5000))
 
 
 class EscalateSchema(Strict):
-    authority = fields.String(required=True, validate=validate.Length(min=2, max=255))
+    authority = Text(required=True, validate=validate.Length(min=2, max=255))
     sent_on = AnyDate(required=True)
     reference = fields.String(load_default="", validate=validate.Length(max=120))
-    notes = fields.String(load_default="", validate=validate.Length(max=5000))
+    notes = Text(load_default="", validate=validate.Length(max=5000))
 
 
 class PermitOutcomeSchema(Strict):
     outcome = fields.String(required=True, validate=validate.OneOf(("granted", "refused"), error=CHOOSE))
     outcome_on = AnyDate(required=True)
-    notes = fields.String(load_default="", validate=validate.Length(max=5000))
+    notes = Text(load_default="", validate=validate.Length(max=5000))
 
 
 class EventSchema(Schema):

@@ -10,6 +10,7 @@ from marshmallow import RAISE, Schema, ValidationError, fields, validate, valida
 
 from ..extensions import db
 from ..i18n import lazy_gettext as _l
+from ..validation import Name, Text
 from .context import tenant_context
 from .models import CALENDAR_DISPLAYS, PluginEnablement, Tenant
 
@@ -25,7 +26,7 @@ class ContactSchema(Schema):
     mobile = fields.String(validate=validate.Length(max=32))
     email = fields.Email()
     website = fields.String(validate=validate.Length(max=255))
-    address = fields.String(validate=validate.Length(max=255))
+    address = Text(validate=validate.Length(max=255))
     twitter = fields.String(validate=validate.Length(max=120))
     facebook = fields.String(validate=validate.Length(max=120))
     whatsapp = fields.String(validate=validate.Length(max=32))
@@ -43,13 +44,13 @@ class TenantSchema(Schema):
         required=True,
         validate=validate.Regexp(SLUG_RE, error=_l("Use 2-63 lowercase Latin letters, digits or dashes.")),
     )
-    name_ar = fields.String(required=True, validate=validate.Length(min=2, max=255))
-    name_en = fields.String(required=True, validate=validate.Length(min=2, max=255))
+    name_ar = Name(required=True, validate=validate.Length(min=2, max=255))
+    name_en = Name(required=True, validate=validate.Length(min=2, max=255))
     registration_number = fields.String(allow_none=True, validate=validate.Length(max=63))
     founded_hijri = fields.Integer(allow_none=True, validate=validate.Range(1300, 1500))
     founded_gregorian = fields.Integer(allow_none=True, validate=validate.Range(1880, 2100))
-    city = fields.String(allow_none=True, validate=validate.Length(max=127))
-    region = fields.String(allow_none=True, validate=validate.Length(max=127))
+    city = Text(allow_none=True, validate=validate.Length(max=127))
+    region = Text(allow_none=True, validate=validate.Length(max=127))
     service_area = fields.List(fields.String(validate=validate.Length(min=1, max=127)))
     contact = fields.Nested(ContactSchema)
     logo = fields.String(allow_none=True, validate=validate.Length(max=255))

@@ -7,7 +7,15 @@ import copy
 
 from marshmallow import RAISE, Schema, ValidationError, fields, post_load, validate, validates_schema
 
-from core.toolkit import STAFF_ROLES, AnyDate, InvalidNationalId, Money, normalize_digits, parse_national_id
+from core.toolkit import (
+    STAFF_ROLES,
+    AnyDate,
+    InvalidNationalId,
+    Money,
+    Name,
+    normalize_digits,
+    parse_national_id,
+)
 
 from .i18n import _l
 from .rules import NEED_ITEMS, SANCTION_KINDS
@@ -364,7 +372,7 @@ RELATIONSHIP_LABELS = (
 
 
 class DependentSchema(Strict):
-    name = fields.String(load_default="", validate=validate.Length(max=255), metadata={"label": _l("Name")})
+    name = Name(load_default="", validate=validate.Length(max=255), metadata={"label": _l("Name")})
     relationship = fields.String(
         load_default="",
         validate=validate.OneOf(RELATIONSHIPS, RELATIONSHIP_LABELS, error=CHOOSE),

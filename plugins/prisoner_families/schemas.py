@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates, validates_schema
 
-from core.toolkit import AnyDate, Money
+from core.toolkit import AnyDate, Money, Name
 
 from .i18n import _l
 from .models import (
@@ -30,7 +30,7 @@ class Strict(Schema):
 
 class PrisonerInSchema(Strict):
     person_id = fields.Integer(required=True)
-    facility = fields.String(required=True, validate=validate.Length(min=2, max=255))
+    facility = Name(required=True, validate=validate.Length(min=2, max=255))
     case_type = fields.String(required=True, validate=validate.OneOf(CASE_TYPES, error=CHOOSE))
     insolvent = fields.Boolean(load_default=False)
     imprisoned_on = AnyDate(required=True)
@@ -90,7 +90,7 @@ class CheckSchema(Schema):
 
 class DebtCaseInSchema(Strict):
     prisoner_id = fields.Integer(required=True)
-    creditor = fields.String(required=True, validate=validate.Length(min=2, max=255))
+    creditor = Name(required=True, validate=validate.Length(min=2, max=255))
     court_reference = fields.String(load_default="", validate=validate.Length(max=120))
     claimed = Money(required=True, attribute="claimed_halalas")
     opened_on = AnyDate(load_default=None, allow_none=True)
@@ -114,7 +114,7 @@ class DebtEntryOutSchema(Schema):
 
 class NegotiationInSchema(Strict):
     attempted_on = AnyDate(required=True)
-    by_whom = fields.String(required=True, validate=validate.Length(min=2, max=255))
+    by_whom = Name(required=True, validate=validate.Length(min=2, max=255))
     outcome = fields.String(required=True, validate=validate.OneOf(NEGOTIATION_OUTCOMES, error=CHOOSE))
     forgiven = Money(load_default=None, allow_none=True, attribute="forgiven_halalas")
     notes = fields.String(load_default="", validate=validate.Length(max=5000))
@@ -133,7 +133,7 @@ class PaymentInSchema(Strict):
     """A payment by others (a benefactor, the family, another body)."""
 
     amount = Money(required=True, attribute="amount_halalas")
-    payer = fields.String(required=True, validate=validate.Length(min=2, max=255))
+    payer = Name(required=True, validate=validate.Length(min=2, max=255))
 
     @validates("amount")
     def _positive(self, value, **kwargs):
@@ -174,8 +174,8 @@ class ProgramInSchema(Strict):
             r"^[a-z][a-z0-9_]{1,62}$", error=_l("Use lowercase Latin letters, digits and underscores.")
         ),
     )
-    name_ar = fields.String(required=True, validate=validate.Length(min=2, max=255))
-    name_en = fields.String(required=True, validate=validate.Length(min=2, max=255))
+    name_ar = Name(required=True, validate=validate.Length(min=2, max=255))
+    name_en = Name(required=True, validate=validate.Length(min=2, max=255))
     description = fields.String(load_default="", validate=validate.Length(max=5000))
     requires_interview = fields.Boolean(load_default=False)
     fee = Money(load_default=0, attribute="fee_halalas")
@@ -302,7 +302,7 @@ class PlacementOutSchema(Schema):
 
 class EmploymentInSchema(Strict):
     person_id = fields.Integer(required=True)
-    employer = fields.String(required=True, validate=validate.Length(min=2, max=255))
+    employer = Name(required=True, validate=validate.Length(min=2, max=255))
     job_title = fields.String(load_default="", validate=validate.Length(max=255))
     referred_on = AnyDate(required=True)
     employed_on = AnyDate(load_default=None, allow_none=True)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates
 
+from core.toolkit import Name
+
 from .i18n import _l
 
 # Seed 000, "material support", "in-kind support" and "family development", plus the
@@ -56,8 +58,8 @@ class CatalogOverrideSchema(Schema):
         unknown = RAISE
 
     enabled = fields.Boolean(load_default=True)
-    name_ar = fields.String(validate=validate.Length(min=2, max=255))
-    name_en = fields.String(validate=validate.Length(min=2, max=255))
+    name_ar = Name(validate=validate.Length(min=2, max=255))
+    name_en = Name(validate=validate.Length(min=2, max=255))
     unit = fields.String(validate=validate.OneOf(("individual", "family"), error=CHOOSE))
     kind = fields.String(validate=validate.OneOf(("cash", "in_kind"), error=CHOOSE))
     default_value_halalas = fields.Integer(allow_none=True, validate=validate.Range(min=0))

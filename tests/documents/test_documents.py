@@ -8,11 +8,7 @@ import pytest
 
 from core.audit import AuditEvent
 from core.extensions import db
-
-PDF = b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
-JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 32
-WEBP = b"RIFF\x24\x00\x00\x00WEBPVP8 " + b"\x00" * 32
+from tests.files import JPEG, PDF, PNG, WEBP
 
 
 def _upload(client, household_id, data, name="scan.pdf", doc_type="id_copy"):

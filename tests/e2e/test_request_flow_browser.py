@@ -12,12 +12,11 @@ import pytest
 
 from core.extensions import db
 from tests.e2e.browser import screenshot
+from tests.files import PNG
 from tests.fixtures import PASSWORD
 from tests.registry.factories import valid_id
 
 pytestmark = pytest.mark.browser
-
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 
 def _fits_the_phone(page) -> None:

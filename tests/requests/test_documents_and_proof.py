@@ -16,10 +16,9 @@ from core.extensions import db
 from core.requests import services
 from core.requests.models import AidRequest
 from core.tenancy import tenant_context
+from tests.files import PDF, PNG  # noqa: F401 (PNG is imported from here by other tests)
 from tests.fixtures import PASSWORD
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
-PDF = b"%PDF-1.4\n" + b"0" * 64
 API = "/t/first/api/v1"
 
 

@@ -20,8 +20,8 @@ from core.requests import services as requests
 from core.tenancy import tenant_context
 from plugins.makkah_aid import services
 from plugins.makkah_aid.models import Assessment, ExclusionProposal, RuleVersion, Violation
+from tests.files import PNG  # noqa: F401 (imported from here by the other tests)
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 32
 SAR = 100
 API = "/t/first/api/v1/makkah_aid"
 

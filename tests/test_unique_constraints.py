@@ -1,0 +1,430 @@
+"""Every unique constraint reachable from an endpoint answers a translated 422 field error, never a 500.
+
+``CASES`` names every unique constraint and unique index of the metadata (core and plugins):
+either the requests that provoke it through the API (the duplicate create or update), or why
+no client can (values the platform generates itself). A new unique constraint without an
+entry fails :func:`test_every_unique_constraint_has_an_entry`. The last tests pull the
+services' own checks away to show that the database's refusal alone still answers 422 with
+the field — the safety net under every entry here — on SQLite and PostgreSQL alike.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+
+from core.extensions import db
+from core.integrity import unique_constraints
+from core.tenancy import tenant_context
+from tests.registry.factories import household_payload, person_payload, valid_id
+
+API = "/t/first/api/v1"
+EVERY_ROLE = [
+    "tenant_admin",
+    "relations_officer",
+    "researcher",
+    "committee_member",
+    "executive_director",
+    "finance_officer",
+    "auditor",
+]
+
+
+class Sweep:
+    """One tenant with every plugin enabled, a user holding every staff role, a platform admin."""
+
+    def __init__(self, client, tenant, other_tenant, create_user_, token_for, enable_plugin):
+        self.client = client
+        self.tenant = tenant
+        self.other_tenant = other_tenant
+        enable_plugin(tenant, "prisoner_families", {"service_area": ["القريات"]})
+        enable_plugin(tenant, "makkah_aid", {"service_area": ["مكة المكرمة"]})
+        self.staff = create_user_("all-roles@first.example.org", roles={tenant: EVERY_ROLE})
+        self.headers = token_for(self.staff)
+        self.platform = token_for(create_user_("platform@example.org", platform_admin=True))
+
+    def call(self, method: str, path: str, json=None, headers=None):
+        base = "" if path.startswith("/api/") or path.startswith("/t/") else API
+        return getattr(self.client, method)(base + path, json=json, headers=headers or self.headers)
+
+    def ok(self, method: str, path: str, json=None, headers=None) -> dict:
+        response = self.call(method, path, json, headers)
+        assert response.status_code in (200, 201), (path, response.status_code, response.json)
+        return response.json
+
+    def household(self, **overrides) -> dict:
+        payload = household_payload(**{"head": person_payload(national_id=valid_id()), **overrides})
+        return self.ok("post", "/households", payload)
+
+    def person(self, **overrides) -> dict:
+        return self.ok("post", "/persons", person_payload(national_id=valid_id(), **overrides))
+
+    def prisoner(self) -> dict:
+        person = self.person(city="القريات")
+        return self.ok(
+            "post",
+            "/prisoner_families/prisoners",
+            {
+                "person_id": person["id"],
+                "facility": "سجن القريات",
+                "case_type": "public_right",
+                "imprisoned_on": "1446-07-10",
+            },
+        )
+
+
+@dataclass(frozen=True)
+class Provoke:
+    """The last request repeats a unique value: 422 with ``field`` (a dotted path) in ``errors``."""
+
+    field: str
+    run: Callable[[Sweep], object]
+
+
+@dataclass(frozen=True)
+class Upsert:
+    """The endpoint updates the row it would duplicate: the repeat succeeds (2xx), no 500."""
+
+    run: Callable[[Sweep], object]
+
+
+@dataclass(frozen=True)
+class Unreachable:
+    """No client chooses these values (the platform generates them)."""
+
+    reason: str
+
+
+GENERATED_ID = Unreachable(
+    "(tenant_id, id): the id is generated; the key exists for tenant-safe foreign keys"
+)
+
+
+def _person_post(s: Sweep):
+    taken = s.person()["national_id"]
+    return s.call("post", "/persons", person_payload(national_id=taken))
+
+
+def _person_patch(s: Sweep):
+    taken = s.person()["national_id"]
+    other = s.person()
+    return s.call("patch", f"/persons/{other['id']}", {"national_id": taken})
+
+
+def _household_head(s: Sweep):
+    taken = s.person()["national_id"]
+    return s.call("post", "/households", household_payload(head=person_payload(national_id=taken)))
+
+
+def _member_post_new_person(s: Sweep):
+    taken = s.person()["national_id"]
+    household = s.household()
+    return s.call(
+        "post",
+        f"/households/{household['id']}/members",
+        {"person": person_payload(national_id=taken), "relationship": "son"},
+    )
+
+
+def _member_patch_national_id(s: Sweep):
+    """The reported defect: this answered 500 (UniqueViolation)."""
+    taken = s.person()["national_id"]
+    household = s.household()
+    member = s.ok("get", f"/households/{household['id']}/members")[0]
+    return s.call(
+        "patch", f"/households/{household['id']}/members/{member['id']}", {"person": {"national_id": taken}}
+    )
+
+
+def _member_twice(s: Sweep):
+    household = s.household(members=[])
+    person = s.person()
+    path = f"/households/{household['id']}/members"
+    s.ok("post", path, {"person_id": person["id"], "relationship": "son"})
+    return s.call("post", path, {"person_id": person["id"], "relationship": "son"})
+
+
+def _tenant_slug(s: Sweep):
+    return s.call(
+        "post",
+        "/api/v1/tenants",
+        {"slug": "first", "name_ar": "جمعية", "name_en": "Assoc"},
+        headers=s.platform,
+    )
+
+
+def _catalog_code(s: Sweep):
+    item = {"code": "food_basket_x", "name_ar": "سلة غذائية", "name_en": "Food basket", "kind": "in_kind"}
+    s.ok("post", "/aid/catalog", item)
+    return s.call("post", "/aid/catalog", item)
+
+
+def _member_of_tenant(s: Sweep):
+    return s.call("post", "/members/", {"email": s.staff.email, "roles": ["auditor"]})
+
+
+def _invite_twice(s: Sweep):
+    s.ok("post", "/members/", {"email": "twice@example.org", "roles": ["auditor"]})
+    return s.ok("post", "/members/", {"email": "twice@example.org", "roles": ["researcher"]})
+
+
+def _sharing_twice(s: Sweep):
+    s.ok("post", "/sharing-agreements", {"partner": s.other_tenant.slug})
+    return s.ok("post", "/sharing-agreements", {"partner": s.other_tenant.slug})
+
+
+def _plugin_twice(s: Sweep):
+    path = f"/api/v1/tenants/{s.tenant.slug}/plugins/dummy"
+    s.ok("put", path, {"enabled": True}, headers=s.platform)
+    return s.ok("put", path, {"enabled": True}, headers=s.platform)
+
+
+def _program_code(s: Sweep):
+    program = {"code": "new_start", "name_ar": "بداية جديدة", "name_en": "New start"}
+    s.ok("post", "/prisoner_families/programs", program)
+    return s.call("post", "/prisoner_families/programs", program)
+
+
+def _prisoner_twice(s: Sweep):
+    prisoner = s.prisoner()
+    return s.call(
+        "post",
+        "/prisoner_families/prisoners",
+        {
+            "person_id": prisoner["person_id"],
+            "facility": "سجن القريات",
+            "case_type": "public_right",
+            "imprisoned_on": "1446-07-10",
+        },
+    )
+
+
+def _family_link_twice(s: Sweep):
+    household = s.household()
+    first, second = s.prisoner(), s.prisoner()
+    s.ok("post", f"/prisoner_families/prisoners/{first['id']}/families", {"household_id": household["id"]})
+    return s.call(
+        "post", f"/prisoner_families/prisoners/{second['id']}/families", {"household_id": household["id"]}
+    )
+
+
+def _enrol_twice(s: Sweep):
+    program = s.ok(
+        "post", "/prisoner_families/programs", {"code": "twice", "name_ar": "برنامج", "name_en": "Program"}
+    )
+    prisoner = s.prisoner()
+    path = f"/prisoner_families/programs/{program['id']}/enrolments"
+    s.ok("post", path, {"prisoner_id": prisoner["id"]})
+    return s.call("post", path, {"prisoner_id": prisoner["id"]})
+
+
+def _attendance_twice(s: Sweep):
+    program = s.ok(
+        "post", "/prisoner_families/programs", {"code": "attend", "name_ar": "برنامج", "name_en": "Program"}
+    )
+    prisoner = s.prisoner()
+    enrolment = s.ok(
+        "post", f"/prisoner_families/programs/{program['id']}/enrolments", {"prisoner_id": prisoner["id"]}
+    )
+    session = s.ok(
+        "post",
+        f"/prisoner_families/programs/{program['id']}/sessions",
+        {"held_on": "2025-01-05", "topic": "أ"},
+    )
+    marks = {"marks": [{"enrolment_id": enrolment["id"], "present": True}]}
+    s.ok("put", f"/prisoner_families/sessions/{session['id']}/attendance", marks)
+    return s.ok("put", f"/prisoner_families/sessions/{session['id']}/attendance", marks)
+
+
+def _renewal_twice(s: Sweep):
+    s.household(head=person_payload(national_id=valid_id(), city="مكة المكرمة"))
+    file_id = s.ok("get", "/files")[0]["id"]
+    round_ = s.ok("post", "/makkah_aid/rounds", {"title": "تحديث"})
+    path = f"/makkah_aid/rounds/{round_['id']}/renewals"
+    s.ok("post", path, {"file_id": file_id})
+    return s.call("post", path, {"file_id": file_id})
+
+
+CASES: dict[str, list[Provoke | Upsert | Unreachable]] = {
+    "uq_tenants_slug": [Provoke("slug", _tenant_slug)],
+    "uq_users_email": [
+        Unreachable(
+            "accounts are created on the invitation and registration pages, with the address checked "
+            "first (tests/test_members.py, portal tests); no API creates an account"
+        )
+    ],
+    "uq_api_tokens_token_hash": [Unreachable("a random token generated by the server")],
+    "uq_memberships_tenant_id_user_id": [Provoke("email", _member_of_tenant)],
+    "uq_invitations_tenant_id_email": [Upsert(_invite_twice)],
+    "uq_invitations_token_hash": [Unreachable("a random token generated by the server")],
+    "uq_plugin_enablements_tenant_id_plugin_id": [Upsert(_plugin_twice)],
+    "uq_audit_events_tenant_id_seq": [Unreachable("the audit sequence is assigned by the server")],
+    "uq_aid_catalog_items_tenant_id_code": [Provoke("code", _catalog_code)],
+    "uq_registry_persons_tenant_id_national_id_hash": [
+        Provoke("national_id", _person_post),
+        Provoke("national_id", _person_patch),
+        Provoke("head.national_id", _household_head),
+        Provoke("person.national_id", _member_post_new_person),
+        Provoke("person.national_id", _member_patch_national_id),
+    ],
+    "uq_registry_members_tenant_id_household_id_person_id": [Provoke("person_id", _member_twice)],
+    "uq_registry_files_tenant_id_household_id": [Unreachable("one file is created with each household")],
+    "uq_registry_sharing_agreements_tenant_a_id_tenant_b_id": [Upsert(_sharing_twice)],
+    "uq_requests_counters_tenant_id_year": [Unreachable("the yearly request counter is kept by the server")],
+    "uq_requests_requests_tenant_id_number": [Unreachable("request numbers are assigned by the server")],
+    "uq_prisoner_families_programs_tenant_id_code": [Provoke("code", _program_code)],
+    "uq_prisoner_families_prisoners_tenant_id_person_id": [Provoke("person_id", _prisoner_twice)],
+    "uq_prisoner_families_family_links_tenant_id_household_id": [Provoke("household_id", _family_link_twice)],
+    "uq_prisoner_families_enrolments_tenant_id_program_id_prisoner_id": [
+        Provoke("prisoner_id", _enrol_twice)
+    ],
+    "uq_prisoner_families_attendance_tenant_id_session_id_enrolment_id": [Upsert(_attendance_twice)],
+    "uq_prisoner_families_follow_ups_tenant_id_prisoner_id_months_after": [
+        Unreachable("follow-ups are scheduled by the server on release")
+    ],
+    "uq_prisoner_families_debt_entries_tenant_id_disbursement_id": [
+        Unreachable("one entry is written by the server per recorded disbursement")
+    ],
+    "uq_makkah_aid_renewals_tenant_id_round_id_file_id": [
+        # get-or-create: a repeat is a state refusal (409 "already renewed"), never a duplicate row
+        Upsert(_renewal_twice)
+    ],
+}
+
+
+def _all_constraints(app) -> dict[str, tuple[str, tuple[str, ...]]]:
+    with app.app_context():
+        return unique_constraints(db.metadata)
+
+
+def _entries(name: str, columns: tuple[str, ...]) -> list:
+    if columns == ("tenant_id", "id"):
+        return [GENERATED_ID]
+    return CASES.get(name, [])
+
+
+def test_every_unique_constraint_has_an_entry(app):
+    constraints = _all_constraints(app)
+    missing = sorted(name for name, (_t, cols) in constraints.items() if not _entries(name, cols))
+    assert not missing, f"unique constraints without a sweep entry in CASES: {missing}"
+    stale = sorted(set(CASES) - set(constraints))
+    assert not stale, f"CASES names constraints that no longer exist: {stale}"
+
+
+def _provoking_cases():
+    for name, entries in CASES.items():
+        for index, entry in enumerate(entries):
+            if not isinstance(entry, Unreachable):
+                yield pytest.param(entry, id=f"{name}[{index}]")
+
+
+@pytest.fixture
+def sweep(client, tenant, other_tenant, create_user_, token_for, enable_plugin):
+    return Sweep(client, tenant, other_tenant, create_user_, token_for, enable_plugin)
+
+
+def _errors_at(errors: dict, dotted: str):
+    node = errors
+    for part in dotted.split("."):
+        assert isinstance(node, dict) and part in node, (dotted, errors)
+        node = node[part]
+    return node
+
+
+@pytest.mark.parametrize("entry", list(_provoking_cases()))
+def test_a_repeated_unique_value_answers_without_a_server_error(sweep, entry):
+    if isinstance(entry, Upsert):
+        result = entry.run(sweep)
+        if hasattr(result, "status_code"):  # a get-or-create that refuses the repeat by state
+            assert result.status_code in (409, 422), result.json
+            assert result.json["message"]
+        return
+    response = entry.run(sweep)
+    assert response.status_code == 422, (response.status_code, response.json)
+    messages = _errors_at(response.json["errors"], entry.field)
+    assert messages and all(isinstance(m, str) and m for m in messages)
+
+
+# --------------------------------------------------------------------------- the safety net
+
+
+def test_the_database_refusal_alone_answers_422_with_the_field(sweep, monkeypatch):
+    """Without the registry service's own check (as in a race), the unique index still answers."""
+    from core.registry import services
+
+    monkeypatch.setattr(services, "_check_unique_id", lambda *args, **kwargs: None)
+    taken = sweep.person()["national_id"]
+    response = sweep.call("post", "/persons", person_payload(national_id=taken))
+    assert response.status_code == 422
+    assert response.json["errors"] == {"national_id": ["رقم الهوية هذا مسجل مسبقًا في هذه الجمعية."]}
+    other = sweep.person()
+    patched = sweep.call("patch", f"/persons/{other['id']}", {"national_id": taken})
+    assert patched.status_code == 422 and "national_id" in patched.json["errors"]
+    with tenant_context(sweep.tenant):
+        from core.registry import Person
+
+        assert db.session.scalar(db.select(db.func.count(Person.id))) == 2  # nothing was written
+
+
+def test_the_safety_net_answers_for_plugin_constraints_too(sweep, monkeypatch):
+
+    program = {"code": "racy", "name_ar": "برنامج", "name_en": "Program"}
+    sweep.ok("post", "/prisoner_families/programs", program)
+    original = db.session.scalars
+
+    def no_duplicate_check(statement, *args, **kwargs):
+        # the service's "code already exists?" query sees nothing, as a concurrent request would
+        text = str(statement)
+        if "prisoner_families_programs.code" in text and "WHERE" in text:
+            return original(statement.where(db.false()), *args, **kwargs)
+        return original(statement, *args, **kwargs)
+
+    monkeypatch.setattr(db.session, "scalars", no_duplicate_check)
+    response = sweep.call("post", "/prisoner_families/programs", program)
+    assert response.status_code == 422
+    assert response.json["errors"] == {"code": ["هذه القيمة مستخدمة مسبقًا."]}  # the database's answer
+
+
+def test_a_page_gets_the_same_safety_net(client, tenant, create_user_, login, monkeypatch):
+    from core.auth import services
+
+    monkeypatch.setattr(services, "find_user", lambda email: None)
+    taken = create_user_("taken@example.org")
+    response = client.post(
+        "/t/first/portal/register?lang=en",
+        data={
+            "email": taken.email,
+            "name": "x",
+            "password": "correct-horse-battery",
+            "password2": "correct-horse-battery",
+        },
+    )
+    assert response.status_code == 422
+    assert "A user with this e-mail already exists." in response.get_data(as_text=True)
+
+
+def test_constraint_names_are_read_from_either_database(app_ctx):
+    from sqlalchemy.exc import IntegrityError
+
+    from core.integrity import field_error, violated_constraint
+
+    class PgDiag:
+        constraint_name = "uq_registry_persons_tenant_id_national_id_hash"
+
+    class PgError(Exception):
+        sqlstate = "23505"
+        diag = PgDiag()
+
+    sqlite = IntegrityError(
+        "INSERT …",
+        {},
+        Exception("UNIQUE constraint failed: registry_persons.tenant_id, registry_persons.national_id_hash"),
+    )
+    postgres = IntegrityError("INSERT …", {}, PgError("duplicate key value violates unique constraint"))
+    not_unique = IntegrityError("INSERT …", {}, Exception("FOREIGN KEY constraint failed"))
+    assert violated_constraint(sqlite) == violated_constraint(postgres) == PgDiag.constraint_name
+    assert violated_constraint(not_unique) is None
+    assert list(field_error(PgDiag.constraint_name)) == ["national_id"]
+    assert list(field_error("uq_prisoner_families_programs_tenant_id_code")) == ["code"]
