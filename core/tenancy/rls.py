@@ -309,6 +309,11 @@ def sync_session(session: Session) -> None:
         conn.exec_driver_sql("SELECT set_config('app.tenant', %(t)s, true)", {"t": _setting()})
 
 
+def _has_tenant_column(mapper) -> bool:
+    # TenantMixin tables, and the audit trail (tenant_id, not a TenantMixin: it has platform rows).
+    return issubclass(mapper.class_, TenantMixin) or "tenant_id" in mapper.local_table.c
+
+
 def _refresh_loaded_objects(state: ORMExecuteState):
     """Re-reading an object already in the session (an expired or deferred column, a lazy
     relationship) with no tenant in context: the ORM scoping lets it through, since the
@@ -318,16 +323,16 @@ def _refresh_loaded_objects(state: ORMExecuteState):
     the platform scope, which is restored at once; raw SQL and new queries never get this."""
     if not (state.is_column_load or state.is_relationship_load) or is_unscoped() or current_tenant_id():
         return None
-    if not any(issubclass(mapper.class_, TenantMixin) for mapper in state.all_mappers):
+    if not any(_has_tenant_column(mapper) for mapper in state.all_mappers):
         return None
     connection = state.session.connection(bind_arguments=state.bind_arguments)
     if connection.dialect.name != "postgresql":
         return None
     connection.exec_driver_sql("SELECT set_config('app.tenant', %(t)s, true)", {"t": platform_token()})
-    try:
-        frozen = state.invoke_statement().freeze()  # every row read while the scope holds
-    finally:
-        connection.exec_driver_sql("SELECT set_config('app.tenant', %(t)s, true)", {"t": _setting()})
+    # Every row is read while the scope holds. If the statement fails, the transaction (or
+    # savepoint) is aborted and rolled back, which undoes the transaction-local setting too.
+    frozen = state.invoke_statement().freeze()
+    connection.exec_driver_sql("SELECT set_config('app.tenant', %(t)s, true)", {"t": _setting()})
     return frozen()
 
 
