@@ -79,6 +79,7 @@ def db_rls_key(check: bool) -> None:
     """PostgreSQL: write the Row-Level Security keys of RLS_KEY into the database (as the
     table owner, DATABASE_OWNER_URL) — after rotating RLS_KEY; ``--check`` tests them."""
     from sqlalchemy import create_engine, text
+    from sqlalchemy.exc import DBAPIError
     from sqlalchemy.pool import NullPool
 
     from .tenancy import rls
@@ -102,6 +103,10 @@ def db_rls_key(check: bool) -> None:
         with engine.begin() as conn:
             rls.install_database_objects(conn)
             prints = rls.write_keys(conn)
+    except DBAPIError as exc:
+        _fail(
+            f"Could not write the keys as {engine.url.username!r} (the tables' owner, DATABASE_OWNER_URL): {exc.orig}"
+        )
     finally:
         engine.dispose()
     click.echo(f"Row-Level Security keys written (fingerprints, newest first): {', '.join(prints)}")

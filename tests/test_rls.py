@@ -206,3 +206,21 @@ def test_migrations_run_in_the_platform_scope(postgres_only, app, tenant, create
             assert conn.execute(text("SELECT count(*) FROM memberships")).scalar_one() == 1
     finally:
         engine.dispose()
+
+
+def test_an_object_already_loaded_is_re_read_outside_its_tenant_like_on_sqlite(two_tenants_with_members):
+    """The ORM scoping lets an expired object refresh by its own id with no tenant in context;
+    RLS does not turn that into "deleted" on PostgreSQL, and raw SQL still sees nothing."""
+    from core.auth.models import Membership
+    from core.tenancy import PluginEnablement
+
+    tenant, _ = two_tenants_with_members
+    with tenant_context(tenant):
+        membership = db.session.execute(db.select(Membership)).scalar_one()
+        db.session.add(PluginEnablement(plugin_id="dummy", enabled=True, settings={}))
+        db.session.flush()
+    db.session.commit()  # expires every loaded object
+    assert membership.roles == ["researcher"]
+    assert membership.user.email
+    assert db.session.execute(text("SELECT count(*) FROM memberships")).scalar_one() == 0
+    assert _app_role_count("SELECT count(*) FROM plugin_enablements") == 0

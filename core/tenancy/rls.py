@@ -22,9 +22,19 @@ NULL when the value is missing, malformed or not signed by a current key. So:
 * the app role setting ``app.tenant`` (or the old ``app.tenant_id``) to another tenant's
   id by hand → not signed → no rows. It cannot compute a signature: the key is neither
   in its reach in the database nor derivable from what it can read;
-* platform-level work — migrations, ``tenants apply``, ``demo load``, the cross-tenant
-  duplicate signal, the platform admin pages — runs inside ``unscoped(reason)``, which
-  logs who entered it and why (logger ``charity_platform.platform_scope``) and signs ``*``.
+* work across tenants enters each one with ``tenant_context`` (``tenants apply``, ``demo
+  load``, cron commands, platform admin pages); what must read several at once (migrations,
+  the cross-tenant duplicate signal, a user's own memberships, key rotation, audit
+  checkpoints) runs inside ``unscoped(reason)``, which logs who entered it and why (logger
+  ``charity_platform.platform_scope``) and signs ``*``;
+* re-reading an object already in the session with no tenant in context (an expired column,
+  a lazy relationship: keyed by the object's own id, as the ORM scoping allows) runs that one
+  statement in the platform scope (:func:`_refresh_loaded_objects`), so PostgreSQL and
+  SQLite behave alike.
+
+A signed value is the same for every transaction of a tenant under one key: SQL running for
+tenant A can read A's value (it already sees A), never B's; the platform value exists only
+in transactions inside ``unscoped``. Rotating ``RLS_KEY`` retires every value.
 
 The two helpers are called through scalar sub-selects, so PostgreSQL evaluates them once
 per statement (an InitPlan) and the ``tenant_id = …`` the ORM adds to every query stays an
@@ -325,9 +335,9 @@ def _refresh_loaded_objects(state: ORMExecuteState):
         return None
     if not any(_has_tenant_column(mapper) for mapper in state.all_mappers):
         return None
-    connection = state.session.connection(bind_arguments=state.bind_arguments)
-    if connection.dialect.name != "postgresql":
+    if state.session.get_bind(**state.bind_arguments).dialect.name != "postgresql":
         return None
+    connection = state.session.connection(bind_arguments=state.bind_arguments)
     connection.exec_driver_sql("SELECT set_config('app.tenant', %(t)s, true)", {"t": platform_token()})
     # Every row is read while the scope holds. If the statement fails, the transaction (or
     # savepoint) is aborted and rolled back, which undoes the transaction-local setting too.
