@@ -73,6 +73,45 @@ def db_downgrade(revision: str) -> None:
     downgrade(revision=revision)
 
 
+@db_cli.command("rls-key")
+@click.option("--check", is_flag=True, help="Only check that the database accepts the app's current key.")
+def db_rls_key(check: bool) -> None:
+    """PostgreSQL: write the Row-Level Security keys of RLS_KEY into the database (as the
+    table owner, DATABASE_OWNER_URL) — after rotating RLS_KEY; ``--check`` tests them."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.exc import DBAPIError
+    from sqlalchemy.pool import NullPool
+
+    from .tenancy import rls
+
+    if db.engine.dialect.name != "postgresql":
+        click.echo("Row-Level Security is PostgreSQL's; nothing to do on this database.")
+        return
+    if check:
+        with db.engine.begin() as conn:  # transaction-local setting: nothing stays on the pooled connection
+            conn.execute(
+                text("SELECT set_config(:s, :t, true)"), {"s": rls.SETTING, "t": rls.platform_token()}
+            )
+            accepted = conn.execute(text("SELECT charity_platform_scope()")).scalar_one()
+        if not accepted:
+            _fail("The database does not accept RLS_KEY: run `flask db rls-key` (or `flask db upgrade`).")
+        click.echo("The database accepts the current RLS_KEY.")
+        return
+    url = current_app.config.get("DATABASE_OWNER_URL") or current_app.config["SQLALCHEMY_DATABASE_URI"]
+    engine = create_engine(url, poolclass=NullPool)
+    try:
+        with engine.begin() as conn:
+            rls.install_database_objects(conn)
+            prints = rls.write_keys(conn)
+    except DBAPIError as exc:
+        _fail(
+            f"Could not write the keys as {engine.url.username!r} (the tables' owner, DATABASE_OWNER_URL): {exc.orig}"
+        )
+    finally:
+        engine.dispose()
+    click.echo(f"Row-Level Security keys written (fingerprints, newest first): {', '.join(prints)}")
+
+
 @db_cli.command("current")
 def db_current() -> None:
     from flask_migrate import current

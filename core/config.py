@@ -80,6 +80,14 @@ def from_environment(env: dict[str, str] | None = None) -> dict:
         # Unset: development defaults derived from SECRET_KEY, refused in production.
         "ID_ENCRYPTION_KEYS": [k.strip() for k in env.get("ID_ENCRYPTION_KEYS", "").split(",") if k.strip()],
         "ID_HMAC_KEY": env.get("ID_HMAC_KEY") or None,
+        # PostgreSQL Row-Level Security signs the tenant of each transaction with this key
+        # (comma separated: the first signs, all are accepted — rotation). The audit chain is
+        # an HMAC under AUDIT_HMAC_KEY. Both live outside the database; unset: development
+        # defaults derived from SECRET_KEY, refused in production.
+        "RLS_KEY": env.get("RLS_KEY") or None,
+        "AUDIT_HMAC_KEY": env.get("AUDIT_HMAC_KEY") or None,
+        # Where the periodic run (`flask audit checkpoint`) keeps signed heads of the audit chains.
+        "AUDIT_CHECKPOINT_DIR": env.get("AUDIT_CHECKPOINT_DIR") or None,
         # Imports with more rows than this run as a background job.
         "IMPORT_INLINE_MAX_ROWS": int(env.get("IMPORT_INLINE_MAX_ROWS", "500")),
         # Tenant host-name map: "assoc.example.org=makkah,other.example=aoun"
@@ -161,6 +169,9 @@ def check(config: dict) -> None:
             "refusing to start with development settings in production (FLASK_ENV/CHARITY_ENV=production): "
             + "; ".join(problems)
         )
+    for key in ("RLS_KEY", "AUDIT_HMAC_KEY"):
+        if config.get("PRODUCTION") and len(str(config.get(key) or "").split(",")[0].strip()) < 32:
+            raise ConfigError(f"{key} must be set (32+ characters) when FLASK_ENV/CHARITY_ENV=production")
 
 
 STATIC_DEFAULTS = {

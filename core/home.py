@@ -27,7 +27,7 @@ def healthz():
 @bp.route("/")
 @login_required
 def index():
-    with unscoped():  # the user's own memberships, across the tenants they belong to
+    with unscoped("the user's own memberships, across the associations they belong to"):
         tenants = (
             db.session.execute(
                 db.select(Tenant)

@@ -115,10 +115,14 @@ def run_migrations_online():
         )
 
         with context.begin_transaction():
+            from core.tenancy.rls import apply_policies, prepare_migration
+
+            # PostgreSQL: the key table and checking functions of Row-Level Security, the key
+            # from RLS_KEY, and the signed platform scope for this transaction, so data
+            # migrations see every tenant's rows (RLS fails closed otherwise).
+            prepare_migration(connection)
             context.run_migrations()
             # Row-Level Security on every tenant table, core's and plugins' (PostgreSQL only).
-            from core.tenancy.rls import apply_policies
-
             apply_policies(connection)
 
 

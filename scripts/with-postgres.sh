@@ -26,7 +26,9 @@ as_pg "$PGBIN/initdb" -D "$WORK/data" -U postgres -A trust -E UTF8 --locale=C.UT
 as_pg "$PGBIN/pg_ctl" -D "$WORK/data" -l "$WORK/server.log" -w \
   -o "-h 127.0.0.1 -p $PORT -k $WORK -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" start >/dev/null
 psql_pg() { as_pg "$PGBIN/psql" -h 127.0.0.1 -p "$PORT" -U postgres -q -v ON_ERROR_STOP=1 "$@" >/dev/null; }
-# The owner runs migrations; the app connects as a role that owns nothing, so Row-Level Security binds it.
+# The owner runs migrations; the app connects as a role that owns nothing, so Row-Level Security binds it
+# (it fails closed; the default privileges below reach every table but the owner-only RLS key table,
+# which `flask db upgrade` revokes again — core/tenancy/rls.py).
 psql_pg -c "CREATE ROLE charity_owner LOGIN NOSUPERUSER" \
         -c "CREATE ROLE charity_app LOGIN NOSUPERUSER" \
         -c "CREATE DATABASE charity_test OWNER charity_owner"

@@ -137,7 +137,7 @@ def test_users_create_and_grant(runner, app, tenant):
     with app.app_context():
         user = db.session.execute(db.select(User).where(User.email == "boss@example.org")).scalar_one()
         assert user.is_platform_admin
-        with unscoped():
+        with unscoped("test: the membership users grant wrote"):
             assert db.session.execute(db.select(Membership.roles)).scalar_one() == ["auditor"]
 
 

@@ -70,7 +70,7 @@ def test_saving_a_tenant_row_without_tenant_raises(app_ctx):
 
 def test_unscoped_reads_every_tenant_on_purpose(app_ctx, tenant, other_tenant, create_user_):
     create_user_(roles={tenant: ["researcher"], other_tenant: ["auditor"]})
-    with unscoped():
+    with unscoped("test: count memberships of every tenant"):
         assert db.session.execute(db.select(db.func.count(Membership.id))).scalar_one() == 2
 
 

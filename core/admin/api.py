@@ -105,7 +105,7 @@ def me():
     """The logged-in user and the associations they belong to."""
     from ..tenancy import unscoped
 
-    with unscoped():
+    with unscoped("the user's own memberships, across associations (GET /api/v1/me)"):
         rows = db.session.execute(
             db.select(Membership, Tenant).join(Tenant).where(Membership.user_id == current_user.id)
         ).all()

@@ -1,8 +1,11 @@
-"""``flask --app wsgi audit verify --tenant S``."""
+"""``flask --app wsgi audit verify --tenant S [--checkpoint FILE]`` and ``audit checkpoint``."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
+from flask import current_app
 from flask.cli import AppGroup
 
 audit_cli = AppGroup("audit", help="The audit trail.")
@@ -10,25 +13,74 @@ audit_cli = AppGroup("audit", help="The audit trail.")
 
 @audit_cli.command("verify")
 @click.option("--tenant", "slug", required=True, help="The association's slug, or '-' for platform entries.")
-def verify(slug: str) -> None:
-    """Check a tenant's hash chain; report the first broken link (exit status 1)."""
+@click.option(
+    "--checkpoint",
+    "checkpoint_file",
+    type=click.Path(exists=True, path_type=Path),
+    default=None,
+    help="A checkpoint written by `audit checkpoint` (or a folder of them: the newest is used); "
+    "the chain must still reach the head it recorded.",
+)
+def verify(slug: str, checkpoint_file: Path | None) -> None:
+    """Check a tenant's keyed hash chain; report the first broken link (exit status 1).
+    With --checkpoint, also detect entries removed from the end or a recomputed chain."""
+    from ..tenancy import tenant_context, unscoped
     from ..tenancy.services import get_tenant
-    from .service import verify_chain
+    from .service import CheckpointError, check_against, latest_checkpoint_file, load_checkpoint, verify_chain
 
-    tenant_id = None
-    if slug != "-":
+    record = None
+    if checkpoint_file is not None:
+        try:
+            checkpoint_file = latest_checkpoint_file(checkpoint_file)
+            record = load_checkpoint(checkpoint_file, slug)
+        except CheckpointError as exc:
+            click.secho(f"CHECKPOINT REFUSED: {exc}", fg="red", err=True)
+            raise SystemExit(1) from None
+
+    if slug == "-":
+        tenant_id, scope = None, unscoped("audit verify: the platform's own audit chain")
+    else:
         tenant = get_tenant(slug, include_inactive=True)
         if tenant is None:
             click.secho(f"No tenant with slug {slug!r}.", fg="red", err=True)
             raise SystemExit(2)
-        tenant_id = tenant.id
-    report = verify_chain(tenant_id)
-    if report.ok:
-        click.echo(f"OK: {report.checked} entries, chain intact.")
-        return
-    click.secho(
-        f"BROKEN at entry #{report.broken_at_seq} (id {report.broken_entry_id}): {report.problem}; "
-        f"{report.checked} entries before it are intact.",
-        fg="red",
-    )
-    raise SystemExit(1)
+        tenant_id, scope = tenant.id, tenant_context(tenant)
+    with scope:
+        report = verify_chain(tenant_id)
+        problem = check_against(tenant_id, record) if record is not None and report.ok else None
+    if not report.ok:
+        click.secho(
+            f"BROKEN at entry #{report.broken_at_seq} (id {report.broken_entry_id}): {report.problem}; "
+            f"{report.checked} entries before it are intact.",
+            fg="red",
+        )
+        raise SystemExit(1)
+    if problem:
+        click.secho(f"BROKEN against the checkpoint {checkpoint_file}: {problem}.", fg="red")
+        raise SystemExit(1)
+    suffix = f"; it still reaches the head of the checkpoint (#{record['seq']})" if record else ""
+    click.echo(f"OK: {report.checked} entries, chain intact{suffix}.")
+
+
+@audit_cli.command("checkpoint")
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="The file to write; default: a new file in AUDIT_CHECKPOINT_DIR.",
+)
+def checkpoint(out: Path | None) -> None:
+    """Write the signed head of every audit chain to a file kept outside the database
+    (run it on a schedule; give the files to the auditors)."""
+    from .service import checkpoint_path, write_checkpoint
+
+    if out is None:
+        directory = current_app.config.get("AUDIT_CHECKPOINT_DIR")
+        if not directory:
+            click.secho("Give --out FILE or set AUDIT_CHECKPOINT_DIR.", fg="red", err=True)
+            raise SystemExit(2)
+        out = checkpoint_path(directory)
+    data = write_checkpoint(out)
+    for chain in data["chains"]:
+        click.echo(f"{chain['tenant']}: {chain['count']} entries, head #{chain['seq']} {chain['head'][:16]}…")
+    click.echo(f"Wrote {out} (key {data['key']}).")

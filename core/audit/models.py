@@ -1,4 +1,4 @@
-"""The audit trail: append-only, hash-chained per tenant."""
+"""The audit trail: append-only, hash-chained (keyed) per tenant."""
 
 from __future__ import annotations
 
@@ -16,8 +16,11 @@ class AuditEvent(db.Model):
 
     Not a ``TenantMixin`` table: platform-level entries have no tenant. Every read
     filters by tenant explicitly. ``seq`` numbers the entries of one tenant (or of the
-    platform when ``tenant_id`` is null); ``hash`` = SHA-256 over ``prev_hash`` and the
-    entry's canonical content, so editing or removing an entry breaks the chain.
+    platform when ``tenant_id`` is null); ``hash`` = HMAC-SHA256 under ``AUDIT_HMAC_KEY`` over
+    ``prev_hash`` and the entry's canonical content, so editing or removing an entry breaks the
+    chain, and nobody without the key can recompute it (migration core_0007 re-keyed the
+    unkeyed SHA-256 chains of earlier releases). Removing the last entries is caught against
+    a checkpoint kept outside the database (``flask audit checkpoint``).
     """
 
     __tablename__ = "audit_events"

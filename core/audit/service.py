@@ -2,27 +2,39 @@
 
 ``record(action, obj_type, obj_id, details)`` adds an entry in the caller's transaction
 (so the entry and the change commit or roll back together). Entries of one tenant form a
-hash chain; ``verify_chain(tenant_id)`` walks it and returns the first broken link.
+*keyed* hash chain: ``hash`` = HMAC-SHA256 under ``AUDIT_HMAC_KEY`` (configuration, outside
+the database) over the previous hash and the entry's canonical content, so whoever can
+write the table but lacks the key can neither edit an entry nor recompute the chain
+unnoticed. ``verify_chain(tenant_id)`` walks it and returns the first broken link.
+
+Removing the *last* entries leaves a shorter chain that is still intact; that is what
+checkpoints are for: :func:`checkpoint` signs the head (last seq, its hash, the count) of
+every chain, ``flask audit checkpoint`` writes it to a file the auditors keep outside the
+database (or to ``AUDIT_CHECKPOINT_DIR`` on a schedule), and :func:`check_against` tells
+whether the chain still reaches that head unchanged.
 """
 
 from __future__ import annotations
 
 import csv
 import hashlib
+import hmac
 import io
 import json
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
-from flask import has_request_context, request
+from flask import current_app, has_request_context, request
 from flask_login import current_user
 from sqlalchemy import event
 from sqlalchemy.orm import ORMExecuteState, Session
 
 from ..extensions import db
-from ..tenancy import current_tenant_id, utcnow
+from ..tenancy import current_tenant_id, unscoped, utcnow
+from ..tenancy.context import is_unscoped
 from .models import AuditEvent
 
 GENESIS = "0" * 64
@@ -63,8 +75,24 @@ def _canonical(entry: AuditEvent) -> str:
     )
 
 
-def entry_hash(prev_hash: str, entry: AuditEvent) -> str:
-    return hashlib.sha256((prev_hash + "\n" + _canonical(entry)).encode()).hexdigest()
+def audit_key(config=None) -> bytes:
+    """``AUDIT_HMAC_KEY``, or the development default derived from ``SECRET_KEY`` (refused in
+    production by core.config.check)."""
+    config = current_app.config if config is None else config
+    key = config.get("AUDIT_HMAC_KEY")
+    if key:
+        return key.encode() if isinstance(key, str) else key
+    return hashlib.sha256(f"charity-audit:{config['SECRET_KEY']}".encode()).digest()
+
+
+def key_fingerprint(key: bytes | None = None) -> str:
+    """A short public name for the key (never the key itself)."""
+    return hashlib.sha256(b"charity-audit-fingerprint:" + (key or audit_key())).hexdigest()[:12]
+
+
+def entry_hash(prev_hash: str, entry: AuditEvent, key: bytes | None = None) -> str:
+    message = (prev_hash + "\n" + _canonical(entry)).encode()
+    return hmac.new(key or audit_key(), message, hashlib.sha256).hexdigest()
 
 
 def _tenant_filter(tenant_id: int | None):
@@ -97,6 +125,16 @@ def record(
         tenant_id = current_tenant_id()
     if user is None and has_request_context() and current_user and current_user.is_authenticated:
         user = current_user
+    if tenant_id is None and not is_unscoped():
+        # The platform's own chain belongs to no tenant: writing it is platform-level work.
+        # Pending changes are flushed first, still under the ORM's tenant checks.
+        db.session.flush()
+        with unscoped(f"audit: platform-level entry {action}"):
+            return _append(action, obj_type, obj_id, details, None, user)
+    return _append(action, obj_type, obj_id, details, tenant_id, user)
+
+
+def _append(action, obj_type, obj_id, details, tenant_id: int | None, user) -> AuditEvent:
     _lock_chain(tenant_id)
     last = db.session.execute(
         db.select(AuditEvent.seq, AuditEvent.hash)
@@ -137,7 +175,12 @@ class ChainReport:
 
 
 def verify_chain(tenant_id: int | None) -> ChainReport:
-    """Walk one tenant's chain in order; report the first entry whose link or hash is wrong."""
+    """Walk one tenant's chain in order; report the first entry whose link or hash is wrong.
+
+    The caller works for that tenant (``tenant_context``) or in the platform scope: on
+    PostgreSQL, Row-Level Security shows no entries otherwise.
+    """
+    key = audit_key()
     previous = GENESIS
     expected_seq = 1
     checked = 0
@@ -149,7 +192,7 @@ def verify_chain(tenant_id: int | None) -> ChainReport:
                 return ChainReport(checked, expected_seq, entry.id, "missing entry")
             if entry.prev_hash != previous:
                 return ChainReport(checked, entry.seq, entry.id, "link to previous entry broken")
-            if entry_hash(entry.prev_hash, entry) != entry.hash:
+            if not hmac.compare_digest(entry_hash(entry.prev_hash, entry, key), entry.hash):
                 return ChainReport(checked, entry.seq, entry.id, "entry content changed")
             previous = entry.hash
             expected_seq += 1
@@ -157,6 +200,161 @@ def verify_chain(tenant_id: int | None) -> ChainReport:
     finally:
         result.close()
     return ChainReport(checked)
+
+
+# --------------------------------------------------------------------------- checkpoints
+
+CHECKPOINT_FORMAT = "charity-audit-checkpoint/1"
+
+
+class CheckpointError(ValueError):
+    """A checkpoint file that cannot be trusted (unreadable, or not signed with our key)."""
+
+
+@dataclass
+class ChainHead:
+    tenant: str  # slug, or "-" for the platform's own chain
+    tenant_id: int | None
+    seq: int
+    entry_id: int | None
+    head: str
+    count: int
+    at: str | None
+
+    def record(self) -> dict:
+        return dict(self.__dict__)
+
+
+def chain_head(tenant_id: int | None) -> tuple[int, int | None, str, int, str | None]:
+    """(last seq, its id, its hash, number of entries, its time) of one chain (caller in scope)."""
+    last = db.session.execute(
+        db.select(AuditEvent.seq, AuditEvent.id, AuditEvent.hash, AuditEvent.at)
+        .where(_tenant_filter(tenant_id))
+        .order_by(AuditEvent.seq.desc())
+        .limit(1)
+    ).first()
+    count = db.session.execute(
+        db.select(db.func.count(AuditEvent.id)).where(_tenant_filter(tenant_id))
+    ).scalar_one()
+    if last is None:
+        return 0, None, GENESIS, 0, None
+    return last.seq, last.id, last.hash, count, last.at.isoformat(timespec="microseconds")
+
+
+def _record_signature(record: dict, key: bytes) -> str:
+    body = {k: v for k, v in record.items() if k != "signature"}
+    message = "charity-audit-checkpoint:" + json.dumps(body, sort_keys=True, separators=(",", ":"))
+    return hmac.new(key, message.encode(), hashlib.sha256).hexdigest()
+
+
+def checkpoint() -> dict:
+    """The signed heads of every chain (each tenant's and the platform's), to keep outside
+    the database. Each chain's record is signed on its own, so one can be checked alone."""
+    from ..tenancy import Tenant
+
+    key = audit_key()
+    written_at = datetime.now(UTC).isoformat(timespec="seconds")
+    chains = []
+    with unscoped("audit checkpoint: the head of every association's audit chain"):
+        tenants = db.session.execute(db.select(Tenant.id, Tenant.slug).order_by(Tenant.slug)).all()
+        for tenant_id, slug in [*tenants, (None, "-")]:
+            seq, entry_id, head, count, at = chain_head(tenant_id)
+            record = {
+                **ChainHead(slug, tenant_id, seq, entry_id, head, count, at).record(),
+                "written_at": written_at,
+            }
+            record["signature"] = _record_signature(record, key)
+            chains.append(record)
+    return {
+        "format": CHECKPOINT_FORMAT,
+        "written_at": written_at,
+        "key": key_fingerprint(key),
+        "chains": chains,
+    }
+
+
+def write_checkpoint(path: Path) -> dict:
+    data = checkpoint()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(path.name + ".tmp")
+    temporary.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    temporary.replace(path)
+    return data
+
+
+def checkpoint_path(directory: str | Path) -> Path:
+    """A new file name in the checkpoint folder (UTC time, sorts in writing order)."""
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    return Path(directory) / f"audit-checkpoint-{stamp}.json"
+
+
+def write_scheduled_checkpoint() -> Path | None:
+    """The periodic run: a checkpoint in ``AUDIT_CHECKPOINT_DIR`` when configured."""
+    directory = current_app.config.get("AUDIT_CHECKPOINT_DIR")
+    if not directory:
+        return None
+    path = checkpoint_path(directory)
+    write_checkpoint(path)
+    return path
+
+
+def latest_checkpoint_file(path: Path) -> Path:
+    """A checkpoint file, or the newest one in a folder of them."""
+    if path.is_dir():
+        files = sorted(path.glob("audit-checkpoint-*.json"))
+        if not files:
+            raise CheckpointError(f"no audit-checkpoint-*.json in {path}")
+        return files[-1]
+    return path
+
+
+def load_checkpoint(path: Path, slug: str) -> dict:
+    """The signed record of one chain from a checkpoint file; :class:`CheckpointError` if the
+    file is unreadable, lacks that chain, or its signature does not hold under our key."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise CheckpointError(f"cannot read the checkpoint {path}: {exc}") from None
+    if not isinstance(data, dict) or data.get("format") != CHECKPOINT_FORMAT:
+        raise CheckpointError(f"{path} is not an audit checkpoint ({CHECKPOINT_FORMAT})")
+    records = [r for r in data.get("chains") or [] if isinstance(r, dict) and r.get("tenant") == slug]
+    if not records:
+        raise CheckpointError(f"the checkpoint {path} has no chain for {slug!r}")
+    record = records[0]
+    expected = _record_signature(record, audit_key())
+    if not hmac.compare_digest(str(record.get("signature", "")), expected):
+        raise CheckpointError(
+            f"the checkpoint's record for {slug!r} is not signed with this AUDIT_HMAC_KEY "
+            "(the file was edited, or written with another key)"
+        )
+    return record
+
+
+def check_against(tenant_id: int | None, record: dict) -> str | None:
+    """Does the chain (in the database now) still reach the checkpointed head unchanged?
+    None if so, else what is wrong. The caller works in the chain's scope."""
+    if record.get("tenant_id") != tenant_id:
+        return f"the checkpoint is for another chain (tenant id {record.get('tenant_id')})"
+    seq = int(record["seq"])
+    last_seq, _, _, count, _ = chain_head(tenant_id)
+    if seq == 0:
+        return None
+    entry = db.session.execute(
+        db.select(AuditEvent.id, AuditEvent.hash).where(_tenant_filter(tenant_id), AuditEvent.seq == seq)
+    ).first()
+    if entry is None or last_seq < seq:
+        return (
+            f"truncated: the checkpoint of {record.get('written_at')} ends at entry #{seq} "
+            f"({record['count']} entries); the database now ends at #{last_seq} ({count} entries)"
+        )
+    if not hmac.compare_digest(entry.hash, str(record["head"])) or entry.id != record.get("entry_id"):
+        return (
+            f"rewritten: entry #{seq} no longer has the hash the checkpoint of "
+            f"{record.get('written_at')} recorded (the chain was recomputed or replaced)"
+        )
+    if count < int(record["count"]):
+        return f"entries removed: {count} in the database, {record['count']} at the checkpoint"
+    return None
 
 
 def events_between(tenant_id: int, start: date | None, end: date | None, limit: int | None = None):

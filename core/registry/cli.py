@@ -65,7 +65,7 @@ def rotate_keys() -> None:
     from .models import Person
 
     count = 0
-    with unscoped():
+    with unscoped("registry rotate-keys: re-encrypt every association's ID numbers"):
         query = db.select(Person).where(Person.national_id_encrypted.is_not(None))
         for person in db.session.execute(query).scalars():
             person.national_id_encrypted = ids.rotate(person.national_id_encrypted)

@@ -284,7 +284,7 @@ def duplicate_signal(person: Person) -> dict:
     tenant = require_tenant()
     if not person.national_id_hash:
         return {"other_associations": 0, "shared": []}
-    with unscoped():
+    with unscoped("duplicate signal: count other associations holding this ID number"):
         holders = set(
             db.session.execute(
                 db.select(Person.tenant_id).where(

@@ -88,8 +88,17 @@ def tenant_context(tenant: Tenant) -> Iterator[Tenant]:
 
 
 @contextmanager
-def unscoped() -> Iterator[None]:
-    """Deliberately read across tenants. Every use is a reviewed platform-level need."""
+def unscoped(reason: str) -> Iterator[None]:
+    """Deliberately work across tenants: the platform scope. Every use is a reviewed
+    platform-level need, and every entry is logged with who entered it and ``reason``.
+
+    On PostgreSQL this is the only way past Row-Level Security: the transaction gets the
+    signed platform scope (see :mod:`core.tenancy.rls`); with no tenant and no platform
+    scope, tenant tables show no rows at all.
+    """
+    if not reason or not reason.strip():
+        raise ValueError("unscoped() needs the reason for crossing tenants")
+    _log_entry(reason)
     previous = g.get("_tenancy_unscoped", False)
     g._tenancy_unscoped = True
     _sync_database()
@@ -98,3 +107,29 @@ def unscoped() -> Iterator[None]:
     finally:
         g._tenancy_unscoped = previous
         _sync_database()
+
+
+def _log_entry(reason: str) -> None:
+    from flask import has_request_context, request
+
+    from .rls import log_platform_scope
+
+    fields: dict = {"tenant": g.get("_tenant_id")}
+    if has_request_context():
+        from flask_login import current_user
+
+        user = current_user if current_user and current_user.is_authenticated else None
+        fields.update(
+            actor=f"user:{user.id}" if user is not None else "anonymous",
+            email=getattr(user, "email", None),
+            endpoint=request.endpoint,
+            method=request.method,
+            ip=request.remote_addr,
+            request_id=request.environ.get("charity.request_id") or request.headers.get("X-Request-ID"),
+        )
+    else:
+        import click
+
+        click_context = click.get_current_context(silent=True)
+        fields["actor"] = f"cli:{click_context.command_path}" if click_context else "process"
+    log_platform_scope(reason, **fields)

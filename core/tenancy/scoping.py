@@ -38,7 +38,7 @@ def _scope_statement(state: ORMExecuteState) -> None:
             return
         raise TenantRequired(
             "query on a tenant table with no tenant in context; "
-            "use tenant_context(tenant) or, for platform-level reads, unscoped()"
+            "use tenant_context(tenant) or, for platform-level reads, unscoped(reason)"
         )
     state.statement = state.statement.options(
         with_loader_criteria(TenantMixin, lambda cls: cls.tenant_id == tenant_id, include_aliases=True)
