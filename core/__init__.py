@@ -18,7 +18,7 @@ __version__ = "0.1.0"
 
 def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     from . import api as api_setup
-    from . import cli, defaults, errors, i18n, plugins
+    from . import cli, defaults, errors, i18n, jobs, plugins
     from .admin.api import members_api, platform_api
     from .admin.views import platform, tenant_admin
     from .auth.models import User
@@ -89,6 +89,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     for feature in CORE_FEATURES:
         importlib.import_module(feature).init_app(app)
     _register_plugin_blueprints(app, host)
+    jobs.init_app(app)  # after every feature and plugin: collects their tasks and periodic jobs
     plugins.check_namespaces(host)
     for plugin in host.plugins.values():
         plugins.check_migrations(plugin)

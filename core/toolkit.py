@@ -23,6 +23,7 @@ from .hookspecs import hookimpl
 from .i18n import current_language, localized, plugin_domain
 from .i18n import gettext as _
 from .i18n import lazy_gettext as _l
+from .jobs import Periodic, Task, enqueue, report, run_periodic, task
 from .kpi import KpiSource, kpi_sources, kpi_values
 from .navigation import NavItem
 from .notifications import notify
@@ -69,6 +70,12 @@ from .tenancy import (
 from .tenancy.services import all_tenants
 
 __all__ = [
+    "Periodic",
+    "Task",
+    "enqueue",
+    "report",
+    "run_periodic",
+    "task",
     "create_household",
     "find_by_national_id",
     "all_tenants",
