@@ -167,6 +167,11 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 
         return {"current_tenant": g.get("_tenant"), "nav_items": nav_items, "can": can, "host": host}
 
+    if app.config.get("TRUSTED_PROXIES"):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        proxies = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
     host.pm.hook.app_started(app=app)
     return app
 
