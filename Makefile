@@ -46,6 +46,7 @@ worker: install
 	$(BIN)/celery -A core.jobs.celery_app worker --loglevel=INFO
 
 beat: install
+	mkdir -p instance
 	$(BIN)/celery -A core.jobs.celery_app beat --loglevel=INFO --schedule instance/celerybeat-schedule
 
 lint: install

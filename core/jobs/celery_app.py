@@ -10,6 +10,8 @@ tenant set (``core.jobs.service.execute``).
 
 from __future__ import annotations
 
+from celery.signals import worker_process_init
+
 from core import create_app
 
 
@@ -23,3 +25,13 @@ def make_app():
 
 flask_app, celery = make_app()
 app = celery
+
+
+@worker_process_init.connect(weak=False)
+def _own_connections(**_kwargs) -> None:
+    """Each forked pool process opens its own database connections, never its parent's."""
+    from core.extensions import db
+
+    with flask_app.app_context():
+        for engine in db.engines.values():
+            engine.dispose(close=False)

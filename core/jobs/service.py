@@ -265,6 +265,9 @@ def check(job: Job, now: datetime | None = None) -> bool:
         return False
     if job.state == "queued" and job.runner == "celery":
         return False  # waiting in Redis for a worker: it survives a web restart
+    future = current_app.extensions["charity_jobs"].futures.get(job.id)
+    if future is not None and not future.done():
+        return False  # a thread of this very process runs it (SQLite: reports wait for its commit)
     last = job.heartbeat_at or job.created_at
     if last is None or (now or utcnow()) - last < stale_after():
         return False

@@ -3,6 +3,7 @@ their reason and roll their writes back, periodic work runs per tenant, plugins 
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 
 import pytest
@@ -30,6 +31,14 @@ def write_then_fail(job, reason: str | None = None):
     if reason:
         raise JobFailed(reason, "refused")
     raise ValueError("boom")
+
+
+RELEASE = threading.Event()
+
+
+@task("tests.wait_for_release")
+def wait_for_release(job):
+    assert RELEASE.wait(20)
 
 
 def _count(model) -> int:
@@ -91,6 +100,28 @@ def test_a_celery_job_waiting_in_redis_survives_a_web_restart(app_ctx, tenant):
             "server_stopped",
         )  # its thread died with the process
         assert jobs.reason_label("server_stopped")
+
+
+def test_a_job_that_a_thread_of_this_process_still_runs_is_never_reaped(app_ctx, tenant):
+    from tests.servers import wait_for
+
+    RELEASE.clear()
+    with tenant_context(tenant):
+        job = jobs.enqueue("tests.wait_for_release")
+
+        def running():
+            db.session.rollback()
+            return db.session.get(Job, job.id).state == "running"
+
+        wait_for(running, 10, "the job to start")
+        # Silent for long (SQLite: an import cannot report while it holds the write lock).
+        db.session.get(Job, job.id).heartbeat_at = utcnow() - timedelta(hours=1)
+        db.session.commit()
+        assert jobs.reap()["first"] == 0
+        RELEASE.set()
+        jobs.wait(job.id)
+        db.session.expire_all()
+        assert db.session.get(Job, job.id).state == "succeeded"
 
 
 def test_periodic_work_runs_for_each_tenant_that_enabled_its_plugin(app_ctx, tenant, other_tenant):
