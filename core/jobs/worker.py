@@ -40,20 +40,20 @@ def make_celery(app) -> Celery:
         beat_schedule=beat_schedule(app),
     )
 
-    @celery.task(name=EXECUTE, bind=True)
+    @celery.task(name=EXECUTE, bind=True, shared=False)
     def execute_job(self, job_id: int, tenant_id: int) -> str | None:
         from .service import execute
 
         return execute(app, job_id, tenant_id, task_id=self.request.id)
 
-    @celery.task(name=PERIODIC)
+    @celery.task(name=PERIODIC, shared=False)
     def run_periodic(name: str) -> dict:
         from .service import run_periodic
 
         with app.app_context():
             return run_periodic(name)
 
-    @celery.task(name=REAP)
+    @celery.task(name=REAP, shared=False)
     def reap() -> dict:
         from .service import reap
 
