@@ -41,26 +41,28 @@ def wait_for(check: Callable[[], object], timeout: float, what: str, interval: f
 
 
 def app_environment(app: Flask, **extra: str) -> dict[str, str]:
-    """The environment that makes ``create_app()`` in another process match ``app``."""
+    """The environment that makes ``create_app()`` in another process match ``app``: every
+    setting read from the environment (``core.config.from_environment``) whose variable has the
+    setting's name is passed on, plus the database URL and the production switch."""
+    from core.config import from_environment
+
     config = app.config
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_", "REDIS_", "CHARITY_"))}
-    env.update(
-        PYTHONPATH=str(ROOT),
-        SECRET_KEY=config["SECRET_KEY"],
-        DATABASE_URL=config["SQLALCHEMY_DATABASE_URI"],
-        STORAGE_DIR=config["STORAGE_DIR"],
-        CHARITY_EXTRA_PLUGINS=",".join(config["CHARITY_EXTRA_PLUGINS"]),
-    )
-    if config.get("DATABASE_OWNER_URL"):
-        env["DATABASE_OWNER_URL"] = config["DATABASE_OWNER_URL"]
-    if config.get("ID_ENCRYPTION_KEYS"):
-        env["ID_ENCRYPTION_KEYS"] = ",".join(config["ID_ENCRYPTION_KEYS"])
-    if config.get("ID_HMAC_KEY"):
-        env["ID_HMAC_KEY"] = config["ID_HMAC_KEY"]
+    for key in from_environment({}):
+        value = config.get(key)
+        if value is None or isinstance(value, dict):
+            continue
+        if isinstance(value, bool):
+            env[key] = "1" if value else "0"
+        elif isinstance(value, list | tuple):
+            env[key] = ",".join(str(v) for v in value)
+        else:
+            env[key] = str(value)
+    env.update(PYTHONPATH=str(ROOT), DATABASE_URL=config["SQLALCHEMY_DATABASE_URI"])
+    for derived in ("PRODUCTION", "SQLALCHEMY_DATABASE_URI", "JOBS_RUNNER", "CHARITY_TRACE_HOOKS"):
+        env.pop(derived, None)  # set below, or chosen by the process itself (runner from REDIS_URL)
     if config.get("PRODUCTION"):
         env["CHARITY_ENV"] = "production"
-    if config.get("CHARITY_PLUGINS") is not None:
-        env["CHARITY_PLUGINS"] = ",".join(config["CHARITY_PLUGINS"])
     env.update(extra)
     return env
 
