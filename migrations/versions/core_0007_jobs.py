@@ -61,8 +61,9 @@ def upgrade():
     )  # fmt: skip
     jobs = sa.table(
         "jobs",
-        *(sa.column(n) for n in ("id", "tenant_id", "kind", "state", "progress", "total", "params", "attempts",
-                                  "runner", "user_id", "created_at", "heartbeat_at", "finished_at")),
+        sa.column("params", sa.JSON()),
+        *(sa.column(n) for n in ("id", "tenant_id", "kind", "state", "progress", "total", "attempts", "runner",
+                                  "user_id", "created_at", "heartbeat_at", "finished_at")),
     )  # fmt: skip
     for row in bind.execute(sa.select(imports)).mappings().all():
         state = TO_STATE.get(row["status"], "failed")

@@ -48,7 +48,9 @@ def test_imports_run_in_a_celery_worker_and_a_killed_worker_leaves_nothing_parti
     tenant_id = tenant.id
     big_file = csv_bytes(*[row(f"H{i}", "head", "سعد", valid_id("1", 50_000 + i)) for i in range(BIG)])
     with redis_server(tmp_path) as redis_url:
-        web = make_app(database_url, REDIS_URL=redis_url)
+        # The limiter is one object for every app of this process: keep its storage off this
+        # short-lived Redis (tests/test_serving.py checks the limits in Redis, in gunicorn).
+        web = make_app(database_url, REDIS_URL=redis_url, RATELIMIT_STORAGE_URI="memory://")
         celery = web.extensions["charity_jobs"].celery
         assert celery is not None and celery.conf.task_acks_late and celery.conf.task_reject_on_worker_lost
         worker = start(
