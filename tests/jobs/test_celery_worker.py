@@ -2,7 +2,8 @@
 and stopped here): an import runs queued → running → succeeded in the worker; a second one,
 whose worker process is SIGKILLed mid-import, leaves no row and its job failed with the reason.
 
-Runs in both passes (SQLite: the worker opens the same database file; PostgreSQL: the same
+The first job is queued by a web app that is then thrown away before the worker starts: it
+survives the web restart in Redis. Runs in both passes (SQLite: the worker opens the same database file; PostgreSQL: the same
 TEST_DATABASE_URL, as the app role under Row-Level Security).
 """
 
@@ -16,7 +17,7 @@ import pytest
 
 from core.extensions import db
 from core.jobs import Job
-from core.registry import Household, ImportJob
+from core.registry import Household, ImportJob, importer
 from core.registry.importer import start_import
 from core.tenancy import Tenant, tenant_context
 from tests.fixtures import make_app
@@ -50,9 +51,23 @@ def test_imports_run_in_a_celery_worker_and_a_killed_worker_leaves_nothing_parti
     with redis_server(tmp_path) as redis_url:
         # The limiter is one object for every app of this process: keep its storage off this
         # short-lived Redis (tests/test_serving.py checks the limits in Redis, in gunicorn).
-        web = make_app(database_url, REDIS_URL=redis_url, RATELIMIT_STORAGE_URI="memory://")
+        settings = {"REDIS_URL": redis_url, "RATELIMIT_STORAGE_URI": "memory://"}
+
+        # 1. queued by a web process that then stops, before any worker runs: the job waits in Redis.
+        before_restart = make_app(database_url, **settings)
+        celery = before_restart.extensions["charity_jobs"].celery
+        assert celery.conf.task_acks_late and celery.conf.task_reject_on_worker_lost
+        with before_restart.test_request_context("/"):
+            with tenant_context(db.session.get(Tenant, tenant_id)):
+                record = start_import("families.csv", good_file(), only_good_rows=False, background=True)
+                first_id = record.id
+                assert (record.job.state, record.job.runner) == ("queued", "celery")
+            db.session.remove()
+            db.engine.dispose()
+        celery.close()
+
+        web = make_app(database_url, **settings)  # the restarted web process
         celery = web.extensions["charity_jobs"].celery
-        assert celery is not None and celery.conf.task_acks_late and celery.conf.task_reject_on_worker_lost
         worker = start(
             [str(BIN / "celery"), "-A", "core.jobs.celery_app", "worker", "--pool=prefork", "--concurrency=1",
              "--loglevel=INFO", "--without-gossip", "--without-mingle", "--without-heartbeat"],
@@ -63,10 +78,9 @@ def test_imports_run_in_a_celery_worker_and_a_killed_worker_leaves_nothing_parti
             with web.app_context():
                 tenant = db.session.get(Tenant, tenant_id)
                 with web.test_request_context("/"), tenant_context(tenant):
-                    # 1. queued here, run by the worker, succeeded with its rows.
-                    record = start_import("families.csv", good_file(), only_good_rows=False, background=True)
-                    first_id = record.id
-                    assert (record.job.state, record.job.runner) == ("queued", "celery")
+                    # … and the worker runs it: running, then succeeded with its rows.
+                    record = db.session.get(ImportJob, first_id)
+                    assert record.status == "pending" and not importer.check_interrupted(record)
                     states = {record.job.state}
 
                     def finished():
