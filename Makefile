@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-stamp
 FLASK  := $(BIN)/flask --app wsgi
 PYTEST_ARGS ?=
 
-.PHONY: install translations run serve migrate test lint test-sqlite test-postgres browser-deps vendor messages clean
+.PHONY: install translations run serve worker beat migrate test lint test-sqlite test-postgres browser-deps redis-deps vendor messages clean
 
 install: $(STAMP) translations
 
@@ -37,11 +37,23 @@ run: migrate
 	@echo "Serving on http://127.0.0.1:5000 — demo logins are listed above."
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
+# Production serving (README "Production"): gunicorn, several workers, settings in gunicorn.conf.py.
+serve: install
+	$(BIN)/gunicorn --config gunicorn.conf.py wsgi:app
+
+# Background jobs when REDIS_URL is set: a Celery worker, and beat for the periodic work.
+worker: install
+	$(BIN)/celery -A core.jobs.celery_app worker --loglevel=INFO
+
+beat: install
+	mkdir -p instance
+	$(BIN)/celery -A core.jobs.celery_app beat --loglevel=INFO --schedule instance/celerybeat-schedule
+
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-test: lint browser-deps
+test: lint browser-deps redis-deps
 	$(MAKE) test-sqlite
 	$(MAKE) test-postgres
 
@@ -54,6 +66,11 @@ test-postgres: install
 # Debian's Chromium for the Playwright tests (never a downloaded browser).
 browser-deps:
 	@test -x /usr/bin/chromium || { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; }
+
+# Debian's redis-server for the end-to-end test through a real Celery worker (the test starts
+# and stops its own server on 127.0.0.1).
+redis-deps:
+	@test -x /usr/bin/redis-server || { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q redis-server; }
 
 # Refresh the vendored front-end assets from npm (committed; pages never use a CDN).
 vendor:

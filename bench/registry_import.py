@@ -21,6 +21,7 @@ import random
 import resource
 import sys
 import time
+from concurrent.futures import wait
 
 import seed
 
@@ -102,14 +103,14 @@ def main() -> int:
     started = time.perf_counter()
     with app.test_request_context("/"), tenant_context(db.session.get(Tenant, tenant_id)):
         job = start_import("bench.csv", data, only_good_rows=False, background=True)
-        job_id, thread = job.id, job._thread
+        job_id, future = job.id, app.extensions["charity_jobs"].futures[job.job_id]
         db.session.remove()
     del data
     with app.app_context():
         tenant = db.session.get(Tenant, tenant_id)
         with tenant_context(tenant):
-            while thread.is_alive():
-                thread.join(args.poll)
+            while not future.done():
+                wait([future], timeout=args.poll)
                 db.session.rollback()
                 job = db.session.get(ImportJob, job_id)
                 print(

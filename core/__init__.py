@@ -18,7 +18,7 @@ __version__ = "0.1.0"
 
 def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     from . import api as api_setup
-    from . import cli, defaults, errors, i18n, plugins, security, validation
+    from . import cli, defaults, errors, i18n, jobs, plugins, security, validation
     from .admin.api import members_api, platform_api
     from .admin.views import invitations, platform, tenant_admin
     from .auth import api_auth
@@ -90,6 +90,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     for feature in CORE_FEATURES:
         importlib.import_module(feature).init_app(app)
     _register_plugin_blueprints(app, host)
+    jobs.init_app(app)  # after every feature and plugin: collects their tasks and periodic jobs
     plugins.check_namespaces(host)
     for plugin in host.plugins.values():
         plugins.check_migrations(plugin)
@@ -168,6 +169,11 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 
         return {"current_tenant": g.get("_tenant"), "nav_items": nav_items, "can": can, "host": host}
 
+    if app.config.get("TRUSTED_PROXIES"):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        proxies = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
     host.pm.hook.app_started(app=app)
     return app
 

@@ -54,6 +54,11 @@ def from_environment(env: dict[str, str] | None = None) -> dict:
         else None,
         "STORAGE_DIR": env.get("STORAGE_DIR", str(ROOT / "instance" / "storage")),
         "REDIS_URL": env.get("REDIS_URL") or None,
+        # Reverse proxies in front of the app (gunicorn behind nginx = 1): the client address
+        # (rate limits, logs) and scheme are then read from their X-Forwarded-For/-Proto.
+        "TRUSTED_PROXIES": int(env.get("TRUSTED_PROXIES", "0")),
+        # Background jobs: "celery" (default when REDIS_URL is set) or "inprocess" (threads).
+        "JOBS_RUNNER": env.get("JOBS_RUNNER") or None,
         # None = every installed plugin; otherwise the ids listed (comma separated).
         "CHARITY_PLUGINS": [p.strip() for p in plugins.split(",") if p.strip()] if plugins else None,
         "CHARITY_TRACE_HOOKS": env.get("CHARITY_TRACE_HOOKS", "") not in ("", "0", "false"),

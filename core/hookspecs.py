@@ -26,7 +26,7 @@ hookspec = pluggy.HookspecMarker(PROJECT)
 hookimpl = pluggy.HookimplMarker(PROJECT)
 
 GLOBAL_HOOKS = frozenset(
-    {"register_blueprints", "register_api_blueprints", "register_commands", "app_started"}
+    {"register_blueprints", "register_api_blueprints", "register_commands", "register_jobs", "app_started"}
 )
 
 
@@ -67,6 +67,26 @@ def register_commands():
 
     Return a list of ``click`` commands or groups; each is added under
     ``flask --app wsgi <plugin_id> ...``. Results merged.
+    """
+
+
+@hookspec
+def register_jobs():
+    """Global. Called once at the end of ``create_app`` by ``core.jobs.init_app``.
+
+    Return a list of ``core.jobs.Task`` (functions decorated with ``@core.jobs.task(kind)``,
+    kinds starting with ``<plugin_id>.``) and ``core.jobs.Periodic(name, func, every)``
+    objects. A task runs a background job queued with ``core.jobs.enqueue(kind, params)``;
+    a periodic job's ``func(**options)`` runs once per tenant that enabled the plugin (in
+    that tenant's context, committed per tenant), every ``every`` seconds on the Celery beat
+    schedule when ``REDIS_URL`` is set, and once with ``flask jobs run <name>`` (cron).
+    Results merged; a name registered twice to different functions is an error.
+
+    Example::
+
+        @hookimpl
+        def register_jobs():
+            return [Periodic("makkah_aid.tick", services.tick_job, every=3600)]
     """
 
 

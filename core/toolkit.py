@@ -25,6 +25,7 @@ from .i18n import current_language, localized, plugin_domain
 from .i18n import gettext as _
 from .i18n import lazy_gettext as _l
 from .integrity import unique_field
+from .jobs import Periodic, Task, enqueue, report, run_periodic, task
 from .kpi import KpiSource, kpi_sources, kpi_values
 from .navigation import NavItem
 from .notifications import notify
@@ -72,6 +73,12 @@ from .tenancy.services import all_tenants
 from .validation import Name, Text, check_name, check_text
 
 __all__ = [
+    "Periodic",
+    "Task",
+    "enqueue",
+    "report",
+    "run_periodic",
+    "task",
     "create_household",
     "find_by_national_id",
     "all_tenants",

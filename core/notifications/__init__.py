@@ -15,7 +15,7 @@ __all__ = ["TEMPLATES", "Channel", "OutboxMessage", "in_app_messages", "init_app
 
 
 def init_app(app) -> None:
-    from . import cli, defaults
+    from . import cli, defaults, jobs  # noqa: F401 - jobs registers the periodic delivery
 
     app.extensions["charity_plugins"].register_builtin(defaults)
     cli.register(app)

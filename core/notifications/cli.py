@@ -5,25 +5,17 @@ from __future__ import annotations
 import click
 from flask.cli import AppGroup
 
-from ..extensions import db
-from ..tenancy import tenant_context
-from ..tenancy.services import all_tenants
-
 group = AppGroup("notifications", help="The notification outbox.")
 
 
 @group.command("send")
 def send_command() -> None:
-    """Send due messages of every tenant, retrying failures with a back-off."""
-    from .services import send_pending
+    """Send due messages of every tenant, retrying failures with a back-off (the periodic job
+    ``notifications.send`` run once)."""
+    from ..jobs import run_periodic
 
-    for tenant in all_tenants():
-        with tenant_context(tenant):
-            counts = send_pending()
-            db.session.commit()
-        click.echo(
-            f"{tenant.slug}: {counts['sent']} sent, {counts['retry']} to retry, {counts['failed']} failed"
-        )
+    for slug, counts in run_periodic("notifications.send").items():
+        click.echo(f"{slug}: {counts['sent']} sent, {counts['retry']} to retry, {counts['failed']} failed")
 
 
 def register(app) -> None:

@@ -354,7 +354,10 @@ def delete_agreement(partner):
 class ImportJobSchema(Schema):
     id = fields.Integer()
     filename = fields.String()
-    status = fields.String()
+    status = fields.String(metadata={"enum": ["pending", "running", "done", "failed", "interrupted"]})
+    # Why it failed or stopped: invalid_input, worker_lost (a Celery worker died), server_stopped
+    # (the web process running it stopped), error.
+    reason = fields.String(allow_none=True)
     only_good_rows = fields.Boolean()
     total_rows = fields.Integer()
     validated_rows = fields.Integer()
@@ -401,7 +404,8 @@ def post_import(form, files):
 @imports_api.requires("registry.import")
 def get_import(job_id):
     """Progress (validation is the first half, writing the second) and errors; a job whose
-    worker stopped reporting is answered ``interrupted``."""
+    runner stopped reporting is answered ``interrupted`` (in-process) or ``failed`` with the
+    reason ``worker_lost`` (Celery worker). Nothing of such an import was written."""
     from .importer import check_interrupted
 
     job = get_or_404(ImportJob, job_id)

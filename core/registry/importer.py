@@ -5,7 +5,9 @@ file uses); the row whose ``relationship`` is ``head`` is the head and carries t
 household's housing fields. The whole file is validated first; every bad row is
 reported with its line number and field. Nothing is written unless the whole file is
 good — or the user asked for ``only_good_rows``, then households with any bad row are
-skipped whole. Big files run as a background job (``ImportJob``) with progress.
+skipped whole. The households are written in one transaction, committed with the job's
+``succeeded``: a process killed mid-import leaves no row. Big files run as a background job
+(``core.jobs``: a Celery worker or a thread) with progress.
 """
 
 from __future__ import annotations
@@ -13,18 +15,19 @@ from __future__ import annotations
 import csv
 import io
 import logging
-import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from flask import current_app
 from marshmallow import ValidationError
 
+from .. import jobs
 from ..extensions import db
 from ..i18n import gettext as _
 from ..i18n import translate_messages
-from ..tenancy import Tenant, require_tenant, tenant_context, utcnow
+from ..jobs import Job
+from ..tenancy import require_tenant
 from . import ids
 from .models import RELATIONSHIPS, ImportJob, Person
 from .schemas import HouseholdMemberSchema, HouseholdSchema, MemberPersonSchema, PersonSchema
@@ -317,96 +320,90 @@ def _already_registered(id_lines: dict[str, list[int]]) -> list[tuple[str, int]]
 
 
 def write_households(
-    households: list[ParsedHousehold], job: ImportJob | None = None, user=None, commit_every: int = 200
+    households: list[ParsedHousehold], job: Job | None = None, user=None, offset: int = 0
 ) -> int:
-    created = 0
+    """Create the households in the caller's transaction (never committed here: an import is
+    written whole or not at all). ``job`` gets its progress reported as it goes."""
+    created = rows = 0
     for household in households:
         data = {k: v for k, v in household.data.items() if k != "line"}
         data["members"] = household.members
         create_household(data, user=user)
         created += 1
-        if job is not None:
-            job.processed_rows += len(household.lines)
-            job.households_created = created
-            if created % commit_every == 0:
-                heartbeat(job)
-                db.session.commit()
+        rows += len(household.lines)
+        if job is not None and created % WRITE_REPORT_EVERY == 0:
+            jobs.report(job, offset + rows, while_writing=True)
     return created
 
 
-def run_import(job: ImportJob, data: bytes, user=None) -> ImportJob:
-    """Validate everything; write all (or only the good households when asked); record the result."""
-    from ..audit.service import record
+@jobs.task("registry.import")
+def import_task(job: Job, import_id: int, data: bytes | None = None, user=None) -> dict | None:
+    """The job of one import: its file comes from storage (background) or from the caller."""
+    from ..storage import get_storage
 
-    job.status = "running"
-    heartbeat(job)
+    record = db.session.get(ImportJob, import_id)
+    if data is None:
+        data = get_storage().get(record.storage_key)
+    user = user if user is not None else current_user_or_none()
+    outcome = run_import(record, job, data, user=user)
+    if job.state == "running" and record.storage_key:
+        get_storage().delete(record.storage_key)
+    return outcome
+
+
+def current_user_or_none():
+    from flask_login import current_user
+
+    return current_user if getattr(current_user, "is_authenticated", False) else None
+
+
+def run_import(record: ImportJob, job: Job, data: bytes, user=None) -> dict | None:
+    """Validate everything; write all (or only the good households when asked) in the job's
+    transaction. Bad rows end the job ``failed`` (``invalid_input``) with the rows listed."""
+    from ..audit.service import record as audit
+
     try:
-        rows = read_rows(job.filename, data)
+        rows = read_rows(record.filename, data)
     except ImportFileError as exc:
-        job.status, job.errors, job.finished_at = (
-            "failed",
-            [RowError(1, "_file", str(exc)).as_dict()],
-            utcnow(),
-        )
-        db.session.commit()
-        return job
-    job.total_rows = len(rows)
-    heartbeat(job)
+        record.errors = [RowError(1, "_file", str(exc)).as_dict()]
+        jobs.fail(job, "invalid_input", str(exc))
+        return None
+    record.total_rows = len(rows)
     db.session.commit()
+    jobs.report(job, 0, 2 * len(rows))  # checked rows count once, written rows once more
 
     def validated(count: int) -> None:
-        job.validated_rows = count
-        heartbeat(job)
-        db.session.commit()
+        jobs.report(job, count)
 
     validation = validate_rows(rows, validated, every=PROGRESS_EVERY)
-    job.validated_rows = job.total_rows
-    heartbeat(job)
-    job.errors = [e.as_dict() for e in validation.errors]
-    if validation.errors and not job.only_good_rows:
-        job.status, job.finished_at = "failed", utcnow()
-        db.session.commit()
-        return job
-    try:
-        write_households(validation.good, job, user=user)
-    except Exception:
-        db.session.rollback()
-        log.exception("import %s failed while writing", job.id)
-        job = db.session.get(ImportJob, job.id)
-        job.status, job.finished_at = "failed", utcnow()
-        job.errors = [
-            *job.errors,
-            {"line": 0, "field": "_file", "message": _("The import stopped on an unexpected error.")},
-        ]
-        db.session.commit()
-        return job
-    job.processed_rows = job.total_rows
-    job.status, job.finished_at = "done", utcnow()
-    record(
-        "registry.import.completed",
-        "import_job",
-        job.id,
-        {
-            "households": job.households_created,
-            "rows": job.total_rows,
-            "bad_rows": len({e.line for e in validation.errors}),
-        },
-    )
-    db.session.commit()
-    return job
+    jobs.report(job, len(rows))
+    record.errors = [e.as_dict() for e in validation.errors]
+    if validation.errors and not record.only_good_rows:
+        jobs.fail(job, "invalid_input")
+        return None
+    db.session.commit()  # the errors found; from here on the rows are written in one transaction
+    record.households_created = write_households(validation.good, job, user=user, offset=len(rows))
+    outcome = {
+        "households": record.households_created,
+        "rows": record.total_rows,
+        "bad_rows": len({e.line for e in validation.errors}),
+    }
+    audit("registry.import.completed", "import_job", record.id, outcome)
+    return outcome
 
 
 def start_import(
     filename: str, data: bytes, only_good_rows: bool, user=None, background: bool | None = None
 ) -> ImportJob:
-    """Create the job; run it now (small files) or in a background thread (big ones)."""
+    """Create the import and its job; run it now (small files) or through the job runner (big
+    ones: Celery when ``REDIS_URL`` is set, else a thread of this process)."""
     from ..storage import get_storage, tenant_key
 
     tenant = require_tenant()
-    job = ImportJob(
+    record = ImportJob(
         filename=filename or "import.csv", only_good_rows=only_good_rows, user_id=getattr(user, "id", None)
     )
-    db.session.add(job)
+    db.session.add(record)
     db.session.flush()
     if background is None:
         background = (
@@ -414,122 +411,63 @@ def start_import(
             or data[:4] == b"PK\x03\x04"
             and len(data) > 200_000
         )
-    if not background:
-        return run_import(job, data, user=user)
-    job.storage_key = tenant_key(tenant.id, "imports")
-    get_storage().put(job.storage_key, data)
-    heartbeat(job)
+    if background:
+        record.storage_key = tenant_key(tenant.id, "imports")
+        get_storage().put(record.storage_key, data)
+    job = jobs.enqueue("registry.import", {"import_id": record.id}, user=user, dispatch=False)
+    record.job_id = job.id
     db.session.commit()
-    return _launch(job, user)
-
-
-def _launch(job: ImportJob, user=None) -> ImportJob:
-    from ..i18n import current_language
-
-    thread = threading.Thread(
-        target=_run_in_background,
-        args=(
-            current_app._get_current_object(),
-            require_tenant().id,
-            job.id,
-            getattr(user, "id", None),
-            current_language(),
-        ),
-        daemon=True,
-        name=f"import-{job.id}",
-    )
-    thread.start()
-    job._thread = thread  # tests join it
-    return job
+    if background:
+        jobs.submit(job)
+    else:
+        jobs.run_inline(job, data=data, user=user)
+    db.session.refresh(record)
+    return record
 
 
 # --------------------------------------------------------------------------- interrupted jobs
 
-PROGRESS_EVERY = 500  # rows validated between two progress commits
-STALE_AFTER = timedelta(minutes=5)  # a job whose worker has not reported for this long is dead
+PROGRESS_EVERY = 500  # rows validated between two progress reports
+WRITE_REPORT_EVERY = 50  # households written between two progress reports
 
 
-def heartbeat(job: ImportJob) -> None:
-    job.heartbeat_at = utcnow()
-
-
-def check_interrupted(job: ImportJob, now: datetime | None = None) -> bool:
-    """Mark ``job`` interrupted when it is still pending or running but its worker has not
-    reported for :data:`STALE_AFTER` (the process was stopped). True when it is interrupted."""
-    if job.status == "interrupted":
-        return True
-    if job.status not in ("pending", "running"):
+def check_interrupted(record: ImportJob, now: datetime | None = None) -> bool:
+    """Mark the import's job lost when its runner stopped reporting (see ``core.jobs.check``)."""
+    if record.job is None or not jobs.check(record.job, now):
         return False
-    last = job.heartbeat_at or job.created_at
-    if last is None or (now or utcnow()) - last < STALE_AFTER:
-        return False
-    job.status, job.finished_at = "interrupted", utcnow()
-    job.errors = [
-        *(job.errors or []),
-        {
-            "line": 0,
-            "field": "_file",
-            "message": _("The import was interrupted: the server stopped while it ran."),
-        },
-    ]
-    db.session.flush()
-    from ..audit.service import record
+    from ..audit.service import record as audit
 
-    record("registry.import.interrupted", "import_job", job.id, {"households": job.households_created})
+    audit("registry.import.interrupted", "import_job", record.id, {"reason": record.job.reason})
     return True
 
 
-def can_restart(job: ImportJob) -> bool:
-    return job.status == "interrupted" and bool(job.storage_key)
+def can_restart(record: ImportJob) -> bool:
+    return record.job is not None and jobs.can_restart(record.job) and bool(record.storage_key)
 
 
-def restart_import(job: ImportJob, user=None) -> ImportJob:
-    """Run an interrupted job again from its stored file (409 when it is not interrupted).
+def restart_import(record: ImportJob, user=None) -> ImportJob:
+    """Run an import whose runner stopped again from its stored file (409 otherwise).
 
-    Households it had already written are now registered: when there are some, the restart
-    imports only the good households, so those rows are reported and skipped, not written twice.
+    Its rows were written in one transaction that never committed, so nothing is written twice;
+    an import interrupted before imports were transactional may have written households: those
+    rows are then reported and skipped (only the good households are imported).
     """
-    from ..audit.service import record
+    from ..audit.service import record as audit
     from ..errors import Conflict
     from ..storage import get_storage
 
-    if not can_restart(job):
+    if not can_restart(record):
         raise Conflict(_("Only an interrupted import can be restarted."))
     try:
-        get_storage().get(job.storage_key)
+        get_storage().get(record.storage_key)
     except Exception:
         raise Conflict(_("The imported file is no longer available: upload it again.")) from None
-    if job.households_created:
-        job.only_good_rows = True
-    job.status, job.finished_at, job.errors = "pending", None, []
-    job.validated_rows = job.processed_rows = 0
-    heartbeat(job)
-    record("registry.import.restarted", "import_job", job.id, {"households": job.households_created})
-    db.session.commit()
-    return _launch(job, user)
-
-
-def _run_in_background(app, tenant_id: int, job_id: int, user_id: int | None, language: str) -> None:
-    from flask_login import login_user
-
-    from ..auth.models import User
-    from ..storage import get_storage
-
-    with app.test_request_context("/", headers={"Accept-Language": language}):
-        try:
-            tenant = db.session.get(Tenant, tenant_id)
-            user = db.session.get(User, user_id) if user_id else None
-            if user is not None:
-                login_user(user)
-            with tenant_context(tenant):
-                job = db.session.get(ImportJob, job_id)
-                run_import(job, get_storage().get(job.storage_key), user=user)
-                get_storage().delete(job.storage_key)
-        except Exception:  # pragma: no cover - logged; the job row shows "running" no more
-            log.exception("background import %s crashed", job_id)
-            db.session.rollback()
-        finally:
-            db.session.remove()
+    if record.households_created:
+        record.only_good_rows = True
+    record.errors = []
+    audit("registry.import.restarted", "import_job", record.id, {"households": record.households_created})
+    jobs.restart(record.job)
+    return record
 
 
 # --------------------------------------------------------------------------- export

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
+from ..jobs.models import Job
 from ..tenancy import TenantMixin, tenant_foreign_key, utcnow
 from . import ids
 
@@ -243,31 +244,65 @@ class SharingAgreement(db.Model):
 
 
 class ImportJob(TenantMixin, db.Model):
-    """A household import: validated first, then written; big files run in the background."""
+    """A household import: validated first, then written in one transaction. Its state,
+    heartbeat and progress live in its ``core.jobs.Job`` (run inline for small files, by the
+    job runner — Celery or in-process — for big ones)."""
 
     __tablename__ = "registry_import_jobs"
+    __tenant_table_args__ = (tenant_foreign_key("job_id", "jobs", ondelete="CASCADE"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    job_id: Mapped[int | None] = mapped_column()
     filename: Mapped[str] = mapped_column(sa.String(255), default="")
-    # pending running done failed interrupted (left running by a stopped process)
-    status: Mapped[str] = mapped_column(sa.String(16), default="pending")
     only_good_rows: Mapped[bool] = mapped_column(default=False)
     total_rows: Mapped[int] = mapped_column(default=0)
-    validated_rows: Mapped[int] = mapped_column(default=0, server_default="0")
-    processed_rows: Mapped[int] = mapped_column(default=0)
-    # Touched by the worker at every progress step: a job not touched for a few minutes is dead.
-    heartbeat_at: Mapped[datetime | None]
     households_created: Mapped[int] = mapped_column(default=0)
     errors: Mapped[list] = mapped_column(sa.JSON, default=list)
     storage_key: Mapped[str | None] = mapped_column(sa.String(255))
     user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    finished_at: Mapped[datetime | None]
+
+    job: Mapped[Job | None] = relationship(
+        foreign_keys=[job_id],
+        primaryjoin="and_(ImportJob.job_id == Job.id, ImportJob.tenant_id == Job.tenant_id)",
+        viewonly=True,
+        lazy="joined",
+    )
+
+    # The job's states as the import pages and the API have always named them.
+    STATUS = {"queued": "pending", "running": "running", "succeeded": "done", "failed": "failed",
+              "interrupted": "interrupted"}  # fmt: skip
+
+    @property
+    def status(self) -> str:
+        return self.STATUS[self.job.state] if self.job is not None else "pending"
+
+    @property
+    def reason(self) -> str | None:
+        return self.job.reason if self.job is not None else None
+
+    @property
+    def heartbeat_at(self) -> datetime | None:
+        return self.job.heartbeat_at if self.job is not None else None
+
+    @property
+    def finished_at(self) -> datetime | None:
+        return self.job.finished_at if self.job is not None else None
+
+    # The job counts every row twice: once checked, once written (total = 2 × rows).
+    @property
+    def validated_rows(self) -> int:
+        return min(self.job.progress, self.total_rows) if self.job is not None else 0
+
+    @property
+    def processed_rows(self) -> int:
+        return (
+            max(0, min(self.job.progress - self.total_rows, self.total_rows)) if self.job is not None else 0
+        )
 
     @property
     def progress(self) -> int:
-        """Validation is the first half, writing the second."""
-        if not self.total_rows:
+        """Validation is the first half, writing the second (the job counts both, in rows)."""
+        if self.job is None:
             return 0
-        done = min(self.validated_rows, self.total_rows) + min(self.processed_rows, self.total_rows)
-        return int(50 * done / self.total_rows)
+        return self.job.percent

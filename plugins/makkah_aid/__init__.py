@@ -63,6 +63,13 @@ def register_commands():
     return [makkah_aid_cli]
 
 
+@hookimpl
+def register_jobs():
+    from .cli import TICK
+
+    return [TICK]
+
+
 # --------------------------------------------------------------------------- tenant-scoped
 
 

@@ -6,6 +6,7 @@ import io
 
 from openpyxl import Workbook, load_workbook
 
+from core import jobs
 from core.extensions import db
 from core.registry import Household, ImportJob
 from core.registry.importer import COLUMNS, export_xlsx, start_import
@@ -119,7 +120,8 @@ def test_big_files_run_in_the_background_with_progress(app, app_ctx, tenant, in_
     with in_tenant(tenant):
         job = start_import("families.csv", good_file(), only_good_rows=False, background=True)
         job_id = job.id
-        job._thread.join(timeout=30)
+        assert job.job.runner == "inprocess"  # no REDIS_URL: a thread of this process
+        jobs.wait(job.job_id, timeout=30)
         db.session.expire_all()
         done = db.session.get(ImportJob, job_id)
         assert (done.status, done.progress, done.households_created) == ("done", 100, 2)

@@ -1,0 +1,47 @@
+"""gunicorn settings for production (``make serve``; README "Production").
+
+Every value can be overridden on the command line (``gunicorn -c gunicorn.conf.py -w 8 …``)
+or through the environment variables read below.
+"""
+
+from __future__ import annotations
+
+import os
+
+# Behind the reverse proxy (nginx, a load balancer) on the same host by default.
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:5000")
+# Several worker processes; WEB_CONCURRENCY is gunicorn's conventional variable.
+workers = int(os.environ.get("WEB_CONCURRENCY", "4"))
+worker_class = "sync"
+# A request that runs longer than this is killed (big imports run as background jobs).
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
+# On restart (SIGHUP/SIGTERM) workers finish their requests for up to this long.
+graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "30"))
+keepalive = 5
+# Recycle workers now and then (bounded memory growth), not all at once.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "2000"))
+max_requests_jitter = 200
+# The proxy's address: only it may set X-Forwarded-Proto (https) for gunicorn. The app
+# trusts X-Forwarded-For (client address, used by the rate limits) when TRUSTED_PROXIES is set.
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+# Access log on stdout, errors on stderr (the service manager collects both).
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
+errorlog = "-"
+loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
+access_log_format = '%({x-forwarded-for}i)s %(h)s "%(r)s" %(s)s %(b)s %(M)sms "%(a)s"'
+proc_name = "charity-platform"
+
+# Load the app once in the master: a configuration error stops start-up before any worker
+# forks, and workers share the loaded code. Nothing opens a database connection while the
+# app is built; post_fork still drops any pooled connection a worker inherited, so no two
+# processes ever share one socket.
+preload_app = True
+
+
+def post_fork(server, worker):
+    from core.extensions import db
+    from wsgi import app
+
+    with app.app_context():
+        for engine in db.engines.values():
+            engine.dispose(close=False)  # forget the parent's connections without closing them

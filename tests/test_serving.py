@@ -1,0 +1,89 @@
+"""Production serving: gunicorn (gunicorn.conf.py, 2 workers, 127.0.0.1, a free port) against
+the test database serves pages and the health check; with REDIS_URL set, the login rate limit
+is kept in Redis, so it is shared by all workers (a per-process limit would let each worker
+count on its own)."""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+import urllib.parse
+
+import pytest
+
+from tests.servers import BIN, app_environment, children, free_port, redis_server, start, stop, wait_for
+
+pytestmark = pytest.mark.worker
+
+
+def _request(port: int, method: str, path: str, body: str | None = None, cookie: str = ""):
+    import http.client
+
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    headers = {"Accept-Language": "ar"}
+    if cookie:
+        headers["Cookie"] = cookie
+    if body is not None:
+        headers["Content-Type"] = "application/x-www-form-urlencoded"
+    try:
+        connection.request(method, path, body=body, headers=headers)
+        response = connection.getresponse()
+        return response.status, response.headers, response.read()
+    finally:
+        connection.close()
+
+
+def _up(port: int, process) -> bool:
+    if process.poll() is not None:
+        return True  # exited: reported below
+    try:
+        return _request(port, "GET", "/healthz")[0] == 200
+    except OSError:
+        return False
+
+
+def test_gunicorn_serves_pages_and_health_with_limits_shared_through_redis(app, tmp_path):
+    import redis
+
+    started = time.monotonic()
+    port = free_port()
+    with redis_server(tmp_path) as redis_url:
+        env = app_environment(app, REDIS_URL=redis_url, LOGIN_RATE_LIMIT="3 per minute")
+        server = start(
+            [str(BIN / "gunicorn"), "--config", "gunicorn.conf.py", "--workers", "2", "--bind", f"127.0.0.1:{port}",
+             "wsgi:app"],
+            tmp_path / "gunicorn.log",
+            env,
+        )  # fmt: skip
+        try:
+            wait_for(lambda: _up(port, server), 30, "gunicorn")
+            log = tmp_path / "gunicorn.log"
+            assert server.poll() is None, log.read_text()
+            wait_for(lambda: len(children(server.pid)) == 2, 30, "two gunicorn workers")
+
+            status, headers, body = _request(port, "GET", "/healthz")
+            assert status == 200 and headers["Content-Type"].startswith("application/json")
+            assert json.loads(body) == {"status": "ok", "database": "ok"}
+
+            status, headers, body = _request(port, "GET", "/login")
+            assert status == 200 and 'lang="ar"' in body.decode()
+            cookie = "; ".join(c.split(";", 1)[0] for c in headers.get_all("Set-Cookie") or [])
+            token = re.search(rb'name="csrf_token"[^>]*value="([^"]+)"', body)
+            form = {"email": "nobody@example.org", "password": "wrong-password-123"}
+            if token:
+                form["csrf_token"] = token.group(1).decode()
+            answers = [
+                _request(port, "POST", "/login", urllib.parse.urlencode(form), cookie)[0] for _ in range(4)
+            ]
+            # Whichever worker took each attempt, the fourth is over the limit of three.
+            assert answers[-1] == 429 and 429 not in answers[:3], answers
+            client = redis.Redis.from_url(redis_url)
+            try:
+                assert any(key.startswith(b"LIMITS") for key in client.keys("*"))
+            finally:
+                client.close()
+            wait_for(lambda: '"GET /healthz HTTP/1.1" 200' in log.read_text(), 5, "the access log")
+        finally:
+            stop(server)
+    assert time.monotonic() - started < 60
