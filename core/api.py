@@ -9,19 +9,32 @@ from __future__ import annotations
 
 from functools import wraps
 
-from flask import abort
+from flask import abort, current_app, request
 from flask_login import current_user
 from flask_smorest import Blueprint as _SmorestBlueprint
+from marshmallow import fields
+from werkzeug.routing import IntegerConverter
 
 from .auth.permissions import check
 from .extensions import api
 
+MAX_ID = 2**31 - 1
 TENANT_API_PREFIX = "/t/<tenant>/api/v1"
 BEARER_SCHEME = {"type": "http", "scheme": "bearer", "description": "POST /api/v1/auth/token"}
 
 
 class ApiBlueprint(_SmorestBlueprint):
     """A flask-smorest blueprint with the platform's permission decorator."""
+
+    def arguments(self, schema, *, location="json", **kwargs):
+        """A JSON body is documented as required only when the server needs one.
+
+        A body whose fields are all optional (or a partial update) may be left out: webargs
+        reads a missing body as ``{}``, so the document must not say ``required``.
+        """
+        if location == "json" and "required" not in kwargs:
+            kwargs["required"] = _needs_body(schema)
+        return super().arguments(schema, location=location, **kwargs)
 
     def requires(self, action: str):
         """Check ``action`` before the view (401/403), and document the bearer auth."""
@@ -32,6 +45,7 @@ class ApiBlueprint(_SmorestBlueprint):
                 check(action)
                 return view(*args, **kwargs)
 
+            wrapped.needs_credentials = True
             return self.doc(security=[{"bearerAuth": []}])(wrapped)
 
         return decorator
@@ -43,7 +57,15 @@ class ApiBlueprint(_SmorestBlueprint):
                 abort(401)
             return view(*args, **kwargs)
 
+        wrapped.needs_credentials = True
         return self.doc(security=[{"bearerAuth": []}])(wrapped)
+
+
+def _needs_body(schema) -> bool:
+    instance = schema() if isinstance(schema, type) else schema
+    if instance.partial is True:
+        return False
+    return any(field.required for field in instance.load_fields.values())
 
 
 def register_tenant_api(blueprint: _SmorestBlueprint, prefix: str) -> None:
@@ -55,6 +77,62 @@ def register_platform_api(blueprint: _SmorestBlueprint, prefix: str | None = Non
     api.register_blueprint(blueprint, **({"url_prefix": prefix} if prefix else {}))
 
 
+def _no_credentials() -> None:
+    """A protected API view reached with neither a bearer token nor a session cookie: 401 first.
+
+    Nothing else (CSRF, the query or the body) is looked at for a request that names nobody.
+    """
+    view = current_app.view_functions.get(request.endpoint or "")
+    if not getattr(view, "needs_credentials", False):
+        return
+    if request.headers.get("Authorization") or current_app.config["SESSION_COOKIE_NAME"] in request.cookies:
+        return
+    abort(401)
+
+
+def custom_field_properties(self, field, ret, **kwargs) -> dict:
+    """apispec attribute function: a field class's ``openapi`` declaration (see core.schema_fields).
+
+    The nearest class in the field's MRO that declares ``openapi`` wins; a key set to ``None``
+    removes what apispec derived (e.g. ``format: date`` of a field that also reads Hijri dates).
+    """
+    if isinstance(field, fields.Boolean) and not field.dump_only:
+        # marshmallow also reads "true"/"false", "1"/"0", 1/0, "yes"/"no"… (forms send them).
+        words = sorted((*field.truthy, *field.falsy), key=lambda v: (type(v).__name__, str(v)))
+        ret.pop("type", None)
+        ret["anyOf"] = [{"type": "boolean"}, {"enum": words}]
+    for cls in type(field).__mro__:
+        declared = cls.__dict__.get("openapi")
+        if declared is None:
+            continue
+        declared = declared(field) if callable(declared) else declared
+        if "anyOf" in declared:
+            for key in ("type", "format"):
+                ret.pop(key, None)
+        for key, value in declared.items():
+            if value is None:
+                ret.pop(key, None)
+            elif key not in ret or key in ("type", "format", "pattern", "anyOf"):
+                ret[key] = value
+        break
+    return {}
+
+
+def _document_pagination_header() -> None:
+    """``X-Pagination`` carries JSON text: document it as content, not as an object-typed header."""
+    api.spec.components.headers_lazy["PAGINATION"] = {
+        "description": "Pagination metadata (JSON)",
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/PaginationMetadata"}}},
+    }
+
+
 def configure(app) -> None:
     api.init_app(app)
     api.spec.components.security_scheme("bearerAuth", BEARER_SCHEME)
+    api.ma_plugin.converter.add_attribute_function(custom_field_properties)
+    # Identifiers are database integers: larger values can name nothing (PostgreSQL ``integer``).
+    api.register_converter(
+        IntegerConverter, lambda converter: {"type": "integer", "minimum": 0, "maximum": MAX_ID}
+    )
+    _document_pagination_header()
+    app.before_request_funcs.setdefault(None, []).insert(0, _no_credentials)

@@ -12,6 +12,7 @@ from ..extensions import db, limiter
 from ..i18n import LANGUAGES
 from ..i18n import gettext as _
 from ..i18n import lazy_gettext as _l
+from ..schema_fields import Timestamp
 from .services import authenticate, issue_token, normalise_email, revoke_token
 
 bp = Blueprint("auth", __name__)
@@ -82,7 +83,7 @@ class TokenRequestSchema(Schema):
 
 class TokenSchema(Schema):
     token = fields.String()
-    expires_at = fields.DateTime()
+    expires_at = Timestamp()
 
 
 @api_bp.route("/token", methods=["POST"])

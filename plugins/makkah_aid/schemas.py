@@ -7,7 +7,15 @@ import copy
 
 from marshmallow import RAISE, Schema, ValidationError, fields, post_load, validate, validates_schema
 
-from core.toolkit import STAFF_ROLES, AnyDate, InvalidNationalId, Money, normalize_digits, parse_national_id
+from core.toolkit import (
+    STAFF_ROLES,
+    AnyDate,
+    InvalidNationalId,
+    Money,
+    Timestamp,
+    normalize_digits,
+    parse_national_id,
+)
 
 from .i18n import _l
 from .rules import NEED_ITEMS, SANCTION_KINDS
@@ -533,7 +541,7 @@ class AssessmentInSchema(Strict):
 
 class RuleVersionOutSchema(Schema):
     id = fields.Integer()
-    effective_from = fields.DateTime()
+    effective_from = Timestamp()
     settings = fields.Dict()
 
 
@@ -550,7 +558,7 @@ class AssessmentOutSchema(Schema):
     ceiling_halalas = fields.Integer(allow_none=True)
     figures = fields.Dict()
     notes = fields.String()
-    created_at = fields.DateTime()
+    created_at = Timestamp()
     explanation = fields.String()
     rule_version = fields.Nested(RuleVersionOutSchema)
 
@@ -580,7 +588,7 @@ class ViolationOutSchema(Schema):
     )
     referral = fields.Boolean()
     in_force = fields.Boolean()
-    lifted_at = fields.DateTime(allow_none=True)
+    lifted_at = Timestamp(allow_none=True)
     lift_note = fields.String(allow_none=True)
     notes = fields.String()
     rule_version_id = fields.Integer()
@@ -648,8 +656,8 @@ class ProposalOutSchema(Schema):
     status = fields.String()
     note = fields.String()
     decision_note = fields.String(allow_none=True)
-    proposed_at = fields.DateTime()
-    decided_at = fields.DateTime(allow_none=True)
+    proposed_at = Timestamp()
+    decided_at = Timestamp(allow_none=True)
     rule_version_id = fields.Integer()
 
 
