@@ -7,16 +7,18 @@ Platform endpoints live under ``/api/v1/…``; tenant endpoints under
 
 from __future__ import annotations
 
+from copy import copy
 from functools import wraps
 
 from flask import abort, current_app, request
 from flask_login import current_user
 from flask_smorest import Blueprint as _SmorestBlueprint
-from marshmallow import fields
+from marshmallow import Schema, fields
 from werkzeug.routing import IntegerConverter
 
 from .auth.permissions import check
 from .extensions import api
+from .schema_fields import INTEGER_TEXT_PATTERN, refuse_fractional_integers
 
 MAX_ID = 2**31 - 1
 TENANT_API_PREFIX = "/t/<tenant>/api/v1"
@@ -35,6 +37,35 @@ class ApiBlueprint(_SmorestBlueprint):
         if location == "json" and "required" not in kwargs:
             kwargs["required"] = _needs_body(schema)
         return super().arguments(schema, location=location, **kwargs)
+
+    def _prepare_arguments_doc(self, doc, doc_info, **kwargs):
+        """A form with files is one ``multipart/form-data`` body (flask-smorest documents only
+        the first body location and leaves the other as an OpenAPI 2 ``formData`` parameter)."""
+        operation = doc_info.get("arguments")
+        if operation:
+            parts = [p for p in operation["parameters"] if p.get("in") in ("form", "files")]
+            if len(parts) > 1:
+                merged = {}
+                for part in list(parts):
+                    schema = part["schema"]
+                    schema = schema() if isinstance(schema, type) else schema
+                    merged.update({name: copy(field) for name, field in schema.fields.items()})
+                    operation["parameters"].remove(part)
+                name = "".join(
+                    (
+                        p["schema"] if isinstance(p["schema"], type) else type(p["schema"])
+                    ).__name__.removesuffix("Schema")
+                    for p in parts
+                )
+                operation["parameters"].append(
+                    {
+                        "in": "files",
+                        "required": any(p.get("required") for p in parts),
+                        "schema": Schema.from_dict(merged, name=f"{name}Schema")(),
+                        "content_type": "multipart/form-data",
+                    }
+                )
+        return super()._prepare_arguments_doc(doc, doc_info, **kwargs)
 
     def requires(self, action: str):
         """Check ``action`` before the view (401/403), and document the bearer auth."""
@@ -101,6 +132,14 @@ def custom_field_properties(self, field, ret, **kwargs) -> dict:
         words = sorted((*field.truthy, *field.falsy), key=lambda v: (type(v).__name__, str(v)))
         ret.pop("type", None)
         ret["anyOf"] = [{"type": "boolean"}, {"enum": words}]
+    if isinstance(field, fields.Integer) and not field.strict and not field.dump_only:
+        # Non-strict integers are also read from their digits as text (forms, any digit script).
+        ret.pop("type", None)
+        number = {"type": "integer", **{k: ret.pop(k) for k in ("minimum", "maximum") if k in ret}}
+        text = INTEGER_TEXT_PATTERN
+        if number.get("minimum", -1) >= 0:
+            text = text.replace("[+-]?", r"\+?")
+        ret["anyOf"] = [number, {"type": "string", "pattern": text}]
     for cls in type(field).__mro__:
         declared = cls.__dict__.get("openapi")
         if declared is None:
@@ -127,6 +166,7 @@ def _document_pagination_header() -> None:
 
 
 def configure(app) -> None:
+    refuse_fractional_integers()
     api.init_app(app)
     api.spec.components.security_scheme("bearerAuth", BEARER_SCHEME)
     api.ma_plugin.converter.add_attribute_function(custom_field_properties)

@@ -9,6 +9,7 @@ property. ``tests/test_openapi.py`` checks that every property of the document h
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from decimal import Decimal
 
 from marshmallow import fields
 
@@ -62,3 +63,32 @@ class Timestamp(fields.DateTime):
         if moment.tzinfo is not None:
             moment = moment.astimezone(UTC).replace(tzinfo=None)
         return moment
+
+
+# An integer read from text in any digit script (Python's ``int`` reads them all), as marshmallow's
+# non-strict Integer does for form posts and query strings.
+INTEGER_TEXT_PATTERN = rf"^\s*[+-]?{_D}+\s*$"
+
+
+def refuse_fractional_integers() -> None:
+    """marshmallow's non-strict ``Integer`` truncates ``2.5`` to ``2``: refuse it instead.
+
+    A count of 2.5 children is a mistake to report, not a number to round silently. Applied once,
+    to every Integer field (core.api calls it when the app is configured); ``2.0`` stays 2.
+    """
+    if getattr(fields.Integer, "refuses_fractions", False):
+        return
+    validated = fields.Integer._validated
+
+    def _validated(self, value):
+        if isinstance(value, float | Decimal):
+            try:
+                whole = value == int(value)
+            except (OverflowError, ValueError):
+                whole = True  # inf / nan: marshmallow's own error
+            if not whole:
+                raise self.make_error("invalid", input=value)
+        return validated(self, value)
+
+    fields.Integer._validated = _validated
+    fields.Integer.refuses_fractions = True

@@ -85,8 +85,11 @@ def seed(app) -> str:
 @contextmanager
 def served(app):
     """Serve ``app`` over HTTP on 127.0.0.1 (a free port) in a thread; yields the base URL."""
+    import logging
+
     from werkzeug.serving import make_server
 
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no line per request
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -340,7 +340,7 @@ class HouseholdListItemSchema(Schema):
     head = fields.Nested(PersonBriefSchema)
     category = fields.String()
     file = fields.Nested(BeneficiaryFileBriefSchema)
-    members_count = fields.Function(lambda h: len(h.members))
+    members_count = fields.Function(lambda h: len(h.members), metadata={"type": "integer"})
 
 
 # --------------------------------------------------------------------------- files

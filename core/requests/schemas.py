@@ -182,7 +182,7 @@ class RequestSchema(Schema):
     id = fields.Integer()
     number = fields.String(allow_none=True)
     submitted_at = Timestamp(allow_none=True)
-    submitted_on_display = fields.Method("_submitted_display")
+    submitted_on_display = fields.Method("_submitted_display", metadata={"type": "string", "nullable": True})
     state = fields.String()
     channel = fields.String()
     applicant_name = fields.String()
@@ -194,7 +194,11 @@ class RequestSchema(Schema):
     catalog_item_id = fields.Integer(allow_none=True)
     summary = fields.String()
     requested_amount = Money(attribute="requested_halalas", allow_none=True)
-    requested_halalas_value = fields.Function(lambda obj: obj.requested_halalas, data_key="requested_halalas")
+    requested_halalas_value = fields.Function(
+        lambda obj: obj.requested_halalas,
+        data_key="requested_halalas",
+        metadata={"type": "integer", "nullable": True},
+    )
     approved_halalas = fields.Integer(allow_none=True)
     needs_verification_with = fields.String(allow_none=True)
     needs_permit = fields.Boolean()
