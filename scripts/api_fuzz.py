@@ -125,7 +125,8 @@ def run_schemathesis(base_url: str, token: str, max_examples: int = MAX_EXAMPLES
         *extra,
     ]
     started = time.monotonic()
-    result = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, timeout=1200)
+    with tempfile.TemporaryDirectory() as scratch:  # schemathesis keeps a crash cache in its cwd
+        result = subprocess.run(command, capture_output=True, text=True, cwd=scratch, timeout=1200)
     return result.returncode, result.stdout + result.stderr, time.monotonic() - started
 
 

@@ -37,6 +37,11 @@ class BlankIsMissing:
 
     blank_value = None
 
+    @staticmethod
+    def openapi(field) -> dict:
+        """A required value cannot be blank (core.api puts this in the OpenAPI document)."""
+        return {"pattern": r"\S"} if field.required else {}
+
     def deserialize(self, value, attr=None, data=None, **kwargs):
         if isinstance(value, str) and not value.strip():
             if self.required:
