@@ -19,7 +19,7 @@ from core.registry.schemas import Money as RegistryMoney
 from core.requests.schemas import AnyDate
 from core.requests.schemas import Money as RequestMoney
 from core.schema_fields import Timestamp
-from tests.fixtures import PASSWORD
+from tests.fixtures import PASSWORD, make_app
 
 
 @pytest.fixture
@@ -148,3 +148,26 @@ def test_a_request_without_credentials_is_401_before_its_body_or_csrf_is_read(cl
     assert response.status_code == 401
     query = client.get(f"/t/{tenant.slug}/api/v1/persons?page=abc")
     assert query.status_code == 401
+
+
+def test_an_unexpected_error_after_a_failed_flush_still_answers_a_json_500(
+    database_url, app, create_user_, token_for
+):
+    """Found by schemathesis: the 500 handler read the user's locale from a session that needed a
+    rollback, failed itself, and Werkzeug answered an HTML page outside the document."""
+    from core.extensions import db
+    from core.tenancy import Tenant
+
+    served = make_app(database_url, TESTING=False)  # the last-resort handler re-raises when testing
+
+    @served.route("/api/v1/_failing_flush", methods=["POST"])
+    def failing_flush():
+        db.session.commit()  # expires the loaded user, as a view that wrote something would
+        for _ in range(2):
+            db.session.add(Tenant(slug="same-slug", name_ar="جمعية", name_en="Association"))
+        db.session.flush()  # IntegrityError: the slug is unique
+
+    headers = token_for(create_user_())
+    response = served.test_client().post("/api/v1/_failing_flush", headers=headers)
+    assert response.status_code == 500
+    assert response.is_json and response.json["code"] == 500

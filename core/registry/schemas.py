@@ -276,9 +276,15 @@ class HouseholdMemberSchema(_Base):
             )
 
 
+class MemberPersonPatchSchema(MemberPersonSchema):
+    """The member's person in a partial update (every field optional, as the server reads it)."""
+
+
 class HouseholdMemberPatchSchema(HouseholdMemberSchema):
     class Meta(HouseholdMemberSchema.Meta):
         exclude = ("person_id",)
+
+    person = fields.Nested(MemberPersonPatchSchema(partial=True))
 
 
 class BeneficiaryFileSchema(_Base):

@@ -517,6 +517,12 @@ def add_member(household: Household, data: dict, audit: bool = True) -> Member:
 def update_member(member: Member, data: dict) -> Member:
     changed = []
     if "person" in data:
+        number = data["person"].get("national_id")
+        if number and number != member.person.national_id:
+            try:
+                _check_unique_id(number, exclude_id=member.person_id)
+            except ValidationError as exc:
+                raise ValidationError({"person": exc.messages}) from None
         changed += [f"person.{k}" for k in _apply_person(member.person, data["person"])]
     for key in ("relationship_", "job", "income", "resides_with_head", "studying"):
         if key in data and getattr(member, key) != data[key]:
