@@ -63,6 +63,12 @@ test-sqlite: install
 test-postgres: install
 	bash scripts/with-postgres.sh $(BIN)/pytest -q $(PYTEST_ARGS)
 
+# Schemathesis (--checks all) against the served API; test-sqlite and test-postgres run it too
+# (tests/test_api_fuzz.py). This target runs it alone on a throwaway SQLite database.
+.PHONY: test-api-fuzz
+test-api-fuzz: install
+	$(BIN)/python scripts/api_fuzz.py
+
 # Debian's Chromium for the Playwright tests (never a downloaded browser).
 browser-deps:
 	@test -x /usr/bin/chromium || { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; }

@@ -11,14 +11,19 @@ decorators.
 
 from __future__ import annotations
 
+from copy import copy
 from functools import wraps
 
 from flask_smorest import Blueprint as _SmorestBlueprint
+from marshmallow import Schema, fields
+from werkzeug.routing import IntegerConverter
 
 from .auth.api_auth import Requirement, enforce, mark
 from .extensions import api
+from .schema_fields import INTEGER_TEXT_PATTERN, refuse_fractional_integers
 from .validation import make_argument_parser
 
+MAX_ID = 2**31 - 1
 TENANT_API_PREFIX = "/t/<tenant>/api/v1"
 BEARER_SCHEME = {"type": "http", "scheme": "bearer", "description": "POST /api/v1/auth/token"}
 
@@ -28,6 +33,45 @@ class ApiBlueprint(_SmorestBlueprint):
 
     # Refuses NUL and control characters in any parsed input, naming the field (core/validation.py).
     ARGUMENTS_PARSER = make_argument_parser()
+
+    def arguments(self, schema, *, location="json", **kwargs):
+        """A JSON body is documented as required only when the server needs one.
+
+        A body whose fields are all optional (or a partial update) may be left out: webargs
+        reads a missing body as ``{}``, so the document must not say ``required``.
+        """
+        if location == "json" and "required" not in kwargs:
+            kwargs["required"] = _needs_body(schema)
+        return super().arguments(schema, location=location, **kwargs)
+
+    def _prepare_arguments_doc(self, doc, doc_info, **kwargs):
+        """A form with files is one ``multipart/form-data`` body (flask-smorest documents only
+        the first body location and leaves the other as an OpenAPI 2 ``formData`` parameter)."""
+        operation = doc_info.get("arguments")
+        if operation:
+            parts = [p for p in operation["parameters"] if p.get("in") in ("form", "files")]
+            if len(parts) > 1:
+                merged = {}
+                for part in list(parts):
+                    schema = part["schema"]
+                    schema = schema() if isinstance(schema, type) else schema
+                    merged.update({name: copy(field) for name, field in schema.fields.items()})
+                    operation["parameters"].remove(part)
+                name = "".join(
+                    (
+                        p["schema"] if isinstance(p["schema"], type) else type(p["schema"])
+                    ).__name__.removesuffix("Schema")
+                    for p in parts
+                )
+                operation["parameters"].append(
+                    {
+                        "in": "files",
+                        "required": any(p.get("required") for p in parts),
+                        "schema": Schema.from_dict(merged, name=f"{name}Schema")(),
+                        "content_type": "multipart/form-data",
+                    }
+                )
+        return super()._prepare_arguments_doc(doc, doc_info, **kwargs)
 
     def requires(self, *actions: str):
         """The view needs a logged-in user (401) holding one of ``actions`` (403) — a workflow step
@@ -52,6 +96,13 @@ class ApiBlueprint(_SmorestBlueprint):
         return decorator
 
 
+def _needs_body(schema) -> bool:
+    instance = schema() if isinstance(schema, type) else schema
+    if instance.partial is True:
+        return False
+    return any(field.required for field in instance.load_fields.values())
+
+
 def register_tenant_api(blueprint: _SmorestBlueprint, prefix: str) -> None:
     """Mount a tenant API blueprint at ``/t/<tenant>/api/v1/<prefix>``."""
     api.register_blueprint(blueprint, url_prefix=f"{TENANT_API_PREFIX}/{prefix.strip('/')}")
@@ -61,6 +112,57 @@ def register_platform_api(blueprint: _SmorestBlueprint, prefix: str | None = Non
     api.register_blueprint(blueprint, **({"url_prefix": prefix} if prefix else {}))
 
 
+def custom_field_properties(self, field, ret, **kwargs) -> dict:
+    """apispec attribute function: a field class's ``openapi`` declaration (see core.schema_fields).
+
+    The nearest class in the field's MRO that declares ``openapi`` wins; a key set to ``None``
+    removes what apispec derived (e.g. ``format: date`` of a field that also reads Hijri dates).
+    """
+    if isinstance(field, fields.Boolean) and not field.dump_only:
+        # marshmallow also reads "true"/"false", "1"/"0", 1/0, "yes"/"no"… (forms send them).
+        words = sorted((*field.truthy, *field.falsy), key=lambda v: (type(v).__name__, str(v)))
+        ret.pop("type", None)
+        ret["anyOf"] = [{"type": "boolean"}, {"enum": words}]
+    if isinstance(field, fields.Integer) and not field.strict and not field.dump_only:
+        # Non-strict integers are also read from their digits as text (forms, any digit script).
+        ret.pop("type", None)
+        number = {"type": "integer", **{k: ret.pop(k) for k in ("minimum", "maximum") if k in ret}}
+        text = INTEGER_TEXT_PATTERN
+        if number.get("minimum", -1) >= 0:
+            text = text.replace("[+-]?", r"\+?")
+        ret["anyOf"] = [number, {"type": "string", "pattern": text}]
+    for cls in type(field).__mro__:
+        declared = cls.__dict__.get("openapi")
+        if declared is None:
+            continue
+        declared = declared(field) if callable(declared) else declared
+        if "anyOf" in declared:
+            for key in ("type", "format"):
+                ret.pop(key, None)
+        for key, value in declared.items():
+            if value is None:
+                ret.pop(key, None)
+            elif key not in ret or key in ("type", "format", "pattern", "anyOf"):
+                ret[key] = value
+        break
+    return {}
+
+
+def _document_pagination_header() -> None:
+    """``X-Pagination`` carries JSON text: document it as content, not as an object-typed header."""
+    api.spec.components.headers_lazy["PAGINATION"] = {
+        "description": "Pagination metadata (JSON)",
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/PaginationMetadata"}}},
+    }
+
+
 def configure(app) -> None:
+    refuse_fractional_integers()
     api.init_app(app)
     api.spec.components.security_scheme("bearerAuth", BEARER_SCHEME)
+    api.ma_plugin.converter.add_attribute_function(custom_field_properties)
+    # Identifiers are database integers: larger values can name nothing (PostgreSQL ``integer``).
+    api.register_converter(
+        IntegerConverter, lambda converter: {"type": "integer", "minimum": 0, "maximum": MAX_ID}
+    )
+    _document_pagination_header()

@@ -175,4 +175,7 @@ def register(app) -> None:
         if app.testing:
             raise error
         app.logger.exception("unhandled error")
+        from .extensions import db
+
+        db.session.rollback()  # a failed flush would break the error page itself (locale, user)
         return respond(500)

@@ -60,6 +60,7 @@ from .requests.forms import place_errors as place_request_errors
 from .requests.schemas import AnyDate, Money, RequestCreateSchema
 from .requests.services import create_request, get_request
 from .requests.services import submit as submit_request
+from .schema_fields import Timestamp
 from .tenancy import (
     Tenant,
     TenantMixin,
@@ -114,6 +115,7 @@ __all__ = [
     "search_persons",
     "Money",
     "AnyDate",
+    "Timestamp",
     "RequestFields",
     "RequestCreateSchema",
     "request_form_adding_row",

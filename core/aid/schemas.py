@@ -27,7 +27,10 @@ class CatalogItemSchema(Schema):
     unit = fields.String(load_default="family", validate=validate.OneOf(UNITS, error=CHOOSE))
     default_value = Money(load_default=None, allow_none=True, attribute="default_value_halalas")
     default_value_halalas_value = fields.Function(
-        lambda obj: obj.default_value_halalas, data_key="default_value_halalas", dump_only=True
+        lambda obj: obj.default_value_halalas,
+        data_key="default_value_halalas",
+        dump_only=True,
+        metadata={"type": "integer", "nullable": True},
     )
     seasonal = fields.Boolean(load_default=False)
     season = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(SEASONS, error=CHOOSE))
@@ -54,7 +57,7 @@ class DisbursementSchema(Schema):
     kind = fields.String(required=True, validate=validate.OneOf(KINDS, error=CHOOSE))
     value = Money(required=True, attribute="value_halalas")
     value_halalas_value = fields.Function(
-        lambda obj: obj.value_halalas, data_key="value_halalas", dump_only=True
+        lambda obj: obj.value_halalas, data_key="value_halalas", dump_only=True, metadata={"type": "integer"}
     )
     quantity = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100000))
     description = Text(load_default="", validate=validate.Length(max=2000))

@@ -8,6 +8,7 @@ from marshmallow import EXCLUDE, Schema, fields
 from ..api import ApiBlueprint
 from ..documents.download import download_response
 from ..extensions import db
+from ..schema_fields import Timestamp
 from ..tenancy import require_tenant
 from . import service
 
@@ -17,7 +18,7 @@ audit_api = ApiBlueprint("audit_api", __name__, description="The audit trail of 
 class AuditEventSchema(Schema):
     id = fields.Integer()
     seq = fields.Integer()
-    at = fields.DateTime()
+    at = Timestamp()
     user_id = fields.Integer(allow_none=True)
     user_email = fields.String(allow_none=True)
     action = fields.String()

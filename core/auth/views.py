@@ -12,6 +12,7 @@ from ..extensions import db, limiter
 from ..i18n import LANGUAGES
 from ..i18n import gettext as _
 from ..i18n import lazy_gettext as _l
+from ..schema_fields import Timestamp
 from ..security import safe_redirect_target
 from .api_auth import bearer_token, by_credentials
 from .services import (
@@ -137,7 +138,7 @@ class TokenRequestSchema(Schema):
 
 class TokenSchema(Schema):
     token = fields.String()
-    expires_at = fields.DateTime()
+    expires_at = Timestamp()
 
 
 @api_bp.route("/token", methods=["POST"])
@@ -169,8 +170,6 @@ def delete_token():
     if not secret or not revoke_token(secret):
         raise AppError(_l("Please log in first."), status=401)
     db.session.commit()
-
-
 
 
 class PasswordChangeSchema(Schema):

@@ -9,6 +9,7 @@ from marshmallow import EXCLUDE, Schema, fields, validate
 from ..api import ApiBlueprint
 from ..extensions import db
 from ..registry.api import get_or_404
+from ..schema_fields import Timestamp
 from ..validation import Text
 from . import services
 from .download import download_response
@@ -29,9 +30,9 @@ class DocumentSchema(Schema):
     sha256 = fields.String()
     note = fields.String(allow_none=True)
     uploaded_by_id = fields.Integer(allow_none=True)
-    uploaded_at = fields.DateTime()
+    uploaded_at = Timestamp()
     verified_by_id = fields.Integer(allow_none=True)
-    verified_at = fields.DateTime(allow_none=True)
+    verified_at = Timestamp(allow_none=True)
 
 
 class UploadFormSchema(Schema):

@@ -10,6 +10,7 @@ from marshmallow import Schema, fields
 from ..api import ApiBlueprint
 from ..audit.service import record
 from ..extensions import db
+from ..schema_fields import Timestamp
 from ..tenancy.services import get_tenant
 from . import services
 from .models import BeneficiaryFile, Household, ImportJob, Member, Person
@@ -21,8 +22,10 @@ from .schemas import (
     HouseholdListItemSchema,
     HouseholdMemberPatchSchema,
     HouseholdMemberSchema,
+    HouseholdOutSchema,
     HouseholdSchema,
     HouseholdUpdateSchema,
+    PersonOutSchema,
     PersonPatchSchema,
     PersonSchema,
     RenewalSchema,
@@ -61,7 +64,7 @@ def _dump_household(household: Household) -> Household:
 
 @persons_api.route("")
 @persons_api.arguments(SearchArgsSchema, location="query")
-@persons_api.response(200, PersonSchema(many=True))
+@persons_api.response(200, PersonOutSchema(many=True))
 @persons_api.paginate()
 @persons_api.requires("registry.read")
 def list_persons(args, pagination_parameters):
@@ -82,7 +85,7 @@ def list_persons(args, pagination_parameters):
 
 @persons_api.route("", methods=["POST"])
 @persons_api.arguments(PersonSchema)
-@persons_api.response(201, PersonSchema)
+@persons_api.response(201, PersonOutSchema)
 @persons_api.requires("registry.write")
 def post_person(data):
     """Register a person (ID number checked: 10 digits, 1… citizen, 2… resident, check digit)."""
@@ -92,7 +95,7 @@ def post_person(data):
 
 
 @persons_api.route("/<int:person_id>")
-@persons_api.response(200, PersonSchema)
+@persons_api.response(200, PersonOutSchema)
 @persons_api.requires("registry.read")
 def get_person(person_id):
     person = get_or_404(Person, person_id)
@@ -103,7 +106,7 @@ def get_person(person_id):
 
 @persons_api.route("/<int:person_id>", methods=["PATCH"])
 @persons_api.arguments(PersonPatchSchema(partial=True))
-@persons_api.response(200, PersonSchema)
+@persons_api.response(200, PersonOutSchema)
 @persons_api.requires("registry.write")
 def patch_person(data, person_id):
     person = services.update_person(get_or_404(Person, person_id), data)
@@ -147,7 +150,7 @@ def list_households(pagination_parameters):
 
 @households_api.route("", methods=["POST"])
 @households_api.arguments(HouseholdSchema)
-@households_api.response(201, HouseholdSchema)
+@households_api.response(201, HouseholdOutSchema)
 @households_api.requires("registry.write")
 def post_household(data):
     """Register a household: its head (new, under ``head``, or ``head_person_id``), housing,
@@ -158,7 +161,7 @@ def post_household(data):
 
 
 @households_api.route("/<int:household_id>")
-@households_api.response(200, HouseholdSchema)
+@households_api.response(200, HouseholdOutSchema)
 @households_api.requires("registry.read")
 def get_household(household_id):
     household = get_or_404(Household, household_id)
@@ -169,7 +172,7 @@ def get_household(household_id):
 
 @households_api.route("/<int:household_id>", methods=["PATCH"])
 @households_api.arguments(HouseholdUpdateSchema(partial=True))
-@households_api.response(200, HouseholdSchema)
+@households_api.response(200, HouseholdOutSchema)
 @households_api.requires("registry.write")
 def patch_household(data, household_id):
     household = services.update_household(get_or_404(Household, household_id), data)
@@ -365,8 +368,8 @@ class ImportJobSchema(Schema):
     progress = fields.Integer()
     households_created = fields.Integer()
     errors = fields.List(fields.Dict())
-    created_at = fields.DateTime()
-    finished_at = fields.DateTime(allow_none=True)
+    created_at = Timestamp()
+    finished_at = Timestamp(allow_none=True)
 
 
 class ImportFormSchema(Schema):

@@ -15,6 +15,7 @@ from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, validat
 from .. import validation
 from ..i18n import lazy_gettext as _l
 from ..numbers import NumberFormatError, digit_string, normalize_digits, parse_halalas, parse_int
+from ..schema_fields import DATE_OPENAPI, Timestamp, money_openapi
 from . import ids
 from .models import FILE_STATUSES, GENDERS, HOUSING_TENURES, MARITAL_STATUSES, RELATIONSHIPS
 
@@ -36,6 +37,11 @@ class BlankIsMissing:
     """An empty or blank string (an untouched form field) counts as no value."""
 
     blank_value = None
+
+    @staticmethod
+    def openapi(field) -> dict:
+        """A required value cannot be blank (core.api puts this in the OpenAPI document)."""
+        return {"pattern": r"\S"} if field.required else {}
 
     def deserialize(self, value, attr=None, data=None, **kwargs):
         if isinstance(value, str) and not value.strip():
@@ -104,6 +110,7 @@ class Money(BlankIsMissing, fields.Field):
     """An amount in SAR typed in any digits (``"٣٬٥٠٠٫٥٠"``) → integer halalas; dumped in SAR."""
 
     blank_value = 0
+    openapi = money_openapi(blank=True)
 
     def _deserialize(self, value, attr, data, **kwargs):
         if isinstance(value, bool):
@@ -125,6 +132,8 @@ class Money(BlankIsMissing, fields.Field):
 
 class LocalDate(BlankIsMissing, fields.Date):
     """ISO date in any digits; a year before 1600 is read as Hijri (Umm al-Qura)."""
+
+    openapi = {**DATE_OPENAPI, "pattern": rf"{DATE_OPENAPI['pattern']}|^\s*$"}  # blank: no date
 
     def _deserialize(self, value, attr, data, **kwargs):
         if isinstance(value, date):
@@ -171,7 +180,7 @@ class PersonSchema(_Base):
     family_name = Name(required=True, validate=NAME_LENGTH)
     full_name = fields.String(dump_only=True)
     national_id = NationalId(required=True)
-    id_type = fields.String(dump_only=True)
+    id_type = fields.String(dump_only=True, allow_none=True)
     id_expiry = LocalDate(required=True)
     nationality = Text(required=True, validate=validate.Length(max=64))
     birth_date = LocalDate(allow_none=True)
@@ -189,13 +198,24 @@ class PersonSchema(_Base):
     job = Text(required=True, validate=validate.Length(max=120))
     monthly_income = Money(required=True)
     monthly_income_halalas = fields.Integer(dump_only=True, attribute="monthly_income")
-    created_at = fields.DateTime(dump_only=True)
+    created_at = Timestamp(dump_only=True)
 
     @validates_schema
     def _dates_make_sense(self, data, **kwargs):
         birth = data.get("birth_date")
         if birth and birth > date.today():
             raise ValidationError({"birth_date": [_l("The birth date is in the future.")]})
+
+
+class PersonOutSchema(PersonSchema):
+    """A person as the API returns them: a household member may have no ID, job or nationality."""
+
+    father_name = fields.String()
+    grandfather_name = fields.String()
+    national_id = fields.String(allow_none=True)
+    id_expiry = fields.Date(allow_none=True)
+    nationality = fields.String(allow_none=True)
+    job = fields.String(allow_none=True)
 
 
 class PersonPatchSchema(PersonSchema):
@@ -258,25 +278,31 @@ class HouseholdMemberSchema(_Base):
             )
 
 
+class MemberPersonPatchSchema(MemberPersonSchema):
+    """The member's person in a partial update (every field optional, as the server reads it)."""
+
+
 class HouseholdMemberPatchSchema(HouseholdMemberSchema):
     class Meta(HouseholdMemberSchema.Meta):
         exclude = ("person_id",)
+
+    person = fields.Nested(MemberPersonPatchSchema(partial=True))
 
 
 class BeneficiaryFileSchema(_Base):
     id = fields.Integer(dump_only=True)
     household_id = fields.Integer(dump_only=True)
     status = fields.String(dump_only=True)
-    suspended_until = fields.Date(dump_only=True)
-    suspension_condition = fields.String(dump_only=True)
-    exclusion_reason = fields.String(dump_only=True)
-    status_reason = fields.String(dump_only=True)
-    status_changed_at = fields.DateTime(dump_only=True)
-    last_renewal_date = fields.Date(dump_only=True)
-    next_renewal_due = fields.Date(dump_only=True)
+    suspended_until = fields.Date(dump_only=True, allow_none=True)
+    suspension_condition = fields.String(dump_only=True, allow_none=True)
+    exclusion_reason = fields.String(dump_only=True, allow_none=True)
+    status_reason = fields.String(dump_only=True, allow_none=True)
+    status_changed_at = Timestamp(dump_only=True)
+    last_renewal_date = fields.Date(dump_only=True, allow_none=True)
+    next_renewal_due = fields.Date(dump_only=True, allow_none=True)
     renewal_overdue = fields.Boolean(dump_only=True)
     extra = fields.Dict(dump_only=True)
-    created_at = fields.DateTime(dump_only=True)
+    created_at = Timestamp(dump_only=True)
 
 
 class HouseholdSchema(_Base):
@@ -292,7 +318,7 @@ class HouseholdSchema(_Base):
     members = fields.List(fields.Nested(HouseholdMemberSchema), load_default=list)
     extra = fields.Dict(keys=fields.String(), load_only=True, load_default=dict)
     file = fields.Nested(BeneficiaryFileSchema, dump_only=True)
-    created_at = fields.DateTime(dump_only=True)
+    created_at = Timestamp(dump_only=True)
 
     @validates_schema(skip_on_field_errors=False)
     def _head_and_rent(self, data, partial=False, **kwargs):
@@ -305,6 +331,12 @@ class HouseholdSchema(_Base):
             raise ValidationError(errors)
 
 
+class HouseholdOutSchema(HouseholdSchema):
+    """A household as the API returns it (its head may be a registered person without a job)."""
+
+    head = fields.Nested(PersonOutSchema)
+
+
 class HouseholdUpdateSchema(HouseholdSchema):
     class Meta(HouseholdSchema.Meta):
         exclude = ("head", "members")
@@ -313,7 +345,7 @@ class HouseholdUpdateSchema(HouseholdSchema):
 class BeneficiaryFileBriefSchema(Schema):
     id = fields.Integer()
     status = fields.String()
-    next_renewal_due = fields.Date()
+    next_renewal_due = fields.Date(allow_none=True)
 
 
 class HouseholdListItemSchema(Schema):
@@ -321,7 +353,7 @@ class HouseholdListItemSchema(Schema):
     head = fields.Nested(PersonBriefSchema)
     category = fields.String()
     file = fields.Nested(BeneficiaryFileBriefSchema)
-    members_count = fields.Function(lambda h: len(h.members))
+    members_count = fields.Function(lambda h: len(h.members), metadata={"type": "integer"})
 
 
 # --------------------------------------------------------------------------- files
@@ -366,7 +398,7 @@ class BeneficiaryFileEventSchema(Schema):
     reason = fields.String(allow_none=True)
     details = fields.Dict()
     user_id = fields.Integer(allow_none=True)
-    at = fields.DateTime()
+    at = Timestamp()
 
 
 class SearchArgsSchema(Schema):

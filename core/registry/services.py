@@ -131,11 +131,18 @@ def find_by_national_id(number: str) -> Person | None:
     ).scalar_one_or_none()
 
 
+# Name parts a member may leave out: stored as "" (the columns are NOT NULL), never as NULL.
+_OPTIONAL_NAME_PARTS = ("father_name", "grandfather_name")
+
+
 def _apply_person(person: Person, data: dict) -> list[str]:
     changed = []
     for key in PERSON_FIELDS:
-        if key in data and getattr(person, key) != data[key]:
-            setattr(person, key, data[key])
+        if key not in data:
+            continue
+        value = "" if data[key] is None and key in _OPTIONAL_NAME_PARTS else data[key]
+        if getattr(person, key) != value:
+            setattr(person, key, value)
             changed.append(key)
     if changed:
         person.name_normalized = normalized_full_name(

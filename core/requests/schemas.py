@@ -8,6 +8,7 @@ from ..calendar import DateFormatError, format_date, parse_date
 from ..i18n import lazy_gettext as _l
 from ..numbers import NumberFormatError, format_halalas, parse_halalas
 from ..registry.schemas import Phone
+from ..schema_fields import DATE_OPENAPI, MAX_RIYALS, Timestamp, money_openapi
 from ..validation import Name, Text
 from .models import CHANNELS, FIELD_CHECKS, VERIFICATION_BODIES
 
@@ -18,6 +19,7 @@ class Money(fields.Field):
     """SAR typed in any digit script ("1,250.50", "١٢٥٠٫٥") ↔ integer halalas."""
 
     default_error_messages = {"invalid": _l("Enter an amount in riyals, with at most two decimals.")}
+    openapi = money_openapi()
 
     def _deserialize(self, value, attr, data, **kwargs):
         if isinstance(value, bool):
@@ -26,7 +28,7 @@ class Money(fields.Field):
             halalas = parse_halalas(value)
         except (NumberFormatError, TypeError):
             raise self.make_error("invalid") from None
-        if halalas < 0:
+        if halalas < 0 or halalas > MAX_RIYALS * 100:
             raise self.make_error("invalid")
         return halalas
 
@@ -38,6 +40,7 @@ class AnyDate(fields.Field):
     """A date typed in Hijri or Gregorian (any digit script) → ``date``; dumps ISO."""
 
     default_error_messages = {"invalid": _l("Enter a date, Hijri (1447-05-12) or Gregorian (2025-11-03).")}
+    openapi = DATE_OPENAPI
 
     def _deserialize(self, value, attr, data, **kwargs):
         try:
@@ -173,14 +176,14 @@ class EventSchema(Schema):
     actor_id = fields.Integer(allow_none=True)
     note = fields.String()
     data = fields.Dict()
-    at = fields.DateTime()
+    at = Timestamp()
 
 
 class RequestSchema(Schema):
     id = fields.Integer()
     number = fields.String(allow_none=True)
-    submitted_at = fields.DateTime(allow_none=True)
-    submitted_on_display = fields.Method("_submitted_display")
+    submitted_at = Timestamp(allow_none=True)
+    submitted_on_display = fields.Method("_submitted_display", metadata={"type": "string", "nullable": True})
     state = fields.String()
     channel = fields.String()
     applicant_name = fields.String()
@@ -191,12 +194,16 @@ class RequestSchema(Schema):
     file_id = fields.Integer(allow_none=True)
     catalog_item_id = fields.Integer(allow_none=True)
     summary = fields.String()
-    requested_amount = Money(attribute="requested_halalas")
-    requested_halalas_value = fields.Function(lambda obj: obj.requested_halalas, data_key="requested_halalas")
+    requested_amount = Money(attribute="requested_halalas", allow_none=True)
+    requested_halalas_value = fields.Function(
+        lambda obj: obj.requested_halalas,
+        data_key="requested_halalas",
+        metadata={"type": "integer", "nullable": True},
+    )
     approved_halalas = fields.Integer(allow_none=True)
     needs_verification_with = fields.String(allow_none=True)
     needs_permit = fields.Boolean()
-    declaration_signed_at = fields.DateTime(allow_none=True)
+    declaration_signed_at = Timestamp(allow_none=True)
     returned_reason = fields.String(allow_none=True)
     rejection_reason = fields.String(allow_none=True)
     extra = fields.Dict()

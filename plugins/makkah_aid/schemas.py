@@ -13,6 +13,7 @@ from core.toolkit import (
     InvalidNationalId,
     Money,
     Name,
+    Timestamp,
     normalize_digits,
     parse_national_id,
 )
@@ -541,7 +542,7 @@ class AssessmentInSchema(Strict):
 
 class RuleVersionOutSchema(Schema):
     id = fields.Integer()
-    effective_from = fields.DateTime()
+    effective_from = Timestamp()
     settings = fields.Dict()
 
 
@@ -558,7 +559,7 @@ class AssessmentOutSchema(Schema):
     ceiling_halalas = fields.Integer(allow_none=True)
     figures = fields.Dict()
     notes = fields.String()
-    created_at = fields.DateTime()
+    created_at = Timestamp()
     explanation = fields.String()
     rule_version = fields.Nested(RuleVersionOutSchema)
 
@@ -588,7 +589,7 @@ class ViolationOutSchema(Schema):
     )
     referral = fields.Boolean()
     in_force = fields.Boolean()
-    lifted_at = fields.DateTime(allow_none=True)
+    lifted_at = Timestamp(allow_none=True)
     lift_note = fields.String(allow_none=True)
     notes = fields.String()
     rule_version_id = fields.Integer()
@@ -656,8 +657,8 @@ class ProposalOutSchema(Schema):
     status = fields.String()
     note = fields.String()
     decision_note = fields.String(allow_none=True)
-    proposed_at = fields.DateTime()
-    decided_at = fields.DateTime(allow_none=True)
+    proposed_at = Timestamp()
+    decided_at = Timestamp(allow_none=True)
     rule_version_id = fields.Integer()
 
 

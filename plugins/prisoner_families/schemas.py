@@ -48,7 +48,7 @@ class PrisonerUpdateSchema(PrisonerInSchema):
 class PrisonerOutSchema(Schema):
     id = fields.Integer()
     person_id = fields.Integer()
-    name = fields.Function(lambda p: p.person.full_name if p.person else "")
+    name = fields.Function(lambda p: p.person.full_name if p.person else "", metadata={"type": "string"})
     facility = fields.String()
     case_type = fields.String()
     insolvent = fields.Boolean()
