@@ -56,6 +56,8 @@ TEST_KEYS = {
     "SECRET_KEY": "test-only-secret-key-never-used-in-production",
     "ID_ENCRYPTION_KEYS": ["dGVzdC1vbmx5LW5hdGlvbmFsLWlkLWtleS0zMmJ5dGU="],  # Fernet, 32 bytes
     "ID_HMAC_KEY": "test-only-id-hmac-key",
+    "RLS_KEY": "test-only-row-level-security-key-0123456789",
+    "AUDIT_HMAC_KEY": "test-only-audit-chain-hmac-key-0123456789",
 }
 BASE_URL = "https://localhost"  # production is served over TLS (Secure cookies, strict CSRF referrer)
 

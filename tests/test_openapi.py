@@ -69,6 +69,35 @@ def test_every_custom_field_class_in_an_api_schema_declares_its_type(app):
     assert {RegistryMoney, RequestMoney, AnyDate, LocalDate, Timestamp} <= custom
 
 
+def test_every_moment_in_an_api_schema_is_written_with_its_offset(app):
+    """marshmallow's own DateTime writes a naive moment ("2026-11-30T09:24:29") that is no RFC 3339
+    ``date-time``: every moment an API schema declares goes through ``Timestamp``."""
+    with app.app_context():
+        naive = sorted(
+            f"{name}.{field_name}"
+            for name, schema in _our_schemas()
+            for field_name, field in schema.fields.items()
+            if type(field) in (fields.DateTime, fields.NaiveDateTime)
+        )
+    assert naive == []
+
+
+def _our_schemas():
+    from marshmallow import Schema
+
+    stack, seen = [Schema], set()
+    while stack:
+        cls = stack.pop()
+        for sub in cls.__subclasses__():
+            stack.append(sub)
+            if sub not in seen and sub.__module__.split(".")[0] in ("core", "plugins"):
+                seen.add(sub)
+                try:
+                    yield sub.__name__, sub()
+                except TypeError:
+                    continue
+
+
 def _field_classes():
     seen, stack = set(), [fields.Field]
     while stack:
@@ -155,6 +184,8 @@ def test_an_unexpected_error_after_a_failed_flush_still_answers_a_json_500(
 ):
     """Found by schemathesis: the 500 handler read the user's locale from a session that needed a
     rollback, failed itself, and Werkzeug answered an HTML page outside the document."""
+    from sqlalchemy.exc import IntegrityError
+
     from core.extensions import db
     from core.tenancy import Tenant
 
@@ -165,7 +196,11 @@ def test_an_unexpected_error_after_a_failed_flush_still_answers_a_json_500(
         db.session.commit()  # expires the loaded user, as a view that wrote something would
         for _ in range(2):
             db.session.add(Tenant(slug="same-slug", name_ar="جمعية", name_en="Association"))
-        db.session.flush()  # IntegrityError: the slug is unique
+        try:
+            db.session.flush()  # IntegrityError: the slug is unique
+        except IntegrityError as failed:
+            # not the unique-constraint safety net (422): a bug met after the failed flush
+            raise RuntimeError("unexpected") from failed
 
     headers = token_for(create_user_())
     response = served.test_client().post("/api/v1/_failing_flush", headers=headers)

@@ -15,6 +15,7 @@ from ..extensions import db
 from ..i18n import current_language
 from ..i18n import lazy_gettext as _l
 from ..plugins import get_host, set_plugin_state
+from ..schema_fields import Timestamp
 from ..tenancy import Tenant
 from ..tenancy.services import (
     TenantSchema,
@@ -225,8 +226,8 @@ class InvitationSchema(Schema):
     name = fields.String()
     roles = fields.List(fields.String())
     status = fields.String(metadata={"enum": ["pending", "accepted", "expired"]})
-    created_at = fields.DateTime()
-    expires_at = fields.DateTime()
+    created_at = Timestamp()
+    expires_at = Timestamp()
 
 
 def _membership_or_404(membership_id: int) -> Membership:

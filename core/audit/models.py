@@ -18,7 +18,7 @@ class AuditEvent(db.Model):
     filters by tenant explicitly. ``seq`` numbers the entries of one tenant (or of the
     platform when ``tenant_id`` is null); ``hash`` = HMAC-SHA256 under ``AUDIT_HMAC_KEY`` over
     ``prev_hash`` and the entry's canonical content, so editing or removing an entry breaks the
-    chain, and nobody without the key can recompute it (migration core_0007 re-keyed the
+    chain, and nobody without the key can recompute it (migration core_0009 re-keyed the
     unkeyed SHA-256 chains of earlier releases). Removing the last entries is caught against
     a checkpoint kept outside the database (``flask audit checkpoint``).
     """

@@ -1,4 +1,4 @@
-"""core_0007 gives every existing import its job (state, progress, heartbeat carried over) and
+"""core_0010 gives every existing import its job (state, progress, heartbeat carried over) and
 drops the columns the job now holds; downgrading brings them back."""
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ def test_existing_imports_get_their_job_and_come_back_on_downgrade(tmp_path):
                          "heartbeat_at) VALUES (1, 'f.csv', :s, 0, 4, :v, :p, 0, '[]', :now, :now)"),
                     {"s": status, "v": validated, "p": processed, "now": datetime(2026, 1, 1)},
                 )  # fmt: skip
-        upgrade(revision="core_0007")
+        upgrade(revision="core_0010")
         with db.engine.connect() as conn:
             rows = conn.execute(
                 text("SELECT j.state, j.progress, j.total, j.kind, j.heartbeat_at IS NOT NULL, i.id "

@@ -11,8 +11,8 @@ development default derived from SECRET_KEY): run ``flask db upgrade`` with the 
 key in place. On PostgreSQL the append-only trigger is disabled for the rewrite, in the
 migration's transaction.
 
-Revision ID: core_0007
-Revises: core_0006
+Revision ID: core_0009
+Revises: core_0008
 """
 
 import hashlib
@@ -22,8 +22,8 @@ import json
 import sqlalchemy as sa
 from alembic import op
 
-revision = "core_0007"
-down_revision = "core_0006"
+revision = "core_0009"
+down_revision = "core_0008"
 branch_labels = None
 depends_on = None
 

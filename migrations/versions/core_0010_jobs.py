@@ -3,15 +3,15 @@
 Each registry import keeps its file and row counters in ``registry_import_jobs`` and its
 state, heartbeat and progress in ``jobs`` (existing imports get a job row each).
 
-Revision ID: core_0007
-Revises: core_0006
+Revision ID: core_0010
+Revises: core_0009
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "core_0007"
-down_revision = "core_0006"
+revision = "core_0010"
+down_revision = "core_0009"
 branch_labels = None
 depends_on = None
 

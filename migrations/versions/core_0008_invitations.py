@@ -1,14 +1,14 @@
 """invitations: adding a member invites the address instead of attaching an account
 
-Revision ID: core_0007_invitations
-Revises: core_0006
+Revision ID: core_0008
+Revises: core_0007
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "core_0007_invitations"
-down_revision = "core_0006"
+revision = "core_0008"
+down_revision = "core_0007"
 branch_labels = None
 depends_on = None
 
