@@ -206,3 +206,13 @@ def test_an_unexpected_error_after_a_failed_flush_still_answers_a_json_500(
     response = served.test_client().post("/api/v1/_failing_flush", headers=headers)
     assert response.status_code == 500
     assert response.is_json and response.json["code"] == 500
+
+
+def test_lenient_integers_and_booleans_document_the_text_the_server_reads(document):
+    catalog = document["components"]["schemas"]["CatalogItem"]["properties"]
+    assert catalog["active"]["anyOf"][0] == {"type": "boolean"}
+    assert {"true", "false", "1", "0", 1, 0} <= set(catalog["active"]["anyOf"][1]["enum"])
+    quantity = document["components"]["schemas"]["Disbursement"]["properties"]["quantity"]
+    number, text = quantity["anyOf"]
+    assert number == {"type": "integer", "minimum": 1, "maximum": 100000}
+    assert re.search(text["pattern"], "١٢") and not re.search(text["pattern"], "-3")
