@@ -36,6 +36,8 @@ def test_production_environment_with_private_keys_is_accepted(database_url):
         "SECRET_KEY": TEST_KEYS["SECRET_KEY"],
         "ID_ENCRYPTION_KEYS": ",".join(TEST_KEYS["ID_ENCRYPTION_KEYS"]),
         "ID_HMAC_KEY": TEST_KEYS["ID_HMAC_KEY"],
+        "RLS_KEY": TEST_KEYS["RLS_KEY"],
+        "AUDIT_HMAC_KEY": TEST_KEYS["AUDIT_HMAC_KEY"],
     }
     config = from_environment(env)
     assert config["PRODUCTION"]

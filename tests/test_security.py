@@ -164,7 +164,14 @@ def test_every_response_carries_the_security_headers(client, path):
     response.close()  # a static file's body is a file
     for name, value in EXPECTED_HEADERS.items():
         assert response.headers.get(name) == value, name
-    assert "Strict-Transport-Security" not in response.headers  # development: plain HTTP allowed
+    assert response.headers.get("Strict-Transport-Security") == HSTS  # the suite runs production
+
+
+def test_development_allows_plain_http(database_url):
+    development = make_app(database_url, PRODUCTION=False)
+    response = development.test_client().get("/login")
+    assert "Strict-Transport-Security" not in response.headers
+    assert response.headers["X-Frame-Options"] == "DENY"
 
 
 def _production_app(database_url):
