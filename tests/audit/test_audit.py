@@ -311,3 +311,29 @@ def test_production_refuses_the_development_audit_and_rls_keys():
             check({**good, key: None})
         with pytest.raises(ConfigError, match=key):
             check({**good, key: "short"})
+
+
+def test_a_chain_rewritten_even_with_the_key_is_caught_by_the_checkpoint(
+    app_ctx, runner, tenant, in_tenant, tmp_path
+):
+    """An insider with the database *and* the key edits entry #2 and recomputes the chain: the
+    database alone cannot tell, the checkpoint the auditors kept can."""
+    from core.audit.service import GENESIS, entry_hash
+
+    _five_entries(tenant, in_tenant)
+    out = tmp_path / "cp.json"
+    runner.invoke(args=["audit", "checkpoint", "--out", str(out)])
+    with in_tenant(tenant):
+        entries = db.session.execute(db.select(AuditEvent).order_by(AuditEvent.seq)).scalars().all()
+        db.session.expunge_all()
+    rows, previous = [], GENESIS
+    for entry in entries:
+        if entry.seq == 2:
+            entry.action = "registry.file.nothing"
+        entry.hash = entry_hash(previous, entry)
+        rows.append({"id": entry.id, "action": entry.action, "prev": previous, "hash": entry.hash})
+        previous = entry.hash
+    _tamper("UPDATE audit_events SET action = :action, prev_hash = :prev, hash = :hash WHERE id = :id", rows)
+    assert _verify(runner, tenant).exit_code == 0
+    result = _verify(runner, tenant, out)
+    assert result.exit_code == 1 and "rewritten" in result.output and "#5" in result.output
