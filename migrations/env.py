@@ -57,7 +57,11 @@ def include_object(obj, name, type_, reflected, compare_to):
     branch = os.environ.get("CHARITY_MIGRATION_BRANCH")
     if branch:
         return name.startswith(branch + "_")
-    return not any(name.startswith(pid + "_") for pid in _plugin_ids()) and name != "alembic_version"
+    # charity_rls_keys: Row-Level Security's owner-only key table, kept by core/tenancy/rls.py.
+    return not any(name.startswith(pid + "_") for pid in _plugin_ids()) and name not in (
+        "alembic_version",
+        "charity_rls_keys",
+    )
 
 
 def get_metadata():

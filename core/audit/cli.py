@@ -84,3 +84,48 @@ def checkpoint(out: Path | None) -> None:
     for chain in data["chains"]:
         click.echo(f"{chain['tenant']}: {chain['count']} entries, head #{chain['seq']} {chain['head'][:16]}…")
     click.echo(f"Wrote {out} (key {data['key']}).")
+
+
+@audit_cli.command("rekey")
+@click.option(
+    "--old-key-env",
+    required=True,
+    help="The environment variable holding the previous AUDIT_HMAC_KEY (kept out of shell history).",
+)
+def rekey(old_key_env: str) -> None:
+    """Rotate AUDIT_HMAC_KEY: check every chain under the old key, then re-hash it under the
+    current one (as the tables' owner, DATABASE_OWNER_URL). Nothing changes if a chain is
+    broken. Checkpoints written before no longer match: take a new one right after."""
+    import os
+
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.pool import NullPool
+
+    from ..tenancy import rls
+    from .service import AuditTampering, audit_key, key_fingerprint, rekey_chains, write_scheduled_checkpoint
+
+    old_key = os.environ.get(old_key_env, "").encode()
+    if not old_key:
+        click.secho(f"{old_key_env} is not set.", fg="red", err=True)
+        raise SystemExit(2)
+    url = current_app.config.get("DATABASE_OWNER_URL") or current_app.config["SQLALCHEMY_DATABASE_URI"]
+    engine = create_engine(url, poolclass=NullPool)
+    rls.log_platform_scope("audit rekey: re-hash every audit chain under a new key", actor="cli:audit rekey")
+    try:
+        with engine.begin() as conn:
+            if conn.dialect.name == "postgresql":
+                conn.execute(
+                    text("SELECT set_config(:s, :t, true)"), {"s": rls.SETTING, "t": rls.platform_token()}
+                )
+            counts = rekey_chains(conn, old_key, audit_key())
+    except AuditTampering as exc:
+        click.secho(f"REFUSED: {exc}. Nothing was changed.", fg="red", err=True)
+        raise SystemExit(1) from None
+    finally:
+        engine.dispose()
+    click.echo(
+        f"Re-keyed {sum(counts.values())} entries in {len(counts)} chain(s) "
+        f"(key {key_fingerprint(old_key)} -> {key_fingerprint()})."
+    )
+    path = write_scheduled_checkpoint()
+    click.echo(f"New checkpoint: {path}." if path else "Take a new checkpoint now: `flask audit checkpoint`.")

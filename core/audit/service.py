@@ -357,6 +357,67 @@ def check_against(tenant_id: int | None, record: dict) -> str | None:
     return None
 
 
+def rekey_chains(connection, old_key: bytes, new_key: bytes, batch: int = 2000) -> dict:
+    """Re-hash every chain under ``new_key`` (``AUDIT_HMAC_KEY`` rotation), on a connection of
+    the table owner (PostgreSQL: in the platform scope, past the append-only trigger). Every
+    chain is checked under ``old_key`` first; if one is broken nothing is changed and
+    :class:`AuditTampering` names it. Returns the number of entries per chain."""
+    import sqlalchemy as sa
+
+    table = AuditEvent.__table__
+    postgres = connection.dialect.name == "postgresql"
+    chains = [row[0] for row in connection.execute(sa.select(table.c.tenant_id).distinct())]
+
+    def walk(tenant_id):
+        where = table.c.tenant_id.is_(None) if tenant_id is None else table.c.tenant_id == tenant_id
+        expected = 1
+        while True:
+            rows = connection.execute(
+                sa.select(table).where(where, table.c.seq >= expected).order_by(table.c.seq).limit(batch)
+            ).all()
+            if not rows:
+                return
+            yield from rows
+            expected = rows[-1].seq + 1
+
+    for tenant_id in chains:  # check everything before changing anything
+        previous = GENESIS
+        for seq, row in enumerate(walk(tenant_id), start=1):
+            if row.seq != seq or row.prev_hash != previous or row.hash != entry_hash(previous, row, old_key):
+                raise AuditTampering(f"chain of tenant {tenant_id} is broken at #{seq}: not re-keyed")
+            previous = row.hash
+    if postgres:
+        connection.execute(sa.text("ALTER TABLE audit_events DISABLE TRIGGER audit_events_append_only"))
+    counts = {}
+    for tenant_id in chains:
+        previous, count = GENESIS, 0
+        updates = []
+        for row in walk(tenant_id):
+            new_hash = entry_hash(previous, row, new_key)
+            updates.append({"row_id": row.id, "new_prev": previous, "new_hash": new_hash})
+            previous, count = new_hash, count + 1
+            if len(updates) >= batch:
+                _apply(connection, table, updates)
+        _apply(connection, table, updates)
+        counts[tenant_id] = count
+    if postgres:
+        connection.execute(sa.text("ALTER TABLE audit_events ENABLE TRIGGER audit_events_append_only"))
+    return counts
+
+
+def _apply(connection, table, updates: list[dict]) -> None:
+    import sqlalchemy as sa
+
+    if updates:
+        connection.execute(
+            table.update()
+            .where(table.c.id == sa.bindparam("row_id"))
+            .values(prev_hash=sa.bindparam("new_prev"), hash=sa.bindparam("new_hash")),
+            list(updates),
+        )
+        updates.clear()
+
+
 def events_between(tenant_id: int, start: date | None, end: date | None, limit: int | None = None):
     query = db.select(AuditEvent).where(_tenant_filter(tenant_id))
     if start:

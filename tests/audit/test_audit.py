@@ -311,3 +311,58 @@ def test_production_refuses_the_development_audit_and_rls_keys():
             check({**good, key: None})
         with pytest.raises(ConfigError, match=key):
             check({**good, key: "short"})
+
+
+def test_a_chain_rewritten_even_with_the_key_is_caught_by_the_checkpoint(
+    app_ctx, runner, tenant, in_tenant, tmp_path
+):
+    """An insider with the database *and* the key edits entry #2 and recomputes the chain: the
+    database alone cannot tell, the checkpoint the auditors kept can."""
+    from core.audit.service import GENESIS, entry_hash
+
+    _five_entries(tenant, in_tenant)
+    out = tmp_path / "cp.json"
+    runner.invoke(args=["audit", "checkpoint", "--out", str(out)])
+    with in_tenant(tenant):
+        entries = db.session.execute(db.select(AuditEvent).order_by(AuditEvent.seq)).scalars().all()
+        db.session.expunge_all()
+    rows, previous = [], GENESIS
+    for entry in entries:
+        if entry.seq == 2:
+            entry.action = "registry.file.nothing"
+        entry.hash = entry_hash(previous, entry)
+        rows.append({"id": entry.id, "action": entry.action, "prev": previous, "hash": entry.hash})
+        previous = entry.hash
+    _tamper("UPDATE audit_events SET action = :action, prev_hash = :prev, hash = :hash WHERE id = :id", rows)
+    assert _verify(runner, tenant).exit_code == 0
+    result = _verify(runner, tenant, out)
+    assert result.exit_code == 1 and "rewritten" in result.output and "#5" in result.output
+
+
+def test_the_audit_key_rotates_by_rekeying_every_intact_chain(
+    app, app_ctx, runner, tenant, other_tenant, in_tenant, monkeypatch
+):
+    old, new = "the-old-key-that-wrote-the-chains", "the-new-audit-key-after-rotation"
+    monkeypatch.setitem(app.config, "AUDIT_HMAC_KEY", old)
+    _five_entries(tenant, in_tenant)
+    with in_tenant(other_tenant):
+        record("a", "x", 1)
+    db.session.commit()
+    monkeypatch.setenv("OLD_AUDIT_KEY", old)
+    monkeypatch.setitem(app.config, "AUDIT_HMAC_KEY", new)
+    assert _verify(runner, tenant).exit_code == 1  # written under the old key
+    rotated = runner.invoke(args=["audit", "rekey", "--old-key-env", "OLD_AUDIT_KEY"])
+    assert rotated.exit_code == 0 and "Re-keyed 6 entries in 2 chain(s)" in rotated.output, rotated.output
+    assert _verify(runner, tenant).exit_code == 0 and _verify(runner, other_tenant).exit_code == 0
+    # A broken chain is not laundered by a rotation: refused, nothing changed.
+    _tamper("UPDATE audit_events SET action = 'edited' WHERE tenant_id = :t AND seq = 2", {"t": tenant.id})
+    monkeypatch.setenv("OLD_AUDIT_KEY", new)
+    monkeypatch.setitem(app.config, "AUDIT_HMAC_KEY", old)
+    refused = runner.invoke(args=["audit", "rekey", "--old-key-env", "OLD_AUDIT_KEY"])
+    assert (
+        refused.exit_code == 1
+        and "broken at #2" in refused.output
+        and "Nothing was changed" in refused.output
+    )
+    monkeypatch.setitem(app.config, "AUDIT_HMAC_KEY", new)
+    assert _verify(runner, other_tenant).exit_code == 0  # still under the new key: untouched
