@@ -11,7 +11,7 @@ __all__ = ["AuditEvent", "init_app", "record", "verify_chain"]
 
 def init_app(app) -> None:
     from ..api import register_tenant_api
-    from . import hooks, service
+    from . import hooks, jobs, service  # noqa: F401 - jobs registers the periodic checkpoint
     from .api import audit_api
     from .cli import audit_cli
     from .views import bp

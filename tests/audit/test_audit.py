@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
@@ -269,9 +271,10 @@ def test_checkpoints_go_to_the_configured_folder_and_the_newest_is_used(
     assert runner.invoke(args=["audit", "checkpoint"]).exit_code == 2  # nowhere to write
     app.config["AUDIT_CHECKPOINT_DIR"] = str(tmp_path / "checkpoints")
     try:
-        from core.audit.service import write_scheduled_checkpoint
+        from core.jobs import run_periodic
 
-        first = write_scheduled_checkpoint()
+        written = run_periodic("audit.checkpoint")  # what the beat schedule runs every hour
+        first = Path(written["*"]["file"])
         with in_tenant(tenant):
             record("later", "x", 6)
         db.session.commit()

@@ -143,7 +143,7 @@ def test_the_celery_app_acks_late_and_schedules_every_periodic_job(database_url)
     assert conf.broker_url == conf.result_backend == "redis://127.0.0.1:9/0"
     assert conf.task_acks_late and conf.task_reject_on_worker_lost and conf.worker_prefetch_multiplier == 1
     schedule = conf.beat_schedule
-    assert {"notifications.send", "makkah_aid.tick", "core.jobs.reap"} <= set(schedule)
+    assert {"notifications.send", "makkah_aid.tick", "audit.checkpoint", "core.jobs.reap"} <= set(schedule)
     assert schedule["makkah_aid.tick"]["args"] == ("makkah_aid.tick",)
     assert {"core.jobs.execute", "core.jobs.periodic", "core.jobs.reap"} <= set(state.celery.tasks)
     state.celery.close()
