@@ -168,10 +168,8 @@ def test_a_fresh_sqlite_schema_numbers_tenant_rows_itself(app_ctx):
                     updated_at=sa.func.now(),
                 )
             ).inserted_primary_key[0]
-            values = dict(
-                tenant_id=tenant, name_ar="س", name_en="S", kind="cash", unit="sar", seasonal=False, active=True,
-                created_at=sa.func.now(),
-            )  # fmt: skip
+            values = {"tenant_id": tenant, "name_ar": "س", "name_en": "S", "kind": "cash", "unit": "sar"}
+            values |= {"seasonal": False, "active": True, "created_at": sa.func.now()}
             first = connection.execute(items.insert().values(code="a", **values)).inserted_primary_key
             second = connection.execute(items.insert().values(code="b", **values)).inserted_primary_key
         assert first.id and second.id and first.id != second.id
