@@ -29,6 +29,7 @@ REFERENCE = "reference"
 LOCAL = "local"
 KINDS = (DISTRIBUTED, REFERENCE, LOCAL)
 COLUMN = "tenant_id"
+ANCHOR = "plugin_enablements"
 # Citus refuses SET NULL / SET DEFAULT on a foreign key that includes the distribution column
 # (it would null or reset tenant_id itself).
 REFUSED_ACTIONS = ("SET NULL", "SET DEFAULT")
@@ -174,10 +175,17 @@ def plan(metadata: sa.MetaData) -> list[Step]:
         for t in ordered
         if kinds[t.name] == LOCAL
     ]
+    distributed = [t for t in ordered if kinds[t.name] == DISTRIBUTED]
+    # The co-location group is named after a core table every installation has (and that
+    # points into no other distributed table, so it can go first), not after whichever
+    # plugin table happens to sort first.
+    first = next((t for t in distributed if t.name == ANCHOR), None)
+    if first is not None and not any(
+        kinds.get(fk.referred_table.name) == DISTRIBUTED for fk in first.foreign_key_constraints
+    ):
+        distributed = [first, *(t for t in distributed if t is not first)]
     anchor = None
-    for table in ordered:
-        if kinds[table.name] != DISTRIBUTED:
-            continue
+    for table in distributed:
         colocate = "none" if anchor is None else anchor
         anchor = anchor or table.name
         steps.append(
