@@ -112,6 +112,25 @@ def db_rls_key(check: bool) -> None:
     click.echo(f"Row-Level Security keys written (fingerprints, newest first): {', '.join(prints)}")
 
 
+@db_cli.command("citus-plan")
+def db_citus_plan() -> None:
+    """Print the Citus statements that distribute this schema (reference tables, then the
+    coordinator-local ones, then every tenant table by tenant_id, co-located), in an order
+    each can run in; fail naming any table that would not distribute. See docs/scaling.md."""
+    from .tenancy.distribution import plan
+
+    try:
+        steps = plan(db.metadata)
+    except ValueError as exc:
+        _fail(str(exc))
+    kind = None
+    for step in steps:
+        if step.kind != kind:
+            kind = step.kind
+            click.echo(f"-- {kind} tables")
+        click.echo(step.sql)
+
+
 @db_cli.command("current")
 def db_current() -> None:
     from flask_migrate import current

@@ -11,11 +11,15 @@ import logging
 import re
 
 import pytest
+from flask import current_app
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import DBAPIError, ProgrammingError
 
 from core.extensions import db
+from core.registry.schemas import PersonSchema
+from core.registry.services import create_person
 from core.tenancy import rls, tenant_context, unscoped
+from tests.registry.factories import person_payload, valid_id
 
 
 @pytest.fixture
@@ -147,6 +151,18 @@ def test_the_tenant_filter_stays_an_index_condition(two_tenants_with_members):
     """The policy's helpers are scalar sub-selects (one InitPlan per statement): the registry
     search's ``tenant_id = … AND name range`` is still answered from its index."""
     tenant, _ = two_tenants_with_members
+    letters = "بتثجحخدذرزسشصضطظعغفقكلمنهوي"
+    with tenant_context(tenant):
+        # Rows and statistics, as a live registry has them: on an empty, unanalysed table every
+        # index leading with tenant_id costs the same, the primary key (tenant_id, id) included.
+        for n in range(60):
+            family = "ال" + letters[n % len(letters)] + letters[(n * 7) % len(letters)] + "ي"
+            create_person(PersonSchema().load(person_payload(national_id=valid_id(), family_name=family)))
+        db.session.commit()
+    owner = create_engine(current_app.config["DATABASE_OWNER_URL"])
+    with owner.begin() as connection:
+        connection.execute(text("ANALYZE registry_persons"))
+    owner.dispose()
     with tenant_context(tenant):
         db.session.execute(text("SET LOCAL enable_seqscan = off"))
         plan = "\n".join(
@@ -195,7 +211,6 @@ def test_rls_key_command_rewrites_and_checks_the_key(two_tenants_with_members, a
 
 def test_migrations_run_in_the_platform_scope(postgres_only, app, tenant, create_user_):
     """A data migration (run as the owner, under FORCE ROW LEVEL SECURITY) sees every tenant."""
-    from flask import current_app
 
     create_user_(roles={tenant: ["researcher"]})
     engine = create_engine(current_app.config["DATABASE_OWNER_URL"])

@@ -29,7 +29,6 @@ class CatalogItem(TenantMixin, db.Model):
     __tablename__ = "aid_catalog_items"
     __tenant_table_args__ = (sa.UniqueConstraint("tenant_id", "code"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(sa.String(63))
     name_ar: Mapped[str] = mapped_column(sa.String(255))
     name_en: Mapped[str] = mapped_column(sa.String(255))
@@ -53,7 +52,6 @@ class Disbursement(TenantMixin, db.Model):
         sa.Index("ix_aid_disbursements_tenant_request", "tenant_id", "request_id"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     request_id: Mapped[int]
     catalog_item_id: Mapped[int | None]
     kind: Mapped[str] = mapped_column(sa.String(20))

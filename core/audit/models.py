@@ -24,6 +24,8 @@ class AuditEvent(db.Model):
     """
 
     __tablename__ = "audit_events"
+    # Citus: on the coordinator only — platform entries have no tenant (docs/scaling.md).
+    __distribution__ = "local"
     __table_args__ = (
         sa.UniqueConstraint("tenant_id", "seq"),
         sa.Index("ix_audit_events_tenant_at", "tenant_id", "at"),

@@ -34,6 +34,7 @@ STAFF_ROLES = tuple(role for role in TENANT_ROLES if role != "applicant")
 
 class User(db.Model):
     __tablename__ = "users"
+    __distribution__ = "reference"  # platform: one account across associations
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(sa.String(255), unique=True)
@@ -80,7 +81,6 @@ class Membership(TenantMixin, db.Model):
     __tablename__ = "memberships"
     __tenant_table_args__ = (sa.UniqueConstraint("tenant_id", "user_id"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
     roles: Mapped[list] = mapped_column(sa.JSON, default=list)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -96,6 +96,7 @@ class ApiToken(db.Model):
     """A bearer token: only its SHA-256 is stored; it expires and can be revoked."""
 
     __tablename__ = "api_tokens"
+    __distribution__ = "reference"  # platform: a token belongs to a user, not a tenant
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
@@ -128,13 +129,17 @@ class Invitation(TenantMixin, db.Model):
     """
 
     __tablename__ = "invitations"
-    __tenant_table_args__ = (sa.UniqueConstraint("tenant_id", "email"),)
+    # The link is opened on the tenant's own address, so its token is looked up in the tenant
+    # (a key with tenant_id, as Citus requires of a distributed table).
+    __tenant_table_args__ = (
+        sa.UniqueConstraint("tenant_id", "email"),
+        sa.UniqueConstraint("tenant_id", "token_hash"),
+    )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(sa.String(255))
     name: Mapped[str] = mapped_column(sa.String(255), default="")
     roles: Mapped[list] = mapped_column(sa.JSON, default=list)
-    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    token_hash: Mapped[str] = mapped_column(sa.String(64))
     invited_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[datetime]

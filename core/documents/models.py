@@ -25,7 +25,6 @@ class Document(TenantMixin, db.Model):
         sa.Index("ix_documents_tenant_request", "tenant_id", "request_id"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int | None] = mapped_column()
     household_id: Mapped[int | None] = mapped_column()
     request_id: Mapped[int | None] = mapped_column()

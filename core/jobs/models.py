@@ -25,7 +25,6 @@ class Job(TenantMixin, db.Model):
     __tablename__ = "jobs"
     __tenant_table_args__ = (sa.Index("ix_jobs_state_heartbeat", "state", "heartbeat_at"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(sa.String(64))
     state: Mapped[str] = mapped_column(sa.String(16), default="queued")
     # Units of work done out of ``total`` (the task chooses its units).

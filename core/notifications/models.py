@@ -20,7 +20,6 @@ class OutboxMessage(TenantMixin, db.Model):
         sa.Index("ix_notifications_outbox_tenant_user", "tenant_id", "user_id", "channel"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     channel: Mapped[str] = mapped_column(sa.String(20))
     template: Mapped[str] = mapped_column(sa.String(63))
     recipient: Mapped[str] = mapped_column(sa.String(255), default="")

@@ -46,7 +46,6 @@ class Person(TenantMixin, db.Model):
         sa.Index("ix_registry_persons_tenant_family", "tenant_id", "family_normalized"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     first_name: Mapped[str] = mapped_column(sa.String(80))
     father_name: Mapped[str] = mapped_column(sa.String(80), default="")
     grandfather_name: Mapped[str] = mapped_column(sa.String(80), default="")
@@ -103,7 +102,6 @@ class Household(TenantMixin, db.Model):
         sa.Index("ix_registry_households_tenant_head", "tenant_id", "head_person_id"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     head_person_id: Mapped[int] = mapped_column()
     housing_tenure: Mapped[str] = mapped_column(sa.String(16))
     annual_rent: Mapped[int] = mapped_column(sa.BigInteger, default=0)  # halalas
@@ -143,7 +141,6 @@ class Member(TenantMixin, db.Model):
         sa.Index("ix_registry_members_tenant_person", "tenant_id", "person_id"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     household_id: Mapped[int] = mapped_column()
     person_id: Mapped[int] = mapped_column()
     relationship_: Mapped[str] = mapped_column("relationship", sa.String(32))
@@ -171,7 +168,6 @@ class BeneficiaryFile(TenantMixin, db.Model):
         sa.Index("ix_registry_files_tenant_next_renewal", "tenant_id", "next_renewal_due"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     household_id: Mapped[int] = mapped_column()
     status: Mapped[str] = mapped_column(sa.String(16), default="applicant")
     suspended_until: Mapped[date | None]
@@ -206,7 +202,6 @@ class FileEvent(TenantMixin, db.Model):
         sa.Index("ix_registry_file_events_tenant_file", "tenant_id", "file_id"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     file_id: Mapped[int] = mapped_column()
     kind: Mapped[str] = mapped_column(sa.String(32))  # created, status, renewed, updated
     from_status: Mapped[str | None] = mapped_column(sa.String(16))
@@ -225,6 +220,7 @@ class SharingAgreement(db.Model):
     """
 
     __tablename__ = "registry_sharing_agreements"
+    __distribution__ = "reference"  # platform: between two tenants, owned by neither
     __table_args__ = (
         sa.UniqueConstraint("tenant_a_id", "tenant_b_id"),
         sa.CheckConstraint("tenant_a_id < tenant_b_id", name="ordered_pair"),
@@ -251,7 +247,6 @@ class ImportJob(TenantMixin, db.Model):
     __tablename__ = "registry_import_jobs"
     __tenant_table_args__ = (tenant_foreign_key("job_id", "jobs", ondelete="CASCADE"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     job_id: Mapped[int | None] = mapped_column()
     filename: Mapped[str] = mapped_column(sa.String(255), default="")
     only_good_rows: Mapped[bool] = mapped_column(default=False)

@@ -33,7 +33,6 @@ class RequestCounter(TenantMixin, db.Model):
     __tablename__ = "requests_counters"
     __tenant_table_args__ = (sa.UniqueConstraint("tenant_id", "year"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     year: Mapped[int]
     last_number: Mapped[int] = mapped_column(default=0)
 
@@ -49,7 +48,6 @@ class AidRequest(TenantMixin, db.Model):
         sa.Index("ix_requests_requests_tenant_file", "tenant_id", "file_id"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[str | None] = mapped_column(sa.String(20))
     number_year: Mapped[int | None]
     number_seq: Mapped[int | None]
@@ -104,7 +102,6 @@ class RequestEvent(TenantMixin, db.Model):
         (sa.Index("ix_requests_events_tenant_request", "tenant_id", "request_id"),)
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     request_id: Mapped[int]
     action: Mapped[str] = mapped_column(sa.String(60))
     from_state: Mapped[str | None] = mapped_column(sa.String(40))
@@ -127,7 +124,6 @@ class FieldVisit(TenantMixin, db.Model):
         (sa.Index("ix_requests_visits_tenant_request", "tenant_id", "request_id"),)
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     request_id: Mapped[int]
     researcher_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     scheduled_for: Mapped[date]
@@ -145,7 +141,6 @@ class Verification(TenantMixin, db.Model):
         (sa.Index("ix_requests_verifications_tenant_request", "tenant_id", "request_id"),)
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     request_id: Mapped[int]
     body: Mapped[str] = mapped_column(sa.String(40))
     contact: Mapped[str] = mapped_column(sa.String(255), default="")
@@ -165,7 +160,6 @@ class Decision(TenantMixin, db.Model):
         (sa.Index("ix_requests_decisions_tenant_request", "tenant_id", "request_id"),)
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     request_id: Mapped[int]
     outcome: Mapped[str] = mapped_column(sa.String(20))  # approved / rejected
     amount_halalas: Mapped[int | None] = mapped_column(sa.BigInteger)
@@ -188,7 +182,6 @@ class Escalation(TenantMixin, db.Model):
         (sa.Index("ix_requests_escalations_tenant_request", "tenant_id", "request_id"),)
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     request_id: Mapped[int]
     authority: Mapped[str] = mapped_column(sa.String(255))
     reference: Mapped[str] = mapped_column(sa.String(120), default="")

@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
+from sqlalchemy.schema import CreateColumn
 
 from ..extensions import db
 
@@ -19,6 +21,7 @@ CALENDAR_DISPLAYS = ("hijri", "gregorian", "both")
 
 class Tenant(db.Model):
     __tablename__ = "tenants"
+    __distribution__ = "reference"  # a platform table: copied to every Citus worker
 
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(sa.String(63), unique=True)
@@ -50,24 +53,65 @@ class Tenant(db.Model):
 
 
 class TenantMixin:
-    """Columns and keys of a tenant-owned table.
+    """Columns and keys of a tenant-owned table: one that Citus distributes by ``tenant_id``.
 
-    ``tenant_id`` is part of a unique key ``(tenant_id, id)`` so that foreign keys
-    between tenant tables can include it (see :func:`tenant_foreign_key`): a row can
-    never point into another tenant. Rows are filtered to the tenant in context by
-    :mod:`core.tenancy.scoping`; subclasses add ``__tenant_table_args__`` for their
-    own constraints and indexes.
+    The primary key is ``(tenant_id, id)`` — Citus requires every primary and unique key of a
+    distributed table to include the distribution column — with ``id`` drawn from the table's
+    sequence and the ORM's identity still ``id`` alone (``session.get(Model, id)``). A unique key
+    ``(tenant_id, id)`` is what the foreign keys between tenant tables point at (see
+    :func:`tenant_foreign_key`): a row can never point into another tenant. Rows are filtered
+    to the tenant in context by :mod:`core.tenancy.scoping`; subclasses add
+    ``__tenant_table_args__`` for their own constraints and indexes, each of which must
+    include ``tenant_id`` (``tests/test_distribution.py``; :mod:`core.tenancy.distribution`).
     """
 
     __tenant_table_args__: tuple = ()
 
     @declared_attr
+    def id(cls) -> Mapped[int]:  # noqa: N805
+        return mapped_column(sa.Integer, primary_key=True, autoincrement=True, sort_order=-20)
+
+    @declared_attr
     def tenant_id(cls) -> Mapped[int]:  # noqa: N805
-        return mapped_column(sa.ForeignKey("tenants.id", ondelete="CASCADE"), index=True, nullable=False)
+        return mapped_column(
+            sa.ForeignKey("tenants.id", ondelete="CASCADE"), primary_key=True, index=True, sort_order=-10
+        )
 
     @declared_attr.directive
     def __table_args__(cls) -> tuple:  # noqa: N805
-        return (sa.UniqueConstraint("tenant_id", "id"), *cls.__tenant_table_args__)
+        return (
+            sa.PrimaryKeyConstraint("tenant_id", "id"),
+            sa.UniqueConstraint("tenant_id", "id"),
+            *cls.__tenant_table_args__,
+        )
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict:  # noqa: N805
+        return {"primary_key": [cls.__table__.c.id]}
+
+
+def _tenant_key(table: sa.Table) -> bool:
+    return [c.name for c in table.primary_key.columns] == ["tenant_id", "id"]
+
+
+@compiles(sa.PrimaryKeyConstraint, "sqlite")
+def _sqlite_primary_key(constraint, compiler, **kw) -> str:
+    """SQLite (embedded, never distributed): a tenant table's ``(tenant_id, id)`` key is
+    written ``PRIMARY KEY (id)``, so ``id`` stays the rowid and keeps its autoincrement; unique
+    on its own, it is unique per tenant too (migration core_0011). Other keys compile as usual."""
+    if constraint.table is not None and _tenant_key(constraint.table):
+        name = compiler.preparer.format_constraint(constraint) if constraint.name else None
+        return (f"CONSTRAINT {name} " if name else "") + "PRIMARY KEY (id)"
+    return compiler.visit_primary_key_constraint(constraint, **kw)
+
+
+@compiles(CreateColumn, "sqlite")
+def _sqlite_column(create, compiler, **kw) -> str:
+    """The ``id`` of such a table as SQLite's rowid column (see :func:`_sqlite_primary_key`)."""
+    column = create.element
+    if column.name == "id" and column.table is not None and _tenant_key(column.table):
+        return f"{compiler.preparer.format_column(column)} INTEGER NOT NULL"
+    return compiler.visit_create_column(create, **kw)
 
 
 def tenant_foreign_key(columns: list[str] | str, target_table: str, ondelete: str | None = None):
@@ -94,7 +138,6 @@ class PluginEnablement(TenantMixin, db.Model):
     __tablename__ = "plugin_enablements"
     __tenant_table_args__ = (sa.UniqueConstraint("tenant_id", "plugin_id"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     plugin_id: Mapped[str] = mapped_column(sa.String(63))
     enabled: Mapped[bool] = mapped_column(default=True)
     settings: Mapped[dict] = mapped_column(sa.JSON, default=dict)

@@ -22,7 +22,6 @@ class RuleVersion(TenantMixin, db.Model):
         sa.Index("ix_makkah_aid_rule_versions_tenant_from", "tenant_id", "effective_from"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     settings: Mapped[dict] = mapped_column(sa.JSON)
     digest: Mapped[str] = mapped_column(sa.String(64))
     effective_from: Mapped[datetime] = mapped_column(default=utcnow)
@@ -43,7 +42,6 @@ class Assessment(TenantMixin, db.Model):
         sa.Index("ix_makkah_aid_assessments_tenant_request", "tenant_id", "request_id"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     request_id: Mapped[int]
     file_id: Mapped[int | None]
     rule_version_id: Mapped[int]
@@ -78,7 +76,6 @@ class Violation(TenantMixin, db.Model):
         sa.Index("ix_makkah_aid_violations_tenant_ends", "tenant_id", "ends_on"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     file_id: Mapped[int]
     code: Mapped[str] = mapped_column(sa.String(63))
     occurrence: Mapped[int]
@@ -110,7 +107,6 @@ class RenewalRound(TenantMixin, db.Model):
         sa.Index("ix_makkah_aid_renewal_rounds_tenant_announced", "tenant_id", "announced_on"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(sa.String(255))
     announced_on: Mapped[date]
     due_on: Mapped[date]
@@ -131,7 +127,6 @@ class Renewal(TenantMixin, db.Model):
         sa.Index("ix_makkah_aid_renewals_tenant_file", "tenant_id", "file_id"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     round_id: Mapped[int]
     file_id: Mapped[int]
     renewed_on: Mapped[date | None]
@@ -151,7 +146,6 @@ class ExclusionProposal(TenantMixin, db.Model):
         sa.Index("ix_makkah_aid_exclusion_proposals_tenant_file", "tenant_id", "file_id"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     file_id: Mapped[int]
     member_id: Mapped[int | None]
     reason: Mapped[str] = mapped_column(sa.String(63))

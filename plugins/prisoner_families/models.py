@@ -35,7 +35,6 @@ class Prisoner(TenantMixin, db.Model):
         sa.CheckConstraint("status IN ('in_prison', 'released', 'deceased')", name="status"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int]
     facility: Mapped[str] = mapped_column(sa.String(255))
     case_type: Mapped[str] = mapped_column(sa.String(20))
@@ -69,7 +68,6 @@ class FamilyLink(TenantMixin, db.Model):
         sa.Index("ix_prisoner_families_family_links_tenant_prisoner", "tenant_id", "prisoner_id"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     prisoner_id: Mapped[int]
     household_id: Mapped[int]
     evidence_document_id: Mapped[int | None]
@@ -97,7 +95,6 @@ class DebtCase(TenantMixin, db.Model):
         sa.CheckConstraint("status IN ('open', 'closed')", name="status"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     prisoner_id: Mapped[int]
     creditor: Mapped[str] = mapped_column(sa.String(255))
     court_reference: Mapped[str] = mapped_column(sa.String(120), default="")
@@ -141,7 +138,6 @@ class DebtEntry(TenantMixin, db.Model):
         sa.CheckConstraint("amount_halalas > 0", name="amount_positive"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int]
     kind: Mapped[str] = mapped_column(sa.String(32))
     amount_halalas: Mapped[int] = mapped_column(sa.BigInteger)
@@ -163,7 +159,6 @@ class Negotiation(TenantMixin, db.Model):
         sa.Index("ix_prisoner_families_negotiations_tenant_case", "tenant_id", "case_id"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int]
     attempted_on: Mapped[date]
     by_whom: Mapped[str] = mapped_column(sa.String(255))
@@ -183,7 +178,6 @@ class Program(TenantMixin, db.Model):
         sa.CheckConstraint("min_attendance_percent BETWEEN 0 AND 100", name="attendance_percent"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(sa.String(63))
     name_ar: Mapped[str] = mapped_column(sa.String(255))
     name_en: Mapped[str] = mapped_column(sa.String(255))
@@ -204,7 +198,6 @@ class Enrolment(TenantMixin, db.Model):
         sa.Index("ix_prisoner_families_enrolments_tenant_prisoner", "tenant_id", "prisoner_id"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     program_id: Mapped[int]
     prisoner_id: Mapped[int]
     enrolled_on: Mapped[date]
@@ -229,7 +222,6 @@ class ProgramSession(TenantMixin, db.Model):
         sa.Index("ix_prisoner_families_sessions_tenant_program", "tenant_id", "program_id"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     program_id: Mapped[int]
     held_on: Mapped[date]
     topic: Mapped[str] = mapped_column(sa.String(255), default="")
@@ -244,7 +236,6 @@ class Attendance(TenantMixin, db.Model):
         sa.Index("ix_prisoner_families_attendance_tenant_enrolment", "tenant_id", "enrolment_id"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     session_id: Mapped[int]
     enrolment_id: Mapped[int]
     present: Mapped[bool] = mapped_column(default=False)
@@ -260,7 +251,6 @@ class FollowUp(TenantMixin, db.Model):
         sa.Index("ix_prisoner_families_follow_ups_tenant_due", "tenant_id", "due_on"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     prisoner_id: Mapped[int]
     months_after: Mapped[int]
     due_on: Mapped[date]
@@ -285,7 +275,6 @@ class Placement(TenantMixin, db.Model):
         sa.Index("ix_prisoner_families_placements_tenant_date", "tenant_id", "placed_on"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     household_id: Mapped[int]
     kind: Mapped[str] = mapped_column(sa.String(20))
     venue: Mapped[str] = mapped_column(sa.String(255), default="")
@@ -302,7 +291,6 @@ class Employment(TenantMixin, db.Model):
         sa.Index("ix_prisoner_families_employments_tenant_employed", "tenant_id", "employed_on"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int]
     employer: Mapped[str] = mapped_column(sa.String(255))
     job_title: Mapped[str] = mapped_column(sa.String(255), default="")
