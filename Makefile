@@ -52,6 +52,7 @@ beat: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 test: lint browser-deps redis-deps
 	$(MAKE) test-sqlite

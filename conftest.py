@@ -1,3 +1,4 @@
-"""Root conftest: the shared fixtures serve tests/ and every plugin's own tests."""
+"""Root conftest: the test kit (core.testing, a pytest plugin) serves tests/ and every plugin's own
+tests; tests/fixtures.py adds what only core's tests use."""
 
-pytest_plugins = ["tests.fixtures", "tests.e2e.browser"]
+pytest_plugins = ["core.testing", "tests.fixtures"]

@@ -1,4 +1,4 @@
-"""Fixtures live in tests/fixtures.py (loaded for the whole repository by the root conftest.py).
+"""Fixtures live in core.testing and tests/fixtures.py (loaded by the root conftest.py).
 
 These names are re-exported for tests that import helpers directly.
 """

@@ -1,34 +1,5 @@
-"""Real, tiny files for upload tests: uploads are parsed (a PDF must open, an image is
-decoded and re-encoded), so fake magic bytes are not enough any more."""
+"""Real, tiny files for upload tests (they live in core.testing.files)."""
 
-from __future__ import annotations
+from core.testing.files import JPEG, PDF, PNG, WEBP, make_image, make_pdf
 
-import io
-
-
-def make_pdf(pages: int = 1, password: str | None = None) -> bytes:
-    from pypdf import PdfWriter
-
-    writer = PdfWriter()
-    for _ in range(pages):
-        writer.add_blank_page(width=72, height=72)
-    if password:
-        writer.encrypt(password)
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
-
-
-def make_image(fmt: str = "PNG", size: tuple[int, int] = (8, 8), color=(200, 30, 30), **save) -> bytes:
-    from PIL import Image
-
-    out = io.BytesIO()
-    Image.new("RGB", size, color).save(out, fmt, **save)
-    return out.getvalue()
-
-
-PDF = make_pdf()
-# Written the way the platform re-encodes PNGs, so what is downloaded equals what was sent.
-PNG = make_image("PNG", optimize=True)
-JPEG = make_image("JPEG")
-WEBP = make_image("WEBP")
+__all__ = ["JPEG", "PDF", "PNG", "WEBP", "make_image", "make_pdf"]

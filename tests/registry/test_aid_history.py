@@ -13,19 +13,6 @@ from core.requests.models import AidRequest
 from core.tenancy import tenant_context
 from tests.fixtures import PASSWORD
 from tests.registry.factories import person_payload, valid_id
-from tests.requests import fixtures as request_fixtures
-
-# The request factories, for this folder's tests.
-advance, in_first, make_member = (
-    request_fixtures.advance,
-    request_fixtures.in_first,
-    request_fixtures.make_member,
-)
-new_request, password_hash, staff = (
-    request_fixtures.new_request,
-    request_fixtures.password_hash,
-    request_fixtures.staff,
-)
 
 
 def _file_of(household) -> BeneficiaryFile:

@@ -1,3 +1,1 @@
-from tests.requests.fixtures import *  # noqa: F403
-
 from .test_plugin import makkah  # noqa: F401 (the Makkah tenant fixture, shared by the test modules)

@@ -7,14 +7,9 @@ from datetime import date, timedelta
 
 import pytest
 
-from core.aid.services import install_default_catalog
-from core.extensions import db
-from core.requests import services as requests
-from core.requests.models import AidRequest
-from core.tenancy import tenant_context
-from tests.e2e.browser import screenshot
-from tests.fixtures import PASSWORD
-from tests.requests.fixtures import new_file
+from core.testing import PASSWORD, new_file, screenshot
+from core.testing import request_services as requests
+from core.toolkit import AidRequest, db, install_default_catalog, tenant_context
 
 from .test_plugin import PNG, national_id
 

@@ -9,12 +9,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from core.documents.models import Document
-from core.documents.services import upload
-from core.errors import Conflict
-from core.extensions import db
-from core.registry.models import FileEvent
-from core.tenancy import tenant_context
+from core.testing import FileEvent
+from core.toolkit import Conflict, Document, db, tenant_context
+from core.toolkit import upload_document as upload
 from plugins.makkah_aid import rules, services
 from plugins.makkah_aid.models import Violation
 

@@ -7,20 +7,24 @@ from datetime import date, timedelta
 
 import pytest
 
-from core.aid.models import CatalogItem
-from core.aid.services import install_default_catalog
-from core.audit.models import AuditEvent
-from core.documents.services import upload
-from core.extensions import db
-from core.notifications.models import OutboxMessage
-from core.registry.ids import check_digit_for
-from core.registry.models import BeneficiaryFile
-from core.registry.services import create_household
-from core.requests import services as requests
-from core.tenancy import tenant_context
+from core.testing import (
+    PNG,  # noqa: F401 (imported from here by the other tests)
+    AuditEvent,
+    OutboxMessage,
+)
+from core.testing import request_services as requests
+from core.toolkit import (
+    BeneficiaryFile,
+    CatalogItem,
+    check_digit_for,
+    create_household,
+    db,
+    install_default_catalog,
+    tenant_context,
+)
+from core.toolkit import upload_document as upload
 from plugins.makkah_aid import services
 from plugins.makkah_aid.models import Assessment, ExclusionProposal, RuleVersion, Violation
-from tests.files import PNG  # noqa: F401 (imported from here by the other tests)
 
 SAR = 100
 API = "/t/first/api/v1/makkah_aid"
@@ -107,7 +111,7 @@ def household(makkah):
         file = db.session.scalars(
             db.select(BeneficiaryFile).where(BeneficiaryFile.household_id == h.id)
         ).one()
-        from core.registry.services import change_status
+        from core.toolkit import change_file_status as change_status
 
         change_status(file, {"status": "active", "reason": "opened"})
         db.session.commit()
@@ -187,7 +191,7 @@ def test_submission_missing_items_is_refused_one_error_per_field(makkah, client,
     assert all(len(messages) == 1 for messages in errors.values())
     assert "expired" in errors["id_expiry"][0].lower() or "انتهت" in errors["id_expiry"][0]
     with tenant_context(makkah):
-        from core.requests.models import AidRequest
+        from core.toolkit import AidRequest
 
         assert db.session.get(AidRequest, rid).state == "draft"
         assert db.session.get(AidRequest, rid).number is None
@@ -259,8 +263,7 @@ def test_approval_above_ceiling_needs_an_audited_override(makkah, household, new
         )
     assert "override_reason" in info.value.messages
     db.session.rollback()
-    from core.auth.permissions import forget_roles_cache
-    from core.auth.services import grant_role
+    from core.testing import forget_roles_cache, grant_role
 
     grant_role(makkah, staff["executive_director"], "committee_member")
     db.session.commit()
@@ -278,7 +281,7 @@ def test_approval_above_ceiling_needs_an_audited_override(makkah, household, new
 
 
 def test_approval_needs_an_assessment(makkah, new_request, advance, staff):
-    from core.errors import Conflict
+    from core.toolkit import Conflict
 
     request = in_committee(new_request, advance)
     with pytest.raises(Conflict):
@@ -375,7 +378,7 @@ def test_ladder_timed_suspension_blocks_then_ends_lazily(makkah, household, new_
 
 
 def test_ladder_suspension_in_force_refuses_approval(makkah, household, new_request, advance, staff):
-    from core.errors import Conflict
+    from core.toolkit import Conflict
 
     file = household()
     request = in_committee(new_request, advance, file)
@@ -409,7 +412,7 @@ def test_ladder_second_occurrence_is_permanent_and_dismissal_excludes(makkah, ho
 
 
 def test_condition_suspension_is_lifted_by_staff(makkah, household, staff):
-    from core.errors import Conflict
+    from core.toolkit import Conflict
 
     file = household()
     violation = services.record_violation(file, {"code": "stalling_information"}, staff["researcher"])
@@ -541,7 +544,7 @@ def test_member_level_exclusion_stops_the_member_counting(makkah, household, new
 
 
 def test_death_closes_and_assault_needs_the_executive_director(makkah, household, staff):
-    from core.errors import AppError
+    from core.toolkit import AppError
 
     file = household()
     assault = services.propose(file, "assault", evidence={}, source="staff")
@@ -578,7 +581,7 @@ def test_hooks_dispatch_only_when_enabled(tenant, in_first, new_request, enable_
 def test_bad_settings_refused_and_nothing_saved(tenant, in_first, enable_plugin):
     from marshmallow import ValidationError
 
-    from core.tenancy.models import PluginEnablement
+    from core.testing import PluginEnablement
 
     with pytest.raises(ValidationError):
         enable_plugin(tenant, "makkah_aid", {"bands": [], "surprise": 1})

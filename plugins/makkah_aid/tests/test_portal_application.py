@@ -9,11 +9,7 @@ from io import BytesIO
 
 import pytest
 
-from core.aid.models import CatalogItem
-from core.documents.models import Document
-from core.extensions import db
-from core.requests.models import AidRequest
-from core.tenancy import tenant_context
+from core.toolkit import AidRequest, CatalogItem, Document, db, tenant_context
 
 from .test_plugin import PNG, catalog_id, national_id
 
@@ -26,7 +22,7 @@ def arabic(text: str) -> str:
 
 
 def hijri(day: date) -> str:
-    from core.calendar import to_hijri
+    from core.testing import to_hijri
 
     year, month, day_ = to_hijri(day)
     return f"{year:04d}-{month:02d}-{day_:02d}"

@@ -7,12 +7,8 @@ from datetime import date
 
 import pytest
 
-from core.extensions import db
-from core.registry.ids import check_digit_for
-from core.registry.services import create_household, find_by_national_id
-from core.tenancy import tenant_context
+from core.toolkit import check_digit_for, create_household, db, find_by_national_id, tenant_context
 from plugins.prisoner_families import services as pf
-from tests.requests.fixtures import *  # noqa: F403
 
 PID = "prisoner_families"
 QURAYYAT = "القريات"

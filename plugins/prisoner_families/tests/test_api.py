@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from core.extensions import db
-from core.tenancy import tenant_context
+from core.toolkit import db, tenant_context
 from plugins.prisoner_families.models import DebtCase
 
 from .conftest import PID, make_family

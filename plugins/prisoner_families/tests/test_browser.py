@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.browser import screenshot
-from tests.fixtures import PASSWORD
+from core.testing import PASSWORD, screenshot
 
 pytestmark = pytest.mark.browser
 

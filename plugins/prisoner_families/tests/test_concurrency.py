@@ -6,9 +6,7 @@ from __future__ import annotations
 import threading
 import time
 
-from core.errors import Conflict
-from core.extensions import db
-from core.tenancy import Tenant, tenant_context
+from core.toolkit import Conflict, Tenant, db, tenant_context
 from plugins.prisoner_families import services
 from plugins.prisoner_families.models import DebtCase, DebtEntry
 

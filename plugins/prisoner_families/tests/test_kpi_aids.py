@@ -4,11 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from core.aid.models import CatalogItem
-from core.aid.services import install_default_catalog, record_disbursement
-from core.extensions import db
-from core.kpi import kpi_values
-from core.tenancy import tenant_context
+from core.testing import record_disbursement
+from core.toolkit import CatalogItem, db, install_default_catalog, kpi_values, tenant_context
 
 from .conftest import PID
 

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from core.extensions import db
-from core.tenancy import tenant_context
+from core.toolkit import db, tenant_context
 from plugins.prisoner_families.models import Employment, Placement, Prisoner
 
 from .conftest import PID, make_family, national_id

@@ -8,15 +8,18 @@ import pytest
 from marshmallow import ValidationError
 from sqlalchemy.exc import IntegrityError
 
-from core.aid.models import CatalogItem
-from core.aid.services import install_default_catalog
-from core.errors import Conflict
-from core.extensions import db
-from core.kpi import kpi_values
-from core.registry.models import BeneficiaryFile, Household
-from core.registry.services import change_status
-from core.requests import services as request_services
-from core.tenancy import tenant_context
+from core.testing import request_services
+from core.toolkit import (
+    BeneficiaryFile,
+    CatalogItem,
+    Conflict,
+    Household,
+    db,
+    install_default_catalog,
+    kpi_values,
+    tenant_context,
+)
+from core.toolkit import change_file_status as change_status
 from plugins.prisoner_families import services
 from plugins.prisoner_families.models import DebtCase, DebtEntry, FollowUp, Prisoner
 
@@ -218,7 +221,7 @@ def _disburse(enabled, staff, new_request, advance, case_id, code, amount):
         item = db.session.scalars(db.select(CatalogItem).where(CatalogItem.code == code)).one()
     request = new_request(catalog_item_id=item.id, extra={PID: {"debt_case_id": case_id}})
     advance(request, "approved")
-    from core.aid.services import record_disbursement
+    from core.testing import record_disbursement
 
     return record_disbursement(
         request,
@@ -372,7 +375,7 @@ def test_kpis_for_a_period_and_two_tenants_never_mix(tenant, other_tenant, enabl
 
 
 def test_kpi_sources_only_when_enabled(tenant, enable_plugin):
-    from core.kpi import kpi_sources
+    from core.toolkit import kpi_sources
 
     assert not [s for s in kpi_sources(tenant) if s.key.startswith(PID)]
     enable_plugin(tenant, PID)

@@ -7,9 +7,8 @@ from pathlib import Path
 import pytest
 from marshmallow import ValidationError
 
-from core.extensions import db
-from core.plugins import plugin_settings, set_plugin_state
-from core.tenancy import PluginEnablement, tenant_context
+from core.testing import PluginEnablement, enabled_plugin_ids, set_plugin_state
+from core.toolkit import db, plugin_settings, tenant_context
 
 from .conftest import PID
 
@@ -52,7 +51,7 @@ def test_both_manifests_enable_the_plugin_with_different_settings(app, runner, t
         (tmp_path / name).write_text((ROOT / "tenants" / name).read_text(encoding="utf-8"), encoding="utf-8")
     result = runner.invoke(args=["tenants", "apply", str(tmp_path)])
     assert result.exit_code == 0, result.output
-    from core.tenancy.services import get_tenant
+    from core.testing import get_tenant
 
     with app.app_context():
         found = {}
@@ -60,7 +59,7 @@ def test_both_manifests_enable_the_plugin_with_different_settings(app, runner, t
             tenant = get_tenant(slug)
             with tenant_context(tenant):
                 found[slug] = plugin_settings(PID)
-                assert PID in __import__("core.plugins", fromlist=["x"]).enabled_plugin_ids()
+                assert PID in enabled_plugin_ids()
         db.session.remove()
     assert found["aoun-prisoners"]["service_area"] == ["القريات"]
     assert found["aoun-prisoners"]["follow_up_months"] == [6, 12]

@@ -1,0 +1,1 @@
+"""Platform administration pages and API (tenants, plugins per tenant)."""

@@ -1,1 +1,0 @@
-from tests.requests.fixtures import *  # noqa: F403

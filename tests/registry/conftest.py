@@ -1,1 +1,0 @@
-from tests.registry.factories import api, create_household, create_person, officer  # noqa: F401
