@@ -19,6 +19,7 @@ from ..errors import AppError
 from ..extensions import db
 from ..i18n import current_language
 from ..i18n import gettext as _
+from ..lookup import get_or_404
 from ..plugins import get_host, set_plugin_state
 from ..tenancy import Tenant, current_tenant
 from ..tenancy.services import all_tenants, create_tenant, get_tenant, tenant_plugin_states, update_tenant
@@ -234,9 +235,7 @@ def _render_users(errors: dict, values: dict, failed_membership: int | None = No
 @tenant_admin.route("/users/<int:membership_id>", methods=["POST"])
 @require("tenant.users.manage")
 def update_user(membership_id: int):
-    membership = db.session.get(Membership, membership_id)
-    if membership is None:
-        abort(404)
+    membership = get_or_404(Membership, membership_id)
     removing = request.form.get("action") == "remove"
     if removing and membership.user_id == current_user.id:
         return _render_users({"membership": [_("You cannot remove yourself.")]}, {}, membership.id)
@@ -262,9 +261,7 @@ def update_user(membership_id: int):
 @tenant_admin.route("/invitations/<int:invitation_id>/revoke", methods=["POST"])
 @require("tenant.users.manage")
 def revoke_invitation(invitation_id: int):
-    invitation = db.session.get(Invitation, invitation_id)
-    if invitation is None or invitation.accepted_at is not None:
-        abort(404)
+    invitation = get_or_404(Invitation, invitation_id, accepted_at=None)
     members.revoke_invitation(invitation)
     db.session.commit()
     flash(_("The invitation was withdrawn."), "success")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, request, url_for
+from flask import Blueprint, flash, redirect, request, url_for
 from flask_login import current_user
 from marshmallow import ValidationError
 
@@ -10,8 +10,8 @@ from ..auth.permissions import require
 from ..extensions import db
 from ..i18n import gettext as _
 from ..i18n import translate_messages
+from ..lookup import get_or_404
 from ..numbers import NumberFormatError, parse_int
-from ..registry.services import get_in_tenant
 from . import services
 from .api import send_document
 from .models import Document
@@ -56,7 +56,7 @@ def upload():
 @bp.route("/<int:document_id>/verify", methods=["POST"])
 @require("registry.verify_documents")
 def verify(document_id: int):
-    document = get_in_tenant(Document, document_id) or abort(404)
+    document = get_or_404(Document, document_id)
     services.verify(document, current_user)
     db.session.commit()
     flash(_("The document is marked verified."), "success")
@@ -69,5 +69,5 @@ def verify(document_id: int):
 @bp.route("/<int:document_id>/download")
 @require("registry.read")
 def download(document_id: int):
-    document = get_in_tenant(Document, document_id) or abort(404)
+    document = get_or_404(Document, document_id)
     return send_document(document)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_user
 from marshmallow import ValidationError
 
@@ -12,6 +12,7 @@ from ..errors import AppError, Conflict
 from ..extensions import db
 from ..i18n import gettext as _
 from ..i18n import translate_messages
+from ..lookup import get_or_404
 from ..notifications import in_app_messages
 from ..requests import forms, services
 from ..requests.models import AidRequest
@@ -46,13 +47,6 @@ def register():
             db.session.rollback()
             errors = exc.messages
     return render_template("portal/register.html", errors=errors, form=form), (422 if errors else 200)
-
-
-def _own(request_id: int) -> AidRequest:
-    item = db.session.get(AidRequest, request_id)
-    if item is None or item.applicant_user_id != current_user.id:
-        abort(404)
-    return item
 
 
 @bp.route("/")
@@ -146,7 +140,7 @@ def edit(request_id):
     """
     from ..requests.workflow import EDITABLE_STATES
 
-    item = _own(request_id)
+    item = get_or_404(AidRequest, request_id, applicant_user_id=current_user.id)
     if item.state not in EDITABLE_STATES:
         raise Conflict(_("Only a draft or a request returned for missing data can be edited."))
     errors: dict = {}
@@ -179,7 +173,7 @@ def edit(request_id):
 @bp.route("/requests/<int:request_id>")
 @require("portal.apply")
 def detail(request_id):
-    item = _own(request_id)
+    item = get_or_404(AidRequest, request_id, applicant_user_id=current_user.id)
     return _render_detail(item)
 
 
@@ -217,7 +211,7 @@ SUBMIT_STATES = ("draft", "returned")
 @require("portal.apply")
 def submit(request_id):
     """Submit a draft once its documents are attached: one error per missing item (422), nothing written."""
-    item = _own(request_id)
+    item = get_or_404(AidRequest, request_id, applicant_user_id=current_user.id)
     if request.form.get("declaration") != "on":
         return _render_detail(item, {"declaration": [_("Sign the declaration to submit.")]})
     try:
@@ -244,7 +238,7 @@ def upload_document(request_id):
     from ..documents.services import upload
     from ..requests.links import file_of
 
-    item = _own(request_id)
+    item = get_or_404(AidRequest, request_id, applicant_user_id=current_user.id)
     if request.form.get("doc_type") == "receipt":
         return _render_detail(item, {"doc_type": [_("Choose one of the listed values.")]})
     if item.state not in UPLOAD_STATES:
@@ -276,13 +270,9 @@ def download_document(request_id, document_id):
     """A document of the applicant's own request (another's answers 404)."""
     from ..documents.api import send_document
     from ..documents.models import Document
-    from ..registry.services import get_in_tenant
 
-    item = _own(request_id)
-    document = get_in_tenant(Document, document_id)
-    if document is None or document.request_id != item.id:
-        abort(404)
-    return send_document(document)
+    item = get_or_404(AidRequest, request_id, applicant_user_id=current_user.id)
+    return send_document(get_or_404(Document, document_id, request_id=item.id))
 
 
 @bp.route("/track")

@@ -13,6 +13,7 @@ from ..errors import AppError
 from ..extensions import db
 from ..i18n import gettext as _
 from ..i18n import translate_messages
+from ..lookup import get_or_404
 from ..numbers import NumberFormatError, parse_int
 from . import importer, services
 from .models import (
@@ -25,7 +26,6 @@ from .models import (
     ImportJob,
 )
 from .schemas import HouseholdMemberSchema, HouseholdSchema, RenewalSchema, StatusChangeSchema
-from .services import get_in_tenant
 
 bp = Blueprint("registry", __name__, url_prefix="/t/<tenant>/registry", template_folder="templates")
 PER_PAGE = 20
@@ -165,26 +165,19 @@ def _request_to_link(raw: str | None):
     not link it, 409 when it can no longer be linked."""
     if raw is None:
         return None
-    from ..requests import services as request_services
+    from ..requests.models import AidRequest
     from ..requests.workflow import NO_LINK_STATES
 
     try:
         request_id = parse_int(raw)
     except NumberFormatError:
         abort(404)
-    item = request_services.get_request(request_id)
+    item = get_or_404(AidRequest, request_id)
     if not can(current_user, "requests.link_file"):
         abort(403)
     if item.state in NO_LINK_STATES:
         abort(409)
     return item
-
-
-def _household_or_404(household_id: int) -> Household:
-    household = get_in_tenant(Household, household_id)
-    if household is None:
-        abort(404)
-    return household
 
 
 def _render_household(household: Household, errors: dict | None = None, form: str | None = None, values=None):
@@ -225,7 +218,7 @@ def _render_household(household: Household, errors: dict | None = None, form: st
 @bp.route("/households/<int:household_id>")
 @require("registry.read")
 def household(household_id: int):
-    household = _household_or_404(household_id)
+    household = get_or_404(Household, household_id)
     record("registry.file.read", "household", household.id)
     db.session.commit()
     return _render_household(household)
@@ -234,7 +227,7 @@ def household(household_id: int):
 @bp.route("/households/<int:household_id>/members", methods=["POST"])
 @require("registry.write")
 def add_member(household_id: int):
-    household = _household_or_404(household_id)
+    household = get_or_404(Household, household_id)
     form = request.form
     person = {
         k: form.get(k, "")
@@ -265,7 +258,7 @@ def add_member(household_id: int):
         messages = translate_messages(exc.messages)
         flat = {k: v for k, v in messages.items() if k != "person"}
         flat.update(messages.get("person") or {})
-        return _render_household(_household_or_404(household_id), flat, "member", {**person, **form})
+        return _render_household(get_or_404(Household, household_id), flat, "member", {**person, **form})
     db.session.commit()
     flash(_("The member was added."), "success")
     return redirect(url_for("registry.household", household_id=household.id) + "#members")
@@ -274,7 +267,7 @@ def add_member(household_id: int):
 @bp.route("/files/<int:file_id>/status", methods=["POST"])
 @require("registry.status")
 def change_status(file_id: int):
-    file = get_in_tenant(BeneficiaryFile, file_id) or abort(404)
+    file = get_or_404(BeneficiaryFile, file_id)
     household_id = file.household_id
     data = {k: v for k, v in request.form.items() if k != "csrf_token" and v != ""}
     try:
@@ -282,12 +275,12 @@ def change_status(file_id: int):
     except ValidationError as exc:
         db.session.rollback()
         return _render_household(
-            _household_or_404(household_id), translate_messages(exc.messages), "status", data
+            get_or_404(Household, household_id), translate_messages(exc.messages), "status", data
         )
     except AppError as exc:
         db.session.rollback()
         return _render_household(
-            _household_or_404(household_id), translate_messages(exc.errors), "status", data
+            get_or_404(Household, household_id), translate_messages(exc.errors), "status", data
         )
     db.session.commit()
     flash(_("The file's status was changed."), "success")
@@ -297,14 +290,14 @@ def change_status(file_id: int):
 @bp.route("/files/<int:file_id>/renew", methods=["POST"])
 @require("registry.write")
 def renew(file_id: int):
-    file = get_in_tenant(BeneficiaryFile, file_id) or abort(404)
+    file = get_or_404(BeneficiaryFile, file_id)
     data = {k: v for k, v in request.form.items() if k != "csrf_token" and v != ""}
     try:
         services.renew_file(file, RenewalSchema().load(data), user=current_user)
     except ValidationError as exc:
         db.session.rollback()
         return _render_household(
-            _household_or_404(file.household_id), translate_messages(exc.messages), "renew"
+            get_or_404(Household, file.household_id), translate_messages(exc.messages), "renew"
         )
     db.session.commit()
     flash(_("The renewal was recorded."), "success")
@@ -341,7 +334,7 @@ def import_template():
 @bp.route("/import/<int:job_id>")
 @require("registry.import")
 def import_job(job_id: int):
-    job = get_in_tenant(ImportJob, job_id) or abort(404)
+    job = get_or_404(ImportJob, job_id)
     if job.status in ("pending", "running") and importer.check_interrupted(job):
         db.session.commit()
     return render_template("registry/import_job.html", job=job, can_restart=importer.can_restart(job))
@@ -351,7 +344,7 @@ def import_job(job_id: int):
 @require("registry.import")
 def restart_import(job_id: int):
     """Run an import left interrupted by a stopped process again from its stored file."""
-    job = get_in_tenant(ImportJob, job_id) or abort(404)
+    job = get_or_404(ImportJob, job_id)
     importer.restart_import(job, user=current_user)
     flash(_("The import was restarted."), "success")
     return redirect(url_for("registry.import_job", job_id=job.id))

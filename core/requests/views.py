@@ -12,10 +12,11 @@ from ..extensions import db
 from ..i18n import current_language, translate_messages
 from ..i18n import gettext as _
 from ..i18n import lazy_gettext as _l
+from ..lookup import get_or_404
 from ..numbers import NumberFormatError, parse_int
 from ..registry.services import status_label
 from . import forms, links, services
-from .models import CHANNELS, VERIFICATION_BODIES, Decision, FieldVisit, Verification
+from .models import CHANNELS, VERIFICATION_BODIES, AidRequest, Decision, FieldVisit, Verification
 from .schemas import (
     ApproveSchema,
     RecordVisitSchema,
@@ -163,7 +164,7 @@ def new():
 @bp.route("/<int:request_id>")
 @require("requests.view")
 def view(request_id):
-    return _render_view(services.get_request(request_id))
+    return _render_view(get_or_404(AidRequest, request_id))
 
 
 def _render_view(item, step_error: dict | None = None, status: int = 200):
@@ -222,7 +223,7 @@ def _children(model, request_id):
 @require("requests.view")
 def step(request_id, action):
     """Every form of the request view posts here; refusals are shown, nothing is written."""
-    item = services.get_request(request_id)
+    item = get_or_404(AidRequest, request_id)
     form = request.form
     try:
         if action in SIMPLE_STEPS:
@@ -322,12 +323,12 @@ def step(request_id, action):
             "message": _("Some fields are not valid."),
             "errors": translate_messages(messages),
         }
-        return _render_view(services.get_request(request_id), error, 422)
+        return _render_view(get_or_404(AidRequest, request_id), error, 422)
     except AppError as exc:
         db.session.rollback()
         if exc.status == 404:
             raise
         error = {"action": action, "message": str(exc.message), "errors": translate_messages(exc.errors)}
-        return _render_view(services.get_request(request_id), error, exc.status)
+        return _render_view(get_or_404(AidRequest, request_id), error, exc.status)
     flash(_("Saved."), "success")
     return redirect(url_for(".view", request_id=request_id))

@@ -8,7 +8,9 @@ from flask_login import current_user
 from marshmallow import ValidationError
 
 from core.toolkit import (
+    AidRequest,
     AppError,
+    BeneficiaryFile,
     CatalogItem,
     NumberFormatError,
     RequestCreateSchema,
@@ -17,6 +19,7 @@ from core.toolkit import (
     db,
     flatten_request_errors,
     format_halalas,
+    get_or_404,
     parse_date,
     parse_halalas,
     parse_int,
@@ -31,6 +34,7 @@ from core.toolkit import (
 
 from . import rules, services
 from .i18n import _, _domain, _l
+from .models import ExclusionProposal, RenewalRound, Violation
 
 bp = Blueprint("makkah_aid", __name__, template_folder="templates")
 
@@ -184,7 +188,7 @@ def assessments():
 @bp.route("/requests/<int:request_id>/assessment", methods=["GET", "POST"])
 @require("makkah_aid.view")
 def assessment(request_id):
-    item = services.get_request(request_id)
+    item = get_or_404(AidRequest, request_id)
     file = services.file_of(item)
     people = services.people_for(item, file)
     errors: dict = {}
@@ -254,7 +258,7 @@ def violations_index():
 @bp.route("/files/<int:file_id>/violations", methods=["GET", "POST"])
 @require("makkah_aid.view")
 def file_violations(file_id):
-    file = services.get_file(file_id)
+    file = get_or_404(BeneficiaryFile, file_id)
     errors: dict = {}
     form = request.form
     if request.method == "POST":
@@ -262,13 +266,7 @@ def file_violations(file_id):
             if form.get("action") == "lift":
                 if not can(current_user, "makkah_aid.lift"):
                     abort(403)
-                from core.toolkit import get_in_tenant
-
-                from .models import Violation
-
-                violation = get_in_tenant(Violation, parse_int(form.get("violation_id", "0")))
-                if violation is None or violation.file_id != file.id:
-                    abort(404)
+                violation = get_or_404(Violation, parse_int(form.get("violation_id", "0")), file_id=file.id)
                 note = (form.get("note") or "").strip()
                 if not note:
                     raise ValidationError({"note": [_("Record how the condition was met.")]})
@@ -346,9 +344,12 @@ def rounds_page():
             elif action == "renew":
                 if not can(current_user, "makkah_aid.renew"):
                     abort(403)
-                renewal_round = services.get_round(parse_int(form.get("round_id", "0")))
+                renewal_round = get_or_404(RenewalRound, parse_int(form.get("round_id", "0")))
                 services.record_renewal(
-                    renewal_round, services.get_file(parse_int(form.get("file_id", "0"))), None, current_user
+                    renewal_round,
+                    get_or_404(BeneficiaryFile, parse_int(form.get("file_id", "0"))),
+                    None,
+                    current_user,
                 )
             elif action == "scan":
                 if not can(current_user, "makkah_aid.propose"):
@@ -397,7 +398,7 @@ def proposals_page():
                 else:
                     if not can(current_user, "makkah_aid.decide"):
                         abort(403)
-                    proposal = services.get_proposal(parse_int(request.form.get("proposal_id", "0")))
+                    proposal = get_or_404(ExclusionProposal, parse_int(request.form.get("proposal_id", "0")))
                     note = (request.form.get("note") or "").strip()
                     if form_action == "confirm":
                         services.confirm(proposal, current_user, note)

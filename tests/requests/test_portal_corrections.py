@@ -123,8 +123,7 @@ def test_portal_draft_is_editable_before_submission(client, login, staff, tenant
 
 
 def test_service_rules_role_and_state(in_first, staff, new_request, advance):
-    from core.errors import Conflict
-    from core.requests.workflow import Forbidden
+    from core.errors import Conflict, Forbidden
 
     request = new_request()
     with pytest.raises(Forbidden):
