@@ -20,6 +20,7 @@ from .documents.models import Document
 from .documents.services import upload as upload_document
 from .errors import AppError, Conflict, Forbidden, Invalid, NotFound
 from .extensions import db
+from .forms import FormOutcome, form_transaction
 from .hookspecs import hookimpl
 from .i18n import current_language, localized, plugin_domain
 from .i18n import gettext as _
@@ -125,6 +126,8 @@ __all__ = [
     "Check",
     "get_in_tenant",
     "get_or_404",
+    "FormOutcome",
+    "form_transaction",
     "add_months",
     "check_digit_for",
     "Person",

@@ -9,15 +9,16 @@ from marshmallow import ValidationError
 
 from core.toolkit import (
     AidRequest,
-    AppError,
     BeneficiaryFile,
     CatalogItem,
+    FormOutcome,
     NumberFormatError,
     RequestCreateSchema,
     can,
     create_request,
     db,
     flatten_request_errors,
+    form_transaction,
     format_halalas,
     get_or_404,
     parse_date,
@@ -115,10 +116,10 @@ def new_application():
     at once; refused per missing field. The mandatory data are the plugin's request fields
     (``ApplicationSchema``), rendered and read by core's generic request-field helpers, the
     same as on the portal and on core's "register a request" page."""
-    errors: dict = {}
+    outcome = FormOutcome()
     form = request.form
     if request.method == "POST" and not request_form_adding_row(form):
-        try:
+        with form_transaction() as outcome:
             data = {k: form[k].strip() for k in CORE_FIELDS if (form.get(k) or "").strip()}
             data.setdefault("channel", "in_person")
             data["extra"] = request_extra_from_form(form)
@@ -136,23 +137,19 @@ def new_application():
                         current_user,
                     )
             submit_request(item, current_user, declaration_signed_by=item.applicant_name)
-            db.session.commit()
+        if outcome.ok:
             flash(_("The application was submitted with number %(number)s.", number=item.number), "success")
             return redirect(url_for("requests.view", request_id=item.id))
-        except ValidationError as exc:
-            db.session.rollback()
-            messages = exc.messages if isinstance(exc.messages, dict) else {"_schema": exc.messages}
-            errors = place_request_errors(flatten_request_errors(messages, form))
-        except AppError as exc:
-            db.session.rollback()
-            errors = {"_schema": [str(exc.message)]}
+    errors = outcome.errors
+    if outcome.message is None and errors:  # field errors, placed by the request form's inputs
+        errors = place_request_errors(flatten_request_errors(errors, form))
     return render_template(
         "makkah_aid/application.html",
         errors=errors,
         form=form,
         catalog=_catalog(),
         extra_groups=request_extra_inputs(),
-    ), (422 if errors else 200)
+    ), outcome.status
 
 
 # --------------------------------------------------------------------------- assessments
@@ -192,6 +189,7 @@ def assessment(request_id):
     file = services.file_of(item)
     people = services.people_for(item, file)
     errors: dict = {}
+    outcome = FormOutcome()
     form = request.form
     if request.method == "POST":
         if not can(current_user, "makkah_aid.assess"):
@@ -208,21 +206,15 @@ def assessment(request_id):
                     "resides_permanently": resides,
                 }
             )
-        try:
+        with form_transaction() as outcome:
             if errors:
                 raise ValidationError(errors)
             services.record_assessment(
                 item, {"needs": needs, "incomes": incomes, "notes": form.get("notes", "")}, current_user
             )
-            db.session.commit()
+        if outcome.ok:
             flash(_("The assessment was recorded."), "success")
             return redirect(url_for(".assessment", request_id=item.id))
-        except ValidationError as exc:
-            db.session.rollback()
-            errors = exc.messages if isinstance(exc.messages, dict) else {"_schema": exc.messages}
-        except AppError as exc:
-            db.session.rollback()
-            errors = {"_schema": [str(exc.message)]}
     latest = services.latest_assessment(item)
     history = services.assessments_of(item)
     version_id = request.args.get("version", type=int)
@@ -234,10 +226,10 @@ def assessment(request_id):
         shown=shown,
         history=history,
         explanation=services.explain(shown) if shown else "",
-        errors=errors,
+        errors=outcome.errors,
         form=form,
         need_items=rules.NEED_ITEMS,
-    ), (422 if errors else 200)
+    ), outcome.status
 
 
 # --------------------------------------------------------------------------- violations
@@ -260,9 +252,10 @@ def violations_index():
 def file_violations(file_id):
     file = get_or_404(BeneficiaryFile, file_id)
     errors: dict = {}
+    outcome = FormOutcome()
     form = request.form
     if request.method == "POST":
-        try:
+        with form_transaction() as outcome:
             if form.get("action") == "lift":
                 if not can(current_user, "makkah_aid.lift"):
                     abort(403)
@@ -292,17 +285,9 @@ def file_violations(file_id):
                     },
                     current_user,
                 )
-            db.session.commit()
+        if outcome.ok:
             flash(_("Saved."), "success")
             return redirect(url_for(".file_violations", file_id=file.id))
-        except ValidationError as exc:
-            db.session.rollback()
-            errors = exc.messages if isinstance(exc.messages, dict) else {"_schema": exc.messages}
-        except AppError as exc:
-            db.session.rollback()
-            if exc.status == 404:
-                raise
-            errors = {"_schema": [str(exc.message)]}
     services.lift_expired(file)
     violations = services.violations_of(file)
     pledges = {v.id: services.pledge_status(v) for v in violations}
@@ -315,9 +300,9 @@ def file_violations(file_id):
         pledge_label=services.pledge_status_label,
         next_sanctions=services.next_sanctions(file),
         ladder=services.settings()["ladder"],
-        errors=errors,
+        errors=outcome.errors,
         form=form,
-    ), (422 if errors else 200)
+    ), outcome.status
 
 
 # --------------------------------------------------------------------------- renewal rounds
@@ -327,10 +312,11 @@ def file_violations(file_id):
 @require("makkah_aid.view")
 def rounds_page():
     errors: dict = {}
+    outcome = FormOutcome()
     form = request.form
     if request.method == "POST":
         action = form.get("action")
-        try:
+        with form_transaction() as outcome:
             if action == "announce":
                 if not can(current_user, "makkah_aid.rounds"):
                     abort(403)
@@ -356,17 +342,9 @@ def rounds_page():
                     abort(403)
                 counts = services.tick()
                 flash(_("%(n)s exclusions proposed.", n=counts["proposed"]), "info")
-            db.session.commit()
+        if outcome.ok:
             flash(_("Saved."), "success")
             return redirect(url_for(".rounds_page"))
-        except ValidationError as exc:
-            db.session.rollback()
-            errors = exc.messages if isinstance(exc.messages, dict) else {"_schema": exc.messages}
-        except AppError as exc:
-            db.session.rollback()
-            if exc.status == 404:
-                raise
-            errors = {"_schema": [str(exc.message)]}
     all_rounds = services.rounds()
     current = services.round_view(all_rounds[0]) if all_rounds else None
     rule_settings = services.settings()
@@ -376,9 +354,9 @@ def rounds_page():
         current=current,
         next_round=rules.next_round_date(all_rounds[0].announced_on if all_rounds else None, rule_settings),
         rule_settings=rule_settings,
-        errors=errors,
+        errors=outcome.errors,
         form=form,
-    ), (422 if errors else 200)
+    ), outcome.status
 
 
 # --------------------------------------------------------------------------- exclusion proposals
@@ -388,7 +366,7 @@ def rounds_page():
 @require("makkah_aid.view")
 def proposals_page():
     if request.method == "POST":
-        try:
+        with form_transaction() as outcome:
             if form_action := request.form.get("action"):
                 if form_action == "scan":
                     if not can(current_user, "makkah_aid.propose"):
@@ -404,21 +382,10 @@ def proposals_page():
                         services.confirm(proposal, current_user, note)
                     else:
                         services.dismiss(proposal, current_user, note)
-            db.session.commit()
+        if outcome.ok:
             flash(_("Saved."), "success")
-        except AppError as exc:
-            db.session.rollback()
-            if exc.status == 404:
-                raise
-            flash(str(exc.message), "danger")
-        except ValidationError as exc:
-            db.session.rollback()
-            flash(
-                " ".join(str(m) for msgs in exc.messages.values() for m in msgs)
-                if isinstance(exc.messages, dict)
-                else str(exc.messages),
-                "danger",
-            )
+        else:
+            flash(" ".join(str(m) for messages in outcome.errors.values() for m in messages), "danger")
         return redirect(url_for(".proposals_page", status=request.args.get("status", "proposed")))
     status = request.args.get("status", "proposed")
     if status not in ("proposed", "confirmed", "dismissed", "all"):

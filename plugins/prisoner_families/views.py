@@ -10,12 +10,12 @@ from flask_login import current_user
 from marshmallow import Schema, ValidationError
 
 from core.toolkit import (
-    AppError,
+    FormOutcome,
     Household,
     Person,
     can,
-    check,
     db,
+    form_transaction,
     format_halalas,
     get_in_tenant,
     get_or_404,
@@ -116,26 +116,18 @@ def _handle(
 ):
     """GET renders; POST runs the named action (permission, then service), commits once and
     redirects, or renders the page again with the field errors (422) or the refusal (409)."""
-    errors: dict = {}
-    status = 200
+    outcome = FormOutcome()
     if request.method == "POST":
         entry = actions.get(request.form.get("action", ""))
         if entry is None:
             abort(400)
         permission, run = entry
-        check(P + permission)
-        try:
+        with form_transaction(P + permission) as outcome:
             target = run(dict(request.form))
-            db.session.commit()
+        if outcome.ok:
             flash(_("Saved."), "success")
             return redirect(target or request.url, code=303)
-        except ValidationError as exc:
-            db.session.rollback()
-            errors, status = exc.messages, 422
-        except AppError as exc:
-            db.session.rollback()
-            errors, status = {"_schema": [exc.message], **exc.errors}, exc.status
-    return render_template(template, errors=errors, **context()), status
+    return render_template(template, errors=outcome.errors, **context()), outcome.status
 
 
 SEARCH_LIMIT = 20
