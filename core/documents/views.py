@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, request, url_for
 from flask_login import current_user
-from marshmallow import ValidationError
 
 from ..auth.permissions import require
 from ..extensions import db
+from ..forms import form_transaction
 from ..i18n import gettext as _
 from ..i18n import translate_messages
 from ..lookup import get_or_404
@@ -37,17 +37,14 @@ def upload():
         "household_id": household_id if not request.form.get("person_id") else None,
         "note": (request.form.get("note") or "").strip()[:255] or None,
     }
-    try:
+    with form_transaction() as outcome:
         services.upload(
             upload.read() if upload else b"", upload.filename if upload else None, fields, current_user
         )
-    except ValidationError as exc:
-        db.session.rollback()
-        for messages in translate_messages(exc.messages).values():
-            flash(" ".join(messages), "danger")
-    else:
-        db.session.commit()
+    if outcome.ok:
         flash(_("The document was attached."), "success")
+    for messages in translate_messages(outcome.errors).values():
+        flash(" ".join(messages), "danger")
     if household_id:
         return redirect(url_for("registry.household", household_id=household_id) + "#documents")
     return redirect(url_for("registry.search"))

@@ -9,8 +9,8 @@ from marshmallow import ValidationError
 from ..audit.service import record
 from ..auth.permissions import can, require
 from ..documents.download import download_response
-from ..errors import AppError
 from ..extensions import db
+from ..forms import form_transaction
 from ..i18n import gettext as _
 from ..i18n import translate_messages
 from ..lookup import get_or_404
@@ -135,21 +135,15 @@ def new_household():
     if request.method == "POST":
         data = _form_household()
         values = {**data["head"], **{k: v for k, v in data.items() if k != "head"}}
-        try:
+        with form_transaction() as outcome:
             household = services.create_household(HouseholdSchema().load(data), user=current_user)
             if for_request is not None:
                 file = services.household_file(household)
                 request_services.link_file(for_request, current_user, file.id)
-        except ValidationError as exc:
-            db.session.rollback()
-            errors = _flat_errors(exc.messages)
-        except AppError as exc:
-            db.session.rollback()
-            errors = {"_schema": [str(exc.message)]}
-            if exc.status == 403:
-                abort(403)
-        else:
-            db.session.commit()
+        if outcome.status == 403:
+            abort(403)
+        errors = _flat_errors(outcome.errors) if outcome.message is None else outcome.errors
+        if outcome.ok:
             if for_request is not None:
                 flash(_("The household was registered and the request linked to its file."), "success")
                 return redirect(url_for("requests.view", request_id=for_request.id))
@@ -180,7 +174,9 @@ def _request_to_link(raw: str | None):
     return item
 
 
-def _render_household(household: Household, errors: dict | None = None, form: str | None = None, values=None):
+def _render_household(
+    household: Household, errors: dict | None = None, form: str | None = None, values=None, status: int = 422
+):
     from ..aid.services import household_aid_history
     from ..documents.services import document_types, documents_of
     from ..requests.workflow import state_label
@@ -212,7 +208,7 @@ def _render_household(household: Household, errors: dict | None = None, form: st
         values=values or {},
         can_write=can(current_user, "registry.write"),
         **_choices(),
-    ), (422 if errors else 200)
+    ), (status if errors else 200)
 
 
 @bp.route("/households/<int:household_id>")
@@ -251,15 +247,14 @@ def add_member(household_id: int):
         "resides_with_head": bool(form.get("resides_with_head")),
         "studying": bool(form.get("studying")),
     }
-    try:
+    with form_transaction() as outcome:
         services.add_member(household, HouseholdMemberSchema().load(data))
-    except ValidationError as exc:
-        db.session.rollback()
-        messages = translate_messages(exc.messages)
+    if not outcome.ok:
+        messages = translate_messages(outcome.errors)
         flat = {k: v for k, v in messages.items() if k != "person"}
         flat.update(messages.get("person") or {})
-        return _render_household(get_or_404(Household, household_id), flat, "member", {**person, **form})
-    db.session.commit()
+        household = get_or_404(Household, household_id)
+        return _render_household(household, flat, "member", {**person, **form}, outcome.status)
     flash(_("The member was added."), "success")
     return redirect(url_for("registry.household", household_id=household.id) + "#members")
 
@@ -270,19 +265,13 @@ def change_status(file_id: int):
     file = get_or_404(BeneficiaryFile, file_id)
     household_id = file.household_id
     data = {k: v for k, v in request.form.items() if k != "csrf_token" and v != ""}
-    try:
+    with form_transaction() as outcome:
         services.change_status(file, StatusChangeSchema().load(data), user=current_user)
-    except ValidationError as exc:
-        db.session.rollback()
+    if not outcome.ok:
+        household = get_or_404(Household, household_id)
         return _render_household(
-            get_or_404(Household, household_id), translate_messages(exc.messages), "status", data
+            household, translate_messages(outcome.errors), "status", data, outcome.status
         )
-    except AppError as exc:
-        db.session.rollback()
-        return _render_household(
-            get_or_404(Household, household_id), translate_messages(exc.errors), "status", data
-        )
-    db.session.commit()
     flash(_("The file's status was changed."), "success")
     return redirect(url_for("registry.household", household_id=household_id) + "#history")
 
@@ -292,14 +281,13 @@ def change_status(file_id: int):
 def renew(file_id: int):
     file = get_or_404(BeneficiaryFile, file_id)
     data = {k: v for k, v in request.form.items() if k != "csrf_token" and v != ""}
-    try:
+    with form_transaction() as outcome:
         services.renew_file(file, RenewalSchema().load(data), user=current_user)
-    except ValidationError as exc:
-        db.session.rollback()
+    if not outcome.ok:
+        household = get_or_404(Household, file.household_id)
         return _render_household(
-            get_or_404(Household, file.household_id), translate_messages(exc.messages), "renew"
+            household, translate_messages(outcome.errors), "renew", status=outcome.status
         )
-    db.session.commit()
     flash(_("The renewal was recorded."), "success")
     return redirect(url_for("registry.household", household_id=file.household_id))
 

@@ -9,6 +9,7 @@ from marshmallow import ValidationError
 from ..auth.permissions import require
 from ..errors import AppError
 from ..extensions import db
+from ..forms import form_transaction
 from ..i18n import current_language, translate_messages
 from ..i18n import gettext as _
 from ..i18n import lazy_gettext as _l
@@ -140,14 +141,12 @@ def new():
         data = {k: form[k].strip() for k in CREATE_FIELDS if (form.get(k) or "").strip()}
         data["needs_permit"] = bool(form.get("needs_permit"))
         data["extra"] = forms.extra_from_form(form)
-        try:
+        with form_transaction() as outcome:
             item = services.create_request(RequestCreateSchema().load(data), current_user)
-            db.session.commit()
+        if outcome.ok:
             flash(_("Saved."), "success")
             return redirect(url_for(".view", request_id=item.id))
-        except ValidationError as exc:
-            db.session.rollback()
-            errors = forms.flatten_errors(translate_messages(exc.messages), form)
+        errors = forms.flatten_errors(translate_messages(outcome.errors), form)
     return render_template(
         "requests/new.html",
         form=form,
