@@ -35,25 +35,49 @@ STATUS_MESSAGES = {
 
 
 class AppError(Exception):
-    """A business-rule refusal with a translated message (and optional field errors)."""
+    """A business-rule refusal with a translated message (and optional field errors).
+
+    The vocabulary, one class per answer (services raise them, the handlers below turn them
+    into the API's JSON error or the HTML error page; views that re-render a form catch
+    ``AppError`` and use ``status``, ``message`` and ``errors``):
+
+    * :data:`Invalid` (422) — bad input, with field errors (marshmallow's ``ValidationError``);
+    * :class:`Forbidden` (403) — the actor's role cannot take this step;
+    * :class:`NotFound` (404) — no such row in this tenant (see ``core.lookup.get_or_404``);
+    * :class:`Conflict` (409) — not in the current state.
+
+    Without a message, the status's standard message is used.
+    """
 
     status = 400
     headers: dict | None = None  # extra response headers (e.g. Retry-After)
 
-    def __init__(self, message: Any, errors: dict | None = None, status: int | None = None):
+    def __init__(self, message: Any = None, errors: dict | None = None, status: int | None = None):
+        if status is not None:
+            self.status = status
+        if message is None:
+            message = STATUS_MESSAGES.get(self.status, STATUS_MESSAGES[400])
         super().__init__(str(message))
         self.message = message
         self.errors = errors or {}
-        if status is not None:
-            self.status = status
 
 
-class Conflict(AppError):
-    status = 409
+# Bad input, with field errors: ``raise Invalid({"field": [_l("...")]})`` answers 422. It is
+# marshmallow's ``ValidationError`` — the type every schema raises — so that one ``except``
+# (and one handler) covers a schema's refusal and a service's alike.
+Invalid = ValidationError
+
+
+class Forbidden(AppError):
+    status = 403
 
 
 class NotFound(AppError):
     status = 404
+
+
+class Conflict(AppError):
+    status = 409
 
 
 def flatten_webargs(errors: dict) -> dict:

@@ -18,8 +18,9 @@ from .calendar import format_date, parse_date
 from .documents.download import download_response
 from .documents.models import Document
 from .documents.services import upload as upload_document
-from .errors import AppError, Conflict, NotFound
+from .errors import AppError, Conflict, Forbidden, Invalid, NotFound
 from .extensions import db
+from .forms import FormOutcome, form_transaction
 from .hookspecs import hookimpl
 from .i18n import current_language, localized, plugin_domain
 from .i18n import gettext as _
@@ -27,6 +28,7 @@ from .i18n import lazy_gettext as _l
 from .integrity import unique_field
 from .jobs import Periodic, Task, enqueue, report, run_periodic, task
 from .kpi import KpiSource, kpi_sources, kpi_values
+from .lookup import get_in_tenant, get_or_404
 from .navigation import NavItem
 from .notifications import notify
 from .numbers import (
@@ -45,7 +47,6 @@ from .registry.services import (
     add_months,
     create_household,
     find_by_national_id,
-    get_in_tenant,
     households_of_many,
     renew_file,
     search_persons,
@@ -58,7 +59,7 @@ from .requests.forms import extra_inputs as request_extra_inputs
 from .requests.forms import flatten_errors as flatten_request_errors
 from .requests.forms import place_errors as place_request_errors
 from .requests.schemas import AnyDate, Money, RequestCreateSchema
-from .requests.services import create_request, get_request
+from .requests.services import create_request
 from .requests.services import submit as submit_request
 from .schema_fields import Timestamp
 from .tenancy import (
@@ -105,7 +106,6 @@ __all__ = [
     "AidRequest",
     "Ceiling",
     "create_request",
-    "get_request",
     "submit_request",
     "Document",
     "install_default_catalog",
@@ -125,6 +125,9 @@ __all__ = [
     "place_request_errors",
     "Check",
     "get_in_tenant",
+    "get_or_404",
+    "FormOutcome",
+    "form_transaction",
     "add_months",
     "check_digit_for",
     "Person",
@@ -138,6 +141,8 @@ __all__ = [
     "ApiBlueprint",
     "AppError",
     "Conflict",
+    "Forbidden",
+    "Invalid",
     "NavItem",
     "NotFound",
     "NumberFormatError",

@@ -14,6 +14,7 @@ from ..errors import NotFound
 from ..extensions import db
 from ..i18n import current_language
 from ..i18n import lazy_gettext as _l
+from ..lookup import get_or_404
 from ..plugins import get_host, set_plugin_state
 from ..schema_fields import Timestamp
 from ..tenancy import Tenant
@@ -230,13 +231,6 @@ class InvitationSchema(Schema):
     expires_at = Timestamp()
 
 
-def _membership_or_404(membership_id: int) -> Membership:
-    membership = db.session.get(Membership, membership_id)
-    if membership is None:
-        raise NotFound(_l("Not found."))
-    return membership
-
-
 @members_api.route("/")
 @members_api.response(200, MemberSchema(many=True))
 @members_api.requires("tenant.users.manage")
@@ -272,9 +266,7 @@ def list_invitations():
 @members_api.requires("tenant.users.manage")
 def delete_invitation(invitation_id):
     """Withdraw an invitation (its link stops working)."""
-    invitation = db.session.get(Invitation, invitation_id)
-    if invitation is None or invitation.accepted_at is not None:
-        raise NotFound(_l("Not found."))
+    invitation = get_or_404(Invitation, invitation_id, accepted_at=None)
     members.revoke_invitation(invitation)
     db.session.commit()
 
@@ -285,7 +277,7 @@ def delete_invitation(invitation_id):
 @members_api.requires("tenant.users.manage")
 def patch_member(data, membership_id):
     """Replace a member's roles. The last admin cannot lose the admin role (409)."""
-    membership = members.change_roles(_membership_or_404(membership_id), data["roles"])
+    membership = members.change_roles(get_or_404(Membership, membership_id), data["roles"])
     db.session.commit()
     return membership
 
@@ -295,5 +287,5 @@ def patch_member(data, membership_id):
 @members_api.requires("tenant.users.manage")
 def delete_member(membership_id):
     """Remove a user from this association (the user account stays). Never the last admin (409)."""
-    members.remove(_membership_or_404(membership_id))
+    members.remove(get_or_404(Membership, membership_id))
     db.session.commit()

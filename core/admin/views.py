@@ -17,8 +17,10 @@ from ..auth.services import unlock_account as unlock_login
 from ..auth.throttle import login_guard
 from ..errors import AppError
 from ..extensions import db
+from ..forms import FormOutcome, form_transaction
 from ..i18n import current_language
 from ..i18n import gettext as _
+from ..lookup import get_or_404
 from ..plugins import get_host, set_plugin_state
 from ..tenancy import Tenant, current_tenant
 from ..tenancy.services import all_tenants, create_tenant, get_tenant, tenant_plugin_states, update_tenant
@@ -45,45 +47,37 @@ def tenants():
 @platform.route("/tenants/new", methods=["GET", "POST"])
 @require("platform.tenants.manage")
 def new_tenant():
-    errors: dict = {}
+    outcome = FormOutcome()
     values: dict = {"default_locale": "ar", "calendar_display": "both", "currency": "SAR", "is_active": True}
     if request.method == "POST":
         values = tenant_form_data(request.form, creating=True)
-        try:
+        with form_transaction() as outcome:
             tenant = create_tenant(values)
-        except ValidationError as exc:
-            db.session.rollback()
-            errors = exc.messages
-        else:
-            db.session.commit()
+        if outcome.ok:
             flash(_("The association was created."), "success")
             return redirect(url_for("platform_admin.edit_tenant", slug=tenant.slug))
-    return render_template("admin/tenant_form.html", values=values, errors=errors, creating=True), (
-        422 if errors else 200
-    )
+    return render_template(
+        "admin/tenant_form.html", values=values, errors=outcome.errors, creating=True
+    ), outcome.status
 
 
 @platform.route("/tenants/<slug>", methods=["GET", "POST"])
 @require("platform.tenants.manage")
 def edit_tenant(slug: str):
     tenant = _tenant_or_404(slug)
-    errors: dict = {}
+    outcome = FormOutcome()
     values = _tenant_values(tenant)
     if request.method == "POST":
         posted = tenant_form_data(request.form, creating=False)
-        try:
+        with form_transaction() as outcome:
             update_tenant(tenant, posted)
-        except ValidationError as exc:
-            db.session.rollback()
-            errors = exc.messages
-            values.update(posted)
-        else:
-            db.session.commit()
+        if outcome.ok:
             flash(_("Saved."), "success")
             return redirect(url_for("platform_admin.edit_tenant", slug=tenant.slug))
+        values.update(posted)
     return render_template(
-        "admin/tenant_form.html", tenant=tenant, values=values, errors=errors, creating=False
-    ), (422 if errors else 200)
+        "admin/tenant_form.html", tenant=tenant, values=values, errors=outcome.errors, creating=False
+    ), outcome.status
 
 
 def _tenant_values(tenant: Tenant) -> dict:
@@ -140,12 +134,10 @@ def set_tenant_plugin(slug: str, plugin_id: str):
     current = tenant_plugin_states(tenant).get(plugin_id)
     enabled = {"enable": True, "disable": False}.get(action, bool(current and current.enabled))
     new_settings = None if action == "disable" else settings
-    try:
+    with form_transaction() as outcome:
         set_plugin_state(tenant, plugin_id, enabled, new_settings)
-    except ValidationError as exc:
-        db.session.rollback()
-        return _render_tenant_plugins(tenant, exc.messages, plugin_id, settings)
-    db.session.commit()
+    if not outcome.ok:
+        return _render_tenant_plugins(tenant, outcome.errors, plugin_id, settings)
     message = {
         "enable": _("The plugin is enabled for this association."),
         "disable": _("The plugin is disabled for this association. Its data is kept."),
@@ -206,15 +198,12 @@ def users():
             "name": request.form.get("name", "").strip(),
             "roles": request.form.getlist("roles"),
         }
-        try:
+        with form_transaction() as outcome:
             members.invite(values, current_user)
-        except ValidationError as exc:
-            db.session.rollback()
-            errors = exc.messages
-        else:
-            db.session.commit()
+        if outcome.ok:
             flash(_("The invitation was sent. The person joins once they accept it."), "success")
             return redirect(url_for("tenant_admin.users"))
+        errors = outcome.errors
     return _render_users(errors, values)
 
 
@@ -234,9 +223,7 @@ def _render_users(errors: dict, values: dict, failed_membership: int | None = No
 @tenant_admin.route("/users/<int:membership_id>", methods=["POST"])
 @require("tenant.users.manage")
 def update_user(membership_id: int):
-    membership = db.session.get(Membership, membership_id)
-    if membership is None:
-        abort(404)
+    membership = get_or_404(Membership, membership_id)
     removing = request.form.get("action") == "remove"
     if removing and membership.user_id == current_user.id:
         return _render_users({"membership": [_("You cannot remove yourself.")]}, {}, membership.id)
@@ -262,9 +249,7 @@ def update_user(membership_id: int):
 @tenant_admin.route("/invitations/<int:invitation_id>/revoke", methods=["POST"])
 @require("tenant.users.manage")
 def revoke_invitation(invitation_id: int):
-    invitation = db.session.get(Invitation, invitation_id)
-    if invitation is None or invitation.accepted_at is not None:
-        abort(404)
+    invitation = get_or_404(Invitation, invitation_id, accepted_at=None)
     members.revoke_invitation(invitation)
     db.session.commit()
     flash(_("The invitation was withdrawn."), "success")
@@ -297,17 +282,14 @@ def accept(token: str):
     values = {"name": invitation.name}
     if request.method == "POST":
         values = {"name": request.form.get("name", "").strip()}
-        try:
+        with form_transaction() as outcome:
             if request.form.get("password", "") != request.form.get("password2", ""):
                 raise ValidationError({"password2": [_("The passwords do not match.")]})
             user, _membership = members.accept_with_new_account(
                 invitation, values["name"], request.form.get("password", "")
             )
-        except ValidationError as exc:
-            db.session.rollback()
-            errors = exc.messages
-        else:
-            db.session.commit()
+        errors = outcome.errors
+        if outcome.ok:
             login_user(user)
             flash(_("Welcome: you joined %(tenant)s.", tenant=tenant.name(current_language())), "success")
             return redirect(url_for("home.tenant_home"))

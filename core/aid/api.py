@@ -8,8 +8,10 @@ from flask_login import current_user
 from ..api import ApiBlueprint
 from ..documents.api import DocumentSchema, UploadFileSchema
 from ..extensions import db
-from ..requests.services import get_request
+from ..lookup import get_or_404
+from ..requests.models import AidRequest
 from . import services
+from .models import CatalogItem
 from .schemas import CatalogItemSchema, CatalogItemUpdateSchema, DisbursementSchema
 
 bp = ApiBlueprint("aid_api", __name__, description="Aid catalog and disbursements")
@@ -37,7 +39,7 @@ def create_item(data):
 @bp.response(200, CatalogItemSchema)
 @bp.requires("catalog.manage")
 def update_item(data, item_id):
-    item = services.update_item(services.get_item(item_id), data, current_user)
+    item = services.update_item(get_or_404(CatalogItem, item_id), data, current_user)
     db.session.commit()
     return item
 
@@ -46,7 +48,7 @@ def update_item(data, item_id):
 @bp.response(200, DisbursementSchema(many=True))
 @bp.requires("requests.view")
 def list_disbursements(request_id):
-    return services.disbursements_of(get_request(request_id))
+    return services.disbursements_of(get_or_404(AidRequest, request_id))
 
 
 @bp.route("/requests/<int:request_id>/disbursements", methods=["POST"])
@@ -56,7 +58,7 @@ def list_disbursements(request_id):
 def record_disbursement(data, request_id):
     """Record aid handed over (cash or in kind) with delivery mode and exactly one proof of receipt:
     ``proof_document_id`` (uploaded to ``…/receipts``) or ``acknowledged_by``."""
-    disbursement = services.record_disbursement(get_request(request_id), current_user, data)
+    disbursement = services.record_disbursement(get_or_404(AidRequest, request_id), current_user, data)
     db.session.commit()
     return disbursement
 
@@ -70,7 +72,7 @@ def upload_receipt(files, request_id):
     then record the disbursement with its ``proof_document_id``."""
     upload = request.files.get("file")
     document = services.upload_receipt(
-        get_request(request_id),
+        get_or_404(AidRequest, request_id),
         current_user,
         upload.read() if upload else b"",
         upload.filename if upload else None,

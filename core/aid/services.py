@@ -7,14 +7,15 @@ from typing import Any
 from marshmallow import ValidationError
 
 from ..auth.permissions import can
-from ..errors import Conflict, NotFound
+from ..errors import Conflict, Forbidden
 from ..extensions import db
 from ..i18n import gettext as _
 from ..i18n import lazy_gettext as _l
+from ..lookup import get_or_404
 from ..numbers import format_halalas
 from ..requests import links
 from ..requests.models import AidRequest
-from ..requests.workflow import Forbidden, record_event, transition
+from ..requests.workflow import record_event, transition
 from .models import CatalogItem, Disbursement
 
 
@@ -23,13 +24,6 @@ def catalog(active_only: bool = False) -> list[CatalogItem]:
     if active_only:
         query = query.where(CatalogItem.active.is_(True))
     return list(db.session.scalars(query))
-
-
-def get_item(item_id: int) -> CatalogItem:
-    item = db.session.get(CatalogItem, item_id)
-    if item is None:
-        raise NotFound(_("Not found."))
-    return item
 
 
 def _check_manage(actor: Any) -> None:
@@ -171,7 +165,7 @@ def record_disbursement(
     if errors:
         raise ValidationError(errors)
     if data.get("catalog_item_id") is not None:
-        get_item(data["catalog_item_id"])
+        get_or_404(CatalogItem, data["catalog_item_id"])
     disbursement = Disbursement(
         tenant_id=request.tenant_id, request_id=request.id, recorded_by_id=actor.id, **data
     )

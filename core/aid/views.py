@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from marshmallow import ValidationError
 
 from ..auth.permissions import require
-from ..extensions import db
+from ..forms import FormOutcome, form_transaction
 from ..i18n import gettext as _
 from . import services
 from .schemas import CatalogItemSchema
@@ -18,19 +17,16 @@ bp = Blueprint("aid", __name__, template_folder="templates")
 @bp.route("/catalog", methods=["GET", "POST"])
 @require("catalog.manage")
 def catalog():
-    errors = {}
+    outcome = FormOutcome()
     if request.method == "POST":
         form = {k: v for k, v in request.form.items() if k != "csrf_token" and v != ""}
         form["seasonal"] = "seasonal" in request.form
         form["active"] = True
-        try:
+        with form_transaction() as outcome:
             services.create_item(CatalogItemSchema().load(form), current_user)
-            db.session.commit()
+        if outcome.ok:
             flash(_("Saved."), "success")
             return redirect(url_for(".catalog"))
-        except ValidationError as exc:
-            db.session.rollback()
-            errors = exc.messages
-    return render_template("aid/catalog.html", items=services.catalog(), errors=errors), (
-        422 if errors else 200
-    )
+    return render_template(
+        "aid/catalog.html", items=services.catalog(), errors=outcome.errors
+    ), outcome.status

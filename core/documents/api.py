@@ -8,7 +8,7 @@ from marshmallow import EXCLUDE, Schema, fields, validate
 
 from ..api import ApiBlueprint
 from ..extensions import db
-from ..registry.api import get_or_404
+from ..lookup import get_or_404
 from ..schema_fields import Timestamp
 from ..validation import Text
 from . import services

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, request, url_for
+from flask import Blueprint, flash, redirect, request, url_for
 from flask_login import current_user
-from marshmallow import ValidationError
 
 from ..auth.permissions import require
 from ..extensions import db
+from ..forms import form_transaction
 from ..i18n import gettext as _
 from ..i18n import translate_messages
+from ..lookup import get_or_404
 from ..numbers import NumberFormatError, parse_int
-from ..registry.services import get_in_tenant
 from . import services
 from .api import send_document
 from .models import Document
@@ -37,17 +37,14 @@ def upload():
         "household_id": household_id if not request.form.get("person_id") else None,
         "note": (request.form.get("note") or "").strip()[:255] or None,
     }
-    try:
+    with form_transaction() as outcome:
         services.upload(
             upload.read() if upload else b"", upload.filename if upload else None, fields, current_user
         )
-    except ValidationError as exc:
-        db.session.rollback()
-        for messages in translate_messages(exc.messages).values():
-            flash(" ".join(messages), "danger")
-    else:
-        db.session.commit()
+    if outcome.ok:
         flash(_("The document was attached."), "success")
+    for messages in translate_messages(outcome.errors).values():
+        flash(" ".join(messages), "danger")
     if household_id:
         return redirect(url_for("registry.household", household_id=household_id) + "#documents")
     return redirect(url_for("registry.search"))
@@ -56,7 +53,7 @@ def upload():
 @bp.route("/<int:document_id>/verify", methods=["POST"])
 @require("registry.verify_documents")
 def verify(document_id: int):
-    document = get_in_tenant(Document, document_id) or abort(404)
+    document = get_or_404(Document, document_id)
     services.verify(document, current_user)
     db.session.commit()
     flash(_("The document is marked verified."), "success")
@@ -69,5 +66,5 @@ def verify(document_id: int):
 @bp.route("/<int:document_id>/download")
 @require("registry.read")
 def download(document_id: int):
-    document = get_in_tenant(Document, document_id) or abort(404)
+    document = get_or_404(Document, document_id)
     return send_document(document)

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_user
 from marshmallow import ValidationError
 
 from ..auth.permissions import require
 from ..auth.services import create_user, set_roles
-from ..errors import AppError, Conflict
+from ..errors import Conflict
 from ..extensions import db
+from ..forms import FormOutcome, form_transaction
 from ..i18n import gettext as _
 from ..i18n import translate_messages
+from ..lookup import get_or_404
 from ..notifications import in_app_messages
 from ..requests import forms, services
 from ..requests.models import AidRequest
@@ -25,10 +27,10 @@ bp = Blueprint("portal", __name__, template_folder="templates")
 
 @bp.route("/register", methods=["GET", "POST"])
 def register():
-    errors: dict = {}
+    outcome = FormOutcome()
     form = request.form
     if request.method == "POST":
-        try:
+        with form_transaction() as outcome:
             if form.get("password", "") != form.get("password2", ""):
                 raise ValidationError({"password2": [_("The passwords do not match.")]})
             user = create_user(
@@ -39,20 +41,10 @@ def register():
                 }
             )
             set_roles(require_tenant(), user, ["applicant"])
-            db.session.commit()
+        if outcome.ok:
             login_user(user)
             return redirect(url_for(".index"))
-        except ValidationError as exc:
-            db.session.rollback()
-            errors = exc.messages
-    return render_template("portal/register.html", errors=errors, form=form), (422 if errors else 200)
-
-
-def _own(request_id: int) -> AidRequest:
-    item = db.session.get(AidRequest, request_id)
-    if item is None or item.applicant_user_id != current_user.id:
-        abort(404)
-    return item
+    return render_template("portal/register.html", errors=outcome.errors, form=form), outcome.status
 
 
 @bp.route("/")
@@ -95,46 +87,47 @@ def _load_application(form) -> dict:
     )
 
 
+def _placed(outcome: FormOutcome, form) -> dict:
+    """The refusal's errors, field errors placed by the request form's inputs."""
+    if outcome.message is None and outcome.errors:
+        return forms.place_errors(forms.flatten_errors(translate_messages(outcome.errors), form))
+    return outcome.errors
+
+
 @bp.route("/apply", methods=["GET", "POST"])
 @require("portal.apply")
 def apply():
     """Apply: the request is created and submitted at once. When only documents are missing
     (``documents.<type>`` problems of ``validate_request_submission``), it is kept as a draft
     and the applicant attaches them on the request's page, then submits there."""
-    errors: dict = {}
+    outcome = FormOutcome()
     form = request.form
     if request.method == "POST" and not forms.adding_row(form):
-        try:
+        with form_transaction() as outcome:
             if form.get("declaration") != "on":
                 raise ValidationError({"declaration": [_("Sign the declaration to submit.")]})
             data = _load_application(form)
             item = services.create_request(data, current_user, own=True)
             problems = services.submission_problems(item)
-            if problems and len(services.missing_documents(problems)) == len(problems):
-                db.session.commit()
-                flash(
-                    _("Your request was saved as a draft: attach the documents listed, then submit it."),
-                    "info",
-                )
-                return redirect(url_for(".detail", request_id=item.id) + "#documents")
-            services.submit(item, current_user, declaration_signed_by=data["applicant_name"])
-            db.session.commit()
+            draft = bool(problems) and len(services.missing_documents(problems)) == len(problems)
+            if not draft:
+                services.submit(item, current_user, declaration_signed_by=data["applicant_name"])
+        if outcome.ok and draft:
+            flash(
+                _("Your request was saved as a draft: attach the documents listed, then submit it."), "info"
+            )
+            return redirect(url_for(".detail", request_id=item.id) + "#documents")
+        if outcome.ok:
             flash(_("Your request number is %(number)s.", number=item.number), "success")
             return redirect(url_for(".detail", request_id=item.id))
-        except ValidationError as exc:
-            db.session.rollback()
-            errors = forms.place_errors(forms.flatten_errors(translate_messages(exc.messages), form))
-        except AppError as exc:
-            db.session.rollback()
-            errors = {"_schema": [str(exc.message)]}
     return render_template(
         "portal/apply.html",
-        errors=errors,
+        errors=_placed(outcome, form),
         form=form,
         declaration=DECLARATION_TEXT,
         extra_groups=forms.extra_inputs(),
         item_options=_catalog_options(),
-    ), (422 if errors else 200)
+    ), outcome.status
 
 
 @bp.route("/requests/<int:request_id>/edit", methods=["GET", "POST"])
@@ -146,44 +139,35 @@ def edit(request_id):
     """
     from ..requests.workflow import EDITABLE_STATES
 
-    item = _own(request_id)
+    item = get_or_404(AidRequest, request_id, applicant_user_id=current_user.id)
     if item.state not in EDITABLE_STATES:
         raise Conflict(_("Only a draft or a request returned for missing data can be edited."))
-    errors: dict = {}
+    outcome = FormOutcome()
     form = request.form if request.method == "POST" else forms.request_form_values(item)
     if request.method == "POST" and not forms.adding_row(form):
-        try:
-            data = _load_application(form)
-            services.update_request(item, current_user, data)
-            db.session.commit()
+        with form_transaction() as outcome:
+            services.update_request(item, current_user, _load_application(form))
+        if outcome.ok:
             flash(_("Your corrections were saved: submit the request again when it is complete."), "success")
             return redirect(url_for(".detail", request_id=item.id))
-        except ValidationError as exc:
-            db.session.rollback()
-            errors = forms.place_errors(forms.flatten_errors(translate_messages(exc.messages), form))
-        except AppError as exc:
-            db.session.rollback()
-            if exc.status in (403, 404, 409):
-                raise
-            errors = {"_schema": [str(exc.message)]}
     return render_template(
         "portal/edit.html",
         item=item,
-        errors=errors,
+        errors=_placed(outcome, form),
         form=form,
         extra_groups=forms.extra_inputs(),
         item_options=_catalog_options(),
-    ), (422 if errors else 200)
+    ), outcome.status
 
 
 @bp.route("/requests/<int:request_id>")
 @require("portal.apply")
 def detail(request_id):
-    item = _own(request_id)
+    item = get_or_404(AidRequest, request_id, applicant_user_id=current_user.id)
     return _render_detail(item)
 
 
-def _render_detail(item: AidRequest, errors: dict | None = None):
+def _render_detail(item: AidRequest, errors: dict | None = None, status: int = 422):
     from ..aid.services import disbursements_of
     from ..documents.services import document_types, documents_of_request
 
@@ -206,7 +190,7 @@ def _render_detail(item: AidRequest, errors: dict | None = None):
         declaration=DECLARATION_TEXT,
         state_label=state_label,
         errors=errors or {},
-    ), (422 if errors else 200)
+    ), (status if errors else 200)
 
 
 # The applicant submits (or resubmits after a return) from the request's page.
@@ -217,18 +201,13 @@ SUBMIT_STATES = ("draft", "returned")
 @require("portal.apply")
 def submit(request_id):
     """Submit a draft once its documents are attached: one error per missing item (422), nothing written."""
-    item = _own(request_id)
+    item = get_or_404(AidRequest, request_id, applicant_user_id=current_user.id)
     if request.form.get("declaration") != "on":
         return _render_detail(item, {"declaration": [_("Sign the declaration to submit.")]})
-    try:
+    with form_transaction() as outcome:
         services.submit(item, current_user, declaration_signed_by=item.applicant_name)
-    except ValidationError as exc:
-        db.session.rollback()
-        return _render_detail(item, translate_messages(exc.messages))
-    except AppError as exc:
-        db.session.rollback()
-        return _render_detail(item, {"_schema": [str(exc.message)]})
-    db.session.commit()
+    if not outcome.ok:
+        return _render_detail(item, translate_messages(outcome.errors), outcome.status)
     flash(_("Your request number is %(number)s.", number=item.number), "success")
     return redirect(url_for(".detail", request_id=item.id))
 
@@ -244,14 +223,14 @@ def upload_document(request_id):
     from ..documents.services import upload
     from ..requests.links import file_of
 
-    item = _own(request_id)
+    item = get_or_404(AidRequest, request_id, applicant_user_id=current_user.id)
     if request.form.get("doc_type") == "receipt":
         return _render_detail(item, {"doc_type": [_("Choose one of the listed values.")]})
     if item.state not in UPLOAD_STATES:
         return _render_detail(item, {"file": [_("Documents can no longer be added to this request.")]})
     file = request.files.get("file")
     linked = file_of(item)
-    try:
+    with form_transaction() as outcome:
         upload(
             file.read() if file else b"",
             file.filename if file else None,
@@ -262,10 +241,8 @@ def upload_document(request_id):
             },
             user=current_user,
         )
-    except ValidationError as exc:
-        db.session.rollback()
-        return _render_detail(item, translate_messages(exc.messages))
-    db.session.commit()
+    if not outcome.ok:
+        return _render_detail(item, translate_messages(outcome.errors), outcome.status)
     flash(_("The document was attached."), "success")
     return redirect(url_for(".detail", request_id=item.id) + "#documents")
 
@@ -276,13 +253,9 @@ def download_document(request_id, document_id):
     """A document of the applicant's own request (another's answers 404)."""
     from ..documents.api import send_document
     from ..documents.models import Document
-    from ..registry.services import get_in_tenant
 
-    item = _own(request_id)
-    document = get_in_tenant(Document, document_id)
-    if document is None or document.request_id != item.id:
-        abort(404)
-    return send_document(document)
+    item = get_or_404(AidRequest, request_id, applicant_user_id=current_user.id)
+    return send_document(get_or_404(Document, document_id, request_id=item.id))
 
 
 @bp.route("/track")

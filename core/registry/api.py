@@ -10,6 +10,7 @@ from marshmallow import Schema, fields
 from ..api import ApiBlueprint
 from ..audit.service import record
 from ..extensions import db
+from ..lookup import get_or_404
 from ..schema_fields import Timestamp
 from ..tenancy.services import get_tenant
 from . import services
@@ -41,13 +42,6 @@ households_api = ApiBlueprint("registry_households_api", __name__, description="
 files_api = ApiBlueprint("registry_files_api", __name__, description="Beneficiary files: status and history")
 sharing_api = ApiBlueprint("registry_sharing_api", __name__, description="Data-sharing agreements")
 imports_api = ApiBlueprint("registry_imports_api", __name__, description="Household imports (CSV, XLSX)")
-
-
-def get_or_404(model, object_id: int):
-    obj = services.get_in_tenant(model, object_id)  # another tenant's id gives None
-    if obj is None:
-        abort(404)
-    return obj
 
 
 def _dump_file(file: BeneficiaryFile) -> BeneficiaryFile:
@@ -201,10 +195,7 @@ def post_member(data, household_id):
 
 
 def _member_or_404(household_id: int, member_id: int) -> Member:
-    member = get_or_404(Member, member_id)
-    if member.household_id != household_id:
-        abort(404)
-    return member
+    return get_or_404(Member, member_id, household_id=household_id)
 
 
 @households_api.route("/<int:household_id>/members/<int:member_id>")

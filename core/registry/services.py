@@ -16,6 +16,7 @@ from ..audit.service import record
 from ..errors import Conflict
 from ..extensions import db
 from ..i18n import lazy_gettext as _l
+from ..lookup import get_in_tenant
 from ..plugins import tenant_hooks
 from ..tenancy import Tenant, current_tenant, require_tenant, tenant_context, unscoped, utcnow
 from . import ids
@@ -51,13 +52,6 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     "excluded": frozenset({"applicant", "closed"}),
     "closed": frozenset({"applicant"}),
 }
-
-
-def get_in_tenant(model, object_id):
-    """``session.get`` for the tenant in context, which must be set (``None`` when the id is
-    another tenant's: the session checks objects it serves from its identity map too)."""
-    require_tenant()
-    return db.session.get(model, object_id)
 
 
 # --------------------------------------------------------------------------- open lists

@@ -9,10 +9,11 @@ from marshmallow import ValidationError
 from ..audit.service import record
 from ..auth.permissions import can, require
 from ..documents.download import download_response
-from ..errors import AppError
 from ..extensions import db
+from ..forms import form_transaction
 from ..i18n import gettext as _
 from ..i18n import translate_messages
+from ..lookup import get_or_404
 from ..numbers import NumberFormatError, parse_int
 from . import importer, services
 from .models import (
@@ -25,7 +26,6 @@ from .models import (
     ImportJob,
 )
 from .schemas import HouseholdMemberSchema, HouseholdSchema, RenewalSchema, StatusChangeSchema
-from .services import get_in_tenant
 
 bp = Blueprint("registry", __name__, url_prefix="/t/<tenant>/registry", template_folder="templates")
 PER_PAGE = 20
@@ -135,21 +135,15 @@ def new_household():
     if request.method == "POST":
         data = _form_household()
         values = {**data["head"], **{k: v for k, v in data.items() if k != "head"}}
-        try:
+        with form_transaction() as outcome:
             household = services.create_household(HouseholdSchema().load(data), user=current_user)
             if for_request is not None:
                 file = services.household_file(household)
                 request_services.link_file(for_request, current_user, file.id)
-        except ValidationError as exc:
-            db.session.rollback()
-            errors = _flat_errors(exc.messages)
-        except AppError as exc:
-            db.session.rollback()
-            errors = {"_schema": [str(exc.message)]}
-            if exc.status == 403:
-                abort(403)
-        else:
-            db.session.commit()
+        if outcome.status == 403:
+            abort(403)
+        errors = _flat_errors(outcome.errors) if outcome.message is None else outcome.errors
+        if outcome.ok:
             if for_request is not None:
                 flash(_("The household was registered and the request linked to its file."), "success")
                 return redirect(url_for("requests.view", request_id=for_request.id))
@@ -165,14 +159,14 @@ def _request_to_link(raw: str | None):
     not link it, 409 when it can no longer be linked."""
     if raw is None:
         return None
-    from ..requests import services as request_services
+    from ..requests.models import AidRequest
     from ..requests.workflow import NO_LINK_STATES
 
     try:
         request_id = parse_int(raw)
     except NumberFormatError:
         abort(404)
-    item = request_services.get_request(request_id)
+    item = get_or_404(AidRequest, request_id)
     if not can(current_user, "requests.link_file"):
         abort(403)
     if item.state in NO_LINK_STATES:
@@ -180,14 +174,9 @@ def _request_to_link(raw: str | None):
     return item
 
 
-def _household_or_404(household_id: int) -> Household:
-    household = get_in_tenant(Household, household_id)
-    if household is None:
-        abort(404)
-    return household
-
-
-def _render_household(household: Household, errors: dict | None = None, form: str | None = None, values=None):
+def _render_household(
+    household: Household, errors: dict | None = None, form: str | None = None, values=None, status: int = 422
+):
     from ..aid.services import household_aid_history
     from ..documents.services import document_types, documents_of
     from ..requests.workflow import state_label
@@ -219,13 +208,13 @@ def _render_household(household: Household, errors: dict | None = None, form: st
         values=values or {},
         can_write=can(current_user, "registry.write"),
         **_choices(),
-    ), (422 if errors else 200)
+    ), (status if errors else 200)
 
 
 @bp.route("/households/<int:household_id>")
 @require("registry.read")
 def household(household_id: int):
-    household = _household_or_404(household_id)
+    household = get_or_404(Household, household_id)
     record("registry.file.read", "household", household.id)
     db.session.commit()
     return _render_household(household)
@@ -234,7 +223,7 @@ def household(household_id: int):
 @bp.route("/households/<int:household_id>/members", methods=["POST"])
 @require("registry.write")
 def add_member(household_id: int):
-    household = _household_or_404(household_id)
+    household = get_or_404(Household, household_id)
     form = request.form
     person = {
         k: form.get(k, "")
@@ -258,15 +247,14 @@ def add_member(household_id: int):
         "resides_with_head": bool(form.get("resides_with_head")),
         "studying": bool(form.get("studying")),
     }
-    try:
+    with form_transaction() as outcome:
         services.add_member(household, HouseholdMemberSchema().load(data))
-    except ValidationError as exc:
-        db.session.rollback()
-        messages = translate_messages(exc.messages)
+    if not outcome.ok:
+        messages = translate_messages(outcome.errors)
         flat = {k: v for k, v in messages.items() if k != "person"}
         flat.update(messages.get("person") or {})
-        return _render_household(_household_or_404(household_id), flat, "member", {**person, **form})
-    db.session.commit()
+        household = get_or_404(Household, household_id)
+        return _render_household(household, flat, "member", {**person, **form}, outcome.status)
     flash(_("The member was added."), "success")
     return redirect(url_for("registry.household", household_id=household.id) + "#members")
 
@@ -274,22 +262,16 @@ def add_member(household_id: int):
 @bp.route("/files/<int:file_id>/status", methods=["POST"])
 @require("registry.status")
 def change_status(file_id: int):
-    file = get_in_tenant(BeneficiaryFile, file_id) or abort(404)
+    file = get_or_404(BeneficiaryFile, file_id)
     household_id = file.household_id
     data = {k: v for k, v in request.form.items() if k != "csrf_token" and v != ""}
-    try:
+    with form_transaction() as outcome:
         services.change_status(file, StatusChangeSchema().load(data), user=current_user)
-    except ValidationError as exc:
-        db.session.rollback()
+    if not outcome.ok:
+        household = get_or_404(Household, household_id)
         return _render_household(
-            _household_or_404(household_id), translate_messages(exc.messages), "status", data
+            household, translate_messages(outcome.errors), "status", data, outcome.status
         )
-    except AppError as exc:
-        db.session.rollback()
-        return _render_household(
-            _household_or_404(household_id), translate_messages(exc.errors), "status", data
-        )
-    db.session.commit()
     flash(_("The file's status was changed."), "success")
     return redirect(url_for("registry.household", household_id=household_id) + "#history")
 
@@ -297,16 +279,15 @@ def change_status(file_id: int):
 @bp.route("/files/<int:file_id>/renew", methods=["POST"])
 @require("registry.write")
 def renew(file_id: int):
-    file = get_in_tenant(BeneficiaryFile, file_id) or abort(404)
+    file = get_or_404(BeneficiaryFile, file_id)
     data = {k: v for k, v in request.form.items() if k != "csrf_token" and v != ""}
-    try:
+    with form_transaction() as outcome:
         services.renew_file(file, RenewalSchema().load(data), user=current_user)
-    except ValidationError as exc:
-        db.session.rollback()
+    if not outcome.ok:
+        household = get_or_404(Household, file.household_id)
         return _render_household(
-            _household_or_404(file.household_id), translate_messages(exc.messages), "renew"
+            household, translate_messages(outcome.errors), "renew", status=outcome.status
         )
-    db.session.commit()
     flash(_("The renewal was recorded."), "success")
     return redirect(url_for("registry.household", household_id=file.household_id))
 
@@ -341,7 +322,7 @@ def import_template():
 @bp.route("/import/<int:job_id>")
 @require("registry.import")
 def import_job(job_id: int):
-    job = get_in_tenant(ImportJob, job_id) or abort(404)
+    job = get_or_404(ImportJob, job_id)
     if job.status in ("pending", "running") and importer.check_interrupted(job):
         db.session.commit()
     return render_template("registry/import_job.html", job=job, can_restart=importer.can_restart(job))
@@ -351,7 +332,7 @@ def import_job(job_id: int):
 @require("registry.import")
 def restart_import(job_id: int):
     """Run an import left interrupted by a stopped process again from its stored file."""
-    job = get_in_tenant(ImportJob, job_id) or abort(404)
+    job = get_or_404(ImportJob, job_id)
     importer.restart_import(job, user=current_user)
     flash(_("The import was restarted."), "success")
     return redirect(url_for("registry.import_job", job_id=job.id))

@@ -10,8 +10,9 @@ from flask_login import current_user
 
 from ..api import ApiBlueprint
 from ..extensions import db
+from ..lookup import get_or_404
 from . import services
-from .models import Decision, Escalation, FieldVisit, Verification
+from .models import AidRequest, Decision, Escalation, FieldVisit, Verification
 from .schemas import (
     ApproveSchema,
     AssessmentSchema,
@@ -76,11 +77,11 @@ def create_request(data):
 @bp.response(200, RequestDetailSchema)
 @bp.requires("requests.view")
 def get_request(request_id):
-    return _detail(services.get_request(request_id))
+    return _detail(get_or_404(AidRequest, request_id))
 
 
 def _step(request_id: int, run) -> dict:
-    request = services.get_request(request_id)
+    request = get_or_404(AidRequest, request_id)
     run(request)
     db.session.commit()
     return _detail(request)
@@ -158,7 +159,7 @@ def close(data, request_id):
 @bp.response(200, VisitOutSchema(many=True))
 @bp.requires("requests.view")
 def list_visits(request_id):
-    return _children(FieldVisit, services.get_request(request_id).id)
+    return _children(FieldVisit, get_or_404(AidRequest, request_id).id)
 
 
 @bp.route("/<int:request_id>/visits", methods=["POST"])
@@ -166,7 +167,7 @@ def list_visits(request_id):
 @bp.response(201, VisitOutSchema)
 @bp.requires("requests.research")
 def schedule_visit(data, request_id):
-    visit = services.schedule_visit(services.get_request(request_id), current_user, data["scheduled_for"])
+    visit = services.schedule_visit(get_or_404(AidRequest, request_id), current_user, data["scheduled_for"])
     db.session.commit()
     return visit
 
@@ -177,7 +178,7 @@ def schedule_visit(data, request_id):
 @bp.requires("requests.research")
 def record_visit(data, request_id, visit_id):
     """Record the visit: date, findings, each field confirmed / corrected / not seen."""
-    visit = services.record_visit(services.get_request(request_id), current_user, visit_id=visit_id, **data)
+    visit = services.record_visit(get_or_404(AidRequest, request_id), current_user, visit_id=visit_id, **data)
     db.session.commit()
     return visit
 
@@ -186,7 +187,7 @@ def record_visit(data, request_id, visit_id):
 @bp.response(200, VerificationOutSchema(many=True))
 @bp.requires("requests.view")
 def list_verifications(request_id):
-    return _children(Verification, services.get_request(request_id).id)
+    return _children(Verification, get_or_404(AidRequest, request_id).id)
 
 
 @bp.route("/<int:request_id>/verifications", methods=["POST"])
@@ -194,7 +195,7 @@ def list_verifications(request_id):
 @bp.response(201, VerificationOutSchema)
 @bp.requires("requests.research")
 def record_verification(data, request_id):
-    verification = services.record_verification(services.get_request(request_id), current_user, data)
+    verification = services.record_verification(get_or_404(AidRequest, request_id), current_user, data)
     db.session.commit()
     return verification
 
@@ -204,7 +205,7 @@ def record_verification(data, request_id):
 @bp.requires("requests.view")
 def assessment(request_id):
     """The merged eligibility checks (``assess_eligibility``) and the ceiling (``propose_aid_ceiling``)."""
-    request = services.get_request(request_id)
+    request = get_or_404(AidRequest, request_id)
     ceiling = services.ceiling_for(request)
     return {
         "checks": services.assess(request),
@@ -217,7 +218,7 @@ def assessment(request_id):
 @bp.response(200, DecisionOutSchema(many=True))
 @bp.requires("requests.view")
 def list_decisions(request_id):
-    return _children(Decision, services.get_request(request_id).id)
+    return _children(Decision, get_or_404(AidRequest, request_id).id)
 
 
 @bp.route("/<int:request_id>/approve", methods=["POST"])
@@ -227,7 +228,7 @@ def list_decisions(request_id):
 def approve(data, request_id):
     """Approve with an amount; above the ceiling only with ``override_reason`` (``requests.override``)."""
     decision = services.approve(
-        services.get_request(request_id),
+        get_or_404(AidRequest, request_id),
         current_user,
         amount_halalas=data["amount"],
         members_present=data["members_present"],
@@ -245,7 +246,7 @@ def approve(data, request_id):
 @bp.requires("requests.decide")
 def reject(data, request_id):
     """Reject with the reason the applicant will see."""
-    decision = services.reject(services.get_request(request_id), current_user, **data)
+    decision = services.reject(get_or_404(AidRequest, request_id), current_user, **data)
     db.session.commit()
     return decision
 
@@ -254,7 +255,7 @@ def reject(data, request_id):
 @bp.response(200, EscalationOutSchema(many=True))
 @bp.requires("requests.view")
 def list_escalations(request_id):
-    return _children(Escalation, services.get_request(request_id).id)
+    return _children(Escalation, get_or_404(AidRequest, request_id).id)
 
 
 @bp.route("/<int:request_id>/escalations", methods=["POST"])
@@ -262,7 +263,7 @@ def list_escalations(request_id):
 @bp.response(201, EscalationOutSchema)
 @bp.requires("requests.escalate")
 def escalate(data, request_id):
-    escalation = services.escalate(services.get_request(request_id), current_user, **data)
+    escalation = services.escalate(get_or_404(AidRequest, request_id), current_user, **data)
     db.session.commit()
     return escalation
 
@@ -273,7 +274,7 @@ def escalate(data, request_id):
 @bp.requires("requests.escalate")
 def permit_outcome(data, request_id, escalation_id):
     escalation = services.record_permit_outcome(
-        services.get_request(request_id), current_user, escalation_id, **data
+        get_or_404(AidRequest, request_id), current_user, escalation_id, **data
     )
     db.session.commit()
     return escalation

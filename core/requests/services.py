@@ -13,16 +13,17 @@ from typing import Any
 from marshmallow import ValidationError
 
 from ..calendar import add_working_days, format_date, holidays_of, tenant_calendar_settings
-from ..errors import Conflict, NotFound
+from ..errors import Conflict, Forbidden, NotFound
 from ..extensions import db
 from ..i18n import gettext as _
 from ..i18n import lazy_gettext as _l
+from ..lookup import get_or_404
 from ..numbers import format_halalas
 from ..tenancy import require_tenant, utcnow
 from . import links, workflow
 from .models import AidRequest, Decision, Escalation, FieldVisit, Verification
 from .numbering import next_number
-from .workflow import Forbidden, record_event, transition
+from .workflow import record_event, transition
 
 CHECK_OUTCOMES = ("pass", "fail", "needs_review")
 
@@ -60,14 +61,6 @@ class Ceiling:
 
 
 # --------------------------------------------------------------------------- lookup
-
-
-def get_request(request_id: int) -> AidRequest:
-    """The request of the current tenant (another tenant's id is simply not found: 404)."""
-    found = db.session.get(AidRequest, request_id) if isinstance(request_id, int) else None
-    if found is None or found.tenant_id != require_tenant().id:
-        raise NotFound(_("Not found."))
-    return found
 
 
 def get_by_number(number: str) -> AidRequest | None:
@@ -720,9 +713,7 @@ def record_permit_outcome(
 
     if not can(actor, "requests.escalate"):
         raise Forbidden(_("Your role cannot take this step."))
-    escalation = db.session.get(Escalation, escalation_id)
-    if escalation is None or escalation.request_id != request.id:
-        raise NotFound(_("Not found."))
+    escalation = get_or_404(Escalation, escalation_id, request_id=request.id)
     if escalation.outcome != "pending":
         raise Conflict(_("The authority's answer is already recorded."))
     if outcome == "refused":

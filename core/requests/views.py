@@ -9,13 +9,15 @@ from marshmallow import ValidationError
 from ..auth.permissions import require
 from ..errors import AppError
 from ..extensions import db
+from ..forms import form_transaction
 from ..i18n import current_language, translate_messages
 from ..i18n import gettext as _
 from ..i18n import lazy_gettext as _l
+from ..lookup import get_or_404
 from ..numbers import NumberFormatError, parse_int
 from ..registry.services import status_label
 from . import forms, links, services
-from .models import CHANNELS, VERIFICATION_BODIES, Decision, FieldVisit, Verification
+from .models import CHANNELS, VERIFICATION_BODIES, AidRequest, Decision, FieldVisit, Verification
 from .schemas import (
     ApproveSchema,
     RecordVisitSchema,
@@ -139,14 +141,12 @@ def new():
         data = {k: form[k].strip() for k in CREATE_FIELDS if (form.get(k) or "").strip()}
         data["needs_permit"] = bool(form.get("needs_permit"))
         data["extra"] = forms.extra_from_form(form)
-        try:
+        with form_transaction() as outcome:
             item = services.create_request(RequestCreateSchema().load(data), current_user)
-            db.session.commit()
+        if outcome.ok:
             flash(_("Saved."), "success")
             return redirect(url_for(".view", request_id=item.id))
-        except ValidationError as exc:
-            db.session.rollback()
-            errors = forms.flatten_errors(translate_messages(exc.messages), form)
+        errors = forms.flatten_errors(translate_messages(outcome.errors), form)
     return render_template(
         "requests/new.html",
         form=form,
@@ -163,7 +163,7 @@ def new():
 @bp.route("/<int:request_id>")
 @require("requests.view")
 def view(request_id):
-    return _render_view(services.get_request(request_id))
+    return _render_view(get_or_404(AidRequest, request_id))
 
 
 def _render_view(item, step_error: dict | None = None, status: int = 200):
@@ -222,7 +222,7 @@ def _children(model, request_id):
 @require("requests.view")
 def step(request_id, action):
     """Every form of the request view posts here; refusals are shown, nothing is written."""
-    item = services.get_request(request_id)
+    item = get_or_404(AidRequest, request_id)
     form = request.form
     try:
         if action in SIMPLE_STEPS:
@@ -322,12 +322,12 @@ def step(request_id, action):
             "message": _("Some fields are not valid."),
             "errors": translate_messages(messages),
         }
-        return _render_view(services.get_request(request_id), error, 422)
+        return _render_view(get_or_404(AidRequest, request_id), error, 422)
     except AppError as exc:
         db.session.rollback()
         if exc.status == 404:
             raise
         error = {"action": action, "message": str(exc.message), "errors": translate_messages(exc.errors)}
-        return _render_view(services.get_request(request_id), error, exc.status)
+        return _render_view(get_or_404(AidRequest, request_id), error, exc.status)
     flash(_("Saved."), "success")
     return redirect(url_for(".view", request_id=request_id))

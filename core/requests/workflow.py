@@ -16,7 +16,7 @@ from datetime import date
 from typing import Any
 
 from ..auth.permissions import can
-from ..errors import AppError, Conflict
+from ..errors import Conflict, Forbidden
 from ..extensions import db
 from ..i18n import gettext as _
 from ..i18n import lazy_gettext as _l
@@ -53,10 +53,6 @@ FINAL_STATES = ("closed", "withdrawn")
 NO_LINK_STATES = ("closed", "withdrawn", "disbursed")
 # The applicant (or staff on their behalf) edits the request's data before (re)submitting it.
 EDITABLE_STATES = ("draft", "returned")
-
-
-class Forbidden(AppError):
-    status = 403
 
 
 @dataclass(frozen=True)
@@ -317,7 +313,6 @@ __all__ = [
     "FINAL_STATES",
     "OPEN_STATES",
     "STATES",
-    "Forbidden",
     "Transition",
     "available_actions",
     "transition",

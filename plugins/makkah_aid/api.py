@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from flask_login import current_user
 
-from core.toolkit import ApiBlueprint, db
+from core.toolkit import AidRequest, ApiBlueprint, BeneficiaryFile, NotFound, db, get_or_404
 
 from . import services
+from .models import ExclusionProposal, RenewalRound, Violation
 from .schemas import (
     AssessmentInSchema,
     AssessmentOutSchema,
@@ -79,7 +80,7 @@ def list_rule_versions():
 @bp.requires("makkah_aid.view")
 def submission_check(request_id):
     """What the application still lacks before it can be submitted (empty when complete)."""
-    request = services.get_request(request_id)
+    request = get_or_404(AidRequest, request_id)
     return {"errors": services.submission_errors(request)}
 
 
@@ -88,14 +89,10 @@ def submission_check(request_id):
 @bp.requires("makkah_aid.view")
 def get_assessment(request_id):
     """The latest need-gap assessment of a request, with every figure and the rule in force then."""
-    request = services.get_request(request_id)
+    request = get_or_404(AidRequest, request_id)
     assessment = services.latest_assessment(request)
     if assessment is None:
-        from core.toolkit import NotFound
-
-        from .i18n import _
-
-        raise NotFound(_("Not found."))
+        raise NotFound()
     return assessment_out(assessment)
 
 
@@ -103,7 +100,7 @@ def get_assessment(request_id):
 @bp.response(200, AssessmentOutSchema(many=True))
 @bp.requires("makkah_aid.view")
 def list_assessments(request_id):
-    request = services.get_request(request_id)
+    request = get_or_404(AidRequest, request_id)
     return [assessment_out(a) for a in services.assessments_of(request)]
 
 
@@ -113,7 +110,7 @@ def list_assessments(request_id):
 @bp.requires("makkah_aid.assess")
 def post_assessment(data, request_id):
     """Record the household's annual basic needs (halalas): the gap, band and ceiling follow."""
-    request = services.get_request(request_id)
+    request = get_or_404(AidRequest, request_id)
     assessment = services.record_assessment(request, data, current_user)
     db.session.commit()
     return assessment_out(assessment)
@@ -148,7 +145,7 @@ def violation_out(violation) -> dict:
 def file_violations(file_id):
     """A file's violations (timed suspensions past their end are lifted on read) and the
     sanction the ladder would bring for the next occurrence of each violation."""
-    file = services.get_file(file_id)
+    file = get_or_404(BeneficiaryFile, file_id)
     services.lift_expired(file)
     result = {
         "file_id": file.id,
@@ -168,7 +165,7 @@ def file_violations(file_id):
 @bp.requires("makkah_aid.violations")
 def post_violation(data):
     """Record a violation: the ladder's sanction for its occurrence applies to the file."""
-    file = services.get_file(data["file_id"])
+    file = get_or_404(BeneficiaryFile, data["file_id"])
     violation = services.record_violation(file, data, current_user)
     result = violation_out(violation)
     db.session.commit()
@@ -182,14 +179,7 @@ def post_violation(data):
 def lift_violation(data, violation_id):
     """Lift a suspension until a condition, once the condition is met — and, when the ladder asks
     for a written pledge, once a pledge document is attached to the household (409 otherwise)."""
-    from core.toolkit import NotFound, get_in_tenant
-
-    from .i18n import _
-    from .models import Violation
-
-    violation = get_in_tenant(Violation, violation_id)
-    if violation is None:
-        raise NotFound(_("Not found."))
+    violation = get_or_404(Violation, violation_id)
     services.lift(violation, current_user, data["note"])
     result = violation_out(violation)
     db.session.commit()
@@ -222,7 +212,7 @@ def post_round(data):
 @bp.requires("makkah_aid.view")
 def get_round(round_id):
     """A round with its due, late and renewed files."""
-    return services.round_view(services.get_round(round_id))
+    return services.round_view(get_or_404(RenewalRound, round_id))
 
 
 @bp.route("/rounds/<int:round_id>/renewals", methods=["POST"])
@@ -231,8 +221,8 @@ def get_round(round_id):
 @bp.requires("makkah_aid.renew")
 def post_renewal(data, round_id):
     """Record that a file renewed its data in this round."""
-    renewal_round = services.get_round(round_id)
-    file = services.get_file(data["file_id"])
+    renewal_round = get_or_404(RenewalRound, round_id)
+    file = get_or_404(BeneficiaryFile, data["file_id"])
     renewal = services.record_renewal(renewal_round, file, data.get("renewed_on"), current_user)
     db.session.commit()
     return services.renewal_view(renewal_round, renewal, services.today())
@@ -264,7 +254,7 @@ def post_proposal(data):
 
     from .i18n import _
 
-    file = services.get_file(data["file_id"])
+    file = get_or_404(BeneficiaryFile, data["file_id"])
     proposal = services.propose(
         file,
         data["reason"],
@@ -286,7 +276,9 @@ def post_proposal(data):
 @bp.requires("makkah_aid.decide")
 def confirm_proposal(data, proposal_id):
     """Confirm: the file is excluded (or closed) through core; the beneficiary is told why."""
-    proposal = services.confirm(services.get_proposal(proposal_id), current_user, data.get("note") or "")
+    proposal = services.confirm(
+        get_or_404(ExclusionProposal, proposal_id), current_user, data.get("note") or ""
+    )
     db.session.commit()
     return proposal_out(proposal)
 
@@ -296,7 +288,9 @@ def confirm_proposal(data, proposal_id):
 @bp.response(200, ProposalOutSchema)
 @bp.requires("makkah_aid.decide")
 def dismiss_proposal(data, proposal_id):
-    proposal = services.dismiss(services.get_proposal(proposal_id), current_user, data.get("note") or "")
+    proposal = services.dismiss(
+        get_or_404(ExclusionProposal, proposal_id), current_user, data.get("note") or ""
+    )
     db.session.commit()
     return proposal_out(proposal)
 

@@ -15,13 +15,12 @@ from marshmallow import ValidationError
 
 from core.toolkit import (
     AidRequest,
-    AppError,
     BeneficiaryFile,
     Conflict,
     Document,
+    Forbidden,
     Household,
     Member,
-    NotFound,
     User,
     audit_record,
     change_file_status,
@@ -29,6 +28,7 @@ from core.toolkit import (
     db,
     format_halalas,
     get_in_tenant,
+    get_or_404,
     notify,
     plugin_settings,
     renew_file,
@@ -42,10 +42,6 @@ from .i18n import _, _l
 from .models import Assessment, ExclusionProposal, Renewal, RenewalRound, RuleVersion, Violation
 
 PLUGIN_ID = "makkah_aid"
-
-
-class Forbidden(AppError):
-    status = 403
 
 
 def today() -> date:
@@ -95,20 +91,6 @@ def label(item: dict) -> str:
 
 def reason_entry(code: str, rule_settings: dict | None = None) -> dict | None:
     return next((r for r in (rule_settings or settings())["exclusion_reasons"] if r["code"] == code), None)
-
-
-def get_file(file_id: int) -> BeneficiaryFile:
-    file = get_in_tenant(BeneficiaryFile, file_id) if isinstance(file_id, int) else None
-    if file is None:
-        raise NotFound(_("Not found."))
-    return file
-
-
-def get_request(request_id: int) -> AidRequest:
-    found = get_in_tenant(AidRequest, request_id) if isinstance(request_id, int) else None
-    if found is None:
-        raise NotFound(_("Not found."))
-    return found
 
 
 # --------------------------------------------------------------------------- the application's mandatory data
@@ -561,7 +543,7 @@ def find_pledge(violation: Violation, file: BeneficiaryFile | None = None) -> Do
         linked = get_in_tenant(Document, violation.pledge_document_id)
         if linked is not None:
             return linked
-    file = file or get_file(violation.file_id)
+    file = file or get_or_404(BeneficiaryFile, violation.file_id)
     for document in _pledge_candidates(file):
         if _pledge_fits(document, violation):
             violation.pledge_document_id = document.id
@@ -671,7 +653,7 @@ def lift(violation: Violation, actor: Any, note: str) -> Violation:
         raise Conflict(
             _("Only a suspension until a condition is lifted by staff; timed ones end by themselves.")
         )
-    file = get_file(violation.file_id)
+    file = get_or_404(BeneficiaryFile, violation.file_id)
     if rules.pledge_required(violation.sanction or {}) and find_pledge(violation, file) is None:
         raise Conflict(
             _(
@@ -725,7 +707,7 @@ def tick(on: date | None = None) -> dict:
         .distinct()
     ).all()
     for file_id in due:
-        lifted += lift_expired(get_file(file_id), on)
+        lifted += lift_expired(get_or_404(BeneficiaryFile, file_id), on)
     proposed = scan_all(on)
     return {"lifted": lifted, "proposed": proposed}
 
@@ -751,13 +733,6 @@ def rounds() -> list[RenewalRound]:
 def active_round() -> RenewalRound | None:
     found = rounds()
     return found[0] if found else None
-
-
-def get_round(round_id: int) -> RenewalRound:
-    found = get_in_tenant(RenewalRound, round_id) if isinstance(round_id, int) else None
-    if found is None:
-        raise NotFound(_("Not found."))
-    return found
 
 
 def announce_round(data: dict, actor: Any) -> RenewalRound:
@@ -1004,13 +979,6 @@ def proposals(status: str = "proposed") -> list[ExclusionProposal]:
     return list(db.session.scalars(query))
 
 
-def get_proposal(proposal_id: int) -> ExclusionProposal:
-    found = get_in_tenant(ExclusionProposal, proposal_id) if isinstance(proposal_id, int) else None
-    if found is None:
-        raise NotFound(_("Not found."))
-    return found
-
-
 def may_decide(actor: Any, reason: str) -> bool:
     entry = reason_entry(reason)
     allowed = set(entry["confirm_roles"]) if entry else {"committee_member", "executive_director"}
@@ -1028,7 +996,7 @@ def confirm(proposal: ExclusionProposal, actor: Any, note: str = "") -> Exclusio
     """Confirm: a file-level exclusion changes the file's status through core (death closes
     it); a member-level one makes the member stop counting. The beneficiary is told why."""
     _check_decider(proposal, actor)
-    file = get_file(proposal.file_id)
+    file = get_or_404(BeneficiaryFile, proposal.file_id)
     entry = reason_entry(proposal.reason) or {
         "label_ar": proposal.reason,
         "outcome": "excluded",

@@ -8,15 +8,19 @@ from flask_login import current_user
 from marshmallow import ValidationError
 
 from core.toolkit import (
-    AppError,
+    AidRequest,
+    BeneficiaryFile,
     CatalogItem,
+    FormOutcome,
     NumberFormatError,
     RequestCreateSchema,
     can,
     create_request,
     db,
     flatten_request_errors,
+    form_transaction,
     format_halalas,
+    get_or_404,
     parse_date,
     parse_halalas,
     parse_int,
@@ -31,6 +35,7 @@ from core.toolkit import (
 
 from . import rules, services
 from .i18n import _, _domain, _l
+from .models import ExclusionProposal, RenewalRound, Violation
 
 bp = Blueprint("makkah_aid", __name__, template_folder="templates")
 
@@ -111,10 +116,10 @@ def new_application():
     at once; refused per missing field. The mandatory data are the plugin's request fields
     (``ApplicationSchema``), rendered and read by core's generic request-field helpers, the
     same as on the portal and on core's "register a request" page."""
-    errors: dict = {}
+    outcome = FormOutcome()
     form = request.form
     if request.method == "POST" and not request_form_adding_row(form):
-        try:
+        with form_transaction() as outcome:
             data = {k: form[k].strip() for k in CORE_FIELDS if (form.get(k) or "").strip()}
             data.setdefault("channel", "in_person")
             data["extra"] = request_extra_from_form(form)
@@ -132,23 +137,19 @@ def new_application():
                         current_user,
                     )
             submit_request(item, current_user, declaration_signed_by=item.applicant_name)
-            db.session.commit()
+        if outcome.ok:
             flash(_("The application was submitted with number %(number)s.", number=item.number), "success")
             return redirect(url_for("requests.view", request_id=item.id))
-        except ValidationError as exc:
-            db.session.rollback()
-            messages = exc.messages if isinstance(exc.messages, dict) else {"_schema": exc.messages}
-            errors = place_request_errors(flatten_request_errors(messages, form))
-        except AppError as exc:
-            db.session.rollback()
-            errors = {"_schema": [str(exc.message)]}
+    errors = outcome.errors
+    if outcome.message is None and errors:  # field errors, placed by the request form's inputs
+        errors = place_request_errors(flatten_request_errors(errors, form))
     return render_template(
         "makkah_aid/application.html",
         errors=errors,
         form=form,
         catalog=_catalog(),
         extra_groups=request_extra_inputs(),
-    ), (422 if errors else 200)
+    ), outcome.status
 
 
 # --------------------------------------------------------------------------- assessments
@@ -184,10 +185,11 @@ def assessments():
 @bp.route("/requests/<int:request_id>/assessment", methods=["GET", "POST"])
 @require("makkah_aid.view")
 def assessment(request_id):
-    item = services.get_request(request_id)
+    item = get_or_404(AidRequest, request_id)
     file = services.file_of(item)
     people = services.people_for(item, file)
     errors: dict = {}
+    outcome = FormOutcome()
     form = request.form
     if request.method == "POST":
         if not can(current_user, "makkah_aid.assess"):
@@ -204,21 +206,15 @@ def assessment(request_id):
                     "resides_permanently": resides,
                 }
             )
-        try:
+        with form_transaction() as outcome:
             if errors:
                 raise ValidationError(errors)
             services.record_assessment(
                 item, {"needs": needs, "incomes": incomes, "notes": form.get("notes", "")}, current_user
             )
-            db.session.commit()
+        if outcome.ok:
             flash(_("The assessment was recorded."), "success")
             return redirect(url_for(".assessment", request_id=item.id))
-        except ValidationError as exc:
-            db.session.rollback()
-            errors = exc.messages if isinstance(exc.messages, dict) else {"_schema": exc.messages}
-        except AppError as exc:
-            db.session.rollback()
-            errors = {"_schema": [str(exc.message)]}
     latest = services.latest_assessment(item)
     history = services.assessments_of(item)
     version_id = request.args.get("version", type=int)
@@ -230,10 +226,10 @@ def assessment(request_id):
         shown=shown,
         history=history,
         explanation=services.explain(shown) if shown else "",
-        errors=errors,
+        errors=outcome.errors,
         form=form,
         need_items=rules.NEED_ITEMS,
-    ), (422 if errors else 200)
+    ), outcome.status
 
 
 # --------------------------------------------------------------------------- violations
@@ -254,21 +250,16 @@ def violations_index():
 @bp.route("/files/<int:file_id>/violations", methods=["GET", "POST"])
 @require("makkah_aid.view")
 def file_violations(file_id):
-    file = services.get_file(file_id)
+    file = get_or_404(BeneficiaryFile, file_id)
     errors: dict = {}
+    outcome = FormOutcome()
     form = request.form
     if request.method == "POST":
-        try:
+        with form_transaction() as outcome:
             if form.get("action") == "lift":
                 if not can(current_user, "makkah_aid.lift"):
                     abort(403)
-                from core.toolkit import get_in_tenant
-
-                from .models import Violation
-
-                violation = get_in_tenant(Violation, parse_int(form.get("violation_id", "0")))
-                if violation is None or violation.file_id != file.id:
-                    abort(404)
+                violation = get_or_404(Violation, parse_int(form.get("violation_id", "0")), file_id=file.id)
                 note = (form.get("note") or "").strip()
                 if not note:
                     raise ValidationError({"note": [_("Record how the condition was met.")]})
@@ -294,17 +285,9 @@ def file_violations(file_id):
                     },
                     current_user,
                 )
-            db.session.commit()
+        if outcome.ok:
             flash(_("Saved."), "success")
             return redirect(url_for(".file_violations", file_id=file.id))
-        except ValidationError as exc:
-            db.session.rollback()
-            errors = exc.messages if isinstance(exc.messages, dict) else {"_schema": exc.messages}
-        except AppError as exc:
-            db.session.rollback()
-            if exc.status == 404:
-                raise
-            errors = {"_schema": [str(exc.message)]}
     services.lift_expired(file)
     violations = services.violations_of(file)
     pledges = {v.id: services.pledge_status(v) for v in violations}
@@ -317,9 +300,9 @@ def file_violations(file_id):
         pledge_label=services.pledge_status_label,
         next_sanctions=services.next_sanctions(file),
         ladder=services.settings()["ladder"],
-        errors=errors,
+        errors=outcome.errors,
         form=form,
-    ), (422 if errors else 200)
+    ), outcome.status
 
 
 # --------------------------------------------------------------------------- renewal rounds
@@ -329,10 +312,11 @@ def file_violations(file_id):
 @require("makkah_aid.view")
 def rounds_page():
     errors: dict = {}
+    outcome = FormOutcome()
     form = request.form
     if request.method == "POST":
         action = form.get("action")
-        try:
+        with form_transaction() as outcome:
             if action == "announce":
                 if not can(current_user, "makkah_aid.rounds"):
                     abort(403)
@@ -346,26 +330,21 @@ def rounds_page():
             elif action == "renew":
                 if not can(current_user, "makkah_aid.renew"):
                     abort(403)
-                renewal_round = services.get_round(parse_int(form.get("round_id", "0")))
+                renewal_round = get_or_404(RenewalRound, parse_int(form.get("round_id", "0")))
                 services.record_renewal(
-                    renewal_round, services.get_file(parse_int(form.get("file_id", "0"))), None, current_user
+                    renewal_round,
+                    get_or_404(BeneficiaryFile, parse_int(form.get("file_id", "0"))),
+                    None,
+                    current_user,
                 )
             elif action == "scan":
                 if not can(current_user, "makkah_aid.propose"):
                     abort(403)
                 counts = services.tick()
                 flash(_("%(n)s exclusions proposed.", n=counts["proposed"]), "info")
-            db.session.commit()
+        if outcome.ok:
             flash(_("Saved."), "success")
             return redirect(url_for(".rounds_page"))
-        except ValidationError as exc:
-            db.session.rollback()
-            errors = exc.messages if isinstance(exc.messages, dict) else {"_schema": exc.messages}
-        except AppError as exc:
-            db.session.rollback()
-            if exc.status == 404:
-                raise
-            errors = {"_schema": [str(exc.message)]}
     all_rounds = services.rounds()
     current = services.round_view(all_rounds[0]) if all_rounds else None
     rule_settings = services.settings()
@@ -375,9 +354,9 @@ def rounds_page():
         current=current,
         next_round=rules.next_round_date(all_rounds[0].announced_on if all_rounds else None, rule_settings),
         rule_settings=rule_settings,
-        errors=errors,
+        errors=outcome.errors,
         form=form,
-    ), (422 if errors else 200)
+    ), outcome.status
 
 
 # --------------------------------------------------------------------------- exclusion proposals
@@ -387,7 +366,7 @@ def rounds_page():
 @require("makkah_aid.view")
 def proposals_page():
     if request.method == "POST":
-        try:
+        with form_transaction() as outcome:
             if form_action := request.form.get("action"):
                 if form_action == "scan":
                     if not can(current_user, "makkah_aid.propose"):
@@ -397,27 +376,16 @@ def proposals_page():
                 else:
                     if not can(current_user, "makkah_aid.decide"):
                         abort(403)
-                    proposal = services.get_proposal(parse_int(request.form.get("proposal_id", "0")))
+                    proposal = get_or_404(ExclusionProposal, parse_int(request.form.get("proposal_id", "0")))
                     note = (request.form.get("note") or "").strip()
                     if form_action == "confirm":
                         services.confirm(proposal, current_user, note)
                     else:
                         services.dismiss(proposal, current_user, note)
-            db.session.commit()
+        if outcome.ok:
             flash(_("Saved."), "success")
-        except AppError as exc:
-            db.session.rollback()
-            if exc.status == 404:
-                raise
-            flash(str(exc.message), "danger")
-        except ValidationError as exc:
-            db.session.rollback()
-            flash(
-                " ".join(str(m) for msgs in exc.messages.values() for m in msgs)
-                if isinstance(exc.messages, dict)
-                else str(exc.messages),
-                "danger",
-            )
+        else:
+            flash(" ".join(str(m) for messages in outcome.errors.values() for m in messages), "danger")
         return redirect(url_for(".proposals_page", status=request.args.get("status", "proposed")))
     status = request.args.get("status", "proposed")
     if status not in ("proposed", "confirmed", "dismissed", "all"):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_login import current_user
 
-from core.toolkit import ApiBlueprint, Household, Person, db, kpi_values, require_tenant
+from core.toolkit import ApiBlueprint, Household, Person, db, get_or_404, kpi_values, require_tenant
 
 from . import services
 from .models import DebtCase, Enrolment, FollowUp, Prisoner, Program, ProgramSession
@@ -89,7 +89,7 @@ def create_prisoner(data):
 @api.response(200, PrisonerOutSchema)
 @api.requires(P + "view")
 def get_prisoner(prisoner_id):
-    return services.get_or_404(Prisoner, prisoner_id)
+    return get_or_404(Prisoner, prisoner_id)
 
 
 @api.route("/prisoners/<int:prisoner_id>", methods=["PATCH"])
@@ -97,7 +97,7 @@ def get_prisoner(prisoner_id):
 @api.response(200, PrisonerOutSchema)
 @api.requires(P + "manage")
 def update_prisoner(data, prisoner_id):
-    prisoner = services.update_prisoner(services.get_or_404(Prisoner, prisoner_id), data, current_user)
+    prisoner = services.update_prisoner(get_or_404(Prisoner, prisoner_id), data, current_user)
     db.session.commit()
     return prisoner
 
@@ -108,9 +108,7 @@ def update_prisoner(data, prisoner_id):
 @api.requires(P + "manage")
 def release_prisoner(data, prisoner_id):
     """Record the release: schedules follow-ups and closes settled debt cases."""
-    prisoner = services.record_release(
-        services.get_or_404(Prisoner, prisoner_id), data["released_on"], current_user
-    )
+    prisoner = services.record_release(get_or_404(Prisoner, prisoner_id), data["released_on"], current_user)
     db.session.commit()
     return prisoner
 
@@ -119,7 +117,7 @@ def release_prisoner(data, prisoner_id):
 @api.response(200, FamilyLinkOutSchema(many=True))
 @api.requires(P + "view")
 def list_families(prisoner_id):
-    return services.family_links(services.get_or_404(Prisoner, prisoner_id))
+    return services.family_links(get_or_404(Prisoner, prisoner_id))
 
 
 @api.route("/prisoners/<int:prisoner_id>/families", methods=["POST"])
@@ -128,7 +126,7 @@ def list_families(prisoner_id):
 @api.requires(P + "manage")
 def link_family(data, prisoner_id):
     """Link a household the prisoner supported, with the prison/court letter (a document) as evidence."""
-    link = services.link_family(services.get_or_404(Prisoner, prisoner_id), data, current_user)
+    link = services.link_family(get_or_404(Prisoner, prisoner_id), data, current_user)
     db.session.commit()
     return link
 
@@ -138,7 +136,7 @@ def link_family(data, prisoner_id):
 @api.requires(P + "view")
 def household_eligibility(household_id):
     """Seed 002's three conditions for a household, each pass/fail with the reason."""
-    return services.assess(services.get_or_404(Household, household_id))
+    return services.assess(get_or_404(Household, household_id))
 
 
 @api.route("/persons/<int:person_id>/eligibility")
@@ -146,7 +144,7 @@ def household_eligibility(household_id):
 @api.requires(P + "view")
 def person_eligibility(person_id):
     """The three conditions for a person (a prisoner or released prisoner)."""
-    person = services.get_or_404(Person, person_id)
+    person = get_or_404(Person, person_id)
     household = db.session.scalars(db.select(Household).where(Household.head_person_id == person.id)).first()
     return services.assess(household, person)
 
@@ -177,7 +175,7 @@ def create_case(data):
 @api.response(200, DebtCaseDetailSchema)
 @api.requires(P + "view")
 def get_case(case_id):
-    return _case_detail(services.get_or_404(DebtCase, case_id))
+    return _case_detail(get_or_404(DebtCase, case_id))
 
 
 @api.route("/debt-cases/<int:case_id>/negotiations", methods=["POST"])
@@ -186,7 +184,7 @@ def get_case(case_id):
 @api.requires(P + "debts")
 def add_negotiation(data, case_id):
     """Log an attempt with the creditor; a forgiving outcome records the amount forgiven."""
-    services.get_or_404(DebtCase, case_id)
+    get_or_404(DebtCase, case_id)
     negotiation = services.add_negotiation(case_id, data, current_user)
     db.session.commit()
     return negotiation
@@ -199,7 +197,7 @@ def add_negotiation(data, case_id):
 def add_payment(data, case_id):
     """Record an amount paid by others. (Association payments come from core disbursements of
     the insolvency programs, linked to the case through the request's ``extra.prisoner_families.debt_case_id``.)"""
-    services.get_or_404(DebtCase, case_id)
+    get_or_404(DebtCase, case_id)
     entry = services.add_entry(
         case_id,
         "other_payment",
@@ -248,14 +246,14 @@ def install_programs():
 @api.response(200, ProgramOutSchema)
 @api.requires(P + "view")
 def get_program(program_id):
-    return services.get_or_404(Program, program_id)
+    return get_or_404(Program, program_id)
 
 
 @api.route("/programs/<int:program_id>/enrolments")
 @api.response(200, EnrolmentOutSchema(many=True))
 @api.requires(P + "view")
 def list_enrolments(program_id):
-    return [_enrolment_out(e) for e in services.program_enrolments(services.get_or_404(Program, program_id))]
+    return [_enrolment_out(e) for e in services.program_enrolments(get_or_404(Program, program_id))]
 
 
 @api.route("/programs/<int:program_id>/enrolments", methods=["POST"])
@@ -263,7 +261,7 @@ def list_enrolments(program_id):
 @api.response(201, EnrolmentOutSchema)
 @api.requires(P + "programs")
 def enrol(data, program_id):
-    enrolment = services.enrol(services.get_or_404(Program, program_id), data, current_user)
+    enrolment = services.enrol(get_or_404(Program, program_id), data, current_user)
     db.session.commit()
     return _enrolment_out(enrolment)
 
@@ -272,7 +270,7 @@ def enrol(data, program_id):
 @api.response(200, EnrolmentOutSchema)
 @api.requires(P + "view")
 def get_enrolment(enrolment_id):
-    return _enrolment_out(services.get_or_404(Enrolment, enrolment_id))
+    return _enrolment_out(get_or_404(Enrolment, enrolment_id))
 
 
 @api.route("/enrolments/<int:enrolment_id>/interview", methods=["POST"])
@@ -280,7 +278,7 @@ def get_enrolment(enrolment_id):
 @api.response(200, EnrolmentOutSchema)
 @api.requires(P + "programs")
 def record_interview(data, enrolment_id):
-    enrolment = services.record_interview(services.get_or_404(Enrolment, enrolment_id), data, current_user)
+    enrolment = services.record_interview(get_or_404(Enrolment, enrolment_id), data, current_user)
     db.session.commit()
     return _enrolment_out(enrolment)
 
@@ -289,7 +287,7 @@ def record_interview(data, enrolment_id):
 @api.response(200, SessionOutSchema(many=True))
 @api.requires(P + "view")
 def list_sessions(program_id):
-    return services.program_sessions(services.get_or_404(Program, program_id))
+    return services.program_sessions(get_or_404(Program, program_id))
 
 
 @api.route("/programs/<int:program_id>/sessions", methods=["POST"])
@@ -297,7 +295,7 @@ def list_sessions(program_id):
 @api.response(201, SessionOutSchema)
 @api.requires(P + "programs")
 def add_session(data, program_id):
-    session = services.add_session(services.get_or_404(Program, program_id), data, current_user)
+    session = services.add_session(get_or_404(Program, program_id), data, current_user)
     db.session.commit()
     return session
 
@@ -307,9 +305,7 @@ def add_session(data, program_id):
 @api.response(200, AttendanceOutSchema(many=True))
 @api.requires(P + "programs")
 def record_attendance(data, session_id):
-    rows = services.record_attendance(
-        services.get_or_404(ProgramSession, session_id), data["marks"], current_user
-    )
+    rows = services.record_attendance(get_or_404(ProgramSession, session_id), data["marks"], current_user)
     db.session.commit()
     return rows
 
@@ -328,7 +324,7 @@ def list_follow_ups(args):
 @api.requires(P + "programs")
 def record_follow_up(data, follow_up_id):
     """Record a follow-up of a released participant: did he return to crime?"""
-    follow_up = services.record_follow_up(services.get_or_404(FollowUp, follow_up_id), data, current_user)
+    follow_up = services.record_follow_up(get_or_404(FollowUp, follow_up_id), data, current_user)
     db.session.commit()
     return follow_up
 

@@ -22,6 +22,7 @@ from core.toolkit import (
     db,
     format_halalas,
     get_in_tenant,
+    get_or_404,
     localized,
     normalize_digits,
     plugin_settings,
@@ -52,13 +53,6 @@ PLUGIN_ID = "prisoner_families"
 
 def settings() -> dict:
     return plugin_settings(PLUGIN_ID)
-
-
-def get_or_404(model, object_id: int):
-    found = get_in_tenant(model, object_id) if isinstance(object_id, int) else None
-    if found is None:
-        raise NotFound(_("Not found."))
-    return found
 
 
 def _actor_id(actor: Any) -> int | None:

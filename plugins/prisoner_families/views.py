@@ -10,14 +10,15 @@ from flask_login import current_user
 from marshmallow import Schema, ValidationError
 
 from core.toolkit import (
-    AppError,
+    FormOutcome,
     Household,
     Person,
     can,
-    check,
     db,
+    form_transaction,
     format_halalas,
     get_in_tenant,
+    get_or_404,
     households_of_many,
     kpi_values,
     require,
@@ -115,26 +116,18 @@ def _handle(
 ):
     """GET renders; POST runs the named action (permission, then service), commits once and
     redirects, or renders the page again with the field errors (422) or the refusal (409)."""
-    errors: dict = {}
-    status = 200
+    outcome = FormOutcome()
     if request.method == "POST":
         entry = actions.get(request.form.get("action", ""))
         if entry is None:
             abort(400)
         permission, run = entry
-        check(P + permission)
-        try:
+        with form_transaction(P + permission) as outcome:
             target = run(dict(request.form))
-            db.session.commit()
+        if outcome.ok:
             flash(_("Saved."), "success")
             return redirect(target or request.url, code=303)
-        except ValidationError as exc:
-            db.session.rollback()
-            errors, status = exc.messages, 422
-        except AppError as exc:
-            db.session.rollback()
-            errors, status = {"_schema": [exc.message], **exc.errors}, exc.status
-    return render_template(template, errors=errors, **context()), status
+    return render_template(template, errors=outcome.errors, **context()), outcome.status
 
 
 SEARCH_LIMIT = 20
@@ -229,7 +222,7 @@ def index():
 @bp.route("/prisoners/<int:prisoner_id>", methods=["GET", "POST"])
 @require(P + "view")
 def prisoner(prisoner_id: int):
-    record = services.get_or_404(Prisoner, prisoner_id)
+    record = get_or_404(Prisoner, prisoner_id)
 
     def release(_raw):
         services.record_release(record, _load(ReleaseSchema(), _form())["released_on"], current_user)
@@ -307,7 +300,7 @@ def debt_cases():
 @bp.route("/debt-cases/<int:case_id>", methods=["GET", "POST"])
 @require(P + "view")
 def debt_case(case_id: int):
-    case = services.get_or_404(DebtCase, case_id)
+    case = get_or_404(DebtCase, case_id)
 
     def negotiate(_raw):
         services.add_negotiation(case.id, _load(NegotiationInSchema(), _form()), current_user)
@@ -320,7 +313,7 @@ def debt_case(case_id: int):
         )  # fmt: skip
 
     def release(_raw):
-        prisoner = services.get_or_404(Prisoner, case.prisoner_id)
+        prisoner = get_or_404(Prisoner, case.prisoner_id)
         services.record_release(prisoner, _load(ReleaseSchema(), _form())["released_on"], current_user)
 
     return _handle(
@@ -366,25 +359,21 @@ def programs():
 @bp.route("/programs/<int:program_id>", methods=["GET", "POST"])
 @require(P + "view")
 def program(program_id: int):
-    record = services.get_or_404(Program, program_id)
+    record = get_or_404(Program, program_id)
 
     def enrol(_raw):
         services.enrol(record, _load(EnrolmentInSchema(), _form("fee_acknowledged")), current_user)
 
     def interview(_raw):
         data = _form()
-        enrolment = services.get_or_404(Enrolment, int(data.pop("enrolment_id", "0") or 0))
-        if enrolment.program_id != record.id:
-            abort(404)
+        enrolment = get_or_404(Enrolment, int(data.pop("enrolment_id", "0") or 0), program_id=record.id)
         services.record_interview(enrolment, _load(InterviewInSchema(), data), current_user)
 
     def add_session(_raw):
         services.add_session(record, _load(SessionInSchema(), _form()), current_user)
 
     def attendance(_raw):
-        session = services.get_or_404(SessionModel, int(request.form.get("session_id") or 0))
-        if session.program_id != record.id:
-            abort(404)
+        session = get_or_404(SessionModel, int(request.form.get("session_id") or 0), program_id=record.id)
         present = set(request.form.getlist("present"))
         marks = [
             {"enrolment_id": e.id, "present": str(e.id) in present}
@@ -424,7 +413,7 @@ def program(program_id: int):
 def follow_ups():
     def record(_raw):
         data = _form()
-        follow_up = services.get_or_404(FollowUp, int(data.pop("follow_up_id", "0") or 0))
+        follow_up = get_or_404(FollowUp, int(data.pop("follow_up_id", "0") or 0))
         services.record_follow_up(follow_up, _load(FollowUpInSchema(), data), current_user)
 
     return _handle(

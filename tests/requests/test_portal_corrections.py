@@ -123,8 +123,7 @@ def test_portal_draft_is_editable_before_submission(client, login, staff, tenant
 
 
 def test_service_rules_role_and_state(in_first, staff, new_request, advance):
-    from core.errors import Conflict
-    from core.requests.workflow import Forbidden
+    from core.errors import Conflict, Forbidden
 
     request = new_request()
     with pytest.raises(Forbidden):
@@ -145,3 +144,19 @@ def test_staff_resubmit_a_returned_request_for_the_applicant(client, login, staf
     assert response.status_code == 302
     with tenant_context(tenant):
         assert db.session.get(AidRequest, applicant_request).state == "submitted"
+
+
+def test_a_second_submission_answers_409_with_the_reason_on_the_page(client, login, staff, applicant_request):
+    """The one form path: a refusal of the workflow re-renders the page with its own status (409),
+    not 422, and its translated reason; nothing is written."""
+    rid = applicant_request
+    login(staff["applicant"])
+    first = client.post(f"/t/first/portal/requests/{rid}/submit", data={"declaration": "on"})
+    assert first.status_code == 302
+    again = client.post(
+        f"/t/first/portal/requests/{rid}/submit",
+        data={"declaration": "on"},
+        headers={"Accept-Language": "ar"},
+    )
+    assert again.status_code == 409
+    assert 'data-field="_schema"' in again.get_data(as_text=True)

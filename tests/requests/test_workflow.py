@@ -6,11 +6,11 @@ import pytest
 from marshmallow import ValidationError
 
 from core.auth.models import TENANT_ROLES
-from core.errors import Conflict
+from core.errors import Conflict, Forbidden
 from core.extensions import db
 from core.requests import services
 from core.requests.models import RequestEvent
-from core.requests.workflow import CORE_TRANSITIONS, Forbidden
+from core.requests.workflow import CORE_TRANSITIONS
 
 # The roles that own each step (spec/platform.md), stated here independently of the code.
 OWNERS = {

@@ -1,0 +1,79 @@
+"""The one HTML form-handling path: permission → schema → service → one commit → redirect,
+or the page again with the field errors (422) or the refusal (403/409).
+
+A view states what the form does; the transaction is this module's::
+
+    with form_transaction("catalog.manage") as outcome:
+        services.create_item(CatalogItemSchema().load(form), current_user)
+    if outcome.ok:
+        flash(_("Saved."), "success")
+        return redirect(url_for(".catalog"))
+    return render_template("aid/catalog.html", errors=outcome.errors), outcome.status
+
+Inside the block, a schema's or a service's :data:`core.errors.Invalid` (marshmallow's
+``ValidationError``) and any :class:`core.errors.AppError` roll the whole block back and are
+kept on ``outcome`` — except :class:`core.errors.NotFound` (``get_or_404`` of a submitted id),
+which answers the 404 error page. Anything else (``abort(403)``, a bug) is rolled back too and
+propagates to the error handlers. When the block ends without a refusal, the session is
+committed once, before the view redirects.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from .auth.permissions import check
+from .errors import AppError, Invalid, NotFound
+from .extensions import db
+
+
+@dataclass
+class FormOutcome:
+    """What a submitted form came to: nothing to say (``ok``), or the status to answer with,
+    the refusal's message (``None`` for field errors) and the errors to show by field
+    (``"_schema"`` for the form as a whole, the refusal's message included)."""
+
+    status: int = 200
+    errors: dict[str, Any] = field(default_factory=dict)
+    message: Any = None
+
+    @property
+    def ok(self) -> bool:
+        return self.status < 400
+
+
+def refusal(error: Exception) -> FormOutcome:
+    """The outcome of a refused form: 422 with the field errors of an :data:`Invalid`, or the
+    status, message and errors of an :class:`AppError`."""
+    if isinstance(error, Invalid):
+        messages = error.messages if isinstance(error.messages, dict) else {"_schema": error.messages}
+        return FormOutcome(422, dict(messages))
+    if isinstance(error, AppError):
+        return FormOutcome(error.status, {"_schema": [error.message], **error.errors}, error.message)
+    raise TypeError(f"not a refusal: {error!r}")
+
+
+@contextmanager
+def form_transaction(permission: str | None = None) -> Iterator[FormOutcome]:
+    """Run the block as one transaction for an HTML form (see the module's docstring).
+    ``permission`` is checked first (403 before anything is read or written)."""
+    if permission is not None:
+        check(permission)
+    outcome = FormOutcome()
+    try:
+        yield outcome
+    except NotFound:
+        db.session.rollback()  # what the form names is not there (another tenant's id): the error page
+        raise
+    except (Invalid, AppError) as error:
+        db.session.rollback()
+        refused = refusal(error)
+        outcome.status, outcome.errors, outcome.message = refused.status, refused.errors, refused.message
+        return
+    except BaseException:
+        db.session.rollback()  # a 403/404 raised in the block, or a bug: nothing it did is kept
+        raise
+    db.session.commit()
