@@ -357,3 +357,18 @@ def make_file() -> Callable[..., bytes]:
         return make_image({"jpg": "JPEG"}.get(kind, kind.upper()), **options)
 
     return make
+
+
+@pytest.fixture
+def max_queries(app):
+    """``with max_queries(12): client.get(...)`` — fail when the block sends more statements to the
+    database than the budget (RLS ``set_config`` and savepoints not counted), listing those sent.
+    The object yielded has ``.count`` and ``.statements`` (to record a page's figure)."""
+    from core.testing_queries import assert_max_queries
+
+    def budget(limit: int, *, label: str = ""):
+        with app.app_context():
+            engine = db.engine
+        return assert_max_queries(engine, limit, label=label)
+
+    return budget
