@@ -372,3 +372,29 @@ def max_queries(app):
         return assert_max_queries(engine, limit, label=label)
 
     return budget
+
+
+def note_query_figure(page: str, rows: int, count: int) -> None:
+    """With ``QUERY_FIGURES=<file>``, append "page, rows, queries" to it (the report's table)."""
+    path = os.environ.get("QUERY_FIGURES")
+    if path:
+        with open(path, "a", encoding="utf-8") as out:
+            out.write(f"{page}\t{rows}\t{count}\n")
+
+
+@pytest.fixture
+def page_budget(max_queries):
+    """``page_budget(page, rows, budget, call)``: ``call()`` answers 200 within ``budget`` queries."""
+
+    def run(page: str, rows: int, budget: int, call):
+        captured = None
+        try:
+            with max_queries(budget, label=f"{page}, {rows} rows") as captured:
+                response = call()
+        finally:
+            if captured is not None:
+                note_query_figure(page, rows, captured.count)
+        assert response.status_code == 200, response.data[:500]
+        return response
+
+    return run

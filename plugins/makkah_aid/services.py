@@ -568,17 +568,32 @@ def _pledge_fits(document: Document, violation: Violation) -> bool:
     return rules.pledge_counts(document.uploaded_at.date(), violation.occurred_on)
 
 
-def find_pledge(violation: Violation, file: BeneficiaryFile | None = None) -> Document | None:
+def find_pledge(
+    violation: Violation,
+    file: BeneficiaryFile | None = None,
+    *,
+    candidates: list[Document] | None = None,
+    linked: dict[int, Document] | None = None,
+) -> Document | None:
     """The signed pledge of a violation: the one linked to it, else the first pledge document
-    attached to the household on or after the violation date (linked from then on)."""
+    attached to the household on or after the violation date (linked from then on).
+
+    ``candidates`` (the household's pledge documents) and ``linked`` (documents by id) when the
+    caller loaded them for many violations at once (``pledge_statuses``)."""
     if not rules.pledge_required(violation.sanction or {}):
         return None
     if violation.pledge_document_id is not None:
-        linked = get_in_tenant(Document, violation.pledge_document_id)
-        if linked is not None:
-            return linked
-    file = file or get_file(violation.file_id)
-    for document in _pledge_candidates(file):
+        document = (
+            linked.get(violation.pledge_document_id)
+            if linked is not None
+            else get_in_tenant(Document, violation.pledge_document_id)
+        )
+        if document is not None:
+            return document
+    if candidates is None:
+        file = file or get_file(violation.file_id)
+        candidates = _pledge_candidates(file)
+    for document in candidates:
         if _pledge_fits(document, violation):
             violation.pledge_document_id = document.id
             db.session.flush()
@@ -586,10 +601,34 @@ def find_pledge(violation: Violation, file: BeneficiaryFile | None = None) -> Do
     return None
 
 
-def pledge_status(violation: Violation, on: date | None = None) -> dict:
+def pledge_statuses(
+    violations: list[Violation], file: BeneficiaryFile, on: date | None = None
+) -> dict[int, dict]:
+    """``pledge_status`` of each of one file's violations (violation id → status), the pledge
+    documents loaded once for all of them."""
+    if not any(rules.pledge_required(v.sanction or {}) for v in violations):
+        return {v.id: pledge_status(v, on, candidates=[], linked={}) for v in violations}
+    candidates = _pledge_candidates(file)
+    linked = {d.id: d for d in candidates}
+    missing = {v.pledge_document_id for v in violations if v.pledge_document_id is not None} - set(linked)
+    if missing:
+        linked.update(
+            (d.id, d)
+            for d in db.session.scalars(db.select(Document).where(Document.id.in_(missing))).unique()
+        )
+    return {v.id: pledge_status(v, on, candidates=candidates, linked=linked) for v in violations}
+
+
+def pledge_status(
+    violation: Violation,
+    on: date | None = None,
+    *,
+    candidates: list[Document] | None = None,
+    linked: dict[int, Document] | None = None,
+) -> dict:
     """What the page and the API show about a violation's written pledge."""
     sanction = violation.sanction or {}
-    document = find_pledge(violation)
+    document = find_pledge(violation, candidates=candidates, linked=linked)
     attached = document is not None
     status = rules.pledge_status(sanction, attached)
     awaiting = violation.in_force and rules.awaiting_pledge(

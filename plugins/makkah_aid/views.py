@@ -308,7 +308,7 @@ def file_violations(file_id):
             errors = {"_schema": [str(exc.message)]}
     services.lift_expired(file)
     violations = services.violations_of(file)
-    pledges = {v.id: services.pledge_status(v) for v in violations}
+    pledges = services.pledge_statuses(violations, file)
     db.session.commit()
     return render_template(
         "makkah_aid/violations.html",

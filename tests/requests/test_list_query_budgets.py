@@ -1,9 +1,8 @@
 """No N+1 on core's list pages and queues: each answers within a fixed query budget, the same
-for 10 rows as for 100 (``max_queries``). ``QUERY_FIGURES=<file>`` appends each page's count."""
+for 10 rows as for 100 (``max_queries``, ``page_budget``; ``QUERY_FIGURES=<file>`` notes each figure)."""
 
 from __future__ import annotations
 
-import os
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -15,27 +14,6 @@ from core.requests.models import AidRequest, RequestEvent
 from core.tenancy import tenant_context
 
 ROWS = [10, 100]
-
-
-def note_figure(page: str, rows: int, count: int) -> None:
-    path = os.environ.get("QUERY_FIGURES")
-    if path:
-        with open(path, "a", encoding="utf-8") as out:
-            out.write(f"{page}\t{rows}\t{count}\n")
-
-
-@pytest.fixture
-def measure(max_queries):
-    """``measure(page, rows, budget, call)``: ``call()`` within ``budget`` queries; the figure noted."""
-
-    def run(page: str, rows: int, budget: int, call):
-        with max_queries(budget, label=f"{page}, {rows} rows") as captured:
-            response = call()
-        assert response.status_code == 200, response.data[:500]
-        note_figure(page, rows, captured.count)
-        return response
-
-    return run
 
 
 @pytest.fixture
@@ -78,10 +56,12 @@ QUEUE_STATES = {
 
 @pytest.mark.parametrize("rows", ROWS)
 @pytest.mark.parametrize("queue", sorted(QUEUE_STATES))
-def test_request_queue_pages_keep_their_budget_at_any_size(queue, rows, request_rows, staff, login, measure):
+def test_request_queue_pages_keep_their_budget_at_any_size(
+    queue, rows, request_rows, staff, login, page_budget
+):
     request_rows(rows, QUEUE_STATES[queue])
     client = login(staff["researcher"])
-    page = measure(
+    page = page_budget(
         f"requests queue {queue}", rows, 12, lambda: client.get(f"/t/first/requests/?queue={queue}")
     )
     assert page.get_data(as_text=True).count("/t/first/requests/") >= rows
@@ -90,11 +70,11 @@ def test_request_queue_pages_keep_their_budget_at_any_size(queue, rows, request_
 @pytest.mark.parametrize("rows", ROWS)
 @pytest.mark.parametrize("queue", sorted(QUEUE_STATES))
 def test_request_queue_api_keeps_its_budget_at_any_size(
-    queue, rows, request_rows, staff, token_for, client, measure
+    queue, rows, request_rows, staff, token_for, client, page_budget
 ):
     request_rows(rows, QUEUE_STATES[queue])
     headers = token_for(staff["researcher"])
-    response = measure(
+    response = page_budget(
         f"API requests queue {queue}",
         rows,
         10,
@@ -120,16 +100,16 @@ def catalog_rows(tenant):
 
 @pytest.mark.parametrize("rows", ROWS)
 def test_aid_catalog_page_and_api_keep_their_budget(
-    rows, catalog_rows, staff, login, token_for, client, measure
+    rows, catalog_rows, staff, login, token_for, client, page_budget
 ):
     catalog_rows(rows)
     headers = token_for(staff["committee_member"])
-    api = measure(
+    api = page_budget(
         "API aid catalog", rows, 8, lambda: client.get("/t/first/api/v1/aid/catalog", headers=headers)
     )
     assert len(api.get_json()) >= rows
     client = login(staff["tenant_admin"])
-    measure("aid catalog", rows, 12, lambda: client.get("/t/first/aid/catalog"))
+    page_budget("aid catalog", rows, 12, lambda: client.get("/t/first/aid/catalog"))
 
 
 @pytest.fixture
@@ -145,13 +125,15 @@ def audit_rows(tenant, staff):
 
 @pytest.mark.parametrize("rows", ROWS)
 def test_audit_list_page_and_api_keep_their_budget(
-    rows, audit_rows, staff, login, token_for, client, measure
+    rows, audit_rows, staff, login, token_for, client, page_budget
 ):
     audit_rows(rows)
     headers = token_for(staff["tenant_admin"])
-    measure("API audit events", rows, 8, lambda: client.get("/t/first/api/v1/audit/events", headers=headers))
+    page_budget(
+        "API audit events", rows, 8, lambda: client.get("/t/first/api/v1/audit/events", headers=headers)
+    )
     login(staff["tenant_admin"])
-    measure("audit list", rows, 12, lambda: client.get("/t/first/audit/"))
+    page_budget("audit list", rows, 12, lambda: client.get("/t/first/audit/"))
 
 
 @pytest.fixture
@@ -165,21 +147,21 @@ def member_rows(tenant, make_member):
 
 @pytest.mark.parametrize("rows", ROWS)
 def test_admin_users_page_and_api_keep_their_budget(
-    rows, member_rows, staff, login, token_for, client, measure
+    rows, member_rows, staff, login, token_for, client, page_budget
 ):
     member_rows(rows)
     headers = token_for(staff["tenant_admin"])
-    measure("API members", rows, 8, lambda: client.get("/t/first/api/v1/members/", headers=headers))
+    page_budget("API members", rows, 8, lambda: client.get("/t/first/api/v1/members/", headers=headers))
     login(staff["tenant_admin"])
-    measure("admin users", rows, 12, lambda: client.get("/t/first/admin/users"))
+    page_budget("admin users", rows, 12, lambda: client.get("/t/first/admin/users"))
 
 
 @pytest.mark.parametrize("rows", ROWS)
-def test_portal_my_requests_keeps_its_budget(rows, tenant, make_member, request_rows, login, measure):
+def test_portal_my_requests_keeps_its_budget(rows, tenant, make_member, request_rows, login, page_budget):
     applicant = make_member("applicant@example.org", tenant, ["applicant"])
     request_rows(rows, "submitted", applicant=applicant)
     client = login(applicant)
-    page = measure("portal my requests", rows, 12, lambda: client.get("/t/first/portal/"))
+    page = page_budget("portal my requests", rows, 12, lambda: client.get("/t/first/portal/"))
     assert page.get_data(as_text=True).count("1447-") >= rows
 
 
@@ -198,16 +180,18 @@ def household_rows(tenant):
 
 @pytest.mark.parametrize("rows", ROWS)
 def test_registry_lists_and_search_keep_their_budget(
-    rows, household_rows, staff, login, token_for, client, measure
+    rows, household_rows, staff, login, token_for, client, page_budget
 ):
     household_rows(rows)
     headers = token_for(staff["researcher"])
-    measure("API households", rows, 10, lambda: client.get("/t/first/api/v1/households", headers=headers))
-    measure("API persons", rows, 10, lambda: client.get("/t/first/api/v1/persons", headers=headers))
-    measure("API files", rows, 10, lambda: client.get("/t/first/api/v1/files", headers=headers))
+    page_budget("API households", rows, 10, lambda: client.get("/t/first/api/v1/households", headers=headers))
+    page_budget("API persons", rows, 10, lambda: client.get("/t/first/api/v1/persons", headers=headers))
+    page_budget("API files", rows, 10, lambda: client.get("/t/first/api/v1/files", headers=headers))
     login(staff["researcher"])
-    measure("registry household list", rows, 12, lambda: client.get("/t/first/registry/"))
-    measure("registry search", rows, 12, lambda: client.get("/t/first/registry/?q=%D9%86%D9%88%D8%B1%D8%A9"))
+    page_budget("registry household list", rows, 12, lambda: client.get("/t/first/registry/"))
+    page_budget(
+        "registry search", rows, 12, lambda: client.get("/t/first/registry/?q=%D9%86%D9%88%D8%B1%D8%A9")
+    )
 
 
 def test_overdue_queue_filtered_in_sql_lists_exactly_the_requests_past_their_working_day_deadline(

@@ -1,3 +1,3 @@
 from tests.requests.fixtures import *  # noqa: F403
 
-from .test_plugin import makkah  # noqa: F401 (the Makkah tenant fixture, shared by the test modules)
+from .test_plugin import household, makkah  # noqa: F401 (fixtures shared by the test modules)
