@@ -11,6 +11,7 @@ from core.extensions import db
 from core.requests.models import AidRequest
 from core.tenancy import tenant_context
 from plugins.makkah_aid import services
+from plugins.makkah_aid.models import ExclusionProposal
 from tests.fixtures import note_query_figure
 
 ROWS = [10, 100]
@@ -106,3 +107,42 @@ def test_nightly_scan_keeps_its_budget_at_any_size(rows, makkah, household, max_
         finally:
             note_query_figure("makkah scan_all (no proposal due)", rows, captured.count)
         assert made == 0
+
+
+def test_scan_all_proposes_what_scanning_each_file_proposes(makkah, household, staff):
+    """The prefetched scan keeps the rules' behaviour: new proposals per file, none twice, none
+    a person dismissed, none where a pending one exists, late renewals per round."""
+    with tenant_context(makkah):
+        moved, workers, dismissed, pending, quiet = (
+            household(1, city="الرياض"),
+            household(2, workers=3),
+            household(3, city="الرياض"),
+            household(4, workers=3),
+            household(5),
+        )
+        services.dismiss(
+            services.propose(dismissed, "moved_away", evidence={}, source="staff"), staff["committee_member"]
+        )
+        services.propose(pending, "workers", evidence={}, source="staff")
+        services.announce_round(
+            {"title": "جولة", "announced_on": datetime.now(UTC).date() - timedelta(days=61)},
+            staff["tenant_admin"],
+        )
+        services.record_renewal(services.rounds()[0], quiet, None, staff["relations_officer"])
+        db.session.commit()
+        assert services.scan_all() == 6
+        made = {
+            (p.file_id, p.reason)
+            for p in db.session.scalars(
+                db.select(ExclusionProposal).where(ExclusionProposal.source == "automatic")
+            )
+        }
+        assert made == {
+            (moved.id, "moved_away"),
+            (moved.id, "late_renewal"),
+            (workers.id, "workers"),
+            (workers.id, "late_renewal"),
+            (dismissed.id, "late_renewal"),
+            (pending.id, "late_renewal"),
+        }
+        assert services.scan_all() == 0
