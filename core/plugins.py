@@ -9,6 +9,7 @@ effect on the next request with no restart.
 
 from __future__ import annotations
 
+import copy
 import importlib
 import logging
 import pkgutil
@@ -295,7 +296,9 @@ def enabled_plugin_ids() -> frozenset[str]:
 
 
 def forget_enabled_cache() -> None:
+    """Drop the per-request caches of enablement and settings (after a change in this request)."""
     g.pop("_enabled_plugins", None)
+    g.pop("_plugin_settings", None)
 
 
 def tenant_hooks() -> _TenantHookRelay:
@@ -307,16 +310,25 @@ def is_enabled(plugin_id: str) -> bool:
 
 
 def plugin_settings(plugin_id: str) -> dict:
-    """The current tenant's validated settings of a plugin (defaults when none saved)."""
+    """The current tenant's validated settings of a plugin (defaults when none saved).
+
+    Read once per request (cached on ``g``, per tenant; ``set_plugin_state`` drops the cache);
+    each call returns its own copy, so a caller may change it freely.
+    """
     host = get_host()
     plugin = host.plugins[plugin_id]
-    row = db.session.execute(
-        db.select(PluginEnablement).where(PluginEnablement.plugin_id == plugin_id)
-    ).scalar_one_or_none()
-    merged = plugin.default_settings()
-    if row and row.settings:
-        merged.update(row.settings)
-    return merged
+    tenant = current_tenant()
+    cache = g.setdefault("_plugin_settings", {})
+    key = (tenant.id if tenant is not None else None, plugin_id)
+    if key not in cache:
+        row = db.session.execute(
+            db.select(PluginEnablement).where(PluginEnablement.plugin_id == plugin_id)
+        ).scalar_one_or_none()
+        merged = plugin.default_settings()
+        if row and row.settings:
+            merged.update(row.settings)
+        cache[key] = merged
+    return copy.deepcopy(cache[key])
 
 
 def set_plugin_state(tenant, plugin_id: str, enabled: bool, settings: dict | None = None) -> PluginEnablement:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import abort
 from flask_login import current_user
 from marshmallow import Schema, fields
+from sqlalchemy.orm import selectinload
 
 from ..api import ApiBlueprint
 from ..audit.service import record
@@ -73,7 +74,10 @@ def list_persons(args, pagination_parameters):
         None,
         {"results": total, "by": "id" if services._id_query(args["q"]) else "name"},
     )
+    ids = [person.id for person in rows]
     db.session.commit()
+    # The commit expired the rows: reload them in one query, not one per row.
+    db.session.scalars(db.select(Person).where(Person.id.in_(ids))).all()
     return rows
 
 
@@ -131,7 +135,11 @@ def person_duplicates(person_id):
 @households_api.paginate()
 @households_api.requires("registry.read")
 def list_households(pagination_parameters):
-    query = db.select(Household).order_by(Household.id.desc())
+    query = (
+        db.select(Household)
+        .options(selectinload(Household.file), selectinload(Household.members))
+        .order_by(Household.id.desc())
+    )
     pagination_parameters.item_count = db.session.execute(db.select(db.func.count(Household.id))).scalar_one()
     return list(
         db.session.execute(

@@ -7,7 +7,7 @@ the caller commits (pages and the API commit once, so a refusal writes nothing).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from marshmallow import ValidationError
@@ -783,6 +783,23 @@ def deadline_of(request: AidRequest) -> date | None:
     return add_working_days(request.submitted_at.date(), days, holidays_of(tenant))
 
 
+def last_overdue_submission_day(today: date) -> date:
+    """The latest submission date whose working-day deadline (``deadline_of``) is before ``today``."""
+    tenant = require_tenant()
+    days = tenant_calendar_settings(tenant)["decision_deadline_days"]
+    holidays = holidays_of(tenant)
+    # ``days`` working days never span more than 7/5 of them, a week, and the holidays.
+    low = today - timedelta(days=2 * days + len(holidays) + 14)
+    high = today  # add_working_days(today, …) > today: never overdue
+    while high - low > timedelta(days=1):  # invariant: deadline(low) < today <= deadline(high)
+        middle = low + (high - low) // 2
+        if add_working_days(middle, days, holidays) < today:
+            low = middle
+        else:
+            high = middle
+    return low
+
+
 def queue(name: str, actor: Any, *, today: date | None = None) -> list[AidRequest]:
     """A work queue of the current tenant (``QUEUES``), oldest first."""
     from .models import RequestEvent
@@ -800,9 +817,14 @@ def queue(name: str, actor: Any, *, today: date | None = None) -> list[AidReques
     elif name == "awaiting_disbursement":
         query = query.where(AidRequest.state == "approved")
     elif name == "overdue":
-        today = today or utcnow().date()
-        candidates = db.session.scalars(query.where(AidRequest.state.in_(workflow.OPEN_STATES))).all()
-        return [r for r in candidates if (d := deadline_of(r)) is not None and d < today]
+        # ``deadline_of`` grows with the submission date, so "deadline before today" is
+        # "submitted on or before the last such day": one date cutoff, filtered in SQL.
+        last_day = last_overdue_submission_day(today or utcnow().date())
+        query = query.where(
+            AidRequest.state.in_([s for s in workflow.OPEN_STATES if s != "approved"]),
+            AidRequest.submitted_at.is_not(None),
+            AidRequest.submitted_at < datetime.combine(last_day + timedelta(days=1), time.min),
+        )
     elif name != "all":
         raise NotFound(_("Not found."))
     return list(db.session.scalars(query))

@@ -83,10 +83,7 @@ from .factories import (
     valid_id,
 )
 from .files import JPEG, PDF, PNG, WEBP, make_image, make_pdf
-from .queries import Queries, count_queries, query_counter
-
-# A ``max_queries`` fixture (pytest-django's ``django_assert_max_num_queries`` is the model) is
-# re-exported here next to ``query_counter`` once it lives in core.testing.queries.
+from .queries import Queries, count_queries, max_queries, note_query_figure, page_budget, query_counter
 
 
 def pytest_addoption(parser) -> None:
@@ -117,6 +114,9 @@ __all__ = [
     "OutboxMessage",
     "PluginEnablement",
     "Queries",
+    "max_queries",
+    "note_query_figure",
+    "page_budget",
     "_clean_database",
     "_dispose_extra_apps",
     "_forget_failed_logins",

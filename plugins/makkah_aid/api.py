@@ -119,7 +119,7 @@ def post_assessment(data, request_id):
 # --------------------------------------------------------------------------- violations
 
 
-def violation_out(violation) -> dict:
+def violation_out(violation, pledge: dict | None = None) -> dict:
     return {
         "id": violation.id,
         "file_id": violation.file_id,
@@ -129,7 +129,7 @@ def violation_out(violation) -> dict:
         "sanction": violation.sanction,
         "sanction_kind": violation.sanction_kind,
         "ends_on": violation.ends_on,
-        **services.pledge_status(violation),
+        **(pledge if pledge is not None else services.pledge_status(violation)),
         "referral": violation.referral,
         "in_force": violation.in_force,
         "lifted_at": violation.lifted_at,
@@ -147,12 +147,14 @@ def file_violations(file_id):
     sanction the ladder would bring for the next occurrence of each violation."""
     file = get_or_404(BeneficiaryFile, file_id)
     services.lift_expired(file)
+    violations = services.violations_of(file)
+    pledges = services.pledge_statuses(violations, file)
     result = {
         "file_id": file.id,
         "status": file.status,
         "suspended_until": file.suspended_until,
         "suspension_condition": file.suspension_condition,
-        "violations": [violation_out(v) for v in services.violations_of(file)],
+        "violations": [violation_out(v, pledges[v.id]) for v in violations],
         "next_sanctions": services.next_sanctions(file),
     }
     db.session.commit()

@@ -178,7 +178,8 @@ def assessments():
             .order_by(AidRequest.id.desc())
         )
     )
-    rows = [(item, services.latest_assessment(item)) for item in items]
+    latest = services.latest_assessments(items)
+    rows = [(item, latest.get(item.id)) for item in items]
     return render_template("makkah_aid/assessments.html", rows=rows)
 
 
@@ -290,7 +291,7 @@ def file_violations(file_id):
             return redirect(url_for(".file_violations", file_id=file.id))
     services.lift_expired(file)
     violations = services.violations_of(file)
-    pledges = {v.id: services.pledge_status(v) for v in violations}
+    pledges = services.pledge_statuses(violations, file)
     db.session.commit()
     return render_template(
         "makkah_aid/violations.html",
@@ -413,7 +414,9 @@ def portal():
         view = services.round_view(active)
         rows = {r["file_id"]: r for r in view["due"] + view["late"] + view["renewed"]}
         renewals = [(file, rows.get(file.id)) for file in mine]
-    requests_ = [(r, services.latest_assessment(r)) for r in services.requests_of_user(current_user)]
+    mine = services.requests_of_user(current_user)
+    latest = services.latest_assessments(mine)
+    requests_ = [(r, latest.get(r.id)) for r in mine]
     return render_template(
         "makkah_aid/portal.html",
         active=services.round_view(active) if active else None,

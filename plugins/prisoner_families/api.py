@@ -253,7 +253,12 @@ def get_program(program_id):
 @api.response(200, EnrolmentOutSchema(many=True))
 @api.requires(P + "view")
 def list_enrolments(program_id):
-    return [_enrolment_out(e) for e in services.program_enrolments(get_or_404(Program, program_id))]
+    program = get_or_404(Program, program_id)
+    enrolments = services.program_enrolments(program)
+    progress = services.enrolments_progress(program, enrolments)
+    for enrolment in enrolments:
+        enrolment.progress = progress[enrolment.id]
+    return enrolments
 
 
 @api.route("/programs/<int:program_id>/enrolments", methods=["POST"])

@@ -66,10 +66,32 @@ def _audit(action: str, obj: Any, details: dict | None = None, actor: Any = None
 # --------------------------------------------------------------------------- prisoners and families
 
 
-def list_prisoners(status: str | None = None) -> list[Prisoner]:
+def list_prisoners(
+    status: str | None = None,
+    *,
+    insolvent_private_right: bool = False,
+    not_in_program: int | None = None,
+    exclude_status: str | None = None,
+    limit: int | None = None,
+    offset: int = 0,
+) -> list[Prisoner]:
+    """The tenant's prisoners, newest first, filtered in SQL: by ``status``; only insolvent
+    private-right prisoners (who may have a debt case); not enrolled in program ``not_in_program``;
+    not in ``exclude_status``; ``limit``/``offset`` for a page."""
     query = db.select(Prisoner).order_by(Prisoner.id.desc())
     if status:
         query = query.where(Prisoner.status == status)
+    if insolvent_private_right:
+        query = query.where(Prisoner.insolvent.is_(True), Prisoner.case_type == "private_right")
+    if not_in_program is not None:
+        enrolled = db.select(Enrolment.prisoner_id).where(
+            Enrolment.program_id == not_in_program, Enrolment.prisoner_id.is_not(None)
+        )
+        query = query.where(Prisoner.id.not_in(enrolled))
+    if exclude_status:
+        query = query.where(Prisoner.status != exclude_status)
+    if limit is not None:
+        query = query.limit(limit).offset(offset)
     return list(db.session.scalars(query))
 
 
@@ -205,6 +227,75 @@ def eligibility_facts(household: Household | None, person: Person | None = None)
     )
 
 
+def eligibility_facts_of_households(households: list[Household]) -> dict[int, rules.EligibilityFacts]:
+    """``eligibility_facts(household)`` of many households (household id → facts) in a few
+    queries, whatever their number."""
+    households = [h for h in households if h is not None]
+    if not households:
+        return {}
+    ids = [h.id for h in households]
+    heads = {h.id: h.head for h in households}
+    links: dict[int, FamilyLink] = {}
+    for link in db.session.scalars(
+        db.select(FamilyLink).where(FamilyLink.household_id.in_(ids)).order_by(FamilyLink.id)
+    ):
+        links.setdefault(link.household_id, link)
+    own: dict[int, Prisoner] = {}
+    head_ids = [p.id for p in heads.values() if p is not None]
+    wanted = {lk.prisoner_id for lk in links.values()}
+    prisoners: dict[int, Prisoner] = {}
+    if head_ids or wanted:
+        for prisoner in db.session.scalars(
+            db.select(Prisoner)
+            .where(sa.or_(Prisoner.person_id.in_(head_ids), Prisoner.id.in_(wanted)))
+            .order_by(Prisoner.id)
+        ):
+            prisoners[prisoner.id] = prisoner
+            if prisoner.person_id in head_ids:
+                own.setdefault(prisoner.person_id, prisoner)
+    files: dict[int, BeneficiaryFile] = {}
+    for file in db.session.scalars(
+        db.select(BeneficiaryFile).where(BeneficiaryFile.household_id.in_(ids)).order_by(BeneficiaryFile.id)
+    ).unique():
+        files.setdefault(file.household_id, file)
+    relations: dict[int, tuple[str | None, Prisoner | None]] = {}
+    for household in households:
+        relation, prisoner = None, None
+        if household.id in links:
+            relation, prisoner = "prisoner_family", prisoners.get(links[household.id].prisoner_id)
+        head = heads[household.id]
+        if head is not None and head.id in own:
+            prisoner = own[head.id]
+            relation = "released_prisoner" if prisoner.status == "released" else "prisoner"
+        relations[household.id] = (relation, prisoner)
+    asking = {p.id for relation, p in relations.values() if p is not None and relation != "prisoner_family"}
+    enrolled = (
+        set(
+            db.session.scalars(
+                db.select(Enrolment.prisoner_id).where(
+                    Enrolment.prisoner_id.in_(asking), Enrolment.status == "enrolled"
+                )
+            )
+        )
+        if asking
+        else set()
+    )
+    facts = {}
+    for household in households:
+        relation, prisoner = relations[household.id]
+        person = heads[household.id]
+        file = files.get(household.id)
+        facts[household.id] = rules.EligibilityFacts(
+            relation=relation,
+            city=getattr(person, "city", None),
+            id_type=getattr(person, "id_type", None),
+            id_expired=bool(person is not None and person.id_expiry and person.id_expiry < date.today()),
+            file_status=file.status if file is not None else None,
+            enrolled=bool(prisoner is not None and relation != "prisoner_family" and prisoner.id in enrolled),
+        )
+    return facts
+
+
 def current_service_area() -> list[str]:
     return rules.service_area(settings()["service_area"], require_tenant().service_area or [])
 
@@ -231,7 +322,20 @@ REASONS = {
 
 def assess(household: Household | None, person: Person | None = None) -> list[dict]:
     """The three conditions as dicts (code, label, outcome pass/fail, reason, figures)."""
-    outcomes = rules.eligibility(eligibility_facts(household, person), current_service_area())
+    return _outcomes(eligibility_facts(household, person), current_service_area())
+
+
+def assess_households(households: list[Household]) -> dict[int, list[dict]]:
+    """``assess(household)`` of many households (household id → conditions), in a few queries."""
+    area = current_service_area()
+    return {
+        household_id: _outcomes(facts, area)
+        for household_id, facts in eligibility_facts_of_households(households).items()
+    }
+
+
+def _outcomes(facts: rules.EligibilityFacts, area: list[str]) -> list[dict]:
+    outcomes = rules.eligibility(facts, area)
     return [
         {
             "code": f"{PLUGIN_ID}.{o.code}",
@@ -247,10 +351,17 @@ def assess(household: Household | None, person: Person | None = None) -> list[di
 # --------------------------------------------------------------------------- debt cases
 
 
-def list_cases(status: str | None = None) -> list[DebtCase]:
+def list_cases(
+    status: str | None = None, *, prisoner_id: int | None = None, limit: int | None = None, offset: int = 0
+) -> list[DebtCase]:
+    """Debt cases, newest first, filtered in SQL (``status``, one prisoner's); ``limit``/``offset`` for a page."""
     query = db.select(DebtCase).order_by(DebtCase.id.desc())
     if status:
         query = query.where(DebtCase.status == status)
+    if prisoner_id is not None:
+        query = query.where(DebtCase.prisoner_id == prisoner_id)
+    if limit is not None:
+        query = query.limit(limit).offset(offset)
     return list(db.session.scalars(query))
 
 
@@ -607,14 +718,27 @@ def record_attendance(session: ProgramSession, marks: list[dict], actor: Any = N
 
 def enrolment_progress(enrolment: Enrolment) -> dict:
     program = get_or_404(Program, enrolment.program_id)
+    return enrolments_progress(program, [enrolment])[enrolment.id]
+
+
+def enrolments_progress(program: Program, enrolments: list[Enrolment]) -> dict[int, dict]:
+    """``enrolment_progress`` of one program's enrolments (enrolment id → progress) in two queries."""
+    if not enrolments:
+        return {}
     held = db.session.scalar(
         db.select(sa.func.count(ProgramSession.id)).where(ProgramSession.program_id == program.id)
     )
-    present = db.session.scalar(
-        db.select(sa.func.count(Attendance.id)).where(
-            Attendance.enrolment_id == enrolment.id, Attendance.present.is_(True)
-        )
+    attended = dict(
+        db.session.execute(
+            db.select(Attendance.enrolment_id, sa.func.count(Attendance.id))
+            .where(Attendance.enrolment_id.in_([e.id for e in enrolments]), Attendance.present.is_(True))
+            .group_by(Attendance.enrolment_id)
+        ).all()
     )
+    return {e.id: _progress(program, e, int(held or 0), int(attended.get(e.id) or 0)) for e in enrolments}
+
+
+def _progress(program: Program, enrolment: Enrolment, held: int, present: int) -> dict:
     return {
         "sessions_held": int(held or 0),
         "sessions_attended": int(present or 0),
@@ -649,10 +773,17 @@ def schedule_follow_ups(prisoner: Prisoner) -> list[FollowUp]:
     return added
 
 
-def list_follow_ups(pending_only: bool = False) -> list[FollowUp]:
+def list_follow_ups(
+    pending_only: bool = False, *, prisoner_id: int | None = None, limit: int | None = None, offset: int = 0
+) -> list[FollowUp]:
+    """Follow-ups by due date, filtered in SQL (pending only, one prisoner's); ``limit``/``offset`` for a page."""
     query = db.select(FollowUp).order_by(FollowUp.due_on, FollowUp.id)
     if pending_only:
         query = query.where(FollowUp.done_on.is_(None))
+    if prisoner_id is not None:
+        query = query.where(FollowUp.prisoner_id == prisoner_id)
+    if limit is not None:
+        query = query.limit(limit).offset(offset)
     return list(db.session.scalars(query))
 
 

@@ -252,17 +252,15 @@ def prisoner(prisoner_id: int):
             "prisoner": record,
             "links": links,
             "households": households,
-            "eligibility": {
-                lk.household_id: services.assess(households.get(lk.household_id)) for lk in links
-            },
+            "eligibility": _eligibility(links, households),
             "own_eligibility": services.assess(
                 db.session.scalars(
                     db.select(Household).where(Household.head_person_id == record.person_id)
                 ).first(),
                 record.person,
             ),
-            "cases": [c for c in services.list_cases() if c.prisoner_id == record.id],
-            "follow_ups": [f for f in services.list_follow_ups() if f.prisoner_id == record.id],
+            "cases": services.list_cases(prisoner_id=record.id),
+            "follow_ups": services.list_follow_ups(prisoner_id=record.id),
             "household_search": household_picker("household_q", "household_id", exclude=set(households)),
             "form": request.form,
         }
@@ -272,6 +270,13 @@ def prisoner(prisoner_id: int):
         context,
         {"release": ("manage", release), "link": ("manage", link)},
     )
+
+
+def _eligibility(links, households: dict) -> dict:
+    """The conditions of each linked household (assessed together: a few queries for all)."""
+    found = services.assess_households(list(households.values()))
+    none = services.assess(None) if any(lk.household_id not in found for lk in links) else None
+    return {lk.household_id: found.get(lk.household_id, none) for lk in links}
 
 
 # --------------------------------------------------------------------------- debt cases
@@ -288,9 +293,7 @@ def debt_cases():
         "prisoner_families/debt_cases.html",
         lambda: {
             "cases": services.list_cases(request.args.get("status")),
-            "insolvent": [
-                p for p in services.list_prisoners() if p.insolvent and p.case_type == "private_right"
-            ],
+            "insolvent": services.list_prisoners(insolvent_private_right=True),
             "form": request.form,
         },
         {"create": ("debts", create)},
@@ -375,24 +378,24 @@ def program(program_id: int):
     def attendance(_raw):
         session = get_or_404(SessionModel, int(request.form.get("session_id") or 0), program_id=record.id)
         present = set(request.form.getlist("present"))
+        enrolments = services.program_enrolments(record)
+        progress = services.enrolments_progress(record, enrolments)
         marks = [
             {"enrolment_id": e.id, "present": str(e.id) in present}
-            for e in services.program_enrolments(record)
-            if services.enrolment_progress(e)["interview_ok"]
+            for e in enrolments
+            if progress[e.id]["interview_ok"]
         ]
         if marks:
             services.record_attendance(session, marks, current_user)
 
     def context():
         enrolments = services.program_enrolments(record)
-        enrolled_ids = {e.prisoner_id for e in enrolments}
+        progress = services.enrolments_progress(record, enrolments)
         return {
             "program": record,
-            "enrolments": [(e, services.enrolment_progress(e)) for e in enrolments],
+            "enrolments": [(e, progress[e.id]) for e in enrolments],
             "sessions": services.program_sessions(record),
-            "candidates": [
-                p for p in services.list_prisoners() if p.id not in enrolled_ids and p.status != "deceased"
-            ],
+            "candidates": services.list_prisoners(not_in_program=record.id, exclude_status="deceased"),
             "form": request.form,
         }
 

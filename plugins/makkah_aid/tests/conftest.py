@@ -1,1 +1,1 @@
-from .test_plugin import makkah  # noqa: F401 (the Makkah tenant fixture, shared by the test modules)
+from .test_plugin import household, makkah  # noqa: F401 (fixtures shared by the test modules)
