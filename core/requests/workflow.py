@@ -96,7 +96,11 @@ CORE_TRANSITIONS: tuple[Transition, ...] = (
     Transition(
         "refuse_permit", ("in_committee", "approved"), "rejected", "requests.escalate", _l("Permit refused")
     ),
-    Transition("disburse", ("approved",), "disbursed", "requests.disburse", _l("Record the disbursement")),
+    # Every disbursement is this step: the first moves an approved request to ``disbursed``,
+    # each later one is a self-transition, checked and announced the same way.
+    Transition(
+        "disburse", ("approved", "disbursed"), "disbursed", "requests.disburse", _l("Record the disbursement")
+    ),
     Transition("close", ("disbursed", "rejected"), "closed", "requests.close", _l("Close")),
     Transition(
         "return",
@@ -229,7 +233,11 @@ def transition(
     data: dict | None = None,
     apply: Callable[[AidRequest], None] | None = None,
 ) -> RequestEvent:
-    """Take step ``action``; ``apply`` makes the step's own changes once every check passed."""
+    """Take step ``action``; ``apply`` makes the step's own changes once every check passed.
+
+    A step whose target is the current state (a further disbursement) is taken the same way:
+    every check, a timeline event, an audit entry and ``request_transitioned``.
+    """
     data = dict(data or {})
     step = transitions().get(action)
     if step is None:
