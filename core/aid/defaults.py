@@ -1,4 +1,4 @@
-"""Core's default aid catalog and permissions, as a built-in plugin (``trylast``)."""
+"""Core's default aid catalog, permissions and demo catalog, as a built-in plugin (``trylast``)."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from ..auth.models import TENANT_ROLES
 from ..auth.permissions import Permission
 from ..hookspecs import hookimpl
 from ..i18n import lazy_gettext as _l
+from .services import install_default_catalog
 
 DEFAULT_CATALOG = [
     {
@@ -141,3 +142,8 @@ def person_aid_total(person):
     from .services import person_aid_total as total
 
     return total(person)
+
+
+@hookimpl
+def load_demo_data(tenant):
+    install_default_catalog(tenant)

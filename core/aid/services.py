@@ -7,23 +7,35 @@ from typing import Any
 from marshmallow import ValidationError
 
 from ..auth.permissions import can
+from ..documents.models import Document
+from ..documents.services import check_file, upload
 from ..errors import Conflict, NotFound
 from ..extensions import db
 from ..i18n import gettext as _
 from ..i18n import lazy_gettext as _l
 from ..numbers import format_halalas
 from ..plugins import tenant_hooks
+from ..registry.models import BeneficiaryFile, Household, Member
+from ..registry.services import get_in_tenant
 from ..requests import links
 from ..requests.models import AidRequest
+from ..requests.services import catalog
 from ..requests.workflow import Forbidden, transition
 from .models import CatalogItem, Disbursement
 
-
-def catalog(active_only: bool = False) -> list[CatalogItem]:
-    query = db.select(CatalogItem).order_by(CatalogItem.seasonal, CatalogItem.code)
-    if active_only:
-        query = query.where(CatalogItem.active.is_(True))
-    return list(db.session.scalars(query))
+__all__ = [
+    "catalog",
+    "create_item",
+    "disbursed_total",
+    "disbursements_of",
+    "get_item",
+    "household_aid_history",
+    "install_default_catalog",
+    "person_aid_total",
+    "record_disbursement",
+    "update_item",
+    "upload_receipt",
+]
 
 
 def get_item(item_id: int) -> CatalogItem:
@@ -95,9 +107,6 @@ def disbursements_of(request: AidRequest) -> list[Disbursement]:
 def _proof_errors(request: AidRequest, data: dict, proof_file: bytes | None) -> dict:
     """Exactly one proof of receipt: a document (attached to this request, or uploaded now)
     or the name of who signed the acknowledgement. Sets ``data["proof_type"]`` accordingly."""
-    from ..documents.models import Document
-    from ..documents.services import check_file
-    from ..registry.services import get_in_tenant
 
     errors: dict = {}
     document_id = data.get("proof_document_id")
@@ -133,7 +142,6 @@ def _proof_errors(request: AidRequest, data: dict, proof_file: bytes | None) -> 
 
 def upload_receipt(request: AidRequest, actor: Any, content: bytes, filename: str | None) -> Any:
     """Store a proof of receipt (scan or photo) attached to ``request`` (finance officer)."""
-    from ..documents.services import upload
 
     if not can(actor, "requests.disburse"):
         raise Forbidden(_("Your role cannot take this step."))
@@ -214,7 +222,6 @@ def household_aid_history(household: Any) -> dict:
     ``{"requests": [AidRequest …], "disbursements": [(Disbursement, AidRequest, program) …],
     "total_halalas": int}``, newest first; ``program`` is the catalog item (or None).
     """
-    from ..registry.models import BeneficiaryFile
 
     file_ids = db.select(BeneficiaryFile.id).where(BeneficiaryFile.household_id == household.id)
     requests = list(
@@ -244,7 +251,6 @@ def household_aid_history(household: Any) -> dict:
 def person_aid_total(person: Any) -> int:
     """Halalas disbursed, in the current tenant, on the files of every household the person
     heads or belongs to."""
-    from ..registry.models import BeneficiaryFile, Household, Member
 
     households = (
         db.select(Household.id)

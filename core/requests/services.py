@@ -27,7 +27,7 @@ from ..registry.models import BeneficiaryFile
 from ..registry.services import get_in_tenant, households_of_many, search_persons
 from ..tenancy import require_tenant, utcnow
 from . import links, workflow
-from .models import AidRequest, Decision, Escalation, FieldVisit, RequestEvent, Verification
+from .models import AidRequest, CatalogItem, Decision, Escalation, FieldVisit, RequestEvent, Verification
 from .numbering import next_number
 from .workflow import Forbidden, record_event, transition
 
@@ -113,10 +113,16 @@ def load_extra(extra: dict | None) -> dict:
 # --------------------------------------------------------------------------- creating and submitting
 
 
+def catalog(active_only: bool = False) -> list[CatalogItem]:
+    """The tenant's aid catalog (what a request may ask for), regular items first."""
+    query = db.select(CatalogItem).order_by(CatalogItem.seasonal, CatalogItem.code)
+    if active_only:
+        query = query.where(CatalogItem.active.is_(True))
+    return list(db.session.scalars(query))
+
+
 def _check_catalog_item(item_id: int | None) -> None:
     """The aid program must be one of the tenant's catalog items (422 otherwise)."""
-    from ..aid.models import CatalogItem
-
     if item_id is not None and db.session.get(CatalogItem, item_id) is None:
         raise ValidationError({"catalog_item_id": [_l("Choose one of the listed values.")]})
 
@@ -509,8 +515,6 @@ def ceiling_for(request: AidRequest) -> Ceiling | None:
 def _catalog_item(request: AidRequest):
     if request.catalog_item_id is None:
         return None
-    from ..aid.models import CatalogItem
-
     return db.session.get(CatalogItem, request.catalog_item_id)
 
 
