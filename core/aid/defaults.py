@@ -6,7 +6,8 @@ from ..auth.models import TENANT_ROLES
 from ..auth.permissions import Permission
 from ..hookspecs import hookimpl
 from ..i18n import lazy_gettext as _l
-from .services import install_default_catalog
+from ..navigation import NavItem
+from . import services
 
 DEFAULT_CATALOG = [
     {
@@ -131,19 +132,15 @@ def register_aid_catalog(tenant):
 
 @hookimpl(trylast=True)
 def register_nav_items(tenant, user):
-    from ..navigation import NavItem
-
     return [NavItem(_l("Aid catalog"), "aid.catalog", "catalog.manage")]
 
 
 @hookimpl(trylast=True)
 def person_aid_total(person):
     """Core's disbursements for the person's households in the current tenant (halalas)."""
-    from .services import person_aid_total as total
-
-    return total(person)
+    return services.person_aid_total(person)
 
 
 @hookimpl
 def load_demo_data(tenant):
-    install_default_catalog(tenant)
+    services.install_default_catalog(tenant)

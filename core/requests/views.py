@@ -10,6 +10,7 @@ from flask_login import current_user
 from marshmallow import ValidationError
 
 from ..auth.permissions import require
+from ..documents.services import document_types, documents_of_request
 from ..errors import AppError
 from ..extensions import db
 from ..i18n import current_language, translate_messages
@@ -122,8 +123,6 @@ def action_label(code: str) -> str:
 
 
 def document_type_label(code: str) -> str:
-    from ..documents.services import document_types
-
     return next((str(c.label) for c in document_types() if c.code == code), code)
 
 
@@ -189,8 +188,6 @@ def view(request_id):
 
 def _render_view(item, step_error: dict | None = None, status: int = 200):
     """The request view; after a refused step it shows that step's errors (and the status says so)."""
-    from ..documents.services import documents_of_request
-
     may_link = services.may_link_file(item, current_user)
     file_q = (request.args.get("file_q") or "").strip() if may_link else ""
     candidates, candidates_total, search_errors = [], 0, {}

@@ -20,9 +20,10 @@ from ..errors import AppError, Conflict
 from ..extensions import db
 from ..i18n import gettext as _
 from ..i18n import lazy_gettext as _l
+from ..plugins import tenant_hooks
 from ..tenancy import utcnow
 from . import links
-from .models import AidRequest, RequestEvent
+from .models import AidRequest, Escalation, FieldVisit, RequestEvent, Verification
 
 STATES: dict[str, Any] = {
     "draft": _l("Draft"),
@@ -115,8 +116,6 @@ CORE_TRANSITIONS: tuple[Transition, ...] = (
 
 def transitions() -> dict[str, Transition]:
     """Core's steps plus the enabled plugins' (``register_request_transitions``)."""
-    from ..plugins import tenant_hooks
-
     table = {t.action: t for t in CORE_TRANSITIONS}
     for declared in tenant_hooks().register_request_transitions():
         for extra in declared or []:
@@ -179,8 +178,6 @@ def _needs_declaration(request: AidRequest) -> list[str]:
 
 
 def _visit_and_verification(request: AidRequest) -> list[str]:
-    from .models import FieldVisit, Verification
-
     problems = []
     visited = db.session.scalar(
         db.select(db.func.count(FieldVisit.id)).where(
@@ -203,8 +200,6 @@ def _visit_and_verification(request: AidRequest) -> list[str]:
 def _permit_granted(request: AidRequest) -> list[str]:
     if not request.needs_permit:
         return []
-    from .models import Escalation
-
     granted = db.session.scalar(
         db.select(db.func.count(Escalation.id)).where(
             Escalation.request_id == request.id, Escalation.outcome == "granted"
@@ -252,8 +247,6 @@ def transition(
                 step=str(step.label or step.action),
             )
         )
-    from ..plugins import tenant_hooks
-
     problems = [message for check in PRECONDITIONS.get(action, ()) for message in check(request)]
     for refused in tenant_hooks().validate_request_transition(
         request=request, action=action, actor=actor, data=data
