@@ -18,9 +18,13 @@ __all__ = [
 
 def init_app(app) -> None:
     from ..api import register_tenant_api
-    from . import api, cli, defaults, views
+    from ..requests.views import register_step_form, register_view_context
+    from . import api, cli, defaults, services, views
 
     app.extensions["charity_plugins"].register_builtin(defaults)
+    # Aid builds on requests: its form and list join the request page from here.
+    register_step_form(app, "disburse", views.disburse_step)
+    register_view_context(app, "disbursements", services.disbursements_of)
     register_tenant_api(api.bp, "aid")
     app.register_blueprint(views.bp, url_prefix="/t/<tenant>/aid")
     cli.register(app)

@@ -8,14 +8,13 @@ from flask.cli import AppGroup
 from ..extensions import db
 from ..tenancy import tenant_context
 from ..tenancy.services import all_tenants
+from .services import install_default_catalog
 
 group = AppGroup("aid", help="Aid catalog.")
 
 
 @group.command("install-catalog")
 def install_catalog() -> None:
-    from .services import install_default_catalog
-
     for tenant in all_tenants():
         with tenant_context(tenant):
             added = install_default_catalog(tenant)

@@ -1,4 +1,4 @@
-"""Core's default aid catalog and permissions, as a built-in plugin (``trylast``)."""
+"""Core's default aid catalog, permissions and demo catalog, as a built-in plugin (``trylast``)."""
 
 from __future__ import annotations
 
@@ -6,6 +6,8 @@ from ..auth.models import TENANT_ROLES
 from ..auth.permissions import Permission
 from ..hookspecs import hookimpl
 from ..i18n import lazy_gettext as _l
+from ..navigation import NavItem
+from . import services
 
 DEFAULT_CATALOG = [
     {
@@ -130,14 +132,15 @@ def register_aid_catalog(tenant):
 
 @hookimpl(trylast=True)
 def register_nav_items(tenant, user):
-    from ..navigation import NavItem
-
     return [NavItem(_l("Aid catalog"), "aid.catalog", "catalog.manage")]
 
 
 @hookimpl(trylast=True)
 def person_aid_total(person):
     """Core's disbursements for the person's households in the current tenant (halalas)."""
-    from .services import person_aid_total as total
+    return services.person_aid_total(person)
 
-    return total(person)
+
+@hookimpl
+def load_demo_data(tenant):
+    services.install_default_catalog(tenant)

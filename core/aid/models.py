@@ -1,4 +1,8 @@
-"""The aid catalog of a tenant and the disbursements recorded against approved requests."""
+"""The disbursements recorded against approved requests, and the aid catalog.
+
+``CatalogItem`` (what a request asks for) lives with the requests (``core.requests.models``)
+and is re-exported here: aid depends on requests, never the other way round.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
+from ..requests.models import CatalogItem
 from ..tenancy import TenantMixin, tenant_foreign_key, utcnow
 
 KINDS = ("cash", "in_kind")
@@ -25,20 +30,7 @@ DELIVERY_MODES = ("direct", "provider")  # the association delivers itself / pay
 PROOF_TYPES = ("document", "acknowledgement")
 
 
-class CatalogItem(TenantMixin, db.Model):
-    __tablename__ = "aid_catalog_items"
-    __tenant_table_args__ = (sa.UniqueConstraint("tenant_id", "code"),)
-
-    code: Mapped[str] = mapped_column(sa.String(63))
-    name_ar: Mapped[str] = mapped_column(sa.String(255))
-    name_en: Mapped[str] = mapped_column(sa.String(255))
-    kind: Mapped[str] = mapped_column(sa.String(20))
-    unit: Mapped[str] = mapped_column(sa.String(20), default="family")
-    default_value_halalas: Mapped[int | None] = mapped_column(sa.BigInteger)
-    seasonal: Mapped[bool] = mapped_column(default=False)
-    season: Mapped[str | None] = mapped_column(sa.String(40))
-    active: Mapped[bool] = mapped_column(default=True)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+__all__ = ["DELIVERY_MODES", "KINDS", "PROOF_TYPES", "SEASONS", "UNITS", "CatalogItem", "Disbursement"]
 
 
 class Disbursement(TenantMixin, db.Model):

@@ -7,23 +7,34 @@ from typing import Any
 from marshmallow import ValidationError
 
 from ..auth.permissions import can
+from ..documents.models import Document
+from ..documents.services import check_file, upload
 from ..errors import Conflict, Forbidden
 from ..extensions import db
 from ..i18n import gettext as _
 from ..i18n import lazy_gettext as _l
-from ..lookup import get_or_404
+from ..lookup import get_in_tenant, get_or_404
 from ..numbers import format_halalas
+from ..plugins import tenant_hooks
+from ..registry.models import BeneficiaryFile, Household, Member
 from ..requests import links
 from ..requests.models import AidRequest
-from ..requests.workflow import record_event, transition
+from ..requests.services import catalog
+from ..requests.workflow import transition
 from .models import CatalogItem, Disbursement
 
-
-def catalog(active_only: bool = False) -> list[CatalogItem]:
-    query = db.select(CatalogItem).order_by(CatalogItem.seasonal, CatalogItem.code)
-    if active_only:
-        query = query.where(CatalogItem.active.is_(True))
-    return list(db.session.scalars(query))
+__all__ = [
+    "catalog",
+    "create_item",
+    "disbursed_total",
+    "disbursements_of",
+    "household_aid_history",
+    "install_default_catalog",
+    "person_aid_total",
+    "record_disbursement",
+    "update_item",
+    "upload_receipt",
+]
 
 
 def _check_manage(actor: Any) -> None:
@@ -53,8 +64,6 @@ def update_item(item: CatalogItem, data: dict, actor: Any) -> CatalogItem:
 
 def install_default_catalog(tenant: Any) -> int:
     """Add the items of ``register_aid_catalog`` the tenant does not have yet; returns how many."""
-    from ..plugins import tenant_hooks
-
     existing = {item.code for item in catalog()}
     added = 0
     seen: set[str] = set()
@@ -90,9 +99,6 @@ def disbursements_of(request: AidRequest) -> list[Disbursement]:
 def _proof_errors(request: AidRequest, data: dict, proof_file: bytes | None) -> dict:
     """Exactly one proof of receipt: a document (attached to this request, or uploaded now)
     or the name of who signed the acknowledgement. Sets ``data["proof_type"]`` accordingly."""
-    from ..documents.models import Document
-    from ..documents.services import check_file
-    from ..registry.services import get_in_tenant
 
     errors: dict = {}
     document_id = data.get("proof_document_id")
@@ -128,7 +134,6 @@ def _proof_errors(request: AidRequest, data: dict, proof_file: bytes | None) -> 
 
 def upload_receipt(request: AidRequest, actor: Any, content: bytes, filename: str | None) -> Any:
     """Store a proof of receipt (scan or photo) attached to ``request`` (finance officer)."""
-    from ..documents.services import upload
 
     if not can(actor, "requests.disburse"):
         raise Forbidden(_("Your role cannot take this step."))
@@ -145,17 +150,19 @@ def record_disbursement(
     proof_file: bytes | None = None,
     proof_filename: str | None = None,
 ) -> Disbursement:
-    """Aid handed over, in cash or in kind, with proof of receipt; the first one moves the
-    request to ``disbursed``. The total never exceeds the approved amount.
+    """Aid handed over, in cash or in kind, with proof of receipt. The total never exceeds
+    the approved amount.
+
+    Every disbursement — the first (``approved`` → ``disbursed``) and each later one
+    (``disbursed`` → ``disbursed``) — is the workflow step ``disburse``: role, state, core's
+    and the plugins' preconditions (``validate_request_transition``) are checked before
+    anything is written; then the timeline event, the audit entries, ``request_transitioned``
+    and ``disbursement_recorded`` follow, every time.
 
     The proof is exactly one of: ``proof_document_id`` (a document attached to this request),
     ``proof_file`` (bytes uploaded with the form, stored once every check passed) or
     ``acknowledged_by`` (who signed the acknowledgement of receipt).
     """
-    from ..calendar import format_date
-    from ..plugins import tenant_hooks
-    from ..requests.services import _notify
-
     if not can(actor, "requests.disburse"):
         raise Forbidden(_("Your role cannot take this step."))
     data = dict(data)
@@ -170,25 +177,20 @@ def record_disbursement(
         tenant_id=request.tenant_id, request_id=request.id, recorded_by_id=actor.id, **data
     )
 
-    def check_total() -> None:
-        already = disbursed_total(request)
-        if (
-            request.approved_halalas is not None
-            and already + data["value_halalas"] > request.approved_halalas
-        ):
+    def hand_over(req: AidRequest) -> None:
+        already = disbursed_total(req)
+        if req.approved_halalas is not None and already + data["value_halalas"] > req.approved_halalas:
             raise Conflict(
                 _(
                     "The disbursements would exceed the approved amount of %(amount)s SAR.",
-                    amount=format_halalas(request.approved_halalas),
+                    amount=format_halalas(req.approved_halalas),
                 )
             )
-
-    def hand_over() -> None:
-        check_total()
         if proof_file is not None:
-            document = upload_receipt(request, actor, proof_file, proof_filename)
+            document = upload_receipt(req, actor, proof_file, proof_filename)
             disbursement.proof_document_id = document.id
         db.session.add(disbursement)
+        db.session.flush()
 
     summary = {
         "value_halalas": data["value_halalas"],
@@ -196,29 +198,10 @@ def record_disbursement(
         "delivery_mode": data.get("delivery_mode", "direct"),
         "proof_type": data["proof_type"],
     }
-    if request.state == "approved":
-        transition(request, "disburse", actor, data=summary, apply=lambda req: hand_over())
-    elif request.state == "disbursed":
-        from ..requests.workflow import PRECONDITIONS
-
-        problems = [m for check in PRECONDITIONS["disburse"] for m in check(request)]
-        if problems:
-            raise Conflict(problems[0], {"_schema": problems})
-        hand_over()
-        db.session.flush()
-        record_event(request, "disburse_more", actor, data=summary)
-    else:
-        raise Conflict(_("Only an approved request can receive a disbursement."))
-    db.session.flush()
+    transition(request, "disburse", actor, data=summary, apply=hand_over)
     summary["proof_document_id"] = disbursement.proof_document_id
     links.audit("aid.disbursement", disbursement, actor, summary)
     tenant_hooks().disbursement_recorded(disbursement=disbursement, request=request)
-    _notify(
-        request,
-        "aid_disbursed",
-        amount=format_halalas(disbursement.value_halalas),
-        date=format_date(disbursement.disbursed_on),
-    )
     return disbursement
 
 
@@ -231,7 +214,6 @@ def household_aid_history(household: Any) -> dict:
     ``{"requests": [AidRequest …], "disbursements": [(Disbursement, AidRequest, program) …],
     "total_halalas": int}``, newest first; ``program`` is the catalog item (or None).
     """
-    from ..registry.models import BeneficiaryFile
 
     file_ids = db.select(BeneficiaryFile.id).where(BeneficiaryFile.household_id == household.id)
     requests = list(
@@ -261,7 +243,6 @@ def household_aid_history(household: Any) -> dict:
 def person_aid_total(person: Any) -> int:
     """Halalas disbursed, in the current tenant, on the files of every household the person
     heads or belongs to."""
-    from ..registry.models import BeneficiaryFile, Household, Member
 
     households = (
         db.select(Household.id)

@@ -9,9 +9,18 @@ declares ``email`` (SMTP), ``sms`` (a log-only sender, clearly labelled) and ``i
 from __future__ import annotations
 
 from .models import OutboxMessage
-from .services import TEMPLATES, Channel, in_app_messages, notify, send_pending
+from .services import TEMPLATES, Channel, in_app_messages, notify, notify_applicant, send_pending
 
-__all__ = ["TEMPLATES", "Channel", "OutboxMessage", "in_app_messages", "init_app", "notify", "send_pending"]
+__all__ = [
+    "TEMPLATES",
+    "Channel",
+    "OutboxMessage",
+    "in_app_messages",
+    "init_app",
+    "notify",
+    "notify_applicant",
+    "send_pending",
+]
 
 
 def init_app(app) -> None:

@@ -9,6 +9,7 @@ from typing import Any, Protocol
 
 from flask_babel import force_locale
 
+from ..auth.models import User
 from ..extensions import db
 from ..i18n import lazy_gettext as _l
 from ..tenancy import current_tenant, require_tenant, utcnow
@@ -132,6 +133,24 @@ def notify(
         messages.append(message)
     db.session.flush()
     return messages
+
+
+def notify_applicant(request: Any, template: str, **context: Any) -> list[OutboxMessage]:
+    """Queue ``template`` for the applicant of ``request`` (an ``AidRequest``, read by its
+    attributes): their portal account if any, the e-mail they gave if it differs, their phone."""
+    user = db.session.get(User, request.applicant_user_id) if request.applicant_user_id else None
+    email = (
+        request.applicant_email
+        if request.applicant_email and (user is None or user.email != request.applicant_email)
+        else None
+    )
+    return notify(
+        template,
+        {"number": request.number or "", **context},
+        user=user,
+        email=email,
+        phone=request.applicant_phone,
+    )
 
 
 def _backoff(attempts: int) -> timedelta:

@@ -6,6 +6,7 @@ from datetime import date
 
 from ..auth.models import Membership, User
 from ..extensions import db
+from . import services
 from .models import AidRequest
 
 
@@ -17,10 +18,6 @@ def _user_with(role: str):
 
 
 def load(tenant) -> None:
-    from ..aid.services import install_default_catalog
-    from . import services
-
-    install_default_catalog(tenant)
     if db.session.scalars(db.select(AidRequest).limit(1)).first() is not None:
         return
     officer, researcher, committee = (

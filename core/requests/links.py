@@ -8,6 +8,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..audit.service import record
+from ..extensions import db
+from ..plugins import tenant_hooks
+from ..registry.models import BeneficiaryFile
+
 BLOCKING_FILE_STATUSES = frozenset({"suspended", "excluded"})
 
 
@@ -15,9 +20,6 @@ def file_of(request) -> Any:
     """The beneficiary file linked to ``request`` (None when not linked)."""
     if request.file_id is None:
         return None
-    from ..extensions import db
-    from ..registry.models import BeneficiaryFile
-
     return db.session.get(BeneficiaryFile, request.file_id)
 
 
@@ -25,8 +27,6 @@ def file_status(request) -> str | None:
     file = file_of(request)
     if file is None:
         return None
-    from ..plugins import tenant_hooks
-
     tenant_hooks().file_status_checked(file=file)  # plugins may bring the status up to date first
     return file.status
 
@@ -39,8 +39,6 @@ _PERSONAL_KEYS = frozenset(
 
 def audit(action: str, target: Any, actor: Any = None, data: dict | None = None) -> None:
     """Record an audited event through ``core.audit`` (personal data left out)."""
-    from ..audit.service import record
-
     details = {}
     for key, value in (data or {}).items():
         if key in _PERSONAL_KEYS:

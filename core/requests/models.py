@@ -191,3 +191,22 @@ class Escalation(TenantMixin, db.Model):
     notes: Mapped[str] = mapped_column(sa.Text, default="")
     recorded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class CatalogItem(TenantMixin, db.Model):
+    """An item of the tenant's aid catalog: what a request asks for and a disbursement hands
+    over (tenant admins extend it through ``core.aid``)."""
+
+    __tablename__ = "aid_catalog_items"
+    __tenant_table_args__ = (sa.UniqueConstraint("tenant_id", "code"),)
+
+    code: Mapped[str] = mapped_column(sa.String(63))
+    name_ar: Mapped[str] = mapped_column(sa.String(255))
+    name_en: Mapped[str] = mapped_column(sa.String(255))
+    kind: Mapped[str] = mapped_column(sa.String(20))
+    unit: Mapped[str] = mapped_column(sa.String(20), default="family")
+    default_value_halalas: Mapped[int | None] = mapped_column(sa.BigInteger)
+    seasonal: Mapped[bool] = mapped_column(default=False)
+    season: Mapped[str | None] = mapped_column(sa.String(40))
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -12,16 +12,23 @@ from typing import Any
 
 from marshmallow import ValidationError
 
-from ..calendar import add_working_days, format_date, holidays_of, tenant_calendar_settings
+from ..auth.models import Membership
+from ..auth.permissions import can
+from ..calendar import add_working_days, holidays_of, tenant_calendar_settings
+from ..documents.models import Document
 from ..errors import Conflict, Forbidden, NotFound
 from ..extensions import db
 from ..i18n import gettext as _
 from ..i18n import lazy_gettext as _l
-from ..lookup import get_or_404
+from ..lookup import get_in_tenant, get_or_404
+from ..notifications import notify_applicant
 from ..numbers import format_halalas
+from ..plugins import tenant_hooks
+from ..registry.models import BeneficiaryFile
+from ..registry.services import households_of_many, search_persons
 from ..tenancy import require_tenant, utcnow
 from . import links, workflow
-from .models import AidRequest, Decision, Escalation, FieldVisit, Verification
+from .models import AidRequest, CatalogItem, Decision, Escalation, FieldVisit, RequestEvent, Verification
 from .numbering import next_number
 from .workflow import record_event, transition
 
@@ -71,8 +78,6 @@ def get_by_number(number: str) -> AidRequest | None:
 
 
 def request_field_sets() -> list[RequestFields]:
-    from ..plugins import tenant_hooks
-
     found: list[RequestFields] = []
     for declared in tenant_hooks().register_request_fields():
         found.extend(declared or [])
@@ -101,17 +106,22 @@ def load_extra(extra: dict | None) -> dict:
 # --------------------------------------------------------------------------- creating and submitting
 
 
+def catalog(active_only: bool = False) -> list[CatalogItem]:
+    """The tenant's aid catalog (what a request may ask for), regular items first."""
+    query = db.select(CatalogItem).order_by(CatalogItem.seasonal, CatalogItem.code)
+    if active_only:
+        query = query.where(CatalogItem.active.is_(True))
+    return list(db.session.scalars(query))
+
+
 def _check_catalog_item(item_id: int | None) -> None:
     """The aid program must be one of the tenant's catalog items (422 otherwise)."""
-    from ..aid.models import CatalogItem
-
     if item_id is not None and db.session.get(CatalogItem, item_id) is None:
         raise ValidationError({"catalog_item_id": [_l("Choose one of the listed values.")]})
 
 
 def create_request(data: dict, actor: Any, *, own: bool = False) -> AidRequest:
     """A draft request (validated ``data`` from ``RequestCreateSchema``). ``own``: the actor is the applicant."""
-    from ..auth.permissions import can
 
     if own:
         if not can(actor, "portal.apply"):
@@ -150,7 +160,6 @@ def sign_declaration(request: AidRequest, actor: Any, signed_by: str) -> None:
 
     Signed by the applicant on the portal, or recorded by staff from the signed paper form.
     """
-    from ..auth.permissions import can
 
     if not (
         can(actor, "requests.create") or (workflow.is_own(request, actor) and can(actor, "portal.apply"))
@@ -173,7 +182,6 @@ def submission_problems(request: AidRequest) -> dict:
 
     Keys ``documents.<doc_type>`` name a document type still to attach to the request.
     """
-    from ..plugins import tenant_hooks
 
     errors: dict = {}
     for found in tenant_hooks().validate_request_submission(request=request):
@@ -211,10 +219,7 @@ def submit(request: AidRequest, actor: Any, *, declaration_signed_by: str | None
     first = request.number is None
     transition(request, "submit", actor, data={"declaration_signed_by": declaration_signed_by}, apply=apply)
     if first:
-        from ..plugins import tenant_hooks
-
         tenant_hooks().request_submitted(request=request)
-        _notify(request, "request_received", date=format_date(request.submitted_at))
     return request
 
 
@@ -232,7 +237,6 @@ EDITABLE_FIELDS = (
 
 def may_edit(request: AidRequest, actor: Any) -> bool:
     """The applicant on their own request (portal) or a relations officer (``requests.create``)."""
-    from ..auth.permissions import can
 
     return can(actor, "requests.create") or (workflow.is_own(request, actor) and can(actor, "portal.apply"))
 
@@ -269,8 +273,6 @@ def update_request(request: AidRequest, actor: Any, data: dict) -> AidRequest:
 
 def _file_in_tenant(file_id: Any):
     """The tenant's beneficiary file ``file_id``; another tenant's or an unknown id: 422 on ``file_id``."""
-    from ..registry.models import BeneficiaryFile
-    from ..registry.services import get_in_tenant
 
     found = (
         get_in_tenant(BeneficiaryFile, file_id)
@@ -283,8 +285,6 @@ def _file_in_tenant(file_id: Any):
 
 
 def may_link_file(request: AidRequest, actor: Any) -> bool:
-    from ..auth.permissions import can
-
     return can(actor, "requests.link_file") and request.state not in workflow.NO_LINK_STATES
 
 
@@ -295,8 +295,6 @@ def link_file(request: AidRequest, actor: Any, file_id: Any) -> AidRequest:
     422 on ``file_id`` for a file this association does not have. The request's documents
     follow the file's household.
     """
-    from ..auth.permissions import can
-    from ..documents.models import Document
 
     if not can(actor, "requests.link_file"):
         raise Forbidden(_("Your role cannot take this step."))
@@ -324,8 +322,6 @@ def link_file(request: AidRequest, actor: Any, file_id: Any) -> AidRequest:
 def file_candidates(q: str, per_page: int = 20) -> tuple[list[tuple[Any, list[tuple[Any, Any]]]], int]:
     """Persons matching ``q`` (any spelling of the name, or the ID number: ``search_persons``),
     each with ``[(household, file) …]`` of the households they head or belong to."""
-    from ..registry.models import BeneficiaryFile
-    from ..registry.services import households_of_many, search_persons
 
     persons, total = search_persons(q, 1, per_page)
     households = households_of_many(persons)
@@ -403,7 +399,6 @@ def record_visit(
     visit_id: int | None = None,
 ) -> FieldVisit:
     """The visit's date, findings and each entered field matched against the original document."""
-    from ..auth.permissions import can
 
     if not can(actor, "requests.research"):
         raise Forbidden(_("Your role cannot take this step."))
@@ -433,8 +428,6 @@ def record_visit(
 
 
 def record_verification(request: AidRequest, actor: Any, data: dict) -> Verification:
-    from ..auth.permissions import can
-
     if not can(actor, "requests.research"):
         raise Forbidden(_("Your role cannot take this step."))
     if request.state not in ("in_research", "field_visit_scheduled", "verified"):
@@ -469,7 +462,6 @@ def return_to_applicant(request: AidRequest, actor: Any, reason: str) -> AidRequ
         req.returned_reason = reason
 
     transition(request, "return", actor, note=reason, data={"reason": reason}, apply=apply)
-    _notify(request, "request_returned", reason=reason)
     return request
 
 
@@ -488,7 +480,6 @@ def close(request: AidRequest, actor: Any, note: str = "") -> AidRequest:
 
 def assess(request: AidRequest) -> list[dict]:
     """The merged eligibility checks of core and the enabled plugins."""
-    from ..plugins import tenant_hooks
 
     file = links.file_of(request)
     checks: list[dict] = []
@@ -500,7 +491,6 @@ def assess(request: AidRequest) -> list[dict]:
 
 def ceiling_for(request: AidRequest) -> Ceiling | None:
     """The ceiling for approving ``request``: the lowest plugin proposal, else core's default."""
-    from ..plugins import tenant_hooks
 
     item = _catalog_item(request)
     proposals = [
@@ -518,8 +508,6 @@ def ceiling_for(request: AidRequest) -> Ceiling | None:
 def _catalog_item(request: AidRequest):
     if request.catalog_item_id is None:
         return None
-    from ..aid.models import CatalogItem
-
     return db.session.get(CatalogItem, request.catalog_item_id)
 
 
@@ -528,7 +516,6 @@ def _catalog_item(request: AidRequest):
 
 def committee_members() -> list:
     """The active users holding the ``committee_member`` role in the current tenant, by name."""
-    from ..auth.models import Membership
 
     memberships = db.session.scalars(db.select(Membership)).unique().all()
     users = [
@@ -577,7 +564,6 @@ def approve(
 
     ``members_present`` are user ids of the tenant's committee members (see :func:`members_snapshot`).
     """
-    from ..auth.permissions import can
 
     if amount_halalas <= 0:
         raise ValidationError({"amount": [_l("The amount must be more than zero.")]})
@@ -633,7 +619,6 @@ def approve(
         "members_present": list(members_present),
     }
     transition(request, "approve", actor, note=note, data=data, apply=apply)
-    _notify(request, "request_approved", amount=format_halalas(amount_halalas))
     return decision
 
 
@@ -672,7 +657,6 @@ def reject(
         data={"reason": reason, "members_present": list(members_present)},
         apply=apply,
     )
-    _notify(request, "request_rejected", reason=reason)
     return decision
 
 
@@ -680,7 +664,6 @@ def escalate(
     request: AidRequest, actor: Any, *, authority: str, sent_on: date, reference: str = "", notes: str = ""
 ) -> Escalation:
     """Send a request that needs an official permit to the competent authority."""
-    from ..auth.permissions import can
 
     if not can(actor, "requests.escalate"):
         raise Forbidden(_("Your role cannot take this step."))
@@ -709,7 +692,6 @@ def record_permit_outcome(
     request: AidRequest, actor: Any, escalation_id: int, *, outcome: str, outcome_on: date, notes: str = ""
 ) -> Escalation:
     """The authority's answer; the applicant is told. A refusal rejects the request."""
-    from ..auth.permissions import can
 
     if not can(actor, "requests.escalate"):
         raise Forbidden(_("Your role cannot take this step."))
@@ -730,30 +712,10 @@ def record_permit_outcome(
     escalation.outcome = outcome
     escalation.outcome_on = outcome_on
     escalation.notes = notes or escalation.notes
-    _notify(request, "permit_outcome", outcome=_("granted") if outcome == "granted" else _("refused"))
+    notify_applicant(
+        request, "permit_outcome", outcome=_("granted") if outcome == "granted" else _("refused")
+    )
     return escalation
-
-
-# --------------------------------------------------------------------------- notifications
-
-
-def _notify(request: AidRequest, template: str, **context: Any) -> None:
-    from ..auth.models import User
-    from ..notifications import notify
-
-    user = db.session.get(User, request.applicant_user_id) if request.applicant_user_id else None
-    email = (
-        request.applicant_email
-        if request.applicant_email and (user is None or user.email != request.applicant_email)
-        else None
-    )
-    notify(
-        template,
-        {"number": request.number or "", **context},
-        user=user,
-        email=email,
-        phone=request.applicant_phone,
-    )
 
 
 # --------------------------------------------------------------------------- queues
@@ -802,7 +764,6 @@ def last_overdue_submission_day(today: date) -> date:
 
 def queue(name: str, actor: Any, *, today: date | None = None) -> list[AidRequest]:
     """A work queue of the current tenant (``QUEUES``), oldest first."""
-    from .models import RequestEvent
 
     query = db.select(AidRequest).order_by(AidRequest.id)
     if name == "mine":

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from collections.abc import Callable
+from typing import Any
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from marshmallow import ValidationError
 
 from ..auth.permissions import require
+from ..documents.services import document_types, documents_of_request
 from ..errors import AppError
 from ..extensions import db
 from ..forms import form_transaction
@@ -37,6 +41,25 @@ SIMPLE_STEPS = {
     "close": services.close,
     "withdraw": services.withdraw,
 }
+
+# Features built on requests (``core.aid``) add their step forms and their part of the request
+# page here, from their ``init_app``: requests never imports them (the dependency is one way).
+_PAGE_KEY = "request_page"
+
+
+def _page_extensions() -> dict:
+    return current_app.extensions.setdefault(_PAGE_KEY, {"steps": {}, "context": {}})
+
+
+def register_step_form(app, action: str, handler: Callable[[Any, Any, Any], Any]) -> None:
+    """``handler(item, form, files)`` takes step ``action`` posted from the request page; it
+    raises ``ValidationError`` / ``AppError`` to refuse (shown on the page, nothing written)."""
+    app.extensions.setdefault(_PAGE_KEY, {"steps": {}, "context": {}})["steps"][action] = handler
+
+
+def register_view_context(app, name: str, provider: Callable[[Any], Any]) -> None:
+    """``provider(item)`` gives the request page's template variable ``name``."""
+    app.extensions.setdefault(_PAGE_KEY, {"steps": {}, "context": {}})["context"][name] = provider
 
 
 @bp.route("/")
@@ -102,8 +125,6 @@ def action_label(code: str) -> str:
 
 
 def document_type_label(code: str) -> str:
-    from ..documents.services import document_types
-
     return next((str(c.label) for c in document_types() if c.code == code), code)
 
 
@@ -133,8 +154,6 @@ CREATE_FIELDS = (
 @require("requests.create")
 def new():
     """Register a request received on any channel (with the enabled plugins' fields)."""
-    from ..aid.services import catalog
-
     errors: dict = {}
     form = request.form
     if request.method == "POST" and not forms.adding_row(form):
@@ -154,7 +173,8 @@ def new():
         channel_options=[(c, channel_label(c)) for c in CHANNELS],
         body_options=[(b, body_label(b)) for b in VERIFICATION_BODIES],
         item_options=[
-            (str(i.id), i.name_ar if current_language() == "ar" else i.name_en) for i in catalog(True)
+            (str(i.id), i.name_ar if current_language() == "ar" else i.name_en)
+            for i in services.catalog(True)
         ],
         extra_groups=forms.extra_inputs(),
     ), (422 if errors else 200)
@@ -168,9 +188,6 @@ def view(request_id):
 
 def _render_view(item, step_error: dict | None = None, status: int = 200):
     """The request view; after a refused step it shows that step's errors (and the status says so)."""
-    from ..aid.services import disbursements_of
-    from ..documents.services import documents_of_request
-
     may_link = services.may_link_file(item, current_user)
     file_q = (request.args.get("file_q") or "").strip() if may_link else ""
     candidates, candidates_total, search_errors = [], 0, {}
@@ -195,7 +212,6 @@ def _render_view(item, step_error: dict | None = None, status: int = 200):
         candidates_total=candidates_total,
         search_errors=search_errors,
         documents=documents_of_request(item.id),
-        disbursements=disbursements_of(item),
         committee=services.committee_members(),
         extra_rows=forms.extra_display(item),
         item=item,
@@ -211,6 +227,7 @@ def _render_view(item, step_error: dict | None = None, status: int = 200):
         checks=services.assess(item),
         ceiling=services.ceiling_for(item),
         deadline=services.deadline_of(item),
+        **{name: provider(item) for name, provider in _page_extensions()["context"].items()},
     ), status
 
 
@@ -288,29 +305,8 @@ def step(request_id, action):
                 }
             )
             services.reject(item, current_user, **data)
-        elif action == "disburse":
-            from ..aid.schemas import DisbursementSchema
-            from ..aid.services import record_disbursement
-
-            data = DisbursementSchema().load(
-                {
-                    "kind": form.get("kind", "cash"),
-                    "value": form.get("value", ""),
-                    "delivery_mode": form.get("delivery_mode", "direct"),
-                    "provider_name": form.get("provider_name") or None,
-                    "acknowledged_by": form.get("acknowledged_by") or None,
-                    "disbursed_on": form.get("disbursed_on", ""),
-                }
-            )
-            proof = request.files.get("proof_file")
-            content = proof.read() if proof and proof.filename else None
-            record_disbursement(
-                item,
-                current_user,
-                data,
-                proof_file=content,
-                proof_filename=proof.filename if content is not None else None,
-            )
+        elif action in _page_extensions()["steps"]:
+            _page_extensions()["steps"][action](item, form, request.files)
         else:
             raise AppError(_("This step does not exist."), status=404)
         db.session.commit()

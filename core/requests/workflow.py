@@ -20,9 +20,10 @@ from ..errors import Conflict, Forbidden
 from ..extensions import db
 from ..i18n import gettext as _
 from ..i18n import lazy_gettext as _l
+from ..plugins import tenant_hooks
 from ..tenancy import utcnow
 from . import links
-from .models import AidRequest, RequestEvent
+from .models import AidRequest, Escalation, FieldVisit, RequestEvent, Verification
 
 STATES: dict[str, Any] = {
     "draft": _l("Draft"),
@@ -92,7 +93,11 @@ CORE_TRANSITIONS: tuple[Transition, ...] = (
     Transition(
         "refuse_permit", ("in_committee", "approved"), "rejected", "requests.escalate", _l("Permit refused")
     ),
-    Transition("disburse", ("approved",), "disbursed", "requests.disburse", _l("Record the disbursement")),
+    # Every disbursement is this step: the first moves an approved request to ``disbursed``,
+    # each later one is a self-transition, checked and announced the same way.
+    Transition(
+        "disburse", ("approved", "disbursed"), "disbursed", "requests.disburse", _l("Record the disbursement")
+    ),
     Transition("close", ("disbursed", "rejected"), "closed", "requests.close", _l("Close")),
     Transition(
         "return",
@@ -107,8 +112,6 @@ CORE_TRANSITIONS: tuple[Transition, ...] = (
 
 def transitions() -> dict[str, Transition]:
     """Core's steps plus the enabled plugins' (``register_request_transitions``)."""
-    from ..plugins import tenant_hooks
-
     table = {t.action: t for t in CORE_TRANSITIONS}
     for declared in tenant_hooks().register_request_transitions():
         for extra in declared or []:
@@ -171,8 +174,6 @@ def _needs_declaration(request: AidRequest) -> list[str]:
 
 
 def _visit_and_verification(request: AidRequest) -> list[str]:
-    from .models import FieldVisit, Verification
-
     problems = []
     visited = db.session.scalar(
         db.select(db.func.count(FieldVisit.id)).where(
@@ -195,8 +196,6 @@ def _visit_and_verification(request: AidRequest) -> list[str]:
 def _permit_granted(request: AidRequest) -> list[str]:
     if not request.needs_permit:
         return []
-    from .models import Escalation
-
     granted = db.session.scalar(
         db.select(db.func.count(Escalation.id)).where(
             Escalation.request_id == request.id, Escalation.outcome == "granted"
@@ -225,7 +224,11 @@ def transition(
     data: dict | None = None,
     apply: Callable[[AidRequest], None] | None = None,
 ) -> RequestEvent:
-    """Take step ``action``; ``apply`` makes the step's own changes once every check passed."""
+    """Take step ``action``; ``apply`` makes the step's own changes once every check passed.
+
+    A step whose target is the current state (a further disbursement) is taken the same way:
+    every check, a timeline event, an audit entry and ``request_transitioned``.
+    """
     data = dict(data or {})
     step = transitions().get(action)
     if step is None:
@@ -240,8 +243,6 @@ def transition(
                 step=str(step.label or step.action),
             )
         )
-    from ..plugins import tenant_hooks
-
     problems = [message for check in PRECONDITIONS.get(action, ()) for message in check(request)]
     for refused in tenant_hooks().validate_request_transition(
         request=request, action=action, actor=actor, data=data

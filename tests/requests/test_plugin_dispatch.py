@@ -7,10 +7,12 @@ from datetime import date
 import pytest
 from marshmallow import ValidationError
 
-from core.aid.services import record_disbursement
+from core.aid.services import disbursed_total, disbursements_of, record_disbursement
+from core.audit.models import AuditEvent
+from core.errors import Conflict
 from core.extensions import db
 from core.requests import services
-from core.requests.models import AidRequest, Decision
+from core.requests.models import AidRequest, Decision, RequestEvent
 from core.tenancy import tenant_context
 from tests.fixtures import PASSWORD
 from tests.plugins import dummy
@@ -215,3 +217,53 @@ def test_members_present_are_the_tenants_committee_members(
             {"id": staff["committee_member"].id, "name": "committee_member"},
             {"id": second.id, "name": "member2"},
         ]
+
+
+def test_every_disbursement_is_a_step_the_plugins_see(new_request, advance, staff, tenant, enable_plugin):
+    request = advance(new_request(linked=True), "approved")
+    enable_plugin(tenant)
+    dummy.calls.clear()
+    _pay(request, staff, 5000)
+    _pay(request, staff, 7000)
+    assert request.state == "disbursed"
+    assert [c for c in dummy.calls if c[0] in ("request_transitioned", "disbursement_recorded")] == [
+        ("request_transitioned", "disburse:approved->disbursed"),
+        ("disbursement_recorded", "5000"),
+        ("request_transitioned", "disburse:disbursed->disbursed"),
+        ("disbursement_recorded", "7000"),
+    ]
+    assert [c for c in dummy.calls if c[0] == "validate_request_transition"] == [
+        ("validate_request_transition", "disburse")
+    ] * 2
+    steps = db.session.scalars(
+        db.select(RequestEvent).where(
+            RequestEvent.request_id == request.id, RequestEvent.action == "disburse"
+        )
+    ).all()
+    assert [(e.from_state, e.to_state, e.data["value_halalas"]) for e in steps] == [
+        ("approved", "disbursed", 5000),
+        ("disbursed", "disbursed", 7000),
+    ]
+    audited = db.session.scalars(
+        db.select(AuditEvent.action).where(
+            AuditEvent.tenant_id == tenant.id, AuditEvent.action.in_(("request.disburse", "aid.disbursement"))
+        )
+    ).all()
+    assert sorted(audited) == ["aid.disbursement"] * 2 + ["request.disburse"] * 2
+
+
+def test_a_plugin_can_refuse_a_second_disbursement(
+    new_request, advance, staff, tenant, enable_plugin, monkeypatch
+):
+    request = advance(new_request(linked=True), "approved")
+    enable_plugin(tenant)
+    monkeypatch.setattr(dummy, "one_disbursement_only", True)
+    _pay(request, staff, 5000)
+    dummy.calls.clear()
+    with pytest.raises(Conflict) as info:
+        _pay(request, staff, 7000)
+    assert str(info.value.message) == "The dummy plugin allows one disbursement per request."
+    assert disbursed_total(request) == 5000
+    assert [d.value_halalas for d in disbursements_of(request)] == [5000]
+    assert not {name for name, _ in dummy.calls} & {"request_transitioned", "disbursement_recorded"}
+    assert request.state == "disbursed"

@@ -37,6 +37,8 @@ PLUGIN = PluginMeta(
 bp = Blueprint("dummy", __name__, template_folder="templates")
 api = ApiBlueprint("dummy_api", __name__, description="Dummy plugin API")
 calls: list[tuple[str, str]] = []
+# A policy tests switch on: the dummy allows one disbursement per request and refuses the others.
+one_disbursement_only = False
 
 
 @bp.route("/")
@@ -111,6 +113,8 @@ def validate_request_transition(request, action, actor, data):
     calls.append(("validate_request_transition", action))
     if action == "approve" and ((request.extra or {}).get("dummy") or {}).get("refuse_approval"):
         return ["The dummy plugin refuses this approval."]
+    if action == "disburse" and request.state == "disbursed" and one_disbursement_only:
+        return ["The dummy plugin allows one disbursement per request."]
     return []
 
 
