@@ -185,6 +185,7 @@ def test_rls_key_command_rewrites_and_checks_the_key(two_tenants_with_members, a
     result = runner.invoke(args=["db", "rls-key", "--check"])
     assert result.exit_code == 0 and "accepts" in result.output
     first, second = "first-rls-key-of-at-least-32-characters", "second-rls-key-of-at-least-32-characters"
+    configured = app.config["RLS_KEY"]
     try:
         app.config["RLS_KEY"] = first
         assert runner.invoke(args=["db", "rls-key", "--check"]).exit_code == 1  # not written yet
@@ -204,7 +205,7 @@ def test_rls_key_command_rewrites_and_checks_the_key(two_tenants_with_members, a
         assert _app_role_count(setting={"app.tenant": old_token}) == 0
         assert _app_role_count(setting={"app.tenant": rls.sign(str(tenant.id))}) == 1
     finally:
-        app.config["RLS_KEY"] = None
+        app.config["RLS_KEY"] = configured  # the suite's production key, as later tests expect
         runner.invoke(args=["db", "rls-key"])
     assert runner.invoke(args=["db", "rls-key", "--check"]).exit_code == 0
 
