@@ -5,42 +5,24 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 
 import pytest
-from sqlalchemy import event
 
 from core.extensions import db
 
+from .budget import CapturedQueries
+from .budget import count_queries as _count_on
 
-@dataclass
-class Queries:
-    """The statements sent inside one ``query_counter()`` block."""
-
-    statements: list[str] = field(default_factory=list)
-
-    @property
-    def count(self) -> int:
-        return len(self.statements)
-
-    def __len__(self) -> int:
-        return self.count
+# One counter (``core.testing.budget``) behind both fixtures: housekeeping statements (the RLS
+# tenant setting, savepoints) are not the block's own work and are never counted.
+Queries = CapturedQueries
 
 
 @contextmanager
-def count_queries(engine=None) -> Iterator[Queries]:
+def count_queries(engine=None) -> Iterator[CapturedQueries]:
     """``with count_queries() as queries: ...`` then ``queries.count`` (needs an app context)."""
-    engine = engine if engine is not None else db.engine
-    queries = Queries()
-
-    def record(_conn, _cursor, statement, _parameters, _context, _executemany):
-        queries.statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield queries
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
+    with _count_on(engine if engine is not None else db.engine) as captured:
+        yield captured
 
 
 @pytest.fixture
