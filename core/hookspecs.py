@@ -156,9 +156,10 @@ def register_document_types():
     """Tenant-scoped. Called by ``core.documents.services.document_types()`` when a document
     is uploaded or the upload form renders.
 
-    Return a list of ``core.registry.Choice(code, label)``. Core declares ``id_copy``,
-    ``national_address``, ``lease``, ``medical_report``, ``court_letter``, ``pledge`` and
-    ``other``. Results merged; the first declaration of a code wins its label.
+    Return a list of ``core.registry.Choice(code, label)`` (e.g. ``Choice("court_letter",
+    _l("Prison or court letter"))``). Core declares ``id_copy``, ``national_address``,
+    ``lease``, ``medical_report``, ``pledge``, ``receipt`` and ``other``. Results merged; the
+    first declaration of a code wins its label.
     """
 
 

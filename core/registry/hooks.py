@@ -57,7 +57,6 @@ def register_nav_items(tenant, user):
 def register_household_categories():
     return [
         Choice("family", _l("Family")),
-        Choice("prisoner_family", _l("Prisoner's family")),
         Choice("adult_unable", _l("Adult individual unable to work")),
         Choice("orphan", _l("Orphan")),
         Choice("unmarried_woman", _l("Unmarried woman without a provider")),

@@ -9,16 +9,28 @@ from core.toolkit import (
     STAFF_ROLES,
     Check,
     Choice,
+    Household,
     NavItem,
     Permission,
     PluginMeta,
     RequestFields,
+    get_in_tenant,
     hookimpl,
-    plugin_settings,
 )
 
+from . import (
+    demo,
+    kpis,
+    models,  # noqa: F401  (the tables, registered with the metadata)
+    rules,
+    services,
+)
+from .api import api
+from .cli import prisoner_families_cli
 from .i18n import _l
+from .schemas import RequestExtraSchema
 from .settings import SettingsSchema
+from .views import bp
 
 PLUGIN = PluginMeta(
     id="prisoner_families",
@@ -31,23 +43,28 @@ PLUGIN = PluginMeta(
     settings_schema=SettingsSchema,
 )
 
-from . import models  # noqa: E402,F401  (tables registered with the metadata)
-
 ROLES_ALL_STAFF = STAFF_ROLES
+
+
+# --------------------------------------------------------------------------- registration (global)
 
 
 @hookimpl
 def register_blueprints():
-    from .views import bp
-
     return [bp]
 
 
 @hookimpl
 def register_api_blueprints():
-    from .api import api
-
     return [api]
+
+
+@hookimpl
+def register_commands():
+    return [prisoner_families_cli]
+
+
+# --------------------------------------------------------------------------- tenant-scoped
 
 
 @hookimpl
@@ -92,25 +109,22 @@ def register_household_categories():
 
 
 @hookimpl
-def register_aid_catalog(tenant):
-    from .rules import effective_catalog
+def register_document_types():
+    return [Choice("court_letter", _l("Prison or court letter"))]
 
-    return effective_catalog(plugin_settings("prisoner_families")["catalog_overrides"])
+
+@hookimpl
+def register_aid_catalog(tenant):
+    return rules.effective_catalog(services.settings()["catalog_overrides"])
 
 
 @hookimpl
 def register_request_fields():
-    from .schemas import RequestExtraSchema
-
     return [RequestFields("prisoner_families", RequestExtraSchema, _l("Debt case"))]
 
 
 @hookimpl
 def assess_eligibility(request, file):
-    from core.toolkit import Household, get_in_tenant
-
-    from . import services
-
     household = get_in_tenant(Household, file.household_id) if file is not None else None
     return [
         Check(c["code"], c["label"], c["outcome"], c["reason"], c["figures"])
@@ -120,20 +134,14 @@ def assess_eligibility(request, file):
 
 @hookimpl
 def disbursement_recorded(disbursement, request):
-    from . import services
-
     services.on_disbursement(disbursement, request)
 
 
 @hookimpl
 def register_kpi_sources(tenant):
-    from .kpis import sources
-
-    return sources()
+    return kpis.sources()
 
 
 @hookimpl
 def load_demo_data(tenant):
-    from .demo import load
-
-    load(tenant)
+    demo.load(tenant)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates, validates_schema
 
-from core.toolkit import AnyDate, Money, Name
+from core.toolkit import AnyDate, Money, Name, get_in_tenant
 
 from .i18n import _l
 from .models import (
@@ -15,6 +15,7 @@ from .models import (
     NEGOTIATION_OUTCOMES,
     PLACEMENT_KINDS,
     PRISONER_STATUSES,
+    DebtCase,
 )
 
 CHOOSE = _l("Choose one of the listed values.")
@@ -350,10 +351,6 @@ class RequestExtraSchema(Strict):
     def _case_exists(self, value, **kwargs):
         if value is None:
             return
-        from core.toolkit import get_in_tenant
-
-        from .models import DebtCase
-
         case = get_in_tenant(DebtCase, value)
         if case is None:
             raise ValidationError(_l("No such debt case in this association."))

@@ -1,0 +1,24 @@
+"""What every service module of the plugin shares: its id, the tenant's settings, the audit."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from core.toolkit import audit_record, plugin_settings
+
+PLUGIN_ID = "prisoner_families"
+
+
+def settings() -> dict:
+    """The tenant's settings of the plugin (``settings.SettingsSchema``, seed values as defaults)."""
+    return plugin_settings(PLUGIN_ID)
+
+
+def actor_id(actor: Any) -> int | None:
+    """The user's id when a signed-in user acts, else ``None`` (a job, the demo, a hook)."""
+    return getattr(actor, "id", None) if getattr(actor, "is_authenticated", False) else None
+
+
+def audit(action: str, obj: Any, details: dict | None = None, actor: Any = None) -> None:
+    """Audit ``prisoner_families.<action>`` on ``obj``."""
+    audit_record(f"{PLUGIN_ID}.{action}", type(obj).__name__, obj.id, details or {}, user=actor)

@@ -1,0 +1,44 @@
+"""Self-reliance (goal 2 of seed 000): families placed in school canteens and exhibitions, and
+beneficiaries referred to employers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from marshmallow import ValidationError
+
+from core.toolkit import Household, Person, db, get_in_tenant
+
+from ..i18n import _l
+from ..models import Employment, Placement
+from ._common import audit
+
+
+def list_placements() -> list[Placement]:
+    return list(db.session.scalars(db.select(Placement).order_by(Placement.placed_on.desc())))
+
+
+def add_placement(data: dict, actor: Any = None) -> Placement:
+    if get_in_tenant(Household, data["household_id"]) is None:
+        raise ValidationError({"household_id": [_l("No such household in this association.")]})
+    placement = Placement(**data)
+    db.session.add(placement)
+    db.session.flush()
+    audit("placement.created", placement, {"kind": placement.kind}, actor)
+    return placement
+
+
+def list_employments() -> list[Employment]:
+    return list(db.session.scalars(db.select(Employment).order_by(Employment.referred_on.desc())))
+
+
+def add_employment(data: dict, actor: Any = None) -> Employment:
+    if get_in_tenant(Person, data["person_id"]) is None:
+        raise ValidationError({"person_id": [_l("No such person in this association.")]})
+    if data.get("employed_on") and data["employed_on"] < data["referred_on"]:
+        raise ValidationError({"employed_on": [_l("The employment cannot be before the referral.")]})
+    employment = Employment(**data)
+    db.session.add(employment)
+    db.session.flush()
+    audit("employment.created", employment, {"employed": employment.employed_on is not None}, actor)
+    return employment
