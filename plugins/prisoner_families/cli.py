@@ -50,6 +50,10 @@ def _day(value: datetime | None) -> date:
     return value.date() if value is not None else date.today()
 
 
+def _count(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
 def _when(day: date, today: date, late: str) -> str:
     """``late`` before today, then "today", "in 1 day", "in N days"."""
     if day < today:
@@ -58,7 +62,7 @@ def _when(day: date, today: date, late: str) -> str:
     return "today" if count == 0 else "in 1 day" if count == 1 else f"in {count} days"
 
 
-@prisoner_families_cli.command("follow-ups")
+@prisoner_families_cli.command("follow-ups", short_help="Follow-ups overdue or due within DAYS days.")
 @click.option(
     "--days",
     type=click.IntRange(0, 366),
@@ -66,7 +70,7 @@ def _when(day: date, today: date, late: str) -> str:
     show_default=True,
     help="Also list the follow-ups falling due within this many days after today.",
 )
-@click.option("--today", "on", type=DAY, default=None, help=TODAY_HELP)
+@click.option("--today", "on", type=DAY, metavar="YYYY-MM-DD", default=None, help=TODAY_HELP)
 @click.option("--tenant", "slug", default=None, help=TENANT_HELP)
 def follow_ups_command(days: int, on: datetime | None, slug: str | None) -> None:
     """List, per tenant, the recidivism follow-ups of released participants not recorded yet
@@ -76,7 +80,9 @@ def follow_ups_command(days: int, on: datetime | None, slug: str | None) -> None
     for tenant in tenants_with_plugin(slug):
         due = services.list_follow_ups(pending_only=True, due_by=until)
         overdue = sum(1 for f in due if f.due_on < today)
-        click.echo(f"{tenant.slug}: {len(due)} follow-ups due by {until.isoformat()} ({overdue} overdue)")
+        click.echo(
+            f"{tenant.slug}: {_count(len(due), 'follow-up')} due by {until.isoformat()} ({overdue} overdue)"
+        )
         for follow_up in due:
             state = _when(follow_up.due_on, today, "overdue")
             prisoner = follow_up.prisoner
@@ -87,7 +93,7 @@ def follow_ups_command(days: int, on: datetime | None, slug: str | None) -> None
             )
 
 
-@prisoner_families_cli.command("releases")
+@prisoner_families_cli.command("releases", short_help="Releases expected within DAYS days, or past due.")
 @click.option(
     "--days",
     type=click.IntRange(0, 366),
@@ -95,7 +101,7 @@ def follow_ups_command(days: int, on: datetime | None, slug: str | None) -> None
     show_default=True,
     help="List the prisoners whose expected release falls within this many days after today.",
 )
-@click.option("--today", "on", type=DAY, default=None, help=TODAY_HELP)
+@click.option("--today", "on", type=DAY, metavar="YYYY-MM-DD", default=None, help=TODAY_HELP)
 @click.option("--tenant", "slug", default=None, help=TENANT_HELP)
 def releases_command(days: int, on: datetime | None, slug: str | None) -> None:
     """List, per tenant, the prisoners still in prison whose expected release falls within DAYS
@@ -107,7 +113,7 @@ def releases_command(days: int, on: datetime | None, slug: str | None) -> None:
         expected = services.expected_releases(until)
         past = sum(1 for p in expected if p.expected_release_on < today)
         click.echo(
-            f"{tenant.slug}: {len(expected)} releases expected by {until.isoformat()} "
+            f"{tenant.slug}: {_count(len(expected), 'release')} expected by {until.isoformat()} "
             f"({past} past their date with no release recorded)"
         )
         for prisoner in expected:
