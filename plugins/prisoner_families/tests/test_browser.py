@@ -6,6 +6,8 @@ import pytest
 
 from core.testing import PASSWORD, screenshot
 
+from .conftest import make_family
+
 pytestmark = pytest.mark.browser
 
 
@@ -67,8 +69,6 @@ def test_debt_case_from_creation_to_closure(
 def test_register_a_prisoner_through_the_registry_search_on_a_phone(
     phone_page, browser_login, enabled, create_user_
 ):
-    from .conftest import make_family
-
     _, person_id = make_family(enabled, 1)
     create_user_(email="admin@example.org", roles={enabled: ["tenant_admin"]})
     page = phone_page

@@ -8,7 +8,7 @@ import pytest
 from marshmallow import ValidationError
 from sqlalchemy.exc import IntegrityError
 
-from core.testing import request_services
+from core.testing import record_disbursement, request_services
 from core.toolkit import (
     BeneficiaryFile,
     CatalogItem,
@@ -16,12 +16,14 @@ from core.toolkit import (
     Household,
     db,
     install_default_catalog,
+    kpi_sources,
     kpi_values,
     tenant_context,
 )
 from core.toolkit import change_file_status as change_status
 from plugins.prisoner_families import services
-from plugins.prisoner_families.models import DebtCase, DebtEntry, FollowUp, Prisoner
+from plugins.prisoner_families.demo import load
+from plugins.prisoner_families.models import DebtCase, DebtEntry, Enrolment, FollowUp, Prisoner, Program
 
 from .conftest import PID, make_family
 
@@ -221,8 +223,6 @@ def _disburse(enabled, staff, new_request, advance, case_id, code, amount):
         item = db.session.scalars(db.select(CatalogItem).where(CatalogItem.code == code)).one()
     request = new_request(catalog_item_id=item.id, extra={PID: {"debt_case_id": case_id}})
     advance(request, "approved")
-    from core.testing import record_disbursement
-
     return record_disbursement(
         request,
         staff["finance_officer"],
@@ -287,8 +287,6 @@ def _program(tenant, **kw):
 
 
 def test_enrolment_interview_fee_and_completion(enabled, prisoner_factory):
-    from plugins.prisoner_families.models import Enrolment, Program
-
     program_id = _program(enabled, requires_interview=True, fee_halalas=10_000, min_attendance_percent=60)
     prisoner_id, _, _ = prisoner_factory()
     with tenant_context(enabled):
@@ -312,8 +310,6 @@ def test_enrolment_interview_fee_and_completion(enabled, prisoner_factory):
 
 def test_program_uses_the_tenant_default_minimum(tenant, enable_plugin):
     enable_plugin(tenant, PID, {"default_min_attendance_percent": 90})
-    from plugins.prisoner_families.models import Program
-
     program_id = _program(tenant)
     with tenant_context(tenant):
         assert db.session.get(Program, program_id).min_attendance_percent == 90
@@ -327,8 +323,6 @@ def test_follow_ups_follow_the_tenant_months(tenant, other_tenant, enable_plugin
         _, person_id = make_family(t, 3)
         program_id = _program(t)
         with tenant_context(t):
-            from plugins.prisoner_families.models import Program
-
             prisoner = services.create_prisoner(
                 {"person_id": person_id, "facility": "سجن", "case_type": "public_right",
                  "imprisoned_on": date(2023, 1, 1), "status": "in_prison"}
@@ -342,8 +336,6 @@ def test_follow_ups_follow_the_tenant_months(tenant, other_tenant, enable_plugin
 
 
 def test_kpis_for_a_period_and_two_tenants_never_mix(tenant, other_tenant, enable_plugin):
-    from plugins.prisoner_families.demo import load
-
     enable_plugin(tenant, PID, {"service_area": ["القريات"]})
     enable_plugin(other_tenant, PID, {"service_area": ["الأحساء"], "follow_up_months": [6, 12, 24]})
     with tenant_context(tenant):
@@ -375,8 +367,6 @@ def test_kpis_for_a_period_and_two_tenants_never_mix(tenant, other_tenant, enabl
 
 
 def test_kpi_sources_only_when_enabled(tenant, enable_plugin):
-    from core.toolkit import kpi_sources
-
     assert not [s for s in kpi_sources(tenant) if s.key.startswith(PID)]
     enable_plugin(tenant, PID)
     assert len([s for s in kpi_sources(tenant) if s.key.startswith(PID)]) == 7

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from marshmallow import ValidationError
 
-from core.testing import PluginEnablement, enabled_plugin_ids, set_plugin_state
+from core.testing import PluginEnablement, enabled_plugin_ids, get_tenant, set_plugin_state
 from core.toolkit import db, plugin_settings, tenant_context
 
 from .conftest import PID
@@ -51,8 +51,6 @@ def test_both_manifests_enable_the_plugin_with_different_settings(app, runner, t
         (tmp_path / name).write_text((ROOT / "tenants" / name).read_text(encoding="utf-8"), encoding="utf-8")
     result = runner.invoke(args=["tenants", "apply", str(tmp_path)])
     assert result.exit_code == 0, result.output
-    from core.testing import get_tenant
-
     with app.app_context():
         found = {}
         for slug in ("aoun-prisoners", "alhasa-prisoners"):
