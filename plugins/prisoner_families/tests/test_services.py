@@ -14,18 +14,21 @@ from core.toolkit import (
     CatalogItem,
     Conflict,
     Household,
+    create_household,
     db,
+    hooks,
     install_default_catalog,
     kpi_sources,
     kpi_values,
     tenant_context,
+    upload_document,
 )
 from core.toolkit import change_file_status as change_status
 from plugins.prisoner_families import services
 from plugins.prisoner_families.demo import load
 from plugins.prisoner_families.models import DebtCase, DebtEntry, Enrolment, FollowUp, Prisoner, Program
 
-from .conftest import PID, make_family
+from .conftest import PID, make_family, national_id
 
 
 def _case(tenant, case_id) -> DebtCase:
@@ -71,6 +74,42 @@ def test_household_is_linked_to_one_prisoner_and_gets_the_category(enabled, pris
         with pytest.raises(ValidationError) as caught:
             services.link_family(db.session.get(Prisoner, other_id), {"household_id": household_id})
         assert "household_id" in caught.value.messages
+
+
+@pytest.mark.parametrize("plugin_enabled", [True, False])
+def test_prisoner_family_and_court_letter_exist_only_where_the_plugin_is_enabled(
+    tenant, enable_plugin, plugin_enabled
+):
+    """The plugin declares the household category and the document type, not core: a tenant
+    without the plugin is refused both (a field error, nothing written)."""
+    if plugin_enabled:
+        enable_plugin(tenant, PID)
+    household_id, _ = make_family(tenant, 60)
+    with tenant_context(tenant):
+        categories = hooks().register_household_categories()
+        types = hooks().register_document_types()
+        assert any(c.code == "prisoner_family" for found in categories for c in found) is plugin_enabled
+        assert any(c.code == "court_letter" for found in types for c in found) is plugin_enabled
+        letter = {"doc_type": "court_letter", "household_id": household_id}
+        with pytest.raises(ValidationError) as caught:
+            upload_document(b"not a document", "letter.pdf", letter)
+        assert ("doc_type" in caught.value.messages) is not plugin_enabled
+        assert "file" in caught.value.messages
+        head = {"first_name": "سعاد", "father_name": "علي", "family_name": "الحربي", "gender": "female",
+                "national_id": national_id(tenant.id, 61), "city": "القريات"}  # fmt: skip
+        data = {"head": head, "housing_tenure": "owned", "category": "prisoner_family", "members": []}
+        if plugin_enabled:
+            assert create_household(data).category == "prisoner_family"
+        else:
+            with pytest.raises(ValidationError) as caught:
+                create_household(data)
+            assert "category" in caught.value.messages
+            assert (
+                db.session.scalars(
+                    db.select(Household).where(Household.category == "prisoner_family")
+                ).first()
+                is None
+            )
 
 
 def test_a_prisoner_may_support_several_households(enabled, prisoner_factory):
