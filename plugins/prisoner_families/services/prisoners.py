@@ -46,17 +46,14 @@ def list_prisoners(
     return list(db.session.scalars(query))
 
 
-def expected_releases(until: date, *, since: date | None = None) -> list[Prisoner]:
-    """Prisoners still in prison whose expected release falls on or before ``until`` (and on or
-    after ``since`` when given: without it, those whose expected date passed with no release
-    recorded come too), soonest first, in one query."""
+def expected_releases(until: date) -> list[Prisoner]:
+    """Prisoners still in prison whose expected release falls on or before ``until`` (those
+    whose expected date passed with no release recorded too), soonest first, in one query."""
     query = db.select(Prisoner).where(
         Prisoner.status == "in_prison",
         Prisoner.expected_release_on.is_not(None),
         Prisoner.expected_release_on <= until,
     )
-    if since is not None:
-        query = query.where(Prisoner.expected_release_on >= since)
     return list(db.session.scalars(query.order_by(Prisoner.expected_release_on, Prisoner.id)))
 
 
