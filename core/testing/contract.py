@@ -1,0 +1,514 @@
+"""The plugin contract: what every installed plugin must hold to, checked the same way for each.
+
+``tests/test_plugin_contract.py`` runs these checks for every installed plugin (ids as test ids), so
+a new plugin gets its contract tests with no extra code. The contract:
+
+* **gated** — every route of the plugin (HTML and API, read from the app's URL map for the
+  plugin's blueprints) answers 404 in a tenant that has not enabled it;
+* **tenant-safe ids** — an id-bearing route that finds an object of tenant A (tenant A's
+  member gets 200) answers 404 to tenant B's member asking for the same id;
+* **audited** — every row the plugin writes into its tables (loading its demo data, serving its
+  pages) is followed, before its transaction commits, by an audit entry of the plugin's own
+  (``<plugin_id>.…``) — see :class:`WriteLog`;
+* **translated** — its pages answer 200 in Arabic (``lang="ar" dir="rtl"``) and English with no
+  raw code in the visible text (no snake_case choice code, on the Arabic page no English
+  message of the catalogues);
+* **guarded** — its permissions are declared (``register_permissions``, named ``<plugin_id>.…``,
+  roles that exist) and enforced: with its permissions granted to no role, a member holding
+  every role gets 403 on each of its routes; a role that holds none of them gets 403 everywhere;
+* **distributable** — its tables carry ``tenant_id`` in primary and foreign keys
+  (:mod:`core.tenancy.distribution`'s rules);
+* **namespaced CLI** — its commands live under ``flask <plugin_id> …``.
+
+A plugin gives the contract hints through ``PluginMeta.contract`` (:class:`core.plugins.ContractHints`):
+routes the contract cannot drive, each with its reason. There is no other way to bend it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+
+import click
+from flask import Flask
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from core.api import ApiBlueprint
+from core.audit.models import AuditEvent
+from core.auth.models import TENANT_ROLES
+from core.auth.permissions import Permission
+from core.extensions import db
+from core.plugins import ContractHints, PluginHost, get_host
+from core.tenancy import distribution, tenant_context
+
+UNSAFE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
+PARAM_RE = re.compile(r"<(?:(\w+)(?:\([^)]*\))?:)?(\w+)>")
+TENANT_PARAM = "tenant"
+
+
+# --------------------------------------------------------------------------- which plugins
+
+
+def installed_plugin_ids(extra_modules: Iterable[str] = ()) -> list[str]:
+    """Ids of the plugins an app of this checkout installs (``plugins/``, the entry points and
+    ``extra_modules``), found as the app finds them — at collection time, without an app."""
+    host = PluginHost()
+    host.discover(None, list(extra_modules))
+    return sorted(host.plugins)
+
+
+def hints(app: Flask, plugin_id: str) -> ContractHints:
+    return get_host(app).plugins[plugin_id].meta.contract or ContractHints()
+
+
+# --------------------------------------------------------------------------- routes
+
+
+@dataclass(frozen=True)
+class Route:
+    """One URL rule of a plugin and one of its methods."""
+
+    endpoint: str
+    rule: str
+    method: str
+    api: bool
+    params: tuple[str, ...]  # besides the tenant, in order
+
+    @property
+    def has_ids(self) -> bool:
+        return bool(self.params)
+
+    @property
+    def safe(self) -> bool:
+        return self.method == "GET"
+
+    def url(self, tenant_slug: str, values: dict[str, object] | None = None) -> str:
+        values = {**(values or {}), TENANT_PARAM: tenant_slug}
+        return PARAM_RE.sub(lambda m: str(values.get(m.group(2), 1)), self.rule)
+
+    def __str__(self) -> str:
+        return f"{self.method} {self.rule}"
+
+
+def plugin_routes(app: Flask, plugin_id: str, *, skipped: bool = False) -> list[Route]:
+    """Every route (rule × method) of the plugin's blueprints, in a stable order; without the
+    ones its hints skip unless ``skipped``."""
+    host = get_host(app)
+    skip = hints(app, plugin_id).skip_routes
+    routes = []
+    for rule in app.url_map.iter_rules():
+        if host.blueprint_owner(rule.endpoint) != plugin_id:
+            continue
+        if not skipped and rule.endpoint in skip:
+            continue
+        blueprint = app.blueprints.get(rule.endpoint.split(".", 1)[0])
+        params = tuple(name for _conv, name in PARAM_RE.findall(rule.rule) if name != TENANT_PARAM)
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            routes.append(
+                Route(rule.endpoint, rule.rule, method, isinstance(blueprint, ApiBlueprint), params)
+            )
+    return sorted(routes, key=lambda r: (r.rule, r.method))
+
+
+def send(client, route: Route, url: str):
+    """The request a client sends without data: a GET, an empty form post (HTML) or an empty JSON
+    body (API); the CSRF token as the page would have sent it."""
+    if route.safe:
+        return client.get(url)
+    if route.api:
+        return client.open(url, method=route.method, json={})
+    return client.open(url, method=route.method, data={})
+
+
+def find_ids(
+    client, routes: Iterable[Route], tenant_slug: str, known: dict[str, int], candidates: list[int]
+) -> dict[Route, dict]:
+    """For each id-bearing GET route, ids for which ``client`` gets 200: objects that exist in the
+    client's tenant. ``known`` ids (:func:`ids_in_tenant`) are tried first, then ``candidates``
+    (the same value for every parameter). Routes with no such ids are left out (the caller
+    reports them)."""
+    found: dict[Route, dict] = {}
+    for route in routes:
+        if not (route.has_ids and route.safe):
+            continue
+        tries = []
+        if all(p in known for p in route.params):
+            tries.append({p: known[p] for p in route.params})
+        tries += [dict.fromkeys(route.params, value) for value in candidates]
+        for values in tries:
+            if client.get(route.url(tenant_slug, values)).status_code == 200:
+                found[route] = values
+                break
+    return found
+
+
+def unsafe_ids(routes: Iterable[Route], found: dict[Route, dict], known: dict[str, int]) -> dict[Route, dict]:
+    """Ids for the id-bearing write routes: those a GET route with the same parameter found, else
+    ``known`` (:func:`ids_in_tenant`)."""
+    by_param = {**known, **{param: value for values in found.values() for param, value in values.items()}}
+    return {
+        route: {param: by_param[param] for param in route.params}
+        for route in routes
+        if route.has_ids and not route.safe and all(param in by_param for param in route.params)
+    }
+
+
+def id_table(plugin_id: str, param: str) -> str | None:
+    """The table a route parameter ``<thing>_id`` names: the plugin's ``<plugin_id>_…<things>``
+    first, else a core tenant table ``…_<things>`` — when exactly one matches."""
+    if not param.endswith("_id"):
+        return None
+    stem = param[: -len("_id")]
+    plurals = {stem + "s", stem + "es", stem[:-1] + "ies" if stem.endswith("y") else stem + "s"}
+    kinds = distribution.classification(db.metadata)
+    tables = [n for n, kind in kinds.items() if kind == distribution.DISTRIBUTED]
+    for group in (
+        [n for n in tables if n.startswith(plugin_id + "_")],
+        [n for n in tables if not any(n.startswith(p + "_") for p in _plugin_prefixes())],
+    ):
+        matches = [n for n in group if any(n == p or n.endswith("_" + p) for p in plurals)]
+        if len(matches) == 1:
+            return matches[0]
+    return None
+
+
+def _plugin_prefixes() -> list[str]:
+    return list(get_host().plugins)
+
+
+def ids_in_tenant(tenant, plugin_id: str, params: Iterable[str]) -> dict[str, int]:
+    """For each parameter whose table :func:`id_table` finds, the first id of ``tenant``'s rows."""
+    found = {}
+    with tenant_context(tenant):
+        for param in sorted(set(params)):
+            table = id_table(plugin_id, param)
+            if table is not None:
+                column = db.metadata.tables[table].c.id
+                value = db.session.scalar(db.select(column).order_by(column).limit(1))
+                if value is not None:
+                    found[param] = value
+    return found
+
+
+# --------------------------------------------------------------------------- audit
+
+
+@dataclass
+class WriteLog:
+    """What a block wrote into the tables of one plugin, and whether each write was audited.
+
+    Within each transaction, the rows written into tables named ``<plugin_id>_…`` (ORM flushes and
+    statements alike) must be followed, before the commit, by an audit entry of the plugin
+    (action ``<plugin_id>.…``); entries of others (core's, recorded by a core service the plugin
+    called) in between do not count. A write followed by nothing, or only by someone else's
+    entries, was not audited by the plugin: :attr:`problems` names it. Transactions rolled back
+    are forgotten (nothing they wrote stays).
+    """
+
+    plugin_id: str
+    written: set[str] = field(default_factory=set)  # tables that got rows
+    problems: list[str] = field(default_factory=list)
+    _pending: list[str] = field(default_factory=list)  # "table op" since the last entry
+
+    def _table(self, name: str) -> bool:
+        return name.startswith(self.plugin_id + "_")
+
+    def wrote(self, table: str, op: str) -> None:
+        if self._table(table):
+            self._pending.append(f"{op} {table}")
+
+    def audited(self, action: str) -> None:
+        if action.startswith(self.plugin_id + "."):
+            self.written.update(entry.split(" ", 1)[1] for entry in self._pending)
+            self._pending.clear()
+
+    def committed(self) -> None:
+        if self._pending:
+            self.problems.append(
+                f"{', '.join(sorted(set(self._pending)))}: committed with no {self.plugin_id}.… audit entry after it"
+            )
+        self._pending.clear()
+
+    def rolled_back(self) -> None:
+        self._pending.clear()
+
+
+@contextmanager
+def recording_writes(plugin_id: str) -> Iterator[WriteLog]:
+    """``with recording_writes("makkah_aid") as log: ...`` then ``log.problems`` (see ``WriteLog``)."""
+    log = WriteLog(plugin_id)
+
+    def before_flush(session, _context, _instances):
+        # Rows flushed together with an audit entry were written before it was recorded.
+        entries = [obj for obj in session.new if isinstance(obj, AuditEvent)]
+        for op, objects in (("insert", session.new), ("update", session.dirty), ("delete", session.deleted)):
+            for obj in objects:
+                table = getattr(obj, "__table__", None)
+                if isinstance(obj, AuditEvent) or table is None:
+                    continue
+                if op != "update" or session.is_modified(obj, include_collections=False):
+                    log.wrote(table.name, op)
+        for entry in entries:
+            log.audited(entry.action)
+
+    def do_orm_execute(state):
+        if state.is_insert or state.is_update or state.is_delete:
+            table = getattr(state.statement, "table", None)
+            if table is not None and getattr(table, "name", None):
+                log.wrote(
+                    table.name, "insert" if state.is_insert else "update" if state.is_update else "delete"
+                )
+
+    def after_commit(_session):
+        log.committed()
+
+    def after_soft_rollback(_session, _previous_transaction):
+        log.rolled_back()
+
+    listeners = [
+        ("before_flush", before_flush),
+        ("do_orm_execute", do_orm_execute),
+        ("after_commit", after_commit),
+        ("after_soft_rollback", after_soft_rollback),
+    ]
+    for name, function in listeners:
+        event.listen(Session, name, function)
+    try:
+        yield log
+    finally:
+        for name, function in listeners:
+            event.remove(Session, name, function)
+
+
+# --------------------------------------------------------------------------- pages and raw codes
+
+
+class _VisibleText(HTMLParser):
+    """The text a reader sees: element text outside script/style/template, plus the attributes
+    that are read out or shown (title, placeholder, alt, aria-label, value of buttons)."""
+
+    HIDDEN = {"script", "style", "template", "noscript"}
+    SHOWN_ATTRIBUTES = ("title", "placeholder", "alt", "aria-label")
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._hidden = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in self.HIDDEN:
+            self._hidden += 1
+        attributes = dict(attrs)
+        for name in self.SHOWN_ATTRIBUTES:
+            if attributes.get(name):
+                self.parts.append(attributes[name])
+        if tag == "input" and attributes.get("type") in ("submit", "button") and attributes.get("value"):
+            self.parts.append(attributes["value"])
+
+    def handle_endtag(self, tag):
+        if tag in self.HIDDEN and self._hidden:
+            self._hidden -= 1
+
+    def handle_data(self, data):
+        if not self._hidden and data.strip():
+            self.parts.append(data.strip())
+
+
+def visible_text(html: str) -> str:
+    parser = _VisibleText()
+    parser.feed(html)
+    parser.close()
+    return "\n".join(parser.parts)
+
+
+_ADDRESS_RE = re.compile(r"\S+@\S+|\w+://\S+|/\S*")
+SNAKE_CASE_RE = re.compile(r"(?<![\w.-])[a-z][a-z0-9]*(?:_[a-z0-9]+)+(?![\w-])")
+
+
+def raw_codes(text: str) -> list[str]:
+    """snake_case words in visible text — a choice code or a key shown instead of its label
+    (e-mail addresses, URLs and paths set aside)."""
+    return sorted(set(SNAKE_CASE_RE.findall(_ADDRESS_RE.sub(" ", text))))
+
+
+def catalogue_messages(paths: Iterable[Path]) -> set[str]:
+    """The English messages of ``.po`` catalogues that have an Arabic translation and are long
+    enough (two words or more) not to be mistaken for a name or a code."""
+    from babel.messages.pofile import read_po
+
+    messages: set[str] = set()
+    for path in paths:
+        with path.open("rb") as handle:
+            for message in read_po(handle):
+                ids = message.id if isinstance(message.id, tuple) else (message.id,)
+                if not message.id or not message.string or "%(" in "".join(ids):
+                    continue
+                messages.update(text for text in ids if " " in text.strip() and len(text) >= 8)
+    return messages
+
+
+def arabic_catalogues(app: Flask, plugin_id: str) -> list[Path]:
+    """The Arabic ``.po`` files of the plugin and of core (the layout around its pages)."""
+    plugin = get_host(app).plugins[plugin_id]
+    roots = [Path(app.root_path)]
+    if plugin.path:
+        roots.append(plugin.path)
+    return sorted(p for root in roots for p in root.glob("**/translations/ar/LC_MESSAGES/*.po"))
+
+
+def untranslated(text: str, messages: set[str]) -> list[str]:
+    """English messages of the catalogues that appear, whole, in an Arabic page's visible text."""
+    lines = set(text.splitlines())
+    return sorted(m for m in messages if m in lines)
+
+
+def page_problems(html: str, language: str, messages: set[str] = frozenset()) -> list[str]:
+    """What is wrong with a page served in ``language`` (``ar`` or ``en``)."""
+    direction = "rtl" if language == "ar" else "ltr"
+    found = []
+    head = html[: html.find(">", html.find("<html")) + 1] if "<html" in html else ""
+    if f'lang="{language}"' not in head or f'dir="{direction}"' not in head:
+        found.append(f'<html> is {head!r}, expected lang="{language}" dir="{direction}"')
+    text = visible_text(html)
+    found += [f"raw code {code!r} in the visible text" for code in raw_codes(text)]
+    if language == "ar":
+        found += [f"English message {m!r} on the Arabic page" for m in untranslated(text, messages)]
+    return found
+
+
+# --------------------------------------------------------------------------- permissions
+
+
+def declared_permissions(app: Flask, plugin_id: str) -> list[Permission]:
+    host = get_host(app)
+    found = []
+    for impl in host.pm.hook.register_permissions.get_hookimpls():
+        if impl.plugin_name == plugin_id:
+            found.extend(impl.function())
+    return found
+
+
+def permission_problems(app: Flask, plugin_id: str) -> list[str]:
+    """The declarations themselves: at least one, each ``<plugin_id>.<name>``, with a label and
+    roles that exist."""
+    permissions = declared_permissions(app, plugin_id)
+    if not permissions:
+        return [f"{plugin_id} declares no permission (register_permissions)"]
+    found = []
+    for permission in permissions:
+        if not permission.action.startswith(plugin_id + "."):
+            found.append(f"{permission.action}: not named {plugin_id}.<name>")
+        if not str(permission.label).strip():
+            found.append(f"{permission.action}: no label")
+        unknown = set(permission.roles) - set(TENANT_ROLES)
+        if unknown or not permission.roles:
+            found.append(f"{permission.action}: roles {sorted(unknown) or '()'} (known: {TENANT_ROLES})")
+    return found
+
+
+def roles_without_permissions(app: Flask, plugin_id: str) -> list[str]:
+    """Tenant roles that hold none of the plugin's permissions."""
+    holding = {role for permission in declared_permissions(app, plugin_id) for role in permission.roles}
+    return [role for role in TENANT_ROLES if role not in holding]
+
+
+@contextmanager
+def permissions_granted_to_nobody(app: Flask, plugin_id: str) -> Iterator[None]:
+    """The plugin declares its permissions as before, but with no role holding any of them."""
+    host = get_host(app)
+    impls = [i for i in host.pm.hook.register_permissions.get_hookimpls() if i.plugin_name == plugin_id]
+    originals = [impl.function for impl in impls]
+
+    def nobody(function: Callable) -> Callable:
+        return lambda: [Permission(p.action, p.label, ()) for p in function()]
+
+    for impl in impls:
+        impl.function = nobody(impl.function)
+    forget_permission_tables(host)
+    try:
+        yield
+    finally:
+        for impl, original in zip(impls, originals, strict=True):
+            impl.function = original
+        forget_permission_tables(host)
+
+
+def forget_permission_tables(host: PluginHost) -> None:
+    from core.auth.permissions import forget_permission_tables as forget
+
+    forget(host)
+
+
+# --------------------------------------------------------------------------- tables and CLI
+
+
+def plugin_tables(plugin_id: str) -> list[str]:
+    return sorted(name for name in db.metadata.tables if name.startswith(plugin_id + "_"))
+
+
+def table_problems(plugin_id: str) -> list[str]:
+    """:func:`core.tenancy.distribution.problems` about the plugin's tables, and a plugin table
+    that is not distributed by ``tenant_id`` (a plugin keeps no platform tables)."""
+    tables = set(plugin_tables(plugin_id))
+    found = [p for p in distribution.problems(db.metadata) if p.split(":", 1)[0] in tables]
+    kinds = distribution.classification(db.metadata)
+    found += [
+        f"{name}: {kinds[name]} table — a plugin's tables are tenant tables (TenantMixin)"
+        for name in sorted(tables)
+        if kinds[name] != distribution.DISTRIBUTED
+    ]
+    return found
+
+
+def _callback_modules(command: click.Command) -> Iterator[str]:
+    callback = getattr(command, "callback", None)
+    if callback is not None:
+        yield getattr(callback, "__module__", "") or ""
+    if isinstance(command, click.Group):
+        for sub in command.commands.values():
+            yield from _callback_modules(sub)
+
+
+def cli_problems(app: Flask, plugin_id: str) -> list[str]:
+    """Commands of the plugin (callbacks defined in its package) outside ``flask <plugin_id>``."""
+    plugin = get_host(app).plugins[plugin_id]
+    package = plugin.module.__name__
+    found = []
+    for name, command in app.cli.commands.items():
+        own = [m for m in _callback_modules(command) if m == package or m.startswith(package + ".")]
+        if own and name != plugin_id:
+            found.append(
+                f"`flask {name}` runs {own[0]} code: a plugin's commands live under `flask {plugin_id}`"
+            )
+    return found
+
+
+__all__ = [
+    "Route",
+    "WriteLog",
+    "arabic_catalogues",
+    "catalogue_messages",
+    "cli_problems",
+    "declared_permissions",
+    "find_ids",
+    "hints",
+    "installed_plugin_ids",
+    "page_problems",
+    "permission_problems",
+    "permissions_granted_to_nobody",
+    "plugin_routes",
+    "plugin_tables",
+    "raw_codes",
+    "recording_writes",
+    "roles_without_permissions",
+    "send",
+    "table_problems",
+    "unsafe_ids",
+    "untranslated",
+    "visible_text",
+]
