@@ -8,12 +8,15 @@ plugin says in ``PluginMeta.contract`` (``ContractHints``), each exception with 
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import click
 import pytest
 from flask.cli import AppGroup
 
 from core.audit.service import record as audit_record
 from core.extensions import db
+from core.plugins import ContractHints, get_host
 from core.testing import PASSWORD, contract
 from core.testing.app import EXTRA_PLUGINS
 
@@ -149,3 +152,22 @@ def test_a_route_no_permission_guards_is_reported(app, create_tenant, enable_plu
     assert contract.unguarded_routes(world) == {
         "every role, no permission: GET /t/<tenant>/api/v1/dummy/ping": 200
     }
+
+
+def test_hints_skip_their_routes_and_a_hint_naming_no_route_is_reported(app, monkeypatch):
+    plugin = get_host(app).plugins["dummy"]
+    hints = ContractHints(skip_routes={"dummy.index": "needs a seeded greeting", "dummy.gone": ""})
+    monkeypatch.setattr(plugin, "meta", replace(plugin.meta, contract=hints))
+    assert [r.endpoint for r in contract.plugin_routes(app, "dummy")] == ["dummy_api.ping"]
+    assert {r.endpoint for r in contract.plugin_routes(app, "dummy", skipped=True)} == {
+        "dummy.index",
+        "dummy_api.ping",
+    }
+    assert contract.hint_problems(app, "dummy") == ["skip_routes['dummy.gone']: no such route"]
+
+
+def test_a_permission_label_left_in_english_is_reported(app):
+    # The dummy plugin's permission label is not translated (a test asset, exempt from the contract).
+    assert contract.permission_problems(app, "dummy") == [
+        "dummy.view: label 'Dummy page' is not translated to Arabic"
+    ]

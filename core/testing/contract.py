@@ -437,9 +437,12 @@ def declared_permissions(app: Flask, plugin_id: str) -> list[Permission]:
     return found
 
 
+ARABIC_LETTER = re.compile(r"[\u0621-\u064A]")
+
+
 def permission_problems(app: Flask, plugin_id: str) -> list[str]:
-    """The declarations themselves: at least one, each ``<plugin_id>.<name>``, with a label and
-    roles that exist."""
+    """The declarations themselves: at least one, each ``<plugin_id>.<name>``, with a label that
+    reads in Arabic, and roles that exist."""
     permissions = declared_permissions(app, plugin_id)
     if not permissions:
         return [f"{plugin_id} declares no permission (register_permissions)"]
@@ -447,8 +450,11 @@ def permission_problems(app: Flask, plugin_id: str) -> list[str]:
     for permission in permissions:
         if not permission.action.startswith(plugin_id + "."):
             found.append(f"{permission.action}: not named {plugin_id}.<name>")
-        if not str(permission.label).strip():
-            found.append(f"{permission.action}: no label")
+        with app.test_request_context("/?lang=ar"):
+            if not ARABIC_LETTER.search(str(permission.label)):
+                found.append(
+                    f"{permission.action}: label {str(permission.label)!r} is not translated to Arabic"
+                )
         unknown = set(permission.roles) - set(TENANT_ROLES)
         if unknown or not permission.roles:
             found.append(f"{permission.action}: roles {sorted(unknown) or '()'} (known: {TENANT_ROLES})")
