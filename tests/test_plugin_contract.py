@@ -15,6 +15,7 @@ import pytest
 from flask.cli import AppGroup
 
 from core.audit.service import record as audit_record
+from core.auth.permissions import Permission
 from core.extensions import db
 from core.plugins import ContractHints, get_host
 from core.testing import PASSWORD, contract
@@ -170,4 +171,19 @@ def test_a_permission_label_left_in_english_is_reported(app):
     # The dummy plugin's permission label is not translated (a test asset, exempt from the contract).
     assert contract.permission_problems(app, "dummy") == [
         "dummy.view: label 'Dummy page' is not translated to Arabic"
+    ]
+
+
+def test_a_permission_outside_the_plugin_namespace_is_reported_unless_core_declares_it(app, monkeypatch):
+    impl = next(
+        i for i in get_host(app).pm.hook.register_permissions.get_hookimpls() if i.plugin_name == "dummy"
+    )
+    declared = [
+        Permission("dummy.view", "صفحة", ("researcher",)),
+        Permission("requests.create", "تسجيل الطلبات", ("researcher",)),  # core's: more roles
+        Permission("registry.purge", "حذف", ("researcher",)),  # nobody's: refused
+    ]
+    monkeypatch.setattr(impl, "function", lambda: declared)
+    assert contract.permission_problems(app, "dummy") == [
+        "registry.purge: not named dummy.<name> (nor an action of core)"
     ]

@@ -13,8 +13,8 @@ a new plugin gets its contract tests with no extra code. The contract:
 * **translated** — its pages answer 200 in Arabic (``lang="ar" dir="rtl"``) and English with no
   raw code in the visible text (no snake_case choice code, on the Arabic page no English
   message of the catalogues);
-* **guarded** — its permissions are declared (``register_permissions``, named ``<plugin_id>.…``,
-  roles that exist) and enforced: with its permissions granted to no role, a member holding
+* **guarded** — its permissions are declared (``register_permissions``, named ``<plugin_id>.…``
+  — or an action of core it grants more roles —, labels in Arabic, roles that exist) and enforced: with its permissions granted to no role, a member holding
   every role gets 403 on each of its routes; a role that holds none of them gets 403 everywhere;
 * **distributable** — its tables carry ``tenant_id`` in primary and foreign keys
   (:mod:`core.tenancy.distribution`'s rules);
@@ -428,28 +428,43 @@ def page_problems(html: str, language: str, messages: set[str] = frozenset()) ->
 # --------------------------------------------------------------------------- permissions
 
 
-def declared_permissions(app: Flask, plugin_id: str) -> list[Permission]:
+def declared_permissions(app: Flask, plugin_id: str, *, own: bool = False) -> list[Permission]:
+    """What the plugin's ``register_permissions`` returns (``own``: only its ``<plugin_id>.…``
+    actions, not the roles it adds to an action of core)."""
     host = get_host(app)
     found = []
     for impl in host.pm.hook.register_permissions.get_hookimpls():
         if impl.plugin_name == plugin_id:
             found.extend(impl.function())
-    return found
+    return [p for p in found if p.action.startswith(plugin_id + ".")] if own else found
+
+
+def core_actions(app: Flask) -> set[str]:
+    """The actions core declares (its built-in ``register_permissions``)."""
+    host = get_host(app)
+    return {
+        permission.action
+        for impl in host.pm.hook.register_permissions.get_hookimpls()
+        if impl.plugin_name not in host.plugins
+        for permission in impl.function()
+    }
 
 
 ARABIC_LETTER = re.compile(r"[\u0621-\u064A]")
 
 
 def permission_problems(app: Flask, plugin_id: str) -> list[str]:
-    """The declarations themselves: at least one, each ``<plugin_id>.<name>``, with a label that
-    reads in Arabic, and roles that exist."""
+    """The declarations themselves: at least one of its own, each ``<plugin_id>.<name>`` (or an
+    action core declares, to which the plugin adds roles), with a label that reads in Arabic,
+    and roles that exist."""
     permissions = declared_permissions(app, plugin_id)
-    if not permissions:
-        return [f"{plugin_id} declares no permission (register_permissions)"]
+    if not declared_permissions(app, plugin_id, own=True):
+        return [f"{plugin_id} declares no permission {plugin_id}.<name> (register_permissions)"]
     found = []
+    core = core_actions(app)
     for permission in permissions:
-        if not permission.action.startswith(plugin_id + "."):
-            found.append(f"{permission.action}: not named {plugin_id}.<name>")
+        if not permission.action.startswith(plugin_id + ".") and permission.action not in core:
+            found.append(f"{permission.action}: not named {plugin_id}.<name> (nor an action of core)")
         with app.test_request_context("/?lang=ar"):
             if not ARABIC_LETTER.search(str(permission.label)):
                 found.append(
@@ -463,13 +478,14 @@ def permission_problems(app: Flask, plugin_id: str) -> list[str]:
 
 def roles_without_permissions(app: Flask, plugin_id: str) -> list[str]:
     """Tenant roles that hold none of the plugin's permissions."""
-    holding = {role for permission in declared_permissions(app, plugin_id) for role in permission.roles}
+    holding = {role for p in declared_permissions(app, plugin_id, own=True) for role in p.roles}
     return [role for role in TENANT_ROLES if role not in holding]
 
 
 @contextmanager
 def permissions_granted_to_nobody(app: Flask, plugin_id: str) -> Iterator[None]:
-    """The plugin declares its permissions as before, but with no role holding any of them."""
+    """The plugin declares its permissions as before, but with no role holding any of them
+    (roles it adds to core's actions are withheld too: core's own grants stay)."""
     host = get_host(app)
     impls = [i for i in host.pm.hook.register_permissions.get_hookimpls() if i.plugin_name == plugin_id]
     originals = [impl.function for impl in impls]
