@@ -14,12 +14,12 @@ import click
 import pytest
 from flask.cli import AppGroup
 
-from core.audit.service import record as audit_record
 from core.auth.permissions import Permission
 from core.extensions import db
 from core.plugins import ContractHints, get_host
 from core.testing import PASSWORD, contract
 from core.testing.app import EXTRA_PLUGINS
+from core.toolkit import audit_record
 
 # Installed plugins that are test assets rather than plugins an association runs, with the reason.
 EXEMPT = {

@@ -34,6 +34,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import click
+from babel.messages.pofile import read_po
 from flask import Flask
 from marshmallow import fields as ma_fields
 from marshmallow import validate
@@ -43,7 +44,7 @@ from sqlalchemy.orm import Session
 from core.api import ApiBlueprint
 from core.audit.models import AuditEvent
 from core.auth.models import TENANT_ROLES
-from core.auth.permissions import Permission
+from core.auth.permissions import Permission, forget_permission_tables
 from core.extensions import db
 from core.plugins import ContractHints, PluginHost, get_host, tenant_hooks
 from core.tenancy import Tenant, distribution, tenant_context
@@ -383,8 +384,6 @@ def raw_codes(text: str) -> list[str]:
 def catalogue_messages(paths: Iterable[Path]) -> set[str]:
     """The English messages of ``.po`` catalogues that have an Arabic translation and are long
     enough (two words or more) not to be mistaken for a name or a code."""
-    from babel.messages.pofile import read_po
-
     messages: set[str] = set()
     for path in paths:
         with path.open("rb") as handle:
@@ -502,12 +501,6 @@ def permissions_granted_to_nobody(app: Flask, plugin_id: str) -> Iterator[None]:
         for impl, original in zip(impls, originals, strict=True):
             impl.function = original
         forget_permission_tables(host)
-
-
-def forget_permission_tables(host: PluginHost) -> None:
-    from core.auth.permissions import forget_permission_tables as forget
-
-    forget(host)
 
 
 # --------------------------------------------------------------------------- the checks, end to end
