@@ -139,7 +139,7 @@ def body_schema(app: Flask, route: Route):
 
 def sample_body(schema) -> dict:
     """A body with a plausible value for each required field of a marshmallow schema (the first
-    choice of a ``OneOf``, a range's minimum, today's date …): enough to get past validation of the
+    choice of a ``OneOf``, above a range's minimum, a fixed date …): enough to get past validation of the
     shape, so that the view runs; rules beyond the shape may still refuse it."""
     return {(f.data_key or name): _sample(f) for name, f in schema.load_fields.items() if f.required}
 
@@ -233,8 +233,10 @@ def ids_in_tenant(tenant, plugin_id: str, params: Iterable[str]) -> dict[str, in
         for param in sorted(set(params)):
             table = id_table(plugin_id, param)
             if table is not None:
-                column = db.metadata.tables[table].c.id
-                value = db.session.scalar(db.select(column).order_by(column).limit(1))
+                columns = db.metadata.tables[table].c
+                value = db.session.scalar(
+                    db.select(columns.id).where(columns.tenant_id == tenant.id).order_by(columns.id).limit(1)
+                )
                 if value is not None:
                     found[param] = value
     return found
