@@ -15,6 +15,7 @@ import logging
 import pkgutil
 import re
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from importlib import metadata as importlib_metadata
 from pathlib import Path
@@ -45,6 +46,17 @@ class PluginError(RuntimeError):
 
 
 @dataclass(frozen=True)
+class ContractHints:
+    """What a plugin tells the contract suite (``core/testing/contract.py``) it cannot check by
+    itself — each exception with its reason, shown when the suite reports it.
+
+    ``skip_routes``: endpoint (``<blueprint>.<view>``) → why the contract cannot drive it.
+    """
+
+    skip_routes: Mapping[str, str] = field(default_factory=dict, hash=False)
+
+
+@dataclass(frozen=True)
 class PluginMeta:
     """What a plugin declares about itself, as data (``PLUGIN = PluginMeta(...)``)."""
 
@@ -59,6 +71,8 @@ class PluginMeta:
     # Only a platform admin may enable it (tenant admins cannot turn it on themselves).
     restricted: bool = True
     depends_on: tuple[str, ...] = ()
+    # Hints for the plugin contract suite (tests/test_plugin_contract.py); most plugins need none.
+    contract: ContractHints | None = None
 
     def name(self, locale: str) -> str:
         return self.name_ar if locale == "ar" else self.name_en

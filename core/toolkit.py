@@ -1,9 +1,28 @@
-"""The one stable module plugins import from. Everything else in ``core`` may move.
+"""The one stable module plugins import from (tests add ``core.testing``). Everything else in
+``core`` may move; a name here changes only with a note in ``docs/toolkit.md``.
 
-A plugin is a package with ``PLUGIN = PluginMeta(...)`` and ``@hookimpl`` functions
-(see ``core/hookspecs.py`` and ``docs/plugin_hooks.md``). From here it gets the
-database, the tenant mixin, the permission check, translations, errors and the
-per-tenant hook caller.
+A plugin is a package with ``PLUGIN = PluginMeta(...)`` and ``@hookimpl`` functions (see
+``core/hookspecs.py`` and ``docs/plugin_hooks.md``). ``__all__`` lists the names in groups, each
+described in ``docs/toolkit.md`` (``tests/test_toolkit_documented.py`` keeps the two in step):
+
+* **Plugins and hooks** — declaring a plugin, implementing hooks, the values hooks return,
+  the per-tenant hook caller, enablement and settings.
+* **Models and the database** — the session, the tenant mixin and keys, core's models a plugin
+  reads or points at.
+* **Tenancy** — the tenant in context, running a block for one tenant.
+* **Lookup** — one tenant-safe "get or 404".
+* **Errors** — the error vocabulary services raise (HTTP status and field messages).
+* **Permissions** — declaring and checking permissions, the roles.
+* **Services** — core's business operations a plugin calls (registry, requests, aid, documents,
+  notifications, audit, KPIs): they validate, write, audit; the caller commits.
+* **Web and API** — the API blueprint class and file downloads.
+* **Schemas and validation** — marshmallow fields and schemas of core, text checks.
+* **Numbers, dates and IDs** — parsing and formatting what people type (any digit script,
+  Hijri or Gregorian dates, national IDs).
+* **Translations** — gettext, the current language, a plugin's own domain.
+* **Jobs** — background tasks and periodic jobs.
+* **To be removed** — form plumbing of the request forms, kept until the plugins no longer
+  use it (issue 11): do not use it in new code.
 """
 
 from __future__ import annotations
@@ -39,7 +58,7 @@ from .numbers import (
     parse_halalas,
     parse_int,
 )
-from .plugins import PluginMeta, is_enabled, plugin_settings
+from .plugins import ContractHints, PluginMeta, is_enabled, plugin_settings
 from .plugins import tenant_hooks as hooks
 from .registry import BeneficiaryFile, Choice, FileFields, Household, Member, Person
 from .registry.ids import InvalidNationalId, check_digit_for, parse_national_id
@@ -75,102 +94,116 @@ from .tenancy.services import all_tenants
 from .validation import Name, Text, check_name, check_text
 
 __all__ = [
-    "Periodic",
-    "Task",
-    "enqueue",
-    "report",
-    "run_periodic",
-    "task",
+    # --- Plugins and hooks: declaring a plugin, implementing hooks, the values hooks return.
+    "PluginMeta",
+    "ContractHints",
+    "hookimpl",
+    "hooks",
+    "is_enabled",
+    "plugin_settings",
+    "NavItem",
+    "Choice",
+    "Check",
+    "Ceiling",
+    "RequestFields",
+    "FileFields",
+    "KpiSource",
+    # --- Models and the database: the session, tenant tables and keys, core's models.
+    "db",
+    "TenantMixin",
+    "tenant_foreign_key",
+    "unique_field",
+    "utcnow",
+    "Tenant",
+    "User",
+    "Person",
+    "Household",
+    "Member",
+    "BeneficiaryFile",
+    "AidRequest",
+    "CatalogItem",
+    "Disbursement",
+    "Document",
+    # --- Tenancy: the tenant in context.
+    "current_tenant",
+    "require_tenant",
+    "tenant_context",
+    "all_tenants",
+    # --- Lookup: one tenant-safe get-or-404.
+    "get_or_404",
+    "get_in_tenant",
+    # --- Errors: what services raise; the web layer answers with its status and messages.
+    "AppError",
+    "Invalid",
+    "NotFound",
+    "Forbidden",
+    "Conflict",
+    # --- Permissions: declared through register_permissions, checked here.
+    "Permission",
+    "can",
+    "check",
+    "require",
+    "roles_in",
+    "STAFF_ROLES",
+    # --- Services: core's operations a plugin calls (they flush and audit; the caller commits).
     "create_household",
     "find_by_national_id",
-    "all_tenants",
-    "User",
-    "STAFF_ROLES",
-    "roles_in",
-    "format_date",
-    "parse_date",
+    "search_persons",
+    "households_of_many",
+    "change_file_status",
+    "renew_file",
+    "add_months",
+    "create_request",
+    "submit_request",
+    "install_default_catalog",
     "upload_document",
+    "notify",
+    "audit_record",
+    "kpi_sources",
+    "kpi_values",
+    # --- Web and API: blueprints and downloads.
+    "ApiBlueprint",
     "download_response",
+    # --- Schemas and validation: core's marshmallow fields and schemas, text checks.
+    "RequestCreateSchema",
+    "Money",
+    "AnyDate",
+    "Timestamp",
     "Name",
     "Text",
     "check_name",
     "check_text",
-    "unique_field",
-    "notify",
-    "FileFields",
-    "Member",
-    "InvalidNationalId",
+    # --- Numbers, dates and IDs: what people type, in any digit script and calendar.
+    "parse_int",
+    "parse_decimal",
+    "parse_halalas",
+    "format_halalas",
+    "normalize_digits",
+    "NumberFormatError",
+    "parse_date",
+    "format_date",
     "parse_national_id",
-    "change_file_status",
-    "renew_file",
-    "AidRequest",
-    "Ceiling",
-    "create_request",
-    "submit_request",
-    "Document",
-    "install_default_catalog",
-    "CatalogItem",
-    "Disbursement",
-    "households_of_many",
-    "search_persons",
-    "Money",
-    "AnyDate",
-    "Timestamp",
-    "RequestFields",
-    "RequestCreateSchema",
+    "check_digit_for",
+    "InvalidNationalId",
+    # --- Translations: gettext and the current language (a plugin uses its own domain).
+    "_",
+    "_l",
+    "current_language",
+    "localized",
+    "plugin_domain",
+    # --- Jobs: background tasks and periodic jobs.
+    "Task",
+    "task",
+    "enqueue",
+    "report",
+    "Periodic",
+    "run_periodic",
+    # --- To be removed: form plumbing of the request forms (issue 11); not for new code.
+    "FormOutcome",
+    "form_transaction",
     "request_form_adding_row",
     "request_extra_from_form",
     "request_extra_inputs",
     "flatten_request_errors",
     "place_request_errors",
-    "Check",
-    "get_in_tenant",
-    "get_or_404",
-    "FormOutcome",
-    "form_transaction",
-    "add_months",
-    "check_digit_for",
-    "Person",
-    "Household",
-    "Choice",
-    "BeneficiaryFile",
-    "audit_record",
-    "kpi_values",
-    "kpi_sources",
-    "KpiSource",
-    "ApiBlueprint",
-    "AppError",
-    "Conflict",
-    "Forbidden",
-    "Invalid",
-    "NavItem",
-    "NotFound",
-    "NumberFormatError",
-    "Permission",
-    "PluginMeta",
-    "Tenant",
-    "TenantMixin",
-    "_",
-    "_l",
-    "can",
-    "check",
-    "current_language",
-    "current_tenant",
-    "db",
-    "format_halalas",
-    "hookimpl",
-    "hooks",
-    "is_enabled",
-    "localized",
-    "normalize_digits",
-    "parse_decimal",
-    "parse_halalas",
-    "parse_int",
-    "plugin_domain",
-    "plugin_settings",
-    "require",
-    "require_tenant",
-    "tenant_context",
-    "tenant_foreign_key",
-    "utcnow",
 ]

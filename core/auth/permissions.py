@@ -67,6 +67,12 @@ def roles_in(user, tenant) -> frozenset[str]:
     return cache[key]
 
 
+def forget_permission_tables(host) -> None:
+    """Drop the plugin host's cached action → roles tables (after the permissions a plugin
+    declares changed)."""
+    host.__dict__.pop("_permission_tables", None)
+
+
 def forget_roles_cache() -> None:
     g.pop("_roles_cache", None)
 

@@ -170,4 +170,5 @@ def load(tenant) -> None:
         made[4][1], {"code": "refused_visit", "notes": "رفض استقبال فريق البحث (بيانات تجريبية)"}, None
     )
     services.scan_file(made[5][1])
+    services.announce_round({"title": "جولة تحديث البيانات (بيانات تجريبية)"}, None)
     db.session.flush()

@@ -46,6 +46,28 @@ NEED_LABELS = {
     "education": _l("Basic education"),
 }
 
+# The keys of an exclusion proposal's evidence (rules.py and staff proposals), shown as labels.
+EVIDENCE_LABELS = {
+    "due_on": _l("Renewal due on"),
+    "days_late": _l("Days late"),
+    "allowed_days": _l("Days allowed"),
+    "sponsored_workers": _l("Sponsored workers"),
+    "allowed": _l("Allowed"),
+    "city": _l("City"),
+    "service_area": _l("Service area"),
+    "name": _l("Name"),
+    "birth_date": _l("Birth date"),
+    "studying": _l("Studying"),
+    "age_limit": _l("Age limit"),
+    "marital_status": _l("Marital status"),
+}
+
+
+def violation_label(code: str) -> str:
+    """The label of a violation code on the tenant's ladder (the code itself if no longer there)."""
+    entry = next((item for item in services.settings()["ladder"] if item["code"] == code), None)
+    return services.label(entry) if entry else code
+
 
 @bp.context_processor
 def _i18n():
@@ -54,6 +76,8 @@ def _i18n():
         "sar": lambda halalas: format_halalas(int(halalas or 0)),
         "label": services.label,
         "need_labels": NEED_LABELS,
+        "evidence_labels": EVIDENCE_LABELS,
+        "violation_label": violation_label,
         "sanction_text": services.sanction_text,
     }
 

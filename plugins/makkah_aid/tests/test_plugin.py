@@ -699,6 +699,7 @@ def test_demo_data_is_idempotent_and_covers_the_cases(makkah, staff):
     assert bands == ["-", "A", "B", "C"]
     assert db.session.scalars(db.select(BeneficiaryFile).where(BeneficiaryFile.status == "suspended")).all()
     assert [p.reason for p in db.session.scalars(db.select(ExclusionProposal))] == ["workers"]
+    assert len(services.rounds()) == 1
 
 
 def test_pages_render(makkah, household, new_request, advance, staff, client, login):
