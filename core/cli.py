@@ -227,6 +227,38 @@ def plugins_list() -> None:
         click.echo(f"{plugin_id}\t{meta.version}\t{meta.name_en}\t{meta.name_ar}\t[{plugin.source}]")
 
 
+@plugins_cli.command("new")
+@click.argument("plugin_id")
+@click.option(
+    "--path",
+    "target",
+    default=None,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder to write the plugin in (default: this installation's plugins/ folder).",
+)
+@click.option("--name-ar", default=None, help="The plugin's Arabic name (default: from the id).")
+@click.option("--name-en", default=None, help="The plugin's English name (default: from the id).")
+def plugins_new(plugin_id: str, target: Path | None, name_ar: str | None, name_en: str | None) -> None:
+    """Scaffold a working plugin PLUGIN_ID (a lowercase Python identifier): a per-tenant list of
+    notes with its page, API, permissions, table and migration branch, settings, translations,
+    demo data, a command and its tests — see docs/plugins.md."""
+    from .plugin_kit import ScaffoldError, plugins_folder, scaffold
+    from .plugins import get_host
+
+    target = target or plugins_folder()
+    taken = set(get_host().plugins) | set(current_app.cli.commands) | {"run", "shell", "routes"}
+    try:
+        written = scaffold(plugin_id, target, name_ar=name_ar, name_en=name_en, taken=taken)
+    except ScaffoldError as exc:
+        _fail(str(exc))
+    click.echo(f"Created {target / plugin_id} ({len(written)} files). Next:")
+    if target.resolve() != plugins_folder().resolve():
+        click.echo(f"  export PYTHONPATH={target.resolve()} CHARITY_EXTRA_PLUGINS={plugin_id}")
+    click.echo("  flask --app wsgi db upgrade   # its table, on its own migration branch")
+    click.echo(f"  flask --app wsgi plugins enable {plugin_id} --tenant <slug>")
+    click.echo(f"  pytest {target / plugin_id / 'tests'}")
+
+
 @plugins_cli.command("enable")
 @click.argument("plugin_id")
 @click.option("--tenant", "slug", required=True)
