@@ -121,12 +121,7 @@ def scratch_database(database_url: str, tmp_path: Path) -> Iterator[dict[str, st
         "TEST_DATABASE_URL": in_schema(database_url),
         "TEST_DATABASE_OWNER_URL": in_schema(owner_url(database_url)),
     }
-    os.environ.update(urls)  # reset_schema reads the owner's URL from the environment
-    try:
-        reset_schema(urls["TEST_DATABASE_URL"])
-    finally:
-        os.environ["TEST_DATABASE_OWNER_URL"] = owner_url(database_url)
-        os.environ["TEST_DATABASE_URL"] = database_url
+    reset_schema(urls["TEST_DATABASE_URL"], urls["TEST_DATABASE_OWNER_URL"])
     try:
         yield urls
     finally:
@@ -176,7 +171,7 @@ def test_a_generated_plugin_migrates_is_enabled_and_passes_its_own_tests(runner,
     )
     assert result.exit_code == 0, result.output
     plugin = tmp_path / PID
-    assert LAYOUT <= {str(p.relative_to(plugin)) for p in plugin.rglob("*") if p.is_file()}
+    assert {str(p.relative_to(plugin)) for p in plugin.rglob("*") if p.is_file()} >= LAYOUT
     assert 'name_ar="ملاحظات ميدانية"' in (plugin / "__init__.py").read_text(encoding="utf-8")
 
     ruff = [str(BIN / "ruff"), "--config", str(ROOT / "pyproject.toml")]

@@ -151,15 +151,17 @@ def schema_of(url: str) -> str:
     return match.group(1) if match else "public"
 
 
-def reset_schema(url: str) -> None:
-    """PostgreSQL: empty the URL's schema (as the owner), usable by the app's role."""
+def reset_schema(url: str, owner: str | None = None) -> None:
+    """PostgreSQL: empty the URL's schema as its owner (``owner``, default ``owner_url(url)``),
+    usable by the app's role."""
     schema = schema_of(url)
-    engine = create_engine(owner_url(url))
+    owner = owner or owner_url(url)
+    engine = create_engine(owner)
     app_role = make_url(url).username
     with engine.begin() as conn:
         conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
         conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-        if app_role and app_role != make_url(owner_url(url)).username:
+        if app_role and app_role != make_url(owner).username:
             conn.execute(text(f'GRANT USAGE ON SCHEMA "{schema}" TO "{app_role}"'))
     engine.dispose()
 
