@@ -133,6 +133,7 @@ def db_citus_plan() -> None:
 
 @db_cli.command("current")
 def db_current() -> None:
+    """Show the revision the database is at, for core and for each plugin branch."""
     from flask_migrate import current
 
     current()
@@ -202,6 +203,7 @@ def tenants_apply(path: Path) -> None:
 
 @tenants_cli.command("list")
 def tenants_list() -> None:
+    """List the tenants: slug, names, the plugins each has enabled, and whether it is active."""
     from .tenancy.services import all_tenants, tenant_plugin_states
 
     for tenant in all_tenants():
@@ -217,6 +219,7 @@ def tenants_list() -> None:
 
 @plugins_cli.command("list")
 def plugins_list() -> None:
+    """List the installed plugins: id, version, names, and where each was found."""
     from .plugins import get_host
 
     host = get_host()
@@ -308,6 +311,8 @@ def _set_plugin(plugin_id: str, slug: str, enabled: bool, settings_json: str | N
 @click.option("--name", default="")
 @click.option("--platform-admin", is_flag=True, default=False)
 def users_create(email: str, password: str, name: str, platform_admin: bool) -> None:
+    """Create a user (same validation as the pages: e-mail, password policy); ``--platform-admin``
+    makes a platform administrator."""
     from .auth.services import create_user
 
     try:
@@ -326,6 +331,7 @@ def users_create(email: str, password: str, name: str, platform_admin: bool) -> 
 @click.option("--tenant", "slug", required=True)
 @click.option("--role", required=True)
 def users_grant(email: str, slug: str, role: str) -> None:
+    """Give the user EMAIL a ROLE in the tenant SLUG (added to the roles held there)."""
     from .auth.services import find_user, grant_role
 
     tenant = _tenant(slug)
