@@ -105,13 +105,13 @@ page_size = 20
 
 
 @contextmanager
-def scratch_database(database_url: str, tmp_path: Path) -> Iterator[dict[str, str]]:
-    """The environment of a database the subprocesses may empty and fill: a SQLite file, or a
-    schema of its own in the suite's PostgreSQL database (dropped afterwards)."""
+def scratch_database(database_url: str, tmp_path: Path, name: str) -> Iterator[dict[str, str]]:
+    """The environment of a database a subprocess may empty and fill: a SQLite file, or a schema
+    of its own in the suite's PostgreSQL database (dropped afterwards)."""
     if not database_url.startswith("postgresql"):
-        yield {"TEST_DATABASE_URL": f"sqlite:///{tmp_path / 'kit.sqlite3'}"}
+        yield {"TEST_DATABASE_URL": f"sqlite:///{tmp_path / name}.sqlite3"}
         return
-    schema = f"kit_{uuid.uuid4().hex[:12]}"
+    schema = f"{name}_{uuid.uuid4().hex[:12]}"
 
     def in_schema(url: str) -> str:
         options = {"options": f"-csearch_path={schema}"}
@@ -129,6 +129,25 @@ def scratch_database(database_url: str, tmp_path: Path) -> Iterator[dict[str, st
         with engine.begin() as conn:
             conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
         engine.dispose()
+
+
+def environment(database: dict[str, str], tmp_path: Path) -> dict[str, str]:
+    return {
+        **os.environ,
+        **database,
+        "PYTHONPATH": os.pathsep.join([str(ROOT), str(tmp_path)]),
+        "PYTHONDONTWRITEBYTECODE": "1",
+    }
+
+
+def finished(process: subprocess.Popen, command, timeout: int = 240) -> str:
+    try:
+        stdout, stderr = process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        stdout, stderr = process.communicate()
+    assert process.returncode == 0, f"{command}\n{stdout[-8000:]}\n{stderr[-8000:]}"
+    return stdout
 
 
 def run(command: list[str], env: dict[str, str], cwd: Path, timeout: int = 180):
@@ -181,27 +200,46 @@ def test_a_generated_plugin_migrates_is_enabled_and_passes_its_own_tests(runner,
 
     (tmp_path / "tenants").mkdir()
     (tmp_path / "tenants" / "kit.toml").write_text(MANIFEST, encoding="utf-8")
-    with scratch_database(database_url, tmp_path) as database:
-        env = {
-            **os.environ,
-            **database,
-            "PYTHONPATH": os.pathsep.join([str(ROOT), str(tmp_path)]),
-            "PYTHONDONTWRITEBYTECODE": "1",
-        }
-        script = [sys.executable, "-c", MIGRATE_AND_ENABLE, database["TEST_DATABASE_URL"], PID]
-        output = run([*script, str(tmp_path / "tenants")], env, tmp_path)
-        report = json.loads(output.strip().splitlines()[-1])
-        assert report["after upgrade"] == [f"{PID}_notes"]
-        assert report["differences"] == []  # the migration builds exactly what the model declares
-        assert report["after downgrade"] == []
-        assert report["after second upgrade"] == [f"{PID}_notes"]
-        assert f"{PID}=on" in report["apply"]
-        assert report["count"] == "kit: 0"
-        assert report["count when disabled"] == ""
-        assert "count" in report["help"]
-
+    # Two databases, two processes at once: the commands (migrate, enable, count), and the
+    # plugin's own tests on a session database they build themselves.
+    with (
+        scratch_database(database_url, tmp_path, "kit_cli") as cli_database,
+        scratch_database(database_url, tmp_path, "kit_tests") as tests_database,
+    ):
+        script = [sys.executable, "-c", MIGRATE_AND_ENABLE, cli_database["TEST_DATABASE_URL"], PID]
+        script.append(str(tmp_path / "tenants"))
         pytest_command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"]
         pytest_command += ["-c", str(ROOT / "pyproject.toml"), "--rootdir", str(tmp_path)]
-        pytest_command += ["-p", "core.testing", "-o", f"charity_extra_plugins={PID}"]
-        output = run([*pytest_command, str(plugin / "tests")], env, tmp_path)
-    assert " passed" in output and "failed" not in output and "skipped" not in output
+        pytest_command += ["-p", "core.testing", "-o", f"charity_extra_plugins={PID}", str(plugin / "tests")]
+        processes = [
+            (
+                command,
+                subprocess.Popen(
+                    command,
+                    env=environment(database, tmp_path),
+                    cwd=tmp_path,
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.PIPE,
+                    text=True,
+                ),
+            )
+            for command, database in ((script, cli_database), (pytest_command, tests_database))
+        ]
+        try:
+            outputs = [finished(process, command) for command, process in processes]
+        finally:
+            for _command, process in processes:
+                if process.poll() is None:  # the other one failed: stop this one too
+                    process.kill()
+                    process.communicate()
+
+    report = json.loads(outputs[0].strip().splitlines()[-1])
+    assert report["after upgrade"] == [f"{PID}_notes"]
+    assert report["differences"] == []  # the migration builds exactly what the model declares
+    assert report["after downgrade"] == []
+    assert report["after second upgrade"] == [f"{PID}_notes"]
+    assert f"{PID}=on" in report["apply"]
+    assert report["count"] == "kit: 0"
+    assert report["count when disabled"] == ""
+    assert "count" in report["help"]
+    assert " passed" in outputs[1] and "failed" not in outputs[1] and "skipped" not in outputs[1]
