@@ -6,6 +6,7 @@ its own in the suite's PostgreSQL database), with only itself installed besides 
 
 from __future__ import annotations
 
+import ast
 import json
 import os
 import subprocess
@@ -156,6 +157,23 @@ def run(command: list[str], env: dict[str, str], cwd: Path, timeout: int = 180):
     return result.stdout
 
 
+def core_imports(plugin: Path, tests: bool = True) -> set[str]:
+    """The modules of core (and of the suite's tests/) the plugin's code imports."""
+    found = set()
+    for file in plugin.rglob("*.py"):
+        if not tests and "tests" in file.relative_to(plugin).parts:
+            continue
+        for node in ast.walk(ast.parse(file.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.level == 0:
+                names = [node.module]
+            elif isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            else:
+                continue
+            found |= {name for name in names if name.split(".")[0] in ("core", "tests")}
+    return found
+
+
 @pytest.mark.parametrize(
     ("plugin_id", "message"),
     [
@@ -192,6 +210,9 @@ def test_a_generated_plugin_migrates_is_enabled_and_passes_its_own_tests(runner,
     plugin = tmp_path / PID
     assert {str(p.relative_to(plugin)) for p in plugin.rglob("*") if p.is_file()} >= LAYOUT
     assert 'name_ar="ملاحظات ميدانية"' in (plugin / "__init__.py").read_text(encoding="utf-8")
+
+    assert core_imports(plugin) == {"core.toolkit", "core.testing"}  # .importlinter's contract
+    assert "core.testing" not in core_imports(plugin, tests=False)
 
     ruff = [str(BIN / "ruff"), "--config", str(ROOT / "pyproject.toml")]
     lint_env = {**os.environ, "RUFF_NO_CACHE": "true"}
