@@ -185,6 +185,7 @@ def core_imports(plugin: Path, tests: bool = True) -> set[str]:
         ("makkah_aid", "already taken"),
         ("tenants", "already taken"),
         ("json", "standard library"),
+        ("sqlalchemy", "already an importable module"),
     ],
 )
 def test_plugins_new_refuses_a_bad_id_and_writes_nothing(runner, tmp_path, plugin_id, message):

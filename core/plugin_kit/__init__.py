@@ -30,7 +30,8 @@ class ScaffoldError(ValueError):
 
 def check_id(plugin_id: str, target: Path, taken: set[str] = frozenset()) -> None:
     """Refuse an id that is not a lowercase Python identifier, is too long, names an installed
-    plugin (or a command of ``flask``), would shadow a standard module, or whose folder exists."""
+    plugin (or a command of ``flask``), would shadow a module that can be imported (the standard
+    library, an installed package), or whose folder exists."""
     if not ID_RE.match(plugin_id) or not plugin_id.isidentifier() or keyword.iskeyword(plugin_id):
         raise ScaffoldError(
             f"{plugin_id!r} is not a valid plugin id: use a lowercase Python identifier "
@@ -45,6 +46,8 @@ def check_id(plugin_id: str, target: Path, taken: set[str] = frozenset()) -> Non
         raise ScaffoldError(f"{plugin_id!r} is already taken: an installed plugin or a `flask` command.")
     if plugin_id in sys.stdlib_module_names:
         raise ScaffoldError(f"{plugin_id!r} is a module of Python's standard library: choose another id.")
+    if importlib.util.find_spec(plugin_id) is not None:
+        raise ScaffoldError(f"{plugin_id!r} is already an importable module (a package or a library).")
     if (target / plugin_id).exists():
         raise ScaffoldError(f"{target / plugin_id} already exists: choose another id or folder.")
 
