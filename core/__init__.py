@@ -209,6 +209,7 @@ def _configure_database(app: Flask) -> None:
 
 def _register_plugin_blueprints(app: Flask, host) -> None:
     from . import api as api_setup
+    from . import plugins
 
     for plugin_id, blueprints in host.call_each("register_blueprints"):
         for blueprint in blueprints:
@@ -218,6 +219,4 @@ def _register_plugin_blueprints(app: Flask, host) -> None:
         for blueprint in blueprints:
             host.claim_blueprint(plugin_id, blueprint.name)
             api_setup.register_tenant_api(blueprint, plugin_id)
-    for _plugin_id, commands in host.call_each("register_commands"):
-        for command in commands:
-            app.cli.add_command(command)
+    plugins.register_commands(app, host)

@@ -133,6 +133,7 @@ def db_citus_plan() -> None:
 
 @db_cli.command("current")
 def db_current() -> None:
+    """Show the revision the database is at, for core and for each plugin branch."""
     from flask_migrate import current
 
     current()
@@ -202,6 +203,7 @@ def tenants_apply(path: Path) -> None:
 
 @tenants_cli.command("list")
 def tenants_list() -> None:
+    """List the tenants: slug, names, the plugins each has enabled, and whether it is active."""
     from .tenancy.services import all_tenants, tenant_plugin_states
 
     for tenant in all_tenants():
@@ -217,6 +219,7 @@ def tenants_list() -> None:
 
 @plugins_cli.command("list")
 def plugins_list() -> None:
+    """List the installed plugins: id, version, names, and where each was found."""
     from .plugins import get_host
 
     host = get_host()
@@ -225,6 +228,38 @@ def plugins_list() -> None:
     for plugin_id, plugin in sorted(host.plugins.items()):
         meta = plugin.meta
         click.echo(f"{plugin_id}\t{meta.version}\t{meta.name_en}\t{meta.name_ar}\t[{plugin.source}]")
+
+
+@plugins_cli.command("new")
+@click.argument("plugin_id")
+@click.option(
+    "--path",
+    "target",
+    default=None,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder to write the plugin in (default: this installation's plugins/ folder).",
+)
+@click.option("--name-ar", default=None, help="The plugin's Arabic name (default: from the id).")
+@click.option("--name-en", default=None, help="The plugin's English name (default: from the id).")
+def plugins_new(plugin_id: str, target: Path | None, name_ar: str | None, name_en: str | None) -> None:
+    """Scaffold a working plugin PLUGIN_ID (a lowercase Python identifier): a per-tenant list of
+    notes with its page, API, permissions, table and migration branch, settings, translations,
+    demo data, a command and its tests — see docs/plugins.md."""
+    from .plugin_kit import ScaffoldError, plugins_folder, scaffold
+    from .plugins import get_host
+
+    target = target or plugins_folder()
+    taken = set(get_host().plugins) | set(current_app.cli.commands) | {"run", "shell", "routes"}
+    try:
+        written = scaffold(plugin_id, target, name_ar=name_ar, name_en=name_en, taken=taken)
+    except ScaffoldError as exc:
+        _fail(str(exc))
+    click.echo(f"Created {target / plugin_id} ({len(written)} files). Next:")
+    if target.resolve() != plugins_folder().resolve():
+        click.echo(f"  export PYTHONPATH={target.resolve()} CHARITY_EXTRA_PLUGINS={plugin_id}")
+    click.echo("  flask --app wsgi db upgrade   # its table, on its own migration branch")
+    click.echo(f"  flask --app wsgi plugins enable {plugin_id} --tenant <slug>")
+    click.echo(f"  pytest {target / plugin_id / 'tests'}")
 
 
 @plugins_cli.command("enable")
@@ -276,6 +311,8 @@ def _set_plugin(plugin_id: str, slug: str, enabled: bool, settings_json: str | N
 @click.option("--name", default="")
 @click.option("--platform-admin", is_flag=True, default=False)
 def users_create(email: str, password: str, name: str, platform_admin: bool) -> None:
+    """Create a user (same validation as the pages: e-mail, password policy); ``--platform-admin``
+    makes a platform administrator."""
     from .auth.services import create_user
 
     try:
@@ -294,6 +331,7 @@ def users_create(email: str, password: str, name: str, platform_admin: bool) -> 
 @click.option("--tenant", "slug", required=True)
 @click.option("--role", required=True)
 def users_grant(email: str, slug: str, role: str) -> None:
+    """Give the user EMAIL a ROLE in the tenant SLUG (added to the roles held there)."""
     from .auth.services import find_user, grant_role
 
     tenant = _tenant(slug)

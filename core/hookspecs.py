@@ -63,10 +63,12 @@ def register_api_blueprints():
 
 @hookspec
 def register_commands():
-    """Global. Called once at start-up.
+    """Global. Called once at start-up by ``core.plugins.register_commands``.
 
-    Return a list of ``click`` commands or groups; each is added under
-    ``flask --app wsgi <plugin_id> ...``. Results merged.
+    Return a list of ``click`` commands: a group named exactly the plugin id, and/or bare
+    commands, which core puts in such a group — either way they run as
+    ``flask --app wsgi <plugin_id> ...``. A group under another name is refused at start-up
+    (``PluginError``). Every command needs help text (its docstring).
     """
 
 

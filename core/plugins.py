@@ -285,6 +285,43 @@ def plugin_migration_dirs(host: PluginHost) -> list[str]:
     ]
 
 
+def register_commands(app: Flask, host: PluginHost) -> None:
+    """Each plugin's commands under ``flask <plugin_id> …`` (the ``register_commands`` contract).
+
+    A plugin returns a click group named exactly its id, or bare commands, which core puts in
+    such a group (its help from the plugin's metadata); both may be returned together. A group
+    with another name would add a top-level command outside the plugin's namespace: refused.
+    """
+    import click
+    from flask.cli import AppGroup
+
+    for plugin_id, commands in host.call_each("register_commands"):
+        meta = host.plugins[plugin_id].meta
+        group: click.Group | None = None
+        bare: list[click.Command] = []
+        for command in commands:
+            if not isinstance(command, click.Group):
+                bare.append(command)
+            elif command.name == plugin_id and group is None:
+                group = command
+            else:
+                raise PluginError(
+                    f"plugin {plugin_id!r} registers the command group {command.name!r}: a plugin's "
+                    f"commands live under `flask {plugin_id} …` — name its group {plugin_id!r} "
+                    f"(once), or return bare commands and core puts them in that group"
+                )
+        if plugin_id in app.cli.commands:
+            raise PluginError(f"plugin {plugin_id!r}: `flask {plugin_id}` is already a command of core")
+        if group is None:
+            group = AppGroup(plugin_id, help=f"{meta.name_en}: {meta.description_en or meta.name_en}")
+        for command in bare:
+            if command.name in group.commands:
+                raise PluginError(f"plugin {plugin_id!r} registers `flask {plugin_id} {command.name}` twice")
+            group.add_command(command)
+        if group.commands:
+            app.cli.add_command(group)
+
+
 def get_host(app: Flask | None = None) -> PluginHost:
     from flask import current_app
 

@@ -15,6 +15,8 @@ group = AppGroup("aid", help="Aid catalog.")
 
 @group.command("install-catalog")
 def install_catalog() -> None:
+    """Give every tenant the default catalog items it lacks (core's and its plugins'); existing
+    items are never overwritten."""
     for tenant in all_tenants():
         with tenant_context(tenant):
             added = install_default_catalog(tenant)

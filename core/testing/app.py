@@ -10,6 +10,7 @@ adds to every app (a test asset such as a dummy plugin) are named by the ini opt
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from urllib.parse import urlsplit
 
@@ -144,18 +145,32 @@ def _dispose_extra_apps() -> Iterator[None]:
             db.engine.dispose()
 
 
+def schema_of(url: str) -> str:
+    """The PostgreSQL schema a URL works in: ``?options=-csearch_path%3D<schema>``, else public."""
+    match = re.search(r"search_path=(\w+)", make_url(url).query.get("options", ""))
+    return match.group(1) if match else "public"
+
+
+def reset_schema(url: str, owner: str | None = None) -> None:
+    """PostgreSQL: empty the URL's schema as its owner (``owner``, default ``owner_url(url)``),
+    usable by the app's role."""
+    schema = schema_of(url)
+    owner = owner or owner_url(url)
+    engine = create_engine(owner)
+    app_role = make_url(url).username
+    with engine.begin() as conn:
+        conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+        if app_role and app_role != make_url(owner).username:
+            conn.execute(text(f'GRANT USAGE ON SCHEMA "{schema}" TO "{app_role}"'))
+    engine.dispose()
+
+
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory) -> str:
     url = _database_url(tmp_path_factory)
     if url.startswith("postgresql"):
-        engine = create_engine(owner_url(url))
-        app_role = make_url(url).username
-        with engine.begin() as conn:
-            conn.execute(text("DROP SCHEMA public CASCADE"))
-            conn.execute(text("CREATE SCHEMA public"))
-            if app_role and app_role != make_url(owner_url(url)).username:
-                conn.execute(text(f'GRANT USAGE ON SCHEMA public TO "{app_role}"'))
-        engine.dispose()
+        reset_schema(url)
     return url
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import click
 from flask import Blueprint, render_template
 from marshmallow import Schema, fields, validate
 
@@ -61,6 +62,17 @@ def register_blueprints():
 @hookimpl
 def register_api_blueprints():
     return [api]
+
+
+@click.command("greet")
+def greet_command() -> None:
+    """Print the dummy's default greeting (a bare command: core files it under ``flask dummy``)."""
+    click.echo(DummySettings().load({})["greeting"])
+
+
+@hookimpl
+def register_commands():
+    return [greet_command]
 
 
 @hookimpl
