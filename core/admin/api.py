@@ -6,8 +6,6 @@ from flask_login import current_user
 from marshmallow import Schema, fields
 
 from ..api import ApiBlueprint
-from ..auth import members
-from ..auth.members import InviteSchema
 from ..auth.models import Invitation, Membership, User
 from ..auth.services import RolesSchema
 from ..errors import NotFound
@@ -26,6 +24,8 @@ from ..tenancy.services import (
     tenant_plugin_states,
     update_tenant,
 )
+from . import members
+from .members import InviteSchema
 
 platform_api = ApiBlueprint(
     "platform_api", __name__, url_prefix="/api/v1", description="Platform administration"

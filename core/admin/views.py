@@ -9,7 +9,6 @@ from flask_babel import format_datetime
 from flask_login import current_user, login_user
 from marshmallow import ValidationError
 
-from ..auth import members
 from ..auth.models import TENANT_ROLES, Invitation, Membership, User
 from ..auth.permissions import require
 from ..auth.services import find_user, normalise_email
@@ -24,6 +23,7 @@ from ..lookup import get_or_404
 from ..plugins import get_host, set_plugin_state
 from ..tenancy import Tenant, current_tenant
 from ..tenancy.services import all_tenants, create_tenant, get_tenant, tenant_plugin_states, update_tenant
+from . import members
 from .forms import settings_fields, settings_form_data, tenant_form_data
 
 platform = Blueprint("platform_admin", __name__, url_prefix="/admin")

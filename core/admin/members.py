@@ -16,13 +16,15 @@ from flask import current_app, url_for
 from marshmallow import ValidationError, fields, validate
 
 from ..audit.service import record
+from ..auth.models import Invitation, Membership, User, hash_token
+from ..auth.permissions import forget_roles_cache
+from ..auth.services import RolesSchema, create_user, normalise_email, set_roles
 from ..errors import Conflict
 from ..extensions import db
 from ..i18n import lazy_gettext as _l
+from ..notifications import notify
 from ..tenancy import require_tenant, utcnow
 from ..validation import Name
-from .models import Invitation, Membership, User, hash_token
-from .services import RolesSchema, create_user, normalise_email, set_roles
 
 ADMIN_ROLE = "tenant_admin"
 LAST_ADMIN = _l("The association must keep at least one admin: make someone else admin first.")
@@ -47,8 +49,6 @@ def invite(data: dict, invited_by: User | None) -> Invitation:
     Refused (422) only for bad input or an address that already belongs to a member of this
     tenant; an address known elsewhere on the platform is treated like any other.
     """
-    from ..notifications import notify
-
     data = InviteSchema().load(data)
     email = normalise_email(data["email"])
     if member_with_email(email) is not None:
@@ -146,6 +146,4 @@ def remove(membership: Membership) -> None:
     record("members.removed", "membership", membership.id)
     db.session.delete(membership)
     db.session.flush()
-    from .permissions import forget_roles_cache
-
     forget_roles_cache()
