@@ -28,6 +28,7 @@ from ..validation import Name
 
 ADMIN_ROLE = "tenant_admin"
 LAST_ADMIN = _l("The association must keep at least one admin: make someone else admin first.")
+CANNOT_REMOVE_SELF = _l("You cannot remove yourself.")
 ALREADY_MEMBER = _l("This user is already a member of this association: change their roles instead (PATCH).")
 
 
@@ -140,8 +141,11 @@ def change_roles(membership: Membership, roles: list[str]) -> Membership:
     return membership
 
 
-def remove(membership: Membership) -> None:
-    """Take a member out of the tenant (the account stays); never the last admin (409)."""
+def remove(membership: Membership, by: User | None = None) -> None:
+    """Take a member out of the tenant (the account stays); never the last admin (409), and
+    never the member ``by`` who asks (422 on ``membership``: the pages' rule)."""
+    if by is not None and membership.user_id == by.id:
+        raise ValidationError({"membership": [CANNOT_REMOVE_SELF]})
     _keeps_an_admin(membership, None)
     record("members.removed", "membership", membership.id)
     db.session.delete(membership)
