@@ -15,7 +15,7 @@ from ..i18n import lazy_gettext as _l
 from ..lookup import get_or_404
 from ..plugins import get_host, set_plugin_state
 from ..schema_fields import Timestamp
-from ..tenancy import Tenant
+from ..tenancy import Tenant, unscoped
 from ..tenancy.services import (
     TenantSchema,
     all_tenants,
@@ -105,8 +105,6 @@ def _tenant_or_404(slug: str) -> Tenant:
 @platform_api.login_required
 def me():
     """The logged-in user and the associations they belong to."""
-    from ..tenancy import unscoped
-
     with unscoped("the user's own memberships, across associations (GET /api/v1/me)"):
         rows = db.session.execute(
             db.select(Membership, Tenant).join(Tenant).where(Membership.user_id == current_user.id)

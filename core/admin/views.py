@@ -21,7 +21,14 @@ from ..i18n import gettext as _
 from ..lookup import get_or_404
 from ..plugins import get_host, set_plugin_state
 from ..tenancy import Tenant, current_tenant
-from ..tenancy.services import all_tenants, create_tenant, get_tenant, tenant_plugin_states, update_tenant
+from ..tenancy.services import (
+    TenantSchema,
+    all_tenants,
+    create_tenant,
+    get_tenant,
+    tenant_plugin_states,
+    update_tenant,
+)
 from . import members
 from .forms import settings_fields, settings_form_data, tenant_form_data
 
@@ -80,8 +87,6 @@ def edit_tenant(slug: str):
 
 
 def _tenant_values(tenant: Tenant) -> dict:
-    from ..tenancy.services import TenantSchema
-
     return TenantSchema().dump(tenant)
 
 

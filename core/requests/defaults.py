@@ -15,6 +15,7 @@ from ..numbers import NumberFormatError, parse_int
 from ..registry.panels import RegistrationSource
 from ..tenancy import require_tenant
 from . import links
+from .demo import load
 from .models import AidRequest, FieldVisit
 from .services import Ceiling, Check, link_file, registration_prefill
 from .workflow import NO_LINK_STATES
@@ -144,8 +145,6 @@ def propose_aid_ceiling(request, file, catalog_item):
 
 @hookimpl(trylast=True)
 def load_demo_data(tenant):
-    from .demo import load
-
     load(tenant)
 
 

@@ -9,6 +9,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_login import current_user
 from marshmallow import ValidationError
 
+from ..audit.service import record
 from ..auth.permissions import require
 from ..documents.services import document_types, documents_of_request
 from ..extensions import db
@@ -182,8 +183,6 @@ def _render_view(item, step_error: dict | None = None, status: int = 200):
         except ValidationError as exc:
             search_errors = translate_messages(exc.messages)
         else:
-            from ..audit.service import record
-
             record("registry.person.searched", "person", None, {"results": candidates_total})
             db.session.commit()
     return render_template(
