@@ -7,14 +7,27 @@ pages and the API.
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import click
+from alembic import command
+from alembic.script import ScriptDirectory
 from flask import current_app
 from flask.cli import AppGroup
+from flask_migrate import current, downgrade, upgrade
 from marshmallow import ValidationError
+from sqlalchemy import create_engine, text
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.pool import NullPool
 
+from .auth.services import create_user, find_user, grant_role, normalise_email, unlock_account
+from .demo import load_demo
 from .extensions import db
+from .plugins import get_host, set_plugin_state
+from .tenancy import rls
+from .tenancy.distribution import plan
+from .tenancy.services import ManifestError, all_tenants, apply_manifests, get_tenant, tenant_plugin_states
 
 db_cli = AppGroup("db", help="Database migrations (core and every plugin branch).")
 tenants_cli = AppGroup("tenants", help="Tenants (associations) and their manifests.")
@@ -43,8 +56,6 @@ def _join(messages) -> str:
 
 
 def _tenant(slug: str):
-    from .tenancy.services import get_tenant
-
     tenant = get_tenant(slug, include_inactive=True)
     if tenant is None:
         _fail(f"No tenant with slug {slug!r}.")
@@ -58,8 +69,6 @@ def _tenant(slug: str):
 @click.argument("revision", default="heads")
 def db_upgrade(revision: str) -> None:
     """Apply migrations (default: every branch head — core and plugins)."""
-    from flask_migrate import upgrade
-
     upgrade(revision=revision)
     click.echo("Database is up to date.")
 
@@ -68,8 +77,6 @@ def db_upgrade(revision: str) -> None:
 @click.argument("revision")
 def db_downgrade(revision: str) -> None:
     """Revert to REVISION (e.g. ``makkah_aid@base`` to drop one plugin's tables)."""
-    from flask_migrate import downgrade
-
     downgrade(revision=revision)
 
 
@@ -78,12 +85,6 @@ def db_downgrade(revision: str) -> None:
 def db_rls_key(check: bool) -> None:
     """PostgreSQL: write the Row-Level Security keys of RLS_KEY into the database (as the
     table owner, DATABASE_OWNER_URL) — after rotating RLS_KEY; ``--check`` tests them."""
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.exc import DBAPIError
-    from sqlalchemy.pool import NullPool
-
-    from .tenancy import rls
-
     if db.engine.dialect.name != "postgresql":
         click.echo("Row-Level Security is PostgreSQL's; nothing to do on this database.")
         return
@@ -117,8 +118,6 @@ def db_citus_plan() -> None:
     """Print the Citus statements that distribute this schema (reference tables, then the
     coordinator-local ones, then every tenant table by tenant_id, co-located), in an order
     each can run in; fail naming any table that would not distribute. See docs/scaling.md."""
-    from .tenancy.distribution import plan
-
     try:
         steps = plan(db.metadata)
     except ValueError as exc:
@@ -134,8 +133,6 @@ def db_citus_plan() -> None:
 @db_cli.command("current")
 def db_current() -> None:
     """Show the revision the database is at, for core and for each plugin branch."""
-    from flask_migrate import current
-
     current()
 
 
@@ -146,13 +143,6 @@ def db_current() -> None:
 def db_revision(message: str, branch: str | None, autogenerate: bool) -> None:
     """Write a new migration for core, or for one plugin's branch (created on first use,
     depending on core's current head, in ``plugins/<id>/migrations/versions``)."""
-    import os
-
-    from alembic import command
-    from alembic.script import ScriptDirectory
-
-    from .plugins import get_host
-
     config = current_app.extensions["migrate"].migrate.get_config()
     # Core's own branch by default: plugin branches make "head" ambiguous.
     kwargs: dict = {"message": message, "autogenerate": autogenerate, "head": "core@head"}
@@ -179,9 +169,6 @@ def db_revision(message: str, branch: str | None, autogenerate: bool) -> None:
 @click.argument("path", type=click.Path(exists=True, path_type=Path))
 def tenants_apply(path: Path) -> None:
     """Create or update tenants from manifests (a .toml file or a folder of them). Idempotent."""
-    from .plugins import get_host
-    from .tenancy.services import ManifestError, apply_manifests
-
     try:
         results = apply_manifests(path, get_host())
     except ManifestError as exc:
@@ -204,8 +191,6 @@ def tenants_apply(path: Path) -> None:
 @tenants_cli.command("list")
 def tenants_list() -> None:
     """List the tenants: slug, names, the plugins each has enabled, and whether it is active."""
-    from .tenancy.services import all_tenants, tenant_plugin_states
-
     for tenant in all_tenants():
         enabled = sorted(pid for pid, row in tenant_plugin_states(tenant).items() if row.enabled)
         state = "" if tenant.is_active else " (inactive)"
@@ -220,8 +205,6 @@ def tenants_list() -> None:
 @plugins_cli.command("list")
 def plugins_list() -> None:
     """List the installed plugins: id, version, names, and where each was found."""
-    from .plugins import get_host
-
     host = get_host()
     if not host.plugins:
         click.echo("No plugins installed.")
@@ -280,8 +263,6 @@ def plugins_disable(plugin_id: str, slug: str) -> None:
 
 
 def _set_plugin(plugin_id: str, slug: str, enabled: bool, settings_json: str | None) -> None:
-    from .plugins import set_plugin_state
-
     tenant = _tenant(slug)
     settings = None
     if settings_json is not None:
@@ -313,8 +294,6 @@ def _set_plugin(plugin_id: str, slug: str, enabled: bool, settings_json: str | N
 def users_create(email: str, password: str, name: str, platform_admin: bool) -> None:
     """Create a user (same validation as the pages: e-mail, password policy); ``--platform-admin``
     makes a platform administrator."""
-    from .auth.services import create_user
-
     try:
         user = create_user(
             {"email": email, "password": password, "name": name, "is_platform_admin": platform_admin}
@@ -332,8 +311,6 @@ def users_create(email: str, password: str, name: str, platform_admin: bool) -> 
 @click.option("--role", required=True)
 def users_grant(email: str, slug: str, role: str) -> None:
     """Give the user EMAIL a ROLE in the tenant SLUG (added to the roles held there)."""
-    from .auth.services import find_user, grant_role
-
     tenant = _tenant(slug)
     user = find_user(email)
     if user is None:
@@ -351,8 +328,6 @@ def users_grant(email: str, slug: str, role: str) -> None:
 @click.argument("email")
 def users_unlock(email: str) -> None:
     """Lift the login lockout of EMAIL (and forget its failed logins)."""
-    from .auth.services import normalise_email, unlock_account
-
     if unlock_account(email):
         click.echo(f"{normalise_email(email)} is unlocked.")
     else:
@@ -365,8 +340,6 @@ def users_unlock(email: str) -> None:
 @demo_cli.command("load")
 def demo_load() -> None:
     """Load demo users (and each enabled plugin's demo data) into every tenant. Idempotent."""
-    from .demo import load_demo
-
     for line in load_demo(Path(current_app.config["TENANTS_DIR"])):
         click.echo(line)
 

@@ -8,14 +8,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import jsonify, make_response, render_template, request
+from flask import current_app, jsonify, make_response, redirect, render_template, request, url_for
 from flask_wtf.csrf import CSRFError
 from marshmallow import ValidationError
+from sqlalchemy.exc import DataError, IntegrityError
 from werkzeug.exceptions import HTTPException
 
+from .extensions import db
 from .i18n import gettext as _
 from .i18n import lazy_gettext as _l
 from .i18n import translate_messages
+from .integrity import field_error, violated_constraint
 
 STATUS_MESSAGES = {
     400: _l("The request could not be understood."),
@@ -128,8 +131,6 @@ def respond(status: int, message: Any = None, errors: dict | None = None, header
 def handle_http_exception(error: HTTPException):
     status = error.code or 500
     if status == 401 and not wants_json():
-        from flask import redirect, url_for
-
         return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
     errors = None
     data = getattr(error, "data", None)  # webargs/smorest attach validation messages here
@@ -156,8 +157,6 @@ def handle_app_error(error: AppError):
 def handle_out_of_range(error: Exception):
     """A number too large for the database (an id or count typed by a client) is bad input,
     wherever it is caught: nothing is written, the client is told."""
-    from .extensions import db
-
     db.session.rollback()
     return respond(422, _("A number is out of the accepted range."))
 
@@ -167,11 +166,6 @@ def handle_integrity_error(error: Exception):
     (a race, or a path without a check) is the client's field error, with nothing written.
     Any other integrity refusal (a foreign or check key) is a bug of ours, treated like any
     unexpected error: raised in tests, logged and answered as a conflict in production."""
-    from flask import current_app
-
-    from .extensions import db
-    from .integrity import field_error, violated_constraint
-
     db.session.rollback()
     constraint = violated_constraint(error)
     if constraint is None:
@@ -183,8 +177,6 @@ def handle_integrity_error(error: Exception):
 
 
 def register(app) -> None:
-    from sqlalchemy.exc import DataError, IntegrityError
-
     app.register_error_handler(OverflowError, handle_out_of_range)
     app.register_error_handler(DataError, handle_out_of_range)
     app.register_error_handler(IntegrityError, handle_integrity_error)
@@ -199,7 +191,6 @@ def register(app) -> None:
         if app.testing:
             raise error
         app.logger.exception("unhandled error")
-        from .extensions import db
 
         db.session.rollback()  # a failed flush would break the error page itself (locale, user)
         return respond(500)

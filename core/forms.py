@@ -34,11 +34,13 @@ from .extensions import db
 class FormOutcome:
     """What a submitted form came to: nothing to say (``ok``), or the status to answer with,
     the refusal's message (``None`` for field errors) and the errors to show by field
-    (``"_schema"`` for the form as a whole, the refusal's message included)."""
+    (``"_schema"`` for the form as a whole, the refusal's message included), with the
+    refusal's extra response headers (``Retry-After`` of a 429)."""
 
     status: int = 200
     errors: dict[str, Any] = field(default_factory=dict)
     message: Any = None
+    headers: dict | None = None
 
     @property
     def ok(self) -> bool:
@@ -52,7 +54,9 @@ def refusal(error: Exception) -> FormOutcome:
         messages = error.messages if isinstance(error.messages, dict) else {"_schema": error.messages}
         return FormOutcome(422, dict(messages))
     if isinstance(error, AppError):
-        return FormOutcome(error.status, {"_schema": [error.message], **error.errors}, error.message)
+        return FormOutcome(
+            error.status, {"_schema": [error.message], **error.errors}, error.message, error.headers
+        )
     raise TypeError(f"not a refusal: {error!r}")
 
 
@@ -72,6 +76,7 @@ def form_transaction(permission: str | None = None) -> Iterator[FormOutcome]:
         db.session.rollback()
         refused = refusal(error)
         outcome.status, outcome.errors, outcome.message = refused.status, refused.errors, refused.message
+        outcome.headers = refused.headers
         return
     except BaseException:
         db.session.rollback()  # a 403/404 raised in the block, or a bug: nothing it did is kept

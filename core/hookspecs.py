@@ -228,6 +228,35 @@ def person_aid_total(person):
     """
 
 
+@hookspec
+def register_household_panels(household, file, user):
+    """Tenant-scoped. Called by ``core.registry.panels.household_panels()`` when a household's
+    page renders (``household`` a ``core.registry.Household``, ``file`` its beneficiary file,
+    ``user`` the reader).
+
+    Return a list of ``core.registry.panels.Panel(key, title, html, order)``: sections that
+    features above the registry show on the household's page (core's ``aid`` answers with the
+    household's aid requests and disbursements). ``html`` is rendered by the implementation
+    (``render_template``); ``key`` is the section's HTML id. Results merged, sorted by
+    ``order`` then plugin order; return ``[]`` to show nothing to this user.
+    """
+
+
+@hookspec
+def household_registration_source(args, user):
+    """Tenant-scoped. Called by the registry's "register a household" page with its query
+    arguments (``args``, a mapping) and the user, on every GET and POST of the page.
+
+    A feature that starts a registration from one of its own records (core's ``requests``:
+    ``?for_request=<id>``) returns a ``core.registry.panels.RegistrationSource(prefill, notice,
+    link, done_url, done_message)`` when ``args`` names such a record: ``prefill`` (dict)
+    starts the form, ``notice`` is shown above it, ``link(file, user)`` runs in the same
+    transaction once the household is registered, then the page redirects to ``done_url``.
+    Return ``None`` otherwise; raise ``NotFound``/``Forbidden``/``Conflict`` (``core.errors``)
+    to refuse the record. The first non-``None`` answer wins.
+    """
+
+
 # --------------------------------------------------------------------------- requests and aid
 
 

@@ -12,11 +12,14 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from flask import g, has_app_context, has_request_context, request, session
+from flask import current_app, g, has_app_context, has_request_context, request, session
 from flask_babel import Domain, get_locale
 from flask_babel import gettext as gettext
 from flask_babel import lazy_gettext as lazy_gettext
 from flask_babel import ngettext as ngettext
+from flask_login import current_user
+
+from .numbers import format_halalas
 
 LANGUAGES = ("ar", "en")
 RTL_LANGUAGES = frozenset({"ar"})
@@ -31,7 +34,6 @@ def select_locale() -> str:
     chosen = session.get("lang")
     if chosen in LANGUAGES:
         return chosen
-    from flask_login import current_user
 
     preferred = getattr(current_user, "locale", None) if current_user else None
     if preferred in LANGUAGES:
@@ -137,8 +139,6 @@ class PluginDomain(Domain):
     def get_translations(self):
         translations = super().get_translations()
         if not getattr(translations, "_core_fallback_added", False) and has_app_context():
-            from flask import current_app
-
             core = current_app.extensions["babel"].instance.domain_instance.get_translations()
             if core is not translations:
                 translations.add_fallback(core)
@@ -175,8 +175,6 @@ def message_list(messages: Any) -> list[str]:
 
 def money(halalas: int | None) -> str:
     """Integer halalas as an amount in riyals for display: ``150050`` → ``1,500.50 ريال``."""
-    from .numbers import format_halalas
-
     if halalas is None:
         return ""
     return gettext("%(amount)s SAR", amount=format_halalas(int(halalas)))

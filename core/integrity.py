@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy import Index, UniqueConstraint
 from sqlalchemy.exc import IntegrityError
 
+from .extensions import db
 from .i18n import lazy_gettext as _l
 
 ALREADY_USED = _l("This value is already in use.")
@@ -76,8 +77,6 @@ def unique_constraints(metadata) -> dict[str, tuple[str, tuple[str, ...]]]:
 
 
 def _metadata():
-    from .extensions import db
-
     return db.metadata
 
 

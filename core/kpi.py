@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from .plugins import tenant_hooks
 from .tenancy import Tenant, tenant_context
 
 
@@ -30,8 +31,6 @@ class KpiSource:
 
 def kpi_sources(tenant: Tenant) -> list[KpiSource]:
     """The KPI sources of ``tenant``'s enabled plugins and core, merged (first key wins)."""
-    from .plugins import tenant_hooks
-
     merged: dict[str, KpiSource] = {}
     with tenant_context(tenant):
         for declared in tenant_hooks().register_kpi_sources(tenant=tenant):

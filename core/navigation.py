@@ -8,6 +8,7 @@ from typing import Any
 from flask_login import current_user
 
 from .auth.permissions import can
+from .plugins import tenant_hooks
 from .tenancy import current_tenant
 
 
@@ -21,8 +22,6 @@ class NavItem:
 
 
 def nav_items() -> list[NavItem]:
-    from .plugins import tenant_hooks
-
     tenant = current_tenant()
     if tenant is None or not current_user.is_authenticated:
         return []

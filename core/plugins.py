@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import importlib
+import importlib.util
 import logging
 import pkgutil
 import re
@@ -23,7 +24,7 @@ from types import ModuleType
 from typing import Any
 
 import pluggy
-from flask import Flask, abort, g, request
+from flask import Flask, abort, current_app, g, request
 from marshmallow import Schema, ValidationError
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.version import Version
@@ -323,8 +324,6 @@ def register_commands(app: Flask, host: PluginHost) -> None:
 
 
 def get_host(app: Flask | None = None) -> PluginHost:
-    from flask import current_app
-
     return (app or current_app).extensions["charity_plugins"]
 
 
@@ -429,8 +428,6 @@ def gate_plugin_urls() -> None:
 
 def check_migrations(plugin: LoadedPlugin) -> None:
     """A plugin's migrations form its own branch (labelled with its id) that depends on core."""
-    import importlib.util
-
     versions = plugin.path / "migrations" / "versions" if plugin.path else None
     if not versions or not versions.is_dir():
         return

@@ -34,9 +34,9 @@ from .audit.service import record as audit_record
 from .auth.models import STAFF_ROLES, User
 from .auth.permissions import Permission, can, check, require, roles_in
 from .calendar import format_date, parse_date
-from .documents.download import download_response
 from .documents.models import Document
 from .documents.services import upload as upload_document
+from .downloads import download_response
 from .errors import AppError, Conflict, Forbidden, Invalid, NotFound
 from .extensions import db
 from .forms import FormOutcome, form_transaction

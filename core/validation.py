@@ -23,8 +23,11 @@ from __future__ import annotations
 import unicodedata
 from typing import Any
 
+from flask import request
+from flask_smorest.arguments import ArgumentsMixin
 from marshmallow import ValidationError, fields
 
+from .errors import respond
 from .i18n import lazy_gettext as _l
 
 NAME_MESSAGE = _l("A name cannot contain invisible, formatting or control characters.")
@@ -146,8 +149,6 @@ def make_argument_parser():
     """The API's webargs parser: the characters of the raw input are checked before the
     schema loads it, so the answer names the field (and this runs where parsing runs: after
     authentication and permissions)."""
-    from flask_smorest.arguments import ArgumentsMixin
-
     base = type(ArgumentsMixin.ARGUMENTS_PARSER)
 
     class CheckedParser(base):
@@ -171,10 +172,6 @@ def make_argument_parser():
 def check_page_input():
     """Before every page (not the API, whose parser checks after authentication): a NUL or
     control character in the query string or the form is a 422 naming the field."""
-    from flask import request
-
-    from .errors import respond
-
     if request.path.startswith("/api/") or "/api/v1/" in request.path or request.path.startswith("/static/"):
         return None
     errors = control_character_errors(request.args)

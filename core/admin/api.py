@@ -6,8 +6,6 @@ from flask_login import current_user
 from marshmallow import Schema, fields
 
 from ..api import ApiBlueprint
-from ..auth import members
-from ..auth.members import InviteSchema
 from ..auth.models import Invitation, Membership, User
 from ..auth.services import RolesSchema
 from ..errors import NotFound
@@ -17,7 +15,7 @@ from ..i18n import lazy_gettext as _l
 from ..lookup import get_or_404
 from ..plugins import get_host, set_plugin_state
 from ..schema_fields import Timestamp
-from ..tenancy import Tenant
+from ..tenancy import Tenant, unscoped
 from ..tenancy.services import (
     TenantSchema,
     all_tenants,
@@ -26,6 +24,8 @@ from ..tenancy.services import (
     tenant_plugin_states,
     update_tenant,
 )
+from . import members
+from .members import InviteSchema
 
 platform_api = ApiBlueprint(
     "platform_api", __name__, url_prefix="/api/v1", description="Platform administration"
@@ -105,8 +105,6 @@ def _tenant_or_404(slug: str) -> Tenant:
 @platform_api.login_required
 def me():
     """The logged-in user and the associations they belong to."""
-    from ..tenancy import unscoped
-
     with unscoped("the user's own memberships, across associations (GET /api/v1/me)"):
         rows = db.session.execute(
             db.select(Membership, Tenant).join(Tenant).where(Membership.user_id == current_user.id)

@@ -9,13 +9,11 @@ from flask_babel import format_datetime
 from flask_login import current_user, login_user
 from marshmallow import ValidationError
 
-from ..auth import members
 from ..auth.models import TENANT_ROLES, Invitation, Membership, User
 from ..auth.permissions import require
 from ..auth.services import find_user, normalise_email
 from ..auth.services import unlock_account as unlock_login
 from ..auth.throttle import login_guard
-from ..errors import AppError
 from ..extensions import db
 from ..forms import FormOutcome, form_transaction
 from ..i18n import current_language
@@ -23,7 +21,15 @@ from ..i18n import gettext as _
 from ..lookup import get_or_404
 from ..plugins import get_host, set_plugin_state
 from ..tenancy import Tenant, current_tenant
-from ..tenancy.services import all_tenants, create_tenant, get_tenant, tenant_plugin_states, update_tenant
+from ..tenancy.services import (
+    TenantSchema,
+    all_tenants,
+    create_tenant,
+    get_tenant,
+    tenant_plugin_states,
+    update_tenant,
+)
+from . import members
 from .forms import settings_fields, settings_form_data, tenant_form_data
 
 platform = Blueprint("platform_admin", __name__, url_prefix="/admin")
@@ -81,8 +87,6 @@ def edit_tenant(slug: str):
 
 
 def _tenant_values(tenant: Tenant) -> dict:
-    from ..tenancy.services import TenantSchema
-
     return TenantSchema().dump(tenant)
 
 
@@ -220,25 +224,25 @@ def _render_users(errors: dict, values: dict, failed_membership: int | None = No
     ), (422 if errors else 200)
 
 
+def _member_errors(outcome: FormOutcome) -> dict:
+    """A refused change of a member, shown by its row: field errors, or the refusal by the roles."""
+    if outcome.message is None:
+        return outcome.errors
+    return {k: v for k, v in outcome.errors.items() if k != "_schema"} or {"roles": [outcome.message]}
+
+
 @tenant_admin.route("/users/<int:membership_id>", methods=["POST"])
 @require("tenant.users.manage")
 def update_user(membership_id: int):
     membership = get_or_404(Membership, membership_id)
     removing = request.form.get("action") == "remove"
-    if removing and membership.user_id == current_user.id:
-        return _render_users({"membership": [_("You cannot remove yourself.")]}, {}, membership.id)
-    try:
+    with form_transaction() as outcome:
         if removing:
-            members.remove(membership)
+            members.remove(membership, by=current_user)
         else:
             members.change_roles(membership, request.form.getlist("roles"))
-    except (ValidationError, AppError) as exc:
-        db.session.rollback()
-        messages = (
-            exc.messages if isinstance(exc, ValidationError) else exc.errors or {"roles": [exc.message]}
-        )
-        return _render_users(messages, {}, membership_id)
-    db.session.commit()
+    if not outcome.ok:
+        return _render_users(_member_errors(outcome), {}, membership_id)
     if removing:
         flash(_("The user was removed from this association."), "success")
     else:

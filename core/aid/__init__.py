@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from ..api import register_tenant_api
+from ..requests.views import register_step_form, register_view_context
+from . import api, cli, defaults, services, views
 from .models import DELIVERY_MODES, KINDS, PROOF_TYPES, SEASONS, UNITS, CatalogItem, Disbursement
 
 __all__ = [
@@ -17,10 +20,6 @@ __all__ = [
 
 
 def init_app(app) -> None:
-    from ..api import register_tenant_api
-    from ..requests.views import register_step_form, register_view_context
-    from . import api, cli, defaults, services, views
-
     app.extensions["charity_plugins"].register_builtin(defaults)
     # Aid builds on requests: its form and list join the request page from here.
     register_step_form(app, "disburse", views.disburse_step)

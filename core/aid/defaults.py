@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from flask import render_template
+from markupsafe import Markup
+
 from ..auth.models import TENANT_ROLES
 from ..auth.permissions import Permission
 from ..hookspecs import hookimpl
 from ..i18n import lazy_gettext as _l
 from ..navigation import NavItem
+from ..registry.panels import Panel
+from ..requests.workflow import state_label
 from . import services
 
 DEFAULT_CATALOG = [
@@ -139,6 +144,17 @@ def register_nav_items(tenant, user):
 def person_aid_total(person):
     """Core's disbursements for the person's households in the current tenant (halalas)."""
     return services.person_aid_total(person)
+
+
+@hookimpl(trylast=True)
+def register_household_panels(household, file, user):
+    """The household's aid requests and every disbursement on them, on its registry page."""
+    html = render_template(
+        "aid/household_history.html",
+        aid=services.household_aid_history(household),
+        request_state_label=state_label,
+    )
+    return [Panel("aid", _l("Aid history"), Markup(html), order=100)]
 
 
 @hookimpl

@@ -6,7 +6,7 @@ from flask import stream_with_context
 from marshmallow import EXCLUDE, Schema, fields
 
 from ..api import ApiBlueprint
-from ..documents.download import download_response
+from ..downloads import download_response
 from ..extensions import db
 from ..schema_fields import Timestamp
 from ..tenancy import require_tenant

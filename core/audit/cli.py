@@ -2,11 +2,31 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import click
 from flask import current_app
 from flask.cli import AppGroup
+from sqlalchemy import create_engine, text
+from sqlalchemy.pool import NullPool
+
+from ..tenancy import rls, tenant_context, unscoped
+from ..tenancy.services import get_tenant
+from .service import (
+    AuditTampering,
+    CheckpointError,
+    audit_key,
+    check_against,
+    checkpoint_path,
+    key_fingerprint,
+    latest_checkpoint_file,
+    load_checkpoint,
+    rekey_chains,
+    verify_chain,
+    write_checkpoint,
+    write_scheduled_checkpoint,
+)
 
 audit_cli = AppGroup("audit", help="The audit trail.")
 
@@ -24,10 +44,6 @@ audit_cli = AppGroup("audit", help="The audit trail.")
 def verify(slug: str, checkpoint_file: Path | None) -> None:
     """Check a tenant's keyed hash chain; report the first broken link (exit status 1).
     With --checkpoint, also detect entries removed from the end or a recomputed chain."""
-    from ..tenancy import tenant_context, unscoped
-    from ..tenancy.services import get_tenant
-    from .service import CheckpointError, check_against, latest_checkpoint_file, load_checkpoint, verify_chain
-
     record = None
     if checkpoint_file is not None:
         try:
@@ -72,8 +88,6 @@ def verify(slug: str, checkpoint_file: Path | None) -> None:
 def checkpoint(out: Path | None) -> None:
     """Write the signed head of every audit chain to a file kept outside the database
     (run it on a schedule; give the files to the auditors)."""
-    from .service import checkpoint_path, write_checkpoint
-
     if out is None:
         directory = current_app.config.get("AUDIT_CHECKPOINT_DIR")
         if not directory:
@@ -96,14 +110,6 @@ def rekey(old_key_env: str) -> None:
     """Rotate AUDIT_HMAC_KEY: check every chain under the old key, then re-hash it under the
     current one (as the tables' owner, DATABASE_OWNER_URL). Nothing changes if a chain is
     broken. Checkpoints written before no longer match: take a new one right after."""
-    import os
-
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.pool import NullPool
-
-    from ..tenancy import rls
-    from .service import AuditTampering, audit_key, key_fingerprint, rekey_chains, write_scheduled_checkpoint
-
     old_key = os.environ.get(old_key_env, "").encode()
     if not old_key:
         click.secho(f"{old_key_env} is not set.", fg="red", err=True)

@@ -4,16 +4,14 @@
 
 from __future__ import annotations
 
-from ..jobs import Periodic
-from ..jobs.registry import register
+from ..jobs.registry import Periodic, register
+from .service import write_scheduled_checkpoint
 
 CHECKPOINT_EVERY_SECONDS = 3600
 
 
 def write_checkpoint_job() -> dict[str, str | None]:
     """One signed checkpoint of every chain's head (platform-wide, not per association)."""
-    from .service import write_scheduled_checkpoint
-
     path = write_scheduled_checkpoint()
     return {"file": str(path) if path else None}
 

@@ -27,13 +27,14 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+import sqlalchemy as sa
 from flask import current_app, has_request_context, request
 from flask_login import current_user
 from sqlalchemy import event
 from sqlalchemy.orm import ORMExecuteState, Session
 
 from ..extensions import db
-from ..tenancy import current_tenant_id, unscoped, utcnow
+from ..tenancy import Tenant, current_tenant_id, unscoped, utcnow
 from ..tenancy.context import is_unscoped
 from .models import AuditEvent
 
@@ -250,8 +251,6 @@ def _record_signature(record: dict, key: bytes) -> str:
 def checkpoint() -> dict:
     """The signed heads of every chain (each tenant's and the platform's), to keep outside
     the database. Each chain's record is signed on its own, so one can be checked alone."""
-    from ..tenancy import Tenant
-
     key = audit_key()
     written_at = datetime.now(UTC).isoformat(timespec="seconds")
     chains = []
@@ -362,8 +361,6 @@ def rekey_chains(connection, old_key: bytes, new_key: bytes, batch: int = 2000) 
     the table owner (PostgreSQL: in the platform scope, past the append-only trigger). Every
     chain is checked under ``old_key`` first; if one is broken nothing is changed and
     :class:`AuditTampering` names it. Returns the number of entries per chain."""
-    import sqlalchemy as sa
-
     table = AuditEvent.__table__
     postgres = connection.dialect.name == "postgresql"
     chains = [row[0] for row in connection.execute(sa.select(table.c.tenant_id).distinct())]
@@ -406,8 +403,6 @@ def rekey_chains(connection, old_key: bytes, new_key: bytes, batch: int = 2000) 
 
 
 def _apply(connection, table, updates: list[dict]) -> None:
-    import sqlalchemy as sa
-
     if updates:
         connection.execute(
             table.update()

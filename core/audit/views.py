@@ -7,6 +7,7 @@ from datetime import date
 from flask import Blueprint, render_template, request
 
 from ..auth.permissions import require
+from ..numbers import normalize_digits
 from ..tenancy import require_tenant
 from . import service
 
@@ -14,8 +15,6 @@ bp = Blueprint("audit", __name__, url_prefix="/t/<tenant>/audit", template_folde
 
 
 def _date(value: str | None) -> date | None:
-    from ..numbers import normalize_digits
-
     try:
         return date.fromisoformat(normalize_digits(value or "").strip()) if value else None
     except ValueError:

@@ -35,6 +35,7 @@ from werkzeug.exceptions import Unauthorized
 from ..extensions import csrf, login_manager
 from ..tenancy import current_tenant
 from .permissions import can, is_member
+from .services import user_from_token
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 ATTRIBUTE = "_auth_requirement"
@@ -82,8 +83,6 @@ def authenticate() -> None:
     """``before_request``, first: the identity (bearer or cookie) and the CSRF check."""
     secret = bearer_token()
     if secret is not None:
-        from .services import user_from_token
-
         user = user_from_token(secret) if secret else None
         if user is None:
             raise unauthorized("invalid_token")

@@ -16,6 +16,7 @@ from flask import abort, g
 from flask_login import current_user
 
 from ..extensions import db
+from ..plugins import enabled_plugin_ids, get_host, tenant_hooks
 from ..tenancy import current_tenant, tenant_context
 from .models import Membership
 
@@ -28,8 +29,6 @@ class Permission:
 
 
 def _action_table() -> dict[str, frozenset[str]]:
-    from ..plugins import enabled_plugin_ids, get_host, tenant_hooks
-
     host = get_host()
     key = enabled_plugin_ids()
     cache = host.__dict__.setdefault("_permission_tables", {})
@@ -43,8 +42,6 @@ def _action_table() -> dict[str, frozenset[str]]:
 
 
 def declared_permissions() -> list[Permission]:
-    from ..plugins import tenant_hooks
-
     merged: dict[str, Permission] = {}
     for declared in tenant_hooks().register_permissions():
         for permission in declared:

@@ -191,13 +191,22 @@ def revoke_all_tokens(user: User) -> int:
     return result.rowcount
 
 
-def change_password(user: User, current_password: str, new_password: str, client_address: str | None) -> None:
+def change_password(
+    user: User,
+    current_password: str,
+    new_password: str,
+    client_address: str | None,
+    confirmation: str | None = None,
+) -> None:
     """Check the current password, apply the policy to the new one, and end every session and
     API token of the user (the caller commits and logs the current session in again).
 
-    Raises ``ValidationError`` (field errors) or ``LoginThrottled`` (a wrong current password
-    counts as a failed login).
+    Raises ``ValidationError`` (field errors; ``new_password2`` first when a form's
+    ``confirmation`` differs from the new password) or ``LoginThrottled`` (a wrong current
+    password counts as a failed login).
     """
+    if confirmation is not None and confirmation != new_password:
+        raise ValidationError({"new_password2": [_l("The passwords do not match.")]})
     guard = login_guard()
     verdict = guard.check(user.email, client_address)
     if verdict.wait:

@@ -25,6 +25,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import redis
 from flask import current_app
 
 KEY_PREFIX = "charity:login:"
@@ -275,8 +276,6 @@ def login_guard() -> LoginGuard:
             return guard
         url = app.config.get("REDIS_URL")
         if url:
-            import redis
-
             store = RedisStore(redis.Redis.from_url(url))
         else:
             store = MemoryStore()

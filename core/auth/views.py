@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
-from marshmallow import Schema, ValidationError, fields
+from marshmallow import Schema, fields
 
 from ..api import ApiBlueprint
 from ..errors import AppError
 from ..extensions import db, limiter
+from ..forms import form_transaction
 from ..i18n import LANGUAGES
 from ..i18n import gettext as _
 from ..i18n import lazy_gettext as _l
@@ -105,28 +106,23 @@ def password():
     errors: dict = {}
     if request.method == "POST":
         form = request.form
-        try:
-            if form.get("new_password", "") != form.get("new_password2", ""):
-                raise ValidationError({"new_password2": [_("The passwords do not match.")]})
+        user = current_user._get_current_object()
+        with form_transaction() as outcome:
             change_password(
-                current_user,
+                user,
                 form.get("current_password", ""),
                 form.get("new_password", ""),
                 request.remote_addr,
+                confirmation=form.get("new_password2", ""),
             )
-        except ValidationError as exc:
-            db.session.rollback()
-            errors = exc.messages
-        except LoginThrottled as refused:
-            db.session.rollback()
-            errors = {"current_password": [refused.message]}
-            return render_template("auth/password.html", errors=errors), 429, refused.headers
-        else:
-            user = current_user._get_current_object()
-            db.session.commit()
+        if outcome.status == 429:  # a wrong current password counts as a failed login
+            errors = {"current_password": [outcome.message]}
+            return render_template("auth/password.html", errors=errors), 429, outcome.headers
+        if outcome.ok:
             login_user(user)  # this browser stays logged in, with the new session version
             flash(_("Your password was changed. Every other session and API token was ended."), "success")
             return redirect(url_for("home.index"))
+        errors = outcome.errors
     return render_template("auth/password.html", errors=errors), (422 if errors else 200)
 
 

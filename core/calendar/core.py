@@ -7,12 +7,14 @@ from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from flask_login import current_user
 from hijridate import Gregorian, Hijri
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
 from ..i18n import gettext as _
 from ..i18n import lazy_gettext as _l
 from ..numbers import normalize_digits
+from ..tenancy import current_tenant
 
 # Friday (4) and Saturday (5): the Saudi work week is Sunday–Thursday.
 WEEKEND = frozenset({4, 5})
@@ -126,10 +128,6 @@ def format_date(value: date | datetime | None, display: str | None = None) -> st
     if isinstance(value, datetime):
         value = value.date()
     if display is None:
-        from flask_login import current_user
-
-        from ..tenancy import current_tenant
-
         display = display_for(
             current_tenant(), current_user if getattr(current_user, "is_authenticated", False) else None
         )

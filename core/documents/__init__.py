@@ -3,17 +3,16 @@
 
 from __future__ import annotations
 
+from ..api import register_tenant_api
+from . import hooks
+from .api import documents_api
 from .models import Document
+from .views import bp
 
 __all__ = ["Document", "init_app"]
 
 
 def init_app(app) -> None:
-    from ..api import register_tenant_api
-    from . import hooks
-    from .api import documents_api
-    from .views import bp
-
     app.register_blueprint(bp)
     register_tenant_api(documents_api, "documents")
     app.extensions["charity_plugins"].register_builtin(hooks)

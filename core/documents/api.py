@@ -7,12 +7,12 @@ from flask_login import current_user
 from marshmallow import EXCLUDE, Schema, fields, validate
 
 from ..api import ApiBlueprint
+from ..downloads import download_response
 from ..extensions import db
 from ..lookup import get_or_404
 from ..schema_fields import Timestamp
 from ..validation import Text
 from . import services
-from .download import download_response
 from .models import Document
 
 documents_api = ApiBlueprint("documents_api", __name__, description="Documents of persons and households")

@@ -14,6 +14,9 @@ import logging
 import warnings
 
 from flask import current_app
+from PIL import Image, ImageOps, UnidentifiedImageError
+from pypdf import PdfReader
+from pypdf.errors import PyPdfError
 
 from ..i18n import lazy_gettext as _l
 
@@ -49,9 +52,6 @@ def sniff_content_type(data: bytes) -> str | None:
 
 def check_pdf(data: bytes) -> bytes:
     """The PDF unchanged when it parses, has pages and is not encrypted; else ``FileRefused``."""
-    from pypdf import PdfReader
-    from pypdf.errors import PyPdfError
-
     # pypdf logs (and warns about) every repair it makes; a refusal is our answer, not a log line.
     logging.getLogger("pypdf").setLevel(logging.ERROR)
     try:
@@ -73,8 +73,6 @@ def check_pdf(data: bytes) -> bytes:
 
 def reencode_image(data: bytes, content_type: str) -> bytes:
     """Decode the picture and encode it again in its own format, without metadata."""
-    from PIL import Image, ImageOps, UnidentifiedImageError
-
     limit = current_app.config.get("MAX_IMAGE_PIXELS", 40_000_000)
     fmt = PILLOW_FORMATS[content_type]
     too_large = FileRefused(

@@ -11,10 +11,9 @@ from marshmallow import ValidationError
 from ..audit.service import record
 from ..extensions import db
 from ..i18n import lazy_gettext as _l
+from ..lookup import get_in_tenant
 from ..plugins import tenant_hooks
 from ..registry.choices import Choice, merge_choices
-from ..registry.models import Household, Person
-from ..registry.services import get_in_tenant
 from ..storage import get_storage, tenant_key
 from ..tenancy import require_tenant, utcnow
 from ..validation import check_text
@@ -53,6 +52,21 @@ def check_file(data: bytes) -> tuple[str | None, list]:
     return content_type, errors
 
 
+OWNER_UNKNOWN = {
+    "person_id": _l("No such person in this association."),
+    "household_id": _l("No such household in this association."),
+    "request_id": _l("No such request in this association."),
+}
+
+
+def owner_model(field: str) -> type:
+    """The model an owner column of :class:`Document` refers to, read from the column's tenant
+    foreign key (``request_id`` → the aid request model), so documents name no feature above them."""
+    constraint = next(fk for fk in Document.__table__.foreign_key_constraints if field in fk.column_keys)
+    table = constraint.referred_table
+    return next(mapper.class_ for mapper in db.Model.registry.mappers if mapper.local_table is table)
+
+
 def upload(data: bytes, filename: str | None, fields: dict, user=None) -> Document:
     """Validate (owner, type, size, content) and store; raises ValidationError, nothing written.
 
@@ -66,15 +80,13 @@ def upload(data: bytes, filename: str | None, fields: dict, user=None) -> Docume
     request_id = fields.get("request_id")
     if not (person_id or household_id or request_id):
         errors["person_id"] = [_l("Attach the document to a person or a household.")]
-    if person_id and get_in_tenant(Person, person_id) is None:
-        errors["person_id"] = [_l("No such person in this association.")]
-    if household_id and get_in_tenant(Household, household_id) is None:
-        errors["household_id"] = [_l("No such household in this association.")]
-    if request_id:
-        from ..requests.models import AidRequest
-
-        if get_in_tenant(AidRequest, request_id) is None:
-            errors["request_id"] = [_l("No such request in this association.")]
+    for field, value in (
+        ("person_id", person_id),
+        ("household_id", household_id),
+        ("request_id", request_id),
+    ):
+        if value and get_in_tenant(owner_model(field), value) is None:
+            errors[field] = [OWNER_UNKNOWN[field]]
     note_errors = check_text(fields.get("note"))
     if note_errors:
         errors["note"] = note_errors

@@ -20,6 +20,8 @@ Plugins return their :class:`Task`/:class:`Periodic` objects from the ``register
 
 from __future__ import annotations
 
+from ..i18n import gettext as _
+from . import cli
 from .models import ACTIVE_STATES, REASONS, STATES, Job
 from .registry import (
     Periodic,
@@ -29,11 +31,13 @@ from .registry import (
     get_task,
     periodic,
     periodic_jobs,
+    register,
     task,
     tasks,
 )
 from .service import (
     JobFailed,
+    JobsState,
     can_report_while_writing,
     can_restart,
     check,
@@ -89,10 +93,6 @@ def init_app(app) -> None:
 
     Called at the end of ``create_app``, once every plugin is registered.
     """
-    from . import cli
-    from .registry import register
-    from .service import JobsState
-
     host = app.extensions["charity_plugins"]
     for plugin_id, items in host.call_each("register_jobs"):
         for item in items:
@@ -110,7 +110,7 @@ def init_app(app) -> None:
     if state.runner == "celery":
         if not app.config.get("REDIS_URL"):
             raise ValueError("JOBS_RUNNER=celery needs REDIS_URL")
-        from .worker import make_celery
+        from .worker import make_celery  # lazy: Celery is loaded only when JOBS_RUNNER=celery
 
         state.celery = make_celery(app)
     app.extensions["charity_jobs"] = state
@@ -120,8 +120,6 @@ def init_app(app) -> None:
 
 def reason_label(reason: str | None) -> str:
     """A job's failure reason in words (translated)."""
-    from ..i18n import gettext as _
-
     labels = {
         "worker_lost": _("The worker running it stopped (worker lost); nothing was written."),
         "server_stopped": _("The server stopped while it ran; nothing was written."),

@@ -13,6 +13,7 @@ from __future__ import annotations
 from celery.signals import worker_process_init
 
 from core import create_app
+from core.extensions import db
 
 
 def make_app():
@@ -30,8 +31,6 @@ app = celery
 @worker_process_init.connect(weak=False)
 def _own_connections(**_kwargs) -> None:
     """Each forked pool process opens its own database connections, never its parent's."""
-    from core.extensions import db
-
     with flask_app.app_context():
         for engine in db.engines.values():
             engine.dispose(close=False)

@@ -5,15 +5,15 @@ from __future__ import annotations
 import click
 from flask.cli import AppGroup
 
+from .registry import UnknownTask, periodic_jobs, tasks
+from .service import reap, run_periodic, runner_name
+
 group = AppGroup("jobs", help="Background jobs and periodic work.")
 
 
 @group.command("list")
 def list_command() -> None:
     """The registered tasks and periodic jobs, and the runner in use."""
-    from .registry import periodic_jobs, tasks
-    from .service import runner_name
-
     click.echo(f"runner: {runner_name()}")
     for kind in sorted(tasks()):
         click.echo(f"task {kind}")
@@ -25,9 +25,6 @@ def list_command() -> None:
 @click.argument("name")
 def run_command(name: str) -> None:
     """Run the periodic job NAME once for every tenant (what beat runs on its schedule)."""
-    from .registry import UnknownTask
-    from .service import run_periodic
-
     try:
         outcome = run_periodic(name)
     except UnknownTask:
@@ -39,8 +36,6 @@ def run_command(name: str) -> None:
 @group.command("reap")
 def reap_command() -> None:
     """Mark jobs whose runner died (no heartbeat) as interrupted or failed (worker lost)."""
-    from .service import reap
-
     for slug, count in reap().items():
         if count:
             click.echo(f"{slug}: {count} job(s) marked lost")

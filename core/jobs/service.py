@@ -23,10 +23,19 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_login import login_user
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
+from ..audit.service import record
+from ..auth.models import User
+from ..errors import Conflict
 from ..extensions import db
+from ..i18n import current_language
+from ..i18n import gettext as _
+from ..plugins import is_enabled
 from ..tenancy import Tenant, require_tenant, tenant_context, utcnow
+from ..tenancy.services import all_tenants
 from .models import Job
 from .registry import get_periodic, get_task
 
@@ -61,8 +70,6 @@ def stale_after(app=None) -> timedelta:
 
 def enqueue(kind: str, params: dict | None = None, user=None, *, dispatch: bool = True) -> Job:
     """A ``queued`` job of ``kind`` for the current tenant, committed and handed to the runner."""
-    from ..i18n import current_language
-
     get_task(kind)  # unknown kinds are refused before anything is written
     tenant = require_tenant()
     job = Job(
@@ -150,9 +157,6 @@ def execute(app, job_id: int, tenant_id: int, task_id: str | None = None) -> str
 def _login(user_id: int | None) -> None:
     if not user_id:
         return
-    from flask_login import login_user
-
-    from ..auth.models import User
 
     user = db.session.get(User, user_id)
     if user is not None:
@@ -202,7 +206,6 @@ def _finish(job: Job, state: str, reason: str | None = None, error: str | None =
 def _finish_lost(job: Job, reason: str) -> None:
     state = "interrupted" if reason == "server_stopped" else "failed"
     _finish(job, state, reason, None)
-    from ..audit.service import record
 
     record("jobs.lost", "job", job.id, {"kind": job.kind, "reason": reason})
 
@@ -227,7 +230,6 @@ def report(job: Job, progress: int, total: int | None = None, *, while_writing: 
     values: dict[str, Any] = {"progress": progress, "heartbeat_at": now}
     if total is not None:
         values["total"] = total
-    from sqlalchemy.orm.attributes import set_committed_value
 
     for key, value in values.items():
         set_committed_value(job, key, value)
@@ -278,8 +280,6 @@ def check(job: Job, now: datetime | None = None) -> bool:
 
 def reap(now: datetime | None = None) -> dict[str, int]:
     """Every tenant's jobs whose runner died: marked lost. ``{tenant slug: count}``."""
-    from ..tenancy.services import all_tenants
-
     counts = {}
     for tenant in all_tenants():
         with tenant_context(tenant):
@@ -302,10 +302,6 @@ def can_restart(job: Job) -> bool:
 
 def restart(job: Job) -> Job:
     """Queue a job that was interrupted (or whose worker was lost) again."""
-    from ..audit.service import record
-    from ..errors import Conflict
-    from ..i18n import gettext as _
-
     if not can_restart(job):
         raise Conflict(_("Only an interrupted job can be restarted."))
     job.state, job.finished_at, job.reason, job.error = "queued", None, None, None
@@ -321,9 +317,6 @@ def restart(job: Job) -> Job:
 
 def run_periodic(name: str, **options) -> dict[str, dict]:
     """Run periodic job ``name`` once for every tenant (that enabled its plugin)."""
-    from ..plugins import is_enabled
-    from ..tenancy.services import all_tenants
-
     periodic = get_periodic(name)
     if not periodic.per_tenant:
         return {"*": periodic.func(**options) or {}}

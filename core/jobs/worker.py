@@ -12,6 +12,7 @@ from __future__ import annotations
 from celery import Celery
 
 from .registry import periodic_jobs
+from .service import execute
 
 EXECUTE = "core.jobs.execute"
 PERIODIC = "core.jobs.periodic"
@@ -42,21 +43,15 @@ def make_celery(app) -> Celery:
 
     @celery.task(name=EXECUTE, bind=True, shared=False)
     def execute_job(self, job_id: int, tenant_id: int) -> str | None:
-        from .service import execute
-
         return execute(app, job_id, tenant_id, task_id=self.request.id)
 
     @celery.task(name=PERIODIC, shared=False)
     def run_periodic(name: str) -> dict:
-        from .service import run_periodic
-
         with app.app_context():
             return run_periodic(name)
 
     @celery.task(name=REAP, shared=False)
     def reap() -> dict:
-        from .service import reap
-
         with app.app_context():
             return reap()
 

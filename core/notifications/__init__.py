@@ -8,6 +8,7 @@ declares ``email`` (SMTP), ``sms`` (a log-only sender, clearly labelled) and ``i
 
 from __future__ import annotations
 
+from . import cli, defaults, jobs  # noqa: F401 - jobs registers the periodic delivery
 from .models import OutboxMessage
 from .services import TEMPLATES, Channel, in_app_messages, notify, notify_applicant, send_pending
 
@@ -24,7 +25,5 @@ __all__ = [
 
 
 def init_app(app) -> None:
-    from . import cli, defaults, jobs  # noqa: F401 - jobs registers the periodic delivery
-
     app.extensions["charity_plugins"].register_builtin(defaults)
     cli.register(app)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import click
 from flask.cli import AppGroup
 
+from ..jobs import run_periodic
+
 group = AppGroup("notifications", help="The notification outbox.")
 
 
@@ -12,8 +14,6 @@ group = AppGroup("notifications", help="The notification outbox.")
 def send_command() -> None:
     """Send due messages of every tenant, retrying failures with a back-off (the periodic job
     ``notifications.send`` run once)."""
-    from ..jobs import run_periodic
-
     for slug, counts in run_periodic("notifications.send").items():
         click.echo(f"{slug}: {counts['sent']} sent, {counts['retry']} to retry, {counts['failed']} failed")
 

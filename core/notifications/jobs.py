@@ -4,7 +4,8 @@ notifications.send`` (cron)."""
 
 from __future__ import annotations
 
-from ..jobs import periodic
+from ..jobs.registry import periodic
+from .services import send_pending
 
 SEND_EVERY_SECONDS = 60
 
@@ -12,6 +13,4 @@ SEND_EVERY_SECONDS = 60
 @periodic("notifications.send", every=SEND_EVERY_SECONDS)
 def deliver() -> dict[str, int]:
     """The current tenant's due messages, sent (failures retried with a back-off)."""
-    from .services import send_pending
-
     return send_pending()

@@ -12,6 +12,7 @@ from flask_babel import force_locale
 from ..auth.models import User
 from ..extensions import db
 from ..i18n import lazy_gettext as _l
+from ..plugins import tenant_hooks
 from ..tenancy import current_tenant, require_tenant, utcnow
 from .models import OutboxMessage
 
@@ -68,8 +69,6 @@ TEMPLATES: dict[str, tuple[Any, Any]] = {
 
 def channels() -> dict[str, Channel]:
     """The channels of the current tenant: the first declaration of a name wins (plugins first)."""
-    from ..plugins import tenant_hooks
-
     found: dict[str, Channel] = {}
     for declared in tenant_hooks().notification_channels():
         for channel in declared or []:
@@ -79,8 +78,6 @@ def channels() -> dict[str, Channel]:
 
 def _plugin_template(template: str) -> tuple[Any, Any]:
     """A template an enabled plugin declares (``register_notification_templates``)."""
-    from ..plugins import tenant_hooks
-
     for declared in tenant_hooks().register_notification_templates():
         if template in (declared or {}):
             return declared[template]

@@ -6,8 +6,8 @@ requests whose ``applicant_user_id`` is their own (another's answers 404).
 
 from __future__ import annotations
 
+from . import views
+
 
 def init_app(app) -> None:
-    from . import views
-
     app.register_blueprint(views.bp, url_prefix="/t/<tenant>/portal")

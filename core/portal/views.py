@@ -6,20 +6,25 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_user
 from marshmallow import ValidationError
 
+from ..aid.services import catalog, disbursements_of
 from ..auth.permissions import require
 from ..auth.services import create_user, set_roles
+from ..documents.api import send_document
+from ..documents.models import Document
+from ..documents.services import document_types, documents_of_request, upload
 from ..errors import Conflict
 from ..extensions import db
 from ..forms import FormOutcome, form_transaction
+from ..i18n import current_language, translate_messages
 from ..i18n import gettext as _
-from ..i18n import translate_messages
 from ..lookup import get_or_404
 from ..notifications import in_app_messages
 from ..requests import forms, services
+from ..requests.links import file_of
 from ..requests.models import AidRequest
 from ..requests.schemas import PortalApplySchema
 from ..requests.services import DECLARATION_TEXT
-from ..requests.workflow import state_label
+from ..requests.workflow import EDITABLE_STATES, state_label
 from ..tenancy import require_tenant
 
 bp = Blueprint("portal", __name__, template_folder="templates")
@@ -61,9 +66,6 @@ def index():
 
 
 def _catalog_options() -> list[tuple[str, str]]:
-    from ..aid.services import catalog
-    from ..i18n import current_language
-
     return [(str(i.id), i.name_ar if current_language() == "ar" else i.name_en) for i in catalog(True)]
 
 
@@ -137,8 +139,6 @@ def edit(request_id):
 
     Another applicant's request answers 404; a request that is neither a draft nor returned 409.
     """
-    from ..requests.workflow import EDITABLE_STATES
-
     item = get_or_404(AidRequest, request_id, applicant_user_id=current_user.id)
     if item.state not in EDITABLE_STATES:
         raise Conflict(_("Only a draft or a request returned for missing data can be edited."))
@@ -168,9 +168,6 @@ def detail(request_id):
 
 
 def _render_detail(item: AidRequest, errors: dict | None = None, status: int = 422):
-    from ..aid.services import disbursements_of
-    from ..documents.services import document_types, documents_of_request
-
     types = [c for c in document_types() if c.code != "receipt"]
     problems: dict = {}
     if item.state in SUBMIT_STATES:
@@ -220,9 +217,6 @@ UPLOAD_STATES = ("draft", "submitted", "returned", "in_research", "field_visit_s
 @require("portal.apply")
 def upload_document(request_id):
     """The applicant attaches a document (ID copy, lease …) to their own request (and its household)."""
-    from ..documents.services import upload
-    from ..requests.links import file_of
-
     item = get_or_404(AidRequest, request_id, applicant_user_id=current_user.id)
     if request.form.get("doc_type") == "receipt":
         return _render_detail(item, {"doc_type": [_("Choose one of the listed values.")]})
@@ -251,9 +245,6 @@ def upload_document(request_id):
 @require("portal.apply")
 def download_document(request_id, document_id):
     """A document of the applicant's own request (another's answers 404)."""
-    from ..documents.api import send_document
-    from ..documents.models import Document
-
     item = get_or_404(AidRequest, request_id, applicant_user_id=current_user.id)
     return send_document(get_or_404(Document, document_id, request_id=item.id))
 

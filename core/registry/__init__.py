@@ -6,8 +6,13 @@ service functions in ``core.registry.services``.
 
 from __future__ import annotations
 
+from ..api import register_tenant_api
+from . import hooks
+from .api import files_api, households_api, imports_api, persons_api, sharing_api
 from .choices import Choice, FileFields
+from .cli import registry_cli
 from .models import BeneficiaryFile, FileEvent, Household, ImportJob, Member, Person, SharingAgreement
+from .views import bp, services_label
 
 __all__ = [
     "BeneficiaryFile",
@@ -24,12 +29,6 @@ __all__ = [
 
 
 def init_app(app) -> None:
-    from ..api import register_tenant_api
-    from . import hooks
-    from .api import files_api, households_api, imports_api, persons_api, sharing_api
-    from .cli import registry_cli
-    from .views import bp, services_label
-
     app.register_blueprint(bp)
     # Templates (core's and plugins') show registry codes in words: {{ registry_label("daughter") }}
     app.jinja_env.globals["registry_label"] = services_label

@@ -3,18 +3,22 @@ data-sharing agreements. Mounted at ``/t/<tenant>/api/v1/…``; another tenant's
 
 from __future__ import annotations
 
-from flask import abort
+from datetime import date
+
+from flask import abort, request
 from flask_login import current_user
-from marshmallow import Schema, fields
+from marshmallow import Schema, ValidationError, fields
 from sqlalchemy.orm import selectinload
 
 from ..api import ApiBlueprint
 from ..audit.service import record
 from ..extensions import db
+from ..i18n import lazy_gettext as _l
 from ..lookup import get_or_404
 from ..schema_fields import Timestamp
 from ..tenancy.services import get_tenant
 from . import services
+from .importer import check_interrupted, start_import
 from .models import BeneficiaryFile, Household, ImportJob, Member, Person
 from .schemas import (
     BeneficiaryFileEventSchema,
@@ -244,8 +248,6 @@ def delete_member(household_id, member_id):
 @files_api.requires("registry.read")
 def list_files(args, pagination_parameters):
     """Files, by status; ``renewal_overdue=true`` lists those past their renewal date."""
-    from datetime import date
-
     query = db.select(BeneficiaryFile)
     if args.get("status"):
         query = query.where(BeneficiaryFile.status == args["status"])
@@ -329,10 +331,6 @@ def list_agreements():
 @sharing_api.requires("registry.sharing")
 def post_agreement(data):
     """Accept sharing aid totals with another association (in force once both accepted)."""
-    from marshmallow import ValidationError
-
-    from ..i18n import lazy_gettext as _l
-
     partner = get_tenant(data["partner"])
     if partner is None:
         raise ValidationError({"partner": [_l("No such association.")]})
@@ -387,12 +385,6 @@ class ImportFileSchema(Schema):
 def post_import(form, files):
     """Upload a CSV/XLSX of households. Small files are checked and imported at once; big
     ones run in the background — poll ``GET /imports/<id>`` for progress and errors."""
-    from flask import request
-    from marshmallow import ValidationError
-
-    from ..i18n import lazy_gettext as _l
-    from .importer import start_import
-
     upload = request.files.get("file")
     if upload is None or not upload.filename:
         raise ValidationError({"file": [_l("Choose a file to upload.")]})
@@ -408,8 +400,6 @@ def get_import(job_id):
     """Progress (validation is the first half, writing the second) and errors; a job whose
     runner stopped reporting is answered ``interrupted`` (in-process) or ``failed`` with the
     reason ``worker_lost`` (Celery worker). Nothing of such an import was written."""
-    from .importer import check_interrupted
-
     job = get_or_404(ImportJob, job_id)
     if job.status in ("pending", "running") and check_interrupted(job):
         db.session.commit()

@@ -7,14 +7,18 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup
 
+from ..audit.service import record
 from ..extensions import db
+from ..tenancy import tenant_context, unscoped
+from ..tenancy.services import get_tenant
+from . import ids
+from .importer import export_xlsx, start_import
+from .models import Person
 
 registry_cli = AppGroup("registry", help="The beneficiary registry.")
 
 
 def _tenant(slug: str):
-    from ..tenancy.services import get_tenant
-
     tenant = get_tenant(slug, include_inactive=True)
     if tenant is None:
         click.secho(f"No tenant with slug {slug!r}.", fg="red", err=True)
@@ -28,9 +32,6 @@ def _tenant(slug: str):
 @click.option("--only-good-rows", is_flag=True, help="Import the households without errors, skip the others.")
 def import_command(path: Path, slug: str, only_good_rows: bool) -> None:
     """Import households with members from a CSV or XLSX file (all or nothing by default)."""
-    from ..tenancy import tenant_context
-    from .importer import start_import
-
     with tenant_context(_tenant(slug)):
         job = start_import(path.name, path.read_bytes(), only_good_rows, background=False)
         for error in job.errors:
@@ -46,10 +47,6 @@ def import_command(path: Path, slug: str, only_good_rows: bool) -> None:
 @click.option("--tenant", "slug", required=True)
 def export_command(path: Path, slug: str) -> None:
     """Export a tenant's registry to an XLSX file."""
-    from ..audit.service import record
-    from ..tenancy import tenant_context
-    from .importer import export_xlsx
-
     with tenant_context(_tenant(slug)):
         path.write_bytes(export_xlsx())
         record("registry.exported", "registry", None, {"format": "xlsx", "via": "cli"})
@@ -60,10 +57,6 @@ def export_command(path: Path, slug: str) -> None:
 @registry_cli.command("rotate-keys")
 def rotate_keys() -> None:
     """Re-encrypt every stored ID number with the first key of ID_ENCRYPTION_KEYS."""
-    from ..tenancy import unscoped
-    from . import ids
-    from .models import Person
-
     count = 0
     with unscoped("registry rotate-keys: re-encrypt every association's ID numbers"):
         query = db.select(Person).where(Person.national_id_encrypted.is_not(None))

@@ -7,6 +7,7 @@ from ..hookspecs import hookimpl
 from ..i18n import lazy_gettext as _l
 from ..navigation import NavItem
 from .choices import Choice
+from .demo import load
 
 # Roles that serve a case read its file (seed 004: confidentiality); the auditor reads the trail, not files.
 CASE_ROLES = (
@@ -85,6 +86,4 @@ def register_exclusion_reasons():
 
 @hookimpl(trylast=True)
 def load_demo_data(tenant):
-    from .demo import load
-
     load(tenant)

@@ -20,16 +20,21 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from flask import current_app
+from flask_login import current_user
 from marshmallow import ValidationError
+from openpyxl import Workbook, load_workbook
 
 from .. import jobs
+from ..audit.service import record as audit
+from ..errors import Conflict
 from ..extensions import db
 from ..i18n import gettext as _
 from ..i18n import translate_messages
 from ..jobs import Job
+from ..storage import get_storage, tenant_key
 from ..tenancy import require_tenant
 from . import ids
-from .models import RELATIONSHIPS, ImportJob, Person
+from .models import RELATIONSHIPS, Household, ImportJob, Person
 from .schemas import HouseholdMemberSchema, HouseholdSchema, MemberPersonSchema, PersonSchema
 from .services import PERSON_FIELDS, create_household, household_categories
 
@@ -165,8 +170,6 @@ def read_rows(filename: str, data: bytes) -> list[tuple[int, dict]]:
 
 
 def _xlsx_rows(data: bytes) -> list[list]:
-    from openpyxl import load_workbook
-
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a bad file
@@ -339,8 +342,6 @@ def write_households(
 @jobs.task("registry.import")
 def import_task(job: Job, import_id: int, data: bytes | None = None, user=None) -> dict | None:
     """The job of one import: its file comes from storage (background) or from the caller."""
-    from ..storage import get_storage
-
     record = db.session.get(ImportJob, import_id)
     if data is None:
         data = get_storage().get(record.storage_key)
@@ -352,16 +353,12 @@ def import_task(job: Job, import_id: int, data: bytes | None = None, user=None) 
 
 
 def current_user_or_none():
-    from flask_login import current_user
-
     return current_user if getattr(current_user, "is_authenticated", False) else None
 
 
 def run_import(record: ImportJob, job: Job, data: bytes, user=None) -> dict | None:
     """Validate everything; write all (or only the good households when asked) in the job's
     transaction. Bad rows end the job ``failed`` (``invalid_input``) with the rows listed."""
-    from ..audit.service import record as audit
-
     try:
         rows = read_rows(record.filename, data)
     except ImportFileError as exc:
@@ -397,8 +394,6 @@ def start_import(
 ) -> ImportJob:
     """Create the import and its job; run it now (small files) or through the job runner (big
     ones: Celery when ``REDIS_URL`` is set, else a thread of this process)."""
-    from ..storage import get_storage, tenant_key
-
     tenant = require_tenant()
     record = ImportJob(
         filename=filename or "import.csv", only_good_rows=only_good_rows, user_id=getattr(user, "id", None)
@@ -435,7 +430,6 @@ def check_interrupted(record: ImportJob, now: datetime | None = None) -> bool:
     """Mark the import's job lost when its runner stopped reporting (see ``core.jobs.check``)."""
     if record.job is None or not jobs.check(record.job, now):
         return False
-    from ..audit.service import record as audit
 
     audit("registry.import.interrupted", "import_job", record.id, {"reason": record.job.reason})
     return True
@@ -452,10 +446,6 @@ def restart_import(record: ImportJob, user=None) -> ImportJob:
     an import interrupted before imports were transactional may have written households: those
     rows are then reported and skipped (only the good households are imported).
     """
-    from ..audit.service import record as audit
-    from ..errors import Conflict
-    from ..storage import get_storage
-
     if not can_restart(record):
         raise Conflict(_("Only an interrupted import can be restarted."))
     try:
@@ -475,10 +465,6 @@ def restart_import(record: ImportJob, user=None) -> ImportJob:
 
 def export_xlsx() -> bytes:
     """The tenant's registry, one row per person, in the import's columns (re-importable)."""
-    from openpyxl import Workbook
-
-    from .models import Household
-
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("registry")
     sheet.append(list(COLUMNS))

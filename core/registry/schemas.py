@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from hijridate import Hijri
 from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, validate, validates_schema
 
 from .. import validation
@@ -145,8 +146,6 @@ class LocalDate(BlankIsMissing, fields.Date):
         year, month, day = (int(x) for x in match.groups())
         try:
             if year < 1600:
-                from hijridate import Hijri
-
                 gregorian = Hijri(year, month, day).to_gregorian()
                 return date(gregorian.year, gregorian.month, gregorian.day)
             return date(year, month, day)

@@ -8,7 +8,8 @@ from marshmallow import ValidationError
 
 from ..audit.service import record
 from ..auth.permissions import can, require
-from ..documents.download import download_response
+from ..documents.services import document_types, documents_of
+from ..downloads import download_response
 from ..extensions import db
 from ..forms import form_transaction
 from ..i18n import gettext as _
@@ -16,6 +17,7 @@ from ..i18n import translate_messages
 from ..lookup import get_or_404
 from ..numbers import NumberFormatError, parse_int
 from . import importer, services
+from .labels import LABELS
 from .models import (
     GENDERS,
     HOUSING_TENURES,
@@ -25,6 +27,7 @@ from .models import (
     Household,
     ImportJob,
 )
+from .panels import household_panels, registration_source
 from .schemas import HouseholdMemberSchema, HouseholdSchema, RenewalSchema, StatusChangeSchema
 
 bp = Blueprint("registry", __name__, url_prefix="/t/<tenant>/registry", template_folder="templates")
@@ -53,8 +56,6 @@ def _choices() -> dict:
 
 
 def services_label(code: str) -> str:
-    from .labels import LABELS
-
     return str(LABELS.get(code, code))
 
 
@@ -123,64 +124,37 @@ def _flat_errors(messages: dict) -> dict:
 @bp.route("/households/new", methods=["GET", "POST"])
 @require("registry.write")
 def new_household():
-    """Register a household; with ``?for_request=<id>`` the form starts from that aid request's
-    applicant data and the request is linked to the new file (``requests.link_file``)."""
-    from ..requests import services as request_services
-
+    """Register a household; a feature above the registry may start the form from one of its
+    records and link it to the new file (``?for_request=<id>``: ``household_registration_source``)."""
     errors: dict = {}
     values: dict = {"housing_tenure": "rented", "category": "family", "nationality": ""}
-    for_request = _request_to_link(request.args.get("for_request"))
-    if for_request is not None:
-        values.update(request_services.registration_prefill(for_request))
+    source = registration_source(request.args, current_user)
+    if source is not None:
+        values.update(source.prefill)
     if request.method == "POST":
         data = _form_household()
         values = {**data["head"], **{k: v for k, v in data.items() if k != "head"}}
         with form_transaction() as outcome:
             household = services.create_household(HouseholdSchema().load(data), user=current_user)
-            if for_request is not None:
-                file = services.household_file(household)
-                request_services.link_file(for_request, current_user, file.id)
+            if source is not None and source.link is not None:
+                source.link(services.household_file(household), current_user)
         if outcome.status == 403:
             abort(403)
         errors = _flat_errors(outcome.errors) if outcome.message is None else outcome.errors
         if outcome.ok:
-            if for_request is not None:
-                flash(_("The household was registered and the request linked to its file."), "success")
-                return redirect(url_for("requests.view", request_id=for_request.id))
+            if source is not None and source.done_url:
+                flash(source.done_message or _("The household was registered."), "success")
+                return redirect(source.done_url)
             flash(_("The household was registered."), "success")
             return redirect(url_for("registry.household", household_id=household.id))
     return render_template(
-        "registry/new_household.html", values=values, errors=errors, for_request=for_request, **_choices()
+        "registry/new_household.html", values=values, errors=errors, source=source, **_choices()
     ), (422 if errors else 200)
-
-
-def _request_to_link(raw: str | None):
-    """The aid request named by ``?for_request=``: 404 when unknown here, 403 when the user may
-    not link it, 409 when it can no longer be linked."""
-    if raw is None:
-        return None
-    from ..requests.models import AidRequest
-    from ..requests.workflow import NO_LINK_STATES
-
-    try:
-        request_id = parse_int(raw)
-    except NumberFormatError:
-        abort(404)
-    item = get_or_404(AidRequest, request_id)
-    if not can(current_user, "requests.link_file"):
-        abort(403)
-    if item.state in NO_LINK_STATES:
-        abort(409)
-    return item
 
 
 def _render_household(
     household: Household, errors: dict | None = None, form: str | None = None, values=None, status: int = 422
 ):
-    from ..aid.services import household_aid_history
-    from ..documents.services import document_types, documents_of
-    from ..requests.workflow import state_label
-
     file = services.household_file(household)
     person_ids = [household.head_person_id, *(m.person_id for m in household.members)]
     return render_template(
@@ -190,8 +164,7 @@ def _render_household(
         overdue=services.is_overdue(file),
         events=services.file_events(file),
         documents=documents_of(person_ids, household.id),
-        aid=household_aid_history(household),
-        request_state_label=state_label,
+        panels=household_panels(household, file, current_user),
         document_types=document_types(),
         exclusion_reasons=services.exclusion_reasons(),
         income=services.household_income(household),

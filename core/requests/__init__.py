@@ -7,6 +7,8 @@ Public surface: the models, :mod:`.workflow` (transition table and the one step 
 
 from __future__ import annotations
 
+from ..api import register_tenant_api
+from . import api, defaults, views
 from .models import (
     CHANNELS,
     AidRequest,
@@ -39,9 +41,6 @@ __all__ = [
 
 
 def init_app(app) -> None:
-    from ..api import register_tenant_api
-    from . import api, defaults, views
-
     app.extensions["charity_plugins"].register_builtin(defaults)
     register_tenant_api(api.bp, "requests")
     app.register_blueprint(views.bp, url_prefix="/t/<tenant>/requests")

@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
-from ..auth.permissions import Permission
+from flask import abort, url_for
+
+from ..auth.permissions import Permission, can
+from ..extensions import db
 from ..hookspecs import hookimpl
+from ..i18n import gettext as _
 from ..i18n import lazy_gettext as _l
+from ..lookup import get_or_404
 from ..navigation import NavItem
+from ..numbers import NumberFormatError, parse_int
+from ..registry.panels import RegistrationSource
+from ..tenancy import require_tenant
 from . import links
-from .services import Ceiling, Check
+from .demo import load
+from .models import AidRequest, FieldVisit
+from .services import Ceiling, Check, link_file, registration_prefill
+from .workflow import NO_LINK_STATES
 
 
 @hookimpl(trylast=True)
@@ -82,8 +93,6 @@ def assess_eligibility(request, file):
                 {"status": status},
             )
         )
-    from ..tenancy import require_tenant
-
     area = [a.strip() for a in (require_tenant().service_area or []) if a.strip()]
     if area:
         inside = (request.applicant_city or "").strip() in area
@@ -96,9 +105,6 @@ def assess_eligibility(request, file):
                 {"city": request.applicant_city or "", "service_area": area},
             )
         )
-    from ..extensions import db
-    from .models import FieldVisit
-
     visit = db.session.scalars(
         db.select(FieldVisit)
         .where(FieldVisit.request_id == request.id, FieldVisit.visited_on.is_not(None))
@@ -131,8 +137,6 @@ def propose_aid_ceiling(request, file, catalog_item):
         return Ceiling(
             catalog_item.default_value_halalas, _l("The catalog item's default value"), default=True
         )
-    from ..tenancy import require_tenant
-
     value = ((require_tenant().settings or {}).get("aid") or {}).get("default_ceiling_halalas")
     if isinstance(value, int) and value > 0:
         return Ceiling(value, _l("The association's default ceiling"), default=True)
@@ -141,6 +145,35 @@ def propose_aid_ceiling(request, file, catalog_item):
 
 @hookimpl(trylast=True)
 def load_demo_data(tenant):
-    from .demo import load
-
     load(tenant)
+
+
+@hookimpl(trylast=True)
+def household_registration_source(args, user):
+    """``?for_request=<id>`` on the registry's registration page: start from that request's
+    applicant data and link the request to the new file. 404 when unknown here, 403 when the
+    user may not link it, 409 when it can no longer be linked."""
+    raw = args.get("for_request")
+    if raw is None:
+        return None
+    try:
+        request_id = parse_int(raw)
+    except NumberFormatError:
+        abort(404)
+    item = get_or_404(AidRequest, request_id)
+    if not can(user, "requests.link_file"):
+        abort(403)
+    if item.state in NO_LINK_STATES:
+        abort(409)
+    number = item.number or _("Draft #%(id)s", id=item.id)
+    return RegistrationSource(
+        prefill=registration_prefill(item),
+        notice=_(
+            "From the applicant's data of request %(number)s: once registered, the request is linked "
+            "to the new file.",
+            number=number,
+        ),
+        link=lambda file, actor: link_file(item, actor, file.id),
+        done_url=url_for("requests.view", request_id=item.id),
+        done_message=_("The household was registered and the request linked to its file."),
+    )

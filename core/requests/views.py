@@ -9,38 +9,24 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_login import current_user
 from marshmallow import ValidationError
 
+from ..audit.service import record
 from ..auth.permissions import require
 from ..documents.services import document_types, documents_of_request
-from ..errors import AppError
 from ..extensions import db
-from ..forms import form_transaction
+from ..forms import FormOutcome, form_transaction
 from ..i18n import current_language, translate_messages
 from ..i18n import gettext as _
 from ..i18n import lazy_gettext as _l
 from ..lookup import get_or_404
-from ..numbers import NumberFormatError, parse_int
 from ..registry.services import status_label
-from . import forms, links, services
+from . import forms, links, services, steps
 from .models import CHANNELS, VERIFICATION_BODIES, AidRequest, Decision, FieldVisit, Verification
 from .schemas import (
-    ApproveSchema,
-    RecordVisitSchema,
-    RejectSchema,
     RequestCreateSchema,
-    ScheduleVisitSchema,
-    SubmitSchema,
 )
 from .workflow import available_actions, state_label, transitions
 
 bp = Blueprint("requests", __name__, template_folder="templates")
-
-SIMPLE_STEPS = {
-    "start_research": services.start_research,
-    "verify": services.verify,
-    "send_to_committee": services.send_to_committee,
-    "close": services.close,
-    "withdraw": services.withdraw,
-}
 
 # Features built on requests (``core.aid``) add their step forms and their part of the request
 # page here, from their ``init_app``: requests never imports them (the dependency is one way).
@@ -197,8 +183,6 @@ def _render_view(item, step_error: dict | None = None, status: int = 200):
         except ValidationError as exc:
             search_errors = translate_messages(exc.messages)
         else:
-            from ..audit.service import record
-
             record("registry.person.searched", "person", None, {"results": candidates_total})
             db.session.commit()
     return render_template(
@@ -238,92 +222,26 @@ def _children(model, request_id):
 @bp.route("/<int:request_id>/step/<action>", methods=["POST"])
 @require("requests.view")
 def step(request_id, action):
-    """Every form of the request view posts here; refusals are shown, nothing is written."""
+    """Every form of the request view posts here (the handlers: ``requests.steps``); refusals
+    are shown on the page with the step's errors, nothing is written."""
     item = get_or_404(AidRequest, request_id)
-    form = request.form
-    try:
-        if action in SIMPLE_STEPS:
-            SIMPLE_STEPS[action](item, current_user)
-        elif action == "submit":
-            data = SubmitSchema().load(
-                {"declaration": form.get("declaration") == "on", "signed_by": form.get("signed_by", "")}
-            )
-            services.submit(item, current_user, declaration_signed_by=data["signed_by"])
-        elif action == "link_file":
-            try:
-                file_id = parse_int(form.get("file_id", ""))
-            except NumberFormatError:
-                file_id = None
-            services.link_file(item, current_user, file_id)
-        elif action == "return":
-            services.return_to_applicant(item, current_user, form.get("reason", "").strip() or "-")
-        elif action == "schedule_visit":
-            data = ScheduleVisitSchema().load({"scheduled_for": form.get("scheduled_for", "")})
-            services.schedule_visit(item, current_user, data["scheduled_for"])
-        elif action == "record_visit":
-            names = form.getlist("field")
-            checked = [
-                {"field": f, "entered": e, "status": s, "found": v}
-                for f, e, s, v in zip(
-                    names,
-                    form.getlist("entered"),
-                    form.getlist("status"),
-                    form.getlist("found"),
-                    strict=False,
-                )
-                if f.strip()
-            ]
-            data = RecordVisitSchema().load(
-                {
-                    "visited_on": form.get("visited_on", ""),
-                    "findings": form.get("findings", ""),
-                    "checked_fields": checked,
-                }
-            )
-            services.record_visit(item, current_user, **data)
-        elif action == "approve":
-            data = ApproveSchema().load(
-                {
-                    "amount": form.get("amount", ""),
-                    "members_present": form.getlist("members_present"),
-                    "override_reason": form.get("override_reason") or None,
-                }
-            )
-            services.approve(
-                item,
-                current_user,
-                amount_halalas=data["amount"],
-                members_present=data["members_present"],
-                decided_on=data["decided_on"],
-                override_reason=data["override_reason"],
-            )
-        elif action == "reject":
-            data = RejectSchema().load(
-                {
-                    "reason": form.get("reason", ""),
-                    "members_present": form.getlist("members_present"),
-                }
-            )
-            services.reject(item, current_user, **data)
-        elif action in _page_extensions()["steps"]:
-            _page_extensions()["steps"][action](item, form, request.files)
-        else:
-            raise AppError(_("This step does not exist."), status=404)
-        db.session.commit()
-    except ValidationError as exc:
-        db.session.rollback()
-        messages = exc.messages if isinstance(exc.messages, dict) else {"_schema": exc.messages}
-        error = {
+    handler = steps.step_handler(action, _page_extensions()["steps"])
+    with form_transaction() as outcome:
+        handler(item, request.form, request.files, current_user)
+    if outcome.ok:
+        flash(_("Saved."), "success")
+        return redirect(url_for(".view", request_id=request_id))
+    return _render_view(get_or_404(AidRequest, request_id), _step_error(action, outcome), outcome.status)
+
+
+def _step_error(action: str, outcome: FormOutcome) -> dict:
+    """The refused step's box on the page: the refusal's message (or "some fields are not
+    valid") and the field errors."""
+    if outcome.message is None:
+        return {
             "action": action,
             "message": _("Some fields are not valid."),
-            "errors": translate_messages(messages),
+            "errors": translate_messages(outcome.errors),
         }
-        return _render_view(get_or_404(AidRequest, request_id), error, 422)
-    except AppError as exc:
-        db.session.rollback()
-        if exc.status == 404:
-            raise
-        error = {"action": action, "message": str(exc.message), "errors": translate_messages(exc.errors)}
-        return _render_view(get_or_404(AidRequest, request_id), error, exc.status)
-    flash(_("Saved."), "success")
-    return redirect(url_for(".view", request_id=request_id))
+    errors = {k: v for k, v in outcome.errors.items() if not (k == "_schema" and v == [outcome.message])}
+    return {"action": action, "message": str(outcome.message), "errors": translate_messages(errors)}

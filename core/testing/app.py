@@ -17,11 +17,14 @@ from urllib.parse import urlsplit
 import pytest
 from flask import Flask, g, session
 from flask.testing import FlaskClient
-from sqlalchemy import create_engine, make_url, text
+from flask_migrate import upgrade
+from flask_wtf.csrf import generate_csrf
+from sqlalchemy import create_engine, inspect, make_url, text
 from werkzeug.datastructures import Headers, MultiDict
 
 from core import create_app
 from core.auth.api_auth import SAFE_METHODS
+from core.auth.throttle import login_guard
 from core.extensions import db, limiter
 
 PASSWORD = "correct-horse-battery"
@@ -103,8 +106,6 @@ class BrowserClient(FlaskClient):
 
     def csrf_token(self, origin: str = BASE_URL) -> str:
         """The signed CSRF token of this client's session on ``origin`` (as a page view creates it)."""
-        from flask_wtf.csrf import generate_csrf
-
         application = self.application
         context = application.test_request_context(base_url=origin)
         self._add_cookies_to_wsgi(context.request.environ)  # as session_transaction() does
@@ -176,8 +177,6 @@ def database_url(tmp_path_factory) -> str:
 
 @pytest.fixture(scope="session")
 def app(database_url) -> Iterator[Flask]:
-    from flask_migrate import upgrade
-
     application = make_app(database_url)
     _extra_apps.remove(application)  # the session app lives for the whole run
     with application.app_context():
@@ -215,7 +214,6 @@ def _forget_failed_logins(request) -> Iterator[None]:
     yield
     if "app" not in request.fixturenames:
         return
-    from core.auth.throttle import login_guard
 
     with request.getfixturevalue("app").app_context():
         login_guard().reset()
@@ -227,8 +225,6 @@ _tables_cache: dict[object, set[str]] = {}
 
 def _existing_tables(engine) -> set[str]:
     if engine not in _tables_cache:
-        from sqlalchemy import inspect
-
         _tables_cache[engine] = set(inspect(engine).get_table_names())
     return _tables_cache[engine]
 

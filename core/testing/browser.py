@@ -34,7 +34,7 @@ def live_server(app) -> Iterator[str]:
 def browser() -> Iterator[object]:
     if not os.path.exists(CHROMIUM):
         pytest.fail("Debian's chromium is required for browser tests (make browser-deps)")
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import sync_playwright  # lazy: optional e2e dependency
 
     with sync_playwright() as playwright:
         instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)

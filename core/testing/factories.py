@@ -14,7 +14,7 @@ from datetime import date
 import pytest
 
 from core.aid.services import record_disbursement
-from core.auth.models import TENANT_ROLES, User
+from core.auth.models import TENANT_ROLES, User, _hasher
 from core.auth.services import create_user, issue_token, set_roles
 from core.extensions import db
 from core.plugins import set_plugin_state
@@ -241,8 +241,6 @@ def api(client, token_for):
 
 @pytest.fixture(scope="session")
 def password_hash():
-    from core.auth.models import _hasher
-
     return _hasher.hash(PASSWORD)
 
 

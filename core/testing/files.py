@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import io
 
+from PIL import Image
+from pypdf import PdfWriter
+
 
 def make_pdf(pages: int = 1, password: str | None = None) -> bytes:
-    from pypdf import PdfWriter
-
     writer = PdfWriter()
     for _ in range(pages):
         writer.add_blank_page(width=72, height=72)
@@ -20,8 +21,6 @@ def make_pdf(pages: int = 1, password: str | None = None) -> bytes:
 
 
 def make_image(fmt: str = "PNG", size: tuple[int, int] = (8, 8), color=(200, 30, 30), **save) -> bytes:
-    from PIL import Image
-
     out = io.BytesIO()
     Image.new("RGB", size, color).save(out, fmt, **save)
     return out.getvalue()

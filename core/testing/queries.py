@@ -10,7 +10,7 @@ import pytest
 
 from core.extensions import db
 
-from .budget import CapturedQueries
+from .budget import CapturedQueries, assert_max_queries
 from .budget import count_queries as _count_on
 
 # One counter (``core.testing.budget``) behind both fixtures: housekeeping statements (the RLS
@@ -37,7 +37,6 @@ def max_queries(app):
     database than the budget (RLS ``set_config`` and savepoints not counted), listing those sent.
     The object yielded has ``.count`` and ``.statements`` (to record a page's figure).
     pytest-django's ``django_assert_max_num_queries`` is the model."""
-    from .budget import assert_max_queries
 
     def budget(limit: int, *, label: str = ""):
         with app.app_context():

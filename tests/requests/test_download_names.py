@@ -15,8 +15,8 @@ from hypothesis import strategies as st
 from werkzeug.http import parse_options_header
 from werkzeug.serving import make_server
 
-from core.documents.download import ascii_fallback, content_disposition
 from core.documents.models import Document
+from core.downloads import ascii_fallback, content_disposition
 from core.extensions import db
 from core.tenancy import tenant_context
 from tests.files import PDF

@@ -16,16 +16,19 @@ from flask import current_app, url_for
 from marshmallow import ValidationError, fields, validate
 
 from ..audit.service import record
+from ..auth.models import Invitation, Membership, User, hash_token
+from ..auth.permissions import forget_roles_cache
+from ..auth.services import RolesSchema, create_user, normalise_email, set_roles
 from ..errors import Conflict
 from ..extensions import db
 from ..i18n import lazy_gettext as _l
+from ..notifications import notify
 from ..tenancy import require_tenant, utcnow
 from ..validation import Name
-from .models import Invitation, Membership, User, hash_token
-from .services import RolesSchema, create_user, normalise_email, set_roles
 
 ADMIN_ROLE = "tenant_admin"
 LAST_ADMIN = _l("The association must keep at least one admin: make someone else admin first.")
+CANNOT_REMOVE_SELF = _l("You cannot remove yourself.")
 ALREADY_MEMBER = _l("This user is already a member of this association: change their roles instead (PATCH).")
 
 
@@ -47,8 +50,6 @@ def invite(data: dict, invited_by: User | None) -> Invitation:
     Refused (422) only for bad input or an address that already belongs to a member of this
     tenant; an address known elsewhere on the platform is treated like any other.
     """
-    from ..notifications import notify
-
     data = InviteSchema().load(data)
     email = normalise_email(data["email"])
     if member_with_email(email) is not None:
@@ -140,12 +141,13 @@ def change_roles(membership: Membership, roles: list[str]) -> Membership:
     return membership
 
 
-def remove(membership: Membership) -> None:
-    """Take a member out of the tenant (the account stays); never the last admin (409)."""
+def remove(membership: Membership, by: User | None = None) -> None:
+    """Take a member out of the tenant (the account stays); never the last admin (409), and
+    never the member ``by`` who asks (422 on ``membership``: the pages' rule)."""
+    if by is not None and membership.user_id == by.id:
+        raise ValidationError({"membership": [CANNOT_REMOVE_SELF]})
     _keeps_an_admin(membership, None)
     record("members.removed", "membership", membership.id)
     db.session.delete(membership)
     db.session.flush()
-    from .permissions import forget_roles_cache
-
     forget_roles_cache()
