@@ -24,6 +24,7 @@ from sqlalchemy.pool import NullPool
 from .auth.services import create_user, find_user, grant_role, normalise_email, unlock_account
 from .demo import load_demo
 from .extensions import db
+from .plugin_kit import ScaffoldError, plugins_folder, scaffold
 from .plugins import get_host, set_plugin_state
 from .tenancy import rls
 from .tenancy.distribution import plan
@@ -228,9 +229,6 @@ def plugins_new(plugin_id: str, target: Path | None, name_ar: str | None, name_e
     """Scaffold a working plugin PLUGIN_ID (a lowercase Python identifier): a per-tenant list of
     notes with its page, API, permissions, table and migration branch, settings, translations,
     demo data, a command and its tests — see docs/plugins.md."""
-    from .plugin_kit import ScaffoldError, plugins_folder, scaffold
-    from .plugins import get_host
-
     target = target or plugins_folder()
     taken = set(get_host().plugins) | set(current_app.cli.commands) | {"run", "shell", "routes"}
     try:

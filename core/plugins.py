@@ -23,8 +23,10 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+import click
 import pluggy
 from flask import Flask, abort, current_app, g, request
+from flask.cli import AppGroup
 from marshmallow import Schema, ValidationError
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.version import Version
@@ -293,9 +295,6 @@ def register_commands(app: Flask, host: PluginHost) -> None:
     such a group (its help from the plugin's metadata); both may be returned together. A group
     with another name would add a top-level command outside the plugin's namespace: refused.
     """
-    import click
-    from flask.cli import AppGroup
-
     for plugin_id, commands in host.call_each("register_commands"):
         meta = host.plugins[plugin_id].meta
         group: click.Group | None = None

@@ -17,6 +17,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from string import Template
 
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+
 TEMPLATE_DIR = Path(__file__).resolve().parent / "template"
 CORE_MIGRATIONS = Path(__file__).resolve().parent.parent.parent / "migrations" / "versions"
 # Tables and constraint names start with the id; PostgreSQL cuts names at 63 characters.
@@ -109,9 +112,6 @@ def scaffold(
 def compile_translations(plugin_dir: Path) -> None:
     """The ``.mo`` of each ``.po`` of the plugin (what ``make translations`` does), so the new
     plugin speaks Arabic at once."""
-    from babel.messages.mofile import write_mo
-    from babel.messages.pofile import read_po
-
     for po in sorted((plugin_dir / "translations").glob("*/LC_MESSAGES/*.po")):
         with po.open("rb") as source:
             catalog = read_po(source, locale=po.parent.parent.name)
