@@ -15,7 +15,6 @@ def register_document_types():
         Choice("lease", _l("Lease contract")),
         Choice("medical_report", _l("Medical report")),
         Choice("court_letter", _l("Prison or court letter")),
-        Choice("pledge", _l("Signed pledge")),
         Choice("receipt", _l("Proof of receipt")),
         Choice("other", _l("Other")),
     ]

@@ -23,7 +23,7 @@ from core.toolkit import (
     tenant_context,
 )
 from core.toolkit import upload_document as upload
-from plugins.makkah_aid import services
+from plugins.makkah_aid import rules, services
 from plugins.makkah_aid.models import Assessment, ExclusionProposal, RuleVersion, Violation
 
 SAR = 100
@@ -363,7 +363,7 @@ def test_ladder_timed_suspension_blocks_then_ends_lazily(makkah, household, new_
         file, {"code": "refused_visit", "occurred_on": started}, staff["researcher"]
     )
     assert violation.sanction_kind == "timed" and violation.occurrence == 1
-    assert violation.ends_on == services.rules.add_months(started, 2)
+    assert violation.ends_on == rules.add_months(started, 2)
     # Recorded 70 days ago: the 2 months are over; the file is lifted when next checked.
     assert file.status == "suspended"
     db.session.commit()
@@ -384,7 +384,7 @@ def test_ladder_suspension_in_force_refuses_approval(makkah, household, new_requ
     request = in_committee(new_request, advance, file)
     services.record_assessment(request, {"needs": NEEDS_B}, staff["researcher"])
     services.record_violation(file, {"code": "false_information"}, staff["researcher"])
-    assert (file.status, file.suspended_until) == ("suspended", services.rules.add_months(date.today(), 12))
+    assert (file.status, file.suspended_until) == ("suspended", rules.add_months(date.today(), 12))
     with pytest.raises(Conflict):
         requests.approve(
             request,
