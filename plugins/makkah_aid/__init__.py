@@ -20,7 +20,7 @@ from core.toolkit import (
     hookimpl,
 )
 
-from . import demo, kpis, services
+from . import demo, kpis, rules, services
 from .api import bp as api_bp
 from .cli import TICK, makkah_aid_cli
 from .i18n import _, _l
@@ -71,11 +71,8 @@ def register_jobs():
 def register_permissions():
     return [
         Permission("makkah_aid.view", _l("See need-gap assessments, violations and renewals"), CASE_ROLES),
-        Permission(
-            "makkah_aid.apply",
-            _l("Take applications with the mandatory data"),
-            ("relations_officer", "researcher"),
-        ),
+        # Seed 004: researchers take applications too, on core's intake form.
+        Permission("requests.create", _l("Register aid requests"), ("relations_officer", "researcher")),
         Permission("makkah_aid.assess", _l("Assess the need gap"), ("researcher",)),
         Permission(
             "makkah_aid.violations",
@@ -106,7 +103,7 @@ def register_permissions():
 @hookimpl
 def register_nav_items(tenant, user):
     return [
-        NavItem(_l("New application (Makkah)"), "makkah_aid.new_application", "makkah_aid.apply"),
+        NavItem(_l("New application (Makkah)"), "requests.new", "requests.create"),
         NavItem(_l("Need-gap assessments"), "makkah_aid.assessments", "makkah_aid.view"),
         NavItem(_l("Violations"), "makkah_aid.violations_index", "makkah_aid.view"),
         NavItem(_l("Renewal rounds"), "makkah_aid.rounds_page", "makkah_aid.view"),
@@ -149,7 +146,31 @@ def register_file_fields():
 
 @hookimpl
 def register_request_fields():
-    return [RequestFields("makkah_aid", ApplicationSchema, _l("Mandatory data (Makkah association)"))]
+    """The application's mandatory data and its documents, on core's request-intake form (staff)
+    and the portal's apply form."""
+    return [
+        RequestFields(
+            "makkah_aid",
+            ApplicationSchema,
+            _l("Mandatory data (Makkah association)"),
+            documents=(
+                {"name": "id", "label": _l("Copy of the ID (file)"), "doc_type": "id_copy", "required": True},
+                {
+                    "name": "address",
+                    "label": _l("National address document (file)"),
+                    "doc_type": "national_address",
+                },
+                {
+                    "name": "housing",
+                    "label": _l("Lease or ownership deed (file)"),
+                    "doc_type": "lease",
+                    "required": True,
+                    "by_field": "housing",
+                    "by_value": rules.HOUSING_DOCUMENTS,
+                },
+            ),
+        )
+    ]
 
 
 @hookimpl

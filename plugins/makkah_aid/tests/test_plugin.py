@@ -14,8 +14,10 @@ from core.testing import (
 )
 from core.testing import request_services as requests
 from core.toolkit import (
+    AidRequest,
     BeneficiaryFile,
     CatalogItem,
+    Document,
     check_digit_for,
     create_household,
     db,
@@ -715,30 +717,41 @@ def test_pages_render(makkah, household, new_request, advance, staff, client, lo
         f"/t/first/makkah_aid/files/{file.id}/violations",
         "/t/first/makkah_aid/rounds",
         "/t/first/makkah_aid/proposals",
-        "/t/first/makkah_aid/applications/new",
+        "/t/first/requests/new",  # core's intake, with the plugin's request fields
     ):
         response = client.get(url)
         assert response.status_code == 200, url
     assert client.get("/t/first/makkah_aid/portal").status_code == 403
 
 
-def test_application_page_refuses_per_field_and_submits(makkah, staff, client, login):
-    login(staff["relations_officer"])
-    page = client.get("/t/first/makkah_aid/applications/new").get_data(as_text=True)
+def test_application_on_cores_intake_refuses_per_field_and_submits(makkah, staff, client, login):
+    """Core's request-intake form carries the plugin's request fields and document slots."""
+    login(staff["researcher"])  # seed 004: researchers take applications too
+    page = client.get("/t/first/requests/new").get_data(as_text=True)
     assert 'name="extra.makkah_aid.dependents.4.name"' in page  # the shared request fields
+    assert 'name="documents.makkah_aid.id"' in page and 'name="documents.makkah_aid.housing"' in page
     refused = client.post(
-        "/t/first/makkah_aid/applications/new",
-        data={"applicant_name": "نورة محمد عبدالله السبيعي", "extra.makkah_aid.nationality": "سعودية"},
+        "/t/first/requests/new",
+        data={
+            "channel": "in_person",
+            "applicant_name": "نورة محمد عبدالله السبيعي",
+            "extra.makkah_aid.nationality": "سعودية",
+            "submit_now": "1",
+        },
     )
     assert refused.status_code == 422
     assert b'data-field="extra.makkah_aid.id_number"' in refused.data
     assert b'data-field="extra.makkah_aid.housing"' in refused.data
+    assert b'data-field="documents.id_copy"' in refused.data
+    with tenant_context(makkah):
+        assert db.session.scalars(db.select(AidRequest)).all() == []  # nothing written
     with tenant_context(makkah):
         item = catalog_id()
     from io import BytesIO
 
     ns = "extra.makkah_aid."
     form = {
+        "channel": "in_person",
         "applicant_name": "نورة محمد عبدالله السبيعي",
         ns + "nationality": "سعودية",
         ns + "id_number": national_id(77),
@@ -752,11 +765,17 @@ def test_application_page_refuses_per_field_and_submits(makkah, staff, client, l
         ns + "dependents.0.resides_permanently": "on",
         ns + "housing": "rented",
         ns + "annual_rent": "15000",
-        "id_file": (BytesIO(PNG), "id.png"),
-        "housing_file": (BytesIO(PNG), "lease.png"),
+        "documents.makkah_aid.id": (BytesIO(PNG), "id.png"),
+        "documents.makkah_aid.housing": (BytesIO(PNG), "lease.png"),
+        "submit_now": "1",
     }
-    done = client.post("/t/first/makkah_aid/applications/new", data=form, content_type="multipart/form-data")
+    done = client.post("/t/first/requests/new", data=form, content_type="multipart/form-data")
     assert done.status_code == 302, done.data[:3000]
+    with tenant_context(makkah):
+        item = db.session.scalars(db.select(AidRequest)).one()
+        assert item.state == "submitted" and item.number
+        kinds = db.session.scalars(db.select(Document.doc_type).where(Document.request_id == item.id)).all()
+        assert sorted(kinds) == ["id_copy", "lease"]  # the housing slot's type follows the housing
 
 
 def test_applicant_portal_shows_the_round(makkah, household, staff, client, login, new_request):
