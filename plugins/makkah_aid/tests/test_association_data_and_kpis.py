@@ -14,7 +14,7 @@ from core.toolkit import db, kpi_values, tenant_context
 from core.toolkit import upload_document as upload
 from plugins.makkah_aid import services
 
-from .test_plugin import NEEDS_B, SAR, complete_request
+from .helpers import NEEDS_B, SAR, complete_request
 
 TODAY = date.today()
 YEAR_AGO = TODAY - timedelta(days=365)

@@ -11,7 +11,7 @@ from core.testing import PASSWORD, new_file, screenshot
 from core.testing import request_services as requests
 from core.toolkit import AidRequest, db, install_default_catalog, tenant_context
 
-from .test_plugin import PNG, national_id
+from .helpers import PNG, national_id
 
 pytestmark = pytest.mark.browser
 
