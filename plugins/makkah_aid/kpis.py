@@ -23,12 +23,17 @@ def _period(start: date, end: date) -> tuple[datetime, datetime]:
     return datetime.combine(start, time.min), datetime.combine(end + timedelta(days=1), time.min)
 
 
-def _latest_assessments(start: date, end: date):
-    """Each request's latest assessment recorded in the period (a subquery of ids)."""
+def _latest_assessments(tenant: Tenant, start: date, end: date):
+    """Each request's latest assessment recorded in the period (a subquery of ids; the tenant
+    named, not left to the scoping of the outer query)."""
     since, until = _period(start, end)
     return (
         sa.select(sa.func.max(Assessment.id))
-        .where(Assessment.created_at >= since, Assessment.created_at < until)
+        .where(
+            Assessment.tenant_id == tenant.id,
+            Assessment.created_at >= since,
+            Assessment.created_at < until,
+        )
         .group_by(Assessment.request_id)
     )
 
@@ -38,7 +43,7 @@ def requests_by_band(tenant: Tenant, start: date, end: date) -> dict[str | None,
     eligible, the gap below the minimum), in one grouped query."""
     rows = db.session.execute(
         sa.select(Assessment.band, sa.func.count(Assessment.id))
-        .where(Assessment.id.in_(_latest_assessments(start, end)))
+        .where(Assessment.id.in_(_latest_assessments(tenant, start, end)))
         .group_by(Assessment.band)
     )
     return {band: int(count) for band, count in rows}
