@@ -14,7 +14,6 @@ def register_document_types():
         Choice("national_address", _l("National address proof")),
         Choice("lease", _l("Lease contract")),
         Choice("medical_report", _l("Medical report")),
-        Choice("pledge", _l("Signed pledge")),
         Choice("receipt", _l("Proof of receipt")),
         Choice("other", _l("Other")),
     ]

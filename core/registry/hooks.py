@@ -68,19 +68,13 @@ def register_household_categories():
 
 @hookimpl(trylast=True)
 def register_exclusion_reasons():
+    """The reasons any association has for ending a file; an association's own (seed 004's late
+    renewal, daughter married, male over 18 …) come from its plugin's hook."""
     return [
         Choice("improved", _l("Living conditions improved")),
         Choice("owner_request", _l("The file holder asked to close it")),
-        Choice("assets", _l("Has funds, property or sponsored workers")),
-        Choice("late_renewal", _l("Did not renew the data within 30 days")),
-        Choice("girl_married", _l("Daughter married")),
-        Choice("male_over_18", _l("Male over 18 and not studying")),
-        Choice("refused_job", _l("Refused a job offered by the association")),
         Choice("death", _l("Death")),
         Choice("fraud", _l("Forged documents or false information")),
-        Choice("assault", _l("Assaulted the association's staff or property")),
-        Choice("moved_away", _l("Moved outside the association's area")),
-        Choice("workers", _l("More than two sponsored workers")),
     ]
 
 

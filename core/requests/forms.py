@@ -8,16 +8,23 @@ A ``List(Nested(schema))`` field is a group of repeating rows: cell inputs named
 ``extra.<namespace>.<field>.<row>.<sub-field>``, :data:`MIN_ROWS` empty rows at first, and an
 "add a row" button (``add_row=<key>``, no JavaScript) that re-renders the form with one more.
 Rows whose text cells are all empty are left out.
+
+A plugin's document slots (``RequestFields(documents=…)``) are file inputs named
+``documents.<namespace>.<slot>`` on the staff intake form; :func:`attach_uploads` attaches the
+files posted to the new request; a missing document's error (``documents.<type>``) shows at
+the slots taking that type.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from typing import Any
 
 from marshmallow import fields, validate
 
+from ..documents.services import upload
 from ..numbers import format_halalas, normalize_digits
 from .schemas import AnyDate, Money
 from .services import request_field_sets
@@ -136,6 +143,64 @@ def _inputs(namespace: str, schema) -> list[ExtraInput]:
 def extra_inputs() -> list[tuple[Any, list[ExtraInput]]]:
     """``[(RequestFields, [ExtraInput …]) …]`` for the enabled plugins of the current tenant."""
     return [(fs, _inputs(fs.namespace, fs.schema())) for fs in request_field_sets()]
+
+
+@dataclass(frozen=True)
+class DocumentSlot:
+    """A file input of the request-intake form declared with a plugin's request fields. The
+    file is attached to the new request as ``doc_type`` or, with ``by_field``, as the type
+    ``by_value`` gives for that request field's value (``doc_type`` for any other value)."""
+
+    name: str
+    label: Any
+    doc_type: str
+    required: bool = False
+    by_field: str = ""
+    by_value: tuple = ()  # ((field value, document type), …); a dict is accepted
+    namespace: str = ""
+
+    @property
+    def key(self) -> str:
+        return f"documents.{self.namespace}.{self.name}"
+
+    @property
+    def html_id(self) -> str:
+        return re.sub(r"[^A-Za-z0-9_-]", "-", self.key)
+
+    @property
+    def doc_types(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys((self.doc_type, *(kind for _value, kind in self.by_value))))
+
+    def doc_type_for(self, data: dict) -> str:
+        """The document type of an upload to a request whose plugin data is ``data``."""
+        if not self.by_field:
+            return self.doc_type
+        return dict(self.by_value).get(str(data.get(self.by_field) or ""), self.doc_type)
+
+
+def as_slot(namespace: str, declared: DocumentSlot | Mapping) -> DocumentSlot:
+    """A declared slot (a DocumentSlot or its fields as a dict) under its plugin's namespace."""
+    slot = declared if isinstance(declared, DocumentSlot) else DocumentSlot(**declared)
+    by_value = tuple(dict(slot.by_value).items())
+    return replace(slot, namespace=namespace, by_value=by_value)
+
+
+def document_slots() -> list[DocumentSlot]:
+    """The document slots of the enabled plugins' request fields, in declaration order."""
+    return [as_slot(fs.namespace, declared) for fs in request_field_sets() for declared in fs.documents]
+
+
+def attach_uploads(files, request, actor) -> list:
+    """Attach the files posted in the document slots to ``request`` (empty slots skipped)."""
+    documents = []
+    for slot in document_slots():
+        posted = files.get(slot.key)
+        if posted is None or not posted.filename:
+            continue
+        data = (request.extra or {}).get(slot.namespace) or {}
+        fields = {"doc_type": slot.doc_type_for(data), "request_id": request.id}
+        documents.append(upload(posted.read(), posted.filename, fields, actor))
+    return documents
 
 
 def _posted_indexes(form, key: str) -> set[int]:
@@ -336,8 +401,12 @@ def extra_display(request) -> list[tuple[str, str, Any]]:
 __all__ = [
     "ADD_ROW",
     "MIN_ROWS",
+    "DocumentSlot",
     "ExtraInput",
     "adding_row",
+    "as_slot",
+    "attach_uploads",
+    "document_slots",
     "extra_display",
     "extra_from_form",
     "extra_inputs",

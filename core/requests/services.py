@@ -40,6 +40,8 @@ class RequestFields:
     namespace: str
     schema: type
     label: Any = ""
+    # File inputs of the request-intake form (``forms.DocumentSlot`` or their fields as a dict).
+    documents: tuple = ()
 
 
 @dataclass(frozen=True)

@@ -139,19 +139,30 @@ CREATE_FIELDS = (
 @bp.route("/new", methods=["GET", "POST"])
 @require("requests.create")
 def new():
-    """Register a request received on any channel (with the enabled plugins' fields)."""
-    errors: dict = {}
+    """Register a request received on any channel, with the enabled plugins' request fields and
+    document slots: saved as a draft, or (``submit_now``) submitted at once and refused per
+    missing field — the applicant signed the declaration in front of the officer."""
+    outcome = FormOutcome()
     form = request.form
+    submit_now = bool(form.get("submit_now"))
     if request.method == "POST" and not forms.adding_row(form):
         data = {k: form[k].strip() for k in CREATE_FIELDS if (form.get(k) or "").strip()}
         data["needs_permit"] = bool(form.get("needs_permit"))
         data["extra"] = forms.extra_from_form(form)
         with form_transaction() as outcome:
             item = services.create_request(RequestCreateSchema().load(data), current_user)
+            forms.attach_uploads(request.files, item, current_user)
+            if submit_now:
+                services.submit(item, current_user, declaration_signed_by=item.applicant_name)
         if outcome.ok:
-            flash(_("Saved."), "success")
+            if submit_now:
+                flash(_("The request was submitted with number %(number)s.", number=item.number), "success")
+            else:
+                flash(_("Saved."), "success")
             return redirect(url_for(".view", request_id=item.id))
-        errors = forms.flatten_errors(translate_messages(outcome.errors), form)
+    errors = outcome.errors
+    if outcome.message is None and errors:  # field errors, placed by the form's inputs
+        errors = forms.place_errors(forms.flatten_errors(translate_messages(errors), form))
     return render_template(
         "requests/new.html",
         form=form,
@@ -163,7 +174,8 @@ def new():
             for i in services.catalog(True)
         ],
         extra_groups=forms.extra_inputs(),
-    ), (422 if errors else 200)
+        document_slots=forms.document_slots(),
+    ), outcome.status
 
 
 @bp.route("/<int:request_id>")

@@ -11,8 +11,6 @@ from __future__ import annotations
 
 from core.toolkit import (
     STAFF_ROLES,
-    Ceiling,
-    Check,
     Choice,
     FileFields,
     NavItem,
@@ -22,9 +20,13 @@ from core.toolkit import (
     hookimpl,
 )
 
-from . import rules, services
+from . import demo, kpis, rules, services
+from .api import bp as api_bp
+from .cli import TICK, makkah_aid_cli
 from .i18n import _, _l
-from .schemas import ApplicationSchema, FileExtraSchema, MakkahSettings
+from .schemas import ApplicationSchema, FileExtraSchema
+from .settings import SettingsSchema
+from .views import bp
 
 PLUGIN = PluginMeta(
     id="makkah_aid",
@@ -33,7 +35,7 @@ PLUGIN = PluginMeta(
     version="1.0.0",
     description_ar="فئات الفجوة بين الاحتياجات والدخل، البيانات الإلزامية، حالات الإبعاد، لائحة المخالفات، وجولات تحديث البيانات.",
     description_en="Need-gap bands, mandatory application data, exclusions, the violations ladder and data-renewal rounds.",
-    settings_schema=MakkahSettings,
+    settings_schema=SettingsSchema,
 )
 
 CASE_ROLES = STAFF_ROLES
@@ -44,29 +46,21 @@ CASE_ROLES = STAFF_ROLES
 
 @hookimpl
 def register_blueprints():
-    from .views import bp
-
     return [bp]
 
 
 @hookimpl
 def register_api_blueprints():
-    from .api import bp
-
-    return [bp]
+    return [api_bp]
 
 
 @hookimpl
 def register_commands():
-    from .cli import makkah_aid_cli
-
     return [makkah_aid_cli]
 
 
 @hookimpl
 def register_jobs():
-    from .cli import TICK
-
     return [TICK]
 
 
@@ -77,11 +71,8 @@ def register_jobs():
 def register_permissions():
     return [
         Permission("makkah_aid.view", _l("See need-gap assessments, violations and renewals"), CASE_ROLES),
-        Permission(
-            "makkah_aid.apply",
-            _l("Take applications with the mandatory data"),
-            ("relations_officer", "researcher"),
-        ),
+        # Seed 004: researchers take applications too, on core's intake form.
+        Permission("requests.create", _l("Register aid requests"), ("relations_officer", "researcher")),
         Permission("makkah_aid.assess", _l("Assess the need gap"), ("researcher",)),
         Permission(
             "makkah_aid.violations",
@@ -112,7 +103,7 @@ def register_permissions():
 @hookimpl
 def register_nav_items(tenant, user):
     return [
-        NavItem(_l("New application (Makkah)"), "makkah_aid.new_application", "makkah_aid.apply"),
+        NavItem(_l("New application (Makkah)"), "requests.new", "requests.create"),
         NavItem(_l("Need-gap assessments"), "makkah_aid.assessments", "makkah_aid.view"),
         NavItem(_l("Violations"), "makkah_aid.violations_index", "makkah_aid.view"),
         NavItem(_l("Renewal rounds"), "makkah_aid.rounds_page", "makkah_aid.view"),
@@ -134,11 +125,17 @@ def register_household_categories():
 
 @hookimpl
 def register_document_types():
-    return [Choice("ownership_deed", _l("Housing ownership deed"))]
+    return [
+        Choice("ownership_deed", _l("Housing ownership deed")),
+        # The written pledge (إقرار خطي) some sanctions of the violations ladder ask for.
+        Choice("pledge", _l("Signed pledge")),
+    ]
 
 
 @hookimpl
 def register_exclusion_reasons():
+    """Seed 004's reasons (late renewal, daughter married, male over 18 …), tenant data with
+    their Arabic and English labels; core keeps only the reasons every association has."""
     return [Choice(r["code"], services.label(r)) for r in services.settings()["exclusion_reasons"]]
 
 
@@ -149,7 +146,31 @@ def register_file_fields():
 
 @hookimpl
 def register_request_fields():
-    return [RequestFields("makkah_aid", ApplicationSchema, _l("Mandatory data (Makkah association)"))]
+    """The application's mandatory data and its documents, on core's request-intake form (staff)
+    and the portal's apply form."""
+    return [
+        RequestFields(
+            "makkah_aid",
+            ApplicationSchema,
+            _l("Mandatory data (Makkah association)"),
+            documents=(
+                {"name": "id", "label": _l("Copy of the ID (file)"), "doc_type": "id_copy", "required": True},
+                {
+                    "name": "address",
+                    "label": _l("National address document (file)"),
+                    "doc_type": "national_address",
+                },
+                {
+                    "name": "housing",
+                    "label": _l("Lease or ownership deed (file)"),
+                    "doc_type": "lease",
+                    "required": True,
+                    "by_field": "housing",
+                    "by_value": rules.HOUSING_DOCUMENTS,
+                },
+            ),
+        )
+    ]
 
 
 @hookimpl
@@ -177,55 +198,17 @@ def validate_request_transition(request, action, actor, data):
 
 @hookimpl
 def assess_eligibility(request, file):
-    assessment = services.latest_assessment(request)
-    if assessment is None:
-        return [
-            Check(
-                "makkah_aid.gap",
-                _l("Need gap (Makkah association)"),
-                "needs_review",
-                _l("The researcher has not recorded the household's basic needs yet."),
-            )
-        ]
-    figures = {
-        "needs_by_item": assessment.figures.get("needs_by_item", {}),
-        "needs_total": assessment.needs_total,
-        "income_by_person": assessment.figures.get("income_by_person", []),
-        "income_total": assessment.income_total,
-        "gap": assessment.gap,
-        "min_gap": assessment.figures.get("min_gap"),
-        "band": assessment.band,
-        "ceiling": assessment.ceiling_halalas,
-        "rule_version": assessment.rule_version_id,
-        "assessment": assessment.id,
-    }
-    return [
-        Check(
-            "makkah_aid.gap",
-            _l("Need gap (Makkah association)"),
-            "pass" if assessment.eligible else "fail",
-            services.explain(assessment),
-            figures,
-        )
-    ]
+    return [services.gap_check(request)]
 
 
 @hookimpl
 def propose_aid_ceiling(request, file, catalog_item):
-    assessment = services.latest_assessment(request)
-    if assessment is None:
-        return None
-    if not assessment.eligible:
-        return Ceiling(0, _l("Not eligible on the gap criterion: any amount needs an override reason."))
-    band_label = assessment.figures.get("band_label_ar") or assessment.band
-    return Ceiling(
-        int(assessment.ceiling_halalas),
-        _(
-            "Band %(band)s of the need gap (rule version %(version)s)",
-            band=band_label,
-            version=assessment.rule_version_id,
-        ),
-    )
+    return services.aid_ceiling(request)
+
+
+@hookimpl
+def register_kpi_sources(tenant):
+    return kpis.sources()
 
 
 @hookimpl
@@ -250,9 +233,7 @@ def register_notification_templates():
 
 @hookimpl
 def load_demo_data(tenant):
-    from .demo import load
-
-    load(tenant)
+    demo.load(tenant)
 
 
-__all__ = ["PLUGIN", "rules", "services"]
+__all__ = ["PLUGIN"]

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from flask_login import current_user
 
-from core.toolkit import AidRequest, ApiBlueprint, BeneficiaryFile, NotFound, db, get_or_404
+from core.toolkit import AidRequest, ApiBlueprint, BeneficiaryFile, Conflict, NotFound, db, get_or_404
 
 from . import services
+from .i18n import _
 from .models import ExclusionProposal, RenewalRound, Violation
 from .schemas import (
     AssessmentInSchema,
@@ -252,10 +253,6 @@ def list_proposals(args):
 @bp.requires("makkah_aid.propose")
 def post_proposal(data):
     """Staff propose an exclusion with its evidence (a human with the right role confirms)."""
-    from core.toolkit import Conflict
-
-    from .i18n import _
-
     file = get_or_404(BeneficiaryFile, data["file_id"])
     proposal = services.propose(
         file,

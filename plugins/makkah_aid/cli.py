@@ -9,6 +9,8 @@ from flask.cli import AppGroup
 
 from core.toolkit import Periodic, run_periodic
 
+from . import services
+
 makkah_aid_cli = AppGroup("makkah_aid", help="Makkah association: suspensions, renewals, exclusions.")
 
 
@@ -24,8 +26,6 @@ def tick_command(on: str | None) -> None:
 
 def tick_job(on: date | None = None) -> dict:
     """The tenant in context's daily run (idempotent: run hourly by beat, daily by cron)."""
-    from . import services
-
     return services.tick(on)
 
 

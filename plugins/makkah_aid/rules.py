@@ -1,7 +1,7 @@
 """The Makkah association's rules (seed 004) as plain functions: data in, data out.
 
 No request, no database: every function takes the tenant's settings (a dict validated by
-``schemas.MakkahSettings``) and the facts, and returns the result with the figures it used.
+``settings.SettingsSchema``) and the facts, and returns the result with the figures it used.
 Money is in halalas (integers) throughout; dates are ``datetime.date``.
 """
 

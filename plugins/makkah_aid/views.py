@@ -1,4 +1,4 @@
-"""The plugin's pages (``/t/<tenant>/makkah_aid/…``): application, assessment, violations,
+"""The plugin's pages (``/t/<tenant>/makkah_aid/…``): assessment, violations,
 renewal rounds, exclusion proposals, and the applicant's portal page."""
 
 from __future__ import annotations
@@ -10,27 +10,17 @@ from marshmallow import ValidationError
 from core.toolkit import (
     AidRequest,
     BeneficiaryFile,
-    CatalogItem,
     FormOutcome,
     NumberFormatError,
-    RequestCreateSchema,
     can,
-    create_request,
     db,
-    flatten_request_errors,
     form_transaction,
     format_halalas,
     get_or_404,
     parse_date,
     parse_halalas,
     parse_int,
-    place_request_errors,
-    request_extra_from_form,
-    request_extra_inputs,
-    request_form_adding_row,
     require,
-    submit_request,
-    upload_document,
 )
 
 from . import rules, services
@@ -113,77 +103,12 @@ def index():
     return redirect(url_for(".assessments"))
 
 
-# --------------------------------------------------------------------------- application
-
-
-def _catalog() -> list:
-    return list(db.session.scalars(db.select(CatalogItem).where(CatalogItem.active).order_by(CatalogItem.id)))
-
-
-CORE_FIELDS = (
-    "channel",
-    "applicant_name",
-    "applicant_phone",
-    "applicant_city",
-    "file_id",
-    "catalog_item_id",
-    "summary",
-    "requested_amount",
-)
-UPLOADS = (("id_file", "id_copy"), ("address_file", "national_address"), ("housing_file", None))
-
-
-@bp.route("/applications/new", methods=["GET", "POST"])
-@require("makkah_aid.apply")
-def new_application():
-    """Staff take an application with the seed's mandatory data and its documents, and submit it
-    at once; refused per missing field. The mandatory data are the plugin's request fields
-    (``ApplicationSchema``), rendered and read by core's generic request-field helpers, the
-    same as on the portal and on core's "register a request" page."""
-    outcome = FormOutcome()
-    form = request.form
-    if request.method == "POST" and not request_form_adding_row(form):
-        with form_transaction() as outcome:
-            data = {k: form[k].strip() for k in CORE_FIELDS if (form.get(k) or "").strip()}
-            data.setdefault("channel", "in_person")
-            data["extra"] = request_extra_from_form(form)
-            item = create_request(RequestCreateSchema().load(data), current_user)
-            extra = (item.extra or {}).get("makkah_aid") or {}
-            for field, doc_type in UPLOADS:
-                upload = request.files.get(field)
-                if upload and upload.filename:
-                    if doc_type is None:
-                        doc_type = rules.HOUSING_DOCUMENTS.get(extra.get("housing") or "", "lease")
-                    upload_document(
-                        upload.read(),
-                        upload.filename,
-                        {"doc_type": doc_type, "request_id": item.id},
-                        current_user,
-                    )
-            submit_request(item, current_user, declaration_signed_by=item.applicant_name)
-        if outcome.ok:
-            flash(_("The application was submitted with number %(number)s.", number=item.number), "success")
-            return redirect(url_for("requests.view", request_id=item.id))
-    errors = outcome.errors
-    if outcome.message is None and errors:  # field errors, placed by the request form's inputs
-        errors = place_request_errors(flatten_request_errors(errors, form))
-    return render_template(
-        "makkah_aid/application.html",
-        errors=errors,
-        form=form,
-        catalog=_catalog(),
-        extra_groups=request_extra_inputs(),
-    ), outcome.status
-
-
 # --------------------------------------------------------------------------- assessments
 
 
 @bp.route("/assessments")
 @require("makkah_aid.view")
 def assessments():
-    from core.toolkit import AidRequest
-
     items = list(
         db.session.scalars(
             db.select(AidRequest)
@@ -263,8 +188,6 @@ def assessment(request_id):
 @bp.route("/violations", methods=["GET"])
 @require("makkah_aid.view")
 def violations_index():
-    from .models import Violation
-
     file_id = request.args.get("file_id", type=int)
     if file_id:
         return redirect(url_for(".file_violations", file_id=file_id))

@@ -113,14 +113,27 @@ def test_bad_status_changes_are_refused(api, officer, create_household, tenant, 
     assert field in response.json["errors"]
 
 
-def test_exclusion_with_a_seed_reason_code(api, officer, create_household, tenant):
+def test_exclusion_with_a_core_reason_code(api, officer, create_household, tenant):
+    household = create_household(tenant)
+    file_id = api(officer).get(f"/households/{household.id}").json["file"]["id"]
+    response = api(officer).post(
+        f"/files/{file_id}/status",
+        json={"status": "excluded", "reason": "تحسن الحال", "exclusion_reason": "improved"},
+    )
+    assert response.status_code == 200 and response.json["exclusion_reason"] == "improved"
+
+
+def test_an_associations_own_exclusion_reason_is_refused_without_its_plugin(
+    api, officer, create_household, tenant
+):
+    """Seed 004's reasons (daughter married …) are the Makkah plugin's, not core's."""
     household = create_household(tenant)
     file_id = api(officer).get(f"/households/{household.id}").json["file"]["id"]
     response = api(officer).post(
         f"/files/{file_id}/status",
         json={"status": "excluded", "reason": "زواج", "exclusion_reason": "girl_married"},
     )
-    assert response.status_code == 200 and response.json["exclusion_reason"] == "girl_married"
+    assert response.status_code == 422 and "exclusion_reason" in response.json["errors"]
 
 
 def test_renewal_uses_the_tenant_interval(api, officer, create_household, tenant, app_ctx):

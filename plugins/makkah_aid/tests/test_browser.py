@@ -11,7 +11,7 @@ from core.testing import PASSWORD, new_file, screenshot
 from core.testing import request_services as requests
 from core.toolkit import AidRequest, db, install_default_catalog, tenant_context
 
-from .test_plugin import PNG, national_id
+from .helpers import PNG, national_id
 
 pytestmark = pytest.mark.browser
 
@@ -28,17 +28,17 @@ def test_application_assessment_and_committee_approval(
 
     # 1. The relations officer takes the application; an incomplete one is refused per field.
     browser_login(page, staff["relations_officer"].email, PASSWORD)
-    page.goto("/t/first/makkah_aid/applications/new")
+    page.goto("/t/first/requests/new")  # core's intake, with the plugin's fields and documents
     assert page.locator("html").get_attribute("dir") == "rtl"
     x = "#extra-makkah_aid-"
     page.fill("#applicant_name", "نورة محمد عبدالله السبيعي")
     page.fill(x + "nationality", "سعودية")
-    page.click("#submit-application")
+    page.click("#submit-now")
     page.wait_for_load_state()
-    assert page.locator("#application-errors li[data-field='extra.makkah_aid.id_number']").count() == 1
-    assert page.locator("#application-errors li[data-field='extra.makkah_aid.housing']").count() == 1
+    assert page.locator("#request-errors li[data-field='extra.makkah_aid.id_number']").count() == 1
+    assert page.locator("#request-errors li[data-field='extra.makkah_aid.housing']").count() == 1
     page.fill(x + "id_number", national_id(5150))
-    page.set_input_files("#id_file", str(scan))
+    page.set_input_files("#documents-makkah_aid-id", str(scan))
     page.fill(x + "id_expiry", (date.today() + timedelta(days=400)).isoformat())
     page.fill(x + "current_job", "لا تعمل")
     page.fill(x + "monthly_income", "2000")
@@ -47,10 +47,10 @@ def test_application_assessment_and_committee_approval(
     page.fill(x + "dependents-0-name", "سارة")
     page.select_option(x + "dependents-0-relationship", "daughter")
     page.select_option(x + "housing", "rented")
-    page.set_input_files("#housing_file", str(scan))
+    page.set_input_files("#documents-makkah_aid-housing", str(scan))
     page.fill(x + "annual_rent", "18000")
     screenshot(page, "makkah-application")
-    page.click("#submit-application")
+    page.click("#submit-now")
     page.wait_for_load_state()
     assert page.locator("#request-state").get_attribute("data-state") == "submitted"
 

@@ -15,7 +15,7 @@ from core.toolkit import upload_document as upload
 from plugins.makkah_aid import rules, services
 from plugins.makkah_aid.models import Violation
 
-from .test_plugin import API, PNG, household  # noqa: F401 (fixture)
+from .helpers import API, PNG
 
 
 def attach_pledge(tenant, file, on: date | None = None) -> int:

@@ -4,14 +4,16 @@ staff "register a request" form taking the same data."""
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 from io import BytesIO
 
 import pytest
 
+from core.testing import to_hijri
 from core.toolkit import AidRequest, CatalogItem, Document, db, tenant_context
 
-from .test_plugin import PNG, catalog_id, national_id
+from .helpers import PNG, catalog_id, national_id
 
 NS = "extra.makkah_aid."
 AR = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
@@ -22,8 +24,6 @@ def arabic(text: str) -> str:
 
 
 def hijri(day: date) -> str:
-    from core.testing import to_hijri
-
     year, month, day_ = to_hijri(day)
     return f"{year:04d}-{month:02d}-{day_:02d}"
 
@@ -89,8 +89,6 @@ def the_item(makkah) -> int:
 
 def errors_of(response) -> list[str]:
     """The ``data-field`` of every error listed above the form."""
-    import re
-
     return re.findall(r'<li data-field="([^"]+)"', response.get_data(as_text=True))
 
 

@@ -10,9 +10,9 @@ from hypothesis import strategies as st
 from marshmallow import ValidationError
 
 from plugins.makkah_aid import rules
-from plugins.makkah_aid.schemas import MakkahSettings
+from plugins.makkah_aid.settings import SettingsSchema
 
-SETTINGS = MakkahSettings().load({})
+SETTINGS = SettingsSchema().load({})
 SAR = 100
 
 
@@ -58,7 +58,7 @@ def test_band_is_monotonic_and_matches_the_seed_table(gap):
 
 
 def test_another_band_table_is_honoured():
-    custom = MakkahSettings().load(
+    custom = SettingsSchema().load(
         {
             "min_gap_halalas": 300_000,
             "bands": [
@@ -408,5 +408,5 @@ def test_defaults_are_the_seed_values():
 )
 def test_bad_settings_are_refused(bad, field):
     with pytest.raises(ValidationError) as info:
-        MakkahSettings().load(bad)
+        SettingsSchema().load(bad)
     assert field in info.value.messages

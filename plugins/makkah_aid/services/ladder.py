@@ -1,0 +1,65 @@
+"""The violations ladder, read side: a file's violations, what the next occurrence of each
+would bring, and a sanction in words."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from core.toolkit import (
+    BeneficiaryFile,
+    current_language,
+    db,
+)
+
+from .. import rules
+from ..i18n import _
+from ..models import Violation
+from .rule_versions import label, settings
+
+
+def violations_of(file: BeneficiaryFile) -> list[Violation]:
+    return list(
+        db.session.scalars(
+            db.select(Violation).where(Violation.file_id == file.id).order_by(Violation.id.desc())
+        )
+    )
+
+
+def next_sanctions(file: BeneficiaryFile) -> list[dict]:
+    """For each violation of the ladder, the sanction its next occurrence would bring."""
+    rule_settings = settings()
+    counts: dict[str, int] = {}
+    for violation in violations_of(file):
+        counts[violation.code] = counts.get(violation.code, 0) + 1
+    result = []
+    for item in rule_settings["ladder"]:
+        occurrence = counts.get(item["code"], 0) + 1
+        result.append(
+            {
+                "code": item["code"],
+                "label": label(item),
+                "occurrence": occurrence,
+                "sanction": rules.sanction_for(rule_settings, item["code"], occurrence),
+            }
+        )
+    return result
+
+
+def sanction_text(sanction: dict, ends_on: date | None = None) -> str:
+    kind = sanction["kind"]
+    if kind == "timed":
+        text = _("Suspension for %(months)s months", months=sanction["months"])
+        if ends_on:
+            text += " " + _("(until %(date)s)", date=ends_on.isoformat())
+    elif kind == "condition":
+        condition = sanction.get(f"condition_{current_language()}") or sanction.get("condition_ar") or ""
+        text = _("Suspension until: %(condition)s", condition=condition)
+    elif kind == "permanent":
+        text = _("Permanent suspension of the family's services")
+    else:
+        text = _("Dismissal and permanent deprivation of services")
+    if sanction.get("referral"):
+        text += " — " + _("file referred to the security authorities")
+    if sanction.get("pledge"):
+        text += " — " + _("with a written pledge")
+    return text

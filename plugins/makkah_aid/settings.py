@@ -1,0 +1,310 @@
+"""The plugin's settings: every number and list of seed 004 (need-gap bands, the violations
+ladder, exclusion reasons, renewal windows) as tenant data, the seed's values as defaults."""
+
+from __future__ import annotations
+
+import copy
+
+from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
+
+from core.toolkit import STAFF_ROLES
+
+from .i18n import _l
+from .rules import SANCTION_KINDS
+
+ROLES = STAFF_ROLES
+DETECTIONS = ("automatic", "staff", "researcher", "committee", "executive_director")
+CHOOSE = _l("Choose one of the listed values.")
+
+
+class Strict(Schema):
+    class Meta:
+        unknown = RAISE
+
+
+DEFAULT_BANDS = [
+    {"code": "A", "label_ar": "أ", "label_en": "A", "up_to_halalas": 1_000_000, "ceiling_halalas": 1_000_000},
+    {"code": "B", "label_ar": "ب", "label_en": "B", "up_to_halalas": 2_000_000, "ceiling_halalas": 1_500_000},
+    {"code": "C", "label_ar": "ج", "label_en": "C", "up_to_halalas": None, "ceiling_halalas": 1_800_000},
+]
+
+
+def _timed(months: int, pledge: bool = False) -> dict:
+    return {"kind": "timed", "months": months, "pledge": pledge}
+
+
+def _condition(ar: str, en: str, pledge: bool = False) -> dict:
+    return {"kind": "condition", "condition_ar": ar, "condition_en": en, "pledge": pledge}
+
+
+PERMANENT = {"kind": "permanent"}
+
+DEFAULT_LADDER = [
+    {
+        "code": "forged_documents",
+        "label_ar": "التحايل بتزوير المستندات أو إحضار مستندات غير صحيحة للحصول على الخدمات",
+        "label_en": "Forged or false documents to obtain services",
+        "sanctions": [PERMANENT],
+    },
+    {
+        "code": "false_information",
+        "label_ar": "عدم المصداقية في المعلومات المقدمة",
+        "label_en": "Untruthful information",
+        "sanctions": [_timed(12), PERMANENT],
+    },
+    {
+        "code": "refused_visit",
+        "label_ar": "رفض زيارة فريق البحث أو منعه من الكشف على أحد مرافق المنزل",
+        "label_en": "Refusing the research team's visit or blocking inspection of part of the home",
+        "sanctions": [
+            _timed(2),
+            {
+                **_condition(
+                    "إيقاف الخدمات بعد توثيق ذلك من فريق البحث والمدير التنفيذي",
+                    "Services stopped, after the research team and the executive director documented it",
+                ),
+                "documented_by": ["researcher", "executive_director"],
+            },
+        ],
+    },
+    {
+        "code": "stalling_information",
+        "label_ar": "المماطلة في تقديم المعلومات أو البيانات",
+        "label_en": "Stalling in providing information",
+        "sanctions": [_condition("حتى تكتمل المعلومات", "Until the information is complete")],
+    },
+    {
+        "code": "unreported_contact_change",
+        "label_ar": "تغيير عنوان السكن أو أرقام الاتصال دون إبلاغ الجمعية",
+        "label_en": "Changing address or phone without telling the association",
+        "sanctions": [_condition("حتى إشعار الجمعية بالبيانات المحدثة", "Until the updated data is given")],
+    },
+    {
+        "code": "physical_assault",
+        "label_ar": "الاعتداء البدني على أحد موظفي أو موظفات الجمعية",
+        "label_en": "Physical assault on a staff member",
+        "sanctions": [{"kind": "dismissal", "referral": True}],
+    },
+    {
+        "code": "abusive_language",
+        "label_ar": "التلفظ بالألفاظ النابية على موظفي الجمعية أو أعضاء مجلس الإدارة",
+        "label_en": "Abusive language to staff or board members",
+        "sanctions": [
+            _condition(
+                "حتى تحسن سلوكه وأخذ التعهد اللازم عليه",
+                "Until the behaviour improves and a pledge is signed",
+                pledge=True,
+            )
+        ],
+    },
+    {
+        "code": "provider_misconduct",
+        "label_ar": "سلوك غير لائق لدى إحدى الجهات المتعاقدة مع الجمعية",
+        "label_en": "Improper behaviour at a provider contracted by the association",
+        "sanctions": [_timed(2), PERMANENT],
+    },
+    {
+        "code": "hidden_marriage_or_death",
+        "label_ar": "إخفاء زواج أو وفاة أحد أفراد الأسرة دون إبلاغ الجمعية",
+        "label_en": "Hiding a marriage or death in the family",
+        "sanctions": [_timed(2, pledge=True), PERMANENT],
+    },
+    {
+        "code": "sold_appliances",
+        "label_ar": "بيع الأجهزة المقدمة من الجمعية أو التصرف فيها",
+        "label_en": "Selling or disposing of appliances given by the association",
+        "sanctions": [_timed(12, pledge=True), PERMANENT],
+    },
+]
+
+_DECIDERS = ["committee_member", "executive_director"]
+
+
+def _reason(code, ar, en, detection, roles=None, outcome="excluded", member_level=False, referral=False):
+    return {
+        "code": code,
+        "label_ar": ar,
+        "label_en": en,
+        "detection": detection,
+        "confirm_roles": list(roles or _DECIDERS),
+        "outcome": outcome,
+        "member_level": member_level,
+        "referral": referral,
+    }
+
+
+DEFAULT_EXCLUSION_REASONS = [
+    _reason("improved", "تحسن الحال المعيشي للمستفيد", "Living conditions improved", "researcher"),
+    _reason("owner_request", "طلب إلغاء الملف من صاحبه", "The file owner asked to cancel", "staff"),
+    _reason(
+        "assets",
+        "وجود أرصدة مالية أو ممتلكات كالعقار أو مؤسسات أو عمالة على الكفالة",
+        "Bank balances or property: real estate, a business, sponsored workers",
+        "researcher",
+    ),
+    _reason(
+        "late_renewal",
+        "التأخر عن التحديث النصف السنوي للبيانات لمدة ٣٠ يوما",
+        "Late for the semi-annual data renewal by 30 days",
+        "automatic",
+    ),
+    _reason("girl_married", "زواج البنت", "A daughter married", "automatic", member_level=True),
+    _reason(
+        "male_over_18",
+        "ذكر تجاوز ١٨ سنة وغير ملتحق بالدراسة",
+        "A male member over 18 not enrolled in study",
+        "automatic",
+        member_level=True,
+    ),
+    _reason(
+        "refused_job",
+        "رفض المستفيد أو أحد أفراد أسرته فرصة وظيفية وفرتها الجمعية",
+        "Refused a job the association offered",
+        "staff",
+    ),
+    _reason("death", "وفاة المستفيد", "Death of the beneficiary", "staff", outcome="closed"),
+    _reason(
+        "fraud",
+        "التلاعب أو التزوير في الأوراق الثبوتية أو إعطاء معلومات غير صحيحة",
+        "Forged papers or false information",
+        "committee",
+        roles=["committee_member"],
+    ),
+    _reason(
+        "assault",
+        "التعدي على موظفي الجمعية أو إتلاف أملاكها أو تشويه سمعتها",
+        "Assault on staff, damage to property or defamation",
+        "executive_director",
+        roles=["executive_director"],
+        referral=True,
+    ),
+    _reason(
+        "moved_away",
+        "الانتقال إلى منطقة خارج النطاق الجغرافي للجمعية",
+        "Moved outside the association's service area",
+        "automatic",
+    ),
+    _reason(
+        "workers",
+        "أكثر من عاملين على كفالة المستفيد أو أحد أفراد أسرته",
+        "More than two workers under the sponsorship of the beneficiary or a family member",
+        "automatic",
+    ),
+]
+AUTOMATIC_REASONS = ("late_renewal", "workers", "moved_away", "male_over_18", "girl_married")
+
+
+class BandSchema(Strict):
+    code = fields.String(required=True, validate=validate.Regexp(r"^[A-Za-z0-9_]{1,8}$"))
+    label_ar = fields.String(required=True, validate=validate.Length(min=1, max=40))
+    label_en = fields.String(required=True, validate=validate.Length(min=1, max=40))
+    # Upper bound of the gap, inclusive; null for the last, open-ended band.
+    up_to_halalas = fields.Integer(required=True, allow_none=True, validate=validate.Range(min=1))
+    ceiling_halalas = fields.Integer(required=True, validate=validate.Range(min=1))
+
+
+class SanctionSchema(Strict):
+    kind = fields.String(required=True, validate=validate.OneOf(SANCTION_KINDS, error=CHOOSE))
+    months = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=1, max=120))
+    condition_ar = fields.String(load_default="", validate=validate.Length(max=255))
+    condition_en = fields.String(load_default="", validate=validate.Length(max=255))
+    pledge = fields.Boolean(load_default=False)
+    referral = fields.Boolean(load_default=False)
+    documented_by = fields.List(
+        fields.String(validate=validate.OneOf(ROLES, error=CHOOSE)), load_default=list
+    )
+
+    @validates_schema
+    def _consistent(self, data, **kwargs):
+        if data["kind"] == "timed" and not data.get("months"):
+            raise ValidationError({"months": [_l("A timed suspension needs its length in months.")]})
+        if data["kind"] == "condition" and not (data.get("condition_ar") or data.get("condition_en")):
+            raise ValidationError(
+                {"condition_ar": [_l("A suspension until a condition needs the condition.")]}
+            )
+
+
+class LadderItemSchema(Strict):
+    code = fields.String(required=True, validate=validate.Regexp(r"^[a-z][a-z0-9_]{1,62}$"))
+    label_ar = fields.String(required=True, validate=validate.Length(min=1, max=255))
+    label_en = fields.String(required=True, validate=validate.Length(min=1, max=255))
+    sanctions = fields.List(
+        fields.Nested(SanctionSchema), required=True, validate=validate.Length(min=1, max=5)
+    )
+
+
+class ExclusionReasonSchema(Strict):
+    code = fields.String(required=True, validate=validate.Regexp(r"^[a-z][a-z0-9_]{1,62}$"))
+    label_ar = fields.String(required=True, validate=validate.Length(min=1, max=255))
+    label_en = fields.String(required=True, validate=validate.Length(min=1, max=255))
+    detection = fields.String(required=True, validate=validate.OneOf(DETECTIONS, error=CHOOSE))
+    confirm_roles = fields.List(
+        fields.String(validate=validate.OneOf(ROLES, error=CHOOSE)),
+        required=True,
+        validate=validate.Length(min=1),
+    )
+    outcome = fields.String(
+        load_default="excluded", validate=validate.OneOf(("excluded", "closed"), error=CHOOSE)
+    )
+    member_level = fields.Boolean(load_default=False)
+    referral = fields.Boolean(load_default=False)
+
+
+def _unique(items: list[dict], key: str = "code") -> bool:
+    codes = [item[key] for item in items]
+    return len(codes) == len(set(codes))
+
+
+class SettingsSchema(Strict):
+    """Every number and list of seed 004, as tenant data with the seed's values as defaults."""
+
+    min_gap_halalas = fields.Integer(load_default=500_000, validate=validate.Range(min=0))
+    bands = fields.List(
+        fields.Nested(BandSchema),
+        load_default=lambda: copy.deepcopy(DEFAULT_BANDS),
+        validate=validate.Length(min=1),
+    )
+    ladder = fields.List(
+        fields.Nested(LadderItemSchema),
+        load_default=lambda: copy.deepcopy(DEFAULT_LADDER),
+        validate=validate.Length(min=1),
+    )
+    exclusion_reasons = fields.List(
+        fields.Nested(ExclusionReasonSchema), load_default=lambda: copy.deepcopy(DEFAULT_EXCLUSION_REASONS)
+    )
+    renewal_interval_months = fields.Integer(load_default=6, validate=validate.Range(min=1, max=36))
+    renewal_window_days = fields.Integer(load_default=30, validate=validate.Range(min=1, max=365))
+    late_renewal_days = fields.Integer(load_default=30, validate=validate.Range(min=0, max=365))
+    max_sponsored_workers = fields.Integer(load_default=2, validate=validate.Range(min=0, max=100))
+    male_age_limit_years = fields.Integer(load_default=18, validate=validate.Range(min=1, max=40))
+    # Cities served; empty = the tenant's own service area.
+    service_area = fields.List(fields.String(validate=validate.Length(min=1, max=80)), load_default=list)
+
+    @validates_schema
+    def _coherent(self, data, **kwargs):
+        errors: dict = {}
+        bands = data.get("bands") or []
+        if bands:
+            bounds = [b["up_to_halalas"] for b in bands]
+            if not _unique(bands):
+                errors["bands"] = [_l("Band codes must be unique.")]
+            elif bounds[-1] is not None or any(b is None for b in bounds[:-1]):
+                errors["bands"] = [_l("Only the last band is open-ended (no upper bound).")]
+            elif any(a >= b for a, b in zip(bounds[:-2], bounds[1:-1], strict=False)):
+                errors["bands"] = [_l("Band upper bounds must increase.")]
+            elif len(bounds) > 1 and bounds[0] < data.get("min_gap_halalas", 0):
+                errors["bands"] = [_l("The first band must start at or above the minimum gap.")]
+        if data.get("ladder") and not _unique(data["ladder"]):
+            errors["ladder"] = [_l("Violation codes must be unique.")]
+        reasons = data.get("exclusion_reasons")
+        if reasons is not None:
+            if not _unique(reasons):
+                errors["exclusion_reasons"] = [_l("Exclusion reason codes must be unique.")]
+            else:
+                missing = [c for c in AUTOMATIC_REASONS if c not in {r["code"] for r in reasons}]
+                if missing:
+                    errors["exclusion_reasons"] = [
+                        _l("The automatic rules need these reasons: %(codes)s", codes=", ".join(missing))
+                    ]
+        if errors:
+            raise ValidationError(errors)
