@@ -23,7 +23,6 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app
-from sqlalchemy.orm import Session
 
 from ..extensions import db
 from ..tenancy import Tenant, require_tenant, tenant_context, utcnow
@@ -233,7 +232,8 @@ def report(job: Job, progress: int, total: int | None = None, *, while_writing: 
         set_committed_value(job, key, value)
     if (while_writing and not can_report_while_writing()) or _sqlite_writing():
         return
-    with Session(bind=db.engine) as side, side.begin():
+    # A session of db's own kind: tenant scoping and the RLS setting apply to it too.
+    with db.session.session_factory() as side, side.begin():
         side.execute(sa.update(Job).where(Job.id == job.id).values(**values))
 
 
