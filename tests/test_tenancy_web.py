@@ -103,6 +103,16 @@ def test_the_host_is_looked_up_once_per_request(app, create_tenant, query_counte
         assert queries.count == 1
 
 
+def test_health_check_and_static_files_do_not_look_up_the_host(client, create_tenant, query_counter):
+    create_tenant("hosted", hosts=["hosted.example.org"])
+    with query_counter() as queries:
+        assert client.get("/healthz", base_url=HOSTED).status_code == 200
+    assert [" ".join(sql.split()) for sql in queries.statements] == ["SELECT 1"]
+    with query_counter() as queries:
+        assert client.get("/static/app.css", base_url=HOSTED).status_code == 200
+    assert queries.count == 0
+
+
 def test_tenant_hosts_setting_is_refused_with_directions():
     with pytest.raises(ConfigError, match="hosts"):
         from_environment({"TENANT_HOSTS": "hosted.example.org=hosted"})

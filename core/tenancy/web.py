@@ -34,6 +34,7 @@ from .services import get_tenant, tenant_for_host
 
 REQUEST_STATE = "charity_request_state"
 STAGES = "charity_request_stages"
+HOST_FREE = "charity_host_free_endpoints"
 # The ``g`` keys tenancy itself keeps for one request.
 TENANCY_STATE = ("_tenant", "_tenant_id", "_tenancy_unscoped", "_unknown_tenant", "_host_tenant")
 _NOT_LOOKED_UP = object()
@@ -52,6 +53,7 @@ def init_app(
     ``authorize`` (403) — see :func:`_before`.
     """
     forget_after_request(app, *TENANCY_STATE)
+    without_host_tenant(app, "static")
     app.extensions[STAGES] = _Stages(authenticate, tuple(gates), authorize)
     app.url_value_preprocessor(_tenant_from_url)
     app.url_defaults(_tenant_in_urls)
@@ -62,6 +64,12 @@ def init_app(
 def forget_after_request(app: Flask, *keys: str) -> None:
     """Drop these ``flask.g`` keys at the end of every request of ``app`` (per-request caches)."""
     app.extensions.setdefault(REQUEST_STATE, set()).update(keys)
+
+
+def without_host_tenant(app: Flask, *endpoints: str) -> None:
+    """These endpoints of ``app`` never look up the host's tenant (static files; the health
+    check, which must answer 503 itself when the database is down)."""
+    app.extensions.setdefault(HOST_FREE, set()).update(endpoints)
 
 
 class _Stages(NamedTuple):
@@ -96,7 +104,7 @@ def _tenant_gate():
     """404 for an unknown tenant in the URL; otherwise the host's tenant where the URL named none."""
     if g.get("_unknown_tenant"):
         abort(404)
-    if g.get("_tenant") is not None:
+    if g.get("_tenant") is not None or request.endpoint in current_app.extensions[HOST_FREE]:
         return None
     tenant = host_tenant()
     if tenant is None:
