@@ -109,7 +109,9 @@ def test_health_check_and_static_files_do_not_look_up_the_host(client, create_te
         assert client.get("/healthz", base_url=HOSTED).status_code == 200
     assert [" ".join(sql.split()) for sql in queries.statements] == ["SELECT 1"]
     with query_counter() as queries:
-        assert client.get("/static/app.css", base_url=HOSTED).status_code == 200
+        response = client.get("/static/app.css", base_url=HOSTED)
+        assert response.status_code == 200
+        response.close()
     assert queries.count == 0
 
 
