@@ -114,7 +114,6 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         gates=(plugins.gate_plugin_urls,),
         authorize=api_auth.authorize,
     )
-    tenancy_web.without_host_tenant(app, "home.healthz")
 
     @app.context_processor
     def _template_globals():

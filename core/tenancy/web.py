@@ -5,10 +5,13 @@
 * **resolution from the URL** — ``/t/<slug>/…`` names the tenant (an unknown or inactive slug is
   a 404, answered once the request is authenticated, so an anonymous visitor learns nothing
   before a logged-in one would);
-* **resolution from the host** — a request whose URL names no tenant, on a host name listed in
-  a tenant's ``hosts`` (its manifest in ``tenants/`` or the platform admin's tenant form: the
-  one host → tenant source), is that tenant's: its name and language on the login page, its
-  links; the bare ``/`` redirects to its home page. The lookup is made once per request;
+* **resolution from the host** — on a host name listed in a tenant's ``hosts`` (its manifest in
+  ``tenants/`` or the platform admin's association form: the one host → tenant source) the
+  bare ``/`` redirects to that tenant's home page, ``/t/<slug>/``, whose pages are then served
+  on that host like on any other. Pages outside a tenant (login, account, platform admin, the
+  platform API) stay platform pages there: no tenant is put in context for them, so a platform
+  admin or another association's member is not judged as if inside this one. The lookup is
+  made at most once per request (:func:`host_tenant`);
 * **URL defaults** — ``url_for`` fills ``tenant`` from the tenant in context;
 * **the request-state teardown** — per-request caches on ``flask.g`` are dropped at the end of
   each request (an app context reused across requests, as tests do, must not carry them over).
@@ -34,7 +37,6 @@ from .services import get_tenant, tenant_for_host
 
 REQUEST_STATE = "charity_request_state"
 STAGES = "charity_request_stages"
-HOST_FREE = "charity_host_free_endpoints"
 # The ``g`` keys tenancy itself keeps for one request.
 TENANCY_STATE = ("_tenant", "_tenant_id", "_tenancy_unscoped", "_unknown_tenant", "_host_tenant")
 _NOT_LOOKED_UP = object()
@@ -53,7 +55,6 @@ def init_app(
     ``authorize`` (403) — see :func:`_before`.
     """
     forget_after_request(app, *TENANCY_STATE)
-    without_host_tenant(app, "static")
     app.extensions[STAGES] = _Stages(authenticate, tuple(gates), authorize)
     app.url_value_preprocessor(_tenant_from_url)
     app.url_defaults(_tenant_in_urls)
@@ -64,12 +65,6 @@ def init_app(
 def forget_after_request(app: Flask, *keys: str) -> None:
     """Drop these ``flask.g`` keys at the end of every request of ``app`` (per-request caches)."""
     app.extensions.setdefault(REQUEST_STATE, set()).update(keys)
-
-
-def without_host_tenant(app: Flask, *endpoints: str) -> None:
-    """These endpoints of ``app`` never look up the host's tenant (static files; the health
-    check, which must answer 503 itself when the database is down)."""
-    app.extensions.setdefault(HOST_FREE, set()).update(endpoints)
 
 
 class _Stages(NamedTuple):
@@ -101,17 +96,13 @@ def _tenant_from_url(endpoint, values) -> None:
 
 
 def _tenant_gate():
-    """404 for an unknown tenant in the URL; otherwise the host's tenant where the URL named none."""
+    """404 for an unknown tenant in the URL; ``/`` on a tenant's host name → its home page."""
     if g.get("_unknown_tenant"):
         abort(404)
-    if g.get("_tenant") is not None or request.endpoint in current_app.extensions[HOST_FREE]:
-        return None
-    tenant = host_tenant()
-    if tenant is None:
-        return None
-    if request.endpoint == "home.index":
-        return redirect(url_for("home.tenant_home", tenant=tenant.slug))
-    set_current_tenant(tenant)
+    if request.endpoint == "home.index" and g.get("_tenant") is None:
+        tenant = host_tenant()
+        if tenant is not None:
+            return redirect(url_for("home.tenant_home", tenant=tenant.slug))
     return None
 
 
