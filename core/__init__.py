@@ -8,7 +8,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, g, request
+from flask import Flask, g
 
 from .hookspecs import hookimpl
 
@@ -26,11 +26,10 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     from .auth.views import api_bp as auth_api
     from .auth.views import bp as auth_bp
     from .config import STATIC_DEFAULTS, check, from_environment
-    from .extensions import babel, csrf, db, limiter, login_manager, migrate
+    from .extensions import babel, csrf, db, init_database, limiter, login_manager, migrate
     from .home import bp as home_bp
     from .tenancy import rls, scoping
-    from .tenancy.context import set_current_tenant
-    from .tenancy.services import get_tenant, tenant_for_host
+    from .tenancy import web as tenancy_web
 
     app = Flask(__name__, instance_relative_config=False)
     app.config.update(STATIC_DEFAULTS)
@@ -50,19 +49,24 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 
     logging.getLogger("charity_platform").setLevel(logging.INFO)
 
-    db.init_app(app)
-    scoping.install()
-    rls.install()
+    init_database(app)  # db bound to the app; SQLite pragmas on its engine
+    scoping.install(db.session)
+    rls.install(db.session)
     babel.init_app(app, locale_selector=i18n.select_locale)
     i18n.configure(app)
+    tenancy_web.forget_after_request(app, "_flask_babel")  # Flask-Babel's locale of this request
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
+    tenancy_web.forget_after_request(app, "_login_user", "_roles_cache")
     csrf.init_app(app)
+    # Flask-WTF's signed token of this request's session, and its verdict.
+    tenancy_web.forget_after_request(app, "csrf_token", "csrf_valid")
     limiter.init_app(app)
 
     # ----------------------------------------------------------------- plugins
     host = plugins.PluginHost()
     app.extensions["charity_plugins"] = host
+    tenancy_web.forget_after_request(app, "_enabled_plugins", "_plugin_settings")
     host.register_builtin(defaults)
     host.discover(app.config["CHARITY_PLUGINS"], app.config["CHARITY_EXTRA_PLUGINS"])
     if app.config["CHARITY_TRACE_HOOKS"]:
@@ -102,65 +106,14 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     def _load_user(session_id: str):
         return user_from_session_id(session_id)
 
-    @app.url_value_preprocessor
-    def _resolve_tenant(endpoint, values):
-        if values and "tenant" in values:
-            tenant = get_tenant(values.pop("tenant"))
-            if tenant is None:
-                g._unknown_tenant = True  # 404, once the request is authenticated (_before)
-            else:
-                set_current_tenant(tenant)
-
-    @app.url_defaults
-    def _tenant_in_urls(endpoint, values):
-        tenant = g.get("_tenant")
-        if (
-            tenant is not None
-            and "tenant" not in values
-            and app.url_map.is_endpoint_expecting(endpoint, "tenant")
-        ):
-            values["tenant"] = tenant.slug
-
-    @app.before_request
-    def _before():
-        # Authentication first (401, then CSRF), then the gates (404), then permission (403);
-        # the view, and the parsing of its body (422), only after all of them.
-        api_auth.authenticate()
-        if g.get("_unknown_tenant"):
-            from flask import abort
-
-            abort(404)
-        if g.get("_tenant") is None and app.config["TENANT_HOSTS"].get(request.host):
-            tenant = get_tenant(app.config["TENANT_HOSTS"][request.host])
-            if tenant is not None:
-                set_current_tenant(tenant)
-        elif g.get("_tenant") is None and request.endpoint == "home.index":
-            tenant = tenant_for_host(request.host)
-            if tenant is not None:
-                from flask import redirect, url_for
-
-                return redirect(url_for("home.tenant_home", tenant=tenant.slug))
-        plugins.gate_plugin_urls()
-        api_auth.authorize()
-        return None
-
-    @app.teardown_request
-    def _forget_request_state(exc):
-        # Per-request caches live on g; an app context reused across requests (tests)
-        # must not carry them over.
-        for key in (
-            "_tenant",
-            "_tenant_id",
-            "_enabled_plugins",
-            "_roles_cache",
-            "_login_user",
-            "_tenancy_unscoped",
-            "_unknown_tenant",
-            "csrf_token",  # Flask-WTF's signed token of this request's session
-            "csrf_valid",
-            "_flask_babel",  # Flask-Babel's locale of this request
-        ):
-            g.pop(key, None)
+    # Every request, in this order: authentication (401, then CSRF), the tenant gate and the
+    # plugin gate (404), permission (403); the view, and the parsing of its body (422), after them.
+    tenancy_web.init_app(
+        app,
+        authenticate=api_auth.authenticate,
+        gates=(plugins.gate_plugin_urls,),
+        authorize=api_auth.authorize,
+    )
 
     @app.context_processor
     def _template_globals():

@@ -42,6 +42,13 @@ def is_production(env: dict[str, str] | None = None) -> bool:
 
 def from_environment(env: dict[str, str] | None = None) -> dict:
     env = dict(os.environ if env is None else env)
+    if env.get("TENANT_HOSTS"):
+        # One host → tenant source: the tenant's own ``hosts`` (manifest or platform admin).
+        raise ConfigError(
+            "TENANT_HOSTS is no longer read: list each association's host names under `hosts` in "
+            "its manifest (tenants/<slug>.toml, then `flask tenants apply`) or in the platform "
+            "admin's association form, and unset TENANT_HOSTS"
+        )
     plugins = env.get("CHARITY_PLUGINS")
     return {
         "SECRET_KEY": env.get("SECRET_KEY", DEV_SECRET_KEY),
@@ -95,7 +102,6 @@ def from_environment(env: dict[str, str] | None = None) -> dict:
         "AUDIT_CHECKPOINT_DIR": env.get("AUDIT_CHECKPOINT_DIR") or None,
         # Imports with more rows than this run as a background job.
         "IMPORT_INLINE_MAX_ROWS": int(env.get("IMPORT_INLINE_MAX_ROWS", "500")),
-        # Tenant host-name map: "assoc.example.org=makkah,other.example=aoun"
         # Outgoing e-mail for notifications (a tenant may set its own under settings["smtp"]).
         "MAIL_SERVER": env.get("MAIL_SERVER") or None,
         "MAIL_PORT": int(env.get("MAIL_PORT", "25")),
@@ -103,9 +109,6 @@ def from_environment(env: dict[str, str] | None = None) -> dict:
         "MAIL_PASSWORD": env.get("MAIL_PASSWORD") or None,
         "MAIL_USE_TLS": env.get("MAIL_USE_TLS", "0") not in ("", "0", "false"),
         "MAIL_FROM": env.get("MAIL_FROM") or None,
-        "TENANT_HOSTS": dict(
-            pair.split("=", 1) for pair in env.get("TENANT_HOSTS", "").split(",") if "=" in pair
-        ),
     }
 
 

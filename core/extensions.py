@@ -1,4 +1,8 @@
-"""Flask extensions, created unbound; ``create_app`` binds them."""
+"""Flask extensions, created unbound; ``create_app`` binds them.
+
+Importing this module changes nothing outside it: no SQLAlchemy listener is installed until
+``create_app`` (:func:`init_database`, ``core.tenancy.scoping.install``, ``core.tenancy.rls.install``).
+"""
 
 from __future__ import annotations
 
@@ -14,7 +18,6 @@ from flask_sqlalchemy import SQLAlchemy
 from flask_sqlalchemy.session import Session as FlaskSession
 from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData, event
-from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
 
 NAMING_CONVENTION = {
@@ -58,7 +61,23 @@ limiter = Limiter(key_func=get_remote_address, default_limits=[])
 api = Api()
 
 
-@event.listens_for(Engine, "connect")
+def listen_once(target, identifier: str, fn) -> None:
+    """``event.listen`` unless ``fn`` already listens to ``target``: building a second app in
+    one process (the tests build many) never stacks a listener."""
+    if not event.contains(target, identifier, fn):
+        event.listen(target, identifier, fn)
+
+
+def init_database(app) -> None:
+    """Bind ``db`` to ``app`` and give each of the app's SQLite engines its pragmas."""
+    db.init_app(app)
+    with app.app_context():
+        engines = list(db.engines.values())
+    for engine in engines:
+        if engine.dialect.name == "sqlite":
+            listen_once(engine, "connect", _sqlite_pragmas)
+
+
 def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
     """SQLite: enforce foreign keys, write-ahead log for concurrent readers, wait on locks."""
     if isinstance(dbapi_connection, sqlite3.Connection):

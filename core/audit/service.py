@@ -30,10 +30,9 @@ from pathlib import Path
 import sqlalchemy as sa
 from flask import current_app, has_request_context, request
 from flask_login import current_user
-from sqlalchemy import event
 from sqlalchemy.orm import ORMExecuteState, Session
 
-from ..extensions import db
+from ..extensions import db, listen_once
 from ..tenancy import Tenant, current_tenant_id, unscoped, utcnow
 from ..tenancy.context import is_unscoped
 from .models import AuditEvent
@@ -483,14 +482,8 @@ def _refuse_bulk(state: ORMExecuteState) -> None:
         raise AuditTampering("audit entries are append-only")
 
 
-_installed = False
-
-
 def install_guards() -> None:
-    """The application refuses to change audit rows on every database; PostgreSQL also has a trigger."""
-    global _installed
-    if _installed:
-        return
-    event.listen(Session, "before_flush", _refuse_changes)
-    event.listen(Session, "do_orm_execute", _refuse_bulk)
-    _installed = True
+    """The application refuses to change audit rows on every database; PostgreSQL also has a trigger.
+    Attached to ``db.session``'s sessions, once however many apps the process builds."""
+    listen_once(db.session, "before_flush", _refuse_changes)
+    listen_once(db.session, "do_orm_execute", _refuse_bulk)

@@ -235,7 +235,8 @@ def report(job: Job, progress: int, total: int | None = None, *, while_writing: 
         set_committed_value(job, key, value)
     if (while_writing and not can_report_while_writing()) or _sqlite_writing():
         return
-    with Session(bind=db.engine) as side, side.begin():
+    # A session of db's own kind: tenant scoping and the RLS setting apply to it too.
+    with db.session.session_factory() as side, side.begin():
         side.execute(sa.update(Job).where(Job.id == job.id).values(**values))
 
 

@@ -53,10 +53,11 @@ import hmac
 import logging
 
 from flask import current_app, has_app_context
-from sqlalchemy import event, inspect, text
+from sqlalchemy import inspect, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import ORMExecuteState, Session
 
+from ..extensions import listen_once
 from .context import current_tenant_id, is_unscoped
 from .models import TenantMixin
 
@@ -65,7 +66,6 @@ SETTING = "app.tenant"
 PLATFORM = "*"
 KEY_TABLE = "charity_rls_keys"
 _CONDITION = "tenant_id = (SELECT charity_tenant()) OR (SELECT charity_platform_scope())"
-_installed = False
 
 log = logging.getLogger("charity_platform.platform_scope")
 
@@ -346,9 +346,8 @@ def _refresh_loaded_objects(state: ORMExecuteState):
     return frozen()
 
 
-def install() -> None:
-    global _installed
-    if not _installed:
-        event.listen(Session, "after_begin", _set_for_transaction)
-        event.listen(Session, "do_orm_execute", _refresh_loaded_objects)
-        _installed = True
+def install(sessions) -> None:
+    """Attach the per-transaction setting to the sessions made by ``sessions`` (``db.session``),
+    after :func:`core.tenancy.scoping.install`. Idempotent, like it."""
+    listen_once(sessions, "after_begin", _set_for_transaction)
+    listen_once(sessions, "do_orm_execute", _refresh_loaded_objects)

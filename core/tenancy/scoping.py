@@ -12,13 +12,11 @@
 
 from __future__ import annotations
 
-from sqlalchemy import event
 from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
 
+from ..extensions import listen_once
 from .context import CrossTenantWrite, TenantRequired, current_tenant_id, is_unscoped
 from .models import TenantMixin
-
-_installed = False
 
 
 def _touches_tenant_table(state: ORMExecuteState) -> bool:
@@ -60,11 +58,9 @@ def _stamp_new_objects(session: Session, flush_context, instances) -> None:
             raise CrossTenantWrite(f"{type(obj).__name__} belongs to another tenant than the one in context")
 
 
-def install() -> None:
-    """Attach the listeners to every SQLAlchemy session (idempotent)."""
-    global _installed
-    if _installed:
-        return
-    event.listen(Session, "do_orm_execute", _scope_statement)
-    event.listen(Session, "before_flush", _stamp_new_objects)
-    _installed = True
+def install(sessions) -> None:
+    """Attach the listeners to the sessions made by ``sessions`` (``db.session``: its
+    sessionmaker's own Session class, not every SQLAlchemy session of the process). Idempotent:
+    a second app in the same process finds them there and adds none."""
+    listen_once(sessions, "do_orm_execute", _scope_statement)
+    listen_once(sessions, "before_flush", _stamp_new_objects)

@@ -6,6 +6,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+import sqlalchemy as sa
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates
 
 from ..extensions import db
@@ -74,9 +75,17 @@ def get_tenant(slug: str, include_inactive: bool = False) -> Tenant | None:
     return db.session.execute(query).scalar_one_or_none()
 
 
-def tenant_for_host(host: str) -> Tenant | None:
+def tenant_for_host(host: str, include_inactive: bool = False) -> Tenant | None:
+    """The tenant that lists ``host`` in its ``hosts`` — the one host → tenant map (set by the
+    tenant's manifest or the platform admin; ``core.tenancy.web`` resolves requests with it)."""
     host = (host or "").lower()
-    for tenant in db.session.execute(db.select(Tenant).where(Tenant.is_active.is_(True))).scalars():
+    if not host or any(char in host for char in '%_\\"'):
+        return None  # never a valid host name (TenantSchema.hosts); and LIKE's own characters
+    # The JSON list is stored as text on every database: narrow by its quoted item, then check.
+    query = db.select(Tenant).where(sa.cast(Tenant.hosts, sa.Text).like(f'%"{host}"%'))
+    if not include_inactive:
+        query = query.where(Tenant.is_active.is_(True))
+    for tenant in db.session.execute(query).scalars():
         if host in (tenant.hosts or []):
             return tenant
     return None
@@ -89,7 +98,7 @@ def _check_unique(data: dict, exclude_id: int | None = None) -> None:
         if existing and existing.id != exclude_id:
             errors["slug"] = [_l("Another association already uses this slug.")]
     for host in data.get("hosts") or []:
-        owner = tenant_for_host(host)
+        owner = tenant_for_host(host, include_inactive=True)
         if owner and owner.id != exclude_id:
             errors.setdefault("hosts", []).append(_l("Another association already uses this host name."))
     if errors:
