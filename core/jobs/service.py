@@ -24,7 +24,6 @@ from typing import Any
 import sqlalchemy as sa
 from flask import current_app
 from flask_login import login_user
-from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from ..audit.service import record
