@@ -9,28 +9,30 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, g
+from werkzeug.middleware.proxy_fix import ProxyFix
 
+from . import api as api_setup
+from . import cli, defaults, errors, i18n, jobs, plugins, security, validation
+from .admin.api import members_api, platform_api
+from .admin.views import invitations, platform, tenant_admin
+from .auth import api_auth
+from .auth.permissions import can
+from .auth.services import user_from_session_id
+from .auth.views import api_bp as auth_api
+from .auth.views import bp as auth_bp
+from .config import STATIC_DEFAULTS, check, from_environment
+from .extensions import babel, csrf, db, init_database, limiter, login_manager, migrate
+from .home import bp as home_bp
 from .hookspecs import hookimpl
+from .navigation import nav_items
+from .tenancy import rls, scoping
+from .tenancy import web as tenancy_web
 
 __all__ = ["create_app", "hookimpl"]
 __version__ = "0.1.0"
 
 
 def create_app(overrides: dict[str, Any] | None = None) -> Flask:
-    from . import api as api_setup
-    from . import cli, defaults, errors, i18n, jobs, plugins, security, validation
-    from .admin.api import members_api, platform_api
-    from .admin.views import invitations, platform, tenant_admin
-    from .auth import api_auth
-    from .auth.services import user_from_session_id
-    from .auth.views import api_bp as auth_api
-    from .auth.views import bp as auth_bp
-    from .config import STATIC_DEFAULTS, check, from_environment
-    from .extensions import babel, csrf, db, init_database, limiter, login_manager, migrate
-    from .home import bp as home_bp
-    from .tenancy import rls, scoping
-    from .tenancy import web as tenancy_web
-
     app = Flask(__name__, instance_relative_config=False)
     app.config.update(STATIC_DEFAULTS)
     app.config.update(from_environment())
@@ -117,14 +119,9 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 
     @app.context_processor
     def _template_globals():
-        from .auth.permissions import can
-        from .navigation import nav_items
-
         return {"current_tenant": g.get("_tenant"), "nav_items": nav_items, "can": can, "host": host}
 
     if app.config.get("TRUSTED_PROXIES"):
-        from werkzeug.middleware.proxy_fix import ProxyFix
-
         proxies = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
     host.pm.hook.app_started(app=app)
@@ -161,9 +158,6 @@ def _configure_database(app: Flask) -> None:
 
 
 def _register_plugin_blueprints(app: Flask, host) -> None:
-    from . import api as api_setup
-    from . import plugins
-
     for plugin_id, blueprints in host.call_each("register_blueprints"):
         for blueprint in blueprints:
             host.claim_blueprint(plugin_id, blueprint.name)

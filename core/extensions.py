@@ -40,8 +40,9 @@ class TenantSafeSession(FlaskSession):
     def get(self, entity, ident, **kwargs):
         obj = super().get(entity, ident, **kwargs)
         if obj is not None:
+            # cycle: core.tenancy imports db from this module
             from .tenancy.context import current_tenant_id, is_unscoped
-            from .tenancy.models import TenantMixin
+            from .tenancy.models import TenantMixin  # cycle: as above
 
             if isinstance(obj, TenantMixin) and not is_unscoped():
                 tenant_id = current_tenant_id()

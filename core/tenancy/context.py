@@ -13,7 +13,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
-from flask import current_app, g, has_app_context
+import click
+from flask import current_app, g, has_app_context, has_request_context, request
+from flask_login import current_user
+
+from ..extensions import db
 
 if TYPE_CHECKING:
     from .models import Tenant
@@ -54,8 +58,7 @@ def is_unscoped() -> bool:
 
 def _sync_database() -> None:
     """Keep PostgreSQL's per-transaction tenant setting (Row-Level Security) in step."""
-    from ..extensions import db
-    from .rls import sync_session
+    from .rls import sync_session  # cycle: rls reads the tenant in context from this module
 
     if "sqlalchemy" in current_app.extensions:
         sync_session(db.session())
@@ -110,14 +113,10 @@ def unscoped(reason: str) -> Iterator[None]:
 
 
 def _log_entry(reason: str) -> None:
-    from flask import has_request_context, request
-
-    from .rls import log_platform_scope
+    from .rls import log_platform_scope  # cycle: as in _sync_database
 
     fields: dict = {"tenant": g.get("_tenant_id")}
     if has_request_context():
-        from flask_login import current_user
-
         user = current_user if current_user and current_user.is_authenticated else None
         fields.update(
             actor=f"user:{user.id}" if user is not None else "anonymous",
@@ -128,8 +127,6 @@ def _log_entry(reason: str) -> None:
             request_id=request.environ.get("charity.request_id") or request.headers.get("X-Request-ID"),
         )
     else:
-        import click
-
         click_context = click.get_current_context(silent=True)
         fields["actor"] = f"cli:{click_context.command_path}" if click_context else "process"
     log_platform_scope(reason, **fields)

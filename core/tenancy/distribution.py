@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
+from ..extensions import db
 from .models import TenantMixin
 
 DISTRIBUTED = "distributed"
@@ -37,8 +38,6 @@ REFUSED_ACTIONS = ("SET NULL", "SET DEFAULT")
 
 def _classes(metadata: sa.MetaData) -> dict[str, type]:
     """Mapped class of each table of ``metadata``."""
-    from ..extensions import db
-
     found: dict[str, type] = {}
     for mapper in db.Model.registry.mappers:
         for table in mapper.tables:

@@ -205,7 +205,7 @@ def apply_manifests(path: Path, host) -> list[ManifestResult]:
     Idempotent: applying the same manifests twice changes nothing the second time.
     Plugins not listed in a manifest are left as they are. The caller commits.
     """
-    from ..plugins import set_plugin_state
+    from ..plugins import set_plugin_state  # cycle: plugins builds on tenancy (a lower layer)
 
     results = []
     for _file, data in validate_manifests(path, host):
