@@ -15,14 +15,12 @@ described in ``docs/toolkit.md`` (``tests/test_toolkit_documented.py`` keeps the
 * **Permissions** — declaring and checking permissions, the roles.
 * **Services** — core's business operations a plugin calls (registry, requests, aid, documents,
   notifications, audit, KPIs): they validate, write, audit; the caller commits.
-* **Web and API** — the API blueprint class and file downloads.
+* **Web and API** — the API blueprint class, the one HTML form path, and file downloads.
 * **Schemas and validation** — marshmallow fields and schemas of core, text checks.
 * **Numbers, dates and IDs** — parsing and formatting what people type (any digit script,
   Hijri or Gregorian dates, national IDs).
 * **Translations** — gettext, the current language, a plugin's own domain.
 * **Jobs** — background tasks and periodic jobs.
-* **To be removed** — form plumbing of the request forms, kept until the plugins no longer
-  use it (issue 11): do not use it in new code.
 """
 
 from __future__ import annotations
@@ -62,6 +60,7 @@ from .plugins import ContractHints, PluginMeta, is_enabled, plugin_settings
 from .plugins import tenant_hooks as hooks
 from .registry import BeneficiaryFile, Choice, FileFields, Household, Member, Person
 from .registry.ids import InvalidNationalId, check_digit_for, parse_national_id
+from .registry.panels import Panel, RegistrationSource
 from .registry.services import (
     add_months,
     create_household,
@@ -72,11 +71,6 @@ from .registry.services import (
 )
 from .registry.services import change_status as change_file_status
 from .requests import AidRequest, Ceiling, Check, RequestFields
-from .requests.forms import adding_row as request_form_adding_row
-from .requests.forms import extra_from_form as request_extra_from_form
-from .requests.forms import extra_inputs as request_extra_inputs
-from .requests.forms import flatten_errors as flatten_request_errors
-from .requests.forms import place_errors as place_request_errors
 from .requests.schemas import AnyDate, Money, RequestCreateSchema
 from .requests.services import create_request
 from .requests.services import submit as submit_request
@@ -108,6 +102,8 @@ __all__ = [
     "RequestFields",
     "FileFields",
     "KpiSource",
+    "Panel",
+    "RegistrationSource",
     # --- Models and the database: the session, tenant tables and keys, core's models.
     "db",
     "TenantMixin",
@@ -161,8 +157,10 @@ __all__ = [
     "audit_record",
     "kpi_sources",
     "kpi_values",
-    # --- Web and API: blueprints and downloads.
+    # --- Web and API: blueprints, the one HTML form path, downloads.
     "ApiBlueprint",
+    "form_transaction",
+    "FormOutcome",
     "download_response",
     # --- Schemas and validation: core's marshmallow fields and schemas, text checks.
     "RequestCreateSchema",
@@ -198,12 +196,4 @@ __all__ = [
     "report",
     "Periodic",
     "run_periodic",
-    # --- To be removed: form plumbing of the request forms (issue 11); not for new code.
-    "FormOutcome",
-    "form_transaction",
-    "request_form_adding_row",
-    "request_extra_from_form",
-    "request_extra_inputs",
-    "flatten_request_errors",
-    "place_request_errors",
 ]

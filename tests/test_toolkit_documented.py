@@ -13,9 +13,9 @@ from pathlib import Path
 from core import toolkit
 
 DOC = Path(__file__).resolve().parents[1] / "docs" / "toolkit.md"
-FORM_PLUMBING = {
-    "FormOutcome",
-    "form_transaction",
+# The request forms' plumbing (issue 11): gone from the kit; plugins extend the one request-intake
+# form through ``register_request_fields`` (document slots included).
+REQUEST_FORM_PLUMBING = {
     "request_form_adding_row",
     "request_extra_from_form",
     "request_extra_inputs",
@@ -77,8 +77,6 @@ def test_the_module_docstring_names_every_group():
     assert [title for title in toolkit_groups() if f"**{title}**" not in toolkit.__doc__] == []
 
 
-def test_form_plumbing_is_only_in_the_last_group_to_be_removed():
-    groups = toolkit_groups()
-    title, names = list(groups.items())[-1]
-    assert title == "To be removed"
-    assert set(names) == FORM_PLUMBING
+def test_the_kit_carries_no_request_form_plumbing():
+    assert REQUEST_FORM_PLUMBING.isdisjoint(toolkit.__all__)
+    assert not any(hasattr(toolkit, name) for name in REQUEST_FORM_PLUMBING)
