@@ -3,20 +3,21 @@ hash-chained per tenant. ``record(action, obj_type, obj_id, details)`` is the on
 
 from __future__ import annotations
 
+from .chain import verify_chain
 from .models import AuditEvent
-from .service import record, verify_chain
+from .services import record
 
 __all__ = ["AuditEvent", "init_app", "record", "verify_chain"]
 
 
 def init_app(app) -> None:
     from ..api import register_tenant_api
-    from . import hooks, jobs, service  # noqa: F401 - jobs registers the periodic checkpoint
+    from . import hooks, jobs, services  # noqa: F401 - jobs registers the periodic checkpoint
     from .api import audit_api
     from .cli import audit_cli
     from .views import bp
 
-    service.install_guards()
+    services.install_guards()
     app.register_blueprint(bp)
     register_tenant_api(audit_api, "audit")
     app.cli.add_command(audit_cli)

@@ -26,7 +26,8 @@ def verify(slug: str, checkpoint_file: Path | None) -> None:
     With --checkpoint, also detect entries removed from the end or a recomputed chain."""
     from ..tenancy import tenant_context, unscoped
     from ..tenancy.services import get_tenant
-    from .service import CheckpointError, check_against, latest_checkpoint_file, load_checkpoint, verify_chain
+    from .chain import verify_chain
+    from .checkpoints import CheckpointError, check_against, latest_checkpoint_file, load_checkpoint
 
     record = None
     if checkpoint_file is not None:
@@ -72,7 +73,7 @@ def verify(slug: str, checkpoint_file: Path | None) -> None:
 def checkpoint(out: Path | None) -> None:
     """Write the signed head of every audit chain to a file kept outside the database
     (run it on a schedule; give the files to the auditors)."""
-    from .service import checkpoint_path, write_checkpoint
+    from .checkpoints import checkpoint_path, write_checkpoint
 
     if out is None:
         directory = current_app.config.get("AUDIT_CHECKPOINT_DIR")
@@ -102,7 +103,8 @@ def rekey(old_key_env: str) -> None:
     from sqlalchemy.pool import NullPool
 
     from ..tenancy import rls
-    from .service import AuditTampering, audit_key, key_fingerprint, rekey_chains, write_scheduled_checkpoint
+    from .chain import AuditTampering, audit_key, key_fingerprint, rekey_chains
+    from .checkpoints import write_scheduled_checkpoint
 
     old_key = os.environ.get(old_key_env, "").encode()
     if not old_key:

@@ -12,7 +12,7 @@ CHECKPOINT_EVERY_SECONDS = 3600
 
 def write_checkpoint_job() -> dict[str, str | None]:
     """One signed checkpoint of every chain's head (platform-wide, not per association)."""
-    from .service import write_scheduled_checkpoint
+    from .checkpoints import write_scheduled_checkpoint
 
     path = write_scheduled_checkpoint()
     return {"file": str(path) if path else None}

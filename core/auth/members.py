@@ -15,7 +15,7 @@ from datetime import timedelta
 from flask import current_app, url_for
 from marshmallow import ValidationError, fields, validate
 
-from ..audit.service import record
+from ..audit.services import record
 from ..errors import Conflict
 from ..extensions import db
 from ..i18n import lazy_gettext as _l

@@ -8,13 +8,13 @@ import re
 from flask import current_app
 from marshmallow import ValidationError
 
-from ..audit.service import record
+from ..audit.services import record
 from ..extensions import db
 from ..i18n import lazy_gettext as _l
+from ..lookup import get_in_tenant
 from ..plugins import tenant_hooks
 from ..registry.choices import Choice, merge_choices
 from ..registry.models import Household, Person
-from ..registry.services import get_in_tenant
 from ..storage import get_storage, tenant_key
 from ..tenancy import require_tenant, utcnow
 from ..validation import check_text

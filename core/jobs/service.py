@@ -202,7 +202,7 @@ def _finish(job: Job, state: str, reason: str | None = None, error: str | None =
 def _finish_lost(job: Job, reason: str) -> None:
     state = "interrupted" if reason == "server_stopped" else "failed"
     _finish(job, state, reason, None)
-    from ..audit.service import record
+    from ..audit.services import record
 
     record("jobs.lost", "job", job.id, {"kind": job.kind, "reason": reason})
 
@@ -302,7 +302,7 @@ def can_restart(job: Job) -> bool:
 
 def restart(job: Job) -> Job:
     """Queue a job that was interrupted (or whose worker was lost) again."""
-    from ..audit.service import record
+    from ..audit.services import record
     from ..errors import Conflict
     from ..i18n import gettext as _
 

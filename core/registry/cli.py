@@ -46,7 +46,7 @@ def import_command(path: Path, slug: str, only_good_rows: bool) -> None:
 @click.option("--tenant", "slug", required=True)
 def export_command(path: Path, slug: str) -> None:
     """Export a tenant's registry to an XLSX file."""
-    from ..audit.service import record
+    from ..audit.services import record
     from ..tenancy import tenant_context
     from .importer import export_xlsx
 

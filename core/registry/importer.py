@@ -360,7 +360,7 @@ def current_user_or_none():
 def run_import(record: ImportJob, job: Job, data: bytes, user=None) -> dict | None:
     """Validate everything; write all (or only the good households when asked) in the job's
     transaction. Bad rows end the job ``failed`` (``invalid_input``) with the rows listed."""
-    from ..audit.service import record as audit
+    from ..audit.services import record as audit
 
     try:
         rows = read_rows(record.filename, data)
@@ -435,7 +435,7 @@ def check_interrupted(record: ImportJob, now: datetime | None = None) -> bool:
     """Mark the import's job lost when its runner stopped reporting (see ``core.jobs.check``)."""
     if record.job is None or not jobs.check(record.job, now):
         return False
-    from ..audit.service import record as audit
+    from ..audit.services import record as audit
 
     audit("registry.import.interrupted", "import_job", record.id, {"reason": record.job.reason})
     return True
@@ -452,7 +452,7 @@ def restart_import(record: ImportJob, user=None) -> ImportJob:
     an import interrupted before imports were transactional may have written households: those
     rows are then reported and skipped (only the good households are imported).
     """
-    from ..audit.service import record as audit
+    from ..audit.services import record as audit
     from ..errors import Conflict
     from ..storage import get_storage
 

@@ -197,7 +197,7 @@ def _render_view(item, step_error: dict | None = None, status: int = 200):
         except ValidationError as exc:
             search_errors = translate_messages(exc.messages)
         else:
-            from ..audit.service import record
+            from ..audit.services import record
 
             record("registry.person.searched", "person", None, {"results": candidates_total})
             db.session.commit()
