@@ -19,9 +19,9 @@ __all__ = [
 def init_app(app) -> None:
     from ..api import register_tenant_api
     from ..requests.views import register_step_form, register_view_context
-    from . import api, cli, defaults, services, views
+    from . import api, cli, hooks, services, views
 
-    app.extensions["charity_plugins"].register_builtin(defaults)
+    app.extensions["charity_plugins"].register_builtin(hooks)
     # Aid builds on requests: its form and list join the request page from here.
     register_step_form(app, "disburse", views.disburse_step)
     register_view_context(app, "disbursements", services.disbursements_of)

@@ -24,7 +24,7 @@ __all__ = [
 
 
 def init_app(app) -> None:
-    from . import cli, defaults, jobs  # noqa: F401 - jobs registers the periodic delivery
+    from . import cli, hooks, jobs  # noqa: F401 - jobs registers the periodic delivery
 
-    app.extensions["charity_plugins"].register_builtin(defaults)
+    app.extensions["charity_plugins"].register_builtin(hooks)
     cli.register(app)
