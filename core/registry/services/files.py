@@ -29,6 +29,7 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 
 
 def add_file_event(file, kind, old, new, reason, user, details=None) -> FileEvent:
+    """An entry on the file's timeline (``kind``: created, status, renewed), added to the session."""
     event = FileEvent(
         file_id=file.id,
         kind=kind,

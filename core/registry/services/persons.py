@@ -45,6 +45,7 @@ _OPTIONAL_NAME_PARTS = ("father_name", "grandfather_name")
 
 
 def apply_person(person: Person, data: dict) -> list[str]:
+    """Set the person's fields from ``data`` (and the normalised names); the names of those changed."""
     changed = []
     for key in PERSON_FIELDS:
         if key not in data:
@@ -62,6 +63,7 @@ def apply_person(person: Person, data: dict) -> list[str]:
 
 
 def check_unique_id(number: str | None, exclude_id: int | None = None, field: str = "national_id") -> None:
+    """422 on ``field`` when another person of this association has the ID number ``number``."""
     if not number:
         return
     existing = find_by_national_id(number)
