@@ -12,7 +12,7 @@ from flask import Flask, g
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import api as api_setup
-from . import cli, defaults, errors, i18n, jobs, plugins, security, validation
+from . import cli, errors, hooks, i18n, jobs, plugins, security, validation
 from .admin.api import members_api, platform_api
 from .admin.views import invitations, platform, tenant_admin
 from .auth import api_auth
@@ -69,7 +69,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     host = plugins.PluginHost()
     app.extensions["charity_plugins"] = host
     tenancy_web.forget_after_request(app, "_enabled_plugins", "_plugin_settings")
-    host.register_builtin(defaults)
+    host.register_builtin(hooks)
     host.discover(app.config["CHARITY_PLUGINS"], app.config["CHARITY_EXTRA_PLUGINS"])
     if app.config["CHARITY_TRACE_HOOKS"]:
         host.enable_tracing()

@@ -28,7 +28,7 @@ from __future__ import annotations
 from .aid.models import CatalogItem, Disbursement
 from .aid.services import install_default_catalog
 from .api import ApiBlueprint
-from .audit.service import record as audit_record
+from .audit.services import record as audit_record
 from .auth.models import STAFF_ROLES, User
 from .auth.permissions import Permission, can, check, require, roles_in
 from .calendar import format_date, parse_date

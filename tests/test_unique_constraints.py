@@ -352,9 +352,9 @@ def test_a_repeated_unique_value_answers_without_a_server_error(sweep, entry):
 
 def test_the_database_refusal_alone_answers_422_with_the_field(sweep, monkeypatch):
     """Without the registry service's own check (as in a race), the unique index still answers."""
-    from core.registry import services
+    from core.registry.services import persons
 
-    monkeypatch.setattr(services, "_check_unique_id", lambda *args, **kwargs: None)
+    monkeypatch.setattr(persons, "check_unique_id", lambda *args, **kwargs: None)
     taken = sweep.person()["national_id"]
     response = sweep.call("post", "/persons", person_payload(national_id=taken))
     assert response.status_code == 422

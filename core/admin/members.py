@@ -15,7 +15,7 @@ from datetime import timedelta
 from flask import current_app, url_for
 from marshmallow import ValidationError, fields, validate
 
-from ..audit.service import record
+from ..audit.services import record
 from ..auth.models import Invitation, Membership, User, hash_token
 from ..auth.permissions import forget_roles_cache
 from ..auth.services import RolesSchema, create_user, normalise_email, set_roles

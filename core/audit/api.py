@@ -10,7 +10,7 @@ from ..downloads import download_response
 from ..extensions import db
 from ..schema_fields import Timestamp
 from ..tenancy import require_tenant
-from . import service
+from . import chain, services
 
 audit_api = ApiBlueprint("audit_api", __name__, description="The audit trail of one association")
 
@@ -52,7 +52,7 @@ class ChainReportSchema(Schema):
 @audit_api.requires("audit.read")
 def list_events(args):
     """The latest 500 entries in the date range (newest first)."""
-    return list(service.events_between(require_tenant().id, args["start"], args["end"], limit=500))
+    return list(services.events_between(require_tenant().id, args["start"], args["end"], limit=500))
 
 
 @audit_api.route("/export.csv")
@@ -62,9 +62,9 @@ def list_events(args):
 def export_events(args):
     """Every entry of the date range as CSV (oldest first). The export itself is audited."""
     tenant = require_tenant()
-    service.record("audit.exported", "audit", None, {"start": str(args["start"]), "end": str(args["end"])})
+    services.record("audit.exported", "audit", None, {"start": str(args["start"]), "end": str(args["end"])})
     db.session.commit()
-    body = stream_with_context(service.export_csv(tenant.id, args["start"], args["end"]))
+    body = stream_with_context(services.export_csv(tenant.id, args["start"], args["end"]))
     return download_response(body, f"audit-{tenant.slug}.csv", "text/csv")
 
 
@@ -73,5 +73,5 @@ def export_events(args):
 @audit_api.requires("audit.read")
 def verify():
     """Walk the tenant's hash chain and report the first broken link, if any."""
-    report = service.verify_chain(require_tenant().id)
+    report = chain.verify_chain(require_tenant().id)
     return {**report.__dict__, "ok": report.ok}

@@ -13,17 +13,13 @@ from sqlalchemy.pool import NullPool
 
 from ..tenancy import rls, tenant_context, unscoped
 from ..tenancy.services import get_tenant
-from .service import (
-    AuditTampering,
+from .chain import AuditTampering, audit_key, key_fingerprint, rekey_chains, verify_chain
+from .checkpoints import (
     CheckpointError,
-    audit_key,
     check_against,
     checkpoint_path,
-    key_fingerprint,
     latest_checkpoint_file,
     load_checkpoint,
-    rekey_chains,
-    verify_chain,
     write_checkpoint,
     write_scheduled_checkpoint,
 )

@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 from ..jobs.registry import Periodic, register
-from .service import write_scheduled_checkpoint
+from .checkpoints import write_scheduled_checkpoint
 
 CHECKPOINT_EVERY_SECONDS = 3600
 

@@ -9,7 +9,7 @@ from flask import Blueprint, render_template, request
 from ..auth.permissions import require
 from ..numbers import normalize_digits
 from ..tenancy import require_tenant
-from . import service
+from . import chain, services
 
 bp = Blueprint("audit", __name__, url_prefix="/t/<tenant>/audit", template_folder="templates")
 
@@ -25,6 +25,6 @@ def _date(value: str | None) -> date | None:
 @require("audit.read")
 def index():
     start, end = _date(request.args.get("start")), _date(request.args.get("end"))
-    events = list(service.events_between(require_tenant().id, start, end, limit=200))
-    report = service.verify_chain(require_tenant().id) if request.args.get("verify") else None
+    events = list(services.events_between(require_tenant().id, start, end, limit=200))
+    report = chain.verify_chain(require_tenant().id) if request.args.get("verify") else None
     return render_template("audit/index.html", events=events, start=start, end=end, report=report)

@@ -6,24 +6,29 @@
   ``hijri``, ``gregorian`` or ``both``.
 * Working days are Sunday–Thursday minus the tenant's holidays (``Tenant.settings["holidays"]``);
   :func:`add_working_days` is the one place deadlines are computed.
+
+Two modules: :mod:`.dates` (conversion, parsing, display) and :mod:`.working_days`
+(holidays, the tenant's calendar settings, working-day arithmetic).
 """
 
-from .core import (
-    CALENDAR_SETTINGS_KEY,
-    WEEKEND,
-    CalendarSettingsSchema,
+from .dates import (
     DateFormatError,
-    add_working_days,
     calendar_year,
     display_for,
     format_date,
     from_hijri,
-    holidays_of,
     init_app,
-    is_working_day,
     parse_date,
-    tenant_calendar_settings,
     to_hijri,
+)
+from .working_days import (
+    CALENDAR_SETTINGS_KEY,
+    WEEKEND,
+    CalendarSettingsSchema,
+    add_working_days,
+    holidays_of,
+    is_working_day,
+    tenant_calendar_settings,
     working_days_between,
 )
 

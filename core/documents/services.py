@@ -8,7 +8,7 @@ import re
 from flask import current_app
 from marshmallow import ValidationError
 
-from ..audit.service import record
+from ..audit.services import record
 from ..extensions import db
 from ..i18n import lazy_gettext as _l
 from ..lookup import get_in_tenant

@@ -26,7 +26,7 @@ from flask import current_app
 from flask_login import login_user
 from sqlalchemy.orm.attributes import set_committed_value
 
-from ..audit.service import record
+from ..audit.services import record
 from ..auth.models import User
 from ..errors import Conflict
 from ..extensions import db

@@ -8,7 +8,7 @@ declares ``email`` (SMTP), ``sms`` (a log-only sender, clearly labelled) and ``i
 
 from __future__ import annotations
 
-from . import cli, defaults, jobs  # noqa: F401 - jobs registers the periodic delivery
+from . import cli, hooks, jobs  # noqa: F401 - jobs registers the periodic delivery
 from .models import OutboxMessage
 from .services import TEMPLATES, Channel, in_app_messages, notify, notify_applicant, send_pending
 
@@ -25,5 +25,5 @@ __all__ = [
 
 
 def init_app(app) -> None:
-    app.extensions["charity_plugins"].register_builtin(defaults)
+    app.extensions["charity_plugins"].register_builtin(hooks)
     cli.register(app)

@@ -11,7 +11,7 @@ from marshmallow import Schema, ValidationError, fields
 from sqlalchemy.orm import selectinload
 
 from ..api import ApiBlueprint
-from ..audit.service import record
+from ..audit.services import record
 from ..extensions import db
 from ..i18n import lazy_gettext as _l
 from ..lookup import get_or_404
@@ -76,7 +76,7 @@ def list_persons(args, pagination_parameters):
         "registry.person.searched",
         "person",
         None,
-        {"results": total, "by": "id" if services._id_query(args["q"]) else "name"},
+        {"results": total, "by": "id" if services.id_query(args["q"]) else "name"},
     )
     ids = [person.id for person in rows]
     db.session.commit()

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup
 
-from ..audit.service import record
+from ..audit.services import record
 from ..extensions import db
 from ..tenancy import tenant_context, unscoped
 from ..tenancy.services import get_tenant

@@ -25,7 +25,7 @@ from marshmallow import ValidationError
 from openpyxl import Workbook, load_workbook
 
 from .. import jobs
-from ..audit.service import record as audit
+from ..audit.services import record as audit
 from ..errors import Conflict
 from ..extensions import db
 from ..i18n import gettext as _

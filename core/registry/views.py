@@ -6,7 +6,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 from marshmallow import ValidationError
 
-from ..audit.service import record
+from ..audit.services import record
 from ..auth.permissions import can, require
 from ..documents.services import document_types, documents_of
 from ..downloads import download_response

@@ -8,7 +8,7 @@ Public surface: the models, :mod:`.workflow` (transition table and the one step 
 from __future__ import annotations
 
 from ..api import register_tenant_api
-from . import api, defaults, views
+from . import api, hooks, views
 from .models import (
     CHANNELS,
     AidRequest,
@@ -41,7 +41,7 @@ __all__ = [
 
 
 def init_app(app) -> None:
-    app.extensions["charity_plugins"].register_builtin(defaults)
+    app.extensions["charity_plugins"].register_builtin(hooks)
     register_tenant_api(api.bp, "requests")
     app.register_blueprint(views.bp, url_prefix="/t/<tenant>/requests")
     # Any template (core's or a plugin's) shows a request's state in words.

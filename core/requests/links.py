@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..audit.service import record
+from ..audit.services import record
 from ..extensions import db
 from ..plugins import tenant_hooks
 from ..registry.models import BeneficiaryFile

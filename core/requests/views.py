@@ -9,7 +9,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_login import current_user
 from marshmallow import ValidationError
 
-from ..audit.service import record
+from ..audit.services import record
 from ..auth.permissions import require
 from ..documents.services import document_types, documents_of_request
 from ..extensions import db

@@ -248,7 +248,7 @@ def upgrade():
 
     # Append-only on PostgreSQL: row triggers refuse UPDATE and DELETE (TRUNCATE, an
     # owner-only maintenance operation, is not a row event). SQLite relies on the
-    # application guard and the hash chain (core/audit/service.py).
+    # application guard and the hash chain (core/audit/services.py, core/audit/chain.py).
     if op.get_bind().dialect.name == "postgresql":
         op.execute(AUDIT_TRIGGER)
 

@@ -50,7 +50,7 @@ events = sa.table(
 
 
 def _canonical(row) -> str:
-    # Frozen copy of core.audit.service._canonical as of this revision.
+    # Frozen copy of core.audit.chain.canonical as of this revision.
     return json.dumps(
         [
             row.tenant_id,
@@ -84,7 +84,7 @@ def _keyed(key: bytes):
 
 
 def _key() -> bytes:
-    from core.audit.service import audit_key
+    from core.audit.chain import audit_key
 
     return audit_key()
 

@@ -9,7 +9,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
 from core.audit import AuditEvent, record, verify_chain
-from core.audit.service import AuditTampering
+from core.audit.chain import AuditTampering
 from core.extensions import db
 from core.tenancy import unscoped
 from tests.registry.factories import household_payload
@@ -184,12 +184,12 @@ def test_the_chain_is_keyed_with_audit_hmac_key(app_ctx, tenant, in_tenant):
     import hashlib
     import hmac
 
-    from core.audit.service import GENESIS, _canonical, audit_key
+    from core.audit.chain import GENESIS, audit_key, canonical
 
     with in_tenant(tenant):
         entry = record("a", "x", 1)
     db.session.commit()
-    message = (GENESIS + "\n" + _canonical(entry)).encode()
+    message = (GENESIS + "\n" + canonical(entry)).encode()
     assert entry.hash == hmac.new(audit_key(), message, hashlib.sha256).hexdigest()
     assert entry.hash != hashlib.sha256(message).hexdigest()
 
@@ -227,7 +227,7 @@ def test_a_chain_recomputed_without_the_key_is_detected(app_ctx, runner, tenant,
     import hashlib
     import hmac
 
-    from core.audit.service import GENESIS, _canonical
+    from core.audit.chain import GENESIS, canonical
 
     _five_entries(tenant, in_tenant)
     out = tmp_path / "cp.json"
@@ -240,7 +240,7 @@ def test_a_chain_recomputed_without_the_key_is_detected(app_ctx, runner, tenant,
     ):
         rows, previous = [], GENESIS
         for entry in entries:
-            entry_hash = forge((previous + "\n" + _canonical(entry)).encode())
+            entry_hash = forge((previous + "\n" + canonical(entry)).encode())
             rows.append({"id": entry.id, "prev": previous, "hash": entry_hash})
             previous = entry_hash
         _tamper("UPDATE audit_events SET prev_hash = :prev, hash = :hash WHERE id = :id", rows)
@@ -321,7 +321,7 @@ def test_a_chain_rewritten_even_with_the_key_is_caught_by_the_checkpoint(
 ):
     """An insider with the database *and* the key edits entry #2 and recomputes the chain: the
     database alone cannot tell, the checkpoint the auditors kept can."""
-    from core.audit.service import GENESIS, entry_hash
+    from core.audit.chain import GENESIS, entry_hash
 
     _five_entries(tenant, in_tenant)
     out = tmp_path / "cp.json"

@@ -15,7 +15,7 @@ import pytest
 import sqlalchemy as sa
 from flask_migrate import upgrade
 
-from core.audit.service import GENESIS, _canonical, audit_key, entry_hash, verify_chain
+from core.audit.chain import GENESIS, audit_key, canonical, entry_hash, verify_chain
 from core.extensions import db
 from core.tenancy import Tenant, rls, tenant_context
 from tests.fixtures import make_app, owner_url
@@ -64,7 +64,7 @@ def _legacy_entry(tenant_id, seq, prev_hash, at, action="registry.file.read"):
         request_id=f"req-{seq}",
         prev_hash=prev_hash,
     )
-    entry.hash = hashlib.sha256((prev_hash + "\n" + _canonical(entry)).encode()).hexdigest()
+    entry.hash = hashlib.sha256((prev_hash + "\n" + canonical(entry)).encode()).hexdigest()
     return entry
 
 

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from core.aid.models import CatalogItem
-from core.audit.service import record
+from core.audit.services import record
 from core.extensions import db
 from core.requests.models import AidRequest, RequestEvent
 from core.tenancy import tenant_context

@@ -1,24 +1,19 @@
-"""Implementation of :mod:`core.calendar` (see the package docstring)."""
+"""Hijri (Umm al-Qura) and Gregorian dates: conversion, parsing typed dates in either
+calendar, and showing a date in the tenant's or the user's calendar (``|hdate``)."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from flask_login import current_user
 from hijridate import Gregorian, Hijri
-from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
 from ..i18n import gettext as _
-from ..i18n import lazy_gettext as _l
 from ..numbers import normalize_digits
 from ..tenancy import current_tenant
 
-# Friday (4) and Saturday (5): the Saudi work week is Sunday–Thursday.
-WEEKEND = frozenset({4, 5})
-CALENDAR_SETTINGS_KEY = "calendar"
 DISPLAYS = ("hijri", "gregorian", "both")
 # Longest first, so that "ah" is not read as "h".
 HIJRI_MARKERS = ("هـ", "ه", "ah", "h")
@@ -140,95 +135,6 @@ def format_date(value: date | datetime | None, display: str | None = None) -> st
     if display == "gregorian":
         return _gregorian_text(value)
     return f"{hijri} ({_gregorian_text(value)})"
-
-
-# --------------------------------------------------------------------------- working days
-
-
-class HolidaySchema(Schema):
-    class Meta:
-        unknown = RAISE
-
-    start = fields.Date(required=True)
-    end = fields.Date(load_default=None)
-    name = fields.String(load_default="", validate=validate.Length(max=120))
-
-    @validates_schema
-    def _ordered(self, data, **kwargs):
-        if data.get("end") and data["end"] < data["start"]:
-            raise ValidationError({"end": [_l("The end must not be before the start.")]})
-
-
-class CalendarSettingsSchema(Schema):
-    """``Tenant.settings["calendar"]``: holidays and the working-day deadlines of requests."""
-
-    class Meta:
-        unknown = RAISE
-
-    holidays = fields.List(fields.Nested(HolidaySchema), load_default=list)
-    research_deadline_days = fields.Integer(load_default=10, validate=validate.Range(min=1, max=365))
-    decision_deadline_days = fields.Integer(load_default=30, validate=validate.Range(min=1, max=365))
-
-
-def tenant_calendar_settings(tenant: Any) -> dict:
-    """The tenant's validated calendar settings, with defaults."""
-    raw = dict((getattr(tenant, "settings", None) or {}).get(CALENDAR_SETTINGS_KEY) or {})
-    return CalendarSettingsSchema().load(
-        {**raw, "holidays": [_holiday_json(h) for h in raw.get("holidays", [])]}
-    )
-
-
-def _holiday_json(holiday: Any) -> dict:
-    if isinstance(holiday, str):
-        return {"start": holiday}
-    return holiday
-
-
-def holidays_of(tenant: Any) -> frozenset[date]:
-    """Every holiday date of the tenant (ranges expanded)."""
-    days: set[date] = set()
-    for holiday in tenant_calendar_settings(tenant)["holidays"] if tenant is not None else []:
-        day, end = holiday["start"], holiday["end"] or holiday["start"]
-        while day <= end:
-            days.add(day)
-            day += timedelta(days=1)
-    return frozenset(days)
-
-
-def is_working_day(value: date, holidays: Iterable[date] = ()) -> bool:
-    return value.weekday() not in WEEKEND and value not in set(holidays)
-
-
-def add_working_days(start: date, days: int, holidays: Iterable[date] = ()) -> date:
-    """The date ``days`` working days after ``start`` (``start`` itself never counts).
-
-    ``days == 0`` gives ``start`` if it is a working day, else the next working day.
-    """
-    if days < 0:
-        raise ValueError("days must not be negative")
-    off = frozenset(holidays)
-    current = start
-    if days == 0:
-        while not is_working_day(current, off):
-            current += timedelta(days=1)
-        return current
-    counted = 0
-    while counted < days:
-        current += timedelta(days=1)
-        if is_working_day(current, off):
-            counted += 1
-    return current
-
-
-def working_days_between(start: date, end: date, holidays: Iterable[date] = ()) -> int:
-    """Working days after ``start`` up to and including ``end`` (0 when ``end <= start``)."""
-    off = frozenset(holidays)
-    count, current = 0, start
-    while current < end:
-        current += timedelta(days=1)
-        if is_working_day(current, off):
-            count += 1
-    return count
 
 
 def init_app(app) -> None:

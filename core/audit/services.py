@@ -1,0 +1,176 @@
+"""Recording and reading the audit trail.
+
+``record(action, obj_type, obj_id, details)`` adds an entry in the caller's transaction
+(so the entry and the change commit or roll back together), linked into the tenant's keyed
+hash chain (:mod:`.chain`; checkpoints of its head: :mod:`.checkpoints`). Auditors read
+entries by date (:func:`events_between`) and export them as CSV; the application refuses to
+change or remove an entry (:func:`install_guards`).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import uuid
+from collections.abc import Iterator
+from datetime import date, datetime, timedelta
+
+from flask import has_request_context, request
+from flask_login import current_user
+from sqlalchemy.orm import ORMExecuteState, Session
+
+from ..extensions import db, listen_once
+from ..tenancy import current_tenant_id, unscoped, utcnow
+from ..tenancy.context import is_unscoped
+from .chain import GENESIS, AuditTampering, chain_filter, entry_hash
+from .models import AuditEvent
+
+
+def request_id() -> str | None:
+    if not has_request_context():
+        return None
+    environ = request.environ
+    if "charity.request_id" not in environ:
+        environ["charity.request_id"] = (request.headers.get("X-Request-ID") or uuid.uuid4().hex)[:64]
+    return environ["charity.request_id"]
+
+
+def _lock_chain(tenant_id: int | None) -> None:
+    """Serialise writers of one chain (PostgreSQL); SQLite serialises writes itself."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(
+            db.text("SELECT pg_advisory_xact_lock(:k)"), {"k": 0x5A0D17000000 + (tenant_id or 0)}
+        )
+
+
+def record(
+    action: str,
+    obj_type: str,
+    obj_id: object = None,
+    details: dict | None = None,
+    *,
+    tenant_id: int | None | bool = True,
+    user=None,
+) -> AuditEvent:
+    """Append an audit entry for the current tenant (``tenant_id=None`` for platform-level).
+
+    ``details`` must not hold personal data (names, ID numbers): field names, codes and
+    status values only — auditors read this trail.
+    """
+    if tenant_id is True:
+        tenant_id = current_tenant_id()
+    if user is None and has_request_context() and current_user and current_user.is_authenticated:
+        user = current_user
+    if tenant_id is None and not is_unscoped():
+        # The platform's own chain belongs to no tenant: writing it is platform-level work.
+        # Pending changes are flushed first, still under the ORM's tenant checks.
+        db.session.flush()
+        with unscoped(f"audit: platform-level entry {action}"):
+            return _append(action, obj_type, obj_id, details, None, user)
+    return _append(action, obj_type, obj_id, details, tenant_id, user)
+
+
+def _append(action, obj_type, obj_id, details, tenant_id: int | None, user) -> AuditEvent:
+    _lock_chain(tenant_id)
+    last = db.session.execute(
+        db.select(AuditEvent.seq, AuditEvent.hash)
+        .where(chain_filter(tenant_id))
+        .order_by(AuditEvent.seq.desc())
+        .limit(1)
+    ).first()
+    entry = AuditEvent(
+        tenant_id=tenant_id,
+        seq=(last.seq + 1) if last else 1,
+        at=utcnow(),
+        user_id=getattr(user, "id", None),
+        user_email=getattr(user, "email", None),
+        action=action,
+        object_type=obj_type,
+        object_id=None if obj_id is None else str(obj_id),
+        details=json.loads(json.dumps(details or {}, default=str)),
+        ip=(request.remote_addr if has_request_context() else None),
+        request_id=request_id(),
+        prev_hash=last.hash if last else GENESIS,
+    )
+    entry.hash = entry_hash(entry.prev_hash, entry)
+    db.session.add(entry)
+    db.session.flush()
+    return entry
+
+
+def events_between(tenant_id: int, start: date | None, end: date | None, limit: int | None = None):
+    query = db.select(AuditEvent).where(chain_filter(tenant_id))
+    if start:
+        query = query.where(AuditEvent.at >= datetime.combine(start, datetime.min.time()))
+    if end:
+        query = query.where(AuditEvent.at < datetime.combine(end + timedelta(days=1), datetime.min.time()))
+    query = query.order_by(AuditEvent.seq.desc())
+    if limit:
+        query = query.limit(limit)
+    return db.session.execute(query).scalars()
+
+
+CSV_COLUMNS = (
+    "seq",
+    "at",
+    "user_id",
+    "user_email",
+    "action",
+    "object_type",
+    "object_id",
+    "ip",
+    "request_id",
+    "details",
+    "hash",
+)
+
+
+def export_csv(tenant_id: int, start: date | None, end: date | None) -> Iterator[str]:
+    """CSV lines (UTF-8 with BOM so spreadsheet programs read Arabic), oldest first."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    yield "\ufeff"
+    writer.writerow(CSV_COLUMNS)
+    rows = sorted(events_between(tenant_id, start, end), key=lambda e: e.seq)
+    for entry in rows:
+        writer.writerow(
+            [
+                entry.seq,
+                entry.at.isoformat(timespec="seconds"),
+                entry.user_id or "",
+                entry.user_email or "",
+                entry.action,
+                entry.object_type,
+                entry.object_id or "",
+                entry.ip or "",
+                entry.request_id or "",
+                json.dumps(entry.details or {}, ensure_ascii=False, sort_keys=True),
+                entry.hash,
+            ]
+        )
+        yield buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate(0)
+    yield buffer.getvalue()
+
+
+# --------------------------------------------------------------------------- append-only in the app
+
+
+def _refuse_changes(session: Session, flush_context, instances) -> None:
+    for obj in list(session.dirty) + list(session.deleted):
+        if isinstance(obj, AuditEvent) and (obj in session.deleted or session.is_modified(obj)):
+            raise AuditTampering("audit entries are append-only")
+
+
+def _refuse_bulk(state: ORMExecuteState) -> None:
+    if (state.is_update or state.is_delete) and any(m.class_ is AuditEvent for m in state.all_mappers):
+        raise AuditTampering("audit entries are append-only")
+
+
+def install_guards() -> None:
+    """The application refuses to change audit rows on every database; PostgreSQL also has a trigger.
+    Attached to ``db.session``'s sessions, once however many apps the process builds."""
+    listen_once(db.session, "before_flush", _refuse_changes)
+    listen_once(db.session, "do_orm_execute", _refuse_bulk)
