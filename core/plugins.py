@@ -50,7 +50,7 @@ class PluginError(RuntimeError):
 
 @dataclass(frozen=True)
 class ContractHints:
-    """What a plugin tells the contract suite (``core/testing/contract.py``) it cannot check by
+    """What a plugin tells the contract suite (``core/testing/contract/``) it cannot check by
     itself — each exception with its reason, shown when the suite reports it.
 
     ``skip_routes``: endpoint (``<blueprint>.<view>``) → why the contract cannot drive it.

@@ -1,4 +1,4 @@
-"""The plugin contract (``core/testing/contract.py``), run for every installed plugin.
+"""The plugin contract (``core/testing/contract/``), run for every installed plugin.
 
 The plugins are found as the app finds them (``plugins/``, the entry points, the ini option
 ``charity_extra_plugins``), one test per rule and plugin with the plugin id as the test id: a plugin
