@@ -16,7 +16,7 @@ disbursement would be refused (409) and the journey fail.
 
 While the journey runs (not while the app is built), ``sys.setprofile``/``threading.setprofile``
 record every Python file under ``core/`` and ``plugins/`` whose code ran (``core/testing/``
-excluded). Printed: the number of files, of packages (a directory under ``core/`` or
+excluded). Printed: the number of files, their lines and the largest, of packages (a directory under ``core/`` or
 ``plugins/<id>/``; top-level core modules count as ``core``) and the files by package::
 
     .venv/bin/python scripts/request_journey.py                 # no plugins, then both plugins
@@ -280,6 +280,17 @@ class Journey:
             groups.setdefault(package_of(path), []).append(path)
         return dict(sorted(groups.items()))
 
+    @property
+    def lines(self) -> int:
+        """Lines of the files crossed: what a newcomer reads to follow the request."""
+        return sum(len((ROOT / path).read_text(encoding="utf-8").splitlines()) for path in self.files)
+
+    @property
+    def largest(self) -> tuple[str, int]:
+        sizes = {path: len((ROOT / path).read_text(encoding="utf-8").splitlines()) for path in self.files}
+        path = max(sizes, key=sizes.get)
+        return path, sizes[path]
+
     def as_dict(self) -> dict:
         return {
             "plugins": list(self.plugins),
@@ -287,6 +298,8 @@ class Journey:
             "disbursements_halalas": self.disbursements,
             "files": len(self.files),
             "packages": len(self.by_package),
+            "lines": self.lines,
+            "largest": list(self.largest),
             "by_package": self.by_package,
         }
 
@@ -555,7 +568,11 @@ def run_journey(plugins: tuple[str, ...] = (), directory: Path | None = None) ->
 def _print(journey: Journey) -> None:
     label = ", ".join(journey.plugins) or "no plugins"
     print(f"== {label}: {journey.state}, disbursements {journey.disbursements} (halalas)")
-    print(f"files crossed: {len(journey.files)} in {len(journey.by_package)} packages")
+    path, size = journey.largest
+    print(
+        f"files crossed: {len(journey.files)} in {len(journey.by_package)} packages, "
+        f"{journey.lines} lines (largest: {path}, {size})"
+    )
     for package, paths in journey.by_package.items():
         print(f"  {package} ({len(paths)})")
         for path in paths:
