@@ -7,6 +7,8 @@ its own in the suite's PostgreSQL database), with only itself installed besides 
 from __future__ import annotations
 
 import ast
+import importlib
+import inspect
 import json
 import os
 import subprocess
@@ -202,7 +204,9 @@ def test_plugins_new_refuses_a_folder_that_exists(runner, tmp_path):
     assert list((tmp_path / PID).iterdir()) == []
 
 
-def test_a_generated_plugin_migrates_is_enabled_and_passes_its_own_tests(runner, database_url, tmp_path):
+def test_a_generated_plugin_migrates_is_enabled_and_passes_its_own_tests_and_the_contract(
+    runner, database_url, tmp_path
+):
     result = runner.invoke(
         args=["plugins", "new", PID, "--path", str(tmp_path), "--name-en", "Field notes"]
         + ["--name-ar", "ملاحظات ميدانية"]
@@ -230,9 +234,15 @@ def test_a_generated_plugin_migrates_is_enabled_and_passes_its_own_tests(runner,
     ):
         script = [sys.executable, "-c", MIGRATE_AND_ENABLE, cli_database["TEST_DATABASE_URL"], PID]
         script.append(str(tmp_path / "tenants"))
-        pytest_command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"]
+        pytest_command = [sys.executable, "-m", "pytest", "-v", "-p", "no:cacheprovider"]
         pytest_command += ["-c", str(ROOT / "pyproject.toml"), "--rootdir", str(tmp_path)]
         pytest_command += ["-p", "core.testing", "-o", f"charity_extra_plugins={PID}", str(plugin / "tests")]
+        # ... and the contract suite every plugin must pass, for the generated plugin alone.
+        pytest_command += [
+            str(ROOT / "tests" / "test_plugin_contract.py"),
+            "-k",
+            f"not test_plugin_contract or {PID}",
+        ]
         processes = [
             (
                 command,
@@ -265,3 +275,18 @@ def test_a_generated_plugin_migrates_is_enabled_and_passes_its_own_tests(runner,
     assert report["count when disabled"] == ""
     assert "count" in report["help"]
     assert " passed" in outputs[1] and "failed" not in outputs[1] and "skipped" not in outputs[1]
+    # Every check of the contract suite ran for the generated plugin, and passed.
+    for name in plugin_contract_tests():
+        assert f"::{name}[{PID}] PASSED" in outputs[1], name  # the node id outside rootdir is cut
+
+
+def plugin_contract_tests() -> list[str]:
+    """The tests of tests/test_plugin_contract.py run once per installed plugin."""
+    module = importlib.import_module("tests.test_plugin_contract")
+    return [
+        name
+        for name, function in vars(module).items()
+        if name.startswith("test_")
+        and callable(function)
+        and {"plugin_id", "world"} & set(inspect.signature(function).parameters)
+    ]
