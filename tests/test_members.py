@@ -192,6 +192,16 @@ def test_the_last_admin_cannot_be_demoted_or_removed_through_the_api(
     assert _roles(tenant, second) == ["tenant_admin"]
 
 
+def test_an_admin_cannot_remove_their_own_membership_through_the_api(
+    client, tenant, admin, admin_headers, create_user_
+):
+    create_user_("second-admin@example.org", roles={tenant: ["tenant_admin"]})
+    own_id = _membership_id(tenant, admin)
+    removed = client.delete(f"{MEMBERS}{own_id}", headers=admin_headers)
+    assert removed.status_code == 422 and removed.json["errors"]["membership"]
+    assert _roles(tenant, admin) == ["tenant_admin"]  # nothing removed
+
+
 def test_an_inactive_admin_does_not_count_as_the_remaining_admin(
     client, tenant, admin, admin_headers, create_user_, app_ctx
 ):

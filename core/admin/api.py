@@ -284,6 +284,7 @@ def patch_member(data, membership_id):
 @members_api.response(204)
 @members_api.requires("tenant.users.manage")
 def delete_member(membership_id):
-    """Remove a user from this association (the user account stays). Never the last admin (409)."""
-    members.remove(get_or_404(Membership, membership_id))
+    """Remove a user from this association (the user account stays). Never the last admin (409),
+    never the caller's own membership (422: another admin removes it, as on the page)."""
+    members.remove(get_or_404(Membership, membership_id), by=current_user)
     db.session.commit()

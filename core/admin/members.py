@@ -144,9 +144,9 @@ def change_roles(membership: Membership, roles: list[str]) -> Membership:
 def remove(membership: Membership, by: User | None = None) -> None:
     """Take a member out of the tenant (the account stays); never the last admin (409), and
     never the member ``by`` who asks (422 on ``membership``: the pages' rule)."""
+    _keeps_an_admin(membership, None)
     if by is not None and membership.user_id == by.id:
         raise ValidationError({"membership": [CANNOT_REMOVE_SELF]})
-    _keeps_an_admin(membership, None)
     record("members.removed", "membership", membership.id)
     db.session.delete(membership)
     db.session.flush()
