@@ -135,8 +135,11 @@ def scratch_database(database_url: str, tmp_path: Path, name: str) -> Iterator[d
 
 
 def environment(database: dict[str, str], tmp_path: Path) -> dict[str, str]:
+    # The outer run's PYTEST_ADDOPTS (e.g. its --basetemp, a parent of this tmp_path) is not the
+    # generated plugin's: its pytest runs with the options written here.
+    outer = {k: v for k, v in os.environ.items() if k != "PYTEST_ADDOPTS"}
     return {
-        **os.environ,
+        **outer,
         **database,
         "PYTHONPATH": os.pathsep.join([str(ROOT), str(tmp_path)]),
         "PYTHONDONTWRITEBYTECODE": "1",
