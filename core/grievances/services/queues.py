@@ -1,0 +1,138 @@
+"""Queues (mine, unassigned, due soon, overdue), the daily tick, and the KPIs."""
+
+from __future__ import annotations
+
+import statistics
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+
+from ...calendar import add_working_days, holidays_of, working_days_between
+from ...extensions import db
+from ...notifications import notify
+from ...tenancy import require_tenant, utcnow
+from ..models import OPEN_STATES, Grievance, GrievanceAppeal, GrievanceAssignee, GrievanceEvent
+from . import deadlines, handling
+from .access import visible_filter
+from .appeals import appeal_deadline_passed
+from .events import directors, fmt
+from .rules import DUE_SOON_WORKING_DAYS
+
+QUEUES = ("all", "mine", "unassigned", "due_soon", "overdue")
+
+
+def queue(user: Any, name: str, on: date, state: str | None = None) -> list[Grievance]:
+    """The grievances of queue ``name`` that ``user`` may read, the most urgent first."""
+    query = db.select(Grievance).where(visible_filter(user))
+    is_open = Grievance.state.in_(OPEN_STATES)
+    if name == "mine":
+        query = query.where(
+            sa.exists().where(GrievanceAssignee.grievance_id == Grievance.id, GrievanceAssignee.user_id == user.id)
+        )
+    elif name == "unassigned":
+        query = query.where(is_open, ~sa.exists().where(GrievanceAssignee.grievance_id == Grievance.id))
+    elif name == "due_soon":
+        soon = add_working_days(on, DUE_SOON_WORKING_DAYS, holidays_of(require_tenant()))
+        query = query.where(is_open, Grievance.due_date >= on, Grievance.due_date <= soon)
+    elif name == "overdue":
+        query = query.where(is_open, Grievance.due_date < on)
+    if state:
+        query = query.where(Grievance.state == state)
+    return list(db.session.scalars(query.order_by(Grievance.due_date, Grievance.id)))
+
+
+def counts(user: Any, on: date) -> dict[str, int]:
+    """How many grievances ``user`` sees overdue and due soon (the staff home's flag)."""
+    return {name: len(queue(user, name, on)) for name in ("overdue", "due_soon")}
+
+
+def tick(on: date) -> dict[str, int]:
+    """The daily pass (``flask grievances tick``, and lazily on read): recompute open due dates
+    (holidays may have moved), tell the executive directors once of each newly overdue
+    grievance, and close decided ones whose appeal window has passed."""
+    off = holidays_of(require_tenant())
+    recomputed = overdue = closed = 0
+    for grievance in db.session.scalars(db.select(Grievance).where(Grievance.state.in_(OPEN_STATES))):
+        recomputed += deadlines.refresh_due_date(grievance, on, off)
+        if grievance.due_date < on and grievance.overdue_notified_at is None:
+            grievance.overdue_notified_at = utcnow()
+            overdue += 1
+            for director in directors():
+                notify("grievance_overdue", {"number": grievance.number, "due": fmt(grievance.due_date)}, user=director)
+    for grievance in db.session.scalars(db.select(Grievance).where(Grievance.state == "decided")):
+        if grievance.decided_on is not None and appeal_deadline_passed(grievance, on):
+            handling.close(grievance, None)
+            closed += 1
+    db.session.flush()
+    return {"recomputed": recomputed, "overdue": overdue, "closed": closed}
+
+
+# --------------------------------------------------------------------------- KPIs
+
+
+def _filed(start: date, end: date) -> list[Grievance]:
+    return list(db.session.scalars(db.select(Grievance).where(Grievance.filed_on.between(start, end))))
+
+
+def _decided(start: date, end: date) -> list[Grievance]:
+    return list(db.session.scalars(db.select(Grievance).where(Grievance.decided_on.between(start, end))))
+
+
+def kpi_filed(tenant, start: date, end: date) -> int:
+    return len(_filed(start, end))
+
+
+def kpi_decided_in_time(tenant, start: date, end: date) -> float | None:
+    """Share (%) of the grievances decided in the period that were decided by their due date."""
+    decided = _decided(start, end)
+    if not decided:
+        return None
+    return round(100 * sum(g.decided_on <= g.due_date for g in decided) / len(decided), 1)
+
+
+def kpi_median_days(tenant, start: date, end: date) -> float | None:
+    """Median working days from filing to decision (pauses included: the complainant's time counts)."""
+    decided = _decided(start, end)
+    if not decided:
+        return None
+    off = holidays_of(tenant)
+    return float(statistics.median(working_days_between(g.filed_on, g.decided_on, off) for g in decided))
+
+
+def kpi_upheld(tenant, start: date, end: date) -> float | None:
+    """Share (%) of the grievances decided in the period upheld in full or in part."""
+    decided = _decided(start, end)
+    if not decided:
+        return None
+    return round(100 * sum(g.outcome in ("upheld", "partly_upheld") for g in decided) / len(decided), 1)
+
+
+def _rate(tenant, start: date, end: date, action: str) -> float | None:
+    decided = _decided(start, end)
+    if not decided:
+        return None
+    ids = [g.id for g in decided]
+    hit = set(
+        db.session.scalars(
+            db.select(GrievanceEvent.grievance_id).where(
+                GrievanceEvent.grievance_id.in_(ids), GrievanceEvent.action == action
+            )
+        )
+    )
+    return round(100 * len(hit) / len(decided), 1)
+
+
+def kpi_appeal_rate(tenant, start: date, end: date) -> float | None:
+    """Share (%) of the grievances decided in the period that were appealed."""
+    decided = _decided(start, end)
+    if not decided:
+        return None
+    ids = [g.id for g in decided]
+    appealed = set(db.session.scalars(db.select(GrievanceAppeal.grievance_id).where(GrievanceAppeal.grievance_id.in_(ids))))
+    return round(100 * len(appealed) / len(decided), 1)
+
+
+def kpi_reopen_rate(tenant, start: date, end: date) -> float | None:
+    """Share (%) of the grievances decided in the period that had been reopened."""
+    return _rate(tenant, start, end, "reopen")
