@@ -14,6 +14,7 @@ from core.errors import Forbidden
 from core.extensions import db
 from core.grievances import Grievance, file_grievance, grievance_form_prefill
 from core.grievances import services
+from core.hookspecs import hookimpl
 from core.notifications.models import OutboxMessage
 
 ON = date(2025, 11, 3)  # a Monday
@@ -172,8 +173,6 @@ def test_plugins_may_refuse_through_validate_grievance(in_first, staff, app):
         @staticmethod
         def validate_grievance(grievance):
             return {"description": ["too short"]} if len(grievance.description) < 50 else {}
-
-    from core.hookspecs import hookimpl
 
     host = app.extensions["charity_plugins"]
     impl = type("GrievanceRule", (), {"validate_grievance": staticmethod(hookimpl(Rule.validate_grievance))})

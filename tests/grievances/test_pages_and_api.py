@@ -1,0 +1,222 @@
+"""The portal and staff pages and the API: filing at phone width with field errors, the
+confidentiality rule against every route (page, API, list/search, export, audit view), a
+malicious marking never shown on the portal, and the complainant seeing the outcome."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from core.audit.models import AuditEvent
+from core.extensions import db
+from core.grievances import Grievance
+from core.grievances import services
+from core.tenancy import tenant_context
+from tests.grievances.helpers import payload
+
+
+def _today():
+    return services.today()
+
+
+def _file_about(tenant, staff, about_role="researcher", **extra):
+    with tenant_context(tenant):
+        today = _today()
+        grievance = services.file_grievance(
+            payload(event_date=today - timedelta(days=2), about_user_id=staff[about_role].id,
+                    category="staff_conduct", **extra),
+            staff["executive_director"],
+            on=today,
+        )  # fmt: skip
+        db.session.commit()
+        return grievance.id, grievance.number
+
+
+def test_portal_files_with_field_errors_then_a_number_and_sees_only_their_own(client, tenant, staff, login):
+    login(staff["applicant"])
+    page = client.get("/t/first/portal/grievances/new")
+    assert page.status_code == 200 and 'id="grievance-form"' in page.get_data(as_text=True)
+    refused = client.post(
+        "/t/first/portal/grievances/new",
+        data={"kind": "complaint", "category": "service", "description": "تأخر", "complainant_name": "نورة"},
+    )
+    body = refused.get_data(as_text=True)
+    assert refused.status_code == 422
+    assert 'data-field="complainant_phone"' in body and 'data-field="event_date"' in body
+    with tenant_context(tenant):
+        assert db.session.scalar(db.select(db.func.count()).select_from(Grievance)) == 0
+    late = (_today() - timedelta(days=16)).isoformat()
+    refused = client.post(
+        "/t/first/portal/grievances/new",
+        data={"kind": "complaint", "category": "service", "description": "تأخر", "complainant_name": "نورة",
+              "complainant_phone": "0500000001", "event_date": late},
+    )  # fmt: skip
+    assert refused.status_code == 422 and "15" in refused.get_data(as_text=True)
+    filed = client.post(
+        "/t/first/portal/grievances/new",
+        data={"kind": "complaint", "category": "service", "description": "تأخر", "complainant_name": "نورة",
+              "complainant_phone": "0500000001", "event_date": (_today() - timedelta(days=15)).isoformat()},
+    )  # fmt: skip
+    assert filed.status_code == 302
+    detail = client.get(filed.headers["Location"]).get_data(as_text=True)
+    with tenant_context(tenant):
+        mine = db.session.scalars(db.select(Grievance)).one()
+        assert mine.channel == "portal" and mine.complainant_user_id == staff["applicant"].id
+    assert mine.number in detail
+    other_id, _number = _file_about(tenant, staff)
+    assert client.get(f"/t/first/portal/grievances/{other_id}").status_code == 404
+    assert client.get(f"/t/first/api/v1/grievances/mine/{other_id}").status_code == 404
+    assert client.get(f"/t/first/grievances/{mine.id}").status_code == 403  # not staff
+
+
+def test_a_researcher_named_in_a_complaint_cannot_read_it_by_any_route(client, tenant, staff, login, make_member):
+    # The researcher also holds the executive director's and the auditor's roles: still nothing.
+    named = make_member("named@first.example.org", tenant, ["researcher", "executive_director", "auditor"])
+    staff = {**staff, "named": named}
+    gid, number = _file_about(tenant, staff, about_role="named")
+    login(named)
+    assert client.get(f"/t/first/grievances/{gid}").status_code == 404
+    assert client.post(f"/t/first/grievances/{gid}/decide", data={"outcome": "dismissed"}).status_code == 404
+    assert client.get(f"/t/first/api/v1/grievances/{gid}").status_code == 404
+    for queue in ("all", "unassigned", "due_soon", "overdue", "mine"):
+        assert number not in client.get(f"/t/first/grievances/?queue={queue}").get_data(as_text=True)
+        listed = client.get(f"/t/first/api/v1/grievances/?queue={queue}").get_json()
+        assert all(item["number"] != number for item in listed)
+    export = client.get("/t/first/grievances/export.xlsx")
+    assert export.status_code == 200 and number.encode() not in export.data
+    api_export = client.get("/t/first/api/v1/grievances/export.xlsx")
+    assert api_export.status_code == 200 and number.encode() not in api_export.data
+    audit = client.get("/t/first/audit/")
+    assert audit.status_code == 200
+    text = audit.get_data(as_text=True)
+    assert number not in text and "نورة" not in text  # the trail holds codes, never the content
+
+
+def test_only_the_director_assignees_and_auditor_read_and_every_read_is_audited(client, tenant, staff, login):
+    gid, number = _file_about(tenant, staff)
+    for role in ("committee_member", "finance_officer", "relations_officer", "tenant_admin"):
+        login(staff[role])
+        assert client.get(f"/t/first/grievances/{gid}").status_code == 404, role
+        client.post("/logout")
+    login(staff["auditor"])
+    assert client.get(f"/t/first/grievances/{gid}").status_code == 200
+    refused = client.post(f"/t/first/grievances/{gid}/decide", data={"outcome": "dismissed", "decision_text": "x"})
+    assert refused.status_code == 403  # read only
+    with tenant_context(tenant):
+        reads = db.session.scalars(
+            db.select(AuditEvent).where(AuditEvent.action == "grievance.read", AuditEvent.object_id == str(gid))
+        ).all()
+        assert [(r.details["via"], r.user_id) for r in reads] == [("page", staff["auditor"].id)]
+
+
+def test_director_assigns_assignee_decides_and_complainant_sees_the_outcome_not_the_marking(
+    client, tenant, staff, login
+):
+    with tenant_context(tenant):
+        today = _today()
+        grievance = services.file_grievance(
+            payload(event_date=today - timedelta(days=1)), staff["applicant"], own=True, on=today
+        )
+        db.session.commit()
+        gid = grievance.id
+    login(staff["executive_director"])
+    page = client.get(f"/t/first/grievances/{gid}")
+    assert page.status_code == 200
+    assigned = client.post(f"/t/first/grievances/{gid}/assign", data={"user_ids": [str(staff["committee_member"].id)]})
+    assert assigned.status_code == 302
+    refused = client.post(f"/t/first/grievances/{gid}/assign", data={"user_ids": [str(staff["applicant"].id)]})
+    assert refused.status_code == 422 and 'data-field="user_ids"' in refused.get_data(as_text=True)
+    marked = client.post(f"/t/first/grievances/{gid}/malicious", data={"note": "كيدية ثابتة", "refer": "on"})
+    assert marked.status_code == 302
+    client.post("/logout")
+    login(staff["committee_member"])
+    no_reason = client.post(f"/t/first/grievances/{gid}/decide", data={"outcome": "upheld"})
+    assert no_reason.status_code == 422
+    decided = client.post(
+        f"/t/first/grievances/{gid}/decide",
+        data={"outcome": "partly_upheld", "decision_text": "ثبت التأخير", "action_taken": "تنبيه المورد"},
+    )
+    assert decided.status_code == 302
+    client.post("/logout")
+    login(staff["applicant"])
+    portal = client.get(f"/t/first/portal/grievances/{gid}").get_data(as_text=True)
+    assert "ثبت التأخير" in portal and "تنبيه المورد" in portal
+    assert "كيدية ثابتة" not in portal and 'id="malicious"' not in portal
+    api = client.get(f"/t/first/api/v1/grievances/mine/{gid}").get_json()
+    assert api["decision_text"] == "ثبت التأخير" and "malicious" not in api and "malicious_note" not in api
+    listing = client.get("/t/first/api/v1/grievances/mine").get_json()
+    assert all("malicious" not in item for item in listing)
+
+
+def test_api_files_with_field_errors_and_nothing_written(client, tenant, staff, token_for):
+    headers = token_for(staff["applicant"])
+    refused = client.post(
+        "/t/first/api/v1/grievances/mine",
+        json={"kind": "complaint", "category": "service", "description": "x", "event_date": "2020-01-01"},
+        headers=headers,
+    )
+    assert refused.status_code == 422
+    errors = refused.get_json()["errors"]
+    assert {"complainant_name", "complainant_phone", "event_date"} <= set(errors)
+    bad_type = client.post("/t/first/api/v1/grievances/mine", json={"event_date": "not a date"}, headers=headers)
+    assert bad_type.status_code == 422 and "event_date" in bad_type.get_json()["errors"]
+    with tenant_context(tenant):
+        assert db.session.scalar(db.select(db.func.count()).select_from(Grievance)) == 0
+    ok = client.post(
+        "/t/first/api/v1/grievances/mine",
+        json={"kind": "grievance", "category": "decision", "description": "رفض طلبي", "complainant_name": "فهد",
+              "complainant_phone": "0500000002", "event_date": _today().isoformat()},
+        headers=headers,
+    )  # fmt: skip
+    assert ok.status_code == 201 and ok.get_json()["number"].startswith("G")
+
+
+@pytest.mark.parametrize("role", ["researcher", "applicant", "committee_member"])
+def test_staff_without_the_record_role_cannot_record(client, tenant, staff, token_for, role):
+    response = client.post(
+        "/t/first/api/v1/grievances/", json={**_json_payload(), "channel": "phone"}, headers=token_for(staff[role])
+    )
+    assert response.status_code == 403
+
+
+def _json_payload() -> dict:
+    data = payload(event_date=_today())
+    data["event_date"] = data["event_date"].isoformat()
+    return data
+
+
+def test_appeal_conflict_of_interest_through_the_api(client, tenant, staff, token_for):
+    director = token_for(staff["executive_director"])
+    created = client.post("/t/first/api/v1/grievances/", json={**_json_payload(), "channel": "letter"}, headers=director)
+    assert created.status_code == 201
+    gid = created.get_json()["id"]
+    assert client.post(f"/t/first/api/v1/grievances/{gid}/assign", json={"user_ids": [staff["committee_member"].id]},
+                       headers=director).status_code == 200  # fmt: skip
+    committee = token_for(staff["committee_member"])
+    assert client.post(f"/t/first/api/v1/grievances/{gid}/decide", json={"outcome": "dismissed", "decision_text": "لا"},
+                       headers=committee).status_code == 200  # fmt: skip
+    appeal = client.post(f"/t/first/api/v1/grievances/{gid}/appeals", json={"reason": "استئناف"}, headers=director)
+    assert appeal.status_code == 201
+    aid = appeal.get_json()["id"]
+    conflicted = client.post(f"/t/first/api/v1/grievances/{gid}/appeals/{aid}/assign",
+                             json={"handler_id": staff["committee_member"].id}, headers=director)  # fmt: skip
+    assert conflicted.status_code == 422 and "handler_id" in conflicted.get_json()["errors"]
+    assert client.post(f"/t/first/api/v1/grievances/{gid}/appeals/{aid}/decide",
+                       json={"outcome": "upheld", "decision_text": "x"}, headers=committee).status_code == 403  # fmt: skip
+    decided = client.post(f"/t/first/api/v1/grievances/{gid}/appeals/{aid}/decide",
+                          json={"outcome": "upheld", "decision_text": "ثبت"}, headers=director)  # fmt: skip
+    assert decided.status_code == 200 and decided.get_json()["state"] == "decided"
+
+
+def test_rule_versions_through_the_api(client, tenant, staff, token_for):
+    admin = token_for(staff["tenant_admin"])
+    past = client.post("/t/first/api/v1/grievances/rules", json={"effective_from": "2020-01-01"}, headers=admin)
+    assert past.status_code == 422 and "effective_from" in past.get_json()["errors"]
+    added = client.post(
+        "/t/first/api/v1/grievances/rules",
+        json={"effective_from": (_today() + timedelta(days=1)).isoformat(), "filing_window_days": 20},
+        headers=admin,
+    )
+    assert added.status_code == 201 and added.get_json()["filing_window_days"] == 20
+    assert client.get("/t/first/api/v1/grievances/rules", headers=admin).get_json()[0]["deadline_working_days"] == 30
