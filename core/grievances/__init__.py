@@ -11,7 +11,16 @@ from __future__ import annotations
 
 from ..api import register_tenant_api
 from . import api, cli, hooks, views
-from .models import CHANNELS, KINDS, OUTCOMES, STATES, Grievance, GrievanceAppeal, GrievanceCounter, GrievanceEvent
+from .models import (
+    CHANNELS,
+    KINDS,
+    OUTCOMES,
+    STATES,
+    Grievance,
+    GrievanceAppeal,
+    GrievanceCounter,
+    GrievanceEvent,
+)
 from .services import file_grievance, grievance_form_prefill
 
 __all__ = [

@@ -24,7 +24,6 @@ from .schemas import (
     GrievanceCategorySchema,
     GrievanceDecideAppealSchema,
     GrievanceDecideSchema,
-    GrievanceSchema,
     GrievanceInadmissibleSchema,
     GrievanceMaliciousSchema,
     GrievanceNoteSchema,
@@ -34,6 +33,7 @@ from .schemas import (
     GrievanceRecordSchema,
     GrievanceRuleVersionInSchema,
     GrievanceRuleVersionSchema,
+    GrievanceSchema,
 )
 
 bp = ApiBlueprint("grievances_api", __name__, description="Grievances and complaints (confidential)")
@@ -178,7 +178,9 @@ def decide(data, grievance_id):
 @bp.response(200, GrievanceSchema)
 @bp.requires("grievances.receive")
 def inadmissible(data, grievance_id):
-    return _done(services.reject_inadmissible(_read(grievance_id), current_user, data["rule"], data.get("note")))
+    return _done(
+        services.reject_inadmissible(_read(grievance_id), current_user, data["rule"], data.get("note"))
+    )
 
 
 @bp.route("/<int:grievance_id>/withdraw", methods=["POST"])
@@ -246,7 +248,11 @@ def assign_appeal(data, grievance_id, appeal_id):
 def decide_appeal(data, grievance_id, appeal_id):
     """Decide the appeal (403 for anyone who handled the original)."""
     appeal = services.decide_appeal(
-        _appeal(grievance_id, appeal_id), current_user, data["outcome"], data["decision_text"], services.today()
+        _appeal(grievance_id, appeal_id),
+        current_user,
+        data["outcome"],
+        data["decision_text"],
+        services.today(),
     )
     db.session.commit()
     return appeal
@@ -269,7 +275,9 @@ def my_grievances():
     """The caller's own grievances (as the complainant sees them)."""
     return list(
         db.session.scalars(
-            db.select(Grievance).where(Grievance.complainant_user_id == current_user.id).order_by(Grievance.id.desc())
+            db.select(Grievance)
+            .where(Grievance.complainant_user_id == current_user.id)
+            .order_by(Grievance.id.desc())
         )
     )
 

@@ -16,7 +16,9 @@ group = AppGroup("grievances", help="Grievances and complaints.")
 
 
 @group.command("tick")
-@click.option("--on", "on", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, help="The day (default today).")
+@click.option(
+    "--on", "on", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, help="The day (default today)."
+)
 def tick(on) -> None:
     """Recompute open due dates (holidays may have moved), notify the executive director of each
     newly overdue grievance, close decided ones whose appeal window passed. Run daily (cron)."""

@@ -39,6 +39,8 @@ def load(tenant) -> None:
     if not (director and officer and committee and researcher):
         return
     today = services.today()
+    # The staff member a complaint is about must be someone else than those who handle it.
+    about = researcher.id if researcher.id not in {director.id, committee.id} else None
 
     def filed(i: int, days_ago: int, **extra) -> Grievance:
         on = today - timedelta(days=days_ago)
@@ -68,11 +70,13 @@ def load(tenant) -> None:
         own=True,
         on=today,
     ) if applicant else filed(0, 0)
-    reviewing = filed(1, 20, category="staff_conduct", about_user_id=researcher.id)
+    reviewing = filed(1, 20, category="staff_conduct", about_user_id=about)
     services.assign(reviewing, director, [committee.id], "لجنة الشكاوى")
     waiting = filed(2, 30)
     services.assign(waiting, director, [committee.id])
-    services.ask_complainant(waiting, committee, "نرجو تزويدنا بصورة إيصال الاستلام", today - timedelta(days=10))
+    services.ask_complainant(
+        waiting, committee, "نرجو تزويدنا بصورة إيصال الاستلام", today - timedelta(days=10)
+    )
     overdue = filed(3, 70, channel="phone")
     services.assign(overdue, director, [committee.id])
     decided = filed(4, 60, kind="grievance", category="decision")

@@ -17,7 +17,9 @@ def register_permissions():
     return [
         # Receives every grievance, assigns, decides, marks malicious, accepts late excuses.
         Permission("grievances.receive", _l("Receive and assign grievances"), ("executive_director",)),
-        Permission("grievances.accept_excuse", _l("Accept an excuse for a late grievance"), ("executive_director",)),
+        Permission(
+            "grievances.accept_excuse", _l("Accept an excuse for a late grievance"), ("executive_director",)
+        ),
         Permission("grievances.audit", _l("Read grievances as an auditor"), ("auditor",)),
         # May be assigned a grievance (and then handle it); reading needs the assignment.
         Permission("grievances.handle", _l("Handle grievances assigned to them"), STAFF_ROLES),

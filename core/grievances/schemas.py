@@ -13,8 +13,8 @@ from ..registry.schemas import Phone
 from ..requests.schemas import AnyDate
 from ..schema_fields import Timestamp
 from ..validation import Name, Text
-from .services import light, today
 from .models import CHANNELS, INADMISSIBLE_RULES, KINDS, OUTCOMES
+from .services import light, today
 
 CHOOSE = _l("Choose one of the listed values.")
 
@@ -113,7 +113,8 @@ class GrievanceCategorySchema(Schema):
 
 class GrievanceQueueArgsSchema(Strict):
     queue = fields.String(
-        load_default="all", validate=validate.OneOf(("all", "mine", "unassigned", "due_soon", "overdue"), error=CHOOSE)
+        load_default="all",
+        validate=validate.OneOf(("all", "mine", "unassigned", "due_soon", "overdue"), error=CHOOSE),
     )
     state = fields.String(load_default=None)
 

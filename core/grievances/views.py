@@ -59,7 +59,11 @@ QUEUE_LABELS = {
     "due_soon": _l("Due within 5 working days"),
     "overdue": _l("Overdue"),
 }
-LIGHT_LABELS = {"green": _l("On time"), "amber": _l("Less than a quarter of the time left"), "red": _l("Overdue")}
+LIGHT_LABELS = {
+    "green": _l("On time"),
+    "amber": _l("Less than a quarter of the time left"),
+    "red": _l("Overdue"),
+}
 
 
 def _labels() -> dict[str, Any]:
@@ -146,7 +150,9 @@ def record():
 
 def _staff_members() -> list[User]:
     ids = [m.user_id for m in db.session.scalars(db.select(Membership)) if set(m.roles or []) - {"applicant"}]
-    return list(db.session.scalars(db.select(User).where(User.id.in_(ids)).order_by(User.name))) if ids else []
+    return (
+        list(db.session.scalars(db.select(User).where(User.id.in_(ids)).order_by(User.name))) if ids else []
+    )
 
 
 def _detail_page(grievance: Grievance, errors: dict | None = None, status: int = 200):
@@ -166,7 +172,9 @@ def _detail_page(grievance: Grievance, errors: dict | None = None, status: int =
         can_record=can(current_user, "grievances.record"),
         outcomes=OUTCOMES,
         rules=INADMISSIBLE_RULES,
-        request_link=url_for("requests.view", request_id=grievance.request_id) if grievance.request_id else None,
+        request_link=url_for("requests.view", request_id=grievance.request_id)
+        if grievance.request_id
+        else None,
         errors=errors or {},
         **_labels(),
     ), status
@@ -197,7 +205,9 @@ def _step(grievance: Grievance, action: str, form) -> None:
         services.answer(grievance, current_user, form.get("note", ""), today)
     elif action == "decide":
         data = GrievanceDecideSchema().load(_form_data(form, ("outcome", "decision_text", "action_taken")))
-        services.decide(grievance, current_user, data["outcome"], data["decision_text"], data.get("action_taken"), today)
+        services.decide(
+            grievance, current_user, data["outcome"], data["decision_text"], data.get("action_taken"), today
+        )
     elif action == "inadmissible":
         data = GrievanceInadmissibleSchema().load(_form_data(form, ("rule", "note")))
         services.reject_inadmissible(grievance, current_user, data["rule"], data.get("note"))
@@ -269,7 +279,9 @@ def _own(grievance_id: int) -> Grievance:
 @require("grievances.file")
 def mine():
     items = db.session.scalars(
-        db.select(Grievance).where(Grievance.complainant_user_id == current_user.id).order_by(Grievance.id.desc())
+        db.select(Grievance)
+        .where(Grievance.complainant_user_id == current_user.id)
+        .order_by(Grievance.id.desc())
     ).all()
     return render_template("grievances/portal_mine.html", items=items, **_labels())
 
@@ -284,7 +296,9 @@ def _prefill() -> dict:
         owner = get_in_tenant(AidRequest, disb.request_id)
         if owner is None or owner.applicant_user_id != current_user.id:
             disb = None
-    data = services.grievance_form_prefill(current_user, request=req, disbursement=disb, note=request.args.get("note"))
+    data = services.grievance_form_prefill(
+        current_user, request=req, disbursement=disb, note=request.args.get("note")
+    )
     return {k: (v.isoformat() if hasattr(v, "isoformat") else str(v)) for k, v in data.items()}
 
 
@@ -305,7 +319,9 @@ def new():
             )  # fmt: skip
             return redirect(url_for(".detail", grievance_id=grievance.id))
     requests_ = db.session.scalars(
-        db.select(AidRequest).where(AidRequest.applicant_user_id == current_user.id, AidRequest.number.is_not(None))
+        db.select(AidRequest).where(
+            AidRequest.applicant_user_id == current_user.id, AidRequest.number.is_not(None)
+        )
     ).all()
     return render_template(
         "grievances/portal_new.html",
@@ -319,7 +335,7 @@ def new():
     ), outcome.status
 
 
-def _portal_detail(grievance: Grievance, errors: dict | None = None, status: int = 200):
+def _render_portal_detail(grievance: Grievance, errors: dict | None = None, status: int = 200):
     today = services.today()
     return render_template(
         "grievances/portal_detail.html",
@@ -332,10 +348,10 @@ def _portal_detail(grievance: Grievance, errors: dict | None = None, status: int
     ), status
 
 
-@portal_bp.route("/<int:grievance_id>")
+@portal_bp.route("/<int:grievance_id>", endpoint="detail")
 @require("grievances.file")
-def detail(grievance_id):
-    return _portal_detail(_own(grievance_id))
+def portal_detail(grievance_id):
+    return _render_portal_detail(_own(grievance_id))
 
 
 @portal_bp.route("/<int:grievance_id>/<action>", methods=["POST"])
@@ -356,4 +372,4 @@ def act(grievance_id, action):
         flash(_("Saved."), "success")
         return redirect(url_for(".detail", grievance_id=grievance_id))
     db.session.rollback()
-    return _portal_detail(_own(grievance_id), outcome.errors, outcome.status)
+    return _render_portal_detail(_own(grievance_id), outcome.errors, outcome.status)

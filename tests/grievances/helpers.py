@@ -27,7 +27,9 @@ def payload(**overrides) -> dict:
 
 
 def filed(staff, on: date = ON, **overrides):
-    return file_grievance(payload(event_date=on - timedelta(days=1), **overrides), staff["executive_director"], on=on)
+    return file_grievance(
+        payload(event_date=on - timedelta(days=1), **overrides), staff["executive_director"], on=on
+    )
 
 
 def set_holidays(tenant, holidays: list[dict]) -> None:

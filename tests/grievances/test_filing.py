@@ -12,10 +12,9 @@ from marshmallow import ValidationError
 
 from core.errors import Forbidden
 from core.extensions import db
-from core.grievances import Grievance, file_grievance, grievance_form_prefill
-from core.grievances import services
-from core.hookspecs import hookimpl
+from core.grievances import Grievance, file_grievance, grievance_form_prefill, services
 from core.notifications.models import OutboxMessage
+from tests.plugins import dummy
 
 ON = date(2025, 11, 3)  # a Monday
 
@@ -56,7 +55,9 @@ def test_numbers_are_per_tenant_and_year_and_separate_from_request_numbers(
     first = file_grievance(payload(), staff["executive_director"], on=ON)
     second = file_grievance(payload(), staff["executive_director"], on=ON)
     assert (first.number_seq, second.number_seq) == (1, 2)
-    next_year = file_grievance(payload(event_date=date(2026, 6, 20)), staff["executive_director"], on=date(2026, 6, 20))
+    next_year = file_grievance(
+        payload(event_date=date(2026, 6, 20)), staff["executive_director"], on=date(2026, 6, 20)
+    )
     assert next_year.number == "G1448-000001"  # 1 Muharram 1448 was 16 June 2026
     other = create_tenant("third")
     director = make_member("director@third.example.org", other, ["executive_director"])
@@ -157,7 +158,9 @@ def test_rules_in_force_on_the_filing_date_apply_and_are_kept(in_first, staff):
         file_grievance(payload(event_date=event), staff["applicant"], own=True, on=ON)
     db.session.rollback()
     later = ON + timedelta(days=1)
-    grievance = file_grievance(payload(event_date=later - timedelta(days=19)), staff["applicant"], own=True, on=later)
+    grievance = file_grievance(
+        payload(event_date=later - timedelta(days=19)), staff["applicant"], own=True, on=later
+    )
     assert grievance.rules["filing_window_days"] == 20
     assert grievance.due_date == date(2025, 11, 18)  # 10 working days from Tuesday 4 November
 
@@ -168,23 +171,26 @@ def test_a_rule_version_cannot_take_effect_in_the_past(in_first, staff):
     assert list(refused.value.messages) == ["effective_from"]
 
 
-def test_plugins_may_refuse_through_validate_grievance(in_first, staff, app):
-    class Rule:
-        @staticmethod
-        def validate_grievance(grievance):
-            return {"description": ["too short"]} if len(grievance.description) < 50 else {}
-
-    host = app.extensions["charity_plugins"]
-    impl = type("GrievanceRule", (), {"validate_grievance": staticmethod(hookimpl(Rule.validate_grievance))})
-    host.register_builtin(impl)
-    try:
-        with pytest.raises(ValidationError) as refused:
-            file_grievance(payload(), staff["executive_director"], on=ON)
-        assert refused.value.messages == {"description": ["too short"]}
-    finally:
-        host.pm.unregister(impl)
+def test_plugins_add_categories_refuse_through_validate_grievance_and_hear_the_events(
+    in_first, staff, enable_plugin
+):
+    enable_plugin(in_first)
+    dummy.calls.clear()
+    assert "dummy_category" in {c["code"] for c in services.categories()}
+    with pytest.raises(ValidationError) as refused:
+        file_grievance(payload(description="dummy-refuse"), staff["executive_director"], on=ON)
+    assert refused.value.messages == {"description": ["The dummy plugin refuses this grievance."]}
     db.session.rollback()
     assert count() == 0
+    grievance = file_grievance(payload(category="dummy_category"), staff["executive_director"], on=ON)
+    services.decide(grievance, staff["executive_director"], "upheld", "ثبت", None, ON)
+    assert ("grievance_filed", grievance.number) in dummy.calls
+    assert ("grievance_decided", "upheld") in dummy.calls
+
+
+def test_a_disabled_plugins_rules_and_categories_do_not_apply(in_first, staff):
+    assert "dummy_category" not in {c["code"] for c in services.categories()}
+    assert file_grievance(payload(description="dummy-refuse"), staff["executive_director"], on=ON)
 
 
 def test_the_form_prefill_from_a_request(in_first, staff, new_request):

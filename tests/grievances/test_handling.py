@@ -22,8 +22,14 @@ def test_received_under_review_decided_closed(in_first, staff):
     services.assign(grievance, director, [committee.id], "لجنة الشكاوى")
     assert grievance.state == "under_review" and grievance.assigned_body == "لجنة الشكاوى"
     services.decide(grievance, committee, "partly_upheld", "ثبت جزء", "إعادة الدراسة", date(2025, 11, 20))
-    assert (grievance.state, grievance.outcome, grievance.decided_by_id) == ("decided", "partly_upheld", committee.id)
-    decided = db.session.scalars(db.select(OutboxMessage).where(OutboxMessage.template == "grievance_decided")).all()
+    assert (grievance.state, grievance.outcome, grievance.decided_by_id) == (
+        "decided",
+        "partly_upheld",
+        committee.id,
+    )
+    decided = db.session.scalars(
+        db.select(OutboxMessage).where(OutboxMessage.template == "grievance_decided")
+    ).all()
     assert decided and "ثبت جزء" in decided[0].body
     services.close(grievance, director)
     assert grievance.state == "closed"
@@ -98,7 +104,9 @@ def _decided(staff, handler_role="committee_member", on=date(2025, 11, 20)):
 
 def test_an_appeal_is_decided_by_someone_who_did_not_handle_the_original(in_first, staff):
     grievance = _decided(staff)
-    appeal = services.open_appeal(grievance, staff["relations_officer"], "أطلب إعادة النظر", date(2025, 11, 24))
+    appeal = services.open_appeal(
+        grievance, staff["relations_officer"], "أطلب إعادة النظر", date(2025, 11, 24)
+    )
     assert grievance.state == "appealed"
     assert appeal.due_date == date(2026, 1, 5)  # 30 working days from Monday 24 November
     with pytest.raises(ValidationError) as refused:
@@ -107,7 +115,9 @@ def test_an_appeal_is_decided_by_someone_who_did_not_handle_the_original(in_firs
     with pytest.raises(Forbidden):
         services.decide_appeal(appeal, staff["committee_member"], "upheld", "x", ON)
     services.assign_appeal(appeal, staff["executive_director"], staff["finance_officer"].id)
-    services.decide_appeal(appeal, staff["finance_officer"], "upheld", "ثبت عند الاستئناف", date(2025, 11, 30))
+    services.decide_appeal(
+        appeal, staff["finance_officer"], "upheld", "ثبت عند الاستئناف", date(2025, 11, 30)
+    )
     assert appeal.state == "decided" and grievance.state == "closed"
 
 

@@ -44,7 +44,9 @@ def can_act(grievance: Grievance, user: Any) -> bool:
     """Handle (review, ask the complainant, decide): the executive director or an assignee."""
     if _user_id(user) is None or is_about(grievance, user):
         return False
-    return can(user, "grievances.receive") or (can(user, "grievances.handle") and is_assignee(grievance, user))
+    return can(user, "grievances.receive") or (
+        can(user, "grievances.handle") and is_assignee(grievance, user)
+    )
 
 
 def is_complainant(grievance: Grievance, user: Any) -> bool:
@@ -60,8 +62,12 @@ def visible_filter(user: Any) -> sa.ColumnElement[bool]:
     not_about = sa.or_(Grievance.about_user_id.is_(None), Grievance.about_user_id != uid)
     if can(user, "grievances.receive") or can(user, "grievances.audit"):
         return not_about
-    assigned = sa.exists().where(GrievanceAssignee.grievance_id == Grievance.id, GrievanceAssignee.user_id == uid)
-    handles_appeal = sa.exists().where(GrievanceAppeal.grievance_id == Grievance.id, GrievanceAppeal.handler_id == uid)
+    assigned = sa.exists().where(
+        GrievanceAssignee.grievance_id == Grievance.id, GrievanceAssignee.user_id == uid
+    )
+    handles_appeal = sa.exists().where(
+        GrievanceAppeal.grievance_id == Grievance.id, GrievanceAppeal.handler_id == uid
+    )
     return sa.and_(not_about, sa.or_(assigned, handles_appeal))
 
 

@@ -34,7 +34,9 @@ def appeal_deadline_passed(grievance: Grievance, on: date) -> bool:
 
 def open_appeal(grievance: Grievance, actor: Any, reason: str, on: date) -> GrievanceAppeal:
     """The complainant (or staff recording it for them) appeals the decision."""
-    if not (is_complainant(grievance, actor) or can(actor, "grievances.record")) or is_about(grievance, actor):
+    if not (is_complainant(grievance, actor) or can(actor, "grievances.record")) or is_about(
+        grievance, actor
+    ):
         raise Forbidden(_("Your role cannot take this step."))
     if grievance.state != "decided":
         raise Conflict(_("This cannot be done in the current state."))
@@ -78,13 +80,17 @@ def assign_appeal(appeal: GrievanceAppeal, actor: Any, handler_id: int) -> Griev
     return appeal
 
 
-def decide_appeal(appeal: GrievanceAppeal, actor: Any, outcome: str, decision_text: str, on: date) -> GrievanceAppeal:
+def decide_appeal(
+    appeal: GrievanceAppeal, actor: Any, outcome: str, decision_text: str, on: date
+) -> GrievanceAppeal:
     """Decide the appeal: its handler, or the executive director when they did not handle the
     original. Anyone who handled the original is refused (403), whatever their role."""
     grievance = appeal.grievance
     if appeal.state != "received":
         raise Conflict(_("This cannot be done in the current state."))
-    allowed = appeal.handler_id == actor.id or (appeal.handler_id is None and can(actor, "grievances.receive"))
+    allowed = appeal.handler_id == actor.id or (
+        appeal.handler_id is None and can(actor, "grievances.receive")
+    )
     if not allowed or is_about(grievance, actor):
         raise Forbidden(_("Your role cannot take this step."))
     if _conflicted(grievance, actor.id):

@@ -74,10 +74,18 @@ def record_event(
 def notify_complainant(grievance: Grievance, template: str, **context: Any) -> None:
     """Queue ``template`` for the complainant: their portal account, the e-mail and phone they gave."""
     user = db.session.get(User, grievance.complainant_user_id) if grievance.complainant_user_id else None
-    email = grievance.complainant_email if grievance.complainant_email and (
-        user is None or user.email != grievance.complainant_email
-    ) else None
-    notify(template, {"number": grievance.number, **context}, user=user, email=email, phone=grievance.complainant_phone)
+    email = (
+        grievance.complainant_email
+        if grievance.complainant_email and (user is None or user.email != grievance.complainant_email)
+        else None
+    )
+    notify(
+        template,
+        {"number": grievance.number, **context},
+        user=user,
+        email=email,
+        phone=grievance.complainant_phone,
+    )
 
 
 def directors() -> list[User]:

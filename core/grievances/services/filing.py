@@ -144,7 +144,9 @@ def file_grievance(data: dict, actor: Any, *, own: bool = False, on: date | None
     plugin_errors: dict = {}
     for found in tenant_hooks().validate_grievance(grievance=grievance):
         for key, messages in (found or {}).items():
-            plugin_errors.setdefault(key, []).extend(messages if isinstance(messages, list | tuple) else [messages])
+            plugin_errors.setdefault(key, []).extend(
+                messages if isinstance(messages, list | tuple) else [messages]
+            )
     if plugin_errors:
         raise ValidationError(plugin_errors)
     grievance.number_year, grievance.number_seq, grievance.number = next_in_sequence(

@@ -27,7 +27,7 @@ from ...validation import check_text
 from ..models import INADMISSIBLE_RULES, OPEN_STATES, OUTCOMES, Grievance, GrievanceAssignee
 from . import deadlines
 from .access import can_act, is_about, is_complainant
-from .events import fmt, notify_complainant, record_event
+from .events import notify_complainant, record_event
 
 # action: (states it may start from, state it leads to)
 TRANSITIONS: dict[str, tuple[tuple[str, ...], str]] = {
@@ -93,13 +93,17 @@ def assign(grievance: Grievance, actor: Any, user_ids: list[int], body: str | No
     ids = list(dict.fromkeys(user_ids or []))
     if not ids:
         raise ValidationError({"user_ids": [_l("Choose at least one person.")]})
-    members = {m.user_id: m for m in db.session.scalars(db.select(Membership).where(Membership.user_id.in_(ids)))}
+    members = {
+        m.user_id: m for m in db.session.scalars(db.select(Membership).where(Membership.user_id.in_(ids)))
+    }
     for uid in ids:
         member = members.get(uid)
         if member is None or not can_handle_roles(member.roles):
             raise ValidationError({"user_ids": [_l("Choose one of the listed values.")]})
         if uid == grievance.about_user_id:
-            raise ValidationError({"user_ids": [_l("The staff member a grievance is about cannot handle it.")]})
+            raise ValidationError(
+                {"user_ids": [_l("The staff member a grievance is about cannot handle it.")]}
+            )
     if body is not None and (problems := check_text(body)):
         raise ValidationError({"body": problems})
     keep = set(ids)
@@ -229,7 +233,9 @@ def mark_malicious(grievance: Grievance, actor: Any, note: str, refer: bool) -> 
     grievance.malicious = True
     grievance.malicious_note = text
     grievance.disciplinary_referral = bool(refer)
-    record_event(grievance, "mark_malicious", actor, note=text, public=False, details={"referred": bool(refer)})
+    record_event(
+        grievance, "mark_malicious", actor, note=text, public=False, details={"referred": bool(refer)}
+    )
     return grievance
 
 

@@ -28,7 +28,9 @@ def queue(user: Any, name: str, on: date, state: str | None = None) -> list[Grie
     is_open = Grievance.state.in_(OPEN_STATES)
     if name == "mine":
         query = query.where(
-            sa.exists().where(GrievanceAssignee.grievance_id == Grievance.id, GrievanceAssignee.user_id == user.id)
+            sa.exists().where(
+                GrievanceAssignee.grievance_id == Grievance.id, GrievanceAssignee.user_id == user.id
+            )
         )
     elif name == "unassigned":
         query = query.where(is_open, ~sa.exists().where(GrievanceAssignee.grievance_id == Grievance.id))
@@ -59,7 +61,11 @@ def tick(on: date) -> dict[str, int]:
             grievance.overdue_notified_at = utcnow()
             overdue += 1
             for director in directors():
-                notify("grievance_overdue", {"number": grievance.number, "due": fmt(grievance.due_date)}, user=director)
+                notify(
+                    "grievance_overdue",
+                    {"number": grievance.number, "due": fmt(grievance.due_date)},
+                    user=director,
+                )
     for grievance in db.session.scalars(db.select(Grievance).where(Grievance.state == "decided")):
         if grievance.decided_on is not None and appeal_deadline_passed(grievance, on):
             handling.close(grievance, None)
@@ -129,7 +135,11 @@ def kpi_appeal_rate(tenant, start: date, end: date) -> float | None:
     if not decided:
         return None
     ids = [g.id for g in decided]
-    appealed = set(db.session.scalars(db.select(GrievanceAppeal.grievance_id).where(GrievanceAppeal.grievance_id.in_(ids))))
+    appealed = set(
+        db.session.scalars(
+            db.select(GrievanceAppeal.grievance_id).where(GrievanceAppeal.grievance_id.in_(ids))
+        )
+    )
     return round(100 * len(appealed) / len(decided), 1)
 
 
