@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import pytest
 
+from core.aid.models import Disbursement
 from core.audit.models import AuditEvent
 from core.extensions import db
 from core.grievances import Grievance, services
@@ -242,3 +243,40 @@ def test_rule_versions_through_the_api(client, tenant, staff, token_for):
         client.get("/t/first/api/v1/grievances/rules", headers=admin).get_json()[0]["deadline_working_days"]
         == 30
     )
+
+
+def test_overdue_grievances_are_flagged_on_the_staff_home_only_for_their_readers(
+    client, tenant, staff, login
+):
+    with tenant_context(tenant):
+        long_ago = _today() - timedelta(days=90)
+        services.file_grievance(
+            payload(event_date=long_ago, about_user_id=staff["researcher"].id),
+            staff["executive_director"],
+            on=long_ago,
+        )
+        db.session.commit()
+    login(staff["executive_director"])
+    home = client.get("/t/first/").get_data(as_text=True)
+    assert 'id="grievance-flags"' in home
+    assert 'data-light="red"' in client.get("/t/first/grievances/?queue=overdue").get_data(as_text=True)
+    client.post("/logout")
+    login(staff["researcher"])
+    assert 'id="grievance-flags"' not in client.get("/t/first/").get_data(as_text=True)
+    client.post("/logout")
+    login(staff["applicant"])
+    assert 'id="my-grievances-link"' in client.get("/t/first/portal/").get_data(as_text=True)
+
+
+def test_the_complaint_route_prefills_the_portal_form_from_a_disbursement(
+    client, tenant, staff, login, new_request, advance
+):
+    with tenant_context(tenant):
+        request = new_request(applicant_user_id=staff["applicant"].id)
+        advance(request, "disbursed")
+        db.session.commit()
+        disbursement = db.session.scalars(db.select(Disbursement)).one()
+        did, day = disbursement.id, disbursement.disbursed_on
+    login(staff["applicant"])
+    page = client.get(f"/t/first/portal/grievances/new?disbursement_id={did}&note=low").get_data(as_text=True)
+    assert f'value="{did}"' in page and f'value="{day.isoformat()}"' in page and ">low</textarea>" in page
