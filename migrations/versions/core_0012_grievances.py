@@ -16,6 +16,10 @@ branch_labels = None
 depends_on = None
 
 
+TABLES = ["grievances_counters", "grievances_grievances", "grievances_appeals", "grievances_assignees",
+          "grievances_events"]  # fmt: skip
+
+
 def upgrade():
     op.create_table(
         "grievances_counters",
@@ -263,6 +267,11 @@ def upgrade():
             "ix_grievances_events_tenant_grievance", ["tenant_id", "grievance_id"], unique=False
         )
         batch_op.create_index(batch_op.f("ix_grievances_events_tenant_id"), ["tenant_id"], unique=False)
+    if op.get_bind().dialect.name == "postgresql":
+        # PostgreSQL drops a unique constraint that repeats the primary key inside CREATE TABLE;
+        # the models declare it (every tenant table has one), so it is added on its own.
+        for table in TABLES:
+            op.create_unique_constraint(f"uq_{table}_tenant_id_id", table, ["tenant_id", "id"])
 
 
 def downgrade():
