@@ -37,7 +37,9 @@ def test_demo_has_grievances_in_every_state_for_each_association(runner, app):
             with tenant_context(tenant):
                 rows = db.session.scalars(db.select(Grievance)).all()
                 assert {g.state for g in rows} == set(STATES), tenant.slug
-                assert any(g.malicious for g in rows) and any(g.due_date < date.today() for g in rows if g.is_open)
+                assert any(g.malicious for g in rows) and any(
+                    g.due_date < date.today() for g in rows if g.is_open
+                )
                 assert any(g.paused_since and g.paused_since < date.today() - timedelta(days=1) for g in rows)
         count = _count()
     assert runner.invoke(args=["demo", "load"]).exit_code == 0

@@ -101,3 +101,16 @@ def test_tick_notifies_the_director_once_per_overdue_grievance(in_first, staff):
         db.select(OutboxMessage).where(OutboxMessage.template == "grievance_overdue")
     ).all()
     assert {m.user_id for m in messages} == {staff["executive_director"].id}
+
+
+def test_a_paused_grievance_never_runs_out_of_time_while_it_waits(in_first, staff):
+    director = staff["executive_director"]
+    grievance = filed(staff)  # due 15 Dec
+    services.assign(grievance, director, [staff["committee_member"].id])
+    services.ask_complainant(grievance, director, "أرسل المستند", date(2025, 12, 10))
+    later = date(2026, 1, 20)
+    assert services.light(grievance, later) == "amber"  # 3 working days were left when it paused
+    assert services.working_days_left(grievance, later) == 3
+    assert grievance.number not in {g.number for g in services.queue(director, "overdue", later)}
+    assert services.tick(later)["overdue"] == 0
+    assert services.tick(later)["recomputed"] == 0  # a running pause is not a moved holiday

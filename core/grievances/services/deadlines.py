@@ -27,10 +27,13 @@ def paused_so_far(grievance: Grievance, today: date, holidays=None) -> int:
     return grievance.paused_days + running
 
 
-def compute_due_date(grievance: Grievance, today: date, holidays=None) -> date:
+def compute_due_date(grievance: Grievance, today: date, holidays=None, *, running: bool = True) -> date:
+    """Filing date + deadline working days + the working days paused (with the pause still
+    running up to ``today`` unless ``running`` is False: the stored due date counts the
+    pauses that ended)."""
     off = _holidays() if holidays is None else holidays
-    days = grievance.rules["deadline_working_days"] + paused_so_far(grievance, today, off)
-    return add_working_days(grievance.filed_on, days, off)
+    paused = paused_so_far(grievance, today, off) if running else grievance.paused_days
+    return add_working_days(grievance.filed_on, grievance.rules["deadline_working_days"] + paused, off)
 
 
 def compute_appeal_due_date(appeal: GrievanceAppeal, rules: dict, holidays=None) -> date:
@@ -42,7 +45,7 @@ def refresh_due_date(grievance: Grievance, today: date, holidays=None) -> bool:
     """Store the due date computed now (holidays moved, a pause running); audited when it changed."""
     if not grievance.is_open:
         return False
-    due = compute_due_date(grievance, today, holidays)
+    due = compute_due_date(grievance, today, holidays, running=False)
     if due == grievance.due_date:
         return False
     record(
@@ -55,21 +58,31 @@ def refresh_due_date(grievance: Grievance, today: date, holidays=None) -> bool:
     return True
 
 
+def effective_due_date(grievance: Grievance, today: date, holidays=None) -> date:
+    """The stored due date, moved on by a pause still running (the clock does not run out
+    while the grievance waits on the complainant)."""
+    if grievance.paused_since is None:
+        return grievance.due_date
+    return compute_due_date(grievance, today, holidays)
+
+
 def light(grievance: Grievance, today: date, holidays=None) -> str | None:
     """``green``/``amber``/``red`` by the share of working time left (amber under 25 %, red
-    overdue); None once the grievance is no longer open. A paused clock keeps its colour."""
+    overdue); None once the grievance is no longer open."""
     if not grievance.is_open:
         return None
     off = _holidays() if holidays is None else holidays
-    if today > grievance.due_date:
+    due = effective_due_date(grievance, today, off)
+    if today > due:
         return "red"
     total = grievance.rules["deadline_working_days"]
-    left = working_days_between(today, grievance.due_date, off)
+    left = working_days_between(today, due, off)
     return "amber" if left < AMBER_SHARE * total else "green"
 
 
 def working_days_left(grievance: Grievance, today: date, holidays=None) -> int:
     off = _holidays() if holidays is None else holidays
-    if today > grievance.due_date:
-        return -working_days_between(grievance.due_date, today, off)
-    return working_days_between(today, grievance.due_date, off)
+    due = effective_due_date(grievance, today, off)
+    if today > due:
+        return -working_days_between(due, today, off)
+    return working_days_between(today, due, off)

@@ -26,6 +26,8 @@ def queue(user: Any, name: str, on: date, state: str | None = None) -> list[Grie
     """The grievances of queue ``name`` that ``user`` may read, the most urgent first."""
     query = db.select(Grievance).where(visible_filter(user))
     is_open = Grievance.state.in_(OPEN_STATES)
+    # The clock does not run while the grievance waits on the complainant.
+    running = Grievance.state.in_(("received", "under_review"))
     if name == "mine":
         query = query.where(
             sa.exists().where(
@@ -36,9 +38,9 @@ def queue(user: Any, name: str, on: date, state: str | None = None) -> list[Grie
         query = query.where(is_open, ~sa.exists().where(GrievanceAssignee.grievance_id == Grievance.id))
     elif name == "due_soon":
         soon = add_working_days(on, DUE_SOON_WORKING_DAYS, holidays_of(require_tenant()))
-        query = query.where(is_open, Grievance.due_date >= on, Grievance.due_date <= soon)
+        query = query.where(running, Grievance.due_date >= on, Grievance.due_date <= soon)
     elif name == "overdue":
-        query = query.where(is_open, Grievance.due_date < on)
+        query = query.where(running, Grievance.due_date < on)
     if state:
         query = query.where(Grievance.state == state)
     return list(db.session.scalars(query.order_by(Grievance.due_date, Grievance.id)))
@@ -57,7 +59,7 @@ def tick(on: date) -> dict[str, int]:
     recomputed = overdue = closed = 0
     for grievance in db.session.scalars(db.select(Grievance).where(Grievance.state.in_(OPEN_STATES))):
         recomputed += deadlines.refresh_due_date(grievance, on, off)
-        if grievance.due_date < on and grievance.overdue_notified_at is None:
+        if grievance.paused_since is None and grievance.due_date < on and grievance.overdue_notified_at is None:
             grievance.overdue_notified_at = utcnow()
             overdue += 1
             for director in directors():
