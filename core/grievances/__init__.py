@@ -10,7 +10,7 @@ with the former). Confidential: see :mod:`.services.access`.
 from __future__ import annotations
 
 from ..api import register_tenant_api
-from . import api, cli, hooks, views
+from . import api, cli, hooks, jobs, views  # noqa: F401 - jobs registers the daily tick
 from .models import (
     CHANNELS,
     KINDS,

@@ -65,6 +65,8 @@ class Grievance(TenantMixin, db.Model):
     event_date: Mapped[date]
     filed_on: Mapped[date]
     filed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The day the deadline counts from: the filing date, or the day the grievance was reopened.
+    clock_from: Mapped[date]
     # A late filing accepted by management: the excuse, who accepted it and when.
     late_excuse: Mapped[str | None] = mapped_column(sa.Text)
     excuse_accepted_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
@@ -72,7 +74,7 @@ class Grievance(TenantMixin, db.Model):
     # The rule version in force on the filing date (windows and deadline), kept with the case.
     rules: Mapped[dict] = mapped_column(sa.JSON, default=dict)
 
-    # Deadline: filing date + deadline working days + working days paused.
+    # Deadline: ``clock_from`` + deadline working days + working days paused.
     due_date: Mapped[date]
     paused_days: Mapped[int] = mapped_column(default=0)
     paused_since: Mapped[date | None]

@@ -62,6 +62,7 @@ def upgrade():
         sa.Column("description", sa.Text(), nullable=False),
         sa.Column("event_date", sa.Date(), nullable=False),
         sa.Column("filed_on", sa.Date(), nullable=False),
+        sa.Column("clock_from", sa.Date(), nullable=False),
         sa.Column("filed_at", sa.DateTime(), nullable=False),
         sa.Column("late_excuse", sa.Text(), nullable=True),
         sa.Column("excuse_accepted_by_id", sa.Integer(), nullable=True),

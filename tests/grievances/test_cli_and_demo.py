@@ -53,3 +53,9 @@ def _count() -> int:
         with tenant_context(tenant):
             total += db.session.scalar(db.select(db.func.count()).select_from(Grievance))
     return total
+
+
+def test_the_daily_tick_is_a_periodic_job(runner, app, tenant):
+    result = runner.invoke(args=["jobs", "run", "grievances.tick"])
+    assert result.exit_code == 0, result.output
+    assert "first" in result.output

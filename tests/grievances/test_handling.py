@@ -12,6 +12,7 @@ from core.audit.models import AuditEvent
 from core.errors import Conflict, Forbidden
 from core.extensions import db
 from core.grievances import services
+from core.kpi import kpi_values
 from core.notifications.models import OutboxMessage
 from tests.grievances.helpers import ON, filed
 
@@ -164,3 +165,37 @@ def test_kpis_against_hand_computed_figures(in_first, staff):
     assert services.kpi_appeal_rate(in_first, start, end) == 0.0
     assert services.kpi_filed(in_first, date(2025, 12, 1), end) == 0
     assert services.kpi_decided_in_time(in_first, date(2026, 1, 1), date(2026, 1, 31)) is None
+
+
+def test_the_kpis_are_registered_kpi_sources(in_first, staff):
+    filed(staff)
+    db.session.commit()
+    values = {v["key"]: v for v in kpi_values(in_first, date(2025, 11, 1), date(2025, 11, 30))}
+    assert values["grievances.filed"]["value"] == 1 and values["grievances.filed"]["unit"] == "count"
+    assert {"grievances.decided_in_time", "grievances.median_working_days", "grievances.upheld",
+            "grievances.appeal_rate", "grievances.reopen_rate"} <= set(values)  # fmt: skip
+    assert values["grievances.upheld"]["value"] is None  # nothing decided in the period
+
+
+def test_reopen_and_appeal_rates(in_first, staff):
+    director = staff["executive_director"]
+    reopened, appealed, plain = filed(staff), filed(staff), filed(staff)
+    services.decide(reopened, director, "dismissed", "لا", None, date(2025, 11, 5))
+    services.reopen(reopened, director, "معلومات جديدة", date(2025, 11, 6))
+    services.decide(reopened, director, "upheld", "ثبت", None, date(2025, 11, 10))
+    services.decide(appealed, director, "dismissed", "لا", None, date(2025, 11, 5))
+    services.open_appeal(appealed, staff["relations_officer"], "استئناف", date(2025, 11, 6))
+    services.decide(plain, director, "upheld", "ثبت", None, date(2025, 11, 7))
+    db.session.flush()
+    start, end = date(2025, 11, 1), date(2025, 11, 30)
+    assert services.kpi_reopen_rate(in_first, start, end) == round(100 / 3, 1)
+    assert services.kpi_appeal_rate(in_first, start, end) == round(100 / 3, 1)
+
+
+def test_reopening_restarts_the_clock_but_keeps_the_filing_date(in_first, staff):
+    director = staff["executive_director"]
+    grievance = filed(staff)
+    services.decide(grievance, director, "dismissed", "لا", None, date(2025, 11, 5))
+    services.reopen(grievance, director, "معلومات جديدة", date(2025, 11, 9))
+    assert grievance.state == "under_review" and grievance.filed_on == ON and grievance.outcome is None
+    assert grievance.due_date == date(2025, 12, 21)  # 30 working days after Sunday 9 November

@@ -33,7 +33,7 @@ def compute_due_date(grievance: Grievance, today: date, holidays=None, *, runnin
     pauses that ended)."""
     off = _holidays() if holidays is None else holidays
     paused = paused_so_far(grievance, today, off) if running else grievance.paused_days
-    return add_working_days(grievance.filed_on, grievance.rules["deadline_working_days"] + paused, off)
+    return add_working_days(grievance.clock_from, grievance.rules["deadline_working_days"] + paused, off)
 
 
 def compute_appeal_due_date(appeal: GrievanceAppeal, rules: dict, holidays=None) -> date:

@@ -130,6 +130,7 @@ def file_grievance(data: dict, actor: Any, *, own: bool = False, on: date | None
         description=data["description"].strip(),
         event_date=data["event_date"],
         filed_on=on,
+        clock_from=on,
         filed_at=utcnow(),
         late_excuse=(data.get("late_excuse") or "").strip() or None if late else None,
         excuse_accepted_by_id=actor.id if late else None,

@@ -211,7 +211,7 @@ def reopen(grievance: Grievance, actor: Any, note: str, on: date) -> Grievance:
     grievance.outcome = None
     grievance.decided_at = grievance.decided_on = grievance.decided_by_id = None
     grievance.closed_at = None
-    grievance.filed_on, grievance.paused_days, grievance.paused_since = on, 0, None
+    grievance.clock_from, grievance.paused_days, grievance.paused_since = on, 0, None
     grievance.overdue_notified_at = None
     grievance.due_date = deadlines.compute_due_date(grievance, on)
     return grievance

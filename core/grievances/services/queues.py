@@ -100,12 +100,13 @@ def kpi_decided_in_time(tenant, start: date, end: date) -> float | None:
 
 
 def kpi_median_days(tenant, start: date, end: date) -> float | None:
-    """Median working days from filing to decision (pauses included: the complainant's time counts)."""
+    """Median working days from the start of the clock (filing, or reopening) to the decision
+    (pauses included: the complainant's time counts)."""
     decided = _decided(start, end)
     if not decided:
         return None
     off = holidays_of(tenant)
-    return float(statistics.median(working_days_between(g.filed_on, g.decided_on, off) for g in decided))
+    return float(statistics.median(working_days_between(g.clock_from, g.decided_on, off) for g in decided))
 
 
 def kpi_upheld(tenant, start: date, end: date) -> float | None:
