@@ -59,7 +59,11 @@ def tick(on: date) -> dict[str, int]:
     recomputed = overdue = closed = 0
     for grievance in db.session.scalars(db.select(Grievance).where(Grievance.state.in_(OPEN_STATES))):
         recomputed += deadlines.refresh_due_date(grievance, on, off)
-        if grievance.paused_since is None and grievance.due_date < on and grievance.overdue_notified_at is None:
+        if (
+            grievance.paused_since is None
+            and grievance.due_date < on
+            and grievance.overdue_notified_at is None
+        ):
             grievance.overdue_notified_at = utcnow()
             overdue += 1
             for director in directors():
