@@ -48,6 +48,7 @@ def register_nav_items(tenant, user):
     return [
         NavItem(_l("Grievances"), "grievances.queue", "grievances.handle", order=350),
         NavItem(_l("My grievances"), "grievances_portal.mine", "grievances.file", order=360),
+        NavItem(_l("Grievance rules"), "grievances.rules", "grievances.settings", order=910),
     ]
 
 

@@ -29,6 +29,7 @@ from .schemas import (
     GrievanceMaliciousSchema,
     GrievancePortalFileSchema,
     GrievanceRecordSchema,
+    GrievanceRuleVersionInSchema,
 )
 
 bp = Blueprint("grievances", __name__, template_folder="templates")
@@ -263,6 +264,32 @@ def export():
     return download_response(
         body, "grievances.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
+
+
+@bp.route("/rules", methods=["GET", "POST"])
+@require("grievances.settings")
+def rules():
+    """The tenant's rule versions (filing window, deadline, appeal window) and a new one."""
+    outcome = FormOutcome()
+    form = request.form
+    if request.method == "POST":
+        with form_transaction() as outcome:
+            data = GrievanceRuleVersionInSchema().load(
+                _form_data(form, ("effective_from", "filing_window_days", "deadline_working_days",
+                                  "appeal_window_working_days"))
+            )  # fmt: skip
+            services.add_rule_version(data, current_user, services.today())
+        if outcome.ok:
+            flash(_("Saved."), "success")
+            return redirect(url_for(".rules"))
+    return render_template(
+        "grievances/rules.html",
+        versions=services.rule_versions(),
+        in_force=services.rules_on(services.today()),
+        defaults=services.DEFAULT_RULES,
+        form=form,
+        errors=outcome.errors,
+    ), outcome.status
 
 
 # --------------------------------------------------------------------------- portal

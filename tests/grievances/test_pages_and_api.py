@@ -280,3 +280,23 @@ def test_the_complaint_route_prefills_the_portal_form_from_a_disbursement(
     login(staff["applicant"])
     page = client.get(f"/t/first/portal/grievances/new?disbursement_id={did}&note=low").get_data(as_text=True)
     assert f'value="{did}"' in page and f'value="{day.isoformat()}"' in page and ">low</textarea>" in page
+
+
+def test_the_tenant_admin_adds_a_rule_version_on_its_page(client, tenant, staff, login):
+    login(staff["tenant_admin"])
+    assert client.get("/t/first/grievances/rules").status_code == 200
+    past = client.post("/t/first/grievances/rules", data={"effective_from": "2020-01-01"})
+    assert past.status_code == 422 and 'id="effective_from-error"' in past.get_data(as_text=True)
+    bad = client.post(
+        "/t/first/grievances/rules", data={"effective_from": _today().isoformat(), "filing_window_days": "0"}
+    )
+    assert bad.status_code == 422 and 'id="filing_window_days-error"' in bad.get_data(as_text=True)
+    saved = client.post(
+        "/t/first/grievances/rules", data={"effective_from": _today().isoformat(), "filing_window_days": "20"}
+    )
+    assert saved.status_code == 302
+    with tenant_context(tenant):
+        assert services.rules_on(_today())["filing_window_days"] == 20
+    client.post("/logout")
+    login(staff["executive_director"])
+    assert client.get("/t/first/grievances/rules").status_code == 403
