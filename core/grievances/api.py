@@ -56,10 +56,7 @@ def _done(grievance: Grievance) -> Grievance:
 def list_grievances(args):
     """The grievances the caller may read, of one queue (``all``, ``mine``, ``unassigned``,
     ``due_soon`` within 5 working days, ``overdue``); the listing is audited."""
-    found = services.queue(current_user, args["queue"], services.today(), args.get("state"))
-    services.audit_list(current_user, "api", len(found))
-    db.session.commit()
-    return found
+    return services.read_queue(current_user, args["queue"], services.today(), "api", args.get("state"))
 
 
 @bp.route("/", methods=["POST"])

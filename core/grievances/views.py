@@ -106,9 +106,7 @@ def queue():
     if name not in QUEUE_LABELS:
         name = "all"
     today = services.today()
-    items = services.queue(current_user, name, today)
-    services.audit_list(current_user, "page", len(items))
-    db.session.commit()
+    items = services.read_queue(current_user, name, today, "page")
     return render_template(
         "grievances/queue.html",
         items=items,

@@ -300,3 +300,23 @@ def test_the_tenant_admin_adds_a_rule_version_on_its_page(client, tenant, staff,
     client.post("/logout")
     login(staff["executive_director"])
     assert client.get("/t/first/grievances/rules").status_code == 403
+
+
+@pytest.mark.parametrize("rows", [1, 12])
+def test_queue_page_and_list_api_send_a_fixed_number_of_queries(
+    client, tenant, staff, login, max_queries, rows
+):
+    with tenant_context(tenant):
+        for _ in range(rows):
+            grievance = services.file_grievance(
+                payload(event_date=_today()), staff["executive_director"], on=_today()
+            )
+            services.assign(grievance, staff["executive_director"], [staff["committee_member"].id])
+        db.session.commit()
+    login(staff["executive_director"])
+    client.get("/t/first/grievances/")  # warm the session and permission caches
+    with max_queries(20) as page:
+        assert client.get("/t/first/grievances/").status_code == 200
+    with max_queries(20) as api:
+        assert len(client.get("/t/first/api/v1/grievances/").get_json()) == rows
+    assert page.count <= 20 and api.count <= 20

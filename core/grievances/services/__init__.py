@@ -40,6 +40,8 @@ from .queues import (
     kpi_reopen_rate,
     kpi_upheld,
     queue,
+    queue_size,
+    read_queue,
     tick,
 )
 from .rules import (
@@ -95,7 +97,9 @@ __all__ = [
     "open_appeal",
     "paused_so_far",
     "queue",
+    "queue_size",
     "read",
+    "read_queue",
     "record_event",
     "refresh_due_date",
     "reject_inadmissible",

@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
 
 from ...calendar import add_working_days, holidays_of, working_days_between
 from ...extensions import db
@@ -14,7 +15,7 @@ from ...notifications import notify
 from ...tenancy import require_tenant, utcnow
 from ..models import OPEN_STATES, Grievance, GrievanceAppeal, GrievanceAssignee, GrievanceEvent
 from . import deadlines, handling
-from .access import visible_filter
+from .access import audit_list, visible_filter
 from .appeals import appeal_deadline_passed
 from .events import directors, fmt
 from .rules import DUE_SOON_WORKING_DAYS
@@ -24,6 +25,26 @@ QUEUES = ("all", "mine", "unassigned", "due_soon", "overdue")
 
 def queue(user: Any, name: str, on: date, state: str | None = None) -> list[Grievance]:
     """The grievances of queue ``name`` that ``user`` may read, the most urgent first."""
+    query = _queue_query(user, name, on, state).options(
+        selectinload(Grievance.events), selectinload(Grievance.appeals)
+    )
+    return list(db.session.scalars(query.order_by(Grievance.due_date, Grievance.id)))
+
+
+def queue_size(user: Any, name: str, on: date, state: str | None = None) -> int:
+    query = _queue_query(user, name, on, state)
+    return db.session.scalar(db.select(sa.func.count()).select_from(query.subquery()))
+
+
+def read_queue(user: Any, name: str, on: date, via: str, state: str | None = None) -> list[Grievance]:
+    """The queue for ``user``, the listing audited and committed first (so that the rows
+    handed to the page or the API are loaded after the commit, not expired by it)."""
+    audit_list(user, via, queue_size(user, name, on, state))
+    db.session.commit()
+    return queue(user, name, on, state)
+
+
+def _queue_query(user: Any, name: str, on: date, state: str | None) -> sa.Select:
     query = db.select(Grievance).where(visible_filter(user))
     is_open = Grievance.state.in_(OPEN_STATES)
     # The clock does not run while the grievance waits on the complainant.
@@ -43,7 +64,7 @@ def queue(user: Any, name: str, on: date, state: str | None = None) -> list[Grie
         query = query.where(running, Grievance.due_date < on)
     if state:
         query = query.where(Grievance.state == state)
-    return list(db.session.scalars(query.order_by(Grievance.due_date, Grievance.id)))
+    return query
 
 
 def counts(user: Any, on: date) -> dict[str, int]:
