@@ -28,6 +28,7 @@ from .schemas import (
     GrievanceMaliciousSchema,
     GrievanceNoteSchema,
     GrievancePortalFileSchema,
+    GrievancePublicAppealSchema,
     GrievancePublicSchema,
     GrievanceQueueArgsSchema,
     GrievanceRecordSchema,
@@ -305,7 +306,7 @@ def answer_mine(data, grievance_id):
 
 @bp.route("/mine/<int:grievance_id>/appeal", methods=["POST"])
 @bp.arguments(GrievanceAppealSchema)
-@bp.response(201, GrievanceAppealOutSchema)
+@bp.response(201, GrievancePublicAppealSchema)
 @bp.requires("grievances.file")
 def appeal_mine(data, grievance_id):
     appeal = services.open_appeal(_own(grievance_id), current_user, data["reason"], services.today())

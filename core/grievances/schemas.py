@@ -130,16 +130,21 @@ class GrievanceEventSchema(Schema):
     at = Timestamp()
 
 
-class GrievanceAppealOutSchema(Schema):
+class GrievancePublicAppealSchema(Schema):
+    """An appeal as the complainant sees it (not who handles it)."""
+
     id = fields.Integer()
     state = fields.String()
     reason = fields.String()
     filed_on = fields.Date()
     due_date = fields.Date()
-    handler_id = fields.Integer(allow_none=True)
     outcome = fields.String(allow_none=True)
     decision_text = fields.String(allow_none=True)
     decided_on = fields.Date(allow_none=True)
+
+
+class GrievanceAppealOutSchema(GrievancePublicAppealSchema):
+    handler_id = fields.Integer(allow_none=True)
     decided_by_id = fields.Integer(allow_none=True)
 
 
@@ -163,6 +168,7 @@ class GrievancePublicSchema(Schema):
     action_taken = fields.String(allow_none=True)
     decided_on = fields.Date(allow_none=True)
     inadmissible_rule = fields.String(allow_none=True)
+    appeals = fields.List(fields.Nested(GrievancePublicAppealSchema))
 
 
 class GrievanceSchema(GrievancePublicSchema):

@@ -5,14 +5,17 @@ malicious marking never shown on the portal, and the complainant seeing the outc
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 
+import core
 from core.aid.models import Disbursement
 from core.audit.models import AuditEvent
 from core.extensions import db
 from core.grievances import Grievance, services
 from core.tenancy import tenant_context
+from core.testing.contract.pages import catalogue_messages, page_problems
 from tests.grievances.helpers import payload
 
 
@@ -320,3 +323,37 @@ def test_queue_page_and_list_api_send_a_fixed_number_of_queries(
     with max_queries(20) as api:
         assert len(client.get("/t/first/api/v1/grievances/").get_json()) == rows
     assert page.count <= 20 and api.count <= 20
+
+
+def test_every_grievance_page_renders_in_arabic_and_english_without_raw_codes(client, tenant, staff, login):
+    with tenant_context(tenant):
+        today = _today()
+        grievance = services.file_grievance(
+            payload(event_date=today, category="staff_conduct"), staff["applicant"], own=True, on=today
+        )
+        services.assign(grievance, staff["executive_director"], [staff["committee_member"].id], "لجنة")
+        services.decide(grievance, staff["committee_member"], "partly_upheld", "ثبت", "تنبيه", today)
+        for number, user in enumerate(staff.values()):  # the factory names users after their role code
+            user.name = f"موظف {number}"
+        db.session.commit()
+        gid = grievance.id
+    messages = catalogue_messages(
+        sorted(Path(core.__file__).parent.glob("**/translations/ar/LC_MESSAGES/*.po"))
+    )
+    pages = {
+        "executive_director": ["/t/first/grievances/", f"/t/first/grievances/{gid}", "/t/first/grievances/record", "/t/first/"],
+        "tenant_admin": ["/t/first/grievances/rules"],
+        "applicant": ["/t/first/portal/grievances/", "/t/first/portal/grievances/new", f"/t/first/portal/grievances/{gid}"],
+    }  # fmt: skip
+    for role, paths in pages.items():
+        login(staff[role])
+        for language in ("ar", "en"):
+            client.get(f"/lang/{language}")
+            for path in paths:
+                response = client.get(path)
+                assert response.status_code == 200, path
+                problems = page_problems(
+                    response.get_data(as_text=True), language, messages if language == "ar" else frozenset()
+                )
+                assert problems == [], (role, language, path, problems)
+        client.post("/logout")

@@ -9,7 +9,14 @@
 
 from .access import audit_list, audit_read, can_act, can_read, is_complainant, read, visible_filter
 from .appeals import CONFLICT, appeal_deadline_passed, assign_appeal, decide_appeal, open_appeal
-from .deadlines import compute_due_date, light, paused_so_far, refresh_due_date, working_days_left
+from .deadlines import (
+    compute_due_date,
+    effective_due_date,
+    light,
+    paused_so_far,
+    refresh_due_date,
+    working_days_left,
+)
 from .events import TEMPLATES, record_event
 from .export import export_xlsx
 from .filing import admissibility_errors, file_grievance, grievance_form_prefill, today
@@ -81,6 +88,7 @@ __all__ = [
     "counts",
     "decide",
     "decide_appeal",
+    "effective_due_date",
     "export_xlsx",
     "file_grievance",
     "grievance_form_prefill",
