@@ -3,6 +3,7 @@ the gap-free number per tenant and year, the due date, the notification and the 
 
 from __future__ import annotations
 
+import threading
 from datetime import date, timedelta
 
 import pytest
@@ -10,10 +11,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from marshmallow import ValidationError
 
+from core.auth.models import User
 from core.errors import Forbidden
 from core.extensions import db
 from core.grievances import Grievance, file_grievance, grievance_form_prefill, services
 from core.notifications.models import OutboxMessage
+from core.tenancy import Tenant, tenant_context
 from tests.plugins import dummy
 
 ON = date(2025, 11, 3)  # a Monday
@@ -200,3 +203,33 @@ def test_the_form_prefill_from_a_request(in_first, staff, new_request):
     assert prefill["complainant_name"] == request.applicant_name
     assert prefill["description"] == "تقييم منخفض"
     assert prefill["kind"] == "complaint"
+
+
+def test_grievance_numbers_stay_unique_and_gap_free_under_concurrent_filings(app, tenant, staff):
+    tenant_id, director_id = tenant.id, staff["executive_director"].id
+    db.session.commit()
+    writers, each = 6, 4
+    errors: list[BaseException] = []
+    barrier = threading.Barrier(writers)
+
+    def writer() -> None:
+        try:
+            with app.app_context():
+                barrier.wait()
+                for _ in range(each):
+                    with tenant_context(db.session.get(Tenant, tenant_id)):
+                        file_grievance(payload(), db.session.get(User, director_id), on=ON)
+                        db.session.commit()
+                db.session.remove()
+        except BaseException as exc:  # noqa: BLE001 - reported by the test
+            errors.append(exc)
+
+    threads = [threading.Thread(target=writer) for _ in range(writers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not errors, errors
+    with tenant_context(tenant):
+        seqs = sorted(db.session.scalars(db.select(Grievance.number_seq)))
+    assert seqs == list(range(1, writers * each + 1))
