@@ -16,7 +16,7 @@ from core.extensions import db
 from core.grievances import Grievance, services
 from core.tenancy import tenant_context
 from core.testing.contract.pages import catalogue_messages, page_problems
-from tests.grievances.helpers import payload
+from tests.grievances.helpers import payload, set_holidays
 
 
 def _today():
@@ -357,3 +357,22 @@ def test_every_grievance_page_renders_in_arabic_and_english_without_raw_codes(cl
                 )
                 assert problems == [], (role, language, path, problems)
         client.post("/logout")
+
+
+def test_opening_the_queue_after_a_holiday_moved_recomputes_open_due_dates(client, tenant, staff, login):
+    with tenant_context(tenant):
+        today = _today()
+        grievance = services.file_grievance(payload(event_date=today), staff["executive_director"], on=today)
+        db.session.commit()
+        gid, due = grievance.id, grievance.due_date
+        set_holidays(tenant, [{"start": (today + timedelta(days=1)).isoformat(),
+                               "end": (today + timedelta(days=14)).isoformat(), "name": "عيد"}])  # fmt: skip
+    login(staff["executive_director"])
+    assert client.get("/t/first/grievances/").status_code == 200
+    with tenant_context(tenant):
+        moved = db.session.get(Grievance, gid)
+        db.session.refresh(moved)
+        assert moved.due_date > due
+        assert db.session.scalars(
+            db.select(AuditEvent).where(AuditEvent.action == "grievance.due_date.recomputed")
+        ).all()

@@ -36,9 +36,21 @@ def queue_size(user: Any, name: str, on: date, state: str | None = None) -> int:
     return db.session.scalar(db.select(sa.func.count()).select_from(query.subquery()))
 
 
+def refresh_open_due_dates(on: date) -> int:
+    """Recompute the stored due date of every open grievance (a tenant holiday may have moved
+    since); each change is audited. Returns how many changed."""
+    off = holidays_of(require_tenant())
+    return sum(
+        deadlines.refresh_due_date(grievance, on, off)
+        for grievance in db.session.scalars(db.select(Grievance).where(Grievance.state.in_(OPEN_STATES)))
+    )
+
+
 def read_queue(user: Any, name: str, on: date, via: str, state: str | None = None) -> list[Grievance]:
-    """The queue for ``user``, the listing audited and committed first (so that the rows
-    handed to the page or the API are loaded after the commit, not expired by it)."""
+    """The queue for ``user``: open due dates brought up to date with the holidays (lazily, as
+    the daily tick does), the listing audited and committed first (so that the rows handed to
+    the page or the API are loaded after the commit, not expired by it)."""
+    refresh_open_due_dates(on)
     audit_list(user, via, queue_size(user, name, on, state))
     db.session.commit()
     return queue(user, name, on, state)
@@ -76,10 +88,10 @@ def tick(on: date) -> dict[str, int]:
     """The daily pass (``flask grievances tick``, and lazily on read): recompute open due dates
     (holidays may have moved), tell the executive directors once of each newly overdue
     grievance, and close decided ones whose appeal window has passed."""
-    off = holidays_of(require_tenant())
-    recomputed = overdue = closed = 0
+    recomputed = refresh_open_due_dates(on)
+    overdue = closed = 0
+    heads: list | None = None
     for grievance in db.session.scalars(db.select(Grievance).where(Grievance.state.in_(OPEN_STATES))):
-        recomputed += deadlines.refresh_due_date(grievance, on, off)
         if (
             grievance.paused_since is None
             and grievance.due_date < on
@@ -87,7 +99,8 @@ def tick(on: date) -> dict[str, int]:
         ):
             grievance.overdue_notified_at = utcnow()
             overdue += 1
-            for director in directors():
+            heads = directors() if heads is None else heads
+            for director in heads:
                 notify(
                     "grievance_overdue",
                     {"number": grievance.number, "due": fmt(grievance.due_date)},
