@@ -11,6 +11,7 @@ from flask_login import current_user
 from ..aid.models import Disbursement
 from ..auth.models import Membership, User
 from ..auth.permissions import can, require
+from ..calendar import format_date
 from ..downloads import download_response
 from ..errors import NotFound
 from ..extensions import db
@@ -142,6 +143,7 @@ def record():
         channels=[c for c in CHANNELS if c != "portal"],
         category_options=_category_options(),
         request_options=[],
+        disbursement_options=[],
         window=services.rules_on(services.today())["filing_window_days"],
         **_labels(),
     ), outcome.status
@@ -166,6 +168,7 @@ def _detail_page(grievance: Grievance, errors: dict | None = None, status: int =
         due=services.effective_due_date(grievance, today),
         paused=services.paused_so_far(grievance, today),
         staff_members=[u for u in users.values() if u.id != grievance.about_user_id],
+        all_staff=list(users.values()),
         users=users,
         can_act=services.can_act(grievance, current_user),
         is_director=can(current_user, "grievances.receive"),
@@ -197,6 +200,8 @@ def _step(grievance: Grievance, action: str, form) -> None:
              **_form_data(form, ("body",))}
         )  # fmt: skip
         services.assign(grievance, current_user, data["user_ids"], data.get("body"))
+    elif action == "about":
+        services.set_about(grievance, current_user, _int(form.get("about_user_id")))
     elif action == "review":
         services.review(grievance, current_user)
     elif action == "ask":
@@ -349,6 +354,16 @@ def new():
             AidRequest.applicant_user_id == current_user.id, AidRequest.number.is_not(None)
         )
     ).all()
+    numbers = {r.id: r.number for r in requests_}
+    disbursements = (
+        db.session.scalars(
+            db.select(Disbursement)
+            .where(Disbursement.request_id.in_(list(numbers)))
+            .order_by(Disbursement.id)
+        ).all()
+        if numbers
+        else []
+    )
     return render_template(
         "grievances/portal_new.html",
         form=form,
@@ -356,6 +371,9 @@ def new():
         kinds=KINDS,
         category_options=_category_options(),
         request_options=[(str(r.id), r.number) for r in requests_],
+        disbursement_options=[
+            (str(d.id), f"{numbers[d.request_id]} · {format_date(d.disbursed_on)}") for d in disbursements
+        ],
         window=services.rules_on(services.today())["filing_window_days"],
         **_labels(),
     ), outcome.status

@@ -376,3 +376,28 @@ def test_opening_the_queue_after_a_holiday_moved_recomputes_open_due_dates(clien
         assert db.session.scalars(
             db.select(AuditEvent).where(AuditEvent.action == "grievance.due_date.recomputed")
         ).all()
+
+
+def test_the_director_names_the_staff_member_on_the_page_who_then_loses_access(client, tenant, staff, login):
+    with tenant_context(tenant):
+        grievance = services.file_grievance(
+            payload(event_date=_today()), staff["executive_director"], on=_today()
+        )
+        services.assign(grievance, staff["executive_director"], [staff["researcher"].id])
+        db.session.commit()
+        gid = grievance.id
+    login(staff["researcher"])
+    assert client.get(f"/t/first/grievances/{gid}").status_code == 200
+    client.post("/logout")
+    login(staff["executive_director"])
+    named = client.post(
+        f"/t/first/grievances/{gid}/about", data={"about_user_id": str(staff["researcher"].id)}
+    )
+    assert named.status_code == 302
+    refused = client.post(
+        f"/t/first/grievances/{gid}/about", data={"about_user_id": str(staff["applicant"].id)}
+    )
+    assert refused.status_code == 422
+    client.post("/logout")
+    login(staff["researcher"])
+    assert client.get(f"/t/first/grievances/{gid}").status_code == 404
