@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from marshmallow import ValidationError
 
 from ..aid.models import Disbursement
 from ..auth.models import Membership, User
@@ -127,7 +128,13 @@ def record():
     form = request.form
     if request.method == "POST":
         with form_transaction() as outcome:
-            data = GrievanceRecordSchema().load(_form_data(form, RECORD_FIELDS))
+            data = GrievanceRecordSchema().load(_form_data(form, (*RECORD_FIELDS, "about_user_id")))
+            number = (form.get("request_number") or "").strip()
+            if number:
+                found = db.session.scalars(db.select(AidRequest).where(AidRequest.number == number)).first()
+                if found is None:
+                    raise ValidationError({"request_number": [_("No request has this number.")]})
+                data["request_id"] = found.id
             grievance = services.file_grievance(data, current_user)
         if outcome.ok:
             flash(_("Grievance %(number)s recorded on %(date)s.", number=grievance.number,
@@ -144,6 +151,7 @@ def record():
         category_options=_category_options(),
         request_options=[],
         disbursement_options=[],
+        staff_members=_staff_members(),
         window=services.rules_on(services.today())["filing_window_days"],
         **_labels(),
     ), outcome.status

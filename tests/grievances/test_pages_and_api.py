@@ -401,3 +401,26 @@ def test_the_director_names_the_staff_member_on_the_page_who_then_loses_access(c
     client.post("/logout")
     login(staff["researcher"])
     assert client.get(f"/t/first/grievances/{gid}").status_code == 404
+
+
+def test_staff_record_a_grievance_about_a_request_number_and_a_staff_member(
+    client, tenant, staff, login, new_request, advance
+):
+    with tenant_context(tenant):
+        request = new_request()
+        advance(request, "submitted")
+        db.session.commit()
+        number, rid = request.number, request.id
+    login(staff["executive_director"])
+    form = {"channel": "letter", "kind": "grievance", "category": "decision", "complainant_name": "فهد القحطاني",
+            "complainant_phone": "0500000003", "event_date": _today().isoformat(), "description": "تظلم",
+            "about_user_id": str(staff["researcher"].id)}  # fmt: skip
+    unknown = client.post("/t/first/grievances/record", data={**form, "request_number": "1400-999999"})
+    assert unknown.status_code == 422 and 'id="request_number-error"' in unknown.get_data(as_text=True)
+    assert client.get("/t/first/grievances/record").status_code == 200
+    saved = client.post("/t/first/grievances/record", data={**form, "request_number": number})
+    assert saved.status_code == 302
+    with tenant_context(tenant):
+        grievance = db.session.scalars(db.select(Grievance)).one()
+        assert grievance.request_id == rid and grievance.about_user_id == staff["researcher"].id
+        assert grievance.channel == "letter"
