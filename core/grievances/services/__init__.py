@@ -49,6 +49,7 @@ from .queues import (
     queue,
     queue_size,
     read_queue,
+    refresh_open_due_dates,
     tick,
 )
 from .rules import (
@@ -110,6 +111,7 @@ __all__ = [
     "read_queue",
     "record_event",
     "refresh_due_date",
+    "refresh_open_due_dates",
     "reject_inadmissible",
     "reopen",
     "review",
