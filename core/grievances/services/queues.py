@@ -115,75 +115,69 @@ def tick(on: date) -> dict[str, int]:
 
 
 # --------------------------------------------------------------------------- KPIs
+# One aggregate query per figure (planning computes every source of a tenant for a period).
 
 
-def _filed(start: date, end: date) -> list[Grievance]:
-    return list(db.session.scalars(db.select(Grievance).where(Grievance.filed_on.between(start, end))))
+def _decided_in(start: date, end: date):
+    return Grievance.decided_on.between(start, end)
 
 
-def _decided(start: date, end: date) -> list[Grievance]:
-    return list(db.session.scalars(db.select(Grievance).where(Grievance.decided_on.between(start, end))))
+def _share(hits, total) -> float | None:
+    return round(100 * (hits or 0) / total, 1) if total else None
 
 
 def kpi_filed(tenant, start: date, end: date) -> int:
-    return len(_filed(start, end))
+    return db.session.scalar(
+        db.select(sa.func.count(Grievance.id)).where(Grievance.filed_on.between(start, end))
+    )
 
 
 def kpi_decided_in_time(tenant, start: date, end: date) -> float | None:
     """Share (%) of the grievances decided in the period that were decided by their due date."""
-    decided = _decided(start, end)
-    if not decided:
-        return None
-    return round(100 * sum(g.decided_on <= g.due_date for g in decided) / len(decided), 1)
+    on_time = sa.func.sum(sa.case((Grievance.decided_on <= Grievance.due_date, 1), else_=0))
+    total, hits = db.session.execute(
+        db.select(sa.func.count(Grievance.id), on_time).where(_decided_in(start, end))
+    ).one()
+    return _share(hits, total)
 
 
 def kpi_median_days(tenant, start: date, end: date) -> float | None:
     """Median working days from the start of the clock (filing, or reopening) to the decision
     (pauses included: the complainant's time counts)."""
-    decided = _decided(start, end)
-    if not decided:
+    rows = db.session.execute(
+        db.select(Grievance.clock_from, Grievance.decided_on).where(_decided_in(start, end))
+    ).all()
+    if not rows:
         return None
     off = holidays_of(tenant)
-    return float(statistics.median(working_days_between(g.clock_from, g.decided_on, off) for g in decided))
+    return float(statistics.median(working_days_between(begun, decided, off) for begun, decided in rows))
 
 
 def kpi_upheld(tenant, start: date, end: date) -> float | None:
     """Share (%) of the grievances decided in the period upheld in full or in part."""
-    decided = _decided(start, end)
-    if not decided:
-        return None
-    return round(100 * sum(g.outcome in ("upheld", "partly_upheld") for g in decided) / len(decided), 1)
+    upheld = sa.func.sum(sa.case((Grievance.outcome.in_(("upheld", "partly_upheld")), 1), else_=0))
+    total, hits = db.session.execute(
+        db.select(sa.func.count(Grievance.id), upheld).where(_decided_in(start, end))
+    ).one()
+    return _share(hits, total)
 
 
-def _rate(tenant, start: date, end: date, action: str) -> float | None:
-    decided = _decided(start, end)
-    if not decided:
-        return None
-    ids = [g.id for g in decided]
-    hit = set(
-        db.session.scalars(
-            db.select(GrievanceEvent.grievance_id).where(
-                GrievanceEvent.grievance_id.in_(ids), GrievanceEvent.action == action
-            )
-        )
-    )
-    return round(100 * len(hit) / len(decided), 1)
+def _share_with(start: date, end: date, condition) -> float | None:
+    hits = sa.func.sum(sa.case((condition, 1), else_=0))
+    total, found = db.session.execute(
+        db.select(sa.func.count(Grievance.id), hits).where(_decided_in(start, end))
+    ).one()
+    return _share(found, total)
 
 
 def kpi_appeal_rate(tenant, start: date, end: date) -> float | None:
     """Share (%) of the grievances decided in the period that were appealed."""
-    decided = _decided(start, end)
-    if not decided:
-        return None
-    ids = [g.id for g in decided]
-    appealed = set(
-        db.session.scalars(
-            db.select(GrievanceAppeal.grievance_id).where(GrievanceAppeal.grievance_id.in_(ids))
-        )
-    )
-    return round(100 * len(appealed) / len(decided), 1)
+    return _share_with(start, end, sa.exists().where(GrievanceAppeal.grievance_id == Grievance.id))
 
 
 def kpi_reopen_rate(tenant, start: date, end: date) -> float | None:
     """Share (%) of the grievances decided in the period that had been reopened."""
-    return _rate(tenant, start, end, "reopen")
+    reopened = sa.exists().where(
+        GrievanceEvent.grievance_id == Grievance.id, GrievanceEvent.action == "reopen"
+    )
+    return _share_with(start, end, reopened)
