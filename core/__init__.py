@@ -140,6 +140,7 @@ CORE_FEATURES: tuple[str, ...] = (
     "core.requests",
     "core.aid",
     "core.portal",
+    "core.grievances",
 )
 
 

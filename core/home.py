@@ -7,8 +7,9 @@ from flask_login import current_user, login_required
 from sqlalchemy import text
 
 from .auth.models import Membership
-from .auth.permissions import require
+from .auth.permissions import can, require
 from .extensions import db
+from .grievances import services as grievances
 from .tenancy import Tenant, current_tenant, unscoped
 
 bp = Blueprint("home", __name__)
@@ -46,4 +47,8 @@ def index():
 @bp.route("/t/<tenant>/")
 @require("tenant.view")
 def tenant_home():
-    return render_template("home/tenant.html", tenant=current_tenant())
+    # Overdue grievances are flagged on the staff home (only those the user may read: confidential).
+    flags = (
+        grievances.counts(current_user, grievances.today()) if can(current_user, "grievances.handle") else {}
+    )
+    return render_template("home/tenant.html", tenant=current_tenant(), grievance_flags=flags)

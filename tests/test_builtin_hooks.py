@@ -12,6 +12,7 @@ FEATURES_WITH_HOOKS = {
     "core.aid",
     "core.audit",
     "core.documents",
+    "core.grievances",
     "core.notifications",
     "core.registry",
     "core.requests",

@@ -175,6 +175,19 @@ def _sharing_twice(s: Sweep):
     return s.ok("post", "/sharing-agreements", {"partner": s.other_tenant.slug})
 
 
+def _assign_twice(s: Sweep):
+    grievance = s.ok(
+        "post",
+        "/grievances/",
+        {"kind": "complaint", "category": "service", "channel": "phone", "complainant_name": "نورة السبيعي",
+         "complainant_phone": "0500000001", "description": "تأخر", "event_date": "2020-01-01",
+         "late_excuse": "عذر مقبول"},
+    )  # fmt: skip
+    path = f"/grievances/{grievance['id']}/assign"
+    s.ok("post", path, {"user_ids": [s.staff.id, s.staff.id]})
+    return s.ok("post", path, {"user_ids": [s.staff.id]})
+
+
 def _plugin_twice(s: Sweep):
     path = f"/api/v1/tenants/{s.tenant.slug}/plugins/dummy"
     s.ok("put", path, {"enabled": True}, headers=s.platform)
@@ -273,6 +286,13 @@ CASES: dict[str, list[Provoke | Upsert | Unreachable]] = {
     "uq_registry_files_tenant_id_household_id": [Unreachable("one file is created with each household")],
     "uq_registry_sharing_agreements_tenant_a_id_tenant_b_id": [Upsert(_sharing_twice)],
     "uq_requests_counters_tenant_id_year": [Unreachable("the yearly request counter is kept by the server")],
+    "uq_grievances_counters_tenant_id_year": [
+        Unreachable("the yearly grievance counter is kept by the server")
+    ],
+    "uq_grievances_grievances_tenant_id_number": [
+        Unreachable("grievance numbers are assigned by the server")
+    ],
+    "uq_grievances_assignees_tenant_id_grievance_id_user_id": [Upsert(_assign_twice)],
     "uq_requests_requests_tenant_id_number": [Unreachable("request numbers are assigned by the server")],
     "uq_prisoner_families_programs_tenant_id_code": [Provoke("code", _program_code)],
     "uq_prisoner_families_prisoners_tenant_id_person_id": [Provoke("person_id", _prisoner_twice)],

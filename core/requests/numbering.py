@@ -1,9 +1,13 @@
-"""Request numbers: per tenant and calendar year, unique and gap-free under concurrency.
+"""Gap-free numbers per tenant and calendar year: request numbers, and any other sequence
+kept in a counter table of the same shape (``tenant_id``, ``year``, ``last_number``).
 
 The counter row of (tenant, year) is incremented with one ``UPDATE … RETURNING``: the
 row lock (PostgreSQL) or the database write lock (SQLite, taken by the statement and
 held to commit) serialises concurrent submissions, and a rolled-back submission rolls
 its increment back with it — so numbers have no gaps and no duplicates.
+
+Requests use :func:`next_number`; another feature (grievances) passes its own counter
+table and prefix to :func:`next_in_sequence`, so each has its own sequence.
 """
 
 from __future__ import annotations
@@ -21,12 +25,12 @@ from .models import RequestCounter
 _counters = RequestCounter.__table__
 
 
-def format_number(year: int, seq: int) -> str:
-    return f"{year}-{seq:06d}"
+def format_number(year: int, seq: int, prefix: str = "") -> str:
+    return f"{prefix}{year}-{seq:06d}"
 
 
-def next_number(on: date) -> tuple[int, int, str]:
-    """Take the next number of the current tenant for the calendar year of ``on``.
+def next_in_sequence(counters: sa.Table, on: date, prefix: str = "") -> tuple[int, int, str]:
+    """Take the next number of ``counters`` for the current tenant and the calendar year of ``on``.
 
     Must run inside the transaction that stores the number (the caller commits).
     """
@@ -36,15 +40,20 @@ def next_number(on: date) -> tuple[int, int, str]:
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     # Bump first: for an existing counter this takes the lock before anything else.
     bump = (
-        sa.update(_counters)
-        .where(_counters.c.tenant_id == tenant.id, _counters.c.year == year)
-        .values(last_number=_counters.c.last_number + 1)
-        .returning(_counters.c.last_number)
+        sa.update(counters)
+        .where(counters.c.tenant_id == tenant.id, counters.c.year == year)
+        .values(last_number=counters.c.last_number + 1)
+        .returning(counters.c.last_number)
     )
     seq = db.session.execute(bump).scalar_one_or_none()
     if seq is None:
         db.session.execute(
-            insert(_counters).values(tenant_id=tenant.id, year=year, last_number=0).on_conflict_do_nothing()
+            insert(counters).values(tenant_id=tenant.id, year=year, last_number=0).on_conflict_do_nothing()
         )
         seq = db.session.execute(bump).scalar_one()
-    return year, seq, format_number(year, seq)
+    return year, seq, format_number(year, seq, prefix)
+
+
+def next_number(on: date) -> tuple[int, int, str]:
+    """Take the next request number of the current tenant for the calendar year of ``on``."""
+    return next_in_sequence(_counters, on)

@@ -138,3 +138,26 @@ def request_transitioned(request, action, from_state, to_state, actor):
 @hookimpl
 def disbursement_recorded(disbursement, request):
     calls.append(("disbursement_recorded", str(disbursement.value_halalas)))
+
+
+@hookimpl
+def register_grievance_categories():
+    return [{"code": "dummy_category", "label_ar": "فئة تجريبية", "label_en": "Dummy category", "kind": None}]
+
+
+@hookimpl
+def validate_grievance(grievance):
+    calls.append(("validate_grievance", grievance.category))
+    if "dummy-refuse" in (grievance.description or ""):
+        return {"description": ["The dummy plugin refuses this grievance."]}
+    return {}
+
+
+@hookimpl
+def grievance_filed(grievance):
+    calls.append(("grievance_filed", grievance.number))
+
+
+@hookimpl
+def grievance_decided(grievance):
+    calls.append(("grievance_decided", grievance.outcome))
