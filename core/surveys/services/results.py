@@ -129,7 +129,10 @@ def responses_for(user: Any, start: date, end: date) -> list[dict[str, Any]]:
     per_program: dict[int | None, int] = {}
     for r in rows:
         per_program[r.program_id] = per_program.get(r.program_id, 0) + 1
-    text_ids = set(db.session.scalars(db.select(SurveyQuestion.id).where(SurveyQuestion.kind == "text")))
+    # fail closed: without the right, only answers to questions known not to be free text
+    closed_ids = {
+        str(i) for i in db.session.scalars(db.select(SurveyQuestion.id).where(SurveyQuestion.kind != "text"))
+    }
     free_text = can_read_free_text(user)
     identified = survey_settings()["identified"]
     request_of = {}
@@ -147,7 +150,7 @@ def responses_for(user: Any, start: date, end: date) -> list[dict[str, Any]]:
     for r in rows:
         if stats.suppressed(per_program[r.program_id]):
             continue
-        answers = {k: v for k, v in (r.answers or {}).items() if free_text or int(k) not in text_ids}
+        answers = {k: v for k, v in (r.answers or {}).items() if free_text or k in closed_ids}
         out.append(
             {
                 "id": r.id,
