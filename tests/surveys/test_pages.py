@@ -1,0 +1,86 @@
+"""The survey pages: builder (field errors, nothing written), dashboard (SVG chart with its
+data table, suppression), paper entry."""
+
+from __future__ import annotations
+
+from core.extensions import db
+from core.surveys.models import Survey, SurveyInvitation, SurveyQuestion, SurveyResponse
+from core.surveys.services.defaults import install_default_survey, load_demo_responses
+from core.tenancy import tenant_context, utcnow
+
+ADMIN = "/t/first/surveys/admin"
+
+
+def test_the_admin_builds_publishes_and_sees_field_errors(client, login, staff, tenant):
+    login(staff["tenant_admin"])
+    assert client.get(ADMIN).status_code == 200
+    created = client.post(
+        ADMIN, data={"action": "create_survey", "code": "service", "name_ar": "استبانة الخدمة", "name_en": "Service"}
+    )
+    assert created.status_code == 302
+    with tenant_context(tenant):
+        version_id = db.session.scalars(db.select(Survey)).one().id  # version 1 of survey 1
+    bad = client.post(
+        ADMIN,
+        data={"action": "add_question", "version_id": version_id, "kind": "yes_no", "text_ar": "", "text_en": "Fast?",
+              "feeds_kpi": "on"},
+    )
+    html = bad.get_data(as_text=True)
+    assert bad.status_code == 422 and 'id="text_ar-error"' in html
+    good = client.post(
+        ADMIN,
+        data={"action": "add_question", "version_id": version_id, "kind": "rating", "text_ar": "ما مدى رضاك؟",
+              "text_en": "How satisfied?", "feeds_kpi": "on", "required": "on"},
+    )
+    assert good.status_code == 302
+    choice = client.post(
+        ADMIN,
+        data={"action": "add_question", "version_id": version_id, "kind": "choice", "text_ar": "كيف عرفتنا؟",
+              "text_en": "How did you hear of us?", "choices": "friend|صديق|A friend\nsms|رسالة|A message"},
+    )
+    assert choice.status_code == 302
+    assert client.post(ADMIN, data={"action": "publish", "version_id": version_id}).status_code == 302
+    page = client.get(ADMIN).get_data(as_text=True)
+    assert "منشور" in page and "صديق" in page
+    assert client.post(ADMIN, data={"action": "settings", "threshold": "9", "target_margin": "5", "link_days": "30",
+                                    "complaint_below": "2", "target_share": "85"}).status_code == 422
+    with tenant_context(tenant):
+        assert db.session.scalar(db.select(db.func.count(SurveyQuestion.id))) == 2
+
+
+def test_the_builder_is_for_the_tenant_admin_only(client, login, staff):
+    login(staff["researcher"])
+    assert client.get(ADMIN).status_code == 403
+
+
+def test_the_dashboard_draws_a_chart_per_month_with_suppressed_months(client, login, staff, tenant):
+    with tenant_context(tenant):
+        added = load_demo_responses(utcnow().date(), months=6, per_month=10)
+        assert added > 0 and load_demo_responses(utcnow().date()) == 0  # idempotent
+        period = db.session.scalars(db.select(SurveyResponse.period).order_by(SurveyResponse.period)).first()
+        # leave the oldest month with 2 responses: suppressed
+        ids = db.session.scalars(db.select(SurveyResponse.id).where(SurveyResponse.period == period)).all()
+        db.session.execute(db.delete(SurveyResponse).where(SurveyResponse.id.in_(ids[2:])))
+        db.session.commit()
+    login(staff["executive_director"])
+    page = client.get("/t/first/surveys/")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert '<svg class="surveys-chart"' in html and 'role="img"' in html and "<title id=\"chart-title\">" in html
+    assert html.count("<rect") >= 6  # one bar (or outline) per month of the 12
+    assert "أقل من 5 إجابات" in html
+    login(staff["researcher"])
+    assert client.get("/t/first/surveys/").status_code == 403
+
+
+def test_paper_entry_page_names_an_unknown_request_number(client, login, staff, tenant):
+    with tenant_context(tenant):
+        install_default_survey()
+        db.session.commit()
+    login(staff["relations_officer"])
+    assert client.get("/t/first/surveys/paper").status_code == 200
+    response = client.post("/t/first/surveys/paper", data={"request_number": "X-1"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422 and 'id="request_number-error"' in html and "لا يوجد طلب بهذا الرقم" in html
+    with tenant_context(tenant):
+        assert db.session.scalar(db.select(db.func.count(SurveyInvitation.id))) == 0
