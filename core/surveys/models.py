@@ -117,7 +117,7 @@ class SurveyResponse(TenantMixin, db.Model):
     __tablename__ = "surveys_responses"
     __tenant_table_args__ = (
         tenant_foreign_key("version_id", "surveys_versions"),
-        tenant_foreign_key("invitation_id", "surveys_invitations", ondelete="SET NULL"),
+        tenant_foreign_key("invitation_id", "surveys_invitations", ondelete="CASCADE"),
         sa.UniqueConstraint("tenant_id", "invitation_id"),
         sa.Index("ix_surveys_responses_tenant_period", "tenant_id", "period", "program_id"),
     )

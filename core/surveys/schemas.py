@@ -6,6 +6,7 @@ from marshmallow import RAISE, Schema, ValidationError, fields, validate, valida
 
 from ..auth.models import TENANT_ROLES
 from ..i18n import lazy_gettext as _l
+from ..schema_fields import Timestamp
 from ..validation import Name, Text
 from .models import QUESTION_KINDS
 
@@ -69,7 +70,7 @@ class VersionSchema(Schema):
     survey_id = fields.Integer(dump_only=True)
     number = fields.Integer(dump_only=True)
     state = fields.String(dump_only=True)
-    published_at = fields.DateTime(dump_only=True)
+    published_at = Timestamp(dump_only=True)
     questions = fields.List(fields.Nested(QuestionSchema), dump_only=True)
 
 
@@ -162,5 +163,5 @@ class SurveyInvitationSchema(Schema):
     period = fields.String()
     trigger = fields.String()
     sampled = fields.Boolean()
-    expires_at = fields.DateTime(allow_none=True)
+    expires_at = Timestamp(allow_none=True)
     answered = fields.Function(lambda obj: obj.answered_at is not None, metadata={"type": "boolean"})

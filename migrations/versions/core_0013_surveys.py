@@ -1,9 +1,11 @@
-"""surveys
+"""surveys: versioned satisfaction surveys, invitations (signed single-use links), responses
+
+Tables keyed by (tenant_id, id) like every core tenant table (core_0011). Built beside
+core_0012 (grievances) on its own branch: ``down_revision`` is core_0011 here and becomes
+core_0012 when the two branches are merged (a single core head).
 
 Revision ID: core_0013
 Revises: core_0011
-Create Date: 2026-11-30 12:40:44.647679
-
 """
 
 import sqlalchemy as sa
@@ -176,7 +178,7 @@ def upgrade():
             ["tenant_id", "invitation_id"],
             ["surveys_invitations.tenant_id", "surveys_invitations.id"],
             name=op.f("fk_surveys_responses_tenant_id_invitation_id_surveys_invitations"),
-            ondelete="SET NULL",
+            ondelete="CASCADE",
         ),
         sa.ForeignKeyConstraint(
             ["tenant_id", "version_id"],

@@ -13,7 +13,9 @@ RATING = {"kind": "rating", "text_ar": "ما مدى رضاك؟", "text_en": "How
 
 def _new_survey(client, headers):
     created = client.post(
-        f"{BASE}/", json={"code": "service", "name_ar": "استبانة الخدمة", "name_en": "Service survey"}, headers=headers
+        f"{BASE}/",
+        json={"code": "service", "name_ar": "استبانة الخدمة", "name_en": "Service survey"},
+        headers=headers,
     )
     assert created.status_code == 201, created.json
     versions = client.get(f"{BASE}/{created.json['id']}/versions", headers=headers).json
@@ -35,8 +37,19 @@ def test_question_rules_give_field_errors_and_write_nothing(client, staff, token
         ({**RATING, "text_ar": ""}, "text_ar"),
         ({**RATING, "text_en": "x"}, "text_en"),
         ({**RATING, "kind": "yes_no"}, "feeds_kpi"),  # only a rating feeds the KPI
-        ({**RATING, "kind": "choice", "feeds_kpi": False, "choices": [{"code": "aa", "ar": "أ", "en": "A"}]}, "choices"),
-        ({**RATING, "kind": "text", "feeds_kpi": False, "choices": [{"code": "aa", "ar": "أ", "en": "A"}]}, "choices"),
+        (
+            {
+                **RATING,
+                "kind": "choice",
+                "feeds_kpi": False,
+                "choices": [{"code": "aa", "ar": "أ", "en": "A"}],
+            },
+            "choices",
+        ),
+        (
+            {**RATING, "kind": "text", "feeds_kpi": False, "choices": [{"code": "aa", "ar": "أ", "en": "A"}]},
+            "choices",
+        ),
     ]
     for body, field in cases:
         response = client.post(url, json=body, headers=headers)
@@ -75,7 +88,9 @@ def test_the_first_survey_is_the_one_sent_until_another_is_chosen(client, staff,
     headers = token_for(staff["tenant_admin"])
     first, _version = _new_survey(client, headers)
     second = client.post(
-        f"{BASE}/", json={"code": "other", "name_ar": "استبانة أخرى", "name_en": "Other survey"}, headers=headers
+        f"{BASE}/",
+        json={"code": "other", "name_ar": "استبانة أخرى", "name_en": "Other survey"},
+        headers=headers,
     ).json
     assert first["for_invitations"] is True and second["for_invitations"] is False
     assert client.post(f"{BASE}/{second['id']}/invitations-use", headers=headers).json["for_invitations"]

@@ -134,7 +134,7 @@ def test_sampling_invites_with_the_chance_the_target_margin_needs(new_request, i
     # 100 eligible last month: n = ceil(24.01 / (1 + 23.01/100)) = 20, chance 0.2
     last = services.invite(new_request(), "disbursement", rng=_Dice(0.0))
     db.session.execute(db.update(SurveyInvitation).values(period="2000-01"))
-    for index in range(99):
+    for _index in range(99):
         db.session.add(
             SurveyInvitation(
                 tenant_id=last.tenant_id, version_id=last.version_id, period="2000-01", trigger="disbursement"

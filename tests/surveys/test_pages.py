@@ -15,35 +15,72 @@ def test_the_admin_builds_publishes_and_sees_field_errors(client, login, staff, 
     login(staff["tenant_admin"])
     assert client.get(ADMIN).status_code == 200
     created = client.post(
-        ADMIN, data={"action": "create_survey", "code": "service", "name_ar": "استبانة الخدمة", "name_en": "Service"}
+        ADMIN,
+        data={
+            "action": "create_survey",
+            "code": "service",
+            "name_ar": "استبانة الخدمة",
+            "name_en": "Service",
+        },
     )
     assert created.status_code == 302
     with tenant_context(tenant):
         version_id = db.session.scalars(db.select(Survey)).one().id  # version 1 of survey 1
     bad = client.post(
         ADMIN,
-        data={"action": "add_question", "version_id": version_id, "kind": "yes_no", "text_ar": "", "text_en": "Fast?",
-              "feeds_kpi": "on"},
+        data={
+            "action": "add_question",
+            "version_id": version_id,
+            "kind": "yes_no",
+            "text_ar": "",
+            "text_en": "Fast?",
+            "feeds_kpi": "on",
+        },
     )
     html = bad.get_data(as_text=True)
     assert bad.status_code == 422 and 'id="text_ar-error"' in html
     good = client.post(
         ADMIN,
-        data={"action": "add_question", "version_id": version_id, "kind": "rating", "text_ar": "ما مدى رضاك؟",
-              "text_en": "How satisfied?", "feeds_kpi": "on", "required": "on"},
+        data={
+            "action": "add_question",
+            "version_id": version_id,
+            "kind": "rating",
+            "text_ar": "ما مدى رضاك؟",
+            "text_en": "How satisfied?",
+            "feeds_kpi": "on",
+            "required": "on",
+        },
     )
     assert good.status_code == 302
     choice = client.post(
         ADMIN,
-        data={"action": "add_question", "version_id": version_id, "kind": "choice", "text_ar": "كيف عرفتنا؟",
-              "text_en": "How did you hear of us?", "choices": "friend|صديق|A friend\nsms|رسالة|A message"},
+        data={
+            "action": "add_question",
+            "version_id": version_id,
+            "kind": "choice",
+            "text_ar": "كيف عرفتنا؟",
+            "text_en": "How did you hear of us?",
+            "choices": "friend|صديق|A friend\nsms|رسالة|A message",
+        },
     )
     assert choice.status_code == 302
     assert client.post(ADMIN, data={"action": "publish", "version_id": version_id}).status_code == 302
     page = client.get(ADMIN).get_data(as_text=True)
     assert "منشور" in page and "صديق" in page
-    assert client.post(ADMIN, data={"action": "settings", "threshold": "9", "target_margin": "5", "link_days": "30",
-                                    "complaint_below": "2", "target_share": "85"}).status_code == 422
+    assert (
+        client.post(
+            ADMIN,
+            data={
+                "action": "settings",
+                "threshold": "9",
+                "target_margin": "5",
+                "link_days": "30",
+                "complaint_below": "2",
+                "target_share": "85",
+            },
+        ).status_code
+        == 422
+    )
     with tenant_context(tenant):
         assert db.session.scalar(db.select(db.func.count(SurveyQuestion.id))) == 2
 
@@ -66,7 +103,9 @@ def test_the_dashboard_draws_a_chart_per_month_with_suppressed_months(client, lo
     page = client.get("/t/first/surveys/")
     html = page.get_data(as_text=True)
     assert page.status_code == 200
-    assert '<svg class="surveys-chart"' in html and 'role="img"' in html and "<title id=\"chart-title\">" in html
+    assert (
+        '<svg class="surveys-chart"' in html and 'role="img"' in html and '<title id="chart-title">' in html
+    )
     assert html.count("<rect") >= 6  # one bar (or outline) per month of the 12
     assert "أقل من 5 إجابات" in html
     login(staff["researcher"])
@@ -81,6 +120,10 @@ def test_paper_entry_page_names_an_unknown_request_number(client, login, staff, 
     assert client.get("/t/first/surveys/paper").status_code == 200
     response = client.post("/t/first/surveys/paper", data={"request_number": "X-1"})
     html = response.get_data(as_text=True)
-    assert response.status_code == 422 and 'id="request_number-error"' in html and "لا يوجد طلب بهذا الرقم" in html
+    assert (
+        response.status_code == 422
+        and 'id="request_number-error"' in html
+        and "لا يوجد طلب بهذا الرقم" in html
+    )
     with tenant_context(tenant):
         assert db.session.scalar(db.select(db.func.count(SurveyInvitation.id))) == 0

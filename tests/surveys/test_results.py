@@ -26,20 +26,32 @@ def _add(version, period, program_id, scores, invited_extra=0, text=None):
     for score in scores:
         db.session.add(
             SurveyInvitation(
-                tenant_id=version.tenant_id, version_id=version.id, period=period, program_id=program_id,
-                trigger="disbursement", answered_at=db.func.now(),
+                tenant_id=version.tenant_id,
+                version_id=version.id,
+                period=period,
+                program_id=program_id,
+                trigger="disbursement",
+                answered_at=db.func.now(),
             )
         )
         db.session.add(
             SurveyResponse(
-                tenant_id=version.tenant_id, version_id=version.id, period=period, program_id=program_id,
-                channel="link", kpi_score=score, answers={"999": text} if text else {},
+                tenant_id=version.tenant_id,
+                version_id=version.id,
+                period=period,
+                program_id=program_id,
+                channel="link",
+                kpi_score=score,
+                answers={"999": text} if text else {},
             )
         )
     for _ in range(invited_extra):
         db.session.add(
             SurveyInvitation(
-                tenant_id=version.tenant_id, version_id=version.id, period=period, program_id=program_id,
+                tenant_id=version.tenant_id,
+                version_id=version.id,
+                period=period,
+                program_id=program_id,
                 trigger="disbursement",
             )
         )
@@ -69,7 +81,9 @@ def test_the_kpi_matches_the_hand_computed_figures(version, in_first):
     assert overall["share"] == pytest.approx(100 * 6 / 9)
     assert overall["response_rate"] == pytest.approx(75.0)
     p = 6 / 9
-    assert overall["margin"] == pytest.approx(100 * 1.959964 * math.sqrt(p * (1 - p) / 9) * math.sqrt(3 / 11), rel=1e-5)
+    assert overall["margin"] == pytest.approx(
+        100 * 1.959964 * math.sqrt(p * (1 - p) / 9) * math.sqrt(3 / 11), rel=1e-5
+    )
     by_program = {row["program_id"]: row for row in result["programs"]}
     assert by_program[food]["share"] == pytest.approx(100 * 4 / 6) and by_program[food]["responses"] == 6
     assert by_program[rent]["suppressed"] is True and by_program[rent]["share"] is None  # 3 < 5
@@ -79,7 +93,9 @@ def test_the_kpi_matches_the_hand_computed_figures(version, in_first):
 def test_a_rating_equal_to_the_threshold_counts_as_satisfied(version, in_first, staff):
     _add(version, "2025-10", None, [3, 3, 3, 2, 2])
     services.update_settings({"threshold": 3}, staff["tenant_admin"])
-    assert services.satisfaction(date(2025, 10, 1), date(2025, 10, 31))["overall"]["share"] == pytest.approx(60.0)
+    assert services.satisfaction(date(2025, 10, 1), date(2025, 10, 31))["overall"]["share"] == pytest.approx(
+        60.0
+    )
     services.update_settings({"threshold": 4}, staff["tenant_admin"])
     assert services.satisfaction(date(2025, 10, 1), date(2025, 10, 31))["overall"]["share"] == 0.0
 
@@ -96,7 +112,12 @@ def test_a_month_under_five_responses_is_not_shown(version, in_first, count):
 
 
 def test_periods_cover_whole_months_across_a_year_end():
-    assert periods_between(date(2025, 11, 15), date(2026, 2, 1)) == ["2025-11", "2025-12", "2026-01", "2026-02"]
+    assert periods_between(date(2025, 11, 15), date(2026, 2, 1)) == [
+        "2025-11",
+        "2025-12",
+        "2026-01",
+        "2026-02",
+    ]
 
 
 def test_the_kpi_sources_are_registered_for_planning(version, tenant):
@@ -112,7 +133,9 @@ def test_free_text_is_read_only_by_the_roles_the_tenant_grants(version, tenant, 
     text_id = next(q.id for q in services.questions_of(version) if q.kind == "text")
     rating_id = next(q.id for q in services.questions_of(version) if q.kind == "rating")
     _add(version, "2025-11", None, [5, 5, 5, 5, 5], text="الموظف تأخر")
-    db.session.execute(db.update(SurveyResponse).values(answers={str(text_id): "الموظف تأخر", str(rating_id): 5}))
+    db.session.execute(
+        db.update(SurveyResponse).values(answers={str(text_id): "الموظف تأخر", str(rating_id): 5})
+    )
     db.session.commit()
     query = "?start=2025-11-01&end=2025-11-30"
     director = client.get(f"{BASE}/responses{query}", headers=token_for(staff["executive_director"])).json
@@ -126,7 +149,9 @@ def test_free_text_is_read_only_by_the_roles_the_tenant_grants(version, tenant, 
 def test_a_small_programs_responses_are_not_listed(version, tenant, client, staff, token_for):
     _add(version, "2025-11", None, [5, 5, 5, 5])
     db.session.commit()
-    listed = client.get(f"{BASE}/responses?start=2025-11-01&end=2025-11-30", headers=token_for(staff["auditor"]))
+    listed = client.get(
+        f"{BASE}/responses?start=2025-11-01&end=2025-11-30", headers=token_for(staff["auditor"])
+    )
     assert listed.status_code == 200 and listed.json == []
 
 
@@ -135,20 +160,30 @@ def test_results_api_rejects_an_inverted_period(client, staff, token_for):
     assert bad.status_code == 422 and "end" in str(bad.json["errors"])
 
 
-def test_staff_enter_a_paper_survey_once_per_request(new_request, advance, in_first, client, staff, token_for, tenant):
+def test_staff_enter_a_paper_survey_once_per_request(
+    new_request, advance, in_first, client, staff, token_for, tenant
+):
     request = advance(new_request(), "approved")
     install_default_survey()
     db.session.commit()
     questions = services.questions_of(services.invitation_version())
-    answers = {str(q.id): {"rating": 2, "yes_no": "no", "choice": "poor", "text": ""}[q.kind] for q in questions}
+    answers = {
+        str(q.id): {"rating": 2, "yes_no": "no", "choice": "poor", "text": ""}[q.kind] for q in questions
+    }
     headers = token_for(staff["relations_officer"])
-    entered = client.post(f"{BASE}/paper", json={"request_id": request.id, "answers": answers}, headers=headers)
-    assert entered.status_code == 201 and entered.json["channel"] == "paper" and entered.json["kpi_score"] == 2
+    entered = client.post(
+        f"{BASE}/paper", json={"request_id": request.id, "answers": answers}, headers=headers
+    )
+    assert (
+        entered.status_code == 201 and entered.json["channel"] == "paper" and entered.json["kpi_score"] == 2
+    )
     again = client.post(f"{BASE}/paper", json={"request_id": request.id, "answers": answers}, headers=headers)
     assert again.status_code == 409
     assert (
         client.post(
-            f"{BASE}/paper", json={"request_id": request.id, "answers": answers}, headers=token_for(staff["auditor"])
+            f"{BASE}/paper",
+            json={"request_id": request.id, "answers": answers},
+            headers=token_for(staff["auditor"]),
         ).status_code
         == 403
     )

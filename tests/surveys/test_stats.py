@@ -32,7 +32,9 @@ def test_the_sample_size_reaches_the_target_margin_and_never_exceeds_the_populat
     assert achieved <= margin + 1e-9
     # and one fewer would not reach it (the sample is the smallest that does)
     if n > 1:
-        fewer = 100 * stats.Z_95 * math.sqrt(0.25 / (n - 1)) * math.sqrt((population - n + 1) / (population - 1))
+        fewer = (
+            100 * stats.Z_95 * math.sqrt(0.25 / (n - 1)) * math.sqrt((population - n + 1) / (population - 1))
+        )
         assert fewer > margin - 1e-9
 
 
