@@ -9,7 +9,9 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 from marshmallow import ValidationError
 
+from ..audit.services import record
 from ..auth.permissions import require
+from ..downloads import download_response
 from ..errors import AppError
 from ..extensions import db
 from ..forms import FormOutcome, form_transaction
@@ -22,7 +24,8 @@ from . import services
 from .chart import month_chart
 from .links import complaint_url
 from .models import QUESTION_KINDS, Survey, SurveyQuestion, SurveyVersion
-from .schemas import QuestionSchema, SettingsSchema, SurveySchema
+from .schemas import PeriodSchema, QuestionSchema, SettingsSchema, SurveySchema
+from .services.export import results_xlsx
 
 bp = Blueprint("surveys", __name__, template_folder="templates")
 
@@ -194,4 +197,21 @@ def dashboard():
     )
     return render_template(
         "surveys/dashboard.html", result=result, chart=chart, start=start, end=end, lang=current_language()
+    )
+
+
+@bp.route("/export.xlsx")
+@require("surveys.view_results")
+def export():
+    """The dashboard's figures and the responses (as this reader may see them) for the months of
+    ``start``..``end`` (default: the last 12 months)."""
+    today = utcnow().date()
+    raw = {"start": request.args.get("start") or _months_ago(today, 11).isoformat(),
+           "end": request.args.get("end") or today.isoformat()}  # fmt: skip
+    period = PeriodSchema().load(raw)  # a bad date: 422 error page naming the field
+    data = results_xlsx(current_user, period["start"], period["end"])
+    record("surveys.exported", "surveys", None, {"format": "xlsx"})
+    db.session.commit()
+    return download_response(
+        data, "survey-results.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )

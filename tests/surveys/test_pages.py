@@ -3,7 +3,12 @@ data table, suppression), paper entry."""
 
 from __future__ import annotations
 
+import io
+
+from openpyxl import load_workbook
+
 from core.extensions import db
+from core.surveys import services
 from core.surveys.models import Survey, SurveyInvitation, SurveyQuestion, SurveyResponse
 from core.surveys.services.defaults import install_default_survey, load_demo_responses
 from core.tenancy import tenant_context, utcnow
@@ -127,3 +132,38 @@ def test_paper_entry_page_names_an_unknown_request_number(client, login, staff, 
     )
     with tenant_context(tenant):
         assert db.session.scalar(db.select(db.func.count(SurveyInvitation.id))) == 0
+
+
+def test_the_auditor_exports_results_without_free_text_and_formulas_stay_text(client, login, staff, tenant):
+    with tenant_context(tenant):
+        install_default_survey()
+        version = services.invitation_version()
+        text_id = next(q.id for q in services.questions_of(version) if q.kind == "text")
+        rating_id = next(q.id for q in services.questions_of(version) if q.feeds_kpi)
+        period = utcnow().date().strftime("%Y-%m")
+        for score in (5, 4, 2, 5, 1):
+            db.session.add(
+                SurveyResponse(
+                    tenant_id=tenant.id,
+                    version_id=version.id,
+                    period=period,
+                    channel="link",
+                    kpi_score=score,
+                    answers={str(rating_id): score, str(text_id): '=HYPERLINK("http://x")'},
+                )
+            )
+        db.session.commit()
+    login(staff["auditor"])
+    response = client.get("/t/first/surveys/export.xlsx")
+    assert response.status_code == 200
+    book = load_workbook(io.BytesIO(response.data))
+    results, answers = book.worksheets
+    overall = list(results.iter_rows(values_only=True))[1]
+    assert overall[1] == 60.0 and overall[3] == 5
+    texts = [row[4] for row in list(answers.iter_rows(values_only=True))[1:]]
+    assert len(texts) == 5 and all("HYPERLINK" not in t for t in texts)
+    login(staff["executive_director"])
+    book = load_workbook(io.BytesIO(client.get("/t/first/surveys/export.xlsx").data))
+    texts = [row[4] for row in list(book.worksheets[1].iter_rows(values_only=True))[1:]]
+    assert all("'=HYPERLINK" in t for t in texts)
+    assert client.get("/t/first/surveys/export.xlsx?start=2025-13-01").status_code == 422
