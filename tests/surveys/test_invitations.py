@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -13,9 +14,11 @@ from core.surveys import services
 from core.surveys.models import SurveyInvitation, SurveyResponse, SurveyVersion
 from core.surveys.services.defaults import install_default_survey
 from core.surveys.services.invitations import sampling_probability
-from core.tenancy import tenant_context, utcnow
+from core.tenancy import Tenant, tenant_context, utcnow
 
 from .conftest import full_answers
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _questions(invitation):
@@ -146,3 +149,29 @@ def test_sampling_invites_with_the_chance_the_target_margin_needs(new_request, i
     assert left_out.sampled is False and left_out.token_hash is None
     taken = services.invite(new_request(), "disbursement", rng=_Dice(0.1), today=date(2000, 2, 3))
     assert taken.sampled is True and taken.token_hash
+
+
+def test_a_portal_applicant_is_invited_in_app_too(disbursed, create_user_, tenant):
+    applicant = create_user_("applicant@example.org", roles={tenant: ["applicant"]})
+    _request, invitation, _token = disbursed(applicant_user_id=applicant.id)
+    channels = set(
+        db.session.scalars(
+            db.select(OutboxMessage.channel).where(OutboxMessage.template == "surveys_invitation")
+        )
+    )
+    assert {"in_app", "sms"} <= channels and invitation.user_id == applicant.id
+    assert services.pending_invitations_of(applicant) == [invitation]
+
+
+def test_demo_data_gives_every_association_responses_over_several_months(runner, app):
+    runner.invoke(args=["tenants", "apply", str(ROOT / "tenants")])
+    assert runner.invoke(args=["demo", "load"]).exit_code == 0
+    assert runner.invoke(args=["demo", "load"]).exit_code == 0  # idempotent
+    with app.app_context():
+        tenants = db.session.scalars(db.select(Tenant)).all()
+        assert len(tenants) >= 5
+        for each in tenants:
+            with tenant_context(each):
+                assert services.invitation_version() is not None
+                months = set(db.session.scalars(db.select(SurveyResponse.period)))
+                assert len(months) >= 6, each.slug
