@@ -70,7 +70,7 @@ class VersionSchema(Schema):
     survey_id = fields.Integer(dump_only=True)
     number = fields.Integer(dump_only=True)
     state = fields.String(dump_only=True)
-    published_at = Timestamp(dump_only=True)
+    published_at = Timestamp(dump_only=True, allow_none=True)
     questions = fields.List(fields.Nested(QuestionSchema), dump_only=True)
 
 
