@@ -23,7 +23,7 @@ from ..tenancy import utcnow
 from . import services
 from .chart import month_chart
 from .links import complaint_url
-from .models import QUESTION_KINDS, Survey, SurveyQuestion, SurveyVersion
+from .models import QUESTION_KINDS, Survey, SurveyInvitation, SurveyQuestion, SurveyVersion
 from .schemas import PeriodSchema, QuestionSchema, SettingsSchema, SurveySchema
 from .services.export import results_xlsx
 
@@ -43,22 +43,39 @@ def answer(token):
     invitation = services.invitation_for_token(token)
     if invitation is None:
         abort(404)
+    return _answer_page(invitation)
+
+
+@bp.route("/mine/<int:invitation_id>", methods=["GET", "POST"])
+@require("portal.apply")
+def mine(invitation_id):
+    """The same survey for the signed-in beneficiary, from the portal's list (their own only)."""
+    return _answer_page(get_or_404(SurveyInvitation, invitation_id, user_id=current_user.id))
+
+
+def _answer_page(invitation: SurveyInvitation):
     try:
         services.check_open(invitation)
     except AppError as error:
         return render_template("surveys/closed.html", message=error.message), error.status
     version = db.session.get(SurveyVersion, invitation.version_id)
     questions = services.questions_of(version)
+    settings = services.survey_settings()
     outcome = FormOutcome()
     if request.method == "POST":
         with form_transaction() as outcome:
             response = services.answer(invitation, _answers_from_form(questions))
         if outcome.ok:
-            settings = services.survey_settings()
             link = complaint_url(invitation.request_id, response.kpi_score, int(settings["complaint_below"]))
-            return render_template("surveys/thanks.html", complaint_link=link, low=link is not None)
+            return render_template("surveys/thanks.html", complaint_link=link)
     return (
-        render_template("surveys/answer.html", questions=questions, errors=outcome.errors, form=request.form),
+        render_template(
+            "surveys/answer.html",
+            questions=questions,
+            errors=outcome.errors,
+            form=request.form,
+            identified=settings["identified"],
+        ),
         outcome.status,
     )
 

@@ -175,3 +175,20 @@ def test_demo_data_gives_every_association_responses_over_several_months(runner,
                 assert services.invitation_version() is not None
                 months = set(db.session.scalars(db.select(SurveyResponse.period)))
                 assert len(months) >= 6, each.slug
+
+
+def test_the_portal_lists_the_beneficiarys_survey_and_answers_it_once(
+    disbursed, create_user_, tenant, client, login
+):
+    applicant = create_user_("applicant@example.org", roles={tenant: ["applicant"]})
+    other = create_user_("other@example.org", roles={tenant: ["applicant"]})
+    _request, invitation, _token = disbursed(applicant_user_id=applicant.id)
+    answers = {f"q{k}": v for k, v in full_answers(_questions(invitation)).items()}
+    login(other)
+    assert client.get(f"/t/{tenant.slug}/surveys/mine/{invitation.id}").status_code == 404  # not theirs
+    login(applicant)
+    portal = client.get(f"/t/{tenant.slug}/portal/").get_data(as_text=True)
+    assert f"/t/{tenant.slug}/surveys/mine/{invitation.id}" in portal
+    assert client.post(f"/t/{tenant.slug}/surveys/mine/{invitation.id}", data=answers).status_code == 200
+    assert client.post(f"/t/{tenant.slug}/surveys/mine/{invitation.id}", data=answers).status_code == 409
+    assert "my-surveys" not in client.get(f"/t/{tenant.slug}/portal/").get_data(as_text=True)
