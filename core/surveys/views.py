@@ -168,8 +168,7 @@ def builder():
             flash(_("Saved."), "success")
             return redirect(url_for(".builder"))
     surveys = services.surveys()
-    versions = {s.id: services.versions_of(s) for s in surveys}
-    questions = {v.id: services.questions_of(v) for vs in versions.values() for v in vs}
+    versions, questions = services.versions_and_questions()
     return (
         render_template(
             "surveys/builder.html",

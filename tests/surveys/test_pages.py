@@ -167,3 +167,21 @@ def test_the_auditor_exports_results_without_free_text_and_formulas_stay_text(cl
     texts = [row[4] for row in list(book.worksheets[1].iter_rows(values_only=True))[1:]]
     assert all("'=HYPERLINK" in t for t in texts)
     assert client.get("/t/first/surveys/export.xlsx?start=2025-13-01").status_code == 422
+
+
+def test_the_builder_and_dashboard_read_a_fixed_number_of_queries(client, login, staff, tenant, max_queries):
+    """Two surveys with three versions of four questions, six months of demo responses: the
+    pages' query counts do not grow with the rows."""
+    with tenant_context(tenant):
+        load_demo_responses(utcnow().date(), months=6, per_month=10)
+        survey = db.session.scalars(db.select(Survey)).one()
+        services.new_version(survey, staff["tenant_admin"])
+        db.session.commit()
+    login(staff["tenant_admin"])
+    client.get(ADMIN)  # warm the per-process caches (permissions, plugins)
+    with max_queries(8, label="survey builder"):
+        assert client.get(ADMIN).status_code == 200
+    login(staff["executive_director"])
+    client.get("/t/first/surveys/")
+    with max_queries(8, label="satisfaction dashboard"):
+        assert client.get("/t/first/surveys/").status_code == 200

@@ -14,6 +14,7 @@ from .building import (
     remove_question,
     surveys,
     use_for_invitations,
+    versions_and_questions,
     versions_of,
 )
 from .invitations import answer_link, invitation_for_token, invite, issue_token, pending_invitations_of
@@ -48,5 +49,6 @@ __all__ = [
     "surveys",
     "update_settings",
     "use_for_invitations",
+    "versions_and_questions",
     "versions_of",
 ]

@@ -39,6 +39,19 @@ def questions_of(version: SurveyVersion) -> list[SurveyQuestion]:
     )
 
 
+def versions_and_questions() -> tuple[dict[int, list[SurveyVersion]], dict[int, list[SurveyQuestion]]]:
+    """Every version by survey id and every question by version id, in two queries (the builder)."""
+    versions: dict[int, list[SurveyVersion]] = {}
+    for version in db.session.scalars(db.select(SurveyVersion).order_by(SurveyVersion.number)):
+        versions.setdefault(version.survey_id, []).append(version)
+    questions: dict[int, list[SurveyQuestion]] = {v.id: [] for vs in versions.values() for v in vs}
+    for question in db.session.scalars(
+        db.select(SurveyQuestion).order_by(SurveyQuestion.position, SurveyQuestion.id)
+    ):
+        questions.setdefault(question.version_id, []).append(question)
+    return versions, questions
+
+
 def published_version(survey: Survey) -> SurveyVersion | None:
     return db.session.scalars(
         db.select(SurveyVersion).where(
