@@ -14,6 +14,7 @@ through :mod:`core.surveys.links` (the grievances feature registers it).
 from __future__ import annotations
 
 from ..api import register_tenant_api
+from ..requests.views import register_view_context
 from . import api, hooks, services, views
 from .links import complaint_url, register_complaint_route
 from .models import QUESTION_KINDS, Survey, SurveyInvitation, SurveyQuestion, SurveyResponse, SurveyVersion
@@ -35,4 +36,5 @@ __all__ = [
 def init_app(app) -> None:
     app.extensions["charity_plugins"].register_builtin(hooks)
     register_tenant_api(api.bp, "surveys")
+    register_view_context(app, "survey_panel", views.request_panel)
     app.register_blueprint(views.bp, url_prefix="/t/<tenant>/surveys")

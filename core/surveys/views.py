@@ -7,10 +7,11 @@ from datetime import date
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from markupsafe import Markup
 from marshmallow import ValidationError
 
 from ..audit.services import record
-from ..auth.permissions import require
+from ..auth.permissions import can, require
 from ..downloads import download_response
 from ..errors import AppError
 from ..extensions import db
@@ -99,10 +100,26 @@ def paper():
         if outcome.ok:
             flash(_("The paper survey was saved."), "success")
             return redirect(url_for(".paper"))
+    form = request.form if request.method == "POST" else request.args
     return (
-        render_template("surveys/paper.html", questions=questions, errors=outcome.errors, form=request.form),
+        render_template("surveys/paper.html", questions=questions, errors=outcome.errors, form=form),
         outcome.status,
     )
+
+
+def request_panel(item: AidRequest) -> Markup:
+    """The request page's survey section (registered with ``core.requests.views``): whether the
+    beneficiary was invited and answered — never what they answered — and the paper entry."""
+    invitation = db.session.scalars(
+        db.select(SurveyInvitation).where(SurveyInvitation.request_id == item.id)
+    ).first()
+    html = render_template(
+        "surveys/_request_panel.html",
+        item=item,
+        invitation=invitation,
+        can_enter=can(current_user, "surveys.enter_paper"),
+    )
+    return Markup(html)
 
 
 # --------------------------------------------------------------------------- admin builder

@@ -185,3 +185,18 @@ def test_the_builder_and_dashboard_read_a_fixed_number_of_queries(client, login,
     client.get("/t/first/surveys/")
     with max_queries(8, label="satisfaction dashboard"):
         assert client.get("/t/first/surveys/").status_code == 200
+
+
+def test_the_request_page_shows_the_survey_state_and_the_paper_entry(
+    new_request, advance, client, login, staff, tenant
+):
+    with tenant_context(tenant):
+        request = advance(new_request(), "disbursed")
+        db.session.commit()
+        request_id, number = request.id, request.number
+    login(staff["relations_officer"])
+    html = client.get(f"/t/first/requests/{request_id}").get_data(as_text=True)
+    assert 'id="satisfaction-survey"' in html and "لم تتم الإجابة بعد" in html
+    assert f"/t/first/surveys/paper?request_number={number}" in html
+    paper = client.get(f"/t/first/surveys/paper?request_number={number}").get_data(as_text=True)
+    assert f'value="{number}"' in paper
