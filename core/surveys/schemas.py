@@ -141,6 +141,8 @@ class MonthFigureSchema(FigureSchema):
 class SatisfactionSchema(Schema):
     threshold = fields.Integer()
     target_share = fields.Float()
+    sampling = fields.String()
+    target_margin = fields.Float()
     overall = fields.Nested(FigureSchema)
     programs = fields.List(fields.Nested(ProgramFigureSchema))
     months = fields.List(fields.Nested(MonthFigureSchema))

@@ -101,6 +101,8 @@ def satisfaction(start: date, end: date) -> dict[str, Any]:
     return {
         "threshold": settings["threshold"],
         "target_share": settings["target_share"],
+        "sampling": settings["sampling"],
+        "target_margin": settings["target_margin"],
         "overall": overall,
         "programs": programs,
         "months": months,
