@@ -139,6 +139,7 @@ CORE_FEATURES: tuple[str, ...] = (
     "core.notifications",
     "core.requests",
     "core.aid",
+    "core.surveys",
     "core.portal",
     "core.grievances",
 )

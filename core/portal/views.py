@@ -25,6 +25,7 @@ from ..requests.models import AidRequest
 from ..requests.schemas import PortalApplySchema
 from ..requests.services import DECLARATION_TEXT
 from ..requests.workflow import EDITABLE_STATES, state_label
+from ..surveys.services import pending_invitations_of
 from ..tenancy import require_tenant
 
 bp = Blueprint("portal", __name__, template_folder="templates")
@@ -61,7 +62,11 @@ def index():
         .order_by(AidRequest.id.desc())
     ).all()
     return render_template(
-        "portal/index.html", items=mine, messages=in_app_messages(current_user), state_label=state_label
+        "portal/index.html",
+        items=mine,
+        messages=in_app_messages(current_user),
+        surveys=pending_invitations_of(current_user),
+        state_label=state_label,
     )
 
 
