@@ -1,7 +1,8 @@
 """A complaint from the portal at 375 px to its outcome, each person in their own browser.
 
-The beneficiary opens the complaint route of one of their disbursements (the link the
-survey's low rating offers: the form comes prefilled), is refused without a contact number,
+The beneficiary answers the satisfaction survey from the link of their SMS (no login) with a low
+rating, follows the complaint route the thanks page offers, logs in and lands on the grievance
+form prefilled with the disbursement and the rating, is refused without a contact number,
 files and gets the number at once; the executive director assigns it to the committee
 member, who decides it; the beneficiary sees the outcome with its reason — and not the
 malicious marking the director recorded.
@@ -9,12 +10,14 @@ malicious marking the director recorded.
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 import pytest
 
 from core.aid.models import Disbursement
 from core.extensions import db
+from core.notifications.models import OutboxMessage
 from tests.e2e.browser import screenshot
 from tests.fixtures import PASSWORD
 
@@ -34,12 +37,29 @@ def test_complaint_from_the_portal_at_375_px_to_the_outcome(
     disbursement.disbursed_on = date.today() - timedelta(days=2)  # within the 15 days
     db.session.commit()
 
+    body = db.session.scalars(
+        db.select(OutboxMessage.body).where(OutboxMessage.template == "surveys_invitation")
+    ).first()  # the same link by SMS, e-mail and in-app
+    survey_link = re.search(r"/t/first/surveys/answer/\S+", body).group(0)
+
     portal = phone_page
-    browser_login(portal, staff["applicant"].email, PASSWORD)
-    portal.goto(f"/t/first/portal/grievances/new?disbursement_id={disbursement.id}&note=تأخر+التسليم")
+    portal.goto(survey_link)  # no login: the SMS link is the credential
+    portal.locator(".surveys-rating label").nth(0).click()  # rating 1: at or below complaint_below
+    portal.locator("input[value=no] + label").click()
+    portal.locator("input[value=poor] + label").click()
+    portal.click("button[type=submit]")
+    portal.wait_for_load_state()
+    portal.click("#complaint-from-survey")
+    portal.wait_for_load_state()
+    assert "/login" in portal.url  # the form files as the signed-in applicant
+    portal.fill("#email", staff["applicant"].email)
+    portal.fill("#password", PASSWORD)
+    portal.click("button[type=submit]")
+    portal.wait_for_load_state()
+    assert "/portal/grievances/new" in portal.url
     assert portal.locator("html").get_attribute("dir") == "rtl"
     assert portal.input_value("#event_date") == disbursement.disbursed_on.isoformat()
-    assert portal.input_value("#description") == "تأخر التسليم"
+    assert "1" in portal.input_value("#description")  # the rating, in the complainant's words
     portal.fill("#complainant_phone", "")
     portal.click("#submit-grievance")
     portal.wait_for_load_state()
