@@ -109,13 +109,20 @@ def satisfaction(start: date, end: date) -> dict[str, Any]:
     }
 
 
+def overall(start: date, end: date) -> dict[str, Any]:
+    """The overall figure only (what the KPI sources read: no program names, no months)."""
+    counts = _counts(periods_between(start, end), int(survey_settings()["threshold"]))
+    return figure(*_sum(counts.values()))
+
+
 def satisfaction_share(tenant: Any, start: date, end: date) -> float | None:
     """The KPI source (``surveys.satisfaction``)."""
-    return satisfaction(start, end)["overall"]["share"]
+    return overall(start, end)["share"]
 
 
 def response_rate(tenant: Any, start: date, end: date) -> float | None:
-    return satisfaction(start, end)["overall"]["response_rate"]
+    """The KPI source (``surveys.response_rate``)."""
+    return overall(start, end)["response_rate"]
 
 
 def responses_for(user: Any, start: date, end: date) -> list[dict[str, Any]]:
