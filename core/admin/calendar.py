@@ -9,12 +9,20 @@ from __future__ import annotations
 
 from typing import Any
 
+from marshmallow import ValidationError
 from sqlalchemy.orm.attributes import flag_modified
 
 from ..audit.services import record
-from ..calendar import CALENDAR_SETTINGS_KEY, HolidaySchema, holidays_of, tenant_calendar_settings
+from ..calendar import (
+    CALENDAR_SETTINGS_KEY,
+    HolidaySchema,
+    format_date,
+    holidays_of,
+    tenant_calendar_settings,
+)
 from ..errors import NotFound
 from ..extensions import db
+from ..i18n import lazy_gettext as _l
 from ..plugins import tenant_hooks
 from ..tenancy import require_tenant
 
@@ -26,7 +34,9 @@ def holidays() -> list[dict]:
 
 def add_holiday(data: dict, actor: Any) -> dict:
     holiday = HolidaySchema().load(data)
-    _save([*holidays(), holiday], actor, "tenant.holidays.added", None, holiday)
+    current = holidays()
+    _refuse_overlap(holiday, current)
+    _save([*current, holiday], actor, "tenant.holidays.added", None, holiday)
     return holiday
 
 
@@ -35,6 +45,7 @@ def move_holiday(index: int, data: dict, actor: Any) -> dict:
     current = holidays()
     before = _at(current, index)
     holiday = HolidaySchema().load(data)
+    _refuse_overlap(holiday, current[:index] + current[index + 1 :])
     current[index] = holiday
     _save(current, actor, "tenant.holidays.moved", before, holiday)
     return holiday
@@ -46,6 +57,23 @@ def remove_holiday(index: int, actor: Any) -> dict:
     del current[index]
     _save(current, actor, "tenant.holidays.removed", before, None)
     return before
+
+
+def _refuse_overlap(holiday: dict, others: list[dict]) -> None:
+    """Two holidays never share a day: moving one onto another is a field error, not a merge."""
+    start, end = holiday["start"], holiday["end"] or holiday["start"]
+    for other in others:
+        if start <= (other["end"] or other["start"]) and other["start"] <= end:
+            raise ValidationError(
+                {
+                    "start": [
+                        _l(
+                            "These days overlap the holiday %(name)s.",
+                            name=other["name"] or format_date(other["start"]),
+                        )
+                    ]
+                }
+            )
 
 
 def _at(current: list[dict], index: int) -> dict:

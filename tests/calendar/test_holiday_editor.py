@@ -103,6 +103,17 @@ def test_a_bad_move_is_shown_on_its_row_and_keeps_the_holiday(client, login, ten
     assert client.post(f"{PAGE}/5", data={"action": "remove"}).status_code == 404
 
 
+def test_a_holiday_overlapping_another_is_refused_on_add_and_on_move(client, login, tenant, staff, in_first):
+    set_holidays(in_first, [EID, {"start": "2026-05-26", "end": "2026-05-29", "name": "عيد الأضحى"}])
+    login(staff["tenant_admin"])
+    again = client.post(PAGE, data={"start": "2025-11-24", "name": "مكرر"})
+    assert again.status_code == 422 and "عيد الفطر" in again.get_data(as_text=True)
+    onto = client.post(f"{PAGE}/1", data={"start": "2025-11-22", "end": "2025-11-25", "action": "save"})
+    assert onto.status_code == 422 and 'id="start-1-error"' in onto.get_data(as_text=True)
+    assert client.post(f"{PAGE}/0", data={**EID, "end": "2025-11-25", "action": "save"}).status_code == 302
+    assert len(_holidays(tenant)) == 6 + 4
+
+
 def test_only_the_tenant_admin_keeps_the_holidays(client, login, tenant, staff):
     login(staff["executive_director"])
     assert client.get(PAGE).status_code == 403
