@@ -13,7 +13,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import api as api_setup
 from . import cli, errors, hooks, i18n, jobs, plugins, security, validation
-from .admin.api import members_api, platform_api
+from .admin.api import calendar_api, members_api, platform_api
 from .admin.views import invitations, platform, tenant_admin
 from .auth import api_auth
 from .auth.permissions import can
@@ -93,6 +93,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     api_setup.register_platform_api(auth_api)
     api_setup.register_platform_api(platform_api)
     api_setup.register_tenant_api(members_api, "members")
+    api_setup.register_tenant_api(calendar_api, "calendar")
     for feature in CORE_FEATURES:
         importlib.import_module(feature).init_app(app)
     _register_plugin_blueprints(app, host)

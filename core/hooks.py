@@ -29,4 +29,5 @@ def register_nav_items(tenant, user):
     return [
         NavItem(_l("Home"), "home.tenant_home", "tenant.view", order=0),
         NavItem(_l("Users and roles"), "tenant_admin.users", "tenant.users.manage", order=900),
+        NavItem(_l("Holidays"), "tenant_admin.holidays", "tenant.settings.manage", order=905),
     ]

@@ -472,3 +472,16 @@ def validate_grievance(grievance):
     or None/{} when it has no objection. Results merged; any error refuses the filing with
     422 and those field errors, and nothing is written.
     """
+
+
+# --------------------------------------------------------------------------- calendar
+
+
+@hookspec
+def holidays_changed(tenant, added, removed):
+    """Tenant-scoped. Event: called by ``core.admin.calendar`` when a tenant admin adds, moves
+    or removes a holiday (the Eids move with the moon sighting), inside the transaction of the
+    change. ``added`` and ``removed`` are the sorted ``date`` lists of days that became or
+    stopped being holidays. Recompute what was counted in working days and stored (core's
+    grievances recompute every open due date, each change audited). Return value ignored.
+    """

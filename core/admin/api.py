@@ -8,6 +8,7 @@ from marshmallow import Schema, fields
 from ..api import ApiBlueprint
 from ..auth.models import Invitation, Membership, User
 from ..auth.services import RolesSchema
+from ..calendar import HolidaySchema
 from ..errors import NotFound
 from ..extensions import db
 from ..i18n import current_language
@@ -24,13 +25,16 @@ from ..tenancy.services import (
     tenant_plugin_states,
     update_tenant,
 )
-from . import members
+from . import calendar, members
 from .members import InviteSchema
 
 platform_api = ApiBlueprint(
     "platform_api", __name__, url_prefix="/api/v1", description="Platform administration"
 )
 members_api = ApiBlueprint("members_api", __name__, description="Users and roles of one association")
+calendar_api = ApiBlueprint(
+    "calendar_api", __name__, description="The association's holidays (working-day deadlines)"
+)
 
 
 class TenantUpdateSchema(TenantSchema):
@@ -287,4 +291,54 @@ def delete_member(membership_id):
     """Remove a user from this association (the user account stays). Never the last admin (409),
     never the caller's own membership (422: another admin removes it, as on the page)."""
     members.remove(get_or_404(Membership, membership_id), by=current_user)
+    db.session.commit()
+
+
+# --------------------------------------------------------------------------- holidays
+
+
+class HolidayOutSchema(HolidaySchema):
+    index = fields.Integer(dump_only=True, metadata={"description": "Its place in date order (0 first)."})
+
+
+def _listed() -> list[dict]:
+    return [{**h, "index": i} for i, h in enumerate(calendar.holidays())]
+
+
+@calendar_api.route("/holidays")
+@calendar_api.response(200, HolidayOutSchema(many=True))
+@calendar_api.requires("tenant.settings.manage")
+def list_holidays():
+    """The association's holidays in date order (an empty ``end``: a one-day holiday)."""
+    return _listed()
+
+
+@calendar_api.route("/holidays", methods=["POST"])
+@calendar_api.arguments(HolidaySchema)
+@calendar_api.response(201, HolidayOutSchema(many=True))
+@calendar_api.requires("tenant.settings.manage")
+def add_holiday(data):
+    """Add a holiday; every open working-day due date is recomputed (audited). Answers the list."""
+    calendar.add_holiday(HolidaySchema().dump(data), current_user)
+    db.session.commit()
+    return _listed()
+
+
+@calendar_api.route("/holidays/<int:index>", methods=["PUT"])
+@calendar_api.arguments(HolidaySchema)
+@calendar_api.response(200, HolidayOutSchema(many=True))
+@calendar_api.requires("tenant.settings.manage")
+def move_holiday(data, index):
+    """Move (or rename) the ``index``-th holiday; due dates are recomputed. Answers the list."""
+    calendar.move_holiday(index, HolidaySchema().dump(data), current_user)
+    db.session.commit()
+    return _listed()
+
+
+@calendar_api.route("/holidays/<int:index>", methods=["DELETE"])
+@calendar_api.response(204)
+@calendar_api.requires("tenant.settings.manage")
+def remove_holiday(index):
+    """Remove the ``index``-th holiday; due dates are recomputed."""
+    calendar.remove_holiday(index, current_user)
     db.session.commit()

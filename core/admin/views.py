@@ -29,7 +29,7 @@ from ..tenancy.services import (
     tenant_plugin_states,
     update_tenant,
 )
-from . import members
+from . import calendar, members
 from .forms import settings_fields, settings_form_data, tenant_form_data
 
 platform = Blueprint("platform_admin", __name__, url_prefix="/admin")
@@ -258,6 +258,64 @@ def revoke_invitation(invitation_id: int):
     db.session.commit()
     flash(_("The invitation was withdrawn."), "success")
     return redirect(url_for("tenant_admin.users"))
+
+
+# --------------------------------------------------------------------------- holidays
+
+HOLIDAY_FIELDS = ("start", "end", "name")
+
+
+def _holiday_form() -> dict:
+    """The posted holiday; empty fields left out (an empty end: a one-day holiday)."""
+    return {k: request.form.get(k, "").strip() for k in HOLIDAY_FIELDS if request.form.get(k, "").strip()}
+
+
+@tenant_admin.route("/calendar", methods=["GET", "POST"])
+@require("tenant.settings.manage")
+def holidays():
+    """The association's holidays; adding one here (or moving one below) recomputes the
+    working-day due dates that counted without it."""
+    outcome, values = FormOutcome(), {}
+    if request.method == "POST":
+        values = _holiday_form()
+        with form_transaction() as outcome:
+            holiday = calendar.add_holiday(values, current_user)
+        if outcome.ok:
+            flash(
+                _("The holiday %(name)s was added.", name=holiday["name"] or _("without a name")), "success"
+            )
+            return redirect(url_for("tenant_admin.holidays"))
+    return _render_holidays(outcome, values)
+
+
+@tenant_admin.route("/calendar/<int:index>", methods=["POST"])
+@require("tenant.settings.manage")
+def change_holiday(index: int):
+    removing = request.form.get("action") == "remove"
+    values = _holiday_form()
+    with form_transaction() as outcome:
+        if removing:
+            holiday = calendar.remove_holiday(index, current_user)
+        else:
+            holiday = calendar.move_holiday(index, values, current_user)
+    if not outcome.ok:
+        return _render_holidays(outcome, values, index)
+    name = holiday["name"] or _("without a name")
+    if removing:
+        flash(_("The holiday %(name)s was removed; due dates were recomputed.", name=name), "success")
+    else:
+        flash(_("The holiday %(name)s was saved; due dates were recomputed.", name=name), "success")
+    return redirect(url_for("tenant_admin.holidays"))
+
+
+def _render_holidays(outcome: FormOutcome, values: dict, failed: int | None = None):
+    return render_template(
+        "admin/holidays.html",
+        holidays=calendar.holidays(),
+        errors=outcome.errors,
+        values=values,
+        failed=failed,
+    ), outcome.status
 
 
 # --------------------------------------------------------------------------- accepting an invitation

@@ -203,6 +203,17 @@ def close(grievance_id):
     return _done(services.close(_read(grievance_id), current_user))
 
 
+@bp.route("/<int:grievance_id>/redecide", methods=["POST"])
+@bp.response(200, GrievanceSchema)
+@bp.requires("grievances.receive")
+def redecide(grievance_id):
+    """Upheld against a rejected request: send that request back to the committee (the
+    request's step ``redecide``, through its workflow). 409 unless upheld and rejected."""
+    grievance = _read(grievance_id)
+    services.redecide_request(grievance, current_user)
+    return _done(grievance)
+
+
 @bp.route("/<int:grievance_id>/malicious", methods=["POST"])
 @bp.arguments(GrievanceMaliciousSchema)
 @bp.response(200, GrievanceSchema)

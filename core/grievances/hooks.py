@@ -34,6 +34,17 @@ def register_permissions():
 
 
 @hookimpl(trylast=True)
+def register_request_transitions():
+    return [services.REDECIDE]
+
+
+@hookimpl(trylast=True)
+def holidays_changed(tenant, added, removed):
+    """A moved Eid changes the 30th working day: every open due date is recomputed (audited)."""
+    services.refresh_open_due_dates(services.today())
+
+
+@hookimpl(trylast=True)
 def register_grievance_categories():
     return [dict(item) for item in services.CORE_CATEGORIES]
 

@@ -186,6 +186,11 @@ def _detail_page(grievance: Grievance, errors: dict | None = None, status: int =
         request_link=url_for("requests.view", request_id=grievance.request_id)
         if grievance.request_id
         else None,
+        request_state=db.session.scalar(
+            db.select(AidRequest.state).where(AidRequest.id == grievance.request_id)
+        )
+        if grievance.request_id
+        else None,
         errors=errors or {},
         **_labels(),
     ), status
@@ -198,6 +203,26 @@ def detail(grievance_id):
     services.refresh_due_date(grievance, services.today())  # lazily: holidays may have moved
     db.session.commit()
     return _detail_page(grievance)
+
+
+# What each step's success message says (the grievance's number follows).
+STEP_DONE = {
+    "assign": _l("The grievance was assigned."),
+    "about": _l("The staff member the grievance is about was recorded."),
+    "review": _l("The review started."),
+    "ask": _l("The question was sent to the complainant; the clock is paused."),
+    "answer": _l("The complainant's answer was recorded; the clock runs again."),
+    "decide": _l("The decision was recorded and the complainant told."),
+    "inadmissible": _l("The grievance was refused as not admissible and the complainant told."),
+    "withdraw": _l("The withdrawal was recorded."),
+    "reopen": _l("The grievance was reopened."),
+    "close": _l("The grievance was closed."),
+    "redecide": _l("The request was sent back to the committee to be decided again."),
+    "malicious": _l("The grievance was marked as malicious."),
+    "appeal": _l("The appeal was recorded."),
+    "assign_appeal": _l("The appeal was assigned."),
+    "decide_appeal": _l("The appeal was decided."),
+}
 
 
 def _step(grievance: Grievance, action: str, form) -> None:
@@ -230,6 +255,8 @@ def _step(grievance: Grievance, action: str, form) -> None:
         services.reopen(grievance, current_user, form.get("note", ""), today)
     elif action == "close":
         services.close(grievance, current_user)
+    elif action == "redecide":
+        services.redecide_request(grievance, current_user)
     elif action == "malicious":
         data = GrievanceMaliciousSchema().load(
             {**_form_data(form, ("note",)), "refer": form.get("refer") == "on"}
@@ -259,7 +286,12 @@ def step(grievance_id, action):
     with form_transaction() as outcome:
         _step(grievance, action, request.form)
     if outcome.ok:
-        flash(_("Saved."), "success")
+        flash(
+            str(STEP_DONE.get(action, _l("The grievance was updated.")))
+            + " "
+            + _("Grievance %(number)s.", number=grievance.number),
+            "success",
+        )
         return redirect(url_for(".detail", grievance_id=grievance_id))
     db.session.rollback()
     grievance = services.read(grievance_id, current_user, "page")
@@ -422,7 +454,12 @@ def act(grievance_id, action):
         else:
             abort(404)
     if outcome.ok:
-        flash(_("Saved."), "success")
+        flash(
+            str(STEP_DONE.get(action, _l("The grievance was updated.")))
+            + " "
+            + _("Grievance %(number)s.", number=grievance.number),
+            "success",
+        )
         return redirect(url_for(".detail", grievance_id=grievance_id))
     db.session.rollback()
     return _render_portal_detail(_own(grievance_id), outcome.errors, outcome.status)

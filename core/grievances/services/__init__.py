@@ -4,7 +4,8 @@
 * :mod:`.filing` — filing with the seed's refusals, numbering, the prefill of the form;
 * :mod:`.handling` — the transition table and the steps; :mod:`.appeals` — appeals;
 * :mod:`.deadlines` — due dates (paused while awaiting the complainant), the traffic light;
-* :mod:`.access` — confidentiality and the audit of reads; :mod:`.queues` — queues, tick, KPIs.
+* :mod:`.access` — confidentiality and the audit of reads; :mod:`.queues` — queues, tick, KPIs;
+* :mod:`.redecide` — an upheld grievance sends its request back to the committee.
 """
 
 from .access import audit_list, audit_read, can_act, can_read, is_complainant, read, visible_filter
@@ -52,6 +53,7 @@ from .queues import (
     refresh_open_due_dates,
     tick,
 )
+from .redecide import REDECIDE, redecide_request, upheld_grievance_about
 from .rules import (
     CORE_CATEGORIES,
     DEFAULT_RULES,
@@ -68,6 +70,7 @@ __all__ = [
     "DEFAULT_RULES",
     "OUTCOME_LABELS",
     "QUEUES",
+    "REDECIDE",
     "RULE_LABELS",
     "TEMPLATES",
     "TRANSITIONS",
@@ -109,6 +112,7 @@ __all__ = [
     "queue_size",
     "read",
     "read_queue",
+    "redecide_request",
     "record_event",
     "refresh_due_date",
     "refresh_open_due_dates",
@@ -120,6 +124,7 @@ __all__ = [
     "set_about",
     "tick",
     "today",
+    "upheld_grievance_about",
     "visible_filter",
     "withdraw",
     "working_days_left",
