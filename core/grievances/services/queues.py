@@ -11,8 +11,8 @@ from sqlalchemy.orm import selectinload
 
 from ...calendar import add_working_days, holidays_of, working_days_between
 from ...extensions import db
-from ...numbers import normalize_digits
 from ...notifications import notify
+from ...numbers import normalize_digits
 from ...tenancy import require_tenant, utcnow
 from ..models import OPEN_STATES, Grievance, GrievanceAppeal, GrievanceAssignee, GrievanceEvent
 from . import deadlines, handling
