@@ -57,7 +57,9 @@ def _done(grievance: Grievance) -> Grievance:
 def list_grievances(args):
     """The grievances the caller may read, of one queue (``all``, ``mine``, ``unassigned``,
     ``due_soon`` within 5 working days, ``overdue``); the listing is audited."""
-    return services.read_queue(current_user, args["queue"], services.today(), "api", args.get("state"))
+    return services.read_queue(
+        current_user, args["queue"], services.today(), "api", args.get("state"), args.get("q")
+    )
 
 
 @bp.route("/", methods=["POST"])

@@ -117,6 +117,11 @@ class GrievanceQueueArgsSchema(Strict):
         validate=validate.OneOf(("all", "mine", "unassigned", "due_soon", "overdue"), error=CHOOSE),
     )
     state = fields.String(load_default=None)
+    q = fields.String(
+        load_default=None,
+        validate=validate.Length(max=100),
+        metadata={"description": "Words each found in the number or the complainant's name (any digits)."},
+    )
 
 
 class GrievanceEventSchema(Schema):

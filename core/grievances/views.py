@@ -108,10 +108,12 @@ def queue():
     if name not in QUEUE_LABELS:
         name = "all"
     today = services.today()
-    items = services.read_queue(current_user, name, today, "page")
+    search = request.args.get("q", "").strip()[:100] or None
+    items = services.read_queue(current_user, name, today, "page", search=search)
     return render_template(
         "grievances/queue.html",
         items=items,
+        search=search or "",
         current=name,
         queues=QUEUE_LABELS,
         today=today,

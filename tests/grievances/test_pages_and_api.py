@@ -19,6 +19,11 @@ from core.testing.contract.pages import catalogue_messages, page_problems
 from tests.grievances.helpers import payload, set_holidays
 
 
+def _table(page: str) -> str:
+    """The queue's table (the search words are echoed elsewhere: the box, the language link)."""
+    return page[page.index('id="grievances"') :].split("</table>")[0]
+
+
 def _today():
     return services.today()
 
@@ -88,6 +93,10 @@ def test_a_researcher_named_in_a_complaint_cannot_read_it_by_any_route(
         assert number not in client.get(f"/t/first/grievances/?queue={queue}").get_data(as_text=True)
         listed = client.get(f"/t/first/api/v1/grievances/?queue={queue}").get_json()
         assert all(item["number"] != number for item in listed)
+    for search in (number, "نورة"):  # by its number, by the complainant's name: not found
+        page = client.get(f"/t/first/grievances/?q={search}").get_data(as_text=True)
+        assert number not in _table(page) and 'id="no-match"' in page
+        assert client.get(f"/t/first/api/v1/grievances/?q={search}").get_json() == []
     export = client.get("/t/first/grievances/export.xlsx")
     assert export.status_code == 200 and number.encode() not in export.data
     api_export = client.get("/t/first/api/v1/grievances/export.xlsx")
@@ -96,6 +105,20 @@ def test_a_researcher_named_in_a_complaint_cannot_read_it_by_any_route(
     assert audit.status_code == 200
     text = audit.get_data(as_text=True)
     assert number not in text and "نورة" not in text  # the trail holds codes, never the content
+
+
+def test_the_director_searches_by_number_in_any_digits_and_by_name_words(client, tenant, staff, login):
+    gid, number = _file_about(tenant, staff)
+    _other_id, other = _file_about(tenant, staff, complainant_name="سارة خالد العتيبي")
+    login(staff["executive_director"])
+    eastern = number.translate(str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩"))
+    for search in (number, eastern, "نورة السبيعي"):
+        table = _table(client.get(f"/t/first/grievances/?q={search}").get_data(as_text=True))
+        assert number in table and other not in table, search
+    found = client.get("/t/first/api/v1/grievances/?q=سارة").get_json()
+    assert [item["number"] for item in found] == [other]
+    too_long = client.get("/t/first/api/v1/grievances/?q=" + "x" * 101)
+    assert too_long.status_code == 422 and "q" in too_long.get_json()["errors"]
 
 
 def test_only_the_director_assignees_and_auditor_read_and_every_read_is_audited(client, tenant, staff, login):

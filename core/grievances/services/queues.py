@@ -12,6 +12,7 @@ from sqlalchemy.orm import selectinload
 from ...calendar import add_working_days, holidays_of, working_days_between
 from ...extensions import db
 from ...notifications import notify
+from ...numbers import normalize_digits
 from ...tenancy import require_tenant, utcnow
 from ..models import OPEN_STATES, Grievance, GrievanceAppeal, GrievanceAssignee, GrievanceEvent
 from . import deadlines, handling
@@ -23,16 +24,19 @@ from .rules import DUE_SOON_WORKING_DAYS
 QUEUES = ("all", "mine", "unassigned", "due_soon", "overdue")
 
 
-def queue(user: Any, name: str, on: date, state: str | None = None) -> list[Grievance]:
-    """The grievances of queue ``name`` that ``user`` may read, the most urgent first."""
-    query = _queue_query(user, name, on, state).options(
+def queue(
+    user: Any, name: str, on: date, state: str | None = None, search: str | None = None
+) -> list[Grievance]:
+    """The grievances of queue ``name`` that ``user`` may read, the most urgent first;
+    ``search`` narrows them by number or complainant name (never beyond what ``user`` may read)."""
+    query = _queue_query(user, name, on, state, search).options(
         selectinload(Grievance.events), selectinload(Grievance.appeals)
     )
     return list(db.session.scalars(query.order_by(Grievance.due_date, Grievance.id)))
 
 
-def queue_size(user: Any, name: str, on: date, state: str | None = None) -> int:
-    query = _queue_query(user, name, on, state)
+def queue_size(user: Any, name: str, on: date, state: str | None = None, search: str | None = None) -> int:
+    query = _queue_query(user, name, on, state, search)
     return db.session.scalar(db.select(sa.func.count()).select_from(query.subquery()))
 
 
@@ -46,18 +50,26 @@ def refresh_open_due_dates(on: date) -> int:
     )
 
 
-def read_queue(user: Any, name: str, on: date, via: str, state: str | None = None) -> list[Grievance]:
+def read_queue(
+    user: Any, name: str, on: date, via: str, state: str | None = None, search: str | None = None
+) -> list[Grievance]:
     """The queue for ``user``: open due dates brought up to date with the holidays (lazily, as
     the daily tick does), the listing audited and committed first (so that the rows handed to
     the page or the API are loaded after the commit, not expired by it)."""
     refresh_open_due_dates(on)
-    audit_list(user, via, queue_size(user, name, on, state))
+    audit_list(user, via, queue_size(user, name, on, state, search))
     db.session.commit()
-    return queue(user, name, on, state)
+    return queue(user, name, on, state, search)
 
 
-def _queue_query(user: Any, name: str, on: date, state: str | None) -> sa.Select:
+def _queue_query(user: Any, name: str, on: date, state: str | None, search: str | None = None) -> sa.Select:
     query = db.select(Grievance).where(visible_filter(user))
+    if search and (words := normalize_digits(search).split()):
+        # Every word must match the number or the complainant's name (confidentiality first:
+        # the filter above already left out what the user may not read).
+        for word in words:
+            like = f"%{word.replace('%', '').replace('_', '')}%"
+            query = query.where(sa.or_(Grievance.number.ilike(like), Grievance.complainant_name.ilike(like)))
     is_open = Grievance.state.in_(OPEN_STATES)
     # The clock does not run while the grievance waits on the complainant.
     running = Grievance.state.in_(("received", "under_review"))
