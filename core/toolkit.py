@@ -45,6 +45,7 @@ from .i18n import lazy_gettext as _l
 from .integrity import unique_field
 from .jobs import Periodic, Task, enqueue, report, run_periodic, task
 from .kpi import KpiSource, kpi_sources, kpi_values
+from .labels import label, labels
 from .lookup import get_in_tenant, get_or_404
 from .navigation import NavItem
 from .notifications import notify
@@ -189,6 +190,8 @@ __all__ = [
     "current_language",
     "localized",
     "plugin_domain",
+    "label",
+    "labels",
     # --- Jobs: background tasks and periodic jobs.
     "Task",
     "task",
