@@ -36,7 +36,7 @@ MAX_PAGES_PER_USER = 60
 SKIPPED = re.compile(r"/(api|static|lang|files|download|logout)(/|$)|\.(csv|xlsx|pdf|png|jpe?g)$|/export")
 
 SNAKE_CASE = re.compile(r"(?<![\w.@/-])[a-z][a-z0-9]*(?:_[a-z0-9]+)+(?![\w@/-])")
-DOTTED_CODE = re.compile(r"(?<![\w.@/-])[a-z_]+(?:\.[a-z_]+){1,}(?![\w@/-])")
+DOTTED_CODE = re.compile(r"(?<![\w.@/-])[a-z_]{2,}(?:\.[a-z_]{2,})+(?![\w@/-])")
 PYTHON_REPR = re.compile(
     r"\[\s*'|'\s*\]|\{\s*'|\{\s*\"|\"\s*:\s*[\"\d\[{]|<[A-Z]\w+[ >]"
     r"|\b[A-Z][a-z]+[A-Z]\w*\s+#?\d+\b"

@@ -30,7 +30,8 @@ from ..tenancy.services import (
     update_tenant,
 )
 from . import members
-from .forms import settings_fields, settings_form_data, tenant_form_data
+from .forms import tenant_form_data
+from .settings_form import flatten_errors, settings_from_form, settings_widgets
 
 platform = Blueprint("platform_admin", __name__, url_prefix="/admin")
 tenant_admin = Blueprint("tenant_admin", __name__, url_prefix="/t/<tenant>/admin")
@@ -115,8 +116,8 @@ def _render_tenant_plugins(
             {
                 "plugin": plugin,
                 "enabled": bool(state and state.enabled),
-                "fields": settings_fields(schema, schema.dump(current) if schema else {}),
-                "errors": errors if failed_plugin == plugin_id else {},
+                "fields": settings_widgets(schema, schema.dump(current) if schema else {}),
+                "errors": flatten_errors(errors) if failed_plugin == plugin_id else {},
             }
         )
     return render_template("admin/tenant_plugins.html", tenant=tenant, rows=rows), (422 if errors else 200)
@@ -132,7 +133,7 @@ def set_tenant_plugin(slug: str, plugin_id: str):
         abort(404)
     action = request.form.get("action", "save")
     schema = plugin.settings_schema()
-    settings, errors = settings_form_data(schema, request.form)
+    settings, errors = settings_from_form(schema, request.form)
     if errors:
         return _render_tenant_plugins(tenant, errors, plugin_id, settings)
     current = tenant_plugin_states(tenant).get(plugin_id)
