@@ -21,6 +21,7 @@ from typing import Any
 
 from flask import current_app
 
+from .i18n import gettext
 from .plugins import get_host
 
 LabelSource = Mapping[str, Any] | Callable[[str], Any]
@@ -65,6 +66,16 @@ def labels(codes: Iterable[Any] | None, kind: str) -> list[str]:
     return [label(code, kind) for code in codes]
 
 
+def value_text(value: Any) -> str:
+    """A recorded value (evidence, figures) as a person reads it: yes/no, a dash for nothing;
+    a list is rendered item by item by the template (``{% for v in value %}``), never as a repr."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return gettext("Yes") if value else gettext("No")
+    return str(value)
+
+
 def has_label(code: Any, kind: str) -> bool:
     return any(_lookup(source, str(code)) is not None for source in _table().get(kind, ()))
 
@@ -72,3 +83,4 @@ def has_label(code: Any, kind: str) -> bool:
 def configure(app) -> None:
     app.jinja_env.filters["label"] = label
     app.jinja_env.filters["labels"] = labels
+    app.jinja_env.filters["value_text"] = value_text

@@ -37,7 +37,7 @@ from .documents.services import upload as upload_document
 from .downloads import download_response
 from .errors import AppError, Conflict, Forbidden, Invalid, NotFound
 from .extensions import db
-from .forms import FormOutcome, form_transaction
+from .forms import FormOutcome, ask_confirmation, confirmed, form_transaction
 from .hookspecs import hookimpl
 from .i18n import current_language, localized, plugin_domain
 from .i18n import gettext as _
@@ -162,6 +162,8 @@ __all__ = [
     "ApiBlueprint",
     "form_transaction",
     "FormOutcome",
+    "ask_confirmation",
+    "confirmed",
     "download_response",
     # --- Schemas and validation: core's marshmallow fields and schemas, text checks.
     "RequestCreateSchema",

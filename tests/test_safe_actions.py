@@ -1,0 +1,79 @@
+"""Destructive actions ask first, naming what they affect (a page of its own: no script, so it works
+without JavaScript and under the CSP), and every success message says what was done."""
+
+from __future__ import annotations
+
+from core.extensions import db
+from core.plugins import PluginEnablement
+from core.requests import AidRequest
+from core.requests.services import reject
+from core.tenancy import tenant_context
+
+
+def _enabled(app, tenant) -> bool:
+    with app.app_context(), tenant_context(db.session.merge(tenant)):
+        row = db.session.execute(
+            db.select(PluginEnablement).where(PluginEnablement.plugin_id == "dummy")
+        ).scalar_one()
+        return row.enabled
+
+
+def test_disabling_a_plugin_asks_first_naming_the_plugin_and_the_association(
+    client, app, tenant, enable_plugin, create_user_, login
+):
+    enable_plugin(tenant)
+    login(create_user_(platform_admin=True))
+    asked = client.post("/admin/tenants/first/plugins/dummy", data={"action": "disable"})
+    assert asked.status_code == 200
+    page = asked.get_data(as_text=True)
+    assert 'id="confirmation"' in page and "إضافة تجريبية" in page and "جمعية first" in page
+    assert "<script" not in page.split('id="confirmation"')[1].split("</section>")[0]
+    assert _enabled(app, tenant)
+
+    done = client.post("/admin/tenants/first/plugins/dummy", data={"action": "disable", "confirmed": "yes"})
+    assert done.status_code == 302 and not _enabled(app, tenant)
+    flashed = client.get(done.headers["Location"]).get_data(as_text=True)
+    assert "تم تعطيل إضافة تجريبية لدى جمعية first" in flashed
+
+
+def test_saving_plugin_settings_says_which_plugin_and_association(
+    client, tenant, enable_plugin, create_user_, login
+):
+    enable_plugin(tenant)
+    login(create_user_(platform_admin=True))
+    done = client.post(
+        "/admin/tenants/first/plugins/dummy?lang=en",
+        data={"action": "save", "settings-greeting": "hello", "settings-ceiling": "5"},
+    )
+    assert done.status_code == 302
+    page = client.get(done.headers["Location"] + "?lang=en").get_data(as_text=True)
+    assert "Settings saved: Dummy plugin for Association first." in page
+    assert "Saved." not in page
+
+
+def test_closing_a_request_asks_first_and_names_the_request(
+    client, app, tenant, staff, new_request, advance, login
+):
+    request = new_request()
+    advance(request, "in_committee")
+    reject(
+        request,
+        staff["committee_member"],
+        reason="لا تنطبق الشروط",
+        members_present=[staff["committee_member"].id],
+    )
+    db.session.commit()
+    number = request.number
+    login(staff["relations_officer"])
+    asked = client.post(f"/t/first/requests/{request.id}/step/close", data={})
+    assert asked.status_code == 200
+    page = asked.get_data(as_text=True)
+    assert 'id="confirmation"' in page and number in page
+    with tenant_context(tenant):
+        assert db.session.get(AidRequest, request.id).state == "rejected"
+    done = client.post(f"/t/first/requests/{request.id}/step/close", data={"confirmed": "yes"})
+    assert done.status_code == 302
+    with tenant_context(tenant):
+        assert db.session.get(AidRequest, request.id).state == "closed"
+    flashed = client.get(done.headers["Location"]).get_data(as_text=True)
+    assert number in flashed and "تم حفظ" not in flashed
