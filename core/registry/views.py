@@ -298,7 +298,12 @@ def import_job(job_id: int):
     job = get_or_404(ImportJob, job_id)
     if job.status in ("pending", "running") and importer.check_interrupted(job):
         db.session.commit()
-    return render_template("registry/import_job.html", job=job, can_restart=importer.can_restart(job))
+    return render_template(
+        "registry/import_job.html",
+        job=job,
+        can_restart=importer.can_restart(job),
+        column_label=importer.column_label,
+    )
 
 
 @bp.route("/import/<int:job_id>/restart", methods=["POST"])
