@@ -29,8 +29,10 @@ from core.tenancy.services import apply_manifests
 
 ROOT = Path(__file__).resolve().parent.parent
 TENANTS = ("makkah", "aoun-prisoners")
-PER_SHAPE = 3  # URLs fetched per URL shape (digits replaced) and user
-MAX_PAGES_PER_USER = 60
+# URLs fetched per URL shape (digits replaced) and user, and pages per user: bounded so the sweep
+# runs in the normal suite; ``SWEEP_PER_SHAPE=10 SWEEP_MAX_PAGES=400`` for a deeper look.
+PER_SHAPE = int(os.environ.get("SWEEP_PER_SHAPE", "3"))
+MAX_PAGES_PER_USER = int(os.environ.get("SWEEP_MAX_PAGES", "60"))
 
 # Links that are not pages to read: downloads, exports, the API, the language switch, static files.
 SKIPPED = re.compile(r"/(api|static|lang|files|download|logout)(/|$)|\.(csv|xlsx|pdf|png|jpe?g)$|/export")
