@@ -77,3 +77,34 @@ def test_closing_a_request_asks_first_and_names_the_request(
         assert db.session.get(AidRequest, request.id).state == "closed"
     flashed = client.get(done.headers["Location"]).get_data(as_text=True)
     assert number in flashed and "تم حفظ" not in flashed
+
+
+def test_excluding_or_closing_a_file_on_its_page_asks_first(client, login, officer, create_household, tenant):
+    household = create_household(tenant)
+    login(officer)
+    file_id = household.file.id
+    url = f"/t/{tenant.slug}/registry/files/{file_id}/status"
+    asked = client.post(url, data={"status": "closed", "reason": "طلب صاحب الملف"})
+    assert asked.status_code == 200
+    page = asked.get_data(as_text=True)
+    assert 'id="confirmation"' in page and f"الملف {file_id}" in page and "طلب صاحب الملف" in page
+    assert client.get(f"/t/{tenant.slug}/registry/households/{household.id}").status_code == 200
+    with tenant_context(tenant):
+        assert db.session.get(type(household.file), file_id).status != "closed"
+    done = client.post(url, data={"status": "closed", "reason": "طلب صاحب الملف", "confirmed": "yes"})
+    assert done.status_code == 302
+    with tenant_context(tenant):
+        assert db.session.get(type(household.file), file_id).status == "closed"
+    flashed = client.get(done.headers["Location"].split("#")[0]).get_data(as_text=True)
+    assert f"الملف {file_id}" in flashed
+
+
+def test_an_invalid_status_form_shows_its_errors_without_asking(
+    client, login, officer, create_household, tenant
+):
+    household = create_household(tenant)
+    login(officer)
+    response = client.post(
+        f"/t/{tenant.slug}/registry/files/{household.file.id}/status", data={"status": "closed"}
+    )
+    assert response.status_code == 422 and 'id="confirmation"' not in response.get_data(as_text=True)
