@@ -4,9 +4,9 @@ or the page again with the field errors (422) or the refusal (403/409).
 A view states what the form does; the transaction is this module's::
 
     with form_transaction("catalog.manage") as outcome:
-        services.create_item(CatalogItemSchema().load(form), current_user)
+        item = services.create_item(CatalogItemSchema().load(form), current_user)
     if outcome.ok:
-        flash(_("Saved."), "success")
+        flash(_("Catalog item added: %(name)s.", name=item.name_ar), "success")
         return redirect(url_for(".catalog"))
     return render_template("aid/catalog.html", errors=outcome.errors), outcome.status
 

@@ -3,6 +3,9 @@ without JavaScript and under the CSP), and every success message says what was d
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 from core.extensions import db
 from core.plugins import PluginEnablement
 from core.requests import AidRequest
@@ -108,3 +111,18 @@ def test_an_invalid_status_form_shows_its_errors_without_asking(
         f"/t/{tenant.slug}/registry/files/{household.file.id}/status", data={"status": "closed"}
     )
     assert response.status_code == 422 and 'id="confirmation"' not in response.get_data(as_text=True)
+
+
+GENERIC = re.compile(r"""flash\(\s*_l?\(\s*["'](Saved|Done|Updated|OK)\.?["']\s*\)""")
+
+
+def test_no_success_message_is_a_bare_saved():
+    """Every flash names what was done ("Settings saved: …", "Violation recorded on file 12: …")."""
+    root = Path(__file__).resolve().parent.parent
+    found = [
+        str(path.relative_to(root))
+        for folder in ("core", "plugins")
+        for path in (root / folder).rglob("*.py")
+        if "tests" not in path.parts and GENERIC.search(path.read_text(encoding="utf-8"))
+    ]
+    assert not found, f"generic success messages in {found}"
