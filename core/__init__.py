@@ -12,7 +12,7 @@ from flask import Flask, g
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import api as api_setup
-from . import cli, errors, hooks, i18n, jobs, plugins, security, validation
+from . import cli, errors, hooks, i18n, jobs, labels, plugins, security, validation
 from .admin.api import calendar_api, members_api, platform_api
 from .admin.views import invitations, platform, tenant_admin
 from .auth import api_auth
@@ -56,6 +56,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     rls.install(db.session)
     babel.init_app(app, locale_selector=i18n.select_locale)
     i18n.configure(app)
+    labels.configure(app)
     tenancy_web.forget_after_request(app, "_flask_babel")  # Flask-Babel's locale of this request
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"

@@ -4,9 +4,9 @@ or the page again with the field errors (422) or the refusal (403/409).
 A view states what the form does; the transaction is this module's::
 
     with form_transaction("catalog.manage") as outcome:
-        services.create_item(CatalogItemSchema().load(form), current_user)
+        item = services.create_item(CatalogItemSchema().load(form), current_user)
     if outcome.ok:
-        flash(_("Saved."), "success")
+        flash(_("Catalog item added: %(name)s.", name=item.name_ar), "success")
         return redirect(url_for(".catalog"))
     return render_template("aid/catalog.html", errors=outcome.errors), outcome.status
 
@@ -24,6 +24,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
+
+from flask import render_template
 
 from .auth.permissions import check
 from .errors import AppError, Invalid, NotFound
@@ -82,3 +84,44 @@ def form_transaction(permission: str | None = None) -> Iterator[FormOutcome]:
         db.session.rollback()  # a 403/404 raised in the block, or a bug: nothing it did is kept
         raise
     db.session.commit()
+
+
+CONFIRMED = "yes"
+
+
+def confirmed(form) -> bool:
+    """Whether a posted form carries the confirmation step's answer (see :func:`ask_confirmation`)."""
+    return form.get("confirmed") == CONFIRMED
+
+
+def ask_confirmation(
+    *,
+    title: str,
+    affects: list[str] | str,
+    action_url: str,
+    fields: Any,
+    button: str,
+    cancel_url: str,
+    danger: bool = True,
+):
+    """The page that asks before a severe or destructive action (an exclusion, a permanent
+    sanction, disabling a plugin, closing a case): it names what the action affects and posts the
+    same form again with ``confirmed=yes``. Plain HTML (no script): it works without JavaScript and
+    under the content security policy. The view calls it when :func:`confirmed` is false and does
+    nothing else; on the second post it acts.
+
+    ``fields`` are the posted fields to send again (a ``MultiDict`` or ``(name, value)`` pairs;
+    the CSRF token and any earlier answer are replaced).
+    """
+    pairs = fields.items(multi=True) if hasattr(fields, "items") and hasattr(fields, "getlist") else fields
+    hidden = [(name, value) for name, value in pairs if name not in ("csrf_token", "confirmed")]
+    return render_template(
+        "confirm.html",
+        title=title,
+        affects=[affects] if isinstance(affects, str) else list(affects),
+        action_url=action_url,
+        hidden=hidden,
+        button=button,
+        cancel_url=cancel_url,
+        danger=danger,
+    )

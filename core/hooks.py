@@ -5,11 +5,13 @@ An association's plugin adds to or overrides these the same way a third party wo
 
 from __future__ import annotations
 
-from .auth.models import STAFF_ROLES
+from .auth.models import ROLE_LABELS, STAFF_ROLES
 from .auth.permissions import Permission
 from .hookspecs import hookimpl
+from .i18n import current_language
 from .i18n import lazy_gettext as _l
 from .navigation import NavItem
+from .plugins import get_host
 
 ALL_STAFF = STAFF_ROLES
 
@@ -31,3 +33,13 @@ def register_nav_items(tenant, user):
         NavItem(_l("Users and roles"), "tenant_admin.users", "tenant.users.manage", order=900),
         NavItem(_l("Holidays"), "tenant_admin.holidays", "tenant.settings.manage", order=905),
     ]
+
+
+def _plugin_name(code: str):
+    plugin = get_host().plugins.get(code)
+    return plugin.meta.name(current_language()) if plugin is not None else None
+
+
+@hookimpl(trylast=True)
+def register_labels():
+    return {"role": ROLE_LABELS, "plugin": _plugin_name}

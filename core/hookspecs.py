@@ -26,7 +26,14 @@ hookspec = pluggy.HookspecMarker(PROJECT)
 hookimpl = pluggy.HookimplMarker(PROJECT)
 
 GLOBAL_HOOKS = frozenset(
-    {"register_blueprints", "register_api_blueprints", "register_commands", "register_jobs", "app_started"}
+    {
+        "register_blueprints",
+        "register_api_blueprints",
+        "register_commands",
+        "register_jobs",
+        "register_labels",
+        "app_started",
+    }
 )
 
 
@@ -89,6 +96,28 @@ def register_jobs():
         @hookimpl
         def register_jobs():
             return [Periodic("makkah_aid.tick", services.tick_job, every=3600)]
+    """
+
+
+@hookspec
+def register_labels():
+    """Global. Called once per app, the first time ``core.labels.label`` looks a code up (the
+    ``|label(kind)`` filter of every template, and ``core.toolkit.label``).
+
+    Return a mapping ``{kind: labels}`` where ``labels`` is ``{code: lazy label}`` or a function
+    ``code -> label | None`` (for labels that depend on the tenant's settings). Kinds core uses:
+    ``request_state``, ``file_status``, ``violation``, ``exclusion_reason``, ``evidence``,
+    ``audit_action``, ``audit_object``, ``role``, ``band``, ``plugin``. Global (not
+    tenant-scoped) so that a code a plugin wrote stays in words after the plugin is disabled
+    (the audit trail). Results merged; for one code the first label found wins, and plugins'
+    come before core's built-ins.
+
+    Example::
+
+        @hookimpl
+        def register_labels():
+            return {"audit_action": {"makkah_aid.violation.recorded": _l("Violation recorded")},
+                    "violation": violation_label}
     """
 
 

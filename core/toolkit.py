@@ -37,7 +37,7 @@ from .documents.services import upload as upload_document
 from .downloads import download_response
 from .errors import AppError, Conflict, Forbidden, Invalid, NotFound
 from .extensions import db
-from .forms import FormOutcome, form_transaction
+from .forms import FormOutcome, ask_confirmation, confirmed, form_transaction
 from .hookspecs import hookimpl
 from .i18n import current_language, localized, plugin_domain
 from .i18n import gettext as _
@@ -45,6 +45,7 @@ from .i18n import lazy_gettext as _l
 from .integrity import unique_field
 from .jobs import Periodic, Task, enqueue, report, run_periodic, task
 from .kpi import KpiSource, kpi_sources, kpi_values
+from .labels import label, labels
 from .lookup import get_in_tenant, get_or_404
 from .navigation import NavItem
 from .notifications import notify
@@ -161,6 +162,8 @@ __all__ = [
     "ApiBlueprint",
     "form_transaction",
     "FormOutcome",
+    "ask_confirmation",
+    "confirmed",
     "download_response",
     # --- Schemas and validation: core's marshmallow fields and schemas, text checks.
     "RequestCreateSchema",
@@ -189,6 +192,8 @@ __all__ = [
     "current_language",
     "localized",
     "plugin_domain",
+    "label",
+    "labels",
     # --- Jobs: background tasks and periodic jobs.
     "Task",
     "task",

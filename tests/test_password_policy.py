@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from core.auth.models import TENANT_ROLES, User
 from core.auth.passwords import MIN_PASSWORD_LENGTH, password_problems
-from core.demo import DEMO_PASSWORD, PLATFORM_ADMIN_EMAIL, demo_email
+from core.demo import DEMO_PASSWORD, PLATFORM_ADMIN_EMAIL, demo_email, demo_name
 from core.extensions import db
 from tests.fixtures import PASSWORD
 
@@ -68,8 +68,9 @@ def test_good_passwords_pass(app_ctx, password):
 
 
 def test_the_demo_logins_pass_the_policy(app_ctx):
-    users = [(PLATFORM_ADMIN_EMAIL, "Platform Admin")]
-    users += [(demo_email(role, "makkah"), f"{role} (makkah)") for role in TENANT_ROLES]
+    users = [(PLATFORM_ADMIN_EMAIL, demo_name("platform_admin"))]
+    makkah = "الجمعية الخيرية بمكة المكرمة"
+    users += [(demo_email(role, "makkah"), demo_name(role, makkah)) for role in TENANT_ROLES]
     for email, name in users:
         assert _problems(DEMO_PASSWORD, [email, name]) == [], email
 

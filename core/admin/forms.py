@@ -2,11 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
-from marshmallow import Schema, fields
-
-from ..i18n import lazy_gettext as _l
 from ..numbers import normalize_digits
 
 TENANT_FIELDS = (
@@ -56,65 +51,3 @@ def tenant_form_data(form, creating: bool) -> dict:
     if not creating:
         data.pop("slug", None)
     return data
-
-
-def field_kind(field: fields.Field) -> str:
-    if isinstance(field, fields.Boolean):
-        return "checkbox"
-    if isinstance(field, fields.Integer | fields.Float | fields.Decimal):
-        return "number"
-    if isinstance(field, fields.String) and not isinstance(field, fields.Email):
-        return "text"
-    if isinstance(field, fields.Email):
-        return "email"
-    return "json"
-
-
-def settings_fields(schema: Schema | None, values: dict) -> list[dict]:
-    if schema is None:
-        return []
-    rows = []
-    for name, field in schema.fields.items():
-        if field.dump_only:
-            continue
-        kind = field_kind(field)
-        value = values.get(name)
-        rows.append(
-            {
-                "name": name,
-                "kind": kind,
-                "label": field.metadata.get("label", name),
-                "help": field.metadata.get("description", ""),
-                "value": json.dumps(value, ensure_ascii=False, indent=2) if kind == "json" else value,
-            }
-        )
-    return rows
-
-
-def settings_form_data(schema: Schema | None, form) -> tuple[dict, dict]:
-    """(settings, errors): JSON fields that do not parse are reported by field."""
-    if schema is None:
-        return {}, {}
-    data: dict = {}
-    errors: dict = {}
-    for name, field in schema.fields.items():
-        if field.dump_only:
-            continue
-        key = f"settings-{name}"
-        kind = field_kind(field)
-        if kind == "checkbox":
-            data[name] = form.get(key) == "on"
-            continue
-        raw = form.get(key, "")
-        if raw.strip() == "":
-            continue
-        if kind == "json":
-            try:
-                data[name] = json.loads(raw)
-            except ValueError:
-                errors[name] = [_l("Not valid JSON.")]
-        elif kind == "number":
-            data[name] = normalize_digits(raw).strip()
-        else:
-            data[name] = raw.strip()
-    return data, errors

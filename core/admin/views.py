@@ -15,8 +15,8 @@ from ..auth.services import find_user, normalise_email
 from ..auth.services import unlock_account as unlock_login
 from ..auth.throttle import login_guard
 from ..extensions import db
-from ..forms import FormOutcome, form_transaction
-from ..i18n import current_language
+from ..forms import FormOutcome, ask_confirmation, confirmed, form_transaction
+from ..i18n import current_language, localized
 from ..i18n import gettext as _
 from ..lookup import get_or_404
 from ..plugins import get_host, set_plugin_state
@@ -30,7 +30,8 @@ from ..tenancy.services import (
     update_tenant,
 )
 from . import calendar, members
-from .forms import settings_fields, settings_form_data, tenant_form_data
+from .forms import tenant_form_data
+from .settings_form import flatten_errors, settings_from_form, settings_widgets
 
 platform = Blueprint("platform_admin", __name__, url_prefix="/admin")
 tenant_admin = Blueprint("tenant_admin", __name__, url_prefix="/t/<tenant>/admin")
@@ -78,7 +79,10 @@ def edit_tenant(slug: str):
         with form_transaction() as outcome:
             update_tenant(tenant, posted)
         if outcome.ok:
-            flash(_("Saved."), "success")
+            flash(
+                _("The association's details were saved: %(name)s.", name=localized(tenant, "name")),
+                "success",
+            )
             return redirect(url_for("platform_admin.edit_tenant", slug=tenant.slug))
         values.update(posted)
     return render_template(
@@ -115,8 +119,8 @@ def _render_tenant_plugins(
             {
                 "plugin": plugin,
                 "enabled": bool(state and state.enabled),
-                "fields": settings_fields(schema, schema.dump(current) if schema else {}),
-                "errors": errors if failed_plugin == plugin_id else {},
+                "fields": settings_widgets(schema, schema.dump(current) if schema else {}),
+                "errors": flatten_errors(errors) if failed_plugin == plugin_id else {},
             }
         )
     return render_template("admin/tenant_plugins.html", tenant=tenant, rows=rows), (422 if errors else 200)
@@ -131,8 +135,22 @@ def set_tenant_plugin(slug: str, plugin_id: str):
     if plugin is None:
         abort(404)
     action = request.form.get("action", "save")
+    plugin_name = plugin.meta.name(current_language())
+    association = localized(tenant, "name")
+    if action == "disable" and not confirmed(request.form):
+        return ask_confirmation(
+            title=_("Disable %(plugin)s for %(association)s?", plugin=plugin_name, association=association),
+            affects=[
+                _("Its pages, menu entries and rules stop for this association at once."),
+                _("Its data is kept; enabling it again brings everything back."),
+            ],
+            action_url=url_for("platform_admin.set_tenant_plugin", slug=tenant.slug, plugin_id=plugin_id),
+            fields=[("action", "disable")],
+            button=_("Yes, disable %(plugin)s", plugin=plugin_name),
+            cancel_url=url_for("platform_admin.tenant_plugins", slug=tenant.slug),
+        )
     schema = plugin.settings_schema()
-    settings, errors = settings_form_data(schema, request.form)
+    settings, errors = settings_from_form(schema, request.form) if action != "disable" else ({}, {})
     if errors:
         return _render_tenant_plugins(tenant, errors, plugin_id, settings)
     current = tenant_plugin_states(tenant).get(plugin_id)
@@ -142,10 +160,11 @@ def set_tenant_plugin(slug: str, plugin_id: str):
         set_plugin_state(tenant, plugin_id, enabled, new_settings)
     if not outcome.ok:
         return _render_tenant_plugins(tenant, outcome.errors, plugin_id, settings)
+    names = {"plugin": plugin_name, "association": association}
     message = {
-        "enable": _("The plugin is enabled for this association."),
-        "disable": _("The plugin is disabled for this association. Its data is kept."),
-    }.get(action, _("Saved."))
+        "enable": _("%(plugin)s is enabled for %(association)s.", **names),
+        "disable": _("%(plugin)s is disabled for %(association)s. Its data is kept.", **names),
+    }.get(action) or _("Settings saved: %(plugin)s for %(association)s.", **names)
     flash(message, "success")
     return redirect(url_for("platform_admin.tenant_plugins", slug=tenant.slug))
 

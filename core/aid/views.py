@@ -9,6 +9,7 @@ from flask_login import current_user
 from ..auth.permissions import require
 from ..forms import FormOutcome, form_transaction
 from ..i18n import gettext as _
+from ..i18n import localized
 from . import services
 from .schemas import CatalogItemSchema, DisbursementSchema
 
@@ -24,9 +25,9 @@ def catalog():
         form["seasonal"] = "seasonal" in request.form
         form["active"] = True
         with form_transaction() as outcome:
-            services.create_item(CatalogItemSchema().load(form), current_user)
+            item = services.create_item(CatalogItemSchema().load(form), current_user)
         if outcome.ok:
-            flash(_("Saved."), "success")
+            flash(_("Catalog item added: %(name)s.", name=localized(item, "name")), "success")
             return redirect(url_for(".catalog"))
     return render_template(
         "aid/catalog.html", items=services.catalog(), errors=outcome.errors

@@ -6,6 +6,7 @@ from ..auth.permissions import Permission
 from ..hookspecs import hookimpl
 from ..i18n import lazy_gettext as _l
 from ..navigation import NavItem
+from .labels import ACTION_LABELS, OBJECT_LABELS
 
 
 @hookimpl(trylast=True)
@@ -19,3 +20,8 @@ def register_permissions():
 @hookimpl(trylast=True)
 def register_nav_items(tenant, user):
     return [NavItem(_l("Audit trail"), "audit.index", "audit.read")]
+
+
+@hookimpl(trylast=True)
+def register_labels():
+    return {"audit_action": ACTION_LABELS, "audit_object": OBJECT_LABELS}

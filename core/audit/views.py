@@ -10,6 +10,7 @@ from ..auth.permissions import require
 from ..numbers import normalize_digits
 from ..tenancy import require_tenant
 from . import chain, services
+from .labels import action_label, object_label
 
 bp = Blueprint("audit", __name__, url_prefix="/t/<tenant>/audit", template_folder="templates")
 
@@ -27,4 +28,12 @@ def index():
     start, end = _date(request.args.get("start")), _date(request.args.get("end"))
     events = list(services.events_between(require_tenant().id, start, end, limit=200))
     report = chain.verify_chain(require_tenant().id) if request.args.get("verify") else None
-    return render_template("audit/index.html", events=events, start=start, end=end, report=report)
+    return render_template(
+        "audit/index.html",
+        events=events,
+        start=start,
+        end=end,
+        report=report,
+        action_label=action_label,
+        object_label=object_label,
+    )

@@ -12,6 +12,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
+from ..i18n import lazy_gettext as _l
 from ..tenancy import TenantMixin, utcnow
 
 _hasher = PasswordHasher()
@@ -27,6 +28,17 @@ TENANT_ROLES = (
     "auditor",
     "applicant",
 )
+ROLE_LABELS = {
+    "tenant_admin": _l("Association admin"),
+    "relations_officer": _l("Beneficiary-relations officer"),
+    "researcher": _l("Social researcher"),
+    "committee_member": _l("Committee member"),
+    "executive_director": _l("Executive director"),
+    "finance_officer": _l("Finance officer"),
+    "auditor": _l("Auditor"),
+    "applicant": _l("Applicant / beneficiary"),
+    "platform_admin": _l("Platform admin"),
+}
 PLATFORM_ADMIN = "platform_admin"
 # Everyone who works for the association (every role but the applicant).
 STAFF_ROLES = tuple(role for role in TENANT_ROLES if role != "applicant")

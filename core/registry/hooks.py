@@ -8,6 +8,9 @@ from ..i18n import lazy_gettext as _l
 from ..navigation import NavItem
 from .choices import Choice
 from .demo import load
+from .labels import LABELS
+from .services.files import STATUS_LABELS
+from .services.lists import exclusion_reasons
 
 # Roles that serve a case read its file (seed 004: confidentiality); the auditor reads the trail, not files.
 CASE_ROLES = (
@@ -81,3 +84,12 @@ def register_exclusion_reasons():
 @hookimpl(trylast=True)
 def load_demo_data(tenant):
     load(tenant)
+
+
+def _exclusion_reason(code: str):
+    return next((choice.label for choice in exclusion_reasons() if choice.code == code), None)
+
+
+@hookimpl(trylast=True)
+def register_labels():
+    return {"file_status": STATUS_LABELS, "exclusion_reason": _exclusion_reason, "registry": LABELS}

@@ -15,11 +15,13 @@ from __future__ import annotations
 import csv
 import io
 import logging
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from flask import current_app
+from flask_babel import force_locale
 from flask_login import current_user
 from marshmallow import ValidationError
 from openpyxl import Workbook, load_workbook
@@ -28,13 +30,15 @@ from .. import jobs
 from ..audit.services import record as audit
 from ..errors import Conflict
 from ..extensions import db
+from ..i18n import LANGUAGES, current_language, translate_messages
 from ..i18n import gettext as _
-from ..i18n import translate_messages
+from ..i18n import lazy_gettext as _l
 from ..jobs import Job
 from ..storage import get_storage, tenant_key
 from ..tenancy import require_tenant
 from . import ids
-from .models import RELATIONSHIPS, Household, ImportJob, Person
+from .labels import LABELS
+from .models import GENDERS, HOUSING_TENURES, MARITAL_STATUSES, RELATIONSHIPS, Household, ImportJob, Person
 from .schemas import HouseholdMemberSchema, HouseholdSchema, MemberPersonSchema, PersonSchema
 from .services import PERSON_FIELDS, create_household, household_categories
 
@@ -72,6 +76,36 @@ ARABIC_HEADERS = {
     "الإيجار السنوي": "annual_rent",
     "الفئة": "category",
 }
+# The columns as people name them: the template file's header and the report, in the user's
+# language; a header in either language (or the code) is read.
+COLUMN_LABELS = {
+    "household": _l("Household reference"),
+    "relationship": _l("Relationship"),
+    "first_name": _l("First name"),
+    "father_name": _l("Father's name"),
+    "grandfather_name": _l("Grandfather's name"),
+    "family_name": _l("Family name"),
+    "national_id": _l("ID number"),
+    "id_expiry": _l("ID expiry date"),
+    "nationality": _l("Nationality"),
+    "birth_date": _l("Birth date"),
+    "gender": _l("Gender"),
+    "marital_status": _l("Marital status"),
+    "phone": _l("Mobile"),
+    "email": _l("E-mail"),
+    "national_address": _l("National address"),
+    "city": _l("City"),
+    "job": _l("Job"),
+    "monthly_income": _l("Monthly income"),
+    "resides_with_head": _l("Lives with the head of household"),
+    "studying": _l("Studying"),
+    "housing_tenure": _l("Housing"),
+    "annual_rent": _l("Annual rent"),
+    "category": _l("Category"),
+}
+# Columns whose values are codes: a cell may hold the code or its label in Arabic or English
+# ("ذكر", "Married", "متزوجة").
+CHOICE_COLUMNS = ("relationship", "gender", "marital_status", "housing_tenure", "category")
 RELATIONSHIP_WORDS = {
     "رب الأسرة": HEAD,
     "زوج": "spouse",
@@ -87,6 +121,69 @@ RELATIONSHIP_WORDS = {
     "حفيدة": "granddaughter",
     "أخرى": "other",
 }
+
+
+def column_label(code: str) -> str:
+    """A column in the user's language (``"—"`` for a problem of the whole row or file)."""
+    if code in ("_row", "_file", "_schema"):
+        return "—"
+    return str(COLUMN_LABELS.get(code, code))
+
+
+_ARABIC_MARKS = re.compile("[\u0640\u064b-\u0652]")  # tatweel and harakat
+_ARABIC_LETTERS = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ى": "ي", "ة": "ه"})
+
+
+def _key(text: str) -> str:
+    """A cell's text compared as people mean it: case, harakat and alef/ta marbuta forms aside."""
+    return _ARABIC_MARKS.sub("", str(text)).translate(_ARABIC_LETTERS).casefold().strip()
+
+
+def _choice_labels(column: str) -> list[tuple[str, object]]:
+    """(code, lazy label) of a choice column."""
+    if column == "category":
+        return [(choice.code, choice.label) for choice in household_categories()]
+    codes = {
+        "relationship": (HEAD, *RELATIONSHIPS),
+        "gender": GENDERS,
+        "marital_status": MARITAL_STATUSES,
+        "housing_tenure": HOUSING_TENURES,
+    }[column]
+    return [(code, LABELS.get(code, code)) for code in codes]
+
+
+def choice_tables() -> dict[str, dict[str, str]]:
+    """For each choice column: every accepted word (code, Arabic and English labels and each
+    form of a "متزوج/متزوجة" label) → its code. Built once per import."""
+    tables: dict[str, dict[str, str]] = {}
+    for column in CHOICE_COLUMNS:
+        table: dict[str, str] = {}
+        for code, text in _choice_labels(column):
+            table[_key(code)] = code
+            for language in LANGUAGES:
+                with force_locale(language):
+                    for word in str(text).split("/"):
+                        table.setdefault(_key(word), code)
+        if column == "relationship":
+            table.update({_key(word): code for word, code in RELATIONSHIP_WORDS.items()})
+        tables[column] = table
+    return tables
+
+
+def allowed_values(column: str) -> str:
+    """The values a choice column accepts, in the user's language."""
+    separator = "، " if current_language() == "ar" else ", "
+    return separator.join(str(text) for _code, text in _choice_labels(column))
+
+
+def _header_table() -> dict[str, str]:
+    table = {_key(title): code for title, code in ARABIC_HEADERS.items()}
+    for code, text in COLUMN_LABELS.items():
+        table[_key(code)] = code
+        for language in LANGUAGES:
+            with force_locale(language):
+                table.setdefault(_key(str(text)), code)
+    return table
 
 
 class ImportFileError(ValueError):
@@ -153,13 +250,15 @@ def read_rows(filename: str, data: bytes) -> list[tuple[int, dict]]:
         raise ImportFileError(_("The file must be UTF-8 CSV or XLSX."))
     if not raw:
         raise ImportFileError(_("The file is empty."))
-    header = [ARABIC_HEADERS.get(h.strip(), h.strip().lower()) for h in (_cell(c) for c in raw[0])]
-    unknown = [h for h in header if h and h not in COLUMNS]
+    known = _header_table()
+    titles = [_cell(c) for c in raw[0]]
+    header = [known.get(_key(title), _key(title)) if title.strip() else "" for title in titles]
+    unknown = [title for title, code in zip(titles, header, strict=True) if code and code not in COLUMNS]
     if unknown:
         raise ImportFileError(_("Unknown columns: %(names)s", names=", ".join(unknown)))
     for required in ("household", "relationship", "first_name"):
         if required not in header:
-            raise ImportFileError(_("The column %(name)s is missing.", name=required))
+            raise ImportFileError(_("The column %(name)s is missing.", name=column_label(required)))
     rows = []
     for index, values in enumerate(raw[1:], start=2):
         cells = [_cell(v) for v in values]
@@ -204,6 +303,7 @@ def validate_rows(
     errors: list[RowError] = []
     id_lines: dict[str, list[int]] = {}
     categories = {c.code for c in household_categories()}
+    tables = choice_tables()
     person_schema, member_person_schema = PersonSchema(), MemberPersonSchema()
     member_schema, household_schema = (
         HouseholdMemberSchema(),
@@ -211,12 +311,11 @@ def validate_rows(
     )
     for count, (line, row) in enumerate(rows, start=1):
         ref = row.get("household", "").strip()
-        relationship = RELATIONSHIP_WORDS.get(
-            row.get("relationship", "").strip(), row.get("relationship", "").strip().lower()
-        )
+        row, row_errors = _codes_of_choices(line, row, tables)
+        relationship = row.get("relationship", "")
         household = households.setdefault(ref or f"#{line}", ParsedHousehold(ref or f"#{line}"))
         household.lines.append(line)
-        row_errors: list[RowError] = []
+        reported = {e.field for e in row_errors}
         if not ref:
             row_errors.append(
                 RowError(line, "household", translate_messages("Missing data for required field."))
@@ -225,14 +324,16 @@ def validate_rows(
             try:
                 person = person_schema.load(_pick(row, PERSON_COLUMNS))
             except ValidationError as exc:
-                row_errors += _flatten(line, translate_messages(exc.messages))
+                row_errors += _unreported(_flatten(line, translate_messages(exc.messages)), reported)
                 person = None
             try:
                 housing = household_schema.load(_pick(row, HOUSEHOLD_COLUMNS))
-                if housing.get("category") not in categories:
-                    row_errors.append(RowError(line, "category", _("Choose one of the listed values.")))
+                if housing.get("category") not in categories and "category" not in reported:
+                    row_errors.append(
+                        RowError(line, "category", _not_one_of(row.get("category"), "category"))
+                    )
             except ValidationError as exc:
-                row_errors += _flatten(line, translate_messages(exc.messages))
+                row_errors += _unreported(_flatten(line, translate_messages(exc.messages)), reported)
                 housing = {}
             if "head" in household.data:
                 row_errors.append(RowError(line, "relationship", _("This household already has a head.")))
@@ -254,15 +355,9 @@ def validate_rows(
                 member["income"] = member_person.get("monthly_income", 0)
                 household.members.append(member)
             except ValidationError as exc:
-                row_errors += _flatten(line, translate_messages(exc.messages))
-        else:
-            row_errors.append(
-                RowError(
-                    line,
-                    "relationship",
-                    _("Use head, or a relationship: %(list)s.", list=", ".join(RELATIONSHIPS)),
-                )
-            )
+                row_errors += _unreported(_flatten(line, translate_messages(exc.messages)), reported)
+        elif "relationship" not in reported:
+            row_errors.append(RowError(line, "relationship", _not_one_of(relationship, "relationship")))
         number = ids_in_row(row)
         if number:
             id_lines.setdefault(number, []).append(line)
@@ -297,6 +392,37 @@ def validate_rows(
         line_household[line].bad = True
     errors.sort(key=lambda e: (e.line, e.field))
     return Validation(len(rows), list(households.values()), errors)
+
+
+def _not_one_of(value: str | None, column: str) -> str:
+    if not value:
+        return _("Choose one of: %(allowed)s.", allowed=allowed_values(column))
+    return _("“%(value)s” is not one of: %(allowed)s.", value=value, allowed=allowed_values(column))
+
+
+def _codes_of_choices(line: int, row: dict, tables: dict) -> tuple[dict, list[RowError]]:
+    """The row with each choice cell as its code; a cell no code matches is reported with the
+    values allowed, in the user's language, and left empty."""
+    row = dict(row)
+    errors: list[RowError] = []
+    for column in CHOICE_COLUMNS:
+        value = (row.get(column) or "").strip()
+        if not value:
+            continue
+        code = tables[column].get(_key(value))
+        if code is None:
+            errors.append(RowError(line, column, _not_one_of(value, column)))
+            row[column] = ""
+        else:
+            row[column] = code
+    if not row.get("relationship") and not any(e.field == "relationship" for e in errors):
+        errors.append(RowError(line, "relationship", _not_one_of("", "relationship")))
+    return row, errors
+
+
+def _unreported(errors: Iterable[RowError], reported: set[str]) -> list[RowError]:
+    """The schema's errors but for the cells already reported (a value not in the list)."""
+    return [error for error in errors if error.field not in reported]
 
 
 def ids_in_row(row: dict) -> str | None:
@@ -504,4 +630,5 @@ def _export_value(value):
 
 
 def template_csv() -> str:
-    return "\ufeff" + ",".join(COLUMNS) + "\n"
+    """The import template: its columns named in the user's language (read back in either)."""
+    return "\ufeff" + ",".join(column_label(column) for column in COLUMNS) + "\n"

@@ -11,9 +11,10 @@ from ..auth.permissions import can, require
 from ..documents.services import document_types, documents_of
 from ..downloads import download_response
 from ..extensions import db
-from ..forms import form_transaction
+from ..forms import ask_confirmation, confirmed, form_transaction
 from ..i18n import gettext as _
 from ..i18n import translate_messages
+from ..labels import label
 from ..lookup import get_or_404
 from ..numbers import NumberFormatError, parse_int
 from . import importer, services
@@ -232,12 +233,47 @@ def add_member(household_id: int):
     return redirect(url_for("registry.household", household_id=household.id) + "#members")
 
 
+# Statuses that end a file's aid: the page asks before setting them (core.forms.ask_confirmation).
+FINAL_STATUSES = frozenset({"excluded", "closed"})
+
+
+def _loads(data: dict) -> bool:
+    """Whether the status form is valid as typed (else its errors are shown, nothing is asked)."""
+    try:
+        StatusChangeSchema().load(data)
+    except ValidationError:
+        return False
+    return True
+
+
 @bp.route("/files/<int:file_id>/status", methods=["POST"])
 @require("registry.status")
 def change_status(file_id: int):
     file = get_or_404(BeneficiaryFile, file_id)
     household_id = file.household_id
-    data = {k: v for k, v in request.form.items() if k != "csrf_token" and v != ""}
+    data = {k: v for k, v in request.form.items() if k not in ("csrf_token", "confirmed") and v != ""}
+    if data.get("status") in FINAL_STATUSES and not confirmed(request.form) and _loads(data):
+        reason = data.get("exclusion_reason")
+        return ask_confirmation(
+            title=_(
+                "Change file %(id)s to “%(status)s”?",
+                id=file.id,
+                status=services.status_label(data["status"]),
+            ),
+            affects=[
+                _("The household gets no new aid while its file is excluded or closed."),
+                *(
+                    [_("Reason for exclusion: %(reason)s.", reason=label(reason, "exclusion_reason"))]
+                    if reason
+                    else []
+                ),
+                _("Note: %(reason)s", reason=data.get("reason", "")),
+            ],
+            action_url=url_for("registry.change_status", file_id=file.id),
+            fields=request.form,
+            button=_("Yes, change file %(id)s", id=file.id),
+            cancel_url=url_for("registry.household", household_id=household_id) + "#history",
+        )
     with form_transaction() as outcome:
         services.change_status(file, StatusChangeSchema().load(data), user=current_user)
     if not outcome.ok:
@@ -245,7 +281,10 @@ def change_status(file_id: int):
         return _render_household(
             household, translate_messages(outcome.errors), "status", data, outcome.status
         )
-    flash(_("The file's status was changed."), "success")
+    flash(
+        _("File %(id)s is now “%(status)s”.", id=file_id, status=services.status_label(data["status"])),
+        "success",
+    )
     return redirect(url_for("registry.household", household_id=household_id) + "#history")
 
 
@@ -298,7 +337,12 @@ def import_job(job_id: int):
     job = get_or_404(ImportJob, job_id)
     if job.status in ("pending", "running") and importer.check_interrupted(job):
         db.session.commit()
-    return render_template("registry/import_job.html", job=job, can_restart=importer.can_restart(job))
+    return render_template(
+        "registry/import_job.html",
+        job=job,
+        can_restart=importer.can_restart(job),
+        column_label=importer.column_label,
+    )
 
 
 @bp.route("/import/<int:job_id>/restart", methods=["POST"])

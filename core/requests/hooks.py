@@ -18,7 +18,8 @@ from . import links
 from .demo import load
 from .models import AidRequest, FieldVisit
 from .services import Ceiling, Check, link_file, registration_prefill
-from .workflow import NO_LINK_STATES
+from .views import action_label as timeline_label
+from .workflow import NO_LINK_STATES, state_label
 
 
 @hookimpl(trylast=True)
@@ -177,3 +178,20 @@ def household_registration_source(args, user):
         done_url=url_for("requests.view", request_id=item.id),
         done_message=_("The household was registered and the request linked to its file."),
     )
+
+
+def _request_action_label(code: str):
+    """``request.<step>`` in the audit trail: the step's words on the request's timeline."""
+    if not code.startswith("request."):
+        return None
+    step = code.removeprefix("request.")
+    text = timeline_label(step)
+    return text if text != step else None
+
+
+@hookimpl(trylast=True)
+def register_labels():
+    return {
+        "audit_action": _request_action_label,
+        "request_state": lambda code: state_label(code) if state_label(code) != code else None,
+    }

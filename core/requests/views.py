@@ -13,7 +13,7 @@ from ..audit.services import record
 from ..auth.permissions import require
 from ..documents.services import document_types, documents_of_request
 from ..extensions import db
-from ..forms import FormOutcome, form_transaction
+from ..forms import FormOutcome, ask_confirmation, confirmed, form_transaction
 from ..i18n import current_language, translate_messages
 from ..i18n import gettext as _
 from ..i18n import lazy_gettext as _l
@@ -158,7 +158,7 @@ def new():
             if submit_now:
                 flash(_("The request was submitted with number %(number)s.", number=item.number), "success")
             else:
-                flash(_("Saved."), "success")
+                flash(_("The request of %(name)s was saved as a draft.", name=item.applicant_name), "success")
             return redirect(url_for(".view", request_id=item.id))
     errors = outcome.errors
     if outcome.message is None and errors:  # field errors, placed by the form's inputs
@@ -238,12 +238,36 @@ def step(request_id, action):
     are shown on the page with the step's errors, nothing is written."""
     item = get_or_404(AidRequest, request_id)
     handler = steps.step_handler(action, _page_extensions()["steps"])
+    if action in CONFIRMED_STEPS and not confirmed(request.form):
+        number = item.number or item.id
+        return ask_confirmation(
+            title=_("Close request %(number)s?", number=number),
+            affects=[
+                _("Applicant: %(name)s.", name=item.applicant_name),
+                _("A closed request takes no further step: no disbursement, no correction."),
+            ],
+            action_url=url_for(".step", request_id=item.id, action=action),
+            fields=request.form,
+            button=_("Yes, close request %(number)s", number=number),
+            cancel_url=url_for(".view", request_id=item.id),
+        )
     with form_transaction() as outcome:
         handler(item, request.form, request.files, current_user)
     if outcome.ok:
-        flash(_("Saved."), "success")
+        flash(step_done_message(action, item), "success")
         return redirect(url_for(".view", request_id=request_id))
     return _render_view(get_or_404(AidRequest, request_id), _step_error(action, outcome), outcome.status)
+
+
+# Steps that cannot be undone ask first, naming the request (core.forms.ask_confirmation).
+CONFIRMED_STEPS = frozenset({"close"})
+
+
+def step_done_message(action: str, item: AidRequest) -> str:
+    """What a step did, named: "Start the research — done for request 000012-1448."."""
+    return _(
+        "%(step)s — done for request %(number)s.", step=action_label(action), number=item.number or item.id
+    )
 
 
 def _step_error(action: str, outcome: FormOutcome) -> dict:

@@ -17,6 +17,7 @@ from core.toolkit import (
     Permission,
     PluginMeta,
     RequestFields,
+    current_tenant,
     hookimpl,
 )
 
@@ -26,7 +27,7 @@ from .cli import TICK, makkah_aid_cli
 from .i18n import _, _l
 from .schemas import ApplicationSchema, FileExtraSchema
 from .settings import SettingsSchema
-from .views import bp
+from .views import EVIDENCE_LABELS, bp
 
 PLUGIN = PluginMeta(
     id="makkah_aid",
@@ -130,6 +131,45 @@ def register_document_types():
         # The written pledge (إقرار خطي) some sanctions of the violations ladder ask for.
         Choice("pledge", _l("Signed pledge")),
     ]
+
+
+AUDIT_ACTIONS = {
+    "makkah_aid.assessment.recorded": _l("Need-gap assessment recorded"),
+    "makkah_aid.exclusion.proposed": _l("Exclusion proposed"),
+    "makkah_aid.exclusion.confirmed": _l("Exclusion confirmed"),
+    "makkah_aid.exclusion.dismissed": _l("Exclusion proposal dismissed"),
+    "makkah_aid.violation.recorded": _l("Violation recorded"),
+    "makkah_aid.violation.lifted": _l("Sanction lifted"),
+    "makkah_aid.violation.expired": _l("Sanction ended"),
+    "makkah_aid.pledge.attached": _l("Signed pledge attached"),
+    "makkah_aid.round.announced": _l("Renewal round announced"),
+    "makkah_aid.rules.version": _l("New version of the rules"),
+}
+AUDIT_OBJECTS = {"rule_version": _l("Rules version"), "renewal_round": _l("Renewal round")}
+
+
+def _setting_label(section: str):
+    """Labels of the tenant's settings entries (violations ladder, bands, reasons) by code."""
+
+    def find(code: str):
+        if current_tenant() is None:
+            return None
+        entry = next((item for item in services.settings()[section] if item["code"] == code), None)
+        return services.label(entry) if entry else None
+
+    return find
+
+
+@hookimpl
+def register_labels():
+    return {
+        "audit_action": AUDIT_ACTIONS,
+        "audit_object": AUDIT_OBJECTS,
+        "violation": _setting_label("ladder"),
+        "band": _setting_label("bands"),
+        "exclusion_reason": _setting_label("exclusion_reasons"),
+        "evidence": EVIDENCE_LABELS,
+    }
 
 
 @hookimpl

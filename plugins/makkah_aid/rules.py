@@ -187,6 +187,8 @@ def suspension_over(ends_on: date | None, today: date) -> bool:
 # The file's suspension condition while a timed suspension is over but its pledge is missing.
 PLEDGE_CONDITION_AR = "حتى إرفاق الإقرار الخطي"
 SUSPENDING_KINDS = ("timed", "condition", "permanent")
+# Sanctions with no end: recording a violation that brings one asks for confirmation first.
+SEVERE_KINDS = ("permanent", "dismissal")
 
 
 def pledge_required(sanction: dict) -> bool:

@@ -15,6 +15,21 @@ from .rules import SANCTION_KINDS
 ROLES = STAFF_ROLES
 DETECTIONS = ("automatic", "staff", "researcher", "committee", "executive_director")
 CHOOSE = _l("Choose one of the listed values.")
+CODE_LABEL = _l("Code (Latin lower-case letters, digits and _)")
+SANCTION_KIND_LABELS = {
+    "timed": _l("Suspension for a number of months"),
+    "condition": _l("Suspension until a condition is met"),
+    "permanent": _l("Permanent suspension of the family's services"),
+    "dismissal": _l("Dismissal and permanent deprivation of services"),
+}
+DETECTION_LABELS = {
+    "automatic": _l("Automatic rule"),
+    "staff": _l("Any staff member"),
+    "researcher": _l("Social researcher"),
+    "committee": _l("The committee"),
+    "executive_director": _l("Executive director"),
+}
+OUTCOME_LABELS = {"excluded": _l("Excluded"), "closed": _l("Closed")}
 
 
 class Strict(Schema):
@@ -195,23 +210,59 @@ AUTOMATIC_REASONS = ("late_renewal", "workers", "moved_away", "male_over_18", "g
 
 
 class BandSchema(Strict):
-    code = fields.String(required=True, validate=validate.Regexp(r"^[A-Za-z0-9_]{1,8}$"))
-    label_ar = fields.String(required=True, validate=validate.Length(min=1, max=40))
-    label_en = fields.String(required=True, validate=validate.Length(min=1, max=40))
+    code = fields.String(
+        required=True,
+        validate=validate.Regexp(r"^[A-Za-z0-9_]{1,8}$"),
+        metadata={"label": _l("Code (Latin letters or digits)")},
+    )
+    label_ar = fields.String(
+        required=True, validate=validate.Length(min=1, max=40), metadata={"label": _l("Name in Arabic")}
+    )
+    label_en = fields.String(
+        required=True, validate=validate.Length(min=1, max=40), metadata={"label": _l("Name in English")}
+    )
     # Upper bound of the gap, inclusive; null for the last, open-ended band.
-    up_to_halalas = fields.Integer(required=True, allow_none=True, validate=validate.Range(min=1))
-    ceiling_halalas = fields.Integer(required=True, validate=validate.Range(min=1))
+    up_to_halalas = fields.Integer(
+        required=True,
+        allow_none=True,
+        validate=validate.Range(min=1),
+        metadata={
+            "label": _l("Annual gap up to"),
+            "description": _l("Leave empty for the last, open-ended band."),
+            "money": True,
+        },
+    )
+    ceiling_halalas = fields.Integer(
+        required=True, validate=validate.Range(min=1), metadata={"label": _l("Aid ceiling"), "money": True}
+    )
 
 
 class SanctionSchema(Strict):
-    kind = fields.String(required=True, validate=validate.OneOf(SANCTION_KINDS, error=CHOOSE))
-    months = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=1, max=120))
-    condition_ar = fields.String(load_default="", validate=validate.Length(max=255))
-    condition_en = fields.String(load_default="", validate=validate.Length(max=255))
-    pledge = fields.Boolean(load_default=False)
-    referral = fields.Boolean(load_default=False)
+    kind = fields.String(
+        required=True,
+        validate=validate.OneOf(SANCTION_KINDS, error=CHOOSE),
+        metadata={"label": _l("Sanction"), "choices": SANCTION_KIND_LABELS},
+    )
+    months = fields.Integer(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Range(min=1, max=120),
+        metadata={"label": _l("Length of a timed suspension"), "unit": _l("months")},
+    )
+    condition_ar = fields.String(
+        load_default="", validate=validate.Length(max=255), metadata={"label": _l("Condition (Arabic)")}
+    )
+    condition_en = fields.String(
+        load_default="", validate=validate.Length(max=255), metadata={"label": _l("Condition (English)")}
+    )
+    pledge = fields.Boolean(load_default=False, metadata={"label": _l("A signed pledge is required")})
+    referral = fields.Boolean(
+        load_default=False, metadata={"label": _l("Refer the file to the security authorities")}
+    )
     documented_by = fields.List(
-        fields.String(validate=validate.OneOf(ROLES, error=CHOOSE)), load_default=list
+        fields.String(validate=validate.OneOf(ROLES, error=CHOOSE)),
+        load_default=list,
+        metadata={"label": _l("Documented by"), "label_kind": "role"},
     )
 
     @validates_schema
@@ -225,29 +276,58 @@ class SanctionSchema(Strict):
 
 
 class LadderItemSchema(Strict):
-    code = fields.String(required=True, validate=validate.Regexp(r"^[a-z][a-z0-9_]{1,62}$"))
-    label_ar = fields.String(required=True, validate=validate.Length(min=1, max=255))
-    label_en = fields.String(required=True, validate=validate.Length(min=1, max=255))
+    code = fields.String(
+        required=True, validate=validate.Regexp(r"^[a-z][a-z0-9_]{1,62}$"), metadata={"label": CODE_LABEL}
+    )
+    label_ar = fields.String(
+        required=True, validate=validate.Length(min=1, max=255), metadata={"label": _l("Violation (Arabic)")}
+    )
+    label_en = fields.String(
+        required=True, validate=validate.Length(min=1, max=255), metadata={"label": _l("Violation (English)")}
+    )
     sanctions = fields.List(
-        fields.Nested(SanctionSchema), required=True, validate=validate.Length(min=1, max=5)
+        fields.Nested(SanctionSchema),
+        required=True,
+        validate=validate.Length(min=1, max=5),
+        metadata={
+            "label": _l("Sanctions, by occurrence"),
+            "description": _l("The first entry applies to the first occurrence, the second to the second, …"),
+        },
     )
 
 
 class ExclusionReasonSchema(Strict):
-    code = fields.String(required=True, validate=validate.Regexp(r"^[a-z][a-z0-9_]{1,62}$"))
-    label_ar = fields.String(required=True, validate=validate.Length(min=1, max=255))
-    label_en = fields.String(required=True, validate=validate.Length(min=1, max=255))
-    detection = fields.String(required=True, validate=validate.OneOf(DETECTIONS, error=CHOOSE))
+    code = fields.String(
+        required=True, validate=validate.Regexp(r"^[a-z][a-z0-9_]{1,62}$"), metadata={"label": CODE_LABEL}
+    )
+    label_ar = fields.String(
+        required=True, validate=validate.Length(min=1, max=255), metadata={"label": _l("Reason (Arabic)")}
+    )
+    label_en = fields.String(
+        required=True, validate=validate.Length(min=1, max=255), metadata={"label": _l("Reason (English)")}
+    )
+    detection = fields.String(
+        required=True,
+        validate=validate.OneOf(DETECTIONS, error=CHOOSE),
+        metadata={"label": _l("Detected by"), "choices": DETECTION_LABELS},
+    )
     confirm_roles = fields.List(
         fields.String(validate=validate.OneOf(ROLES, error=CHOOSE)),
         required=True,
         validate=validate.Length(min=1),
+        metadata={"label": _l("Confirmed by"), "label_kind": "role"},
     )
     outcome = fields.String(
-        load_default="excluded", validate=validate.OneOf(("excluded", "closed"), error=CHOOSE)
+        load_default="excluded",
+        validate=validate.OneOf(("excluded", "closed"), error=CHOOSE),
+        metadata={"label": _l("Outcome"), "choices": OUTCOME_LABELS},
     )
-    member_level = fields.Boolean(load_default=False)
-    referral = fields.Boolean(load_default=False)
+    member_level = fields.Boolean(
+        load_default=False, metadata={"label": _l("Applies to one member, not the whole family")}
+    )
+    referral = fields.Boolean(
+        load_default=False, metadata={"label": _l("Refer the file to the security authorities")}
+    )
 
 
 def _unique(items: list[dict], key: str = "code") -> bool:
@@ -258,27 +338,66 @@ def _unique(items: list[dict], key: str = "code") -> bool:
 class SettingsSchema(Strict):
     """Every number and list of seed 004, as tenant data with the seed's values as defaults."""
 
-    min_gap_halalas = fields.Integer(load_default=500_000, validate=validate.Range(min=0))
+    min_gap_halalas = fields.Integer(
+        load_default=500_000,
+        validate=validate.Range(min=0),
+        metadata={
+            "label": _l("Minimum annual gap between needs and income"),
+            "description": _l("A family whose gap is below this amount is not eligible."),
+            "money": True,
+        },
+    )
     bands = fields.List(
         fields.Nested(BandSchema),
         load_default=lambda: copy.deepcopy(DEFAULT_BANDS),
         validate=validate.Length(min=1),
+        metadata={"label": _l("Need-gap bands and their aid ceilings")},
     )
     ladder = fields.List(
         fields.Nested(LadderItemSchema),
         load_default=lambda: copy.deepcopy(DEFAULT_LADDER),
         validate=validate.Length(min=1),
+        metadata={"label": _l("Violations ladder")},
     )
     exclusion_reasons = fields.List(
-        fields.Nested(ExclusionReasonSchema), load_default=lambda: copy.deepcopy(DEFAULT_EXCLUSION_REASONS)
+        fields.Nested(ExclusionReasonSchema),
+        load_default=lambda: copy.deepcopy(DEFAULT_EXCLUSION_REASONS),
+        metadata={"label": _l("Exclusion reasons")},
     )
-    renewal_interval_months = fields.Integer(load_default=6, validate=validate.Range(min=1, max=36))
-    renewal_window_days = fields.Integer(load_default=30, validate=validate.Range(min=1, max=365))
-    late_renewal_days = fields.Integer(load_default=30, validate=validate.Range(min=0, max=365))
-    max_sponsored_workers = fields.Integer(load_default=2, validate=validate.Range(min=0, max=100))
-    male_age_limit_years = fields.Integer(load_default=18, validate=validate.Range(min=1, max=40))
+    renewal_interval_months = fields.Integer(
+        load_default=6,
+        validate=validate.Range(min=1, max=36),
+        metadata={"label": _l("Data renewal every"), "unit": _l("months")},
+    )
+    renewal_window_days = fields.Integer(
+        load_default=30,
+        validate=validate.Range(min=1, max=365),
+        metadata={"label": _l("Renewal window"), "unit": _l("days")},
+    )
+    late_renewal_days = fields.Integer(
+        load_default=30,
+        validate=validate.Range(min=0, max=365),
+        metadata={"label": _l("Lateness allowed before exclusion is proposed"), "unit": _l("days")},
+    )
+    max_sponsored_workers = fields.Integer(
+        load_default=2,
+        validate=validate.Range(min=0, max=100),
+        metadata={"label": _l("Most workers a family may sponsor"), "unit": _l("workers")},
+    )
+    male_age_limit_years = fields.Integer(
+        load_default=18,
+        validate=validate.Range(min=1, max=40),
+        metadata={"label": _l("Age limit of sons not studying"), "unit": _l("years")},
+    )
     # Cities served; empty = the tenant's own service area.
-    service_area = fields.List(fields.String(validate=validate.Length(min=1, max=80)), load_default=list)
+    service_area = fields.List(
+        fields.String(validate=validate.Length(min=1, max=80)),
+        load_default=list,
+        metadata={
+            "label": _l("Cities served"),
+            "description": _l("Leave empty to use the association's own service area."),
+        },
+    )
 
     @validates_schema
     def _coherent(self, data, **kwargs):

@@ -12,7 +12,9 @@ from core.toolkit import (
     BeneficiaryFile,
     FormOutcome,
     NumberFormatError,
+    ask_confirmation,
     can,
+    confirmed,
     db,
     form_transaction,
     format_halalas,
@@ -202,6 +204,24 @@ def file_violations(file_id):
     errors: dict = {}
     outcome = FormOutcome()
     form = request.form
+    if request.method == "POST" and form.get("action") not in ("lift", "pledge"):
+        if not can(current_user, "makkah_aid.violations"):
+            abort(403)
+        severe = services.severe_next_sanction(file, form.get("code", ""))
+        if severe is not None and not confirmed(form):
+            return ask_confirmation(
+                title=_("Record “%(violation)s” on file %(id)s?", violation=severe["label"], id=file.id),
+                affects=[
+                    _("Occurrence %(n)s of this violation on the file.", n=severe["occurrence"]),
+                    _("Sanction: %(sanction)s.", sanction=services.sanction_text(severe["sanction"])),
+                    _("The family's services stop with no end date."),
+                ],
+                action_url=url_for(".file_violations", file_id=file.id),
+                fields=form,
+                button=_("Yes, record it and apply the sanction"),
+                cancel_url=url_for(".file_violations", file_id=file.id),
+            )
+    done = ""
     if request.method == "POST":
         with form_transaction() as outcome:
             if form.get("action") == "lift":
@@ -212,19 +232,23 @@ def file_violations(file_id):
                 if not note:
                     raise ValidationError({"note": [_("Record how the condition was met.")]})
                 services.lift(violation, current_user, note)
+                done = _("The sanction was lifted: %(violation)s.", violation=violation_label(violation.code))
             elif form.get("action") == "pledge":
                 if not can(current_user, "makkah_aid.violations"):
                     abort(403)
                 upload = request.files.get("file")
                 data = upload.read() if upload else b""
                 services.attach_pledge(file, data, upload.filename if upload else None, current_user)
+                done = _("The signed pledge was attached to file %(id)s.", id=file.id)
             else:
                 if not can(current_user, "makkah_aid.violations"):
                     abort(403)
                 occurred_on = _date(form, "occurred_on", errors)
+                if not form.get("code"):
+                    errors["code"] = [_("Choose the violation.")]
                 if errors:
                     raise ValidationError(errors)
-                services.record_violation(
+                violation = services.record_violation(
                     file,
                     {
                         "code": form.get("code", ""),
@@ -233,8 +257,14 @@ def file_violations(file_id):
                     },
                     current_user,
                 )
+                done = _(
+                    "Violation recorded on file %(id)s: %(violation)s — %(sanction)s.",
+                    id=file.id,
+                    violation=violation_label(violation.code),
+                    sanction=services.sanction_text(violation.sanction, violation.ends_on),
+                )
         if outcome.ok:
-            flash(_("Saved."), "success")
+            flash(done, "success")
             return redirect(url_for(".file_violations", file_id=file.id))
     services.lift_expired(file)
     violations = services.violations_of(file)
@@ -259,6 +289,7 @@ def file_violations(file_id):
 @bp.route("/rounds", methods=["GET", "POST"])
 @require("makkah_aid.view")
 def rounds_page():
+    done = ""
     errors: dict = {}
     outcome = FormOutcome()
     form = request.form
@@ -275,23 +306,22 @@ def rounds_page():
                 if errors:
                     raise ValidationError(errors)
                 services.announce_round({"title": title, "announced_on": announced_on}, current_user)
+                done = _("Renewal round announced: %(title)s.", title=title)
             elif action == "renew":
                 if not can(current_user, "makkah_aid.renew"):
                     abort(403)
                 renewal_round = get_or_404(RenewalRound, parse_int(form.get("round_id", "0")))
-                services.record_renewal(
-                    renewal_round,
-                    get_or_404(BeneficiaryFile, parse_int(form.get("file_id", "0"))),
-                    None,
-                    current_user,
-                )
+                renewed = get_or_404(BeneficiaryFile, parse_int(form.get("file_id", "0")))
+                services.record_renewal(renewal_round, renewed, None, current_user)
+                done = _("Renewal recorded for file %(id)s.", id=renewed.id)
             elif action == "scan":
                 if not can(current_user, "makkah_aid.propose"):
                     abort(403)
                 counts = services.tick()
                 flash(_("%(n)s exclusions proposed.", n=counts["proposed"]), "info")
         if outcome.ok:
-            flash(_("Saved."), "success")
+            if done:
+                flash(done, "success")
             return redirect(url_for(".rounds_page"))
     all_rounds = services.rounds()
     current = services.round_view(all_rounds[0]) if all_rounds else None
@@ -310,9 +340,42 @@ def rounds_page():
 # --------------------------------------------------------------------------- exclusion proposals
 
 
+def exclusion_reason_label(code: str) -> str:
+    entry = services.reason_entry(code)
+    return services.label(entry) if entry else code
+
+
+def _exclusion_question(proposal: ExclusionProposal, back: str) -> dict:
+    """The confirmation page of an exclusion: the file, the reason, who stops counting and what
+    the file becomes."""
+    entry = services.reason_entry(proposal.reason) or {}
+    reason = exclusion_reason_label(proposal.reason)
+    if proposal.scope == "member":
+        scope = _("One member of the household stops counting in its assessments; the file stays.")
+    elif entry.get("outcome") == "closed":
+        scope = _("The whole file is closed: no new aid for the household.")
+    else:
+        scope = _("The whole file is excluded: no new aid for the household.")
+    return {
+        "title": _("Confirm the exclusion of file %(id)s?", id=proposal.file_id),
+        "affects": [_("Reason: %(reason)s.", reason=reason), scope],
+        "action_url": url_for(".proposals_page", status=request.args.get("status", "proposed")),
+        "fields": request.form,
+        "button": _("Yes, confirm the exclusion of file %(id)s", id=proposal.file_id),
+        "cancel_url": back,
+    }
+
+
 @bp.route("/proposals", methods=["GET", "POST"])
 @require("makkah_aid.view")
 def proposals_page():
+    back = url_for(".proposals_page", status=request.args.get("status", "proposed"))
+    if request.method == "POST" and request.form.get("action") == "confirm" and not confirmed(request.form):
+        if not can(current_user, "makkah_aid.decide"):
+            abort(403)
+        proposal = get_or_404(ExclusionProposal, parse_int(request.form.get("proposal_id", "0")))
+        return ask_confirmation(**_exclusion_question(proposal, back))
+    done = ""
     if request.method == "POST":
         with form_transaction() as outcome:
             if form_action := request.form.get("action"):
@@ -326,15 +389,27 @@ def proposals_page():
                         abort(403)
                     proposal = get_or_404(ExclusionProposal, parse_int(request.form.get("proposal_id", "0")))
                     note = (request.form.get("note") or "").strip()
+                    reason = exclusion_reason_label(proposal.reason)
                     if form_action == "confirm":
                         services.confirm(proposal, current_user, note)
+                        done = _(
+                            "Exclusion confirmed: file %(id)s — %(reason)s.",
+                            id=proposal.file_id,
+                            reason=reason,
+                        )
                     else:
                         services.dismiss(proposal, current_user, note)
+                        done = _(
+                            "Exclusion proposal dismissed: file %(id)s — %(reason)s.",
+                            id=proposal.file_id,
+                            reason=reason,
+                        )
         if outcome.ok:
-            flash(_("Saved."), "success")
+            if done:
+                flash(done, "success")
         else:
             flash(" ".join(str(m) for messages in outcome.errors.values() for m in messages), "danger")
-        return redirect(url_for(".proposals_page", status=request.args.get("status", "proposed")))
+        return redirect(back)
     status = request.args.get("status", "proposed")
     if status not in ("proposed", "confirmed", "dismissed", "all"):
         status = "proposed"

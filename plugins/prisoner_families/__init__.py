@@ -49,6 +49,41 @@ ROLES_ALL_STAFF = STAFF_ROLES
 # --------------------------------------------------------------------------- registration (global)
 
 
+AUDIT_ACTIONS = {
+    "prisoner_families.prisoner.created": _l("Prisoner registered"),
+    "prisoner_families.prisoner.updated": _l("Prisoner's data changed"),
+    "prisoner_families.family.linked": _l("Family linked to a prisoner"),
+    "prisoner_families.debt_case.created": _l("Debt case opened"),
+    "prisoner_families.debt_case.entry": _l("Debt case entry recorded"),
+    "prisoner_families.debt_case.negotiation": _l("Negotiation with a creditor recorded"),
+    "prisoner_families.debt_case.closed": _l("Debt case closed"),
+    "prisoner_families.program.created": _l("Rehabilitation programme added"),
+    "prisoner_families.session.created": _l("Programme session added"),
+    "prisoner_families.session.attendance": _l("Attendance recorded"),
+    "prisoner_families.enrolment.created": _l("Enrolment in a programme"),
+    "prisoner_families.enrolment.interview": _l("Enrolment interview recorded"),
+    "prisoner_families.follow_up.recorded": _l("Follow-up recorded"),
+    "prisoner_families.placement.created": _l("Job placement recorded"),
+    "prisoner_families.employment.created": _l("Employment recorded"),
+}
+AUDIT_OBJECTS = {
+    "Prisoner": _l("Prisoner"),
+    "FamilyLink": _l("Family link"),
+    "DebtCase": _l("Debt case"),
+    "Program": _l("Programme"),
+    "ProgramSession": _l("Programme session"),
+    "Enrolment": _l("Enrolment"),
+    "FollowUp": _l("Follow-up"),
+    "Placement": _l("Job placement"),
+    "Employment": _l("Employment"),
+}
+
+
+@hookimpl
+def register_labels():
+    return {"audit_action": AUDIT_ACTIONS, "audit_object": AUDIT_OBJECTS}
+
+
 @hookimpl
 def register_blueprints():
     return [bp]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates
 
-from core.toolkit import Name
+from core.toolkit import Name, current_language
 
 from .i18n import _l
 
@@ -51,18 +51,44 @@ DEFAULT_PROGRAMS = [
 ]  # fmt: skip
 
 CHOOSE = _l("Choose one of the listed values.")
+UNIT_LABELS = {"individual": _l("Individual"), "family": _l("Family")}
+KIND_LABELS = {"cash": _l("Cash"), "in_kind": _l("In kind")}
+
+
+class _CatalogNames(dict):
+    """The seed catalog's names by code, in the current language."""
+
+    def __getitem__(self, code):
+        item = next(i for i in DEFAULT_CATALOG if i["code"] == code)
+        return item["name_en"] if current_language() == "en" else item["name_ar"]
+
+    def __contains__(self, code):
+        return code in CATALOG_CODES
+
+
+CATALOG_NAMES = _CatalogNames()
 
 
 class CatalogOverrideSchema(Schema):
     class Meta:
         unknown = RAISE
 
-    enabled = fields.Boolean(load_default=True)
-    name_ar = Name(validate=validate.Length(min=2, max=255))
-    name_en = Name(validate=validate.Length(min=2, max=255))
-    unit = fields.String(validate=validate.OneOf(("individual", "family"), error=CHOOSE))
-    kind = fields.String(validate=validate.OneOf(("cash", "in_kind"), error=CHOOSE))
-    default_value_halalas = fields.Integer(allow_none=True, validate=validate.Range(min=0))
+    enabled = fields.Boolean(load_default=True, metadata={"label": _l("Offered by the association")})
+    name_ar = Name(validate=validate.Length(min=2, max=255), metadata={"label": _l("Name in Arabic")})
+    name_en = Name(validate=validate.Length(min=2, max=255), metadata={"label": _l("Name in English")})
+    unit = fields.String(
+        validate=validate.OneOf(("individual", "family"), error=CHOOSE),
+        metadata={"label": _l("Given per"), "choices": UNIT_LABELS},
+    )
+    kind = fields.String(
+        validate=validate.OneOf(("cash", "in_kind"), error=CHOOSE),
+        metadata={"label": _l("Kind of aid"), "choices": KIND_LABELS},
+    )
+    default_value_halalas = fields.Integer(
+        allow_none=True,
+        validate=validate.Range(min=0),
+        metadata={"label": _l("Default value"), "money": True},
+    )
 
 
 class SettingsSchema(Schema):
@@ -71,20 +97,46 @@ class SettingsSchema(Schema):
     class Meta:
         unknown = RAISE
 
-    service_area = fields.List(fields.String(validate=validate.Length(min=2, max=127)), load_default=list)
+    service_area = fields.List(
+        fields.String(validate=validate.Length(min=2, max=127)),
+        load_default=list,
+        metadata={
+            "label": _l("Cities served"),
+            "description": _l("Leave empty to use the association's own service area."),
+        },
+    )
     follow_up_months = fields.List(
-        fields.Integer(validate=validate.Range(min=1, max=120)), load_default=lambda: [6, 12]
+        fields.Integer(validate=validate.Range(min=1, max=120)),
+        load_default=lambda: [6, 12],
+        metadata={
+            "label": _l("Follow-ups after release, in months"),
+            "description": _l("One number of months per box, e.g. 6 and 12."),
+        },
     )
     catalog_overrides = fields.Dict(
-        keys=fields.String(validate=validate.OneOf(CATALOG_CODES, error=CHOOSE)),
+        keys=fields.String(
+            validate=validate.OneOf(CATALOG_CODES, error=CHOOSE), metadata={"choices": CATALOG_NAMES}
+        ),
         values=fields.Nested(CatalogOverrideSchema),
         load_default=dict,
+        metadata={
+            "label": _l("Changes to the seed catalog"),
+            "description": _l("Tick an item to change its name, unit, kind or default value."),
+        },
     )
     insolvency_programs = fields.List(
         fields.String(validate=validate.Regexp(r"^[a-z][a-z0-9_]{1,62}$")),
         load_default=lambda: ["relief_of_distress", "maouna"],
+        metadata={
+            "label": _l("Catalog items that count as the association's payment of a debt"),
+            "description": _l("The catalog code of each item, one per box."),
+        },
     )
-    default_min_attendance_percent = fields.Integer(load_default=75, validate=validate.Range(min=0, max=100))
+    default_min_attendance_percent = fields.Integer(
+        load_default=75,
+        validate=validate.Range(min=0, max=100),
+        metadata={"label": _l("Minimum attendance of a programme"), "unit": "%"},
+    )
 
     @validates("follow_up_months")
     def _months(self, value, **kwargs):

@@ -111,6 +111,31 @@ def _load(schema: Schema, data: dict) -> dict:
     return schema.load(data)
 
 
+# What each form did, for the success message ("Saved." says nothing): "<template>:<action>"
+# where one action name serves several pages, else the action.
+DONE = {
+    "prisoner_families/index.html:create": _l("The prisoner was registered."),
+    "prisoner_families/debt_cases.html:create": _l("The debt case was opened."),
+    "prisoner_families/programs.html:create": _l("The programme was added."),
+    "release": _l("The release was recorded."),
+    "link": _l("The family was linked to the prisoner."),
+    "negotiate": _l("The negotiation with the creditor was recorded."),
+    "pay": _l("The payment was recorded on the debt case."),
+    "defaults": _l("The seed programmes were added."),
+    "enrol": _l("The enrolment was recorded."),
+    "interview": _l("The enrolment interview was recorded."),
+    "session": _l("The session was added."),
+    "attendance": _l("The attendance was recorded."),
+    "record": _l("The follow-up was recorded."),
+    "place": _l("The job placement was recorded."),
+    "employ": _l("The employment was recorded."),
+}
+
+
+def done_message(template: str, action: str) -> str:
+    return str(DONE.get(f"{template}:{action}") or DONE[action])
+
+
 def _handle(
     template: str, context: Callable[[], dict], actions: dict[str, tuple[str, Callable[[dict], str | None]]]
 ):
@@ -125,7 +150,7 @@ def _handle(
         with form_transaction(P + permission) as outcome:
             target = run(dict(request.form))
         if outcome.ok:
-            flash(_("Saved."), "success")
+            flash(done_message(template, request.form["action"]), "success")
             return redirect(target or request.url, code=303)
     return render_template(template, errors=outcome.errors, **context()), outcome.status
 

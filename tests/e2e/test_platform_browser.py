@@ -30,6 +30,11 @@ def test_platform_admin_disables_plugin_for_one_tenant_only(
     assert page.locator("html").get_attribute("dir") == "rtl"
     page.locator("#plugin-dummy button[value=disable]").click()
     page.wait_for_load_state()
+    # Disabling asks first, naming the plugin and the association (no script: a page of its own)
+    assert "first" in page.locator("#confirmation-title").inner_text()
+    screenshot(page, "admin-disable-plugin-confirmation")
+    page.locator("#confirm-button").click()
+    page.wait_for_load_state()
     assert page.locator("#plugin-dummy").get_attribute("data-enabled") == "no"
     screenshot(page, "admin-tenant-plugins")
 

@@ -77,7 +77,8 @@ def test_import_page_reports_bad_rows_with_line_numbers(client, login, create_us
     )
     assert response.status_code == 302
     html = client.get(response.headers["Location"] + "?lang=ar").get_data(as_text=True)
-    assert "لم يُستورد شيء" in html and "<td>3</td>" in html and "national_id" in html
+    # the column in words (issue 12: not the code national_id)
+    assert "لم يُستورد شيء" in html and "<td>3</td>" in html and "<td>رقم الهوية</td>" in html
 
 
 def test_export_is_for_tenant_admins(client, login, create_user_, create_household, tenant):

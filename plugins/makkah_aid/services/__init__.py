@@ -60,6 +60,7 @@ from .file_status import (
 from .ladder import (
     next_sanctions,
     sanction_text,
+    severe_next_sanction,
     violations_of,
 )
 from .notifications import (
@@ -131,6 +132,7 @@ __all__ = [
     "lift_expired",
     "may_decide",
     "next_sanctions",
+    "severe_next_sanction",
     "notify_file",
     "people_for",
     "pledge_status",

@@ -45,6 +45,15 @@ def next_sanctions(file: BeneficiaryFile) -> list[dict]:
     return result
 
 
+def severe_next_sanction(file: BeneficiaryFile, code: str) -> dict | None:
+    """The next sanction of violation ``code`` on this file when it has no end (permanent
+    suspension, dismissal), else None: what the page asks confirmation for."""
+    upcoming = next((item for item in next_sanctions(file) if item["code"] == code), None)
+    if upcoming is None or upcoming["sanction"]["kind"] not in rules.SEVERE_KINDS:
+        return None
+    return upcoming
+
+
 def sanction_text(sanction: dict, ends_on: date | None = None) -> str:
     kind = sanction["kind"]
     if kind == "timed":
