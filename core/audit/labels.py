@@ -26,6 +26,9 @@ ACTION_LABELS = {
     "members.joined": _l("User joined"),
     "members.removed": _l("User removed"),
     "members.roles_changed": _l("Roles changed"),
+    "tenant.holidays.added": _l("Holiday added"),
+    "tenant.holidays.moved": _l("Holiday moved"),
+    "tenant.holidays.removed": _l("Holiday removed"),
     "registry.exported": _l("Registry exported"),
     "registry.file.read": _l("Beneficiary file read"),
     "registry.file.renewed": _l("Beneficiary file renewed"),
@@ -49,6 +52,8 @@ ACTION_LABELS = {
 
 OBJECT_LABELS = {
     "AidRequest": _l("Request"),
+    "tenant": _l("Association"),
+    "Tenant": _l("Association"),
     "request": _l("Request"),
     "audit": _l("Audit trail"),
     "disbursement": _l("Disbursement"),

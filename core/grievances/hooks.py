@@ -33,6 +33,36 @@ def register_permissions():
     ]
 
 
+# The grievance steps in the audit trail, in words (``grievance.<step>``).
+AUDIT_ACTIONS = {
+    "grievance.file": _l("Grievance filed"),
+    "grievance.read": _l("Grievance read"),
+    "grievance.list": _l("Grievances listed"),
+    "grievance.assign": _l("Grievance assigned"),
+    "grievance.set_about": _l("Staff member named in a grievance"),
+    "grievance.review": _l("Grievance review started"),
+    "grievance.ask_complainant": _l("Complainant asked (clock paused)"),
+    "grievance.answer": _l("Complainant answered (clock resumed)"),
+    "grievance.decide": _l("Grievance decided"),
+    "grievance.reject_inadmissible": _l("Grievance not admissible"),
+    "grievance.withdraw": _l("Grievance withdrawn"),
+    "grievance.reopen": _l("Grievance reopened"),
+    "grievance.close": _l("Grievance closed"),
+    "grievance.mark_malicious": _l("Grievance marked as malicious"),
+    "grievance.appeal": _l("Grievance appealed"),
+    "grievance.assign_appeal": _l("Appeal assigned"),
+    "grievance.decide_appeal": _l("Appeal decided"),
+    "grievance.request_redecided": _l("Request sent back to the committee after a grievance"),
+    "grievance.due_date.recomputed": _l("Grievance due date recomputed"),
+    "grievance.rules.version": _l("Grievance rules version added"),
+}
+
+
+@hookimpl(trylast=True)
+def register_labels():
+    return {"audit_action": AUDIT_ACTIONS, "audit_object": {"grievance": _l("Grievance")}}
+
+
 @hookimpl(trylast=True)
 def register_request_transitions():
     return [services.REDECIDE]

@@ -324,9 +324,15 @@ def rules():
                 _form_data(form, ("effective_from", "filing_window_days", "deadline_working_days",
                                   "appeal_window_working_days"))
             )  # fmt: skip
-            services.add_rule_version(data, current_user, services.today())
+            version = services.add_rule_version(data, current_user, services.today())
         if outcome.ok:
-            flash(_("Saved."), "success")
+            flash(
+                _(
+                    "The grievance rules taking effect on %(date)s were saved.",
+                    date=format_date(version["effective_from"]),
+                ),
+                "success",
+            )
             return redirect(url_for(".rules"))
     return render_template(
         "grievances/rules.html",

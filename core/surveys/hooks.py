@@ -62,6 +62,33 @@ def register_kpi_sources(tenant):
     ]
 
 
+AUDIT_ACTIONS = {
+    "surveys.create": _l("Survey created"),
+    "surveys.for_invitations": _l("Survey chosen for invitations"),
+    "surveys.question.add": _l("Survey question added"),
+    "surveys.question.remove": _l("Survey question removed"),
+    "surveys.publish": _l("Survey version published"),
+    "surveys.version": _l("Survey version drafted"),
+    "surveys.settings": _l("Survey rules changed"),
+    "surveys.invite": _l("Satisfaction survey invitation"),
+    "surveys.response": _l("Survey answered"),
+    "surveys.exported": _l("Survey results exported"),
+}
+
+
+@hookimpl(trylast=True)
+def register_labels():
+    return {
+        "audit_action": AUDIT_ACTIONS,
+        "audit_object": {
+            "Survey": _l("Survey"),
+            "SurveyVersion": _l("Survey version"),
+            "SurveyInvitation": _l("Survey invitation"),
+            "SurveyResponse": _l("Survey response"),
+        },
+    }
+
+
 @hookimpl
 def disbursement_recorded(disbursement, request):
     services.invite(request, "disbursement")

@@ -18,6 +18,7 @@ from ..extensions import db
 from ..forms import FormOutcome, form_transaction
 from ..i18n import current_language, text_direction
 from ..i18n import gettext as _
+from ..i18n import lazy_gettext as _l
 from ..lookup import get_or_404
 from ..requests.models import AidRequest
 from ..tenancy import utcnow
@@ -174,6 +175,18 @@ def _builder_action(action: str) -> None:
         abort(400)
 
 
+# What each builder action's success message says.
+BUILDER_DONE = {
+    "create_survey": _l("The survey was created."),
+    "add_question": _l("The question was added to the draft."),
+    "remove_question": _l("The question was removed from the draft."),
+    "publish": _l("The version was published: new invitations use it."),
+    "new_version": _l("A new draft version was made from the published one."),
+    "use_for_invitations": _l("This survey is now the one sent to beneficiaries."),
+    "settings": _l("The survey rules were saved."),
+}
+
+
 @bp.route("/admin", methods=["GET", "POST"])
 @require("surveys.manage")
 def builder():
@@ -182,7 +195,9 @@ def builder():
         with form_transaction("surveys.manage") as outcome:
             _builder_action(request.form.get("action", ""))
         if outcome.ok:
-            flash(_("Saved."), "success")
+            flash(
+                str(BUILDER_DONE.get(request.form.get("action", ""), _l("The survey was saved."))), "success"
+            )
             return redirect(url_for(".builder"))
     surveys = services.surveys()
     versions, questions = services.versions_and_questions()
