@@ -57,6 +57,11 @@ def register_permissions():
         Permission("requests.disburse", _l("Record disbursements"), ("finance_officer",)),
         Permission("requests.close", _l("Close requests"), ("relations_officer", "executive_director")),
         Permission("requests.withdraw", _l("Withdraw requests"), ("relations_officer", "executive_director")),
+        Permission(
+            "requests.export",
+            _l("Export requests and disbursements to spreadsheets"),
+            ("tenant_admin", "executive_director", "finance_officer", "auditor"),
+        ),
         Permission("portal.apply", _l("Apply and follow own requests on the portal"), ("applicant",)),
     ]
 

@@ -19,12 +19,11 @@ from ..i18n import gettext as _
 from ..i18n import lazy_gettext as _l
 from ..lookup import get_or_404
 from ..registry.services import status_label
+from . import export as request_export
 from . import forms, links, services, steps
 from .models import CHANNELS, VERIFICATION_BODIES, AidRequest, Decision, FieldVisit, Verification
-from .schemas import (
-    RequestCreateSchema,
-)
-from .workflow import available_actions, state_label, transitions
+from .schemas import QueueArgsSchema, RequestCreateSchema
+from .workflow import STATES, available_actions, state_label, transitions
 
 bp = Blueprint("requests", __name__, template_folder="templates")
 
@@ -51,16 +50,53 @@ def register_view_context(app, name: str, provider: Callable[[Any], Any]) -> Non
 @bp.route("/")
 @require("requests.view")
 def queues():
-    name = request.args.get("queue", "all")
-    if name not in services.QUEUES:
-        name = "all"
+    """A work queue, searchable and filterable (number in any digits, name, program, state,
+    days waiting, amount), sorted by days waiting, paginated; a bad filter is shown beside its
+    box (400) and lists nothing."""
+    args, errors = queue_args(request.args)
+    found = None
+    if not errors:
+        found = services.queue_page(
+            args["queue"],
+            current_user,
+            services.QueueFilters.of(args),
+            page=args["page"],
+            per_page=args["per_page"],
+        )
     return render_template(
         "requests/queues.html",
         queues=services.QUEUES,
-        current=name,
-        items=services.queue(name, current_user),
+        current=args.get("queue", "all"),
+        found=found,
+        errors=errors,
+        form=request.args,
+        sorts=services.SORTS,
+        programs=[(i.id, i.name_ar if current_language() == "ar" else i.name_en) for i in services.catalog()],
+        states=[(code, state_label(code)) for code in STATES],
         state_label=state_label,
-    )
+        export_args={k: v for k, v in request.args.items() if k not in ("page", "per_page")},
+    ), (400 if errors else 200)
+
+
+@bp.route("/export.xlsx")
+@require("requests.export")
+def export():
+    """The filtered queue as an XLSX sheet (the queue page's filters; bad ones: the page, 400)."""
+    args, errors = queue_args(request.args)
+    if errors:
+        return queues()
+    response = request_export.export_requests(args["queue"], current_user, services.QueueFilters.of(args))
+    db.session.commit()  # the export's audit entry
+    return response
+
+
+def queue_args(args) -> tuple[dict, dict]:
+    """The queue's validated arguments, or the translated errors per field."""
+    try:
+        return QueueArgsSchema().load(args), {}
+    except ValidationError as exc:
+        queue = args.get("queue") if args.get("queue") in services.QUEUES else "all"
+        return {"queue": queue}, translate_messages(exc.messages)
 
 
 CHANNEL_LABELS = {
