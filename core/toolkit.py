@@ -46,7 +46,7 @@ from .integrity import unique_field
 from .jobs import Periodic, Task, enqueue, report, run_periodic, task
 from .kpi import KpiSource, kpi_sources, kpi_values
 from .lookup import get_in_tenant, get_or_404
-from .navigation import NavItem
+from .navigation import DashboardCard, DashboardItem, NavItem
 from .notifications import notify
 from .numbers import (
     NumberFormatError,
@@ -96,6 +96,8 @@ __all__ = [
     "is_enabled",
     "plugin_settings",
     "NavItem",
+    "DashboardCard",
+    "DashboardItem",
     "Choice",
     "Check",
     "Ceiling",

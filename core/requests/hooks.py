@@ -18,6 +18,7 @@ from . import links
 from .demo import load
 from .models import AidRequest, FieldVisit
 from .services import Ceiling, Check, link_file, registration_prefill
+from .services.dashboard import request_cards
 from .workflow import NO_LINK_STATES
 
 
@@ -64,6 +65,12 @@ def register_permissions():
         ),
         Permission("portal.apply", _l("Apply and follow own requests on the portal"), ("applicant",)),
     ]
+
+
+@hookimpl(trylast=True)
+def dashboard_cards(user, tenant):
+    """What waits for ``user`` among the requests, by role (``services.dashboard``)."""
+    return request_cards(user)
 
 
 @hookimpl(trylast=True)

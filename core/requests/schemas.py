@@ -297,7 +297,7 @@ class QueueArgsSchema(Schema):
             error=CHOOSE,
         ),
     )
-    state = fields.String(load_default=None, validate=validate.Length(max=40))
+    state = fields.List(fields.String(validate=validate.Length(max=40)), load_default=None)
     number = fields.String(load_default=None, validate=validate.Length(max=40))
     name = fields.String(load_default=None, validate=validate.Length(max=120))
     program = DigitsInteger(load_default=None, validate=validate.Range(min=1, error=CHOOSE))
@@ -315,7 +315,12 @@ class QueueArgsSchema(Schema):
     @pre_load
     def _blank_is_absent(self, data, **kwargs):
         """An empty box of the filter form means "any"."""
-        return {k: v for k, v in data.items() if not (isinstance(v, str) and not v.strip())}
+        values = {key: data.get(key) for key in data}
+        if isinstance(values.get("state"), list):
+            values["state"] = [v for v in values["state"] if v and v.strip()] or None
+        return {
+            k: v for k, v in values.items() if v is not None and not (isinstance(v, str) and not v.strip())
+        }
 
     @validates_schema
     def _amounts_ordered(self, data, **kwargs):

@@ -70,11 +70,12 @@ def queues():
         found=found,
         errors=errors,
         form=request.args,
+        chosen_states=request.args.getlist("state"),
         sorts=services.SORTS,
         programs=[(i.id, i.name_ar if current_language() == "ar" else i.name_en) for i in services.catalog()],
         states=[(code, state_label(code)) for code in STATES],
         state_label=state_label,
-        export_args={k: v for k, v in request.args.items() if k not in ("page", "per_page")},
+        export_args={k: request.args.getlist(k) for k in request.args if k not in ("page", "per_page")},
     ), (400 if errors else 200)
 
 
@@ -92,8 +93,11 @@ def export():
 
 def queue_args(args) -> tuple[dict, dict]:
     """The queue's validated arguments, or the translated errors per field."""
+    data = args.to_dict()
+    if "state" in args:
+        data["state"] = args.getlist("state")
     try:
-        return QueueArgsSchema().load(args), {}
+        return QueueArgsSchema().load(data), {}
     except ValidationError as exc:
         queue = args.get("queue") if args.get("queue") in services.QUEUES else "all"
         return {"queue": queue}, translate_messages(exc.messages)

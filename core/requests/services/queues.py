@@ -194,7 +194,7 @@ class QueueFilters:
     number: str | None = None
     name: str | None = None
     program: int | None = None
-    state: str | None = None
+    state: tuple[str, ...] | None = None  # any of these
     min_days: int | None = None
     min_amount: int | None = None  # halalas
     max_amount: int | None = None
@@ -204,7 +204,12 @@ class QueueFilters:
     def of(cls, args: dict) -> QueueFilters:
         """The filters of validated ``QueueArgsSchema`` arguments (other keys ignored)."""
         names = ("number", "name", "program", "state", "min_days", "min_amount", "max_amount", "sort")
-        return cls(**{name: args[name] for name in names if args.get(name) is not None})
+        found = {name: args[name] for name in names if args.get(name) is not None}
+        if isinstance(found.get("state"), str):
+            found["state"] = (found["state"],)
+        elif found.get("state") is not None:
+            found["state"] = tuple(found["state"])
+        return cls(**found)
 
 
 @dataclass
@@ -281,7 +286,7 @@ def _filtered(query: Any, filters: QueueFilters, today: date) -> Any:
     if filters.program is not None:
         query = query.where(AidRequest.catalog_item_id == filters.program)
     if filters.state:
-        query = query.where(AidRequest.state == filters.state)
+        query = query.where(AidRequest.state.in_(filters.state))
     if filters.min_days:
         cutoff = waited_since(today, filters.min_days, holidays_of(require_tenant()))
         query = query.where(state_since() < _before_end_of(cutoff))

@@ -10,10 +10,13 @@ from core.toolkit import (
     ApiBlueprint,
     Ceiling,
     Check,
+    DashboardCard,
+    DashboardItem,
     NavItem,
     Permission,
     PluginMeta,
     RequestFields,
+    can,
     hookimpl,
     plugin_settings,
     require,
@@ -138,3 +141,12 @@ def request_transitioned(request, action, from_state, to_state, actor):
 @hookimpl
 def disbursement_recorded(disbursement, request):
     calls.append(("disbursement_recorded", str(disbursement.value_halalas)))
+
+
+@hookimpl
+def dashboard_cards(user, tenant):
+    """A card on the staff dashboard of the users who may see the dummy page."""
+    if not can(user, "dummy.view"):
+        return []
+    item = DashboardItem(label="Dummy thing to do", url="/t/first/dummy/", number="D-7", days_waiting=3)
+    return [DashboardCard("dummy", "Dummy things", 1, (item,), order=1)]
