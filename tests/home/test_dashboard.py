@@ -152,7 +152,14 @@ def test_dashboard_keeps_its_query_budget_whatever_the_number_of_requests(
     rows, staff, login, requests_in, max_queries, make_member, tenant
 ):
     everything = make_member("everything@first.example.org", tenant, list(staff))
-    for state in ("submitted", "in_research", "field_visit_scheduled", "verified", "in_committee", "approved"):
+    for state in (
+        "submitted",
+        "in_research",
+        "field_visit_scheduled",
+        "verified",
+        "in_committee",
+        "approved",
+    ):
         requests_in(state, rows, days_ago=30)
     client = login(everything)
     with max_queries(14):
