@@ -13,7 +13,6 @@ from core.extensions import db
 from core.requests.models import AidRequest, CatalogItem, RequestEvent
 from core.tenancy import tenant_context
 
-
 _serial = iter(range(1, 10**6))
 
 

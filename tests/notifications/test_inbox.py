@@ -84,12 +84,16 @@ def test_mark_all_read_clears_only_this_users_messages_in_this_association(
 
 def test_another_users_message_cannot_be_opened(staff, login, tenant):
     with tenant_context(tenant):
-        (message,) = notify("member_invited", {"link": "/x"}, user=staff["committee_member"], only=("in_app",))
+        (message,) = notify(
+            "member_invited", {"link": "/x"}, user=staff["committee_member"], only=("in_app",)
+        )
         db.session.commit()
         message_id = message.id
     client = login(staff["researcher"])
     page = client.get("/t/first/inbox/").get_data(as_text=True)
-    assert client.post(f"/t/first/inbox/{message_id}/open", data={"csrf_token": _csrf(page)}).status_code == 404
+    assert (
+        client.post(f"/t/first/inbox/{message_id}/open", data={"csrf_token": _csrf(page)}).status_code == 404
+    )
     with tenant_context(tenant):
         assert db.session.get(OutboxMessage, message_id).read_at is None
 
