@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from ..auth.permissions import require
 from ..extensions import db
-from ..i18n import ngettext
+from ..i18n import gettext as _
 from ..lookup import get_or_404
 from ..numbers import NumberFormatError, parse_int
 from . import services
@@ -52,7 +52,7 @@ def open_message(message_id):
 def mark_all_read():
     changed = services.mark_read(current_user)
     db.session.commit()
-    flash(ngettext("%(num)d message marked as read.", "%(num)d messages marked as read.", changed), "success")
+    flash(_("Messages marked as read: %(num)d.", num=changed), "success")
     return redirect(url_for(".inbox"))
 
 

@@ -36,7 +36,7 @@ def request_headers() -> list[str]:
         _("Amount approved (SAR)"),
         _("State"),
         _("Submitted"),
-        _("Days waiting"),
+        _("Working days waiting"),
         _("Overdue"),
         _("Decided"),
     ]
