@@ -12,6 +12,7 @@ from marshmallow import ValidationError
 from ..audit.services import record
 from ..auth.permissions import require
 from ..documents.services import document_types, documents_of_request
+from ..errors import NotFound
 from ..extensions import db
 from ..forms import FormOutcome, form_transaction
 from ..i18n import current_language, translate_messages
@@ -19,9 +20,10 @@ from ..i18n import gettext as _
 from ..i18n import lazy_gettext as _l
 from ..lookup import get_or_404
 from ..registry.services import status_label
+from ..tenancy import require_tenant, utcnow
 from . import export as request_export
 from . import forms, links, services, steps
-from .models import CHANNELS, VERIFICATION_BODIES, AidRequest, Decision, FieldVisit, Verification
+from .models import CHANNELS, VERIFICATION_BODIES, AidRequest, CatalogItem, Decision, FieldVisit, Verification
 from .schemas import QueueArgsSchema, RequestCreateSchema
 from .workflow import STATES, available_actions, state_label, transitions
 
@@ -265,6 +267,48 @@ def _render_view(item, step_error: dict | None = None, status: int = 200):
         deadline=services.deadline_of(item),
         **{name: provider(item) for name, provider in _page_extensions()["context"].items()},
     ), status
+
+
+@bp.route("/<int:request_id>/print")
+@require("requests.view")
+def print_summary(request_id):
+    """The request on one printable page (the association's letterhead, the tenant's calendar)."""
+    item = get_or_404(AidRequest, request_id)
+    return render_template(
+        "requests/print_summary.html",
+        **_print_context(item),
+        linked_file=links.file_of(item),
+        extra_rows=forms.extra_display(item),
+        decisions=_children(Decision, item.id),
+        channel_label=channel_label,
+        action_label=action_label,
+        **{name: provider(item) for name, provider in _page_extensions()["context"].items()},
+    )
+
+
+@bp.route("/<int:request_id>/print/decision")
+@require("requests.view")
+def print_decision(request_id):
+    """The committee's decision as a letter to the applicant (404 before any decision)."""
+    item = get_or_404(AidRequest, request_id)
+    decision = db.session.scalars(
+        db.select(Decision).where(Decision.request_id == item.id).order_by(Decision.id.desc())
+    ).first()
+    if decision is None:
+        raise NotFound(_("The committee has not decided this request yet."))
+    return render_template("requests/print_decision.html", **_print_context(item), decision=decision)
+
+
+def _print_context(item) -> dict:
+    program = db.session.get(CatalogItem, item.catalog_item_id) if item.catalog_item_id else None
+    return {
+        "item": item,
+        "tenant": require_tenant(),
+        "today": utcnow().date(),
+        "program": (program.name_ar if current_language() == "ar" else program.name_en) if program else None,
+        "state_label": state_label,
+        "back_url": url_for(".view", request_id=item.id),
+    }
 
 
 def _children(model, request_id):

@@ -234,7 +234,7 @@ class QueuePage:
         return max(1, -(-self.total // self.per_page))
 
 
-def _number_clause(text: str) -> Any:
+def number_clause(text: str) -> Any:
     """A request number typed in any digits, in either order of its two parts (Arabic text
     shows ``000001-1448`` for ``1448-000001``), whole or in part."""
     groups = _GROUPS.findall(normalize_digits(text))
@@ -248,7 +248,7 @@ def _number_clause(text: str) -> Any:
     return sa.func.replace(AidRequest.number, "-", "").like(f"%{''.join(groups)}%")
 
 
-def _name_clause(text: str) -> Any:
+def name_clause(text: str) -> Any:
     """Every word typed appears in the applicant's name, in any order (first + family name …)."""
     words = [w for w in text.split() if w]
     return sa.and_(*(AidRequest.applicant_name.ilike(f"%{_escape(w)}%", escape="\\") for w in words))
@@ -280,9 +280,9 @@ def _queue_query(name: str, actor: Any, today: date) -> Any:
 
 def _filtered(query: Any, filters: QueueFilters, today: date) -> Any:
     if filters.number:
-        query = query.where(_number_clause(filters.number))
+        query = query.where(number_clause(filters.number))
     if filters.name and filters.name.strip():
-        query = query.where(_name_clause(filters.name))
+        query = query.where(name_clause(filters.name))
     if filters.program is not None:
         query = query.where(AidRequest.catalog_item_id == filters.program)
     if filters.state:
