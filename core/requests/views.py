@@ -73,6 +73,7 @@ def queues():
         errors=errors,
         form=request.args,
         chosen_states=request.args.getlist("state"),
+        chosen_state_labels=[state_label(s) for s in request.args.getlist("state")],
         sorts=services.SORTS,
         programs=[(i.id, i.name_ar if current_language() == "ar" else i.name_en) for i in services.catalog()],
         states=[(code, state_label(code)) for code in STATES],
