@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from marshmallow import Schema, ValidationError, fields, pre_load, validate, validates_schema
 
 from ..audit.services import record
-from ..calendar import DateFormatError, format_date, parse_date
+from ..calendar import format_date
 from ..downloads import xlsx_response
 from ..extensions import db
 from ..i18n import current_language
@@ -19,6 +19,7 @@ from ..i18n import lazy_gettext as _l
 from ..numbers import normalize_digits
 from ..requests.export import MAX_ROWS, riyals
 from ..requests.models import AidRequest, CatalogItem
+from ..requests.schemas import AnyDate
 from ..requests.services.queues import name_clause, number_clause
 from ..tenancy import require_tenant
 from .models import Disbursement
@@ -28,21 +29,11 @@ DELIVERY_LABELS = {"direct": _l("The association delivers it"), "provider": _l("
 PROOF_LABELS = {"document": _l("Signed receipt (document)"), "acknowledgement": _l("Acknowledged by name")}
 
 
-class AnyCalendarDate(fields.Field):
-    default_error_messages = {"invalid": _l("Enter a date, Hijri (1447-05-12) or Gregorian (2025-11-03).")}
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        try:
-            return parse_date(value)
-        except (DateFormatError, TypeError, ValueError):
-            raise self.make_error("invalid") from None
-
-
 class DisbursementExportArgs(Schema):
     """The export's filters; a blank box means "any"."""
 
-    start = AnyCalendarDate(load_default=None)
-    end = AnyCalendarDate(load_default=None)
+    start = AnyDate(load_default=None)
+    end = AnyDate(load_default=None)
     number = fields.String(load_default=None, validate=validate.Length(max=40))
     name = fields.String(load_default=None, validate=validate.Length(max=120))
     program = fields.Integer(load_default=None, validate=validate.Range(min=1))

@@ -234,7 +234,13 @@ def notify_staff(
 
 
 def _mine(user: Any) -> Any:
-    return db.select(OutboxMessage).where(OutboxMessage.user_id == user.id, OutboxMessage.channel == "in_app")
+    # The tenant named: ``inbox_page`` counts through a subquery, which the session's automatic
+    # tenant criteria do not reach.
+    return db.select(OutboxMessage).where(
+        OutboxMessage.tenant_id == require_tenant().id,
+        OutboxMessage.user_id == user.id,
+        OutboxMessage.channel == "in_app",
+    )
 
 
 def inbox_page(

@@ -52,7 +52,11 @@ def _children(model, request_id: int):
 
 @bp.route("/")
 @bp.arguments(QueueArgsSchema, location="query")
-@bp.response(200, RequestSchema(many=True), headers={"X-Total-Count": {"description": "Rows of every page"}})
+@bp.response(
+    200,
+    RequestSchema(many=True),
+    headers={"X-Total-Count": {"description": "Rows of every page", "schema": {"type": "integer"}}},
+)
 @bp.requires("requests.view")
 def list_requests(args):
     """Requests of one work queue (``mine``, ``new``, ``awaiting_visit``, ``awaiting_committee``,

@@ -132,10 +132,12 @@ def test_executive_director_sees_overdue_requests_of_every_state(staff, login, r
 
 
 def test_dashboard_counts_only_this_associations_requests(staff, login, requests_in, other_tenant):
-    requests_in("in_committee", 1)
-    requests_in("in_committee", 3, other_tenant=other_tenant)
+    (mine,) = requests_in("in_committee", 1, name="عندنا")
+    requests_in("in_committee", 7, days_ago=50, name="عندهم", other_tenant=other_tenant)
     html = login(staff["committee_member"]).get("/t/first/").get_data(as_text=True)
     assert _count(html, "to_decide") == 1
+    card = _card(html, "to_decide")
+    assert mine.number in card and "عندهم" not in card  # older requests elsewhere rank nothing out
 
 
 def test_dashboard_in_english_has_english_titles(staff, login, requests_in, client):

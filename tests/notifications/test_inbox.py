@@ -10,7 +10,7 @@ import pytest
 
 from core.extensions import db
 from core.notifications.models import OutboxMessage
-from core.notifications.services import mark_read, notify, unread_count
+from core.notifications.services import inbox_page, mark_read, notify, unread_count
 from core.tenancy import tenant_context
 
 
@@ -74,6 +74,7 @@ def test_mark_all_read_clears_only_this_users_messages_in_this_association(
         assert unread_count(user) == 1
     with tenant_context(tenant):
         assert unread_count(user) == 3
+        assert inbox_page(user)[1] == 3
         assert mark_read(user) == 3
         db.session.commit()
         assert unread_count(user) == 0

@@ -173,3 +173,20 @@ def test_filtered_queue_keeps_its_query_budget(rows, tenant, staff, login, max_q
         response = _get(client, name="الزهراني", program=program_id, min_days="3", queue="overdue")
     assert response.status_code == 200
     assert len(_numbers(response.get_data(as_text=True))) == rows
+
+
+def test_counts_and_pages_hold_only_this_associations_requests(seeded, staff, login, other_tenant):
+    with tenant_context(other_tenant):
+        for i in range(6):
+            db.session.add(
+                AidRequest(
+                    number=f"1448-{i + 500:06d}",
+                    applicant_name="غيرنا",
+                    state="in_committee",
+                    channel="phone",
+                )
+            )
+        db.session.commit()
+    html = _get(login(staff["researcher"])).get_data(as_text=True)
+    assert re.search(r'id="queue-total">[^<]*5<', html)
+    assert "غيرنا" not in html

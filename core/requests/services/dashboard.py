@@ -123,7 +123,8 @@ def _oldest_per_state(states, oldest, today, limits, holidays) -> list:
             .over(partition_by=AidRequest.state, order_by=(since.asc(), AidRequest.id.asc()))
             .label("rank"),
         )
-        .where(AidRequest.state.in_(states))
+        # The tenant named: the session's automatic tenant criteria do not reach a subquery.
+        .where(AidRequest.tenant_id == require_tenant().id, AidRequest.state.in_(states))
         .subquery()
     )
     query = (

@@ -259,7 +259,9 @@ def _escape(word: str) -> str:
 
 
 def _queue_query(name: str, actor: Any, today: date) -> Any:
-    query = db.select(AidRequest)
+    # The tenant is named here too: the count below wraps this query in a subquery, which the
+    # session's automatic tenant criteria do not reach.
+    query = db.select(AidRequest).where(AidRequest.tenant_id == require_tenant().id)
     if name == "mine":
         touched = db.select(RequestEvent.request_id).where(RequestEvent.actor_id == actor.id)
         query = query.where(AidRequest.id.in_(touched), AidRequest.state.in_(workflow.OPEN_STATES))
