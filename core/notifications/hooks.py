@@ -46,7 +46,8 @@ def _tell_staff(request, action: str, template: str, **context) -> None:
     notify_staff(
         action,
         template,
-        {"number": request.number or "", "name": request.applicant_name, **context},
+        # The number isolated left-to-right (U+2066 … U+2069): "1448-000008" never reads reversed in Arabic.
+        {"number": f"\u2066{request.number or ''}\u2069", "name": request.applicant_name, **context},
         link=_request_link(request),
     )
 

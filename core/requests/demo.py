@@ -67,7 +67,7 @@ def load(tenant) -> None:
     base = {"channel": "in_person", "applicant_city": tenant.city, "summary": SUMMARY}
     for i, (name, target, days_ago) in enumerate(PLAN):
         data = {**base, "applicant_name": name, "applicant_phone": f"05000000{i:02d}"}
-        data["requested_amount"] = 1500 + 250 * i
+        data["requested_halalas"] = (1500 + 250 * i) * 100
         savepoint = db.session.begin_nested()
         request = services.create_request(data, staff["relations_officer"])
         if target != "draft":

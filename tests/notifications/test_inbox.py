@@ -27,7 +27,7 @@ def test_a_request_reaching_the_committee_lands_in_each_committee_members_inbox_
     messages = _inbox_of(staff["committee_member"])
     assert [m.template for m in messages] == ["staff_request_in_committee"]
     assert messages[0].channel == "in_app"  # no e-mail for every request
-    assert request.number in messages[0].subject
+    assert f"\u2066{request.number}\u2069" in messages[0].subject  # isolated: never reversed in Arabic
     assert _inbox_of(staff["finance_officer"]) == []
     assert [m.template for m in _inbox_of(staff["researcher"])] == ["staff_request_submitted"]
 
