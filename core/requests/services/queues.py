@@ -233,6 +233,12 @@ class QueuePage:
     def pages(self) -> int:
         return max(1, -(-self.total // self.per_page))
 
+    @property
+    def window(self) -> list[int]:
+        """The page links to show: the first, the last and three either side of this one."""
+        near = range(max(1, self.page - 3), min(self.pages, self.page + 3) + 1)
+        return sorted({1, self.pages, *near})
+
 
 def number_clause(text: str) -> Any:
     """A request number typed in any digits, in either order of its two parts (Arabic text
