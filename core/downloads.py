@@ -8,6 +8,7 @@ percent-encoded, in ``filename*=`` (what browsers use).
 
 from __future__ import annotations
 
+import io
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -63,3 +64,52 @@ def download_response(
     if private:
         response.headers["Cache-Control"] = "private, no-store"
     return response
+
+
+XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def xlsx_bytes(title: str, headers: Iterable[str], rows: Iterable[Iterable], *, rtl: bool = False) -> bytes:
+    """One sheet: a bold header row then ``rows``; text is kept as text (never a formula),
+    right-to-left when the sheet is Arabic, columns widened to their content."""
+    from openpyxl import Workbook  # lazy: openpyxl is loaded only when an export is asked for
+    from openpyxl.styles import Font  # lazy: as above
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = re.sub(r"[\[\]:*?/\\]", " ", title)[:31] or "Sheet"
+    sheet.sheet_view.rightToLeft = rtl
+    headers = [str(h) for h in headers]
+    sheet.append(headers)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    widths = [len(h) for h in headers]
+    for row in rows:
+        values = list(row)
+        sheet.append(values)
+        for index, cell in enumerate(sheet[sheet.max_row]):
+            if isinstance(cell.value, str):
+                cell.data_type = "s"  # "=1+2" typed by an applicant stays text
+                if index < len(widths):
+                    widths[index] = max(widths[index], min(len(cell.value), 60))
+    for index, width in enumerate(widths):
+        sheet.column_dimensions[_column_letter(index + 1)].width = width + 4
+    sheet.freeze_panes = "A2"
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _column_letter(index: int) -> str:
+    letters = ""
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def xlsx_response(
+    filename: str, title: str, headers: Iterable[str], rows: Iterable[Iterable], *, rtl: bool = False
+) -> Response:
+    """An XLSX download of one sheet (see :func:`xlsx_bytes`)."""
+    return download_response(xlsx_bytes(title, headers, rows, rtl=rtl), filename, XLSX_MIMETYPE)

@@ -1,4 +1,4 @@
-"""The landing page, each tenant's home page and the health check."""
+"""The landing page, each tenant's home page (the staff dashboard) and the health check."""
 
 from __future__ import annotations
 
@@ -7,9 +7,10 @@ from flask_login import current_user, login_required
 from sqlalchemy import text
 
 from .auth.models import Membership
-from .auth.permissions import can, require
+from .auth.permissions import require
 from .extensions import db
-from .grievances import services as grievances
+from .navigation import DashboardCard
+from .plugins import tenant_hooks
 from .tenancy import Tenant, current_tenant, unscoped
 
 bp = Blueprint("home", __name__)
@@ -47,8 +48,14 @@ def index():
 @bp.route("/t/<tenant>/")
 @require("tenant.view")
 def tenant_home():
-    # Overdue grievances are flagged on the staff home (only those the user may read: confidential).
-    flags = (
-        grievances.counts(current_user, grievances.today()) if can(current_user, "grievances.handle") else {}
-    )
-    return render_template("home/tenant.html", tenant=current_tenant(), grievance_flags=flags)
+    """The staff dashboard: what waits for this user, by role, first; the menu's pages below."""
+    tenant = current_tenant()
+    return render_template("home/tenant.html", tenant=tenant, cards=dashboard_cards(current_user, tenant))
+
+
+def dashboard_cards(user, tenant) -> list[DashboardCard]:
+    """Every card core's features and the enabled plugins answer (``dashboard_cards`` hook)."""
+    cards = [
+        card for found in tenant_hooks().dashboard_cards(user=user, tenant=tenant) for card in found or []
+    ]
+    return sorted(cards, key=lambda card: card.order)

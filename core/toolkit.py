@@ -47,7 +47,7 @@ from .jobs import Periodic, Task, enqueue, report, run_periodic, task
 from .kpi import KpiSource, kpi_sources, kpi_values
 from .labels import label, labels
 from .lookup import get_in_tenant, get_or_404
-from .navigation import NavItem
+from .navigation import DashboardCard, DashboardItem, NavItem
 from .notifications import notify
 from .numbers import (
     NumberFormatError,
@@ -97,6 +97,8 @@ __all__ = [
     "is_enabled",
     "plugin_settings",
     "NavItem",
+    "DashboardCard",
+    "DashboardItem",
     "Choice",
     "Check",
     "Ceiling",

@@ -5,12 +5,18 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from marshmallow import ValidationError
 
 from ..auth.permissions import require
+from ..extensions import db
 from ..forms import FormOutcome, form_transaction
 from ..i18n import gettext as _
-from ..i18n import localized
-from . import services
+from ..i18n import localized, translate_messages
+from ..lookup import get_or_404
+from ..requests.models import AidRequest, CatalogItem
+from ..tenancy import require_tenant, utcnow
+from . import export, services
+from .models import Disbursement
 from .schemas import CatalogItemSchema, DisbursementSchema
 
 bp = Blueprint("aid", __name__, template_folder="templates")
@@ -32,6 +38,54 @@ def catalog():
     return render_template(
         "aid/catalog.html", items=services.catalog(), errors=outcome.errors
     ), outcome.status
+
+
+@bp.route("/disbursements/<int:disbursement_id>/receipt")
+@require("requests.view")
+def print_receipt(disbursement_id):
+    """A printable receipt of one disbursement, for the beneficiary to sign or to keep."""
+    disbursement = get_or_404(Disbursement, disbursement_id)
+    item = get_or_404(AidRequest, disbursement.request_id)
+    catalog_item = db.session.get(CatalogItem, disbursement.catalog_item_id or item.catalog_item_id or 0)
+    return render_template(
+        "aid/print_receipt.html",
+        disbursement=disbursement,
+        item=item,
+        tenant=require_tenant(),
+        today=utcnow().date(),
+        program=localized(catalog_item, "name") if catalog_item else None,
+        kind_label=str(export.KIND_LABELS.get(disbursement.kind, disbursement.kind)),
+        delivery_label=str(
+            export.DELIVERY_LABELS.get(disbursement.delivery_mode, disbursement.delivery_mode)
+        ),
+        back_url=url_for("requests.view", request_id=item.id),
+    )
+
+
+@bp.route("/disbursements.xlsx")
+@require("requests.export")
+def export_disbursements():
+    """Disbursements as an XLSX sheet, filtered like the queues (date range, number, name,
+    program); a bad filter answers 400 with the field's translated error."""
+    try:
+        args = export.load_args(request.args)
+    except ValidationError as exc:
+        return render_template(
+            "aid/export_error.html", errors=translate_messages(exc.messages), labels=_export_labels()
+        ), 400
+    response = export.export_disbursements(args)
+    db.session.commit()  # the export's audit entry
+    return response
+
+
+def _export_labels() -> dict:
+    return {
+        "start": _("From"),
+        "end": _("To"),
+        "number": _("Request number"),
+        "name": _("Applicant's name"),
+        "program": _("Program"),
+    }
 
 
 def disburse_step(item, form, files) -> None:

@@ -14,6 +14,8 @@ from ..labels import label
 ACTION_LABELS = {
     "audit.exported": _l("Audit trail exported"),
     "aid.disbursement": _l("Disbursement recorded"),
+    "aid.disbursements_exported": _l("Disbursements exported"),
+    "requests.exported": _l("Requests exported"),
     "catalog.create": _l("Catalog item added"),
     "catalog.update": _l("Catalog item changed"),
     "documents.downloaded": _l("Document downloaded"),
@@ -57,6 +59,8 @@ OBJECT_LABELS = {
     "request": _l("Request"),
     "audit": _l("Audit trail"),
     "disbursement": _l("Disbursement"),
+    "Disbursement": _l("Disbursement"),
+    "CatalogItem": _l("Catalog item"),
     "item": _l("Catalog item"),
     "document": _l("Document"),
     "job": _l("Background job"),

@@ -21,9 +21,11 @@ from flask_login import current_user
 from sqlalchemy.orm import ORMExecuteState, Session
 
 from ..extensions import db, listen_once
+from ..i18n import gettext as _
 from ..tenancy import current_tenant_id, unscoped, utcnow
 from ..tenancy.context import is_unscoped
 from .chain import GENESIS, AuditTampering, chain_filter, entry_hash
+from .labels import action_label, object_label
 from .models import AuditEvent
 
 
@@ -124,31 +126,84 @@ CSV_COLUMNS = (
     "details",
     "hash",
 )
+# Without dates, an export covers the last 30 days (an auditor's usual look-back).
+DEFAULT_EXPORT_DAYS = 30
 
 
-def export_csv(tenant_id: int, start: date | None, end: date | None) -> Iterator[str]:
-    """CSV lines (UTF-8 with BOM so spreadsheet programs read Arabic), oldest first."""
+def export_range(start: date | None, end: date | None, today: date | None = None) -> tuple[date, date]:
+    """The dates an export covers: ``end`` or today, from ``start`` or 30 days before."""
+    end = end or today or utcnow().date()
+    return start or end - timedelta(days=DEFAULT_EXPORT_DAYS), end
+
+
+def csv_headers() -> list[str]:
+    """The human export's column headers, in the page's language."""
+    return [
+        _("No."),
+        _("Time (UTC)"),
+        _("User"),
+        _("Action"),
+        _("Object"),
+        _("Object no."),
+        _("IP address"),
+        _("Request ID"),
+        _("Details"),
+        _("Action code"),
+        _("Object type code"),
+        _("User ID"),
+        _("Hash"),
+    ]
+
+
+def export_csv(
+    tenant_id: int, start: date | None, end: date | None, *, for_people: bool = False
+) -> Iterator[str]:
+    """CSV lines (UTF-8 with BOM so spreadsheet programs read Arabic), oldest first.
+
+    ``for_people``: headers in the page's language, actions and objects in words (their codes
+    kept in their own columns); else the machine columns of ``CSV_COLUMNS`` (the API's)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     yield "\ufeff"
-    writer.writerow(CSV_COLUMNS)
+    writer.writerow(csv_headers() if for_people else CSV_COLUMNS)
     rows = sorted(events_between(tenant_id, start, end), key=lambda e: e.seq)
     for entry in rows:
-        writer.writerow(
-            [
-                entry.seq,
-                entry.at.isoformat(timespec="seconds"),
-                entry.user_id or "",
-                entry.user_email or "",
-                entry.action,
-                entry.object_type,
-                entry.object_id or "",
-                entry.ip or "",
-                entry.request_id or "",
-                json.dumps(entry.details or {}, ensure_ascii=False, sort_keys=True),
-                entry.hash,
-            ]
-        )
+        details = json.dumps(entry.details or {}, ensure_ascii=False, sort_keys=True)
+        at = entry.at.isoformat(timespec="seconds")
+        if for_people:
+            writer.writerow(
+                [
+                    entry.seq,
+                    at.replace("T", " "),
+                    entry.user_email or "",
+                    action_label(entry.action),
+                    object_label(entry.object_type),
+                    entry.object_id or "",
+                    entry.ip or "",
+                    entry.request_id or "",
+                    details,
+                    entry.action,
+                    entry.object_type,
+                    entry.user_id or "",
+                    entry.hash,
+                ]
+            )
+        else:
+            writer.writerow(
+                [
+                    entry.seq,
+                    at,
+                    entry.user_id or "",
+                    entry.user_email or "",
+                    entry.action,
+                    entry.object_type,
+                    entry.object_id or "",
+                    entry.ip or "",
+                    entry.request_id or "",
+                    details,
+                    entry.hash,
+                ]
+            )
         yield buffer.getvalue()
         buffer.seek(0)
         buffer.truncate(0)

@@ -2,32 +2,38 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import Blueprint, render_template, request
+from marshmallow import ValidationError
 
 from ..auth.permissions import require
-from ..numbers import normalize_digits
+from ..i18n import translate_messages
 from ..tenancy import require_tenant
 from . import chain, services
+from .api import RangeArgs, csv_download
 from .labels import action_label, object_label
 
 bp = Blueprint("audit", __name__, url_prefix="/t/<tenant>/audit", template_folder="templates")
 
 
-def _date(value: str | None) -> date | None:
+def _range() -> tuple[dict, dict]:
+    """The page's dates (Hijri or Gregorian, any digits, blank = none), or their errors."""
     try:
-        return date.fromisoformat(normalize_digits(value or "").strip()) if value else None
-    except ValueError:
-        return None
+        return RangeArgs().load({k: request.args[k] for k in ("start", "end") if k in request.args}), {}
+    except ValidationError as exc:
+        return {"start": None, "end": None}, translate_messages(exc.messages)
 
 
 @bp.route("/")
 @require("audit.read")
 def index():
-    start, end = _date(request.args.get("start")), _date(request.args.get("end"))
-    events = list(services.events_between(require_tenant().id, start, end, limit=200))
-    report = chain.verify_chain(require_tenant().id) if request.args.get("verify") else None
+    dates, errors = _range()
+    return _page(dates, errors, 400 if errors else 200)
+
+
+def _page(dates: dict, errors: dict, status: int):
+    start, end = dates.get("start"), dates.get("end")
+    events = [] if errors else list(services.events_between(require_tenant().id, start, end, limit=200))
+    report = chain.verify_chain(require_tenant().id) if request.args.get("verify") and not errors else None
     return render_template(
         "audit/index.html",
         events=events,
@@ -36,4 +42,18 @@ def index():
         report=report,
         action_label=action_label,
         object_label=object_label,
-    )
+        errors=errors,
+        typed=request.args,
+        default_days=services.DEFAULT_EXPORT_DAYS,
+    ), status
+
+
+@bp.route("/export.csv")
+@require("audit.export")
+def export():
+    """The date range as CSV for people: headers in the page's language, actions and objects in
+    words; without dates, the last 30 days. A bad date shows the page with its error (400)."""
+    dates, errors = _range()
+    if errors:
+        return _page(dates, errors, 400)
+    return csv_download(dates["start"], dates["end"], for_people=True)

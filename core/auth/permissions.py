@@ -90,6 +90,11 @@ def can(user, action: str, tenant=None) -> bool:
     return bool(held & allowed)
 
 
+def roles_holding(action: str) -> frozenset[str]:
+    """The roles that hold ``action`` in the current tenant (with its enabled plugins')."""
+    return _action_table().get(action, frozenset())
+
+
 def is_member(user, tenant=None) -> bool:
     return bool(roles_in(user, tenant or current_tenant()))
 

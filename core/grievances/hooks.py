@@ -5,10 +5,14 @@ from __future__ import annotations
 
 from ..auth.models import STAFF_ROLES
 from ..auth.permissions import Permission
+from ..calendar import format_date
 from ..hookspecs import hookimpl
 from ..i18n import lazy_gettext as _l
 from ..kpi import KpiSource
-from ..navigation import NavItem
+from flask import url_for
+
+from ..auth.permissions import can
+from ..navigation import DashboardCard, DashboardItem, NavItem
 from . import demo, services
 
 
@@ -61,6 +65,38 @@ AUDIT_ACTIONS = {
 @hookimpl(trylast=True)
 def register_labels():
     return {"audit_action": AUDIT_ACTIONS, "audit_object": {"grievance": _l("Grievance")}}
+
+
+@hookimpl(trylast=True)
+def dashboard_cards(user, tenant):
+    """Overdue and due-soon grievances the user may read (confidential: never the staff member
+    a grievance is about). Shown to the director always; to others when something is theirs."""
+    today = services.today()
+    overdue, soon = services.urgent(user, today)
+    if not (overdue or soon or can(user, "grievances.receive")):
+        return []
+    kinds = {"grievance": _l("Grievance"), "complaint": _l("Complaint")}
+    items = tuple(
+        DashboardItem(
+            label=str(kinds.get(g.kind, g.kind)),
+            url=url_for("grievances.detail", grievance_id=g.id),
+            detail=str(_l("Due %(date)s", date=format_date(services.effective_due_date(g, today)))),
+            overdue=g in overdue,
+            number=g.number,
+        )
+        for g in (overdue + soon)[:5]
+    )
+    return [
+        DashboardCard(
+            key="grievances",
+            title=str(_l("Grievances overdue or due within 5 working days")),
+            count=len(overdue) + len(soon),
+            items=items,
+            url=url_for("grievances.queue", queue="overdue" if overdue else "due_soon"),
+            order=60,
+            tone="danger" if overdue else "warning",
+        )
+    ]
 
 
 @hookimpl(trylast=True)

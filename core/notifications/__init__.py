@@ -8,9 +8,20 @@ declares ``email`` (SMTP), ``sms`` (a log-only sender, clearly labelled) and ``i
 
 from __future__ import annotations
 
-from . import cli, hooks, jobs  # noqa: F401 - jobs registers the periodic delivery
+from flask_login import current_user
+
+from . import cli, hooks, jobs, views  # noqa: F401 - jobs registers the periodic delivery
 from .models import OutboxMessage
-from .services import TEMPLATES, Channel, in_app_messages, notify, notify_applicant, send_pending
+from .services import (
+    TEMPLATES,
+    Channel,
+    in_app_messages,
+    notify,
+    notify_applicant,
+    notify_staff,
+    send_pending,
+    unread_count,
+)
 
 __all__ = [
     "TEMPLATES",
@@ -20,10 +31,14 @@ __all__ = [
     "init_app",
     "notify",
     "notify_applicant",
+    "notify_staff",
     "send_pending",
 ]
 
 
 def init_app(app) -> None:
     app.extensions["charity_plugins"].register_builtin(hooks)
+    app.register_blueprint(views.bp, url_prefix="/t/<tenant>/inbox")
+    # The menu's inbox entry and its unread count (staff only; see base.html).
+    app.jinja_env.globals["inbox_unread"] = lambda: unread_count(current_user)
     cli.register(app)

@@ -7,12 +7,15 @@ hooks, and this module decides who is told (Datasette's ``DEFAULT_PLUGINS`` idea
 
 from __future__ import annotations
 
+from flask import current_app, has_request_context, url_for
+
 from ..calendar import format_date
 from ..hookspecs import hookimpl
 from ..i18n import lazy_gettext as _l
 from ..numbers import format_halalas
+from ..tenancy import require_tenant
 from .senders import InAppSender, LogOnlySmsSender, SmtpEmailSender
-from .services import Channel, notify_applicant
+from .services import Channel, notify_applicant, notify_staff
 
 
 @hookimpl(trylast=True)
@@ -27,10 +30,41 @@ def notification_channels():
 @hookimpl
 def request_submitted(request):
     notify_applicant(request, "request_received", date=format_date(request.submitted_at))
+    _tell_staff(
+        request, "requests.research", "staff_request_submitted", date=format_date(request.submitted_at)
+    )
+
+
+# A request arriving in these states waits for the staff holding the permission: their inbox says so.
+STAFF_NEXT = {
+    "in_committee": ("requests.decide", "staff_request_in_committee"),
+    "approved": ("requests.disburse", "staff_request_approved"),
+}
+
+
+def _tell_staff(request, action: str, template: str, **context) -> None:
+    notify_staff(
+        action,
+        template,
+        # The number isolated left-to-right (U+2066 … U+2069): "1448-000008" never reads reversed in Arabic.
+        {"number": f"\u2066{request.number or ''}\u2069", "name": request.applicant_name, **context},
+        link=_request_link(request),
+    )
+
+
+def _request_link(request) -> str:
+    """The request's staff page (a path; also from the command line, with no page being answered)."""
+    values = {"tenant": require_tenant().slug, "request_id": request.id}
+    if has_request_context():
+        return url_for("requests.view", **values)
+    return current_app.url_map.bind("localhost").build("requests.view", values)
 
 
 @hookimpl
 def request_transitioned(request, action, from_state, to_state, actor):
+    if to_state in STAFF_NEXT and from_state != to_state:
+        permission, template = STAFF_NEXT[to_state]
+        _tell_staff(request, permission, template, amount=format_halalas(request.approved_halalas or 0))
     if action == "return":
         notify_applicant(request, "request_returned", reason=request.returned_reason or "")
     elif action == "approve":

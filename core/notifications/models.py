@@ -27,6 +27,8 @@ class OutboxMessage(TenantMixin, db.Model):
     locale: Mapped[str] = mapped_column(sa.String(8), default="ar")
     subject: Mapped[str] = mapped_column(sa.String(255), default="")
     body: Mapped[str] = mapped_column(sa.Text, default="")
+    # A page of the platform the message is about (a path: the staff inbox links to it).
+    link: Mapped[str | None] = mapped_column(sa.String(500))
     status: Mapped[str] = mapped_column(sa.String(20), default="pending")
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)

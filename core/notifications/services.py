@@ -7,9 +7,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
+import sqlalchemy as sa
 from flask_babel import force_locale
 
-from ..auth.models import User
+from ..auth.models import Membership, User
+from ..auth.permissions import roles_holding
 from ..extensions import db
 from ..i18n import lazy_gettext as _l
 from ..plugins import tenant_hooks
@@ -60,6 +62,19 @@ TEMPLATES: dict[str, tuple[Any, Any]] = {
             "(log in first if you already have an account with this e-mail): %(link)s"
         ),
     ),
+    # To the staff who act next on a request (in the staff inbox only).
+    "staff_request_submitted": (
+        _l("New request %(number)s to research"),
+        _l("Request %(number)s from %(name)s was submitted on %(date)s and waits for research."),
+    ),
+    "staff_request_in_committee": (
+        _l("Request %(number)s waits for the committee's decision"),
+        _l("Request %(number)s from %(name)s was sent to the committee for a decision."),
+    ),
+    "staff_request_approved": (
+        _l("Request %(number)s approved: to disburse"),
+        _l("Request %(number)s from %(name)s was approved for %(amount)s SAR and waits for disbursement."),
+    ),
     "aid_disbursed": (
         _l("%(tenant)s: aid handed over for request %(number)s"),
         _l("Aid worth %(amount)s SAR was handed over for your request %(number)s on %(date)s."),
@@ -101,12 +116,16 @@ def notify(
     email: str | None = None,
     phone: str | None = None,
     locale: str | None = None,
+    only: tuple[str, ...] | None = None,
+    link: str | None = None,
 ) -> list[OutboxMessage]:
-    """Queue ``template`` for every channel that can reach the recipient (the caller commits)."""
+    """Queue ``template`` for every channel that can reach the recipient (the caller commits);
+    ``only`` restricts the channels (``("in_app",)``: the inbox alone), ``link`` is the page
+    the message is about."""
     tenant = require_tenant()
     locale = locale or getattr(user, "locale", None) or tenant.default_locale or "ar"
     subject, body = render(template, context, locale)
-    available = channels()
+    available = {name: c for name, c in channels().items() if only is None or name in only}
     targets: list[tuple[str, str]] = []
     if user is not None and "in_app" in available:
         targets.append(("in_app", user.email))
@@ -125,6 +144,7 @@ def notify(
             locale=locale,
             subject=subject[:255],
             body=body,
+            link=link,
         )
         db.session.add(message)
         messages.append(message)
@@ -189,6 +209,84 @@ def send_pending(now: datetime | None = None, limit: int = 200) -> dict[str, int
             counts["sent"] += 1
     db.session.flush()
     return counts
+
+
+def staff_holding(action: str) -> list[User]:
+    """The active members of the current tenant whose roles hold ``action`` (one query)."""
+    roles = roles_holding(action)
+    members = db.session.execute(
+        db.select(User, Membership.roles)
+        .join(Membership, Membership.user_id == User.id)
+        .where(User.is_active.is_(True))
+        .order_by(User.id)
+    ).all()
+    return [user for user, held in members if roles & set(held or ())]
+
+
+def notify_staff(
+    action: str, template: str, context: dict, *, link: str | None = None
+) -> list[OutboxMessage]:
+    """Tell, in their inbox only, every member of staff holding ``action`` (the caller commits)."""
+    messages = []
+    for user in staff_holding(action):
+        messages += notify(template, context, user=user, only=("in_app",), link=link)
+    return messages
+
+
+def _mine(user: Any) -> Any:
+    # The tenant named: ``inbox_page`` counts through a subquery, which the session's automatic
+    # tenant criteria do not reach.
+    return db.select(OutboxMessage).where(
+        OutboxMessage.tenant_id == require_tenant().id,
+        OutboxMessage.user_id == user.id,
+        OutboxMessage.channel == "in_app",
+    )
+
+
+def inbox_page(
+    user: Any, *, page: int = 1, per_page: int = 50, unread_only: bool = False
+) -> tuple[list, int]:
+    """One page of ``user``'s in-app messages in the current tenant, newest first, and the total."""
+    query = _mine(user)
+    if unread_only:
+        query = query.where(OutboxMessage.read_at.is_(None))
+    total = db.session.scalar(db.select(sa.func.count()).select_from(query.subquery()))
+    rows = db.session.scalars(
+        query.order_by(OutboxMessage.id.desc()).limit(per_page).offset((max(page, 1) - 1) * per_page)
+    )
+    return list(rows), total
+
+
+def unread_count(user: Any) -> int:
+    """How many in-app messages ``user`` has not read in the current tenant (0 outside one)."""
+    if current_tenant() is None or user is None or not getattr(user, "is_authenticated", False):
+        return 0
+    return db.session.scalar(
+        db.select(sa.func.count(OutboxMessage.id)).where(
+            OutboxMessage.user_id == user.id,
+            OutboxMessage.channel == "in_app",
+            OutboxMessage.read_at.is_(None),
+        )
+    )
+
+
+def mark_read(user: Any, message_id: int | None = None) -> int:
+    """Mark one of ``user``'s messages (or all of them) read in the current tenant; how many
+    changed (the caller commits). One UPDATE, whatever the number of messages."""
+    statement = (
+        sa.update(OutboxMessage)
+        .where(
+            OutboxMessage.tenant_id == require_tenant().id,
+            OutboxMessage.user_id == user.id,
+            OutboxMessage.channel == "in_app",
+            OutboxMessage.read_at.is_(None),
+        )
+        .values(read_at=utcnow())
+        .execution_options(synchronize_session="fetch")
+    )
+    if message_id is not None:
+        statement = statement.where(OutboxMessage.id == message_id)
+    return db.session.execute(statement).rowcount
 
 
 def in_app_messages(user: Any, limit: int = 50) -> list[OutboxMessage]:

@@ -52,14 +52,30 @@ def _children(model, request_id: int):
 
 @bp.route("/")
 @bp.arguments(QueueArgsSchema, location="query")
-@bp.response(200, RequestSchema(many=True))
+@bp.response(
+    200,
+    RequestSchema(many=True),
+    headers={"X-Total-Count": {"description": "Rows of every page", "schema": {"type": "integer"}}},
+)
 @bp.requires("requests.view")
 def list_requests(args):
-    """Requests of one work queue (``mine``, ``new``, ``awaiting_visit``, ``awaiting_committee``, ``overdue`` …)."""
-    found = services.queue(args["queue"], current_user)
-    if args.get("state"):
-        found = [r for r in found if r.state == args["state"]]
-    return found
+    """Requests of one work queue (``mine``, ``new``, ``awaiting_visit``, ``awaiting_committee``,
+    ``overdue`` …), filtered (number in any digits, name words, program, state, days waiting,
+    amount), sorted by days waiting and paginated (``page``, ``per_page``; the total in
+    ``X-Total-Count``)."""
+    found = services.queue_page(
+        args["queue"],
+        current_user,
+        services.QueueFilters.of(args),
+        page=args["page"],
+        per_page=args["per_page"],
+    )
+    items = []
+    for row in found.rows:
+        row.request.days_waiting, row.request.overdue = row.days_waiting, row.overdue
+        row.request.program_name = row.program
+        items.append(row.request)
+    return items, {"X-Total-Count": str(found.total)}
 
 
 @bp.route("/", methods=["POST"])

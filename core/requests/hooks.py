@@ -18,6 +18,7 @@ from . import links
 from .demo import load
 from .models import AidRequest, FieldVisit
 from .services import Ceiling, Check, link_file, registration_prefill
+from .services.dashboard import request_cards
 from .views import action_label as timeline_label
 from .workflow import NO_LINK_STATES, state_label
 
@@ -58,8 +59,19 @@ def register_permissions():
         Permission("requests.disburse", _l("Record disbursements"), ("finance_officer",)),
         Permission("requests.close", _l("Close requests"), ("relations_officer", "executive_director")),
         Permission("requests.withdraw", _l("Withdraw requests"), ("relations_officer", "executive_director")),
+        Permission(
+            "requests.export",
+            _l("Export requests and disbursements to spreadsheets"),
+            ("tenant_admin", "executive_director", "finance_officer", "auditor"),
+        ),
         Permission("portal.apply", _l("Apply and follow own requests on the portal"), ("applicant",)),
     ]
+
+
+@hookimpl(trylast=True)
+def dashboard_cards(user, tenant):
+    """What waits for ``user`` among the requests, by role (``services.dashboard``)."""
+    return request_cards(user)
 
 
 @hookimpl(trylast=True)

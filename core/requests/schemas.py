@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import RAISE, Schema, ValidationError, fields, pre_load, validate, validates_schema
 
 from ..calendar import DateFormatError, format_date, parse_date
 from ..i18n import lazy_gettext as _l
-from ..numbers import NumberFormatError, format_halalas, parse_halalas
+from ..numbers import NumberFormatError, format_halalas, normalize_digits, parse_halalas
 from ..registry.schemas import Phone
 from ..schema_fields import DATE_OPENAPI, MAX_RIYALS, Timestamp, money_openapi
 from ..validation import Name, Text
@@ -207,6 +207,10 @@ class RequestSchema(Schema):
     returned_reason = fields.String(allow_none=True)
     rejection_reason = fields.String(allow_none=True)
     extra = fields.Dict()
+    # In queue listings: working days in the current state, overdue or not, the program's name.
+    days_waiting = fields.Integer(dump_only=True)
+    overdue = fields.Boolean(dump_only=True)
+    program_name = fields.String(dump_only=True, allow_none=True)
 
     def _submitted_display(self, obj):
         return format_date(obj.submitted_at) if obj.submitted_at else None
@@ -264,7 +268,20 @@ class AssessmentSchema(Schema):
     ceiling_reason = fields.String(allow_none=True)
 
 
+class DigitsInteger(fields.Integer):
+    """A whole number typed in any digit script (``١٢`` or ``12``)."""
+
+    default_error_messages = {"invalid": _l("Enter a whole number.")}
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, str):
+            value = normalize_digits(value).strip()
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
 class QueueArgsSchema(Schema):
+    """A work queue with its filters (the queue page, its export and the API)."""
+
     queue = fields.String(
         load_default="all",
         validate=validate.OneOf(
@@ -280,4 +297,33 @@ class QueueArgsSchema(Schema):
             error=CHOOSE,
         ),
     )
-    state = fields.String(load_default=None)
+    state = fields.List(fields.String(validate=validate.Length(max=40)), load_default=None)
+    number = fields.String(load_default=None, validate=validate.Length(max=40))
+    name = fields.String(load_default=None, validate=validate.Length(max=120))
+    program = DigitsInteger(load_default=None, validate=validate.Range(min=1, error=CHOOSE))
+    min_days = DigitsInteger(
+        load_default=None, validate=validate.Range(min=0, max=3650, error=_l("Enter a number of days."))
+    )
+    min_amount = Money(load_default=None)
+    max_amount = Money(load_default=None)
+    sort = fields.String(
+        load_default="waiting", validate=validate.OneOf(("waiting", "recent", "number"), error=CHOOSE)
+    )
+    page = DigitsInteger(load_default=1, validate=validate.Range(min=1, max=100000))
+    per_page = DigitsInteger(load_default=100, validate=validate.Range(min=1, max=500))
+
+    @pre_load
+    def _blank_is_absent(self, data, **kwargs):
+        """An empty box of the filter form means "any"."""
+        values = {key: data.get(key) for key in data}
+        if isinstance(values.get("state"), list):
+            values["state"] = [v for v in values["state"] if v and v.strip()] or None
+        return {
+            k: v for k, v in values.items() if v is not None and not (isinstance(v, str) and not v.strip())
+        }
+
+    @validates_schema
+    def _amounts_ordered(self, data, **kwargs):
+        low, high = data.get("min_amount"), data.get("max_amount")
+        if low is not None and high is not None and high < low:
+            raise ValidationError({"max_amount": [_l("The highest amount must not be below the lowest.")]})

@@ -12,6 +12,7 @@ from marshmallow import ValidationError
 from ..audit.services import record
 from ..auth.permissions import require
 from ..documents.services import document_types, documents_of_request
+from ..errors import NotFound
 from ..extensions import db
 from ..forms import FormOutcome, ask_confirmation, confirmed, form_transaction
 from ..i18n import current_language, translate_messages
@@ -19,12 +20,12 @@ from ..i18n import gettext as _
 from ..i18n import lazy_gettext as _l
 from ..lookup import get_or_404
 from ..registry.services import status_label
+from ..tenancy import require_tenant, utcnow
+from . import export as request_export
 from . import forms, links, services, steps
-from .models import CHANNELS, VERIFICATION_BODIES, AidRequest, Decision, FieldVisit, Verification
-from .schemas import (
-    RequestCreateSchema,
-)
-from .workflow import available_actions, state_label, transitions
+from .models import CHANNELS, VERIFICATION_BODIES, AidRequest, CatalogItem, Decision, FieldVisit, Verification
+from .schemas import QueueArgsSchema, RequestCreateSchema
+from .workflow import STATES, available_actions, state_label, transitions
 
 bp = Blueprint("requests", __name__, template_folder="templates")
 
@@ -51,16 +52,58 @@ def register_view_context(app, name: str, provider: Callable[[Any], Any]) -> Non
 @bp.route("/")
 @require("requests.view")
 def queues():
-    name = request.args.get("queue", "all")
-    if name not in services.QUEUES:
-        name = "all"
+    """A work queue, searchable and filterable (number in any digits, name, program, state,
+    days waiting, amount), sorted by days waiting, paginated; a bad filter is shown beside its
+    box (400) and lists nothing."""
+    args, errors = queue_args(request.args)
+    found = None
+    if not errors:
+        found = services.queue_page(
+            args["queue"],
+            current_user,
+            services.QueueFilters.of(args),
+            page=args["page"],
+            per_page=args["per_page"],
+        )
     return render_template(
         "requests/queues.html",
         queues=services.QUEUES,
-        current=name,
-        items=services.queue(name, current_user),
+        current=args.get("queue", "all"),
+        found=found,
+        errors=errors,
+        form=request.args,
+        chosen_states=request.args.getlist("state"),
+        chosen_state_labels=[state_label(s) for s in request.args.getlist("state")],
+        sorts=services.SORTS,
+        programs=[(i.id, i.name_ar if current_language() == "ar" else i.name_en) for i in services.catalog()],
+        states=[(code, state_label(code)) for code in STATES],
         state_label=state_label,
-    )
+        export_args={k: request.args.getlist(k) for k in request.args if k not in ("page", "per_page")},
+    ), (400 if errors else 200)
+
+
+@bp.route("/export.xlsx")
+@require("requests.export")
+def export():
+    """The filtered queue as an XLSX sheet (the queue page's filters; bad ones: the page, 400)."""
+    args, errors = queue_args(request.args)
+    if errors:
+        return queues()
+    response = request_export.export_requests(args["queue"], current_user, services.QueueFilters.of(args))
+    db.session.commit()  # the export's audit entry
+    return response
+
+
+def queue_args(args) -> tuple[dict, dict]:
+    """The queue's validated arguments, or the translated errors per field."""
+    data = args.to_dict()
+    if "state" in args:
+        data["state"] = args.getlist("state")
+    try:
+        return QueueArgsSchema().load(data), {}
+    except ValidationError as exc:
+        queue = args.get("queue") if args.get("queue") in services.QUEUES else "all"
+        return {"queue": queue}, translate_messages(exc.messages)
 
 
 CHANNEL_LABELS = {
@@ -225,6 +268,48 @@ def _render_view(item, step_error: dict | None = None, status: int = 200):
         deadline=services.deadline_of(item),
         **{name: provider(item) for name, provider in _page_extensions()["context"].items()},
     ), status
+
+
+@bp.route("/<int:request_id>/print")
+@require("requests.view")
+def print_summary(request_id):
+    """The request on one printable page (the association's letterhead, the tenant's calendar)."""
+    item = get_or_404(AidRequest, request_id)
+    return render_template(
+        "requests/print_summary.html",
+        **_print_context(item),
+        linked_file=links.file_of(item),
+        extra_rows=forms.extra_display(item),
+        decisions=_children(Decision, item.id),
+        channel_label=channel_label,
+        action_label=action_label,
+        **{name: provider(item) for name, provider in _page_extensions()["context"].items()},
+    )
+
+
+@bp.route("/<int:request_id>/print/decision")
+@require("requests.view")
+def print_decision(request_id):
+    """The committee's decision as a letter to the applicant (404 before any decision)."""
+    item = get_or_404(AidRequest, request_id)
+    decision = db.session.scalars(
+        db.select(Decision).where(Decision.request_id == item.id).order_by(Decision.id.desc())
+    ).first()
+    if decision is None:
+        raise NotFound(_("The committee has not decided this request yet."))
+    return render_template("requests/print_decision.html", **_print_context(item), decision=decision)
+
+
+def _print_context(item) -> dict:
+    program = db.session.get(CatalogItem, item.catalog_item_id) if item.catalog_item_id else None
+    return {
+        "item": item,
+        "tenant": require_tenant(),
+        "today": utcnow().date(),
+        "program": (program.name_ar if current_language() == "ar" else program.name_en) if program else None,
+        "state_label": state_label,
+        "back_url": url_for(".view", request_id=item.id),
+    }
 
 
 def _children(model, request_id):

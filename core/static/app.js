@@ -12,7 +12,15 @@
     });
   }
 
+  // <button data-print> prints the page (the printable request summary, letter, receipt).
+  function bindPrint(root) {
+    root.querySelectorAll("[data-print]").forEach(function (button) {
+      button.addEventListener("click", function () { window.print(); });
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     showProgress(document);
+    bindPrint(document);
   });
 })();

@@ -284,11 +284,11 @@ def test_overdue_grievances_are_flagged_on_the_staff_home_only_for_their_readers
         db.session.commit()
     login(staff["executive_director"])
     home = client.get("/t/first/").get_data(as_text=True)
-    assert 'id="grievance-flags"' in home
+    assert 'id="card-grievances"' in home and 'data-count="1"' in home
     assert 'data-light="red"' in client.get("/t/first/grievances/?queue=overdue").get_data(as_text=True)
     client.post("/logout")
     login(staff["researcher"])
-    assert 'id="grievance-flags"' not in client.get("/t/first/").get_data(as_text=True)
+    assert 'id="card-grievances"' not in client.get("/t/first/").get_data(as_text=True)
     client.post("/logout")
     login(staff["applicant"])
     assert 'id="my-grievances-link"' in client.get("/t/first/portal/").get_data(as_text=True)

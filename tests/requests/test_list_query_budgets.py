@@ -197,13 +197,16 @@ def test_registry_lists_and_search_keep_their_budget(
 def test_overdue_queue_filtered_in_sql_lists_exactly_the_requests_past_their_working_day_deadline(
     tenant, staff, in_first
 ):
-    """Each day of four weeks (a holiday among them): the queue is the requests whose
-    ``deadline_of`` is before today, as the row-by-row check gave."""
+    """Each day of four weeks (a holiday among them): the queue is the requests past their
+    decision deadline (``deadline_of``) or past their state's working-day limit
+    (``is_overdue``, row by row), with both rules reached by some request."""
     from datetime import date
 
     from core.requests import services
 
-    tenant.settings = {"calendar": {"holidays": [{"start": "2025-10-12", "end": "2025-10-16"}]}}
+    tenant.settings = {
+        "calendar": {"holidays": [{"start": "2025-10-12", "end": "2025-10-16"}], "research_deadline_days": 25}
+    }
     submitted = [datetime(2025, 9, 1, 23, 59) + timedelta(days=i) for i in range(40)]
     for i, at in enumerate(submitted):
         db.session.add(
@@ -215,8 +218,12 @@ def test_overdue_queue_filtered_in_sql_lists_exactly_the_requests_past_their_wor
     db.session.add(AidRequest(state="draft", channel="phone", applicant_name="مسودة"))
     db.session.commit()
     everything = db.session.scalars(db.select(AidRequest).order_by(AidRequest.id)).all()
+    by_deadline = by_state = False
     for offset in range(28):
         today = date(2025, 10, 1) + timedelta(days=offset)
-        expected = [r for r in everything if (d := services.deadline_of(r)) is not None and d < today]
+        expected = [r for r in everything if services.is_overdue(r, r.submitted_at or r.created_at, today)]
         assert services.queue("overdue", staff["researcher"], today=today) == expected, today
+        by_deadline |= any((d := services.deadline_of(r)) is not None and d < today for r in expected)
+        by_state |= any(r.state == "approved" for r in expected)
     assert expected and len(expected) < 40
+    assert by_deadline and by_state

@@ -34,7 +34,11 @@ def test_applicant_registers_applies_and_sees_number_reason_and_only_their_own(c
     with tenant_context(tenant):
         mine = db.session.scalars(db.select(AidRequest)).one()
         assert mine.channel == "portal" and mine.number and mine.requested_halalas == 300000
-        assert db.session.scalars(db.select(OutboxMessage).where(OutboxMessage.channel == "in_app")).one()
+        assert db.session.scalars(
+            db.select(OutboxMessage).where(
+                OutboxMessage.channel == "in_app", OutboxMessage.template == "request_received"
+            )
+        ).one()
         mine.state, mine.rejection_reason = "rejected", "الدخل يتجاوز الحد"
         other = AidRequest(state="submitted", channel="phone", applicant_name="غيره", number="1447-999999")
         db.session.add(other)

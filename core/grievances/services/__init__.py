@@ -52,6 +52,7 @@ from .queues import (
     read_queue,
     refresh_open_due_dates,
     tick,
+    urgent,
 )
 from .redecide import REDECIDE, redecide_request, upheld_grievance_about
 from .rules import (
@@ -125,6 +126,7 @@ __all__ = [
     "tick",
     "today",
     "upheld_grievance_about",
+    "urgent",
     "visible_filter",
     "withdraw",
     "working_days_left",

@@ -92,8 +92,13 @@ def _queue_query(user: Any, name: str, on: date, state: str | None, search: str 
 
 
 def counts(user: Any, on: date) -> dict[str, int]:
-    """How many grievances ``user`` sees overdue and due soon (the staff home's flag)."""
+    """How many grievances ``user`` sees overdue and due soon (the staff home's card)."""
     return {name: len(queue(user, name, on)) for name in ("overdue", "due_soon")}
+
+
+def urgent(user: Any, on: date) -> tuple[list[Grievance], list[Grievance]]:
+    """The overdue and the due-soon grievances ``user`` may read, the most urgent first."""
+    return queue(user, "overdue", on), queue(user, "due_soon", on)
 
 
 def tick(on: date) -> dict[str, int]:

@@ -40,7 +40,25 @@ from .intake import (
     submission_problems,
     submit,
 )
-from .queues import QUEUES, deadline_of, get_by_number, last_overdue_submission_day, queue
+from .queues import (
+    DEFAULT_STATE_LIMITS,
+    QUEUES,
+    SORTS,
+    QueueFilters,
+    QueuePage,
+    QueueRow,
+    deadline_of,
+    get_by_number,
+    is_overdue,
+    last_overdue_submission_day,
+    overdue_clause,
+    queue,
+    queue_page,
+    queue_row,
+    state_limits,
+    state_since,
+    waited_since,
+)
 from .research import (
     close,
     record_verification,
@@ -55,6 +73,18 @@ from .research import (
 
 __all__ = [
     "CHECK_OUTCOMES",
+    "DEFAULT_STATE_LIMITS",
+    "SORTS",
+    "QueueFilters",
+    "QueuePage",
+    "QueueRow",
+    "is_overdue",
+    "overdue_clause",
+    "queue_page",
+    "queue_row",
+    "state_limits",
+    "state_since",
+    "waited_since",
     "DECLARATION_TEXT",
     "EDITABLE_FIELDS",
     "QUEUES",

@@ -10,10 +10,13 @@ from core.toolkit import (
     ApiBlueprint,
     Ceiling,
     Check,
+    DashboardCard,
+    DashboardItem,
     NavItem,
     Permission,
     PluginMeta,
     RequestFields,
+    can,
     hookimpl,
     plugin_settings,
     require,
@@ -161,3 +164,12 @@ def grievance_filed(grievance):
 @hookimpl
 def grievance_decided(grievance):
     calls.append(("grievance_decided", grievance.outcome))
+
+
+@hookimpl
+def dashboard_cards(user, tenant):
+    """A card on the staff dashboard of the users who may see the dummy page."""
+    if not can(user, "dummy.view"):
+        return []
+    item = DashboardItem(label="Dummy thing to do", url="/t/first/dummy/", number="D-7", days_waiting=3)
+    return [DashboardCard("dummy", "Dummy things", 1, (item,), order=1)]

@@ -1,0 +1,61 @@
+"""The staff inbox: the in-app messages of the logged-in member of staff in this association,
+newest first, unread ones marked; opening one marks it read, and all can be marked read."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from ..auth.permissions import require
+from ..extensions import db
+from ..i18n import gettext as _
+from ..lookup import get_or_404
+from ..numbers import NumberFormatError, parse_int
+from . import services
+from .models import OutboxMessage
+
+bp = Blueprint("notifications", __name__, template_folder="templates")
+PER_PAGE = 50
+
+
+@bp.route("/")
+@require("tenant.staff")
+def inbox():
+    try:
+        page = max(parse_int(request.args.get("page") or "1"), 1)
+    except NumberFormatError:
+        page = 1
+    unread_only = request.args.get("unread") == "1"
+    messages, total = services.inbox_page(current_user, page=page, per_page=PER_PAGE, unread_only=unread_only)
+    return render_template(
+        "notifications/inbox.html",
+        messages=messages,
+        total=total,
+        page=page,
+        pages=max(1, -(-total // PER_PAGE)),
+        unread_only=unread_only,
+    )
+
+
+@bp.route("/<int:message_id>/open", methods=["POST"])
+@require("tenant.staff")
+def open_message(message_id):
+    """Mark the message read and go to the page it is about (else back to the inbox)."""
+    message = get_or_404(OutboxMessage, message_id, user_id=current_user.id, channel="in_app")
+    services.mark_read(current_user, message.id)
+    db.session.commit()
+    return redirect(message.link if _is_local(message.link) else url_for(".inbox"))
+
+
+@bp.route("/read", methods=["POST"])
+@require("tenant.staff")
+def mark_all_read():
+    changed = services.mark_read(current_user)
+    db.session.commit()
+    flash(_("Messages marked as read: %(num)d.", num=changed), "success")
+    return redirect(url_for(".inbox"))
+
+
+def _is_local(link: str | None) -> bool:
+    """Only a path of this platform (never another site) is followed."""
+    return bool(link) and link.startswith("/") and not link.startswith("//") and "\\" not in link
