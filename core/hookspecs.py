@@ -243,6 +243,19 @@ def register_household_panels(household, file, user):
 
 
 @hookspec
+def register_request_panels(request, user):
+    """Tenant-scoped. Called by ``core.requests.page.request_panels()`` when a request's staff
+    page renders (``request`` the ``AidRequest``, ``user`` the reader).
+
+    Return a list of ``core.registry.panels.Panel(key, title, html, order)`` (the toolkit's
+    ``Panel``): a plugin's own record of the request shown inline on its page — an assessment
+    with its result in words and the link to (re)do it. ``html`` is rendered by the
+    implementation; ``key`` is the section's HTML id. Merged, sorted by ``order``; return
+    ``[]`` to show nothing to this user.
+    """
+
+
+@hookspec
 def household_registration_source(args, user):
     """Tenant-scoped. Called by the registry's "register a household" page with its query
     arguments (``args``, a mapping) and the user, on every GET and POST of the page.

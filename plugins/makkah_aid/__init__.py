@@ -26,7 +26,7 @@ from .cli import TICK, makkah_aid_cli
 from .i18n import _, _l
 from .schemas import ApplicationSchema, FileExtraSchema
 from .settings import SettingsSchema
-from .views import bp
+from .views import bp, request_panels
 
 PLUGIN = PluginMeta(
     id="makkah_aid",
@@ -185,6 +185,11 @@ def file_status_checked(file):
 
 @hookimpl
 def validate_request_transition(request, action, actor, data):
+    if action == "send_to_committee":
+        # The committee decides on the band and its ceiling: no assessment, no committee.
+        if services.latest_assessment(request) is None:
+            return [_("Record the need-gap assessment before sending the request to the committee.")]
+        return []
     if action not in ("approve", "disburse"):
         return []
     problems = []
@@ -194,6 +199,11 @@ def validate_request_transition(request, action, actor, data):
     if action == "approve" and services.latest_assessment(request) is None:
         problems.append(_("Record the need-gap assessment before the committee decides."))
     return problems
+
+
+@hookimpl
+def register_request_panels(request, user):
+    return request_panels(request, user)
 
 
 @hookimpl

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from markupsafe import Markup
 from marshmallow import ValidationError
 
 from core.toolkit import (
@@ -12,7 +13,9 @@ from core.toolkit import (
     BeneficiaryFile,
     FormOutcome,
     NumberFormatError,
+    Panel,
     can,
+    current_language,
     db,
     form_transaction,
     format_halalas,
@@ -180,6 +183,28 @@ def assessment(request_id):
         form=form,
         need_items=rules.NEED_ITEMS,
     ), outcome.status
+
+
+def request_panels(item: AidRequest, user) -> list:
+    """The need-gap assessment inline on core's request page: the band and the ceiling in
+    words, the figures, and the link to (re)assess (``register_request_panels``)."""
+    if item.state == "draft" or not can(user, "makkah_aid.view"):
+        return []
+    latest = services.latest_assessment(item)
+    band = ""
+    if latest is not None:
+        band = latest.figures.get(f"band_label_{current_language()}") or latest.band or ""
+    html = render_template(
+        "makkah_aid/request_panel.html",
+        _=_domain.gettext,
+        sar=lambda halalas: format_halalas(int(halalas or 0)),
+        item=item,
+        assessment=latest,
+        band=band,
+        explanation=services.explain(latest) if latest is not None else "",
+        can_assess=can(user, "makkah_aid.assess"),
+    )
+    return [Panel("makkah-gap", _l("Need-gap assessment (Makkah association)"), Markup(html), order=50)]
 
 
 # --------------------------------------------------------------------------- violations

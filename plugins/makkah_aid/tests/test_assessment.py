@@ -22,6 +22,7 @@ from .helpers import (
     API,
     NEEDS_B,
     SAR,
+    complete_request,
     in_committee,
 )
 
@@ -78,16 +79,18 @@ def test_approval_above_ceiling_needs_an_audited_override(makkah, household, new
     assert entry.details["override"] is True
 
 
-def test_approval_needs_an_assessment(makkah, new_request, advance, staff):
-    request = in_committee(new_request, advance)
-    with pytest.raises(Conflict):
-        requests.approve(
-            request,
-            staff["committee_member"],
-            amount_halalas=100_000,
-            members_present=[staff["committee_member"].id],
-        )
+def test_request_cannot_go_to_committee_without_an_assessment(makkah, new_request, advance, staff):
+    request = advance(complete_request(new_request), "verified")
+    db.session.commit()
+    with pytest.raises(Conflict) as refused:
+        requests.send_to_committee(request, staff["researcher"])
+    assert "need-gap assessment" in str(refused.value.message)
     db.session.rollback()
+    request = db.session.get(type(request), request.id)
+    assert request.state == "verified"
+    services.record_assessment(request, {"needs": NEEDS_B}, staff["researcher"])
+    requests.send_to_committee(request, staff["researcher"])
+    assert request.state == "in_committee"
 
 
 def test_not_eligible_gap_is_reported_with_figures(makkah, new_request, advance, staff):
@@ -134,7 +137,9 @@ def test_assessment_api_and_old_decision_shows_rule_in_force_then(
     again = client.post(f"{API}/requests/{rid}/assessment", json={"needs": NEEDS_B}, headers=researcher)
     assert again.json["rule_version_id"] != first_version and again.json["band"] == "B"
     history = client.get(f"{API}/requests/{rid}/assessments", headers=researcher).json
+    # The first is the assessment recorded before the request went to the committee.
     assert [h["rule_version"]["settings"]["bands"][-1]["ceiling_halalas"] for h in history] == [
+        1_800_000,
         1_800_000,
         1_200_000,
     ]
