@@ -11,7 +11,7 @@ from marshmallow import ValidationError
 
 from ..audit.services import record
 from ..auth.permissions import require
-from ..documents.services import document_types, documents_of_request
+from ..documents.services import document_type_label, documents_of_request
 from ..extensions import db
 from ..forms import FormOutcome, form_transaction
 from ..i18n import current_language, translate_messages
@@ -108,10 +108,6 @@ def action_label(code: str) -> str:
     if step is not None and step.label:
         return str(step.label)
     return str(EVENT_LABELS.get(code, code))
-
-
-def document_type_label(code: str) -> str:
-    return next((str(c.label) for c in document_types() if c.code == code), code)
 
 
 def channel_label(code: str) -> str:
