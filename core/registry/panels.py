@@ -38,6 +38,8 @@ class RegistrationSource:
     link: Callable[[Any, Any], Any] | None = None  # link(file, user), in the registration's transaction
     done_url: str | None = None
     done_message: str | None = None
+    # What the record held that the form could not take (``registry.services.NotCarried``).
+    not_carried: list = field(default_factory=list)
 
 
 def merge_panels(found: list) -> list[Panel]:

@@ -13,6 +13,7 @@ from ..lookup import get_or_404
 from ..navigation import NavItem
 from ..numbers import NumberFormatError, parse_int
 from ..registry.panels import RegistrationSource
+from ..registry.services import carry
 from ..tenancy import require_tenant
 from . import links
 from .demo import load
@@ -166,8 +167,10 @@ def household_registration_source(args, user):
     if item.state in NO_LINK_STATES:
         abort(409)
     number = item.number or _("Draft #%(id)s", id=item.id)
+    prefill, not_carried = carry(registration_prefill(item))
     return RegistrationSource(
-        prefill=registration_prefill(item),
+        prefill=prefill,
+        not_carried=not_carried,
         notice=_(
             "From the applicant's data of request %(number)s: once registered, the request is linked "
             "to the new file.",

@@ -202,6 +202,11 @@ def validate_request_transition(request, action, actor, data):
 
 
 @hookimpl
+def request_household_data(request):
+    return services.household_data(request)
+
+
+@hookimpl
 def register_request_panels(request, user):
     return request_panels(request, user)
 
