@@ -70,6 +70,7 @@ from .registry.services import (
     search_persons,
 )
 from .registry.services import change_status as change_file_status
+from .registry.services import resumed_status as resumed_file_status
 from .requests import AidRequest, Ceiling, Check, RequestFields
 from .requests.schemas import AnyDate, Money, RequestCreateSchema
 from .requests.services import create_request
@@ -147,6 +148,7 @@ __all__ = [
     "search_persons",
     "households_of_many",
     "change_file_status",
+    "resumed_file_status",
     "renew_file",
     "add_months",
     "create_request",

@@ -26,7 +26,7 @@ from .cli import TICK, makkah_aid_cli
 from .i18n import _, _l
 from .schemas import ApplicationSchema, FileExtraSchema
 from .settings import SettingsSchema
-from .views import bp, request_panels
+from .views import bp, household_panels, request_panels
 
 PLUGIN = PluginMeta(
     id="makkah_aid",
@@ -204,6 +204,11 @@ def validate_request_transition(request, action, actor, data):
 @hookimpl
 def request_household_data(request):
     return services.household_data(request)
+
+
+@hookimpl
+def register_household_panels(household, file, user):
+    return household_panels(household, file, user)
 
 
 @hookimpl

@@ -14,6 +14,7 @@ from core.toolkit import (
     FormOutcome,
     NumberFormatError,
     Panel,
+    User,
     can,
     current_language,
     db,
@@ -205,6 +206,30 @@ def request_panels(item: AidRequest, user) -> list:
         can_assess=can(user, "makkah_aid.assess"),
     )
     return [Panel("makkah-gap", _l("Need-gap assessment (Makkah association)"), Markup(html), order=50)]
+
+
+def household_panels(household, file, user) -> list:
+    """The sanctions in force on the household's file, in words (what, since, until, who):
+    on core's household page whatever the file's status (``register_household_panels``)."""
+    if file is None or not can(user, "makkah_aid.view"):
+        return []
+    sanctions = services.sanctions_in_force(file)
+    ids = {v.recorded_by_id for v in sanctions if v.recorded_by_id}
+    names = (
+        {u.id: (u.name or u.email) for u in db.session.scalars(db.select(User).where(User.id.in_(ids)))}
+        if ids
+        else {}
+    )
+    html = render_template(
+        "makkah_aid/household_sanctions.html",
+        _=_domain.gettext,
+        sanctions=sanctions,
+        names=names,
+        file=file,
+        violation_label=violation_label,
+        sanction_text=services.sanction_text,
+    )
+    return [Panel("makkah-sanctions", _l("Sanctions of the violations ladder"), Markup(html), order=40)]
 
 
 # --------------------------------------------------------------------------- violations
