@@ -72,6 +72,7 @@ from .registry.services import (
 from .registry.services import change_status as change_file_status
 from .registry.services import resumed_status as resumed_file_status
 from .requests import AidRequest, Ceiling, Check, RequestFields
+from .requests.demo import walk as walk_demo_request
 from .requests.schemas import AnyDate, Money, RequestCreateSchema
 from .requests.services import create_request
 from .requests.services import submit as submit_request
@@ -154,6 +155,7 @@ __all__ = [
     "create_request",
     "submit_request",
     "install_default_catalog",
+    "walk_demo_request",
     "upload_document",
     "notify",
     "audit_record",
