@@ -121,6 +121,7 @@ def assessments():
                     (
                         "in_research",
                         "field_visit_scheduled",
+                        "visited",
                         "verified",
                         "in_committee",
                         "approved",
