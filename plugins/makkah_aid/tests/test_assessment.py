@@ -84,13 +84,31 @@ def test_request_cannot_go_to_committee_without_an_assessment(makkah, new_reques
     db.session.commit()
     with pytest.raises(Conflict) as refused:
         requests.send_to_committee(request, staff["researcher"])
-    assert "need-gap assessment" in str(refused.value.message)
+    assert "تقييم الفجوة" in str(refused.value.message)  # the plugin's message, in Arabic
     db.session.rollback()
     request = db.session.get(type(request), request.id)
     assert request.state == "verified"
     services.record_assessment(request, {"needs": NEEDS_B}, staff["researcher"])
     requests.send_to_committee(request, staff["researcher"])
     assert request.state == "in_committee"
+
+
+def test_the_committee_refusal_without_an_assessment_reads_the_same_on_the_api_and_the_page(
+    makkah, new_request, advance, staff, client, token_for, login
+):
+    request = advance(complete_request(new_request), "verified")
+    rid = request.id
+    db.session.commit()
+    refused = client.post(
+        f"/t/first/api/v1/requests/{rid}/send-to-committee", json={}, headers=token_for(staff["researcher"])
+    )
+    assert refused.status_code == 409 and "تقييم الفجوة" in refused.json["message"]
+    login(staff["researcher"])
+    page = client.post(f"/t/first/requests/{rid}/step/send_to_committee")
+    assert page.status_code == 409
+    box = page.get_data(as_text=True).split('id="step-error"', 1)[1].split("</div>", 1)[0]
+    assert "تقييم الفجوة" in box
+    assert db.session.get(type(request), rid).state == "verified"
 
 
 def test_not_eligible_gap_is_reported_with_figures(makkah, new_request, advance, staff):
