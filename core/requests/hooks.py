@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import abort, url_for
 
 from ..auth.permissions import Permission, can
+from ..calendar import format_date
 from ..extensions import db
 from ..hookspecs import hookimpl
 from ..i18n import gettext as _
@@ -119,9 +120,7 @@ def assess_eligibility(request, file):
                 "field_visit",
                 _l("Data matches the original documents"),
                 "pass" if not corrected and not unseen else "needs_review",
-                ""
-                if not corrected and not unseen
-                else _l("Some fields were corrected or not seen during the visit."),
+                _visit_findings(visit),
                 {
                     "confirmed": len(visit.checked_fields) - corrected - unseen,
                     "corrected": corrected,
@@ -130,6 +129,27 @@ def assess_eligibility(request, file):
             )
         )
     return checks
+
+
+def _visit_findings(visit) -> str:
+    """What the visit found, field by field, for the committee: each corrected value with the
+    one entered and the one in the document, each field not seen (nothing when all matched)."""
+    parts = []
+    for f in visit.checked_fields:
+        if f.get("status") == "corrected":
+            parts.append(
+                _(
+                    "%(field)s: entered %(entered)s, the document says %(found)s",
+                    field=f.get("field", ""),
+                    entered=f.get("entered") or "—",
+                    found=f.get("found") or "—",
+                )
+            )
+        elif f.get("status") == "not_seen":
+            parts.append(_("%(field)s: not seen during the visit", field=f.get("field", "")))
+    if not parts:
+        return ""
+    return _("Visited on %(date)s.", date=format_date(visit.visited_on)) + " " + "؛ ".join(parts)
 
 
 @hookimpl(trylast=True)

@@ -181,3 +181,25 @@ def test_the_request_page_keeps_its_query_budget_whatever_the_number_of_members_
             _page(client, request_id)
         counts.append(captured.statements)
     assert len(counts[0]) == len(counts[1]), counts
+
+
+def test_the_committee_check_names_each_field_the_visit_corrected_with_both_values(
+    staff, new_request, advance
+):
+    request = advance(new_request(linked=True), "field_visit_scheduled")
+    services.record_visit(
+        request,
+        staff["researcher"],
+        visited_on=date(2025, 11, 9),
+        findings="",
+        checked_fields=[
+            {"field": "الدخل", "entered": "2000", "status": "corrected", "found": "3500"},
+            {"field": "الإيجار", "entered": "18000", "status": "not_seen", "found": ""},
+            {"field": "المهنة", "entered": "حارس", "status": "confirmed", "found": ""},
+        ],
+    )
+    check = next(c for c in services.assess(request) if c["code"] == "field_visit")
+    assert check["outcome"] == "needs_review"
+    assert "الدخل" in check["reason"] and "2000" in check["reason"] and "3500" in check["reason"]
+    assert "الإيجار" in check["reason"] and "المهنة" not in check["reason"]
+    assert check["figures"] == {"confirmed": 1, "corrected": 1, "not_seen": 1}
