@@ -8,9 +8,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from core.testing import PASSWORD, new_file, screenshot
-from core.testing import request_services as requests
-from core.toolkit import AidRequest, CatalogItem, db, install_default_catalog, tenant_context
+from core.testing import PASSWORD, screenshot
+from core.toolkit import CatalogItem, db, install_default_catalog, tenant_context
 
 from .helpers import PNG, national_id
 
@@ -62,13 +61,20 @@ def test_officer_researcher_committee_see_one_request_page_with_everything(
     assert program in asked.inner_text() and "12,000.00" in asked.inner_text()
     assert "مكة المكرمة" in page.locator("#asked-city").inner_text()
     request_url = page.url
-    request_id = int(request_url.rstrip("/").rsplit("/", 1)[1])
     screenshot(page, "reqpage-1-officer-1366")
+    # The officer registers the household from the applicant's data: nothing to retype.
+    page.click("#register-household")
+    page.wait_for_load_state()
+    assert page.locator("#national_id").input_value() == national_id(6161)
+    assert page.locator("#monthly_income").input_value() == "2000"
+    assert page.locator("#member-0-first_name").input_value() == "ريم"
+    assert page.locator("#not-carried").count() == 0
+    screenshot(page, "reqpage-2-register-from-request-1366")
+    page.click("main form button.btn-success[type=submit]")
+    page.wait_for_load_state()
+    assert page.locator("#linked-file").count() == 1
+    assert "ريم" in page.locator("#household-members").inner_text()
     officer.close()
-    with tenant_context(tenant):  # the officer links the applicant's new file
-        item = db.session.get(AidRequest, request_id)
-        requests.link_file(item, staff["relations_officer"], new_file().id)
-        db.session.commit()
 
     # 2. The researcher: the research, the visit field by field, the assessment, the committee.
     researcher = _desktop(browser, live_server)
