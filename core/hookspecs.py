@@ -272,6 +272,35 @@ def register_household_panels(household, file, user):
 
 
 @hookspec
+def register_request_panels(request, user):
+    """Tenant-scoped. Called by ``core.requests.page.request_panels()`` when a request's staff
+    page renders (``request`` the ``AidRequest``, ``user`` the reader).
+
+    Return a list of ``core.registry.panels.Panel(key, title, html, order)`` (the toolkit's
+    ``Panel``): a plugin's own record of the request shown inline on its page — an assessment
+    with its result in words and the link to (re)do it. ``html`` is rendered by the
+    implementation; ``key`` is the section's HTML id. Merged, sorted by ``order``; return
+    ``[]`` to show nothing to this user.
+    """
+
+
+@hookspec
+def request_household_data(request):
+    """Tenant-scoped. Called by ``core.requests.services.registration_prefill`` when a household
+    is registered from a request ("register a new household from the applicant's data").
+
+    Return a dict of what the plugin's request fields hold for the household's file, as text the
+    registration form takes: head fields named as the registry's (``national_id``, ``id_expiry``,
+    ``nationality``, ``birth_date``, ``job``, ``monthly_income`` in riyals, ``national_address`` …),
+    ``housing_tenure``, ``annual_rent`` (riyals), ``category``, and ``members``: a list of rows
+    (``name`` or the four name parts, ``relationship`` in the registry's codes, ``job``,
+    ``income`` in riyals, ``resides_with_head``, optional ``national_id``). Merged over core's
+    applicant data (members concatenated); the registry checks every value and tells the user
+    which it could not carry and why. Return ``{}`` or ``None`` when the request has none.
+    """
+
+
+@hookspec
 def household_registration_source(args, user):
     """Tenant-scoped. Called by the registry's "register a household" page with its query
     arguments (``args``, a mapping) and the user, on every GET and POST of the page.

@@ -71,7 +71,9 @@ from .registry.services import (
     search_persons,
 )
 from .registry.services import change_status as change_file_status
+from .registry.services import resumed_status as resumed_file_status
 from .requests import AidRequest, Ceiling, Check, RequestFields
+from .requests.demo import walk as walk_demo_request
 from .requests.schemas import AnyDate, Money, RequestCreateSchema
 from .requests.services import create_request
 from .requests.services import submit as submit_request
@@ -150,11 +152,13 @@ __all__ = [
     "search_persons",
     "households_of_many",
     "change_file_status",
+    "resumed_file_status",
     "renew_file",
     "add_months",
     "create_request",
     "submit_request",
     "install_default_catalog",
+    "walk_demo_request",
     "upload_document",
     "notify",
     "audit_record",

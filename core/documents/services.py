@@ -25,6 +25,12 @@ def document_types() -> list[Choice]:
     return merge_choices(tenant_hooks().register_document_types())
 
 
+def document_type_label(code: str) -> str:
+    """A document type in words (the templates' ``document_type`` filter): a receipt reads
+    "proof of receipt" wherever it is listed, staff pages and the applicant's alike."""
+    return next((str(c.label) for c in document_types() if c.code == code), code)
+
+
 def _safe_filename(name: str | None, content_type: str) -> str:
     stem = re.sub(r"[^\w.\- ]", "_", (name or "").rsplit("/", 1)[-1].rsplit("\\", 1)[-1]).strip(" .")[:120]
     stem = stem.rsplit(".", 1)[0] if "." in stem else stem

@@ -215,7 +215,15 @@ def submit(request_id):
 
 
 # Documents an applicant may still add: until the committee decided.
-UPLOAD_STATES = ("draft", "submitted", "returned", "in_research", "field_visit_scheduled", "verified")
+UPLOAD_STATES = (
+    "draft",
+    "submitted",
+    "returned",
+    "in_research",
+    "field_visit_scheduled",
+    "visited",
+    "verified",
+)
 
 
 @bp.route("/requests/<int:request_id>/documents", methods=["POST"])

@@ -20,7 +20,8 @@ from ..plugins import tenant_hooks
 
 @dataclass(frozen=True)
 class Panel:
-    """One section of a household's page: ``key`` is its HTML id, ``html`` its rendered body."""
+    """One section of a page a hook adds to (a household's, a request's): ``key`` is its HTML
+    id, ``html`` its rendered body."""
 
     key: str
     title: str
@@ -37,13 +38,20 @@ class RegistrationSource:
     link: Callable[[Any, Any], Any] | None = None  # link(file, user), in the registration's transaction
     done_url: str | None = None
     done_message: str | None = None
+    # What the record held that the form could not take (``registry.services.NotCarried``).
+    not_carried: list = field(default_factory=list)
+
+
+def merge_panels(found: list) -> list[Panel]:
+    """One page's panels from a panels hook's answers (lists, in plugin order), by ``order``;
+    the same for every page a hook adds sections to (a household's, a request's)."""
+    panels = [panel for group in reversed(found) for panel in (group or [])]
+    return sorted(panels, key=lambda panel: panel.order)
 
 
 def household_panels(household: Any, file: Any, user: Any) -> list[Panel]:
     """The sections every enabled feature adds to ``household``'s page, by ``order``."""
-    found = tenant_hooks().register_household_panels(household=household, file=file, user=user)
-    panels = [panel for group in reversed(found) for panel in (group or [])]
-    return sorted(panels, key=lambda panel: panel.order)
+    return merge_panels(tenant_hooks().register_household_panels(household=household, file=file, user=user))
 
 
 def registration_source(args: Mapping[str, str], user: Any) -> RegistrationSource | None:

@@ -97,6 +97,44 @@ def search():
     ), (422 if errors else 200)
 
 
+MEMBER_FORM_FIELDS = ("first_name", "father_name", "grandfather_name", "family_name", "national_id")
+
+
+def _form_members(form) -> list[dict]:
+    """The registration form's member rows (``member-<i>-<field>``) as typed; a row with no
+    name is left out."""
+    rows = []
+    index = 0
+    while f"member-{index}-first_name" in form:
+        get = lambda name, i=index: (form.get(f"member-{i}-{name}") or "").strip()  # noqa: E731
+        if get("first_name") or get("family_name"):
+            rows.append(
+                {
+                    **{k: get(k) for k in MEMBER_FORM_FIELDS},
+                    "relationship": get("relationship"),
+                    "job": get("job"),
+                    "income": get("income"),
+                    "resides_with_head": form.get(f"member-{index}-resides_with_head") == "on",
+                }
+            )
+        index += 1
+    return rows
+
+
+def _member_payload(row: dict) -> dict:
+    person = {k: row[k] for k in MEMBER_FORM_FIELDS if row.get(k)}
+    payload = {
+        "person": person,
+        "relationship": row.get("relationship", ""),
+        "resides_with_head": row.get("resides_with_head", True),
+    }
+    if row.get("job"):
+        payload["job"] = row["job"]
+    if row.get("income"):
+        payload["income"] = row["income"]
+    return payload
+
+
 def _form_household() -> dict:
     form = request.form
     head = {k: form.get(k, "") for k in PERSON_FORM_FIELDS}
@@ -108,17 +146,24 @@ def _form_household() -> dict:
         "housing_tenure": form.get("housing_tenure", ""),
         "annual_rent": form.get("annual_rent", ""),
         "category": form.get("category", "family"),
+        "members": _form_members(form),
     }
 
 
 def _flat_errors(messages: dict) -> dict:
     messages = translate_messages(messages)
-    flat = {k: v for k, v in messages.items() if k != "head"}
+    flat = {k: v for k, v in messages.items() if k not in ("head", "members")}
     head = messages.get("head")
     if isinstance(head, dict):
         flat.update(head)
     elif head:
         flat["national_id"] = head
+    for index, errors in (messages.get("members") or {}).items():
+        for key, value in (errors or {}).items():
+            if key == "person" and isinstance(value, dict):
+                flat.update({f"member-{index}-{k}": v for k, v in value.items()})
+            else:
+                flat[f"member-{index}-{key}"] = value
     return flat
 
 
@@ -135,6 +180,7 @@ def new_household():
     if request.method == "POST":
         data = _form_household()
         values = {**data["head"], **{k: v for k, v in data.items() if k != "head"}}
+        data["members"] = [_member_payload(row) for row in data["members"]]
         with form_transaction() as outcome:
             household = services.create_household(HouseholdSchema().load(data), user=current_user)
             if source is not None and source.link is not None:

@@ -1,22 +1,30 @@
 """Demo requests for one tenant (idempotent): at least one in each stage of the work — new,
-in research, awaiting the visit, verified, in committee, approved, returned — each
-with its number and dates, entered its state some working days ago (some past their limit),
-so that every role's dashboard has something to do."""
+in research, awaiting the visit, visited, verified, in committee, approved, returned — each with
+its number and dates, entered its state some working days ago (some past their limit), so that
+every role's dashboard has something to do; and ``walk``: how a plugin's demo request gets past
+draft — through the real workflow, so it has its number, its dates, its declaration and its
+timeline like a request staff took through the steps."""
 
 from __future__ import annotations
 
 import contextlib
+import io
+from collections.abc import Callable
 from datetime import date, timedelta
+from typing import Any
 
 from marshmallow import ValidationError
+from pypdf import PdfWriter
 
 from ..auth.models import Membership, User
+from ..documents.services import upload
 from ..errors import AppError
 from ..extensions import db
 from ..registry.models import BeneficiaryFile
 from ..tenancy import utcnow
 from . import services
 from .models import AidRequest, RequestEvent
+from .schemas import RequestCreateSchema
 
 SUMMARY = "طلب مساعدة (بيانات تجريبية)"
 # (name, how far it goes, calendar days since it entered that state)
@@ -25,6 +33,7 @@ PLAN = (
     ("فهد سالم علي القحطاني", "submitted", 2),
     ("مريم خالد سعد الحربي", "in_research", 6),
     ("سارة أحمد ناصر الدوسري", "field_visit_scheduled", 20),
+    ("نوف راشد فهد البقمي", "visited", 2),
     ("عبدالرحمن يوسف عمر الشهري", "submitted", 9),
     ("هند عبدالعزيز صالح العتيبي", "verified", 1),
     ("ماجد ناصر حمد الغامدي", "in_committee", 4),
@@ -37,6 +46,7 @@ PATH = (
     "submitted",
     "in_research",
     "field_visit_scheduled",
+    "visited",
     "verified",
     "in_committee",
     "approved",
@@ -49,6 +59,66 @@ def _user_with(role: str):
         if role in (membership.roles or []):
             return db.session.get(User, membership.user_id)
     return None
+
+
+# How far ``walk`` takes a plugin's demo request (the committee and later are the plugin's).
+WALK_PATH = ("submitted", "in_research", "field_visit_scheduled", "visited", "verified", "in_committee")
+
+
+def _scan() -> bytes:
+    """A one-page PDF standing for the scan the applicant brought (uploads are parsed)."""
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def _attach_scans(request: AidRequest, officer) -> None:
+    """The documents the submission still asks for, attached as scans."""
+    for doc_type in services.missing_documents(services.submission_problems(request)):
+        upload(_scan(), f"{doc_type}.pdf", {"doc_type": doc_type, "request_id": request.id}, user=officer)
+
+
+def walk(
+    data: dict, state: str, *, before_committee: Callable[[AidRequest, Any], Any] | None = None
+) -> AidRequest:
+    """Register a demo request (``data`` as the intake form posts it, plugin fields under
+    ``extra``) and take it through the workflow up to ``state`` with the tenant's demo staff:
+    the documents the submission asks for are attached (a scan), the declaration signed, the
+    visit scheduled and recorded. ``before_committee(request, researcher)`` runs once the
+    request is verified (a plugin's assessment the committee needs)."""
+    if state not in WALK_PATH:
+        raise ValueError(state)
+    officer, researcher = _user_with("relations_officer"), _user_with("researcher")
+    request = services.create_request(RequestCreateSchema().load(data), officer)
+    _attach_scans(request, officer)
+    services.submit(request, officer, declaration_signed_by=request.applicant_name)
+    steps = {
+        "in_research": lambda: services.start_research(request, researcher),
+        "field_visit_scheduled": lambda: services.schedule_visit(
+            request, researcher, date.today() - timedelta(days=3)
+        ),
+        "visited": lambda: services.record_visit(
+            request,
+            researcher,
+            visited_on=date.today() - timedelta(days=2),
+            findings="تمت مطابقة البيانات مع الأصول (بيانات تجريبية)",
+            checked_fields=[
+                {"field": "السكن", "entered": "مستأجر", "status": "confirmed", "found": ""},
+                {"field": "الدخل الشهري", "entered": "2000", "status": "corrected", "found": "2500"},
+            ],
+        ),
+        "verified": lambda: services.verify(request, researcher),
+        "in_committee": lambda: (
+            before_committee(request, researcher) if before_committee else None,
+            services.send_to_committee(request, researcher),
+        ),
+    }
+    for target in WALK_PATH[1 : WALK_PATH.index(state) + 1]:
+        steps[target]()
+    db.session.flush()
+    return request
 
 
 def load(tenant) -> None:
@@ -72,6 +142,7 @@ def load(tenant) -> None:
         request = services.create_request(data, staff["relations_officer"])
         if target != "draft":
             try:
+                _attach_scans(request, staff["relations_officer"])
                 services.submit(request, staff["relations_officer"], declaration_signed_by=name)
             except (AppError, ValidationError):  # the association's plugin asks for more: no demo request
                 savepoint.rollback()
@@ -95,12 +166,17 @@ def _advance(request, target: str, staff: dict, file_id: int | None) -> None:
     steps = {
         "in_research": lambda: services.start_research(request, researcher),
         "field_visit_scheduled": lambda: services.schedule_visit(request, researcher, date.today()),
-        "verified": lambda: (
-            services.record_visit(
-                request, researcher, visited_on=date.today(), findings="زيارة ميدانية", checked_fields=[]
-            ),
-            services.verify(request, researcher),
+        "visited": lambda: services.record_visit(
+            request,
+            researcher,
+            visited_on=date.today(),
+            findings="تمت مطابقة البيانات مع الأصول (بيانات تجريبية)",
+            checked_fields=[
+                {"field": "السكن", "entered": "مستأجر", "status": "confirmed", "found": ""},
+                {"field": "الدخل الشهري", "entered": "2000", "status": "corrected", "found": "2500"},
+            ],
         ),
+        "verified": lambda: services.verify(request, researcher),
         "in_committee": lambda: services.send_to_committee(request, researcher),
         "approved": lambda: _approve(request, staff, file_id),
     }

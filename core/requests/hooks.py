@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import abort, url_for
 
 from ..auth.permissions import Permission, can
+from ..calendar import format_date
 from ..extensions import db
 from ..hookspecs import hookimpl
 from ..i18n import gettext as _
@@ -13,6 +14,7 @@ from ..lookup import get_or_404
 from ..navigation import NavItem
 from ..numbers import NumberFormatError, parse_int
 from ..registry.panels import RegistrationSource
+from ..registry.services import carry
 from ..tenancy import require_tenant
 from . import links
 from .demo import load
@@ -131,9 +133,7 @@ def assess_eligibility(request, file):
                 "field_visit",
                 _l("Data matches the original documents"),
                 "pass" if not corrected and not unseen else "needs_review",
-                ""
-                if not corrected and not unseen
-                else _l("Some fields were corrected or not seen during the visit."),
+                _visit_findings(visit),
                 {
                     "confirmed": len(visit.checked_fields) - corrected - unseen,
                     "corrected": corrected,
@@ -142,6 +142,27 @@ def assess_eligibility(request, file):
             )
         )
     return checks
+
+
+def _visit_findings(visit) -> str:
+    """What the visit found, field by field, for the committee: each corrected value with the
+    one entered and the one in the document, each field not seen (nothing when all matched)."""
+    parts = []
+    for f in visit.checked_fields:
+        if f.get("status") == "corrected":
+            parts.append(
+                _(
+                    "%(field)s: entered %(entered)s, the document says %(found)s",
+                    field=f.get("field", ""),
+                    entered=f.get("entered") or "—",
+                    found=f.get("found") or "—",
+                )
+            )
+        elif f.get("status") == "not_seen":
+            parts.append(_("%(field)s: not seen during the visit", field=f.get("field", "")))
+    if not parts:
+        return ""
+    return _("Visited on %(date)s.", date=format_date(visit.visited_on)) + " " + "؛ ".join(parts)
 
 
 @hookimpl(trylast=True)
@@ -179,8 +200,10 @@ def household_registration_source(args, user):
     if item.state in NO_LINK_STATES:
         abort(409)
     number = item.number or _("Draft #%(id)s", id=item.id)
+    prefill, not_carried = carry(registration_prefill(item))
     return RegistrationSource(
-        prefill=registration_prefill(item),
+        prefill=prefill,
+        not_carried=not_carried,
         notice=_(
             "From the applicant's data of request %(number)s: once registered, the request is linked "
             "to the new file.",

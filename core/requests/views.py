@@ -11,7 +11,7 @@ from marshmallow import ValidationError
 
 from ..audit.services import record
 from ..auth.permissions import require
-from ..documents.services import document_types, documents_of_request
+from ..documents.services import document_type_label, documents_of_request
 from ..errors import NotFound
 from ..extensions import db
 from ..forms import FormOutcome, ask_confirmation, confirmed, form_transaction
@@ -22,8 +22,8 @@ from ..lookup import get_or_404
 from ..registry.services import status_label
 from ..tenancy import require_tenant, utcnow
 from . import export as request_export
-from . import forms, links, services, steps
-from .models import CHANNELS, VERIFICATION_BODIES, AidRequest, CatalogItem, Decision, FieldVisit, Verification
+from . import forms, links, page, services, steps
+from .models import CHANNELS, VERIFICATION_BODIES, AidRequest, CatalogItem, Decision
 from .schemas import QueueArgsSchema, RequestCreateSchema
 from .workflow import STATES, available_actions, state_label, transitions
 
@@ -153,10 +153,6 @@ def action_label(code: str) -> str:
     return str(EVENT_LABELS.get(code, code))
 
 
-def document_type_label(code: str) -> str:
-    return next((str(c.label) for c in document_types() if c.code == code), code)
-
-
 def channel_label(code: str) -> str:
     return str(CHANNEL_LABELS.get(code, code))
 
@@ -240,10 +236,24 @@ def _render_view(item, step_error: dict | None = None, status: int = 200):
         else:
             record("registry.person.searched", "person", None, {"results": candidates_total})
             db.session.commit()
+    linked_file = links.file_of(item)
+    record_of = page.steps_record(item)
+    decisions = _children(Decision, item.id)
+    ceiling = services.ceiling_for(item)
     return render_template(
         "requests/view.html",
         step_error=step_error,
-        linked_file=links.file_of(item),
+        linked_file=linked_file,
+        household=page.household_of(linked_file),
+        program=page.program_name(item),
+        relationship_label=page.relationship_label,
+        field_check_label=page.field_check_label,
+        verification_outcome_label=page.verification_outcome_label,
+        escalation_outcome_label=page.escalation_outcome_label,
+        body_label=body_label,
+        people=page.people_by_id(item, *record_of.values(), decisions),
+        panels=page.request_panels(item, current_user),
+        amount_hint=page.amount_hint(item, ceiling),
         registry_status_label=status_label,
         may_link=may_link,
         file_q=file_q,
@@ -260,11 +270,10 @@ def _render_view(item, step_error: dict | None = None, status: int = 200):
         channel_label=channel_label,
         document_type_label=document_type_label,
         actions=[t.action for t in available_actions(item, current_user)],
-        visits=_children(FieldVisit, item.id),
-        verifications=_children(Verification, item.id),
-        decisions=_children(Decision, item.id),
+        **record_of,
+        decisions=decisions,
         checks=services.assess(item),
-        ceiling=services.ceiling_for(item),
+        ceiling=ceiling,
         deadline=services.deadline_of(item),
         **{name: provider(item) for name, provider in _page_extensions()["context"].items()},
     ), status

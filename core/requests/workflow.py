@@ -31,6 +31,7 @@ STATES: dict[str, Any] = {
     "returned": _l("Returned for missing data"),
     "in_research": _l("In research"),
     "field_visit_scheduled": _l("Field visit scheduled"),
+    "visited": _l("Field visit done"),
     "verified": _l("Verified"),
     "in_committee": _l("In committee"),
     "approved": _l("Approved"),
@@ -45,6 +46,7 @@ OPEN_STATES = (
     "returned",
     "in_research",
     "field_visit_scheduled",
+    "visited",
     "verified",
     "in_committee",
     "approved",
@@ -84,7 +86,21 @@ CORE_TRANSITIONS: tuple[Transition, ...] = (
         "requests.research",
         _l("Schedule a field visit"),
     ),
-    Transition("verify", ("field_visit_scheduled",), "verified", "requests.research", _l("Mark as verified")),
+    # Recording the visit moves the request on: the researcher then verifies (or returns) it.
+    Transition(
+        "record_visit",
+        ("field_visit_scheduled",),
+        "visited",
+        "requests.research",
+        _l("Record the field visit"),
+    ),
+    Transition(
+        "verify",
+        ("field_visit_scheduled", "visited"),
+        "verified",
+        "requests.research",
+        _l("Mark as verified"),
+    ),
     Transition(
         "send_to_committee", ("verified",), "in_committee", "requests.research", _l("Send to the committee")
     ),
@@ -101,7 +117,7 @@ CORE_TRANSITIONS: tuple[Transition, ...] = (
     Transition("close", ("disbursed", "rejected"), "closed", "requests.close", _l("Close")),
     Transition(
         "return",
-        ("submitted", "in_research", "field_visit_scheduled", "verified"),
+        ("submitted", "in_research", "field_visit_scheduled", "visited", "verified"),
         "returned",
         "requests.return",
         _l("Return to the applicant"),

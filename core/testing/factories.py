@@ -381,7 +381,10 @@ def advance(staff):
                 ),
             ),
         ]
-        for _target, step in path:
+        # From where the request stands: a request already part-way goes on from its state.
+        targets = [target for target, _step in path]
+        start = targets.index(request.state) + 1 if request.state in targets else 0
+        for _target, step in path[start:]:
             if request.state == state:
                 break
             step(request)

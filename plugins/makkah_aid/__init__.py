@@ -27,7 +27,7 @@ from .cli import TICK, makkah_aid_cli
 from .i18n import _, _l
 from .schemas import ApplicationSchema, FileExtraSchema
 from .settings import SettingsSchema
-from .views import EVIDENCE_LABELS, bp
+from .views import EVIDENCE_LABELS, bp, household_panels, request_panels
 
 PLUGIN = PluginMeta(
     id="makkah_aid",
@@ -225,6 +225,11 @@ def file_status_checked(file):
 
 @hookimpl
 def validate_request_transition(request, action, actor, data):
+    if action == "send_to_committee":
+        # The committee decides on the band and its ceiling: no assessment, no committee.
+        if services.latest_assessment(request) is None:
+            return [_("Record the need-gap assessment before sending the request to the committee.")]
+        return []
     if action not in ("approve", "disburse"):
         return []
     problems = []
@@ -234,6 +239,21 @@ def validate_request_transition(request, action, actor, data):
     if action == "approve" and services.latest_assessment(request) is None:
         problems.append(_("Record the need-gap assessment before the committee decides."))
     return problems
+
+
+@hookimpl
+def request_household_data(request):
+    return services.household_data(request)
+
+
+@hookimpl
+def register_household_panels(household, file, user):
+    return household_panels(household, file, user)
+
+
+@hookimpl
+def register_request_panels(request, user):
+    return request_panels(request, user)
 
 
 @hookimpl

@@ -6,14 +6,15 @@ from __future__ import annotations
 from datetime import date
 
 from core.toolkit import (
-    AidRequest,
     BeneficiaryFile,
+    CatalogItem,
     change_file_status,
     check_digit_for,
     create_household,
     db,
     find_by_national_id,
     install_default_catalog,
+    walk_demo_request,
 )
 
 from . import services
@@ -90,8 +91,33 @@ def demo_id(tenant_id: int, index: int) -> str:
     return base + check_digit_for(base)
 
 
+def _application(household) -> dict:
+    """The application's mandatory data, as the applicant gave it (from the household)."""
+    head = household.head
+    return {
+        "nationality": head.nationality,
+        "id_number": head.national_id,
+        "id_expiry": head.id_expiry.isoformat(),
+        "current_job": "لا يعمل",
+        "monthly_income": str((head.monthly_income or 0) // 100),
+        "dependents_count": len(household.members),
+        "dependents": [
+            {
+                "name": member.person.full_name,
+                "relationship": {"spouse": "wife"}.get(member.relationship_, member.relationship_),
+                "monthly_income": str((member.income or 0) // 100),
+                "resides_permanently": bool(member.resides_with_head),
+            }
+            for member in household.members
+        ],
+        "housing": household.housing_tenure,
+        "annual_rent": str((household.annual_rent or 0) // 100),
+    }
+
+
 def load(tenant) -> None:
     install_default_catalog(tenant)
+    catalog_item = db.session.scalars(db.select(CatalogItem.id).order_by(CatalogItem.id)).first()
     made = []
     for index, (first, father, grand, family, gender, income, members, needs, workers) in enumerate(
         HOUSEHOLDS
@@ -141,30 +167,27 @@ def load(tenant) -> None:
         made.append((household, file, needs))
     for household, file, needs in made[:4]:
         head = household.head
-        request = AidRequest(
-            state="in_committee",
-            channel="in_person",
-            applicant_name=head.full_name,
-            applicant_phone=head.phone,
-            applicant_city=head.city,
-            file_id=file.id,
-            summary="طلب مساعدة سنوية (بيانات تجريبية)",
-            extra={},
+        data = {
+            "channel": "in_person",
+            "applicant_name": head.full_name,
+            "applicant_phone": head.phone,
+            "applicant_city": head.city,
+            "file_id": file.id,
+            "catalog_item_id": catalog_item,
+            "requested_amount": "12000",
+            "summary": "طلب مساعدة سنوية (بيانات تجريبية)",
+            "extra": {"makkah_aid": _application(household)},
+        }
+        by_item = dict(
+            zip(("food_drink", "medical", "housing", "education"), (n * 100 for n in needs), strict=True)
         )
-        db.session.add(request)
-        db.session.flush()
-        services.record_assessment(
-            request,
-            {
-                "needs": dict(
-                    zip(
-                        ("food_drink", "medical", "housing", "education"),
-                        (n * 100 for n in needs),
-                        strict=True,
-                    )
-                )
-            },
-            None,
+        # The researcher assesses the need gap before the committee, as the plugin requires.
+        walk_demo_request(
+            data,
+            "in_committee",
+            before_committee=lambda r, researcher, by_item=by_item: services.record_assessment(
+                r, {"needs": by_item}, researcher
+            ),
         )
     services.record_violation(
         made[4][1], {"code": "refused_visit", "notes": "رفض استقبال فريق البحث (بيانات تجريبية)"}, None

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from markupsafe import Markup
 from marshmallow import ValidationError
 
 from core.toolkit import (
@@ -12,9 +13,12 @@ from core.toolkit import (
     BeneficiaryFile,
     FormOutcome,
     NumberFormatError,
+    Panel,
+    User,
     ask_confirmation,
     can,
     confirmed,
+    current_language,
     db,
     form_transaction,
     format_halalas,
@@ -119,6 +123,7 @@ def assessments():
                     (
                         "in_research",
                         "field_visit_scheduled",
+                        "visited",
                         "verified",
                         "in_committee",
                         "approved",
@@ -182,6 +187,52 @@ def assessment(request_id):
         form=form,
         need_items=rules.NEED_ITEMS,
     ), outcome.status
+
+
+def request_panels(item: AidRequest, user) -> list:
+    """The need-gap assessment inline on core's request page: the band and the ceiling in
+    words, the figures, and the link to (re)assess (``register_request_panels``)."""
+    if item.state == "draft" or not can(user, "makkah_aid.view"):
+        return []
+    latest = services.latest_assessment(item)
+    band = ""
+    if latest is not None:
+        band = latest.figures.get(f"band_label_{current_language()}") or latest.band or ""
+    html = render_template(
+        "makkah_aid/request_panel.html",
+        _=_domain.gettext,
+        sar=lambda halalas: format_halalas(int(halalas or 0)),
+        item=item,
+        assessment=latest,
+        band=band,
+        explanation=services.explain(latest) if latest is not None else "",
+        can_assess=can(user, "makkah_aid.assess"),
+    )
+    return [Panel("makkah-gap", _l("Need-gap assessment (Makkah association)"), Markup(html), order=50)]
+
+
+def household_panels(household, file, user) -> list:
+    """The sanctions in force on the household's file, in words (what, since, until, who):
+    on core's household page whatever the file's status (``register_household_panels``)."""
+    if file is None or not can(user, "makkah_aid.view"):
+        return []
+    sanctions = services.sanctions_in_force(file)
+    ids = {v.recorded_by_id for v in sanctions if v.recorded_by_id}
+    names = (
+        {u.id: (u.name or u.email) for u in db.session.scalars(db.select(User).where(User.id.in_(ids)))}
+        if ids
+        else {}
+    )
+    html = render_template(
+        "makkah_aid/household_sanctions.html",
+        _=_domain.gettext,
+        sanctions=sanctions,
+        names=names,
+        file=file,
+        violation_label=violation_label,
+        sanction_text=services.sanction_text,
+    )
+    return [Panel("makkah-sanctions", _l("Sanctions of the violations ladder"), Markup(html), order=40)]
 
 
 # --------------------------------------------------------------------------- violations

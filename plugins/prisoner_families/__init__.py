@@ -30,7 +30,7 @@ from .cli import prisoner_families_cli
 from .i18n import _l
 from .schemas import RequestExtraSchema
 from .settings import SettingsSchema
-from .views import bp
+from .views import bp, request_panels
 
 PLUGIN = PluginMeta(
     id="prisoner_families",
@@ -180,3 +180,8 @@ def register_kpi_sources(tenant):
 @hookimpl
 def load_demo_data(tenant):
     demo.load(tenant)
+
+
+@hookimpl
+def register_request_panels(request, user):
+    return request_panels(request, user)

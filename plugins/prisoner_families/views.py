@@ -7,11 +7,14 @@ from datetime import date
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from markupsafe import Markup
 from marshmallow import Schema, ValidationError
 
 from core.toolkit import (
+    Forbidden,
     FormOutcome,
     Household,
+    Panel,
     Person,
     can,
     db,
@@ -344,6 +347,12 @@ def debt_case(case_id: int):
         prisoner = get_or_404(Prisoner, case.prisoner_id)
         services.record_release(prisoner, _load(ReleaseSchema(), _form())["released_on"], current_user)
 
+    def open_request(_raw):
+        if not can(current_user, "requests.create"):
+            raise Forbidden(_("Your role cannot take this step."))
+        made = services.request_for_case(case, current_user)
+        return url_for("requests.view", request_id=made.id)
+
     return _handle(
         "prisoner_families/debt_case.html",
         lambda: {
@@ -354,7 +363,12 @@ def debt_case(case_id: int):
             "programs": services.insolvency_program_names(),
             "form": request.form,
         },
-        {"negotiate": ("debts", negotiate), "pay": ("debts", pay), "release": ("manage", release)},
+        {
+            "negotiate": ("debts", negotiate),
+            "pay": ("debts", pay),
+            "release": ("manage", release),
+            "request": ("view", open_request),
+        },
     )
 
 
@@ -497,3 +511,22 @@ def kpis():
     return render_template(
         "prisoner_families/kpis.html", values=values, period=raw, errors=errors, descriptions=DESCRIPTIONS
     ), (422 if errors else 200)
+
+
+def request_panels(item, user) -> list:
+    """On core's request page: the debt case the request pays towards, with what is left to pay
+    (``register_request_panels``)."""
+    case_id = ((item.extra or {}).get(services.PLUGIN_ID) or {}).get("debt_case_id")
+    if not case_id or not can(user, P + "view"):
+        return []
+    case = get_in_tenant(DebtCase, case_id)
+    if case is None:
+        return []
+    html = render_template(
+        "prisoner_families/request_panel.html",
+        _=_domain.gettext,
+        sar=lambda h: format_halalas(h or 0),
+        label=_label,
+        case=case,
+    )
+    return [Panel("prisoner-debt-case", _l("Debt case paid by this request"), Markup(html), order=60)]

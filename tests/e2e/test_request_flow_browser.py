@@ -115,6 +115,8 @@ def test_request_from_portal_application_to_disbursement(
     page.locator("#record-visit input[name=entered]").first.fill("18000")
     page.click("#record-visit button[type=submit]")
     page.wait_for_load_state()
+    assert state(page) == "visited"  # recording the visit moves the request on
+    assert page.locator("#research [data-field=rent]").count() == 1
     page.click("[data-action=verify]")
     page.wait_for_load_state()
     assert state(page) == "verified"

@@ -94,11 +94,7 @@ def test_status_changes_are_events_with_who_when_why(api, officer, create_user_,
 @pytest.mark.parametrize(
     ("payload", "status", "field"),
     [
-        (
-            {"status": "suspended", "reason": "x", "suspension_condition": "c"},
-            409,
-            "status",
-        ),  # not from applicant
+        ({"status": "applicant", "reason": "x"}, 409, "status"),  # already an applicant
         ({"status": "excluded", "reason": "x"}, 422, "exclusion_reason"),
         ({"status": "excluded", "reason": "x", "exclusion_reason": "nope"}, 422, "exclusion_reason"),
         ({"status": "active"}, 422, "reason"),
@@ -111,6 +107,20 @@ def test_bad_status_changes_are_refused(api, officer, create_household, tenant, 
     response = api(officer).post(f"/files/{file_id}/status", json=payload)
     assert response.status_code == status
     assert field in response.json["errors"]
+
+
+def test_an_applicants_file_may_be_suspended_and_resumes_as_an_applicant(
+    api, officer, create_household, tenant
+):
+    household = create_household(tenant)
+    file_id = api(officer).get(f"/households/{household.id}").json["file"]["id"]
+    suspended = api(officer).post(
+        f"/files/{file_id}/status",
+        json={"status": "suspended", "reason": "مخالفة", "suspension_condition": "تحديث البيانات"},
+    )
+    assert suspended.status_code == 200 and suspended.json["status"] == "suspended"
+    resumed = api(officer).post(f"/files/{file_id}/status", json={"status": "applicant", "reason": "حُدّثت"})
+    assert resumed.status_code == 200 and resumed.json["status"] == "applicant"
 
 
 def test_exclusion_with_a_core_reason_code(api, officer, create_household, tenant):

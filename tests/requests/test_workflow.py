@@ -17,6 +17,7 @@ OWNERS = {
     "submit": {"relations_officer"},
     "start_research": {"researcher"},
     "schedule_visit": {"researcher"},
+    "record_visit": {"researcher"},
     "verify": {"researcher"},
     "send_to_committee": {"researcher"},
     "approve": {"committee_member"},
@@ -77,6 +78,10 @@ def _take(action, request, actor):
         return services.submit(request, actor, declaration_signed_by="نورة")
     if action == "schedule_visit":
         return services.schedule_visit(request, actor, date(2025, 11, 10))
+    if action == "record_visit":
+        return services.record_visit(
+            request, actor, visited_on=date(2025, 11, 9), findings="تمت", checked_fields=[]
+        )
     if action == "approve":
         return services.approve(request, actor, amount_halalas=1000, members_present=[actor.id])
     if action == "reject":

@@ -18,8 +18,17 @@ The public surface is re-exported here: ``from core.registry.services import cre
 
 from __future__ import annotations
 
+from .carry import NotCarried, carry, split_name
 from .dates import DEFAULT_RENEWAL_MONTHS, add_months, is_overdue, renewal_interval_months
-from .files import STATUS_LABELS, TRANSITIONS, change_status, file_events, renew_file, status_label
+from .files import (
+    STATUS_LABELS,
+    TRANSITIONS,
+    change_status,
+    file_events,
+    renew_file,
+    resumed_status,
+    status_label,
+)
 from .households import (
     add_member,
     create_household,
@@ -52,6 +61,10 @@ from .sharing import (
 )
 
 __all__ = [
+    "NotCarried",
+    "resumed_status",
+    "carry",
+    "split_name",
     "DEFAULT_RENEWAL_MONTHS",
     "MIN_NAME_QUERY",
     "PERSON_FIELDS",

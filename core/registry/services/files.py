@@ -19,10 +19,12 @@ from .lists import exclusion_reasons
 
 # Which status may follow which (anything else is refused with 409).
 TRANSITIONS: dict[str, frozenset[str]] = {
-    "applicant": frozenset({"active", "excluded", "closed"}),
+    # An applicant's file may be suspended too (a sanction before it was ever opened); the
+    # suspension's end brings it back to the status it had (``resumed_status``).
+    "applicant": frozenset({"active", "suspended", "excluded", "closed"}),
     "active": frozenset({"suspended", "excluded", "closed"}),
     # suspended → suspended: the suspension's end date or condition changes (a file event).
-    "suspended": frozenset({"active", "suspended", "excluded", "closed"}),
+    "suspended": frozenset({"applicant", "active", "suspended", "excluded", "closed"}),
     "excluded": frozenset({"applicant", "closed"}),
     "closed": frozenset({"applicant"}),
 }
@@ -110,6 +112,23 @@ def file_events(file: BeneficiaryFile) -> list[FileEvent]:
             .order_by(FileEvent.at.desc(), FileEvent.id.desc())
         ).scalars()
     )
+
+
+def resumed_status(file: BeneficiaryFile) -> str:
+    """The status a suspended file goes back to when its suspension ends: the one it had when
+    it was suspended (``applicant`` or ``active``; ``active`` when the timeline does not say)."""
+    before = db.session.scalars(
+        db.select(FileEvent.from_status)
+        .where(
+            FileEvent.file_id == file.id,
+            FileEvent.kind == "status",
+            FileEvent.to_status == "suspended",
+            FileEvent.from_status.in_(("applicant", "active")),
+        )
+        .order_by(FileEvent.id.desc())
+        .limit(1)
+    ).first()
+    return before or "active"
 
 
 STATUS_LABELS = {

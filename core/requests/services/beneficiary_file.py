@@ -14,8 +14,9 @@ from ...extensions import db
 from ...i18n import gettext as _
 from ...i18n import lazy_gettext as _l
 from ...lookup import get_in_tenant
+from ...plugins import tenant_hooks
 from ...registry.models import BeneficiaryFile
-from ...registry.services import households_of_many, search_persons
+from ...registry.services import households_of_many, search_persons, split_name
 from ...tenancy import utcnow
 from .. import links, workflow
 from ..models import AidRequest
@@ -92,26 +93,23 @@ def file_candidates(q: str, per_page: int = 20) -> tuple[list[tuple[Any, list[tu
 
 
 def registration_prefill(request: AidRequest) -> dict:
-    """The registration form's values taken from the request's applicant data."""
-    parts = (request.applicant_name or "").split()
-    first, father, grandfather, family = "", "", "", ""
-    if len(parts) >= 4:
-        first, father, grandfather, family = parts[0], parts[1], parts[2], " ".join(parts[3:])
-    elif len(parts) == 3:
-        first, father, family = parts
-    elif len(parts) == 2:
-        first, family = parts
-    elif parts:
-        first = parts[0]
+    """The registration form's values taken from the request: core's applicant data, then what
+    each enabled plugin adds from its own fields (``request_household_data``: ID, dates, job,
+    income, housing, the dependents as members …). Not yet checked: ``registry.services.carry``
+    keeps what the registry accepts and says why it leaves the rest."""
     phone = request.applicant_phone or ""
     if phone.startswith("+966"):
         phone = "0" + phone[4:]
-    return {
-        "first_name": first,
-        "father_name": father,
-        "grandfather_name": grandfather,
-        "family_name": family,
+    values: dict = {
+        **split_name(request.applicant_name or ""),
         "phone": phone,
         "email": request.applicant_email or "",
         "city": request.applicant_city or "",
     }
+    members: list = []
+    for answer in reversed(tenant_hooks().request_household_data(request=request)):
+        answer = dict(answer or {})
+        members.extend(answer.pop("members", None) or [])
+        values.update({k: v for k, v in answer.items() if v not in (None, "")})
+    values["members"] = members
+    return values

@@ -43,7 +43,9 @@ def record_visit(
     checked_fields: list[dict],
     visit_id: int | None = None,
 ) -> FieldVisit:
-    """The visit's date, findings and each entered field matched against the original document."""
+    """The visit's date, findings and each entered field matched against the original document;
+    recording it is the workflow step ``record_visit`` (visit scheduled → visit done), checked
+    and announced like every step."""
 
     if not can(actor, "requests.research"):
         raise Forbidden(_("Your role cannot take this step."))
@@ -55,19 +57,23 @@ def record_visit(
     visit = db.session.scalars(query.order_by(FieldVisit.id.desc())).first()
     if visit is None:
         raise NotFound(_("Not found."))
-    visit.visited_on = visited_on
-    visit.findings = findings
-    visit.checked_fields = [dict(item) for item in checked_fields]
     counts = {
         status: sum(1 for f in checked_fields if f["status"] == status)
         for status in ("confirmed", "corrected", "not_seen")
     }
-    record_event(
+
+    def apply(req: AidRequest) -> None:
+        visit.visited_on = visited_on
+        visit.findings = findings
+        visit.checked_fields = [dict(item) for item in checked_fields]
+
+    transition(
         request,
         "record_visit",
         actor,
         note=findings,
         data={"visit_id": visit.id, "visited_on": visited_on, **counts},
+        apply=apply,
     )
     return visit
 
@@ -75,7 +81,7 @@ def record_visit(
 def record_verification(request: AidRequest, actor: Any, data: dict) -> Verification:
     if not can(actor, "requests.research"):
         raise Forbidden(_("Your role cannot take this step."))
-    if request.state not in ("in_research", "field_visit_scheduled", "verified"):
+    if request.state not in ("in_research", "field_visit_scheduled", "visited", "verified"):
         raise Conflict(_("Verifications are recorded during the research."))
     verification = Verification(
         tenant_id=request.tenant_id, request_id=request.id, recorded_by_id=actor.id, **data

@@ -25,6 +25,7 @@ from .application import (
     FIELD_LABELS,
     INPUT_KEYS,
     documents_for,
+    household_data,
     problem_message,
     submission_errors,
 )
@@ -124,6 +125,7 @@ __all__ = [
     "file_of",
     "files_of_user",
     "find_pledge",
+    "household_data",
     "household_facts",
     "label",
     "latest_assessment",

@@ -90,3 +90,51 @@ def submission_errors(request: AidRequest, on: date | None = None) -> dict:
 
 
 # Amounts are typed in riyals under these names and kept in halalas (``schemas._sar``).
+
+
+# The application's relationships in the registry's words (the registry has one "spouse").
+REGISTRY_RELATIONSHIP = {"wife": "spouse", "husband": "spouse"}
+
+
+def _riyals(halalas) -> str:
+    riyals, rest = divmod(int(halalas), 100)
+    return f"{riyals}.{rest:02d}" if rest else str(riyals)
+
+
+def household_data(request: AidRequest) -> dict:
+    """What the application holds for the household's file, as the registration form takes it
+    (``request_household_data``): the head's ID, dates, nationality, job, income, address,
+    housing and category, and each dependent as a member."""
+    data = (request.extra or {}).get(PLUGIN_ID) or {}
+    if not data:
+        return {}
+    out: dict = {}
+    for source, target in (
+        ("id_number", "national_id"),
+        ("id_expiry", "id_expiry"),
+        ("nationality", "nationality"),
+        ("birth_date", "birth_date"),
+        ("current_job", "job"),
+        ("national_address_code", "national_address"),
+        ("housing", "housing_tenure"),
+        ("category", "category"),
+    ):
+        if data.get(source):
+            out[target] = str(data[source])
+    if data.get("monthly_income_halalas") is not None:
+        out["monthly_income"] = _riyals(data["monthly_income_halalas"])
+    if data.get("annual_rent_halalas"):
+        out["annual_rent"] = _riyals(data["annual_rent_halalas"])
+    out["members"] = [
+        {
+            "name": dependent.get("name") or "",
+            "relationship": REGISTRY_RELATIONSHIP.get(
+                dependent.get("relationship"), dependent.get("relationship")
+            ),
+            "job": dependent.get("job") or "",
+            "income": _riyals(dependent.get("monthly_income_halalas") or 0),
+            "resides_with_head": bool(dependent.get("resides_permanently", True)),
+        }
+        for dependent in data.get("dependents") or []
+    ]
+    return out

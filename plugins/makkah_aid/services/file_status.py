@@ -1,4 +1,5 @@
-"""The file's status under the ladder: core's status reflects the strongest sanction in force,
+"""The file's status under the ladder: core's status reflects the strongest sanction in force
+(an applicant's file as an active one's),
 timed suspensions end by themselves, and the daily run."""
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from core.toolkit import (
     change_file_status,
     db,
     get_or_404,
+    resumed_file_status,
     utcnow,
 )
 
@@ -56,7 +58,7 @@ def sync_file_status(
     """Make core's file status reflect the strongest sanction in force (permanent > later end
     date > condition), through core's change of status (a file event) each time it changes;
     back to active only when none is in force. True when the status changed."""
-    if file.status not in ("active", "suspended"):
+    if file.status not in ("applicant", "active", "suspended"):
         return False
     on = on or today()
     in_force = [v for v in violations_of(file) if v.in_force]
@@ -65,7 +67,8 @@ def sync_file_status(
     if effective is None:
         if file.status != "suspended":
             return False
-        change_file_status(file, {"status": "active", "reason": reason}, actor)
+        # Back to what it was: an applicant's file suspended before it was opened stays one.
+        change_file_status(file, {"status": resumed_file_status(file), "reason": reason}, actor)
         return True
     target = rules.file_suspension(effective)
     current = {"suspended_until": file.suspended_until, "suspension_condition": file.suspension_condition}

@@ -33,9 +33,9 @@ from .rule_versions import current_rule_version, label, today
 
 def _can_change(file: BeneficiaryFile, new: str) -> bool:
     allowed = {
-        "applicant": {"active", "excluded", "closed"},
+        "applicant": {"active", "suspended", "excluded", "closed"},
         "active": {"suspended", "excluded", "closed"},
-        "suspended": {"active", "excluded", "closed"},
+        "suspended": {"applicant", "active", "excluded", "closed"},
         "excluded": {"applicant", "closed"},
         "closed": {"applicant"},
     }
@@ -140,8 +140,8 @@ def _apply_sanction(
                 file, {"status": "excluded", "exclusion_reason": "assault", "reason": reason}, actor
             )
         return
-    # An applicant file that core cannot suspend keeps its status: the plugin's own check
-    # still refuses approvals and disbursements while a sanction is in force.
+    # An applicant's file is suspended too (the spec: a suspended file gets no new aid) and
+    # goes back to ``applicant`` when the sanction ends.
     sync_file_status(file, actor, reason, cause=cause)
 
 

@@ -12,6 +12,7 @@ from core.toolkit import (
     db,
 )
 from core.toolkit import upload_document as upload
+from plugins.makkah_aid.services import record_assessment
 
 SAR = 100
 API = "/t/first/api/v1/makkah_aid"
@@ -58,8 +59,11 @@ def complete_request(new_request, file=None, **overrides):
     return request
 
 
-def in_committee(new_request, advance, file=None):
-    request = complete_request(new_request, file)
+def in_committee(new_request, advance, file=None, needs=None):
+    """A complete request sent to the committee: the need-gap assessment (``needs``, default
+    ``NEEDS_B``) is recorded first, as the plugin requires before the committee."""
+    request = advance(complete_request(new_request, file), "verified")
+    record_assessment(request, {"needs": needs or NEEDS_B}, None)
     return advance(request, "in_committee")
 
 

@@ -22,6 +22,7 @@ from .helpers import (
     API,
     NEEDS_B,
     SAR,
+    complete_request,
     in_committee,
 )
 
@@ -78,16 +79,36 @@ def test_approval_above_ceiling_needs_an_audited_override(makkah, household, new
     assert entry.details["override"] is True
 
 
-def test_approval_needs_an_assessment(makkah, new_request, advance, staff):
-    request = in_committee(new_request, advance)
-    with pytest.raises(Conflict):
-        requests.approve(
-            request,
-            staff["committee_member"],
-            amount_halalas=100_000,
-            members_present=[staff["committee_member"].id],
-        )
+def test_request_cannot_go_to_committee_without_an_assessment(makkah, new_request, advance, staff):
+    request = advance(complete_request(new_request), "verified")
+    db.session.commit()
+    with pytest.raises(Conflict) as refused:
+        requests.send_to_committee(request, staff["researcher"])
+    assert "تقييم الفجوة" in str(refused.value.message)  # the plugin's message, in Arabic
     db.session.rollback()
+    request = db.session.get(type(request), request.id)
+    assert request.state == "verified"
+    services.record_assessment(request, {"needs": NEEDS_B}, staff["researcher"])
+    requests.send_to_committee(request, staff["researcher"])
+    assert request.state == "in_committee"
+
+
+def test_the_committee_refusal_without_an_assessment_reads_the_same_on_the_api_and_the_page(
+    makkah, new_request, advance, staff, client, token_for, login
+):
+    request = advance(complete_request(new_request), "verified")
+    rid = request.id
+    db.session.commit()
+    refused = client.post(
+        f"/t/first/api/v1/requests/{rid}/send-to-committee", json={}, headers=token_for(staff["researcher"])
+    )
+    assert refused.status_code == 409 and "تقييم الفجوة" in refused.json["message"]
+    login(staff["researcher"])
+    page = client.post(f"/t/first/requests/{rid}/step/send_to_committee")
+    assert page.status_code == 409
+    box = page.get_data(as_text=True).split('id="step-error"', 1)[1].split("</div>", 1)[0]
+    assert "تقييم الفجوة" in box
+    assert db.session.get(type(request), rid).state == "verified"
 
 
 def test_not_eligible_gap_is_reported_with_figures(makkah, new_request, advance, staff):
@@ -134,7 +155,9 @@ def test_assessment_api_and_old_decision_shows_rule_in_force_then(
     again = client.post(f"{API}/requests/{rid}/assessment", json={"needs": NEEDS_B}, headers=researcher)
     assert again.json["rule_version_id"] != first_version and again.json["band"] == "B"
     history = client.get(f"{API}/requests/{rid}/assessments", headers=researcher).json
+    # The first is the assessment recorded before the request went to the committee.
     assert [h["rule_version"]["settings"]["bands"][-1]["ceiling_halalas"] for h in history] == [
+        1_800_000,
         1_800_000,
         1_200_000,
     ]

@@ -22,6 +22,7 @@ from .debt_cases import (
     list_cases,
     lock_case,
     on_disbursement,
+    request_for_case,
 )
 from .eligibility import (
     LABELS,
@@ -95,6 +96,7 @@ __all__ = [
     "list_programs",
     "lock_case",
     "on_disbursement",
+    "request_for_case",
     "program_enrolments",
     "program_sessions",
     "record_attendance",

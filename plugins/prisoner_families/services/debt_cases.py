@@ -11,9 +11,14 @@ import sqlalchemy as sa
 from marshmallow import ValidationError
 
 from core.toolkit import (
+    AidRequest,
+    BeneficiaryFile,
     CatalogItem,
     Conflict,
+    Household,
     NotFound,
+    RequestCreateSchema,
+    create_request,
     db,
     format_halalas,
     get_in_tenant,
@@ -26,7 +31,7 @@ from core.toolkit import (
 
 from .. import rules
 from ..i18n import _, _l
-from ..models import DebtCase, DebtEntry, Negotiation, Prisoner
+from ..models import DebtCase, DebtEntry, FamilyLink, Negotiation, Prisoner
 from ._common import PLUGIN_ID, actor_id, audit, settings
 
 
@@ -255,3 +260,60 @@ def on_disbursement(disbursement: Any, request: Any) -> None:
         disbursement_id=disbursement.id,
         payer=item.name_ar,
     )
+
+
+def _riyals(halalas: int) -> str:
+    riyals, rest = divmod(int(halalas), 100)
+    return f"{riyals}.{rest:02d}" if rest else str(riyals)
+
+
+def request_for_case(case: DebtCase, actor: Any) -> AidRequest:
+    """A draft aid request paying towards ``case``: the prisoner's family head as the applicant
+    (linked to the family's file), the first insolvency program, the remainder asked. Staff
+    complete and submit it; its disbursements then count as paid by the association."""
+    if case.status != "open":
+        raise Conflict(_("The debt case is closed."))
+    if case.remaining_halalas <= 0:
+        raise Conflict(
+            _("Nothing is left to pay on this case: it closes when the prisoner's release is recorded.")
+        )
+    prisoner = get_or_404(Prisoner, case.prisoner_id)
+    link = db.session.scalars(
+        db.select(FamilyLink).where(FamilyLink.prisoner_id == prisoner.id).order_by(FamilyLink.id).limit(1)
+    ).first()
+    household = get_in_tenant(Household, link.household_id) if link is not None else None
+    file = (
+        db.session.scalars(
+            db.select(BeneficiaryFile).where(BeneficiaryFile.household_id == household.id)
+        ).first()
+        if household is not None
+        else None
+    )
+    head = household.head if household is not None else prisoner.person
+    codes = settings()["insolvency_programs"]
+    items = {
+        i.code: i.id for i in db.session.scalars(db.select(CatalogItem).where(CatalogItem.code.in_(codes)))
+    }
+    program = next((items[code] for code in codes if code in items), None)
+    data = {
+        "channel": "in_person",
+        "applicant_name": head.full_name,
+        "applicant_phone": head.phone or None,
+        "applicant_city": head.city or None,
+        "summary": _(
+            "Paying towards the debt of %(prisoner)s to %(creditor)s",
+            prisoner=prisoner.person.full_name,
+            creditor=case.creditor,
+        ),
+        "requested_amount": _riyals(case.remaining_halalas),
+        "extra": {PLUGIN_ID: {"debt_case_id": case.id}},
+    }
+    if program is not None:
+        data["catalog_item_id"] = program
+    if file is not None:
+        data["file_id"] = file.id
+    request = create_request(
+        RequestCreateSchema().load({k: v for k, v in data.items() if v is not None}), actor
+    )
+    audit("debt_case.request_created", case, {"request": request.id}, actor)
+    return request
