@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import text
 
 from .auth.models import Membership
-from .auth.permissions import require
+from .auth.permissions import check, roles_in
 from .extensions import db
 from .tenancy import Tenant, current_tenant, unscoped
 
@@ -44,6 +44,12 @@ def index():
 
 
 @bp.route("/t/<tenant>/")
-@require("tenant.view")
 def tenant_home():
+    """Staff: the association's home. A visitor: its portal's landing page; an applicant (no
+    staff role here): their portal home."""
+    if not current_user.is_authenticated:
+        return redirect(url_for("portal.index"))
+    if roles_in(current_user, current_tenant()) == {"applicant"}:
+        return redirect(url_for("portal.index"))
+    check("tenant.view")
     return render_template("home/tenant.html", tenant=current_tenant())

@@ -60,6 +60,25 @@ TEMPLATES: dict[str, tuple[Any, Any]] = {
             "(log in first if you already have an account with this e-mail): %(link)s"
         ),
     ),
+    "password_reset": (
+        _l("%(tenant)s: choose a new password"),
+        _l(
+            "A new password was asked for the account %(email)s. Open this link within %(minutes)s "
+            "minutes to choose it (the link works once): %(link)s — If you did not ask, ignore this message."
+        ),
+    ),
+    "account_exists": (
+        _l("%(tenant)s: you already have an account"),
+        _l(
+            "Someone tried to create an account at %(tenant)s with this e-mail, which already has one. "
+            "Log in here: %(login)s — Forgot your password? Choose a new one here: %(forgot)s — "
+            "If it was not you, ignore this message."
+        ),
+    ),
+    "account_created": (
+        _l("%(tenant)s: your account was created"),
+        _l("Welcome. Your account at %(tenant)s was created with this e-mail. Log in here: %(login)s"),
+    ),
     "aid_disbursed": (
         _l("%(tenant)s: aid handed over for request %(number)s"),
         _l("Aid worth %(amount)s SAR was handed over for your request %(number)s on %(date)s."),

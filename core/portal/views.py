@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_user
+from flask_login import current_user
 from marshmallow import ValidationError
 
 from ..aid.services import catalog, disbursements_of
-from ..auth.permissions import require
-from ..auth.services import create_user, set_roles
+from ..auth.permissions import check, require
 from ..documents.api import send_document
 from ..documents.models import Document
 from ..documents.services import document_types, documents_of_request, upload
@@ -26,35 +25,39 @@ from ..requests.schemas import PortalApplySchema
 from ..requests.services import DECLARATION_TEXT
 from ..requests.workflow import EDITABLE_STATES, state_label
 from ..tenancy import require_tenant
+from . import account, landing
 
 bp = Blueprint("portal", __name__, template_folder="templates")
 
 
 @bp.route("/register", methods=["GET", "POST"])
 def register():
+    """Create an applicant account. The answer does not say whether the e-mail had one already
+    (its owner is told by e-mail instead): both go to the log-in page with the same message."""
     outcome = FormOutcome()
     form = request.form
     if request.method == "POST":
         with form_transaction() as outcome:
-            if form.get("password", "") != form.get("password2", ""):
-                raise ValidationError({"password2": [_("The passwords do not match.")]})
-            user = create_user(
-                {
-                    "email": form.get("email", ""),
-                    "password": form.get("password", ""),
-                    "name": form.get("name", ""),
-                }
-            )
-            set_roles(require_tenant(), user, ["applicant"])
+            email = account.register_applicant(form)
         if outcome.ok:
-            login_user(user)
-            return redirect(url_for(".index"))
+            flash(
+                _(
+                    "We sent a message to %(email)s. If the account is new, log in with this e-mail "
+                    "and the password you chose; if it existed already, the message says what to do.",
+                    email=email,
+                ),
+                "info",
+            )
+            return redirect(url_for("auth.login", email=email))
     return render_template("portal/register.html", errors=outcome.errors, form=form), outcome.status
 
 
 @bp.route("/")
-@require("portal.apply")
 def index():
+    """A visitor sees the association's landing page; an applicant their requests and messages."""
+    if not current_user.is_authenticated:
+        return landing_page()
+    check("portal.apply")
     mine = db.session.scalars(
         db.select(AidRequest)
         .where(AidRequest.applicant_user_id == current_user.id)
@@ -62,6 +65,19 @@ def index():
     ).all()
     return render_template(
         "portal/index.html", items=mine, messages=in_app_messages(current_user), state_label=state_label
+    )
+
+
+def landing_page():
+    """The association's public page: who it is, what it offers, its policies, where complaints
+    go, and the ways in (create an account, log in, forgotten password)."""
+    tenant = require_tenant()
+    return render_template(
+        "portal/landing.html",
+        tenant=tenant,
+        offers=landing.offers(),
+        policies=landing.policies(tenant),
+        complaint_link=landing.complaint_link(),
     )
 
 
