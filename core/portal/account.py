@@ -27,9 +27,10 @@ from marshmallow import Schema, ValidationError, fields, validate
 from ..api import ApiBlueprint
 from ..audit import record
 from ..auth import reset
+from ..auth import services as auth_services
 from ..auth.api_auth import by_credentials
 from ..auth.models import Membership, User, hash_password
-from ..auth.services import NewUserSchema, create_user, find_user, normalise_email, set_roles
+from ..auth.services import NewUserSchema, create_user, normalise_email, set_roles
 from ..extensions import db, limiter
 from ..forms import form_transaction
 from ..i18n import current_language
@@ -180,7 +181,7 @@ def register_applicant(form) -> str:
     email = normalise_email(data["email"])
     tenant = require_tenant()
     login_link = url_for("auth.login", tenant=tenant.slug, _external=True)
-    if find_user(email) is not None:
+    if auth_services.find_user(email) is not None:
         hash_password(data["password"])  # takes as long as creating the account would
         forgot = url_for("account.forgot_password", tenant=tenant.slug, _external=True)
         notify(

@@ -169,6 +169,7 @@ def register_request_fields():
                     "by_value": rules.HOUSING_DOCUMENTS,
                 },
             ),
+            mandatory=("applicant_name", "catalog_item_id"),
         )
     ]
 
