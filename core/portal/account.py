@@ -127,11 +127,11 @@ def request_reset(text: str) -> None:
                 user=user,
             )
             continue
+        if from_portal:
+            link = url_for("account.reset_password", token=secret, tenant=tenant.slug, _external=True)
+        else:  # built before entering the association's context, which would put it in the link
+            link = url_for("account.reset_password", token=secret, _external=True)
         with tenant_context(tenant):
-            if from_portal:
-                link = url_for("account.reset_password", token=secret, tenant=tenant.slug, _external=True)
-            else:
-                link = url_for("account.reset_password", token=secret, _external=True)
             notify(
                 "password_reset",
                 {
