@@ -124,6 +124,8 @@ def test_documents_on_the_form_make_the_first_submission_succeed(applicant, makk
         number = item.number
     detail = applicant.get(response.headers["Location"]).get_data(as_text=True)
     assert number in detail
+    # each document listed with its type, in words
+    assert 'data-doc-type="id_copy"' in detail and 'data-doc-type="lease"' in detail
 
 
 def test_without_the_documents_the_request_waits_as_a_draft(applicant, makkah):
@@ -193,7 +195,14 @@ def test_a_refused_file_is_an_error_at_its_input(applicant, makkah):
         assert db.session.scalar(db.select(db.func.count()).select_from(AidRequest)) == 0
 
 
-def test_portal_flashes_and_pages_are_english_in_english(applicant, makkah):
+def test_portal_flashes_pages_and_messages_are_english_in_english(applicant, makkah):
+    # applied in Arabic: the in-app message is queued in Arabic
+    applicant.post(
+        "/t/first/portal/apply",
+        data={**application(makkah), **documents()},
+        content_type="multipart/form-data",
+    )
+    assert "استلمت" in applicant.get("/t/first/portal/").get_data(as_text=True)
     applicant.get("/lang/en")
     response = applicant.post(
         "/t/first/portal/apply",
@@ -204,6 +213,9 @@ def test_portal_flashes_and_pages_are_english_in_english(applicant, makkah):
     assert 'dir="ltr"' in page and "Your request number is" in page
     home = applicant.get("/t/first/portal/").get_data(as_text=True)
     assert "My requests" in home and "طلباتي" not in home
+    # both messages in English now, the older one rendered again from its values
+    assert home.count("received your request number") == 2 and "استلمت" not in home
+    assert 'lang="en" dir="auto"' in home
 
 
 def test_registering_then_logging_in_leads_to_the_form(client, makkah):

@@ -10,13 +10,22 @@ from __future__ import annotations
 
 from . import cli, hooks, jobs  # noqa: F401 - jobs registers the periodic delivery
 from .models import OutboxMessage
-from .services import TEMPLATES, Channel, in_app_messages, notify, notify_applicant, send_pending
+from .services import (
+    TEMPLATES,
+    Channel,
+    in_app_messages,
+    message_text,
+    notify,
+    notify_applicant,
+    send_pending,
+)
 
 __all__ = [
     "TEMPLATES",
     "Channel",
     "OutboxMessage",
     "in_app_messages",
+    "message_text",
     "init_app",
     "notify",
     "notify_applicant",

@@ -27,6 +27,9 @@ class OutboxMessage(TenantMixin, db.Model):
     locale: Mapped[str] = mapped_column(sa.String(8), default="ar")
     subject: Mapped[str] = mapped_column(sa.String(255), default="")
     body: Mapped[str] = mapped_column(sa.Text, default="")
+    # In-app messages: the template's values (strings), so the portal can show the message again
+    # in the language the reader has chosen since (``services.message_text``).
+    context: Mapped[dict | None] = mapped_column(sa.JSON)
     status: Mapped[str] = mapped_column(sa.String(20), default="pending")
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -144,6 +144,7 @@ def notify(
             locale=locale,
             subject=subject[:255],
             body=body,
+            context={key: str(value) for key, value in context.items()} if channel == "in_app" else None,
         )
         db.session.add(message)
         messages.append(message)
@@ -208,6 +209,18 @@ def send_pending(now: datetime | None = None, limit: int = 200) -> dict[str, int
             counts["sent"] += 1
     db.session.flush()
     return counts
+
+
+def message_text(message: OutboxMessage, locale: str) -> tuple[str, str, str]:
+    """``(subject, body, language)`` of a message as a reader in ``locale`` sees it: rendered
+    again in that language when its values were kept, else as it was queued."""
+    if message.locale != locale and message.context is not None:
+        try:
+            subject, body = render(message.template, message.context, locale)
+        except (KeyError, ValueError, TypeError):  # a template gone or changed since
+            return message.subject, message.body, message.locale
+        return subject, body, locale
+    return message.subject, message.body, message.locale
 
 
 def in_app_messages(user: Any, limit: int = 50) -> list[OutboxMessage]:

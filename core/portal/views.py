@@ -18,7 +18,7 @@ from ..i18n import current_language, translate_messages
 from ..i18n import gettext as _
 from ..i18n import lazy_gettext as _l
 from ..lookup import get_or_404
-from ..notifications import in_app_messages
+from ..notifications import in_app_messages, message_text
 from ..requests import forms, services
 from ..requests.links import file_of
 from ..requests.models import AidRequest
@@ -64,9 +64,9 @@ def index():
         .where(AidRequest.applicant_user_id == current_user.id)
         .order_by(AidRequest.id.desc())
     ).all()
-    return render_template(
-        "portal/index.html", items=mine, messages=in_app_messages(current_user), state_label=state_label
-    )
+    language = current_language()
+    messages = [message_text(message, language) for message in in_app_messages(current_user)]
+    return render_template("portal/index.html", items=mine, messages=messages, state_label=state_label)
 
 
 def landing_page():
@@ -277,6 +277,7 @@ def _render_detail(item: AidRequest, errors: dict | None = None, status: int = 4
         disbursements=disbursements_of(item),
         documents=documents_of_request(item.id),
         document_types=types,
+        document_labels={c.code: c.label for c in document_types()},
         missing_documents=missing,
         problems=problems,
         can_submit=item.state in SUBMIT_STATES,

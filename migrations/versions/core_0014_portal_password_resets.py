@@ -1,4 +1,5 @@
-"""password resets: hashed, expiring, single-use tokens; the mobile number of an account
+"""password resets: hashed, expiring, single-use tokens; the mobile number of an account; the
+values of an in-app message (shown again in the reader's language)
 
 Revision ID: core_0014_portal
 Revises: core_0011
@@ -34,9 +35,13 @@ def upgrade():
     with op.batch_alter_table("users") as batch_op:
         batch_op.add_column(sa.Column("phone", sa.String(length=20), nullable=True))
         batch_op.create_index(batch_op.f("ix_users_phone"), ["phone"], unique=False)
+    with op.batch_alter_table("notifications_outbox") as batch_op:
+        batch_op.add_column(sa.Column("context", sa.JSON(), nullable=True))
 
 
 def downgrade():
+    with op.batch_alter_table("notifications_outbox") as batch_op:
+        batch_op.drop_column("context")
     with op.batch_alter_table("users") as batch_op:
         batch_op.drop_index(batch_op.f("ix_users_phone"))
         batch_op.drop_column("phone")
