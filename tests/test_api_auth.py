@@ -283,7 +283,13 @@ def _url(rule) -> str:
 
 
 # Unsafe API endpoints anyone may call: they authenticate the request themselves.
-PUBLIC_UNSAFE = {("POST", "auth_api.create_token"), ("DELETE", "auth_api.delete_token")}
+PUBLIC_UNSAFE = {
+    ("POST", "auth_api.create_token"),
+    ("DELETE", "auth_api.delete_token"),
+    # a forgotten password: authenticated by the reset link's token in the body (issue 12)
+    ("POST", "account_api.api_forgot"),
+    ("POST", "account_api.api_reset"),
+}
 
 
 @pytest.fixture

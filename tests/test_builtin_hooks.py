@@ -13,6 +13,7 @@ FEATURES_WITH_HOOKS = {
     "core.audit",
     "core.documents",
     "core.notifications",
+    "core.portal",
     "core.registry",
     "core.requests",
 }
