@@ -4,6 +4,8 @@ log-in page reached from it names the association and leads to "create an accoun
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from flask import Blueprint
 
@@ -131,3 +133,11 @@ def test_the_complaint_link_appears_once_the_grievance_portal_exists(client, ten
     with_grievances.register_blueprint(grievances, url_prefix="/t/<tenant>/portal/grievances")
     page = with_grievances.test_client().get("/t/first/portal/").get_data(as_text=True)
     assert 'id="complaint-link"' in page and 'href="/t/first/portal/grievances/new"' in page
+
+
+def test_the_association_logo_is_shown_when_it_has_one(client, tenant):
+    assert 'id="association-logo"' not in client.get("/t/first/portal/").get_data(as_text=True)
+    tenant.logo = "/static/logos/first.png"
+    db.session.commit()
+    page = client.get("/t/first/portal/").get_data(as_text=True)
+    assert re.search(r'<img[^>]*id="association-logo"[^>]*src="/static/logos/first.png"', page, re.S)
