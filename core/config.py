@@ -87,6 +87,8 @@ def from_environment(env: dict[str, str] | None = None) -> dict:
         # Uploaded images larger than this (width × height) are refused before decoding.
         "MAX_IMAGE_PIXELS": int(env.get("MAX_IMAGE_PIXELS", str(40_000_000))),
         "INVITATION_TTL_HOURS": int(env.get("INVITATION_TTL_HOURS", "72")),
+        # How long a password-reset link works (it works once).
+        "PASSWORD_RESET_TTL_MINUTES": int(env.get("PASSWORD_RESET_TTL_MINUTES", "60")),
         # National ID encryption (Fernet keys, comma separated; the first encrypts, all decrypt,
         # so a key rotates by prepending a new one) and the keyed hash for exact lookup.
         # Unset: development defaults derived from SECRET_KEY, refused in production.

@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import text
 
 from .auth.models import Membership
-from .auth.permissions import require
+from .auth.permissions import check, roles_in
 from .extensions import db
 from .navigation import DashboardCard
 from .plugins import tenant_hooks
@@ -46,10 +46,15 @@ def index():
 
 
 @bp.route("/t/<tenant>/")
-@require("tenant.view")
 def tenant_home():
-    """The staff dashboard: what waits for this user, by role, first; the menu's pages below."""
+    """Staff: the dashboard (what waits for this user, by role, first; the menu's pages below).
+    A visitor: the portal's landing page; an applicant (no staff role here): their portal home."""
+    if not current_user.is_authenticated:
+        return redirect(url_for("portal.index"))
     tenant = current_tenant()
+    if roles_in(current_user, tenant) == {"applicant"}:
+        return redirect(url_for("portal.index"))
+    check("tenant.view")
     return render_template("home/tenant.html", tenant=tenant, cards=dashboard_cards(current_user, tenant))
 
 

@@ -467,6 +467,23 @@ def register_kpi_sources(tenant):
 
 
 @hookspec
+def register_portal_policies(tenant):
+    """Tenant-scoped. Called by ``core.portal.landing.policies(tenant)`` for the association's
+    portal landing page, seen by visitors who are not logged in.
+
+    Return a list of ``(title, text)`` pairs (lazily translated strings, plain words a visitor
+    understands: who is served, what an application needs, how often aid can be renewed).
+    Results merged, plugins' first; core's own (service area, documents, declaration) last.
+
+    Example::
+
+        @hookimpl
+        def register_portal_policies(tenant):
+            return [(_l("Renewal"), _l("Aid is renewed every six months on request."))]
+    """
+
+
+@hookspec
 def register_notification_templates():
     """Tenant-scoped. Called by ``core.notifications.services.render`` for a template name
     core does not define.

@@ -400,6 +400,12 @@ def walk(app, staff: dict[str, str], plugins: tuple[str, ...] = ()) -> tuple[str
             "password2": "long-enough-pass-1",
         },
     )
+    # registering does not log in (a taken e-mail answers the same way): the association's login
+    page = applicant.land(where)
+    check(page.url == f"{base}/login", "applicant: not taken to the association's login page")
+    where = applicant.submit(
+        page, page.form(), {"email": "fahad@journey.example.org", "password": "long-enough-pass-1"}
+    )
     check(applicant.land(where).url.startswith(f"{base}/portal"), "applicant: not taken to the portal")
     page = applicant.get(f"{base}/portal/apply")
     check('dir="rtl"' in page.html, "applicant: the portal is not right-to-left")

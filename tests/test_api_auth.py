@@ -288,6 +288,9 @@ PUBLIC_UNSAFE = {
     ("DELETE", "auth_api.delete_token"),
     # the survey link: its signed single-use token is the credential (core/surveys/api.py)
     ("POST", "surveys_api.answer"),
+    # a forgotten password: authenticated by the reset link's token in the body (issue 12)
+    ("POST", "account_api.api_forgot"),
+    ("POST", "account_api.api_reset"),
 }
 
 

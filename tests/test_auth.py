@@ -32,7 +32,11 @@ def test_login_then_logout(client, tenant, create_user_, login):
     login(user)
     assert client.get("/t/first/").status_code == 200
     client.post("/logout")
+    # Logged out, the association's home is its portal's landing page (issue 12), and a staff
+    # page asks to log in again.
     response = client.get("/t/first/")
+    assert response.status_code == 302 and response.headers["Location"].endswith("/t/first/portal/")
+    response = client.get("/t/first/requests/")
     assert response.status_code == 302 and "/login" in response.headers["Location"]
 
 

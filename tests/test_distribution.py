@@ -25,6 +25,7 @@ def test_tenant_tables_are_distributed_and_platform_tables_are_reference_tables(
         "tenants",
         "users",
         "api_tokens",
+        "password_resets",
         "registry_sharing_agreements",
     }
     assert {name for name, kind in kinds.items() if kind == LOCAL} == {"audit_events"}

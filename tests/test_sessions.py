@@ -34,7 +34,8 @@ def test_a_saved_cookie_no_longer_reads_the_registry_after_logout(app, client, t
     assert post_form(client, "/logout").status_code == 302
 
     response = _replay(app, saved, "/t/first/registry/")
-    assert response.status_code == 302 and response.headers["Location"].startswith("/login")
+    # the association's own login page (issue 12: it names the association)
+    assert response.status_code == 302 and response.headers["Location"].startswith("/t/first/login?next=")
     assert _replay(app, saved, "/api/v1/me").status_code == 401
 
 

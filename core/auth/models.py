@@ -17,6 +17,13 @@ from ..tenancy import TenantMixin, utcnow
 
 _hasher = PasswordHasher()
 
+
+def hash_password(password: str) -> str:
+    """The argon2 hash of ``password`` (also spent on purpose where an answer must take as long
+    as creating an account would)."""
+    return _hasher.hash(password)
+
+
 # The roles of spec/platform.md; a membership holds any number of them.
 TENANT_ROLES = (
     "tenant_admin",
@@ -51,6 +58,9 @@ class User(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(sa.String(255), unique=True)
     name: Mapped[str] = mapped_column(sa.String(255), default="")
+    # The mobile number a password reset can be asked with (05XXXXXXXX; several accounts of one
+    # family may share it, so it is not unique).
+    phone: Mapped[str | None] = mapped_column(sa.String(20), index=True)
     password_hash: Mapped[str] = mapped_column(sa.String(255))
     is_platform_admin: Mapped[bool] = mapped_column(default=False)
     is_active: Mapped[bool] = mapped_column(default=True)
@@ -72,7 +82,7 @@ class User(db.Model):
         self.session_version = (self.session_version or 0) + 1
 
     def set_password(self, password: str) -> None:
-        self.password_hash = _hasher.hash(password)
+        self.password_hash = hash_password(password)
 
     def check_password(self, password: str) -> bool:
         try:
@@ -130,6 +140,24 @@ class ApiToken(db.Model):
     @property
     def is_valid(self) -> bool:
         return self.revoked_at is None and self.expires_at > utcnow() and self.user.is_active
+
+
+class PasswordReset(db.Model):
+    """A password-reset link sent to a user (e-mail or SMS): only the SHA-256 of its token is
+    stored; it expires and is used at most once (``core.auth.reset.consume``)."""
+
+    __tablename__ = "password_resets"
+    __distribution__ = "reference"  # platform: an account is not a tenant's
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    channel: Mapped[str] = mapped_column(sa.String(20), default="email")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+
+    user: Mapped[User] = relationship()
 
 
 class Invitation(TenantMixin, db.Model):

@@ -51,11 +51,12 @@ def _next_or_home():
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@bp.route("/t/<tenant>/login", methods=["GET", "POST"])  # the association's portal: its name, its links
 @_login_rate_per_address
 @_login_rate_per_account
 def login():
     errors: dict[str, list[str]] = {}
-    email = ""
+    email = request.args.get("email", "")  # after registering on a portal
     status = 200
     if request.method == "POST":
         email = request.form.get("email", "")

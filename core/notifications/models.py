@@ -29,6 +29,9 @@ class OutboxMessage(TenantMixin, db.Model):
     body: Mapped[str] = mapped_column(sa.Text, default="")
     # A page of the platform the message is about (a path: the staff inbox links to it).
     link: Mapped[str | None] = mapped_column(sa.String(500))
+    # In-app messages: the template's values (strings), so the portal can show the message again
+    # in the language the reader has chosen since (``services.message_text``).
+    context: Mapped[dict | None] = mapped_column(sa.JSON)
     status: Mapped[str] = mapped_column(sa.String(20), default="pending")
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -75,6 +75,25 @@ TEMPLATES: dict[str, tuple[Any, Any]] = {
         _l("Request %(number)s approved: to disburse"),
         _l("Request %(number)s from %(name)s was approved for %(amount)s SAR and waits for disbursement."),
     ),
+    "password_reset": (
+        _l("%(tenant)s: choose a new password"),
+        _l(
+            "A new password was asked for the account %(email)s. Open this link within %(minutes)s "
+            "minutes to choose it (the link works once): %(link)s — If you did not ask, ignore this message."
+        ),
+    ),
+    "account_exists": (
+        _l("%(tenant)s: you already have an account"),
+        _l(
+            "Someone tried to create an account at %(tenant)s with this e-mail, which already has one. "
+            "Log in here: %(login)s — Forgot your password? Choose a new one here: %(forgot)s — "
+            "If it was not you, ignore this message."
+        ),
+    ),
+    "account_created": (
+        _l("%(tenant)s: your account was created"),
+        _l("Welcome. Your account at %(tenant)s was created with this e-mail. Log in here: %(login)s"),
+    ),
     "aid_disbursed": (
         _l("%(tenant)s: aid handed over for request %(number)s"),
         _l("Aid worth %(amount)s SAR was handed over for your request %(number)s on %(date)s."),
@@ -145,6 +164,7 @@ def notify(
             subject=subject[:255],
             body=body,
             link=link,
+            context={key: str(value) for key, value in context.items()} if channel == "in_app" else None,
         )
         db.session.add(message)
         messages.append(message)
@@ -287,6 +307,18 @@ def mark_read(user: Any, message_id: int | None = None) -> int:
     if message_id is not None:
         statement = statement.where(OutboxMessage.id == message_id)
     return db.session.execute(statement).rowcount
+
+
+def message_text(message: OutboxMessage, locale: str) -> tuple[str, str, str]:
+    """``(subject, body, language)`` of a message as a reader in ``locale`` sees it: rendered
+    again in that language when its values were kept, else as it was queued."""
+    if message.locale != locale and message.context is not None:
+        try:
+            subject, body = render(message.template, message.context, locale)
+        except (KeyError, ValueError, TypeError):  # a template gone or changed since
+            return message.subject, message.body, message.locale
+        return subject, body, locale
+    return message.subject, message.body, message.locale
 
 
 def in_app_messages(user: Any, limit: int = 50) -> list[OutboxMessage]:

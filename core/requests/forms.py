@@ -5,9 +5,16 @@ submitted values are gathered back into ``{namespace: {field: value}}`` for
 :func:`core.requests.services.load_extra`, whose errors are flattened back per input.
 
 A ``List(Nested(schema))`` field is a group of repeating rows: cell inputs named
-``extra.<namespace>.<field>.<row>.<sub-field>``, :data:`MIN_ROWS` empty rows at first, and an
-"add a row" button (``add_row=<key>``, no JavaScript) that re-renders the form with one more.
-Rows whose text cells are all empty are left out.
+``extra.<namespace>.<field>.<row>.<sub-field>``, none at first (:data:`MIN_ROWS`: an empty row
+with its ticked defaults would be taken for data), and an "add a row" button: with JavaScript
+(``static/rows.js``) it copies the group's ``<template>`` row in place; without, it submits the
+form (``add_row=<key>``), which comes back with one more row and nothing saved. Rows whose text
+cells are all empty are left out.
+
+A field is marked required (a visible mark and ``aria-required``) when its schema requires it or
+its metadata says ``"mandatory": True`` (needed to submit, checked by the plugin's
+``validate_request_submission``); ``"inputmode"`` and ``"autocomplete"`` in the metadata reach the
+input (whole numbers get the numeric keypad, amounts the decimal one).
 
 A plugin's document slots (``RequestFields(documents=…)``) are file inputs named
 ``documents.<namespace>.<slot>`` on the staff intake form; :func:`attach_uploads` attaches the
@@ -22,16 +29,22 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-from marshmallow import fields, validate
+from marshmallow import ValidationError, fields, validate
 
 from ..documents.services import upload
 from ..numbers import format_halalas, normalize_digits
 from .schemas import AnyDate, Money
 from .services import request_field_sets
 
-MIN_ROWS = 5  # empty rows a repeating group shows at first
+MIN_ROWS = 0  # empty rows a repeating group shows at first
 MAX_ROWS = 50  # rows a form may post for one group (more are ignored)
 ADD_ROW = "add_row"  # the submit button that asks for one more row
+TEMPLATE_INDEX = "__row__"  # the row number static/rows.js replaces in a copied <template> row
+
+
+def html_id(key: str) -> str:
+    """The ``id`` of the input named ``key`` (dots and other characters become ``-``)."""
+    return re.sub(r"[^A-Za-z0-9_-]", "-", key)
 
 
 @dataclass(frozen=True)
@@ -47,6 +60,8 @@ class ExtraInput:
     default_checked: bool = False
     columns: tuple = ()  # rows: the cells (ExtraInput) of one row
     prefix: str = ""  # rows' cells: "extra.<ns>.<group>.<i>"
+    inputmode: str = ""  # the keypad a phone shows: numeric, decimal, tel…
+    autocomplete: str = ""
 
     @property
     def key(self) -> str:
@@ -54,22 +69,16 @@ class ExtraInput:
 
     @property
     def html_id(self) -> str:
-        return re.sub(r"[^A-Za-z0-9_-]", "-", self.key)
+        return html_id(self.key)
 
-    def cell(self, column: ExtraInput, index: int) -> ExtraInput:
-        """The input of ``column`` in row ``index`` of this group."""
-        return ExtraInput(
-            column.namespace,
-            column.name,
-            column.label,
-            column.kind,
-            column.required,
-            column.choices,
-            column.attribute,
-            column.help,
-            column.default_checked,
-            prefix=f"{self.key}.{index}",
-        )
+    def cell(self, column: ExtraInput, index: int | str) -> ExtraInput:
+        """The input of ``column`` in row ``index`` of this group (``TEMPLATE_INDEX``: the row
+        the page's script copies)."""
+        return replace(column, prefix=f"{self.key}.{index}")
+
+    def template_row(self) -> list[tuple[ExtraInput, bool]]:
+        """The cells of a new row, for the group's ``<template>`` (checkboxes at their default)."""
+        return [(self.cell(column, TEMPLATE_INDEX), column.default_checked) for column in self.columns]
 
     def row_count(self, form) -> int:
         """Rows to show: at least MIN_ROWS, every row posted, one more when asked."""
@@ -114,6 +123,12 @@ def _kind(item: fields.Field) -> tuple[str, tuple]:
     return "text", ()
 
 
+def _keypad(item: fields.Field, kind: str) -> str:
+    if isinstance(item, fields.Integer):
+        return "numeric"
+    return "decimal" if kind in ("number", "money") else ""
+
+
 def _inputs(namespace: str, schema) -> list[ExtraInput]:
     inputs = []
     for name, item in schema.fields.items():
@@ -129,12 +144,14 @@ def _inputs(namespace: str, schema) -> list[ExtraInput]:
                 item.data_key or name,
                 str(item.metadata.get("label") or name.replace("_", " ")),
                 kind,
-                item.required,
+                item.required or bool(item.metadata.get("mandatory")),
                 choices,
                 attribute=item.attribute or name,
                 help=str(item.metadata.get("help") or ""),
                 default_checked=item.load_default is True,
                 columns=columns,
+                inputmode=str(item.metadata.get("inputmode") or _keypad(item, kind)),
+                autocomplete=str(item.metadata.get("autocomplete") or ""),
             )
         )
     return inputs
@@ -165,7 +182,7 @@ class DocumentSlot:
 
     @property
     def html_id(self) -> str:
-        return re.sub(r"[^A-Za-z0-9_-]", "-", self.key)
+        return html_id(self.key)
 
     @property
     def doc_types(self) -> tuple[str, ...]:
@@ -190,16 +207,26 @@ def document_slots() -> list[DocumentSlot]:
     return [as_slot(fs.namespace, declared) for fs in request_field_sets() for declared in fs.documents]
 
 
-def attach_uploads(files, request, actor) -> list:
-    """Attach the files posted in the document slots to ``request`` (empty slots skipped)."""
+def attach_uploads(files, request, actor, household_id: int | None = None) -> list:
+    """Attach the files posted in the document slots to ``request`` (and ``household_id``'s
+    household when given; empty slots skipped). A refused file's errors are raised together,
+    each on its slot's input (``documents.<ns>.<slot>``)."""
     documents = []
+    errors: dict = {}
     for slot in document_slots():
         posted = files.get(slot.key)
         if posted is None or not posted.filename:
             continue
         data = (request.extra or {}).get(slot.namespace) or {}
-        fields = {"doc_type": slot.doc_type_for(data), "request_id": request.id}
-        documents.append(upload(posted.read(), posted.filename, fields, actor))
+        fields = {"doc_type": slot.doc_type_for(data), "request_id": request.id, "household_id": household_id}
+        try:
+            documents.append(upload(posted.read(), posted.filename, fields, actor))
+        except ValidationError as refused:
+            messages = refused.messages if isinstance(refused.messages, dict) else {"file": refused.messages}
+            for problems in messages.values():
+                errors.setdefault(slot.key, []).extend(problems if isinstance(problems, list) else [problems])
+    if errors:
+        raise ValidationError(errors)
     return documents
 
 
@@ -401,6 +428,7 @@ def extra_display(request) -> list[tuple[str, str, Any]]:
 __all__ = [
     "ADD_ROW",
     "MIN_ROWS",
+    "TEMPLATE_INDEX",
     "DocumentSlot",
     "ExtraInput",
     "adding_row",
@@ -411,6 +439,7 @@ __all__ = [
     "extra_from_form",
     "extra_inputs",
     "flatten_errors",
+    "html_id",
     "place_errors",
     "request_form_values",
 ]

@@ -209,6 +209,7 @@ def register_request_fields():
                     "by_value": rules.HOUSING_DOCUMENTS,
                 },
             ),
+            mandatory=("applicant_name", "catalog_item_id"),
         )
     ]
 

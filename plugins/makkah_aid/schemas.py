@@ -50,9 +50,10 @@ class AddressCode(fields.String):
         return normalize_digits(super()._deserialize(value, attr, data, **kwargs)).strip().upper()
 
 
-def _sar(attribute: str, label, **kwargs) -> Money:
-    """An amount typed in riyals (any digit script), kept in halalas under ``attribute``."""
-    return Money(attribute=attribute, metadata={"label": label}, **kwargs)
+def _sar(attribute: str, label, mandatory: bool = False, **kwargs) -> Money:
+    """An amount typed in riyals (any digit script), kept in halalas under ``attribute``
+    (``mandatory``: needed to submit, marked required on the forms)."""
+    return Money(attribute=attribute, metadata={"label": label, "mandatory": mandatory}, **kwargs)
 
 
 RELATIONSHIPS = ("wife", "husband", "son", "daughter", "father", "mother", "brother", "sister", "other")
@@ -116,14 +117,22 @@ class ApplicationSchema(Strict):
         load_default=None,
         allow_none=True,
         validate=validate.Length(max=64),
-        metadata={"label": _l("Nationality")},
+        metadata={"label": _l("Nationality"), "mandatory": True},
     )
     birth_date = IsoDate(load_default=None, allow_none=True, metadata={"label": _l("Birth date")})
-    id_number = IdNumber(load_default=None, allow_none=True, metadata={"label": _l("ID or iqama number")})
+    id_number = IdNumber(
+        load_default=None,
+        allow_none=True,
+        metadata={"label": _l("ID or iqama number"), "mandatory": True, "inputmode": "numeric"},
+    )
     id_expiry = IsoDate(
         load_default=None,
         allow_none=True,
-        metadata={"label": _l("ID expiry date"), "help": _l("Hijri (1447-05-12) or Gregorian (2026-11-03).")},
+        metadata={
+            "label": _l("ID expiry date"),
+            "help": _l("Hijri (1447-05-12) or Gregorian (2026-11-03)."),
+            "mandatory": True,
+        },
     )
     national_address_code = AddressCode(
         load_default=None,
@@ -140,11 +149,12 @@ class ApplicationSchema(Strict):
         load_default=None,
         allow_none=True,
         validate=validate.Length(max=120),
-        metadata={"label": _l("Current job")},
+        metadata={"label": _l("Current job"), "mandatory": True, "autocomplete": "organization-title"},
     )
     monthly_income = _sar(
         "monthly_income_halalas",
         _l("Total current income (SAR per month)"),
+        mandatory=True,
         load_default=None,
         allow_none=True,
     )
@@ -152,7 +162,7 @@ class ApplicationSchema(Strict):
         load_default=None,
         allow_none=True,
         validate=validate.Range(min=0, max=50),
-        metadata={"label": _l("Number of dependents")},
+        metadata={"label": _l("Number of dependents"), "mandatory": True},
     )
     dependents = fields.List(
         fields.Nested(DependentSchema),
@@ -164,7 +174,7 @@ class ApplicationSchema(Strict):
         load_default=None,
         allow_none=True,
         validate=validate.OneOf(HOUSING, (_l("Owned"), _l("Rented")), error=CHOOSE),
-        metadata={"label": _l("Housing owned or rented")},
+        metadata={"label": _l("Housing owned or rented"), "mandatory": True},
     )
     annual_rent = _sar(
         "annual_rent_halalas", _l("Annual rent (SAR; 0 when owned)"), load_default=None, allow_none=True

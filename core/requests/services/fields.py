@@ -19,6 +19,9 @@ class RequestFields:
     label: Any = ""
     # File inputs of the request-intake form (``forms.DocumentSlot`` or their fields as a dict).
     documents: tuple = ()
+    # Core request fields (``catalog_item_id``, ``applicant_phone``…) the plugin requires to submit
+    # (its ``validate_request_submission`` checks them): the forms mark them required.
+    mandatory: tuple = ()
 
 
 def request_field_sets() -> list[RequestFields]:

@@ -18,16 +18,18 @@ from .. import rules
 from ..i18n import _, _l
 from .rule_versions import PLUGIN_ID, today
 
+# The labels of the inputs these problems land on (core's and the schema's), word for word:
+# an error names its field as the form does (issue 12).
 FIELD_LABELS = {
-    "applicant_name": _l("Four-part name"),
-    "four_part_name": _l("Four-part name"),
+    "applicant_name": _l("Full name (four parts)"),
+    "four_part_name": _l("Full name (four parts)"),
     "nationality": _l("Nationality"),
     "id_number": _l("ID or iqama number"),
     "id_expiry": _l("ID expiry date"),
     "national_address_code": _l("National address short code"),
     "current_job": _l("Current job"),
-    "monthly_income_halalas": _l("Total current income"),
-    "catalog_item_id": _l("Requested aid type"),
+    "monthly_income_halalas": _l("Total current income (SAR per month)"),
+    "catalog_item_id": _l("Aid program"),
     "dependents_count": _l("Number of dependents"),
     "dependents": _l("Dependents"),
     "housing": _l("Housing owned or rented"),

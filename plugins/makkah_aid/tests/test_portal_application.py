@@ -40,6 +40,9 @@ def applicant(client, makkah):
         },
     )
     assert page.status_code == 302
+    # Registering does not log in (a taken e-mail answers the same way): log in.
+    logged_in = client.post("/login", data={"email": "noura@example.org", "password": "long-enough-pass-1"})
+    assert logged_in.status_code == 302
     return client
 
 
@@ -97,9 +100,11 @@ def test_portal_shows_the_plugin_fields_with_rows(applicant):
     assert 'data-extra="makkah_aid"' in page
     for name in ("nationality", "id_number", "id_expiry", "current_job", "monthly_income", "housing"):
         assert f'name="{NS}{name}"' in page
-    # five empty dependent rows and five previous-aid rows, an "add a row" button for each
-    assert f'name="{NS}dependents.4.relationship"' in page and f'name="{NS}dependents.5.name"' not in page
-    assert f'name="{NS}previous_aid.4.received_on"' in page
+    # no empty row shown (nothing pre-ticked): a row to copy in a <template> and an "add a row"
+    # button for each group (issue 12: rows are added one at a time)
+    assert f'name="{NS}dependents.0.name"' not in page and f'name="{NS}previous_aid.0.amount"' not in page
+    assert f'name="{NS}dependents.__row__.relationship"' in page
+    assert f'name="{NS}previous_aid.__row__.received_on"' in page
     assert page.count('name="add_row"') == 2
     assert 'name="catalog_item_id"' in page
     # one more row, without JavaScript: the form comes back filled in, nothing is written
@@ -108,7 +113,8 @@ def test_portal_shows_the_plugin_fields_with_rows(applicant):
         data={"applicant_name": "نورة", NS + "dependents.0.name": "سارة", "add_row": NS + "dependents"},
     )
     text = more.get_data(as_text=True)
-    assert more.status_code == 200 and f'name="{NS}dependents.5.name"' in text and "سارة" in text
+    assert more.status_code == 200 and f'name="{NS}dependents.1.name"' in text and "سارة" in text
+    assert f'name="{NS}dependents.2.name"' not in text
 
 
 def test_portal_application_end_to_end(applicant, makkah):
@@ -258,6 +264,7 @@ def test_other_tenant_portal_unaffected(client, tenant, other_tenant, enable_plu
             "password2": "long-enough-pass-1",
         },
     )
+    client.post("/login", data={"email": "fahad@example.org", "password": "long-enough-pass-1"})
     page = client.get("/t/second/portal/apply").get_data(as_text=True)
     assert "makkah_aid" not in page and 'name="add_row"' not in page
     applied = client.post(
@@ -273,7 +280,8 @@ def test_other_tenant_portal_unaffected(client, tenant, other_tenant, enable_plu
 def test_staff_register_form_takes_the_same_data(makkah, staff, client, login):
     login(staff["relations_officer"])
     page = client.get("/t/first/requests/new").get_data(as_text=True)
-    assert f'name="{NS}dependents.0.relationship"' in page and f'name="{NS}previous_aid.0.amount"' in page
+    assert f'name="{NS}dependents.__row__.relationship"' in page
+    assert f'name="{NS}previous_aid.__row__.amount"' in page
     data = form(the_item(makkah), channel="phone")
     data.pop("declaration")
     bad = client.post("/t/first/requests/new", data={**data, NS + "dependents.2.monthly_income": "x"})
