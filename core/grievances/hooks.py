@@ -3,15 +3,14 @@ as a built-in plugin (``trylast``)."""
 
 from __future__ import annotations
 
+from flask import url_for
+
 from ..auth.models import STAFF_ROLES
-from ..auth.permissions import Permission
+from ..auth.permissions import Permission, can
 from ..calendar import format_date
 from ..hookspecs import hookimpl
 from ..i18n import lazy_gettext as _l
 from ..kpi import KpiSource
-from flask import url_for
-
-from ..auth.permissions import can
 from ..navigation import DashboardCard, DashboardItem, NavItem
 from . import demo, services
 
