@@ -62,7 +62,7 @@ def violation_label(code: str) -> str:
 @bp.context_processor
 def _i18n():
     return {
-        "_": _domain.gettext,
+        "_": _domain.template_gettext,
         "sar": lambda halalas: format_halalas(int(halalas or 0)),
         "label": services.label,
         "need_labels": NEED_LABELS,

@@ -15,8 +15,8 @@ from core.registry.normalize import name_keys, normalize_name
 from core.registry.schemas import PersonSchema
 from core.registry.services import create_person, search_persons, update_person
 from core.requests.services.beneficiary_file import file_candidates
-from core.testing.factories import person_payload
 from core.tenancy import tenant_context
+from core.testing.factories import person_payload
 
 PARTS = ("first_name", "father_name", "grandfather_name", "family_name")
 NAME = {"first_name": "أحمد", "father_name": "محمد", "grandfather_name": "علي", "family_name": "الزهراني"}
