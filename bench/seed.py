@@ -248,12 +248,13 @@ def bulk_households(tenant_id: int, families: list[list[dict]]) -> int:
     persons_t, households_t = Person.__table__, Household.__table__
     members_t, files_t, events_t = Member.__table__, BeneficiaryFile.__table__, FileEvent.__table__
     flat = [p for family in families for p in family]
-    inserted = _returning_ids(persons_t, [person_row(tenant_id, p) for p in flat])
+    rows = [person_row(tenant_id, p) for p in flat]
+    inserted = _returning_ids(persons_t, rows)
     db.session.execute(
         insert(PersonNameKey.__table__),
         [
-            {"tenant_id": tenant_id, "person_id": pid, "key": key}
-            for pid, p in zip(inserted, flat, strict=True)
+            {"tenant_id": tenant_id, "person_id": pid, "key": key, "sort_name": row["name_normalized"]}
+            for pid, p, row in zip(inserted, flat, rows, strict=True)
             for key in person_name_keys(p)
         ],
     )

@@ -33,6 +33,7 @@ def upgrade():
         sa.Column("id", sa.Integer(), nullable=False, autoincrement=True),
         sa.Column("person_id", sa.Integer(), nullable=False),
         sa.Column("key", key_type, nullable=False),
+        sa.Column("sort_name", key_type, nullable=False),
         sa.Column("tenant_id", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(["tenant_id", "person_id"], ["registry_persons.tenant_id", "registry_persons.id"], name=op.f("fk_registry_person_name_keys_tenant_id_person_id_registry_persons"), ondelete="CASCADE"),
         sa.ForeignKeyConstraint(["tenant_id"], ["tenants.id"], name=op.f("fk_registry_person_name_keys_tenant_id_tenants"), ondelete="CASCADE"),
@@ -43,21 +44,35 @@ def upgrade():
         batch_op.create_index(
             batch_op.f("ix_registry_person_name_keys_tenant_id"), ["tenant_id"], unique=False
         )
-        batch_op.create_index("ix_registry_person_name_keys_tenant_key", ["tenant_id", "key", "person_id"])
+        batch_op.create_index(
+            "ix_registry_person_name_keys_tenant_key", ["tenant_id", "key", "person_id", "sort_name"]
+        )
         batch_op.create_index("ix_registry_person_name_keys_tenant_person", ["tenant_id", "person_id"])
 
     persons = sa.table(
         "registry_persons",
-        *(sa.column(n) for n in ("id", "tenant_id", "first_name", "father_name", "grandfather_name", "family_name")),
+        *(sa.column(n) for n in ("id", "tenant_id", "first_name", "father_name", "grandfather_name", "family_name",
+                               "name_normalized")),
     )  # fmt: skip
     keys = sa.table(
-        "registry_person_name_keys", sa.column("tenant_id"), sa.column("person_id"), sa.column("key")
+        "registry_person_name_keys",
+        sa.column("tenant_id"),
+        sa.column("person_id"),
+        sa.column("key"),
+        sa.column("sort_name"),
     )
     rows = bind.execute(sa.select(persons).order_by(persons.c.id)).all()
     pending = []
     for row in rows:
         for key in name_keys(row.first_name, row.father_name, row.grandfather_name, row.family_name):
-            pending.append({"tenant_id": row.tenant_id, "person_id": row.id, "key": key})
+            pending.append(
+                {
+                    "tenant_id": row.tenant_id,
+                    "person_id": row.id,
+                    "key": key,
+                    "sort_name": row.name_normalized,
+                }
+            )
         if len(pending) >= BATCH:
             bind.execute(sa.insert(keys), pending)
             pending = []
