@@ -63,6 +63,7 @@ def violation_label(code: str) -> str:
 def _i18n():
     return {
         "_": _domain.template_gettext,
+        "ngettext": _domain.ngettext,
         "sar": lambda halalas: format_halalas(int(halalas or 0)),
         "label": services.label,
         "need_labels": NEED_LABELS,
