@@ -16,6 +16,7 @@ from flask import current_app, g, has_app_context, has_request_context, request,
 from flask_babel import Domain, get_locale
 from flask_babel import gettext as gettext
 from flask_babel import lazy_gettext as lazy_gettext
+from flask_babel import lazy_ngettext as lazy_ngettext
 from flask_babel import ngettext as ngettext
 from flask_login import current_user
 from markupsafe import Markup, escape

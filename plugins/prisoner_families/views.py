@@ -66,6 +66,7 @@ P = "prisoner_families."
 def _i18n():
     return {
         "_": _domain.template_gettext,
+        "ngettext": _domain.ngettext,
         "sar": lambda h: format_halalas(h or 0),
         "can_do": lambda action: can(current_user, P + action),
         "label": _label,
