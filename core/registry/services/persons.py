@@ -115,8 +115,9 @@ MIN_NAME_QUERY = 2
 
 
 def search_persons(q: str, page: int = 1, per_page: int = 20) -> tuple[list[Person], int]:
-    """Exact ID number (any digit script), or any of the person's name parts in order.
+    """Exact ID number (any digit script), or the person's name parts in order.
 
+    One word is the start of the first or the family name (:func:`_search_one_word`). Several:
     "أحمد الزهراني" (first + family), "أحمد محمد الزهراني" (first + father + family), the
     full four-part name, the family name alone, "محمد الزهراني" (father + family), each with
     its last word possibly half typed and in any spelling variant (``normalize.py``). Each
@@ -138,8 +139,10 @@ def search_persons(q: str, page: int = 1, per_page: int = 20) -> tuple[list[Pers
             raise ValidationError({"q": [_l("Type at least two letters of the name, or the ID number.")]})
         upper = prefix + "\U0010ffff"
         tenant_id = require_tenant().id
-        # One index range scan (covering: it yields the ids); a person matched by several of
-        # their keys counts once.
+        if " " not in prefix:
+            return _search_one_word(query, tenant_id, prefix, upper, page, per_page)
+        # One index range scan (covering: it yields the ids and sort names); a person matched
+        # by several of their keys counts once.
         matched = (
             db.select(PersonNameKey.person_id, PersonNameKey.sort_name)
             .where(
@@ -168,6 +171,38 @@ def search_persons(q: str, page: int = 1, per_page: int = 20) -> tuple[list[Pers
     total = db.session.execute(db.select(db.func.count()).select_from(query.subquery())).scalar_one()
     rows = db.session.execute(
         query.order_by(Person.name_normalized, Person.id).limit(per_page).offset((page - 1) * per_page)
+    ).scalars()
+    return list(rows), total
+
+
+def _search_one_word(query, tenant_id: int, prefix: str, upper: str, page: int, per_page: int):
+    """One word: the start of the first name (so of the full name) or of the family name.
+
+    Served by the two ``registry_persons`` indexes, one row per person: a common first name
+    ("محمد") is a prefix of four of each person's keys, and counting and ordering those
+    costs several times more (bench/registry_search.py)."""
+    # Two index range scans, one per (tenant_id, …) index, united: the planner cannot
+    # fall back to reading the tenant's whole index as it may with an OR + ORDER BY.
+    by_name = db.select(Person.id, Person.name_normalized).where(
+        Person.tenant_id == tenant_id, Person.name_normalized >= prefix, Person.name_normalized < upper
+    )
+    by_family = db.select(Person.id, Person.name_normalized).where(
+        Person.tenant_id == tenant_id,
+        Person.family_normalized >= prefix,
+        Person.family_normalized < upper,
+    )
+    matches = db.union(by_name, by_family).subquery()
+    total = db.session.execute(db.select(db.func.count()).select_from(matches)).scalar_one()
+    # The page is cut from the matches alone, then only its rows are read by primary key.
+    page_ids = (
+        db.select(matches.c.id)
+        .order_by(matches.c.name_normalized, matches.c.id)
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+        .subquery()
+    )
+    rows = db.session.execute(
+        query.join(page_ids, Person.id == page_ids.c.id).order_by(Person.name_normalized, Person.id)
     ).scalars()
     return list(rows), total
 
