@@ -123,7 +123,7 @@ class ApplicationSchema(Strict):
     id_expiry = IsoDate(
         load_default=None,
         allow_none=True,
-        metadata={"label": _l("ID expiry date"), "help": _l("Hijri (1447-05-12) or Gregorian (2026-11-03).")},
+        metadata={"label": _l("ID expiry date"), "help": _l("Hijri (1450-05-12) or Gregorian (2028-10-01).")},
     )
     national_address_code = AddressCode(
         load_default=None,

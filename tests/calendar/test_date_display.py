@@ -122,3 +122,23 @@ def test_the_household_page_shows_dates_through_the_filter(client, login, office
     assert 'class="date text-nowrap"><bdi dir="ltr">' in html
     assert '<bdi dir="ltr" class="number text-nowrap">' in html  # the ID number
     assert "strftime" not in html
+
+
+def test_every_hijri_or_gregorian_hint_names_the_same_day_twice():
+    from pathlib import Path
+
+    from core.calendar import from_hijri
+
+    root = Path(__file__).resolve().parents[2]
+    pair = re.compile(r"Hijri \((\d{4})-(\d{2})-(\d{2})\) or Gregorian \((\d{4}-\d{2}-\d{2})\)")
+    hints = [
+        (path, match)
+        for folder in ("core", "plugins")
+        for path in (root / folder).rglob("*")
+        if path.suffix in (".py", ".html")
+        for match in pair.finditer(path.read_text(encoding="utf-8"))
+    ]
+    assert hints
+    for path, match in hints:
+        year, month, day, gregorian = match.groups()
+        assert from_hijri(int(year), int(month), int(day)).isoformat() == gregorian, (path, match.group(0))
