@@ -23,6 +23,7 @@ KEYWORDS = {
     "gettext": None,
     "ngettext": (1, 2),
     "lazy_ngettext": (1, 2),
+    "markup_gettext": None,
     "_l": None,
     "lazy_gettext": None,
     "N_": None,

@@ -14,7 +14,7 @@ from ..auth.permissions import require
 from ..documents.services import document_types, documents_of_request
 from ..extensions import db
 from ..forms import FormOutcome, form_transaction
-from ..i18n import current_language, translate_messages
+from ..i18n import current_language, isolated_number, markup_gettext, translate_messages
 from ..i18n import gettext as _
 from ..i18n import lazy_gettext as _l
 from ..lookup import get_or_404
@@ -156,7 +156,11 @@ def new():
                 services.submit(item, current_user, declaration_signed_by=item.applicant_name)
         if outcome.ok:
             if submit_now:
-                flash(_("The request was submitted with number %(number)s.", number=item.number), "success")
+                number = isolated_number(item.number)
+                flash(
+                    markup_gettext("The request was submitted with number %(number)s.", number=number),
+                    "success",
+                )
             else:
                 flash(_("Saved."), "success")
             return redirect(url_for(".view", request_id=item.id))
