@@ -28,7 +28,9 @@ from sqlalchemy import event
 
 from core.extensions import db
 from core.registry.models import Person
+from core.registry.normalize import normalize_name
 from core.registry.services import search_persons
+from core.registry.services.persons import _search_one_word, id_query
 from core.tenancy import Tenant, tenant_context
 
 BUDGET_MS = 20.0
@@ -129,7 +131,18 @@ def check_plan(statement: str, params) -> tuple[bool, str]:
     return bool(uses_index) and not scans, plan
 
 
-def run(app, seeded: seed.Seeded, queries: int, rng: random.Random) -> bool:
+def legacy_search(tenant_id: int, q: str) -> tuple[list, int]:
+    """The search as it was before issue 12, for ``--compare``: the ID number, or a name as a
+    prefix of the full four-part name or of the family name (what one word still uses)."""
+    number = id_query(q)
+    if number is not None:
+        return search_persons(q)
+    prefix = normalize_name(q)
+    query = db.select(Person).where(Person.tenant_id == tenant_id)
+    return _search_one_word(query, tenant_id, prefix, prefix + "\U0010ffff", 1, 20)
+
+
+def run(app, seeded: seed.Seeded, queries: int, rng: random.Random, compare: bool = False) -> bool:
     ok = True
     with app.app_context():
         tenant = db.session.get(Tenant, seeded.tenant_id)
@@ -165,9 +178,12 @@ def run(app, seeded: seed.Seeded, queries: int, rng: random.Random) -> bool:
                         print(f"FAIL plan ({kind}) is not an index lookup:\n{statement}\n{plan}\n")
             print(f"plans: {'index lookups only' if ok else 'see failures above'}")
             db.session.rollback()
-            print(f"{'kind':<20} {'median ms':>9} {'p95 ms':>8} {'max ms':>8} {'avg hits':>9}")
+            header = f"{'kind':<20} {'median ms':>9} {'p95 ms':>8} {'max ms':>8} {'avg hits':>9}"
+            if compare:
+                header += f"  {'before: median ms':>17} {'avg hits':>9}"
+            print(header)
             for kind, pairs in kinds.items():
-                timings, hits = [], []
+                timings, hits, before, before_hits = [], [], [], []
                 for i in range(queries + 5):
                     q = rng.choice(pairs)[1]
                     tenant.id  # noqa: B018 - a request has its tenant loaded before the search
@@ -175,16 +191,27 @@ def run(app, seeded: seed.Seeded, queries: int, rng: random.Random) -> bool:
                     found, total = search_persons(q)
                     elapsed = (time.perf_counter() - start) * 1000
                     db.session.rollback()  # one transaction per search, as per request
+                    if compare:  # the same query, interleaved, through the search before issue 12
+                        start = time.perf_counter()
+                        _, old_total = legacy_search(tenant.id, q)
+                        old_elapsed = (time.perf_counter() - start) * 1000
+                        db.session.rollback()
                     if i >= 5:  # warm-up
                         timings.append(elapsed)
                         hits.append(total)
+                        if compare:
+                            before.append(old_elapsed)
+                            before_hits.append(old_total)
                 median = statistics.median(timings)
                 mark = "" if median < BUDGET_MS else f"  over budget ({BUDGET_MS:.0f} ms)"
                 ok &= median < BUDGET_MS
-                print(
+                line = (
                     f"{kind:<20} {median:9.2f} {percentile(timings, 95):8.2f} {max(timings):8.2f} "
-                    f"{statistics.mean(hits):9.0f}{mark}"
+                    f"{statistics.mean(hits):9.0f}"
                 )
+                if compare:
+                    line += f"  {statistics.median(before):17.2f} {statistics.mean(before_hits):9.0f}"
+                print(line + mark)
         db.session.remove()
     return ok
 
@@ -200,6 +227,11 @@ def main() -> int:
     parser.add_argument(
         "--analyze", action="store_true", help="SQLite: run ANALYZE first (PostgreSQL always does)"
     )
+    parser.add_argument(
+        "--compare",
+        action="store_true",
+        help="also time each query, interleaved, through the search before issue 12 (name prefix only)",
+    )
     args = parser.parse_args()
     households, queries = (2000, 50) if args.quick else (args.households, args.queries)
 
@@ -212,7 +244,7 @@ def main() -> int:
     print(
         f"{dialect}: {seeded.households} households, {seeded.persons} persons seeded in {seeded.seconds:.1f} s"
     )
-    ok = run(app, seeded, queries, random.Random(1))
+    ok = run(app, seeded, queries, random.Random(1), compare=args.compare)
     print("OK: budget met" if ok else "FAILED")
     return 0 if ok else 1
 
