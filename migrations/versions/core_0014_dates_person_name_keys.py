@@ -26,8 +26,6 @@ def upgrade():
     bind = op.get_bind()
     postgres = bind.dialect.name == "postgresql"
     key_type = sa.String(340, collation="C") if postgres else sa.String(340)
-    # Citus keys (core_0011): (tenant_id, id) on PostgreSQL; the rowid key on SQLite.
-    primary_key = ["tenant_id", "id"] if postgres else ["id"]
     op.create_table(
         "registry_person_name_keys",
         sa.Column("id", sa.Integer(), nullable=False, autoincrement=True),
@@ -37,9 +35,14 @@ def upgrade():
         sa.Column("tenant_id", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(["tenant_id", "person_id"], ["registry_persons.tenant_id", "registry_persons.id"], name=op.f("fk_registry_person_name_keys_tenant_id_person_id_registry_persons"), ondelete="CASCADE"),
         sa.ForeignKeyConstraint(["tenant_id"], ["tenants.id"], name=op.f("fk_registry_person_name_keys_tenant_id_tenants"), ondelete="CASCADE"),
-        sa.PrimaryKeyConstraint(*primary_key, name=op.f("pk_registry_person_name_keys")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_registry_person_name_keys")),
         sa.UniqueConstraint("tenant_id", "id", name=op.f("uq_registry_person_name_keys_tenant_id_id")),
     )  # fmt: skip
+    if postgres:  # Citus keys, as core_0011 made them: (tenant_id, id); SQLite keeps the rowid key
+        op.drop_constraint("pk_registry_person_name_keys", "registry_person_name_keys", type_="primary")
+        op.create_primary_key(
+            "pk_registry_person_name_keys", "registry_person_name_keys", ["tenant_id", "id"]
+        )
     with op.batch_alter_table("registry_person_name_keys") as batch_op:
         batch_op.create_index(
             batch_op.f("ix_registry_person_name_keys_tenant_id"), ["tenant_id"], unique=False
