@@ -73,3 +73,47 @@ def test_a_suspension_end_date_is_shown_in_the_tenants_calendar(app):
     with app.test_request_context("/?lang=ar"):
         text = sanction_text({"kind": "timed", "months": 2}, date(2026, 11, 30))
     assert "1448-06-20 هـ" in text and "isoformat" not in text
+
+
+@pytest.mark.parametrize(
+    ("n", "chain", "associations"),
+    [
+        (1, "السلسلة سليمة (قيد واحد).", "مسجل لدى جمعية أخرى واحدة."),
+        (2, "السلسلة سليمة (قيدان).", "مسجل لدى جمعيتين أخريين."),
+        (3, "السلسلة سليمة (3 قيود).", "مسجل لدى 3 جمعيات أخرى."),
+        (11, "السلسلة سليمة (11 قيدًا).", "مسجل لدى 11 جمعية أخرى."),
+        (100, "السلسلة سليمة (100 قيد).", "مسجل لدى 100 جمعية أخرى."),
+    ],
+)
+def test_core_counts_agree_with_their_number_in_arabic(app, n, chain, associations):
+    from core.i18n import ngettext
+
+    with app.test_request_context("/?lang=ar"):
+        assert (
+            ngettext("The chain is intact (%(num)s entry).", "The chain is intact (%(num)s entries).", n)
+            == chain
+        )
+        assert (
+            ngettext(
+                "Registered with %(num)s other association.", "Registered with %(num)s other associations.", n
+            )
+            == associations
+        )
+
+
+@pytest.mark.parametrize(
+    ("months", "days", "expected"),
+    [(12, 30, "كل 12 شهرًا"), (6, 10, "كل 6 أشهر"), (1, 2, "كل شهر")],
+)
+def test_the_renewal_rule_sentence_agrees_with_its_numbers(app, months, days, expected):
+    from plugins.makkah_aid.i18n import _domain
+
+    with app.test_request_context("/?lang=ar"):
+        text = _domain.gettext(
+            "Households renew their data every %(months)s when a round is announced; due %(days)s after the "
+            "announcement; late by more than %(late)s → a late-renewal exclusion is proposed.",
+            months=_domain.ngettext("%(num)s month", "%(num)s months", months),
+            days=_domain.ngettext("%(num)s day", "%(num)s days", days),
+            late=_domain.ngettext("%(num)s day", "%(num)s days", days),
+        )
+    assert expected in text and "%(" not in text

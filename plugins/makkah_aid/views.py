@@ -24,7 +24,7 @@ from core.toolkit import (
 )
 
 from . import rules, services
-from .i18n import _, _domain, _l
+from .i18n import _, _domain, _l, ngettext
 from .models import ExclusionProposal, RenewalRound, Violation
 
 bp = Blueprint("makkah_aid", __name__, template_folder="templates")
@@ -290,7 +290,12 @@ def rounds_page():
                 if not can(current_user, "makkah_aid.propose"):
                     abort(403)
                 counts = services.tick()
-                flash(_("%(n)s exclusions proposed.", n=counts["proposed"]), "info")
+                flash(
+                    ngettext(
+                        "%(num)s exclusion proposed.", "%(num)s exclusions proposed.", counts["proposed"]
+                    ),
+                    "info",
+                )
         if outcome.ok:
             flash(_("Saved."), "success")
             return redirect(url_for(".rounds_page"))
@@ -321,7 +326,12 @@ def proposals_page():
                     if not can(current_user, "makkah_aid.propose"):
                         abort(403)
                     counts = services.tick()
-                    flash(_("%(n)s exclusions proposed.", n=counts["proposed"]), "info")
+                    flash(
+                        ngettext(
+                            "%(num)s exclusion proposed.", "%(num)s exclusions proposed.", counts["proposed"]
+                        ),
+                        "info",
+                    )
                 else:
                     if not can(current_user, "makkah_aid.decide"):
                         abort(403)
