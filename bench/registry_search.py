@@ -1,9 +1,12 @@
-"""Registry search at scale: exact ID and Arabic name prefix through ``services.search_persons``.
+"""Registry search at scale: exact ID and Arabic name parts through ``services.search_persons``.
 
 Builds N households (bench/seed.py), then times searches in an app context with the tenant
 set — each query typed in a spelling variant (أ/ا, ة/ه, ى/ي, diacritics, "عبد الله"),
 checked to find the same people as the canonical spelling — and asserts that the database
-plans every statement of a search as an index lookup, never a scan of registry_persons.
+plans every statement of a search as an index lookup, never a scan of registry_persons or
+registry_person_name_keys. Name-part combinations (first + family, first + father + family,
+father + family, first + grandfather + family) are built from persons drawn from the seeded
+data, typed in a variant, and must find that person.
 
     .venv/bin/python bench/registry_search.py --households 50000
     .venv/bin/python bench/registry_search.py --quick
@@ -24,7 +27,10 @@ import seed
 from sqlalchemy import event
 
 from core.extensions import db
+from core.registry.models import Person
+from core.registry.normalize import normalize_name
 from core.registry.services import search_persons
+from core.registry.services.persons import _search_one_word, id_query
 from core.tenancy import Tenant, tenant_context
 
 BUDGET_MS = 20.0
@@ -49,6 +55,36 @@ NAME_QUERIES = {
 }
 
 
+PART_COMBINATIONS = {
+    "first+family": ("first_name", "family_name"),
+    "first+father+family": ("first_name", "father_name", "family_name"),
+    "father+family": ("father_name", "family_name"),
+    "first+grand+family": ("first_name", "grandfather_name", "family_name"),
+}
+_VARIANT = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ة": "ه"})
+
+
+def variant(text: str) -> str:
+    """How the name may be typed: bare alef, ه for ة, ى for a final ي, "عبدالله" in one word."""
+    words = [w.translate(_VARIANT) for w in text.replace("عبد ", "عبد").split()]
+    return " ".join(w[:-1] + "ى" if w.endswith("ي") else w for w in words)
+
+
+def part_queries(rng: random.Random, count: int) -> dict[str, list[tuple[str, str, int]]]:
+    """``{kind: [(canonical, as typed, person id)]}`` from persons drawn from the tenant."""
+    bounds = db.session.execute(db.select(db.func.min(Person.id), db.func.max(Person.id))).one()
+    ids = rng.sample(range(bounds[0], bounds[1] + 1), min(count * 2, bounds[1] - bounds[0] + 1))
+    people = db.session.execute(db.select(Person).where(Person.id.in_(ids))).scalars().all()
+    people = [p for p in people if p.father_name and p.grandfather_name and p.family_name][:count]
+    return {
+        kind: [
+            (" ".join(getattr(p, f) for f in fields), variant(" ".join(getattr(p, f) for f in fields)), p.id)
+            for p in people
+        ]
+        for kind, fields in PART_COMBINATIONS.items()
+    }
+
+
 def percentile(values: list[float], p: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
@@ -65,7 +101,7 @@ def capture_statements(fn) -> list[tuple[str, object]]:
         fn()
     finally:
         event.remove(db.engine, "before_cursor_execute", listener)
-    return [(s, p) for s, p in statements if "registry_persons" in s]
+    return [(s, p) for s, p in statements if re.search(r"registry_person(s|_name_keys)\b", s)]
 
 
 def check_plan(statement: str, params) -> tuple[bool, str]:
@@ -76,22 +112,37 @@ def check_plan(statement: str, params) -> tuple[bool, str]:
         plan = "\n".join(row[-1] for row in rows)
         # A SEARCH bounded by tenant_id alone reads the tenant's whole index: a scan too.
         scans = re.findall(
-            r"^(SCAN registry_persons\b.*|SEARCH registry_persons .*\(tenant_id=\?\))$", plan, re.M
+            r"^(SCAN registry_person(s|_name_keys)\b.*|SEARCH registry_person(s|_name_keys) .*\(tenant_id=\?\))$",
+            plan,
+            re.M,
         )
-        uses_index = re.search(r"SEARCH registry_persons USING (COVERING )?INDEX", plan)
+        uses_index = re.search(
+            r"SEARCH registry_person(s|_name_keys) USING ((COVERING )?INDEX|INTEGER PRIMARY KEY)", plan
+        )
     else:
         rows = conn.exec_driver_sql("EXPLAIN " + statement, params).all()
         plan = "\n".join(row[0] for row in rows)
         scans = re.findall(
-            r"(Seq Scan on registry_persons\b.*|Index Cond: \(tenant_id = [^()]*\))$", plan, re.M
+            r"(Seq Scan on registry_person(s|_name_keys)\b.*|Index Cond: \(tenant_id = [^()]*\))$", plan, re.M
         )
         uses_index = re.search(
-            r"(Index Scan|Index Only Scan|Bitmap Index Scan) (using|on) ix_registry_persons", plan
+            r"(Index Scan|Index Only Scan|Bitmap Index Scan) (using|on) (ix|pk)_registry_person", plan
         )
     return bool(uses_index) and not scans, plan
 
 
-def run(app, seeded: seed.Seeded, queries: int, rng: random.Random) -> bool:
+def legacy_search(tenant_id: int, q: str) -> tuple[list, int]:
+    """The search as it was before issue 12, for ``--compare``: the ID number, or a name as a
+    prefix of the full four-part name or of the family name (what one word still uses)."""
+    number = id_query(q)
+    if number is not None:
+        return search_persons(q)
+    prefix = normalize_name(q)
+    query = db.select(Person).where(Person.tenant_id == tenant_id)
+    return _search_one_word(query, tenant_id, prefix, prefix + "\U0010ffff", 1, 20)
+
+
+def run(app, seeded: seed.Seeded, queries: int, rng: random.Random, compare: bool = False) -> bool:
     ok = True
     with app.app_context():
         tenant = db.session.get(Tenant, seeded.tenant_id)
@@ -101,6 +152,16 @@ def run(app, seeded: seed.Seeded, queries: int, rng: random.Random) -> bool:
                 + [(n, n.translate(ARABIC_DIGITS)) for n in seeded.head_ids[50:100]],
                 **NAME_QUERIES,
             }
+            parts = part_queries(rng, 60)
+            # Name parts in order, typed in a variant: the person they were taken from is found.
+            for kind, triples in parts.items():
+                for canonical, typed, person_id in triples[:20]:
+                    found, total = search_persons(typed, 1, 10_000)
+                    want = search_persons(canonical)[1]
+                    if person_id not in {p.id for p in found} or want != total:
+                        print(f"FAIL {kind}: {typed!r} found {total} without person {person_id} ({want})")
+                        ok = False
+                kinds[kind] = [(canonical, typed) for canonical, typed, _ in triples]
             # Correctness: the variant finds exactly what the canonical spelling finds.
             for kind, pairs in kinds.items():
                 for canonical, typed in pairs[:6]:
@@ -117,9 +178,12 @@ def run(app, seeded: seed.Seeded, queries: int, rng: random.Random) -> bool:
                         print(f"FAIL plan ({kind}) is not an index lookup:\n{statement}\n{plan}\n")
             print(f"plans: {'index lookups only' if ok else 'see failures above'}")
             db.session.rollback()
-            print(f"{'kind':<16} {'median ms':>9} {'p95 ms':>8} {'max ms':>8} {'avg hits':>9}")
+            header = f"{'kind':<20} {'median ms':>9} {'p95 ms':>8} {'max ms':>8} {'avg hits':>9}"
+            if compare:
+                header += f"  {'before: median ms':>17} {'avg hits':>9}"
+            print(header)
             for kind, pairs in kinds.items():
-                timings, hits = [], []
+                timings, hits, before, before_hits = [], [], [], []
                 for i in range(queries + 5):
                     q = rng.choice(pairs)[1]
                     tenant.id  # noqa: B018 - a request has its tenant loaded before the search
@@ -127,16 +191,27 @@ def run(app, seeded: seed.Seeded, queries: int, rng: random.Random) -> bool:
                     found, total = search_persons(q)
                     elapsed = (time.perf_counter() - start) * 1000
                     db.session.rollback()  # one transaction per search, as per request
+                    if compare:  # the same query, interleaved, through the search before issue 12
+                        start = time.perf_counter()
+                        _, old_total = legacy_search(tenant.id, q)
+                        old_elapsed = (time.perf_counter() - start) * 1000
+                        db.session.rollback()
                     if i >= 5:  # warm-up
                         timings.append(elapsed)
                         hits.append(total)
+                        if compare:
+                            before.append(old_elapsed)
+                            before_hits.append(old_total)
                 median = statistics.median(timings)
                 mark = "" if median < BUDGET_MS else f"  over budget ({BUDGET_MS:.0f} ms)"
                 ok &= median < BUDGET_MS
-                print(
-                    f"{kind:<16} {median:9.2f} {percentile(timings, 95):8.2f} {max(timings):8.2f} "
-                    f"{statistics.mean(hits):9.0f}{mark}"
+                line = (
+                    f"{kind:<20} {median:9.2f} {percentile(timings, 95):8.2f} {max(timings):8.2f} "
+                    f"{statistics.mean(hits):9.0f}"
                 )
+                if compare:
+                    line += f"  {statistics.median(before):17.2f} {statistics.mean(before_hits):9.0f}"
+                print(line + mark)
         db.session.remove()
     return ok
 
@@ -152,6 +227,11 @@ def main() -> int:
     parser.add_argument(
         "--analyze", action="store_true", help="SQLite: run ANALYZE first (PostgreSQL always does)"
     )
+    parser.add_argument(
+        "--compare",
+        action="store_true",
+        help="also time each query, interleaved, through the search before issue 12 (name prefix only)",
+    )
     args = parser.parse_args()
     households, queries = (2000, 50) if args.quick else (args.households, args.queries)
 
@@ -164,7 +244,7 @@ def main() -> int:
     print(
         f"{dialect}: {seeded.households} households, {seeded.persons} persons seeded in {seeded.seconds:.1f} s"
     )
-    ok = run(app, seeded, queries, random.Random(1))
+    ok = run(app, seeded, queries, random.Random(1), compare=args.compare)
     print("OK: budget met" if ok else "FAILED")
     return 0 if ok else 1
 

@@ -31,8 +31,8 @@ from sqlalchemy import create_engine, insert, make_url, text  # noqa: E402
 from core import create_app  # noqa: E402
 from core.extensions import db  # noqa: E402
 from core.registry import ids  # noqa: E402
-from core.registry.models import BeneficiaryFile, FileEvent, Household, Member, Person  # noqa: E402
-from core.registry.normalize import normalize_name, normalized_full_name  # noqa: E402
+from core.registry.models import BeneficiaryFile, FileEvent, Household, Member, Person, PersonNameKey  # noqa: E402
+from core.registry.normalize import name_keys, normalize_name, normalized_full_name  # noqa: E402
 from core.registry.schemas import HouseholdSchema  # noqa: E402
 from core.registry.services import create_household  # noqa: E402
 from core.tenancy import Tenant, tenant_context  # noqa: E402
@@ -233,6 +233,11 @@ def person_row(tenant_id: int, p: dict) -> dict:
     }
 
 
+def person_name_keys(p: dict) -> list[str]:
+    """The person's search keys, as services.sync_name_keys stores them."""
+    return name_keys(p["first_name"], p.get("father_name"), p.get("grandfather_name"), p.get("family_name"))
+
+
 def _returning_ids(table, rows: list[dict]) -> list[int]:
     stmt = insert(table).returning(table.c.id, sort_by_parameter_order=True)
     return list(db.session.execute(stmt, rows).scalars())
@@ -243,7 +248,17 @@ def bulk_households(tenant_id: int, families: list[list[dict]]) -> int:
     persons_t, households_t = Person.__table__, Household.__table__
     members_t, files_t, events_t = Member.__table__, BeneficiaryFile.__table__, FileEvent.__table__
     flat = [p for family in families for p in family]
-    person_ids = iter(_returning_ids(persons_t, [person_row(tenant_id, p) for p in flat]))
+    rows = [person_row(tenant_id, p) for p in flat]
+    inserted = _returning_ids(persons_t, rows)
+    db.session.execute(
+        insert(PersonNameKey.__table__),
+        [
+            {"tenant_id": tenant_id, "person_id": pid, "key": key, "sort_name": row["name_normalized"]}
+            for pid, p, row in zip(inserted, flat, rows, strict=True)
+            for key in person_name_keys(p)
+        ],
+    )
+    person_ids = iter(inserted)
     ids_by_family = [[next(person_ids) for _ in family] for family in families]
     household_ids = _returning_ids(
         households_t,
@@ -329,6 +344,10 @@ def check_same_derived_columns(tenant_id: int, families: list[list[dict]]) -> No
             assert stored.family_normalized == row["family_normalized"]
             assert stored.id_type == row["id_type"]
             assert stored.national_id == p.get("national_id")
+            stored_keys = db.session.execute(
+                db.select(PersonNameKey.key).where(PersonNameKey.person_id == stored.id)
+            ).scalars()
+            assert sorted(stored_keys) == person_name_keys(p)
             checked += 1
     assert checked
 

@@ -20,7 +20,7 @@ from werkzeug.routing import IntegerConverter
 
 from .auth.api_auth import Requirement, enforce, mark
 from .extensions import api
-from .schema_fields import INTEGER_TEXT_PATTERN, refuse_fractional_integers
+from .schema_fields import INTEGER_TEXT_PATTERN, accept_any_digits, refuse_fractional_integers
 from .validation import make_argument_parser
 
 MAX_ID = 2**31 - 1
@@ -158,6 +158,7 @@ def _document_pagination_header() -> None:
 
 def configure(app) -> None:
     refuse_fractional_integers()
+    accept_any_digits()
     api.init_app(app)
     api.spec.components.security_scheme("bearerAuth", BEARER_SCHEME)
     api.ma_plugin.converter.add_attribute_function(custom_field_properties)

@@ -16,8 +16,10 @@ from flask import current_app, g, has_app_context, has_request_context, request,
 from flask_babel import Domain, get_locale
 from flask_babel import gettext as gettext
 from flask_babel import lazy_gettext as lazy_gettext
+from flask_babel import lazy_ngettext as lazy_ngettext
 from flask_babel import ngettext as ngettext
 from flask_login import current_user
+from markupsafe import Markup, escape
 
 from .numbers import format_halalas
 
@@ -145,12 +147,18 @@ class PluginDomain(Domain):
             translations._core_fallback_added = True
         return translations
 
+    def template_gettext(self, string: str, **variables: Any) -> Markup:
+        """The plugin's ``_`` for its templates: like Jinja's own, the translation as markup and
+        the values escaped, markup values (``|hdate``, ``|number``) kept as they are."""
+        translated = Markup(escape(self.gettext(string)))  # noqa: INT001 - the template's msgid
+        return translated % variables if variables else translated
+
 
 def plugin_domain(plugin_id: str, translations_dir: str) -> Domain:
     """A translation domain of its own for a plugin (``<plugin>/translations/<lang>/LC_MESSAGES/<id>.mo``).
 
     Use its ``gettext``/``lazy_gettext`` in the plugin's code, and register it for the
-    plugin's templates with ``@bp.context_processor`` returning ``{"_": domain.gettext}``.
+    plugin's templates with ``@bp.context_processor`` returning ``{"_": domain.template_gettext}``.
     """
     return PluginDomain(translation_directories=[translations_dir], domain=plugin_id)
 
@@ -180,9 +188,41 @@ def money(halalas: int | None) -> str:
     return gettext("%(amount)s SAR", amount=format_halalas(int(halalas)))
 
 
+def isolated_number(value: Any) -> Markup:
+    """A number, ID or request number for a page (the ``|number`` filter): a left-to-right
+    isolate that never wraps, so "000001-1448" or "١٤٤٨-٠٠٠٠٠١" keeps its order inside Arabic
+    text. '' for None."""
+    if value is None or value == "":
+        return Markup("")
+    return Markup('<bdi dir="ltr" class="number text-nowrap">{}</bdi>').format(value)
+
+
+def request_number(item: Any) -> Markup:
+    """How a request is named on a page: its number isolated (``|number``), or "Draft no. 17"
+    before it has one. The one helper for every template that prints a request's number."""
+    number = getattr(item, "number", None)
+    if number:
+        return isolated_number(number)
+    return Markup(escape(gettext("Draft #%(id)s", id="\x00"))).replace(
+        "\x00", isolated_number(getattr(item, "id", ""))
+    )
+
+
+def markup_gettext(string: str, **variables: Any) -> Markup:
+    """``gettext`` for a message shown on a page whose values may be markup (an isolated
+    number, a date from ``|hdate``): the translation and plain values escaped, markup kept.
+    Use it for flashed messages that name a number or a date."""
+    translated = Markup(escape(gettext(string)))  # noqa: INT001 - callers pass literal msgids
+    return translated % variables if variables else translated
+
+
 def configure(app) -> None:
     app.jinja_env.globals.update(
-        current_language=current_language, text_direction=text_direction, localized=localized
+        current_language=current_language,
+        text_direction=text_direction,
+        localized=localized,
+        request_number=request_number,
     )
     app.jinja_env.filters["messages"] = message_list
     app.jinja_env.filters["money"] = money
+    app.jinja_env.filters["number"] = isolated_number

@@ -13,6 +13,8 @@ from decimal import Decimal
 
 from marshmallow import fields
 
+from .numbers import normalize_digits
+
 # Digits in Latin, Arabic-Indic and Extended Arabic-Indic scripts (core.numbers accepts all three).
 _D = "[0-9\u0660-\u0669\u06f0-\u06f9]"
 # An amount in riyals as text: up to 10 digits of riyals (optionally grouped by thousands with
@@ -68,6 +70,36 @@ class Timestamp(fields.DateTime):
 # An integer read from text in any digit script (Python's ``int`` reads them all), as marshmallow's
 # non-strict Integer does for form posts and query strings.
 INTEGER_TEXT_PATTERN = rf"^\s*[+-]?{_D}+\s*$"
+
+
+def _reads_any_digits(cls: type) -> None:
+    deserialize = cls.__dict__["_deserialize"]
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, str):
+            value = normalize_digits(value)
+        return deserialize(self, value, attr, data, **kwargs)
+
+    cls._deserialize = _deserialize
+
+
+def accept_any_digits() -> None:
+    """Every number, date and time field reads Arabic-Indic (٠-٩) and Extended Arabic-Indic
+    (۰-۹) digits and the Arabic decimal and thousands separators as Latin ones: ``"٢٠٢٥-١١-٠٣"``
+    is a date, ``"١٢٫٥"`` a decimal — in the API, the pages' forms and the plugins' schemas
+    alike (``core.numbers.normalize_digits``). Applied once, to marshmallow's base classes
+    (core.api calls it when the app is configured); identifiers typed as text (ID numbers,
+    phones, request numbers) go through ``core.numbers.digit_string`` and their own fields."""
+    if getattr(fields.Number, "reads_any_digits", False):
+        return
+    temporal = getattr(fields, "_TemporalField", None)
+    for cls in (
+        fields.Number,
+        fields.TimeDelta,
+        *((temporal,) if temporal else (fields.DateTime, fields.Date, fields.Time)),
+    ):
+        _reads_any_digits(cls)
+    fields.Number.reads_any_digits = True
 
 
 def refuse_fractional_integers() -> None:

@@ -18,7 +18,16 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
 ROOT = Path(__file__).resolve().parent.parent
-KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "lazy_gettext": None, "N_": None}
+KEYWORDS = {
+    "_": None,
+    "gettext": None,
+    "ngettext": (1, 2),
+    "lazy_ngettext": (1, 2),
+    "markup_gettext": None,
+    "_l": None,
+    "lazy_gettext": None,
+    "N_": None,
+}
 
 METHOD_MAP = [("**/static/**", "ignore"), ("**.py", "python"), ("**/templates/**.html", "jinja2")]
 
@@ -45,9 +54,10 @@ def owned_files(folder: Path) -> callable:
     return keep
 
 
-def extract(folder: Path) -> dict[str, list[str]]:
+def extract(folder: Path) -> dict[str | tuple[str, str], list[str]]:
+    """``{msgid: [places]}``; an ``ngettext`` message's key is ``(singular, plural)``."""
     keep = owned_files(folder)
-    found: dict[str, list[str]] = {}
+    found: dict[str | tuple[str, str], list[str]] = {}
     for filename, lineno, message, _comments, _context in extract_from_dir(
         folder,
         METHOD_MAP,
@@ -56,7 +66,10 @@ def extract(folder: Path) -> dict[str, list[str]]:
     ):
         if not keep(filename):
             continue
-        msgid = message[0] if isinstance(message, tuple) else message
+        msgid = tuple(message[:2]) if isinstance(message, tuple) and message[1] else message
+        msgid = msgid[0] if isinstance(msgid, tuple) and len(msgid) == 1 else msgid
+        if isinstance(msgid, tuple) and not msgid[1]:
+            msgid = msgid[0]
         if msgid:
             found.setdefault(msgid, []).append(f"{filename}:{lineno}")
     return found
@@ -75,8 +88,11 @@ def missing() -> dict[str, list[str]]:
     for folder in catalogue_folders():
         cat = catalogue(folder)
         for msgid, places in extract(folder).items():
-            entry = cat.get(msgid) if cat else None
-            if entry is None or not entry.string or entry.fuzzy:
+            entry = cat.get(msgid[0] if isinstance(msgid, tuple) else msgid) if cat else None
+            translated = entry is not None and (
+                all(entry.string) if isinstance(entry.string, tuple | list) else bool(entry.string)
+            )
+            if not translated or entry.fuzzy:
                 problems.setdefault(str(folder.relative_to(ROOT)), []).append(f"{msgid!r} ({places[0]})")
     return problems
 

@@ -83,9 +83,9 @@ def test_form_and_api_share_one_counter_with_back_off_then_lockout(guarded, cloc
     # two failures: the next attempt must wait a second, even with the right password
     waiting = _api(client, user.email, PASSWORD)
     assert waiting.status_code == 429 and _retry_after(waiting) >= 1
-    assert "Wait 1 seconds" in waiting.json["message"]
+    assert "Wait 1 second and try again" in waiting.json["message"]  # ngettext: one second
     page = _form(client, user.email, PASSWORD)
-    assert page.status_code == 429 and "Wait 1 seconds" in page.get_data(as_text=True)
+    assert page.status_code == 429 and "Wait 1 second and try again" in page.get_data(as_text=True)
 
     clock.advance(1)
     assert _form(client, user.email).status_code == 422

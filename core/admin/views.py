@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import format_datetime
 from flask_login import current_user, login_user
 from marshmallow import ValidationError
 
@@ -176,10 +175,7 @@ def lockouts():
 
 
 def _render_lockouts(errors: dict, values: dict):
-    locked = [
-        (email, format_datetime(datetime.fromtimestamp(until, UTC), "short"))
-        for email, until in login_guard().locked_accounts()
-    ]
+    locked = [(email, datetime.fromtimestamp(until, UTC)) for email, until in login_guard().locked_accounts()]
     return render_template("admin/lockouts.html", locked=locked, errors=errors, values=values), (
         422 if errors else 200
     )

@@ -11,6 +11,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 from ..errors import AppError
 from ..extensions import db
 from ..i18n import lazy_gettext as _l
+from ..i18n import lazy_ngettext
 from ..tenancy import tenant_context, utcnow
 from ..validation import Name
 from .models import TENANT_ROLES, ApiToken, Membership, User, hash_token
@@ -112,20 +113,29 @@ class LoginThrottled(AppError):
     status = 429
 
     def __init__(self, verdict: Verdict):
+        minutes = math.ceil(verdict.wait / 60)
         if verdict.locked and verdict.scope == "ip":
-            message = _l(
+            message = lazy_ngettext(
+                "Too many failed logins from your network. Try again in %(minutes)s minute.",
                 "Too many failed logins from your network. Try again in %(minutes)s minutes.",
-                minutes=math.ceil(verdict.wait / 60),
+                minutes,
+                minutes=minutes,
             )
         elif verdict.locked:
-            message = _l(
+            message = lazy_ngettext(
+                "Too many failed logins: this account is locked for %(minutes)s minute. "
+                "An administrator can unlock it sooner.",
                 "Too many failed logins: this account is locked for %(minutes)s minutes. "
                 "An administrator can unlock it sooner.",
-                minutes=math.ceil(verdict.wait / 60),
+                minutes,
+                minutes=minutes,
             )
         else:
-            message = _l(
-                "Too many failed logins. Wait %(seconds)s seconds and try again.", seconds=verdict.wait
+            message = lazy_ngettext(
+                "Too many failed logins. Wait %(seconds)s second and try again.",
+                "Too many failed logins. Wait %(seconds)s seconds and try again.",
+                verdict.wait,
+                seconds=verdict.wait,
             )
         super().__init__(message)
         self.verdict = verdict

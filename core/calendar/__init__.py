@@ -3,7 +3,8 @@
 * :func:`parse_date` accepts either calendar, in any digit script (``١٤٤٧/٠٥/١٢ هـ``,
   ``2025-11-03``, ``12-05-1447``); a year below 1600 without a marker is Hijri.
 * :func:`format_date` shows a date in the tenant's (or the user's) ``calendar_display``:
-  ``hijri``, ``gregorian`` or ``both``.
+  ``hijri``, ``gregorian`` or ``both``; on pages through the ``|hdate`` filter (bidi-isolated,
+  unbreakable), moments through ``|hdatetime`` in the tenant's time zone with the zone named.
 * Working days are Sunday–Thursday minus the tenant's holidays (``Tenant.settings["holidays"]``);
   :func:`add_working_days` is the one place deadlines are computed.
 
@@ -12,13 +13,19 @@ Two modules: :mod:`.dates` (conversion, parsing, display) and :mod:`.working_day
 """
 
 from .dates import (
+    DEFAULT_TIME_ZONE,
     DateFormatError,
     calendar_year,
+    date_html,
+    datetime_html,
     display_for,
     format_date,
+    format_datetime,
     from_hijri,
     init_app,
+    local_time,
     parse_date,
+    time_zone_of,
     to_hijri,
 )
 from .working_days import (
@@ -35,20 +42,26 @@ from .working_days import (
 
 __all__ = [
     "CALENDAR_SETTINGS_KEY",
+    "DEFAULT_TIME_ZONE",
     "WEEKEND",
     "CalendarSettingsSchema",
     "DateFormatError",
     "HolidaySchema",
     "add_working_days",
     "calendar_year",
+    "date_html",
+    "datetime_html",
     "display_for",
     "format_date",
+    "format_datetime",
     "from_hijri",
     "holidays_of",
     "init_app",
     "is_working_day",
+    "local_time",
     "parse_date",
     "tenant_calendar_settings",
+    "time_zone_of",
     "to_hijri",
     "working_days_between",
 ]

@@ -1,18 +1,34 @@
 """Hijri (Umm al-Qura) and Gregorian dates: conversion, parsing typed dates in either
-calendar, and showing a date in the tenant's or the user's calendar (``|hdate``)."""
+calendar, and showing a date in the tenant's or the user's calendar.
+
+Pages show every date through one filter, ``{{ value|hdate }}`` (:func:`date_html`), and every
+moment through ``{{ value|hdatetime }}`` (:func:`datetime_html`): the calendar display of the
+tenant (or user), each date's digits in a left-to-right isolate (``<bdi dir="ltr">``) so that
+"1448-06-20 هـ" never reverses inside Arabic text, each date unbreakable (``text-nowrap``), and
+times in the tenant's time zone with the zone named. :func:`format_date` is the plain-text form
+(notifications, the API).
+"""
 
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from babel.dates import get_timezone_location
+from flask import current_app, has_app_context
 from flask_login import current_user
 from hijridate import Gregorian, Hijri
+from markupsafe import Markup, escape
 
+from ..i18n import current_language
 from ..i18n import gettext as _
 from ..numbers import normalize_digits
 from ..tenancy import current_tenant
+from .working_days import CALENDAR_SETTINGS_KEY
+
+DEFAULT_TIME_ZONE = "Asia/Riyadh"
 
 DISPLAYS = ("hijri", "gregorian", "both")
 # Longest first, so that "ah" is not read as "h".
@@ -107,19 +123,23 @@ def display_for(tenant: Any = None, user: Any = None) -> str:
     return "both"
 
 
-def _hijri_text(value: date) -> str:
+def _hijri_parts(value: date) -> tuple[str, str]:
     year, month, day = to_hijri(value)
-    return _("%(year)04d-%(month)02d-%(day)02d AH", year=year, month=month, day=day)
+    return f"{year:04d}-{month:02d}-{day:02d}", "hijri"
 
 
-def _gregorian_text(value: date) -> str:
-    return _("%(year)04d-%(month)02d-%(day)02d AD", year=value.year, month=value.month, day=value.day)
+def _gregorian_parts(value: date) -> tuple[str, str]:
+    return f"{value.year:04d}-{value.month:02d}-{value.day:02d}", "gregorian"
 
 
-def format_date(value: date | datetime | None, display: str | None = None) -> str:
-    """``value`` as text in ``display`` (``hijri``, ``gregorian`` or ``both``); '' for None."""
-    if value is None:
-        return ""
+def _with_marker(digits: str, kind: str) -> str:
+    if kind == "hijri":
+        return _("%(date)s AH", date=digits)
+    return _("%(date)s AD", date=digits)
+
+
+def _date_parts(value: date | datetime, display: str | None) -> list[tuple[str, str]]:
+    """``[(YYYY-MM-DD, calendar) …]`` to show for ``value``: one, or Hijri then Gregorian."""
     if isinstance(value, datetime):
         value = value.date()
     if display is None:
@@ -127,16 +147,99 @@ def format_date(value: date | datetime | None, display: str | None = None) -> st
             current_tenant(), current_user if getattr(current_user, "is_authenticated", False) else None
         )
     try:
-        hijri = _hijri_text(value)
+        hijri = _hijri_parts(value)
     except OverflowError:  # outside the Umm al-Qura table: show the Gregorian date only
-        return _gregorian_text(value)
+        return [_gregorian_parts(value)]
     if display == "hijri":
-        return hijri
+        return [hijri]
     if display == "gregorian":
-        return _gregorian_text(value)
-    return f"{hijri} ({_gregorian_text(value)})"
+        return [_gregorian_parts(value)]
+    return [hijri, _gregorian_parts(value)]
+
+
+def format_date(value: date | datetime | None, display: str | None = None) -> str:
+    """``value`` as plain text in ``display`` (``hijri``, ``gregorian`` or ``both``); '' for None."""
+    if value is None:
+        return ""
+    parts = [_with_marker(digits, kind) for digits, kind in _date_parts(value, display)]
+    return parts[0] if len(parts) == 1 else f"{parts[0]} ({parts[1]})"
+
+
+def _isolated(digits: str, kind: str) -> Markup:
+    """One date, unbreakable, its digits left to right whatever the text around them."""
+    marked = escape(_with_marker("\x00", kind))
+    return Markup('<span class="date text-nowrap">{}</span>').format(
+        Markup(marked.replace("\x00", Markup('<bdi dir="ltr">{}</bdi>').format(digits)))
+    )
+
+
+def date_html(value: date | datetime | None, display: str | None = None) -> Markup:
+    """The page form of :func:`format_date` (the ``|hdate`` filter): each date's digits in a
+    left-to-right isolate, each date ``text-nowrap``, the whole an isolate of its own."""
+    if value is None:
+        return Markup("")
+    parts = [_isolated(digits, kind) for digits, kind in _date_parts(value, display)]
+    inner = parts[0] if len(parts) == 1 else Markup("{} ({})").format(parts[0], parts[1])
+    return Markup("<bdi>{}</bdi>").format(inner)
+
+
+# --------------------------------------------------------------------------- time zone
+
+
+def time_zone_of(tenant: Any = None) -> ZoneInfo:
+    """The tenant's time zone (``Tenant.settings["calendar"]["time_zone"]``), else the
+    platform's (``BABEL_DEFAULT_TIMEZONE``), else Asia/Riyadh."""
+    tenant = tenant if tenant is not None else current_tenant()
+    names = [((getattr(tenant, "settings", None) or {}).get(CALENDAR_SETTINGS_KEY) or {}).get("time_zone")]
+    if has_app_context():
+        names.append(current_app.config.get("BABEL_DEFAULT_TIMEZONE"))
+    for name in [*names, DEFAULT_TIME_ZONE]:
+        if name:
+            try:
+                return ZoneInfo(name)
+            except (ZoneInfoNotFoundError, ValueError):
+                continue
+    return ZoneInfo(DEFAULT_TIME_ZONE)  # pragma: no cover - always installed
+
+
+def local_time(moment: datetime, tenant: Any = None) -> datetime:
+    """A stored moment (naive UTC, or aware) in the tenant's time zone."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(time_zone_of(tenant))
+
+
+def zone_label(zone: ZoneInfo) -> str:
+    """The zone as people name it, in the page's language ("توقيت المملكة العربية السعودية")."""
+    return get_timezone_location(zone, locale=current_language() if has_app_context() else "ar")
+
+
+def format_datetime(value: datetime | None, display: str | None = None) -> str:
+    """A moment as plain text: its date in the tenant's calendar, the time in the tenant's
+    zone, and the zone: ``1448-06-20 هـ (2026-11-30 م) 14:05 توقيت المملكة العربية السعودية``."""
+    if value is None:
+        return ""
+    if not isinstance(value, datetime):
+        return format_date(value, display)
+    local = local_time(value)
+    return f"{format_date(local, display)} {local:%H:%M} {zone_label(local.tzinfo)}"
+
+
+def datetime_html(value: datetime | None, display: str | None = None) -> Markup:
+    """The page form of :func:`format_datetime` (the ``|hdatetime`` filter)."""
+    if value is None:
+        return Markup("")
+    if not isinstance(value, datetime):
+        return date_html(value, display)
+    local = local_time(value)
+    return Markup(
+        '<bdi class="datetime">{} <span class="time text-nowrap"><bdi dir="ltr">{}</bdi></span> '
+        '<span class="zone">{}</span></bdi>'
+    ).format(date_html(local, display), f"{local:%H:%M}", zone_label(local.tzinfo))
 
 
 def init_app(app) -> None:
-    """Template filter ``{{ value|hdate }}`` and ``{{ value|hdate('hijri') }}``."""
-    app.jinja_env.filters["hdate"] = format_date
+    """Template filters ``{{ value|hdate }}`` (``{{ value|hdate('hijri') }}``) and
+    ``{{ moment|hdatetime }}``."""
+    app.jinja_env.filters["hdate"] = date_html
+    app.jinja_env.filters["hdatetime"] = datetime_html

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, timedelta
 from typing import Any
+from zoneinfo import available_timezones
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
@@ -39,6 +40,10 @@ class CalendarSettingsSchema(Schema):
     holidays = fields.List(fields.Nested(HolidaySchema), load_default=list)
     research_deadline_days = fields.Integer(load_default=10, validate=validate.Range(min=1, max=365))
     decision_deadline_days = fields.Integer(load_default=30, validate=validate.Range(min=1, max=365))
+    # Times on pages are shown in this zone, named (core.calendar.dates.time_zone_of).
+    time_zone = fields.String(
+        load_default="Asia/Riyadh", validate=validate.OneOf(sorted(available_timezones()))
+    )
 
 
 def tenant_calendar_settings(tenant: Any) -> dict:

@@ -95,6 +95,31 @@ class Person(TenantMixin, db.Model):
         return f"<Person {self.id}>"
 
 
+class PersonNameKey(TenantMixin, db.Model):
+    """One way of writing a person's name for search: each choice of their name parts, in
+    order, that ends with the last part they have (``normalize.name_keys``), normalised.
+
+    Search is a prefix range scan on ``(tenant_id, key)``: the query "أحمد الزهراني" (first +
+    family), "أحمد محمد الزهراني" (first + father + family) or "محمد الزهر" finds the person
+    whichever parts were left out, since every ordered subset of the parts is a prefix of one
+    of these keys. At most eight rows per person (four parts). ``sort_name`` is the person's
+    ``name_normalized``, in the index so that a page of matches is ordered without reading
+    ``registry_persons`` for each match.
+    """
+
+    __tablename__ = "registry_person_name_keys"
+    __tenant_table_args__ = (
+        tenant_foreign_key("person_id", "registry_persons", ondelete="CASCADE"),
+        # Covering: the range scan yields the person ids without reading the table.
+        sa.Index("ix_registry_person_name_keys_tenant_key", "tenant_id", "key", "person_id", "sort_name"),
+        sa.Index("ix_registry_person_name_keys_tenant_person", "tenant_id", "person_id"),
+    )
+
+    person_id: Mapped[int] = mapped_column()
+    key: Mapped[str] = mapped_column(NORMALIZED_NAME(340))
+    sort_name: Mapped[str] = mapped_column(NORMALIZED_NAME(340))
+
+
 class Household(TenantMixin, db.Model):
     __tablename__ = "registry_households"
     __tenant_table_args__ = (

@@ -54,3 +54,24 @@ def full_name(*parts: str | None) -> str:
 
 def normalized_full_name(*parts: str | None) -> str:
     return normalize_name(full_name(*parts))
+
+
+def name_keys(*parts: str | None) -> list[str]:
+    """The search keys of a name given in its parts (first, father, grandfather, family):
+    every ordered choice of the parts that ends with the last one present, normalised.
+
+    Any ordered subset of the parts is a prefix of one of them (add the last part), so a
+    prefix match on the keys finds "first + family", "first + father + family", "father +
+    family", the family name alone, the full name, and any of these with the last word
+    half typed. ``name_keys("أحمد", "محمد", "", "الزهراني")`` →
+    ``["احمد الزهراني", "احمد محمد الزهراني", "الزهراني", "محمد الزهراني"]``.
+    """
+    present = [part.strip() for part in parts if part and part.strip()]
+    if not present:
+        return []
+    *rest, last = present
+    keys = {
+        normalized_full_name(*[part for i, part in enumerate(rest) if mask >> i & 1], last)
+        for mask in range(1 << len(rest))
+    }
+    return sorted(key for key in keys if key)

@@ -15,7 +15,7 @@ from ..documents.services import document_type_label, documents_of_request
 from ..errors import NotFound
 from ..extensions import db
 from ..forms import FormOutcome, ask_confirmation, confirmed, form_transaction
-from ..i18n import current_language, translate_messages
+from ..i18n import current_language, isolated_number, markup_gettext, translate_messages
 from ..i18n import gettext as _
 from ..i18n import lazy_gettext as _l
 from ..lookup import get_or_404
@@ -195,7 +195,11 @@ def new():
                 services.submit(item, current_user, declaration_signed_by=item.applicant_name)
         if outcome.ok:
             if submit_now:
-                flash(_("The request was submitted with number %(number)s.", number=item.number), "success")
+                number = isolated_number(item.number)
+                flash(
+                    markup_gettext("The request was submitted with number %(number)s.", number=number),
+                    "success",
+                )
             else:
                 flash(_("The request of %(name)s was saved as a draft.", name=item.applicant_name), "success")
             return redirect(url_for(".view", request_id=item.id))

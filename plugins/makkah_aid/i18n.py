@@ -9,3 +9,4 @@ from core.toolkit import plugin_domain
 _domain = plugin_domain("makkah_aid", str(Path(__file__).parent / "translations"))
 _ = _domain.gettext
 _l = _domain.lazy_gettext
+ngettext = _domain.ngettext

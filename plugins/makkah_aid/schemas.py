@@ -130,7 +130,7 @@ class ApplicationSchema(Strict):
         allow_none=True,
         metadata={
             "label": _l("ID expiry date"),
-            "help": _l("Hijri (1447-05-12) or Gregorian (2026-11-03)."),
+            "help": _l("Hijri (1450-05-12) or Gregorian (2028-10-01)."),
             "mandatory": True,
         },
     )

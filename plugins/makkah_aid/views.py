@@ -30,7 +30,7 @@ from core.toolkit import (
 )
 
 from . import rules, services
-from .i18n import _, _domain, _l
+from .i18n import _, _domain, _l, ngettext
 from .models import ExclusionProposal, RenewalRound, Violation
 
 bp = Blueprint("makkah_aid", __name__, template_folder="templates")
@@ -68,7 +68,8 @@ def violation_label(code: str) -> str:
 @bp.context_processor
 def _i18n():
     return {
-        "_": _domain.gettext,
+        "_": _domain.template_gettext,
+        "ngettext": _domain.ngettext,
         "sar": lambda halalas: format_halalas(int(halalas or 0)),
         "label": services.label,
         "need_labels": NEED_LABELS,
@@ -369,7 +370,12 @@ def rounds_page():
                 if not can(current_user, "makkah_aid.propose"):
                     abort(403)
                 counts = services.tick()
-                flash(_("%(n)s exclusions proposed.", n=counts["proposed"]), "info")
+                flash(
+                    ngettext(
+                        "%(num)s exclusion proposed.", "%(num)s exclusions proposed.", counts["proposed"]
+                    ),
+                    "info",
+                )
         if outcome.ok:
             if done:
                 flash(done, "success")
@@ -434,7 +440,12 @@ def proposals_page():
                     if not can(current_user, "makkah_aid.propose"):
                         abort(403)
                     counts = services.tick()
-                    flash(_("%(n)s exclusions proposed.", n=counts["proposed"]), "info")
+                    flash(
+                        ngettext(
+                            "%(num)s exclusion proposed.", "%(num)s exclusions proposed.", counts["proposed"]
+                        ),
+                        "info",
+                    )
                 else:
                     if not can(current_user, "makkah_aid.decide"):
                         abort(403)

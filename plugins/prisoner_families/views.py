@@ -68,7 +68,8 @@ P = "prisoner_families."
 @bp.context_processor
 def _i18n():
     return {
-        "_": _domain.gettext,
+        "_": _domain.template_gettext,
+        "ngettext": _domain.ngettext,
         "sar": lambda h: format_halalas(h or 0),
         "can_do": lambda action: can(current_user, P + action),
         "label": _label,

@@ -129,7 +129,20 @@ def test_search_is_paginated(api, officer, create_person, tenant):
     assert '"total": 5' in response.headers["X-Pagination"]
 
 
-def test_search_uses_the_tenant_name_index(app_ctx, tenant, in_tenant):
+@pytest.mark.parametrize(
+    ("typed", "table", "indexes"),
+    [
+        # One word: the start of the first (so the full) name or of the family name.
+        (
+            "احمد",
+            "registry_persons",
+            ("ix_registry_persons_tenant_name", "ix_registry_persons_tenant_family"),
+        ),
+        # Several: the name parts' keys (any ordered subset of the four parts), one covering range.
+        ("احمد الغامدي", "registry_person_name_keys", ("ix_registry_person_name_keys_tenant_key",)),
+    ],
+)
+def test_search_uses_the_tenant_name_index(app_ctx, tenant, in_tenant, typed, table, indexes):
     from core.registry.services import search_persons
 
     statements = []
@@ -141,16 +154,16 @@ def test_search_uses_the_tenant_name_index(app_ctx, tenant, in_tenant):
     event.listen(db.engine, "before_cursor_execute", capture)
     try:
         with in_tenant(tenant):
-            search_persons("احمد")
+            search_persons(typed)
     finally:
         event.remove(db.engine, "before_cursor_execute", capture)
-    select, params = next((s, p) for s, p in statements if "registry_persons" in s and "LIMIT" in s.upper())
+    select, params = next((s, p) for s, p in statements if table in s and "LIMIT" in s.upper())
     if db.engine.dialect.name != "sqlite":
         return  # PostgreSQL plans tiny tables with a sequential scan; the index exists (migration)
     plan = " ".join(
         str(r) for r in db.session.connection().exec_driver_sql("EXPLAIN QUERY PLAN " + select, params)
     )
-    assert "ix_registry_persons_tenant_name" in plan and "ix_registry_persons_tenant_family" in plan
+    assert all(index in plan for index in indexes) and "SCAN registry_person" not in plan
 
 
 def test_duplicate_signal_counts_other_associations_and_reveals_nothing_else(

@@ -11,8 +11,8 @@ from ...i18n import lazy_gettext as _l
 from ...numbers import NumberFormatError, digit_string
 from ...tenancy import require_tenant
 from .. import ids
-from ..models import Household, Member, Person
-from ..normalize import normalize_name, normalized_full_name
+from ..models import Household, Member, Person, PersonNameKey
+from ..normalize import name_keys, normalize_name, normalized_full_name
 
 PERSON_FIELDS = (
     "first_name",
@@ -40,6 +40,22 @@ def find_by_national_id(number: str) -> Person | None:
     ).scalar_one_or_none()
 
 
+NAME_PARTS = ("first_name", "father_name", "grandfather_name", "family_name")
+
+
+def sync_name_keys(person: Person) -> None:
+    """Store the person's search keys (``normalize.name_keys``) in place of the old ones."""
+    wanted = name_keys(*(getattr(person, part) for part in NAME_PARTS))
+    db.session.execute(
+        db.delete(PersonNameKey).where(
+            PersonNameKey.tenant_id == person.tenant_id, PersonNameKey.person_id == person.id
+        )
+    )
+    db.session.add_all(
+        PersonNameKey(person_id=person.id, key=key, sort_name=person.name_normalized) for key in wanted
+    )
+
+
 # Name parts a member may leave out: stored as "" (the columns are NOT NULL), never as NULL.
 _OPTIONAL_NAME_PARTS = ("father_name", "grandfather_name")
 
@@ -59,6 +75,8 @@ def apply_person(person: Person, data: dict) -> list[str]:
             person.first_name, person.father_name, person.grandfather_name, person.family_name
         )
         person.family_normalized = normalize_name(person.family_name)
+        if person.id is not None and set(changed) & set(NAME_PARTS):
+            sync_name_keys(person)
     return changed
 
 
@@ -77,6 +95,7 @@ def create_person(data: dict, audit: bool = True) -> Person:
     apply_person(person, {k: v for k, v in data.items() if k in PERSON_FIELDS})
     db.session.add(person)
     db.session.flush()
+    sync_name_keys(person)
     if audit:
         record("registry.person.created", "person", person.id)
     return person
@@ -96,14 +115,17 @@ MIN_NAME_QUERY = 2
 
 
 def search_persons(q: str, page: int = 1, per_page: int = 20) -> tuple[list[Person], int]:
-    """Exact ID number, or name prefix (full four-part name, or family name).
+    """Exact ID number (any digit script), or the person's name parts in order.
 
-    Names are compared in their normalised form (``normalize.py``), stored in indexed
-    columns led by ``tenant_id``. The match is a half-open range ``[q, q + U+10FFFF)``
-    rather than ``LIKE 'q%'``: the same B-tree range scan on SQLite (whose LIKE ignores
-    ordinary indexes) and on PostgreSQL (whose LIKE needs ``text_pattern_ops``). A name
-    query therefore matches from the start of the four-part name ("محمد عبدالله") or of
-    the family name ("الغامدي"), in any spelling variant.
+    One word is the start of the first or the family name (:func:`_search_one_word`). Several:
+    "أحمد الزهراني" (first + family), "أحمد محمد الزهراني" (first + father + family), the
+    full four-part name, the family name alone, "محمد الزهراني" (father + family), each with
+    its last word possibly half typed and in any spelling variant (``normalize.py``). Each
+    person's ordered name-part choices are stored normalised in ``registry_person_name_keys``
+    (:func:`sync_name_keys`) and matched as a half-open range ``[q, q + U+10FFFF)`` on its
+    ``(tenant_id, key, person_id)`` index rather than ``LIKE 'q%'``: the same B-tree range
+    scan on SQLite (whose LIKE ignores ordinary indexes) and on PostgreSQL (whose LIKE needs
+    ``text_pattern_ops``).
     """
     query = db.select(Person)
     q = (q or "").strip()
@@ -117,36 +139,70 @@ def search_persons(q: str, page: int = 1, per_page: int = 20) -> tuple[list[Pers
             raise ValidationError({"q": [_l("Type at least two letters of the name, or the ID number.")]})
         upper = prefix + "\U0010ffff"
         tenant_id = require_tenant().id
-        # Two index range scans, one per (tenant_id, …) index, united: the planner cannot
-        # fall back to reading the tenant's whole index as it may with an OR + ORDER BY.
-        by_name = db.select(Person.id, Person.name_normalized).where(
-            Person.tenant_id == tenant_id, Person.name_normalized >= prefix, Person.name_normalized < upper
+        if " " not in prefix:
+            return _search_one_word(query, tenant_id, prefix, upper, page, per_page)
+        # One index range scan (covering: it yields the ids and sort names); a person matched
+        # by several of their keys counts once.
+        matched = (
+            db.select(PersonNameKey.person_id, PersonNameKey.sort_name)
+            .where(
+                PersonNameKey.tenant_id == tenant_id, PersonNameKey.key >= prefix, PersonNameKey.key < upper
+            )
+            .distinct()
+            .subquery()
         )
-        by_family = db.select(Person.id, Person.name_normalized).where(
-            Person.tenant_id == tenant_id,
-            Person.family_normalized >= prefix,
-            Person.family_normalized < upper,
-        )
-        matches = db.union(by_name, by_family).subquery()
-        total = db.session.execute(db.select(db.func.count()).select_from(matches)).scalar_one()
-        # The page is cut from the matches alone, then only its rows are read by primary key.
-        # (``Person.id IN (matches) ORDER BY … LIMIT`` let SQLite walk the tenant's whole name
-        # index, and joining every match let PostgreSQL seq-scan the table for a common family
-        # name: O(tenant) both — bench/registry_search.py.)
+        total = db.session.execute(db.select(db.func.count()).select_from(matched)).scalar_one()
+        # The page is cut from the matches alone (the sort name is in the index), then only
+        # the page's rows are read by primary key. (``Person.id IN (matches) ORDER BY … LIMIT``
+        # let SQLite walk the tenant's whole name index: bench/registry_search.py.)
         page_ids = (
-            db.select(matches.c.id)
-            .order_by(matches.c.name_normalized, matches.c.id)
+            db.select(matched.c.person_id)
+            .order_by(matched.c.sort_name, matched.c.person_id)
             .limit(per_page)
             .offset((page - 1) * per_page)
             .subquery()
         )
         rows = db.session.execute(
-            query.join(page_ids, Person.id == page_ids.c.id).order_by(Person.name_normalized, Person.id)
+            query.join(page_ids, Person.id == page_ids.c.person_id).order_by(
+                Person.name_normalized, Person.id
+            )
         ).scalars()
         return list(rows), total
     total = db.session.execute(db.select(db.func.count()).select_from(query.subquery())).scalar_one()
     rows = db.session.execute(
         query.order_by(Person.name_normalized, Person.id).limit(per_page).offset((page - 1) * per_page)
+    ).scalars()
+    return list(rows), total
+
+
+def _search_one_word(query, tenant_id: int, prefix: str, upper: str, page: int, per_page: int):
+    """One word: the start of the first name (so of the full name) or of the family name.
+
+    Served by the two ``registry_persons`` indexes, one row per person: a common first name
+    ("محمد") is a prefix of four of each person's keys, and counting and ordering those
+    costs several times more (bench/registry_search.py)."""
+    # Two index range scans, one per (tenant_id, …) index, united: the planner cannot
+    # fall back to reading the tenant's whole index as it may with an OR + ORDER BY.
+    by_name = db.select(Person.id, Person.name_normalized).where(
+        Person.tenant_id == tenant_id, Person.name_normalized >= prefix, Person.name_normalized < upper
+    )
+    by_family = db.select(Person.id, Person.name_normalized).where(
+        Person.tenant_id == tenant_id,
+        Person.family_normalized >= prefix,
+        Person.family_normalized < upper,
+    )
+    matches = db.union(by_name, by_family).subquery()
+    total = db.session.execute(db.select(db.func.count()).select_from(matches)).scalar_one()
+    # The page is cut from the matches alone, then only its rows are read by primary key.
+    page_ids = (
+        db.select(matches.c.id)
+        .order_by(matches.c.name_normalized, matches.c.id)
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+        .subquery()
+    )
+    rows = db.session.execute(
+        query.join(page_ids, Person.id == page_ids.c.id).order_by(Person.name_normalized, Person.id)
     ).scalars()
     return list(rows), total
 

@@ -39,10 +39,15 @@ from ...numbers import normalize_digits
 from ...tenancy import require_tenant, utcnow
 from .. import workflow
 from ..models import AidRequest, CatalogItem, RequestEvent
+from ..numbering import parse_number
 
 
 def get_by_number(number: str) -> AidRequest | None:
-    return db.session.scalars(db.select(AidRequest).where(AidRequest.number == number)).first()
+    """The request with this number, typed in any digits and either part order (``parse_number``)."""
+    stored = parse_number(number)
+    if stored is None:
+        return None
+    return db.session.scalars(db.select(AidRequest).where(AidRequest.number == stored)).first()
 
 
 QUEUES: dict[str, Any] = {

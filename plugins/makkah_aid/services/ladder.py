@@ -9,10 +9,11 @@ from core.toolkit import (
     BeneficiaryFile,
     current_language,
     db,
+    format_date,
 )
 
 from .. import rules
-from ..i18n import _
+from ..i18n import _, ngettext
 from ..models import Violation
 from .rule_versions import label, settings
 
@@ -57,9 +58,9 @@ def severe_next_sanction(file: BeneficiaryFile, code: str) -> dict | None:
 def sanction_text(sanction: dict, ends_on: date | None = None) -> str:
     kind = sanction["kind"]
     if kind == "timed":
-        text = _("Suspension for %(months)s months", months=sanction["months"])
+        text = ngettext("Suspension for %(num)s month", "Suspension for %(num)s months", sanction["months"])
         if ends_on:
-            text += " " + _("(until %(date)s)", date=ends_on.isoformat())
+            text += " " + _("(until %(date)s)", date=format_date(ends_on))
     elif kind == "condition":
         condition = sanction.get(f"condition_{current_language()}") or sanction.get("condition_ar") or ""
         text = _("Suspension until: %(condition)s", condition=condition)

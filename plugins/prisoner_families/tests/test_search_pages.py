@@ -135,3 +135,13 @@ def test_search_texts_are_translated(client, enabled, staff, login):
     login(staff["tenant_admin"])
     html = client.get(PAGES + "/").get_data(as_text=True)
     assert "ابحث عن الشخص في السجل" in html and "ابحث أعلاه ثم اختر هنا." in html
+
+
+def test_the_person_picker_finds_first_and_family_name_together(client, enabled, staff, login):
+    _, person_id = make_family(enabled, 1)
+    make_family(enabled, 2)
+    login(staff["tenant_admin"])
+    # First name + family name (the father's and grandfather's names left out), another spelling.
+    html = client.get(PAGES + "/", query_string={"person_q": "فهد الشمرى1"}).get_data(as_text=True)
+    assert f'value="{person_id}"' in html and "فهد عبدالله الشمري1" in html
+    assert "نورة" not in html.split('id="person_id-choices"')[1] and "الشمري2" not in html
