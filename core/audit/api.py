@@ -33,14 +33,12 @@ class AuditEventSchema(Schema):
 
 
 class AnyCalendarDate(fields.Field):
-    """A date typed in Hijri or Gregorian, any digits; a blank box is no date."""
+    """A date typed in Hijri or Gregorian, any digits (the page's form leaves blanks out)."""
 
     default_error_messages = {"invalid": _l("Enter a date, Hijri (1447-05-12) or Gregorian (2025-11-03).")}
     openapi = DATE_OPENAPI
 
     def _deserialize(self, value, attr, data, **kwargs):
-        if isinstance(value, str) and not value.strip():
-            return None
         try:
             return parse_date(value)
         except (DateFormatError, TypeError, ValueError):

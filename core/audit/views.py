@@ -18,7 +18,8 @@ bp = Blueprint("audit", __name__, url_prefix="/t/<tenant>/audit", template_folde
 def _range() -> tuple[dict, dict]:
     """The page's dates (Hijri or Gregorian, any digits, blank = none), or their errors."""
     try:
-        return RangeArgs().load({k: request.args[k] for k in ("start", "end") if k in request.args}), {}
+        typed = {k: request.args[k] for k in ("start", "end") if request.args.get(k, "").strip()}
+        return RangeArgs().load(typed), {}  # a blank box is no date
     except ValidationError as exc:
         return {"start": None, "end": None}, translate_messages(exc.messages)
 

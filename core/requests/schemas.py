@@ -312,6 +312,16 @@ class QueueArgsSchema(Schema):
     page = DigitsInteger(load_default=1, validate=validate.Range(min=1, max=100000))
     per_page = DigitsInteger(load_default=100, validate=validate.Range(min=1, max=500))
 
+    @validates_schema
+    def _amounts_ordered(self, data, **kwargs):
+        low, high = data.get("min_amount"), data.get("max_amount")
+        if low is not None and high is not None and high < low:
+            raise ValidationError({"max_amount": [_l("The highest amount must not be below the lowest.")]})
+
+
+class QueueFormSchema(QueueArgsSchema):
+    """The queue page's filter form: an empty box means "any" (the API takes no blanks)."""
+
     @pre_load
     def _blank_is_absent(self, data, **kwargs):
         """An empty box of the filter form means "any"."""
@@ -321,9 +331,3 @@ class QueueArgsSchema(Schema):
         return {
             k: v for k, v in values.items() if v is not None and not (isinstance(v, str) and not v.strip())
         }
-
-    @validates_schema
-    def _amounts_ordered(self, data, **kwargs):
-        low, high = data.get("min_amount"), data.get("max_amount")
-        if low is not None and high is not None and high < low:
-            raise ValidationError({"max_amount": [_l("The highest amount must not be below the lowest.")]})

@@ -24,7 +24,7 @@ from ..tenancy import require_tenant, utcnow
 from . import export as request_export
 from . import forms, links, page, services, steps
 from .models import CHANNELS, VERIFICATION_BODIES, AidRequest, CatalogItem, Decision
-from .schemas import QueueArgsSchema, RequestCreateSchema
+from .schemas import QueueFormSchema, RequestCreateSchema
 from .workflow import STATES, available_actions, state_label, transitions
 
 bp = Blueprint("requests", __name__, template_folder="templates")
@@ -100,7 +100,7 @@ def queue_args(args) -> tuple[dict, dict]:
     if "state" in args:
         data["state"] = args.getlist("state")
     try:
-        return QueueArgsSchema().load(data), {}
+        return QueueFormSchema().load(data), {}
     except ValidationError as exc:
         queue = args.get("queue") if args.get("queue") in services.QUEUES else "all"
         return {"queue": queue}, translate_messages(exc.messages)

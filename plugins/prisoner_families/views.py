@@ -133,6 +133,7 @@ DONE = {
     "record": _l("The follow-up was recorded."),
     "place": _l("The job placement was recorded."),
     "employ": _l("The employment was recorded."),
+    "request": _l("A draft request paying towards the debt case was created."),
 }
 
 

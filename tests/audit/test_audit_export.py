@@ -39,7 +39,7 @@ def test_page_export_without_dates_has_arabic_headers_and_actions_in_words(staff
     rows = _rows(response)
     assert rows[0][:5] == ["الرقم", "الوقت (بالتوقيت العالمي UTC)", "المستخدم", "الإجراء", "العنصر"]
     searched = next(r for r in rows[1:] if r[9] == "registry.person.searched")
-    assert searched[3] == "البحث في المستفيدين" and searched[4] == "شخص"
+    assert searched[3] == "بحث عن شخص" and searched[4] == "شخص"
     with tenant_context(tenant):
         from core.audit.models import AuditEvent
 

@@ -52,7 +52,7 @@ def seeded(tenant):
 
 
 def _numbers(html: str) -> list[str]:
-    return re.findall(r'<span dir="ltr">(\d{4}-\d{6})</span></a>', html)
+    return re.findall(r'<bdi dir="ltr" class="number text-nowrap">(\d{4}-\d{6})</bdi></a>', html)
 
 
 def _get(client, **args):
@@ -99,7 +99,7 @@ def test_program_state_amount_and_days_waiting_filters(seeded, staff, login):
 def test_queue_lists_program_amount_state_and_days_waiting_oldest_first(seeded, staff, login):
     html = _get(login(staff["researcher"])).get_data(as_text=True)
     assert _numbers(html) == ["1448-000001", "1447-000099", "1448-000003", "1448-000002", "1448-000012"]
-    row = re.search(r"<tr[^>]*>\s*<td[^>]*><a[^>]*><span dir=\"ltr\">1448-000001.*?</tr>", html, re.S).group(
+    row = re.search(r"<tr[^>]*>\s*<td[^>]*><a[^>]*><bdi dir=\"ltr\" class=\"number text-nowrap\">1448-000001.*?</tr>", html, re.S).group(
         0
     )
     assert "دعم الإيجار" in row and "3,000.00" in row and "لدى اللجنة" in row

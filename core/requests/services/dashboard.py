@@ -51,6 +51,7 @@ WORK: tuple[Work, ...] = (
         ("in_research", "field_visit_scheduled"),
         "awaiting_visit",
     ),
+    Work("to_verify", _l("Visited, to verify"), "requests.research", ("visited",)),
     Work("to_send", _l("Verified, to send to the committee"), "requests.research", ("verified",)),
     Work("to_decide", _l("To decide"), "requests.decide", ("in_committee",), "awaiting_committee"),
     Work("to_disburse", _l("To disburse"), "requests.disburse", ("approved",), "awaiting_disbursement"),

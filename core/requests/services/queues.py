@@ -64,7 +64,7 @@ QUEUES: dict[str, Any] = {
 # limit of its own: a new request is triaged within 3 days, a verified one goes to the committee
 # within 3, the committee decides within 10 (its monthly sitting, about two working weeks), an
 # approved request is paid within 5, and an applicant asked for missing data is followed up
-# after 10. The research states (``in_research``, ``field_visit_scheduled``) take the tenant's
+# after 10. The research states (``in_research``, ``field_visit_scheduled``, ``visited``) take the tenant's
 # ``research_deadline_days`` (calendar settings, 10 by default). Drafts and finished requests
 # wait on nobody on the staff: they have no limit.
 DEFAULT_STATE_LIMITS: dict[str, int] = {
@@ -74,7 +74,7 @@ DEFAULT_STATE_LIMITS: dict[str, int] = {
     "in_committee": 10,
     "approved": 5,
 }
-RESEARCH_STATES = ("in_research", "field_visit_scheduled")
+RESEARCH_STATES = ("in_research", "field_visit_scheduled", "visited")
 
 
 def state_limits(tenant: Any = None) -> dict[str, int]:

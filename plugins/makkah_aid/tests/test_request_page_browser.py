@@ -49,6 +49,7 @@ def test_officer_researcher_committee_see_one_request_page_with_everything(
     page.fill(x + "current_job", "لا تعمل")
     page.fill(x + "monthly_income", "2000")
     page.fill(x + "dependents_count", "1")
+    page.click("button[name=add_row][value='extra.makkah_aid.dependents']")  # no empty row at first
     page.fill(x + "dependents-0-name", "ريم")
     page.select_option(x + "dependents-0-relationship", "daughter")
     page.select_option(x + "housing", "rented")
