@@ -104,6 +104,14 @@ def register_request_transitions():
 
 
 @hookimpl(trylast=True)
+def validate_request_transition(request, action, actor, data):
+    """``redecide`` is the way back for an upheld grievance only, never around a decision."""
+    if action == services.REDECIDE.action and services.upheld_grievance_about(request) is None:
+        return [_l("Only a grievance upheld against this request can send it back to the committee.")]
+    return []
+
+
+@hookimpl(trylast=True)
 def holidays_changed(tenant, added, removed):
     """A moved Eid changes the 30th working day: every open due date is recomputed (audited)."""
     services.refresh_open_due_dates(services.today())

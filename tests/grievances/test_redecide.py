@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import pytest
 
+from core.errors import Conflict
 from core.extensions import db
 from core.grievances import services
 from core.requests import services as request_services
 from core.requests.models import RequestEvent
+from core.requests.workflow import transition
 from core.tenancy import tenant_context
 from tests.grievances.helpers import ON, filed
 
@@ -77,3 +79,12 @@ def test_the_api_sends_the_request_back_once_and_only_for_the_director(
     with tenant_context(in_first):
         db.session.refresh(rejected)
         assert rejected.state == "in_committee"
+
+
+def test_the_request_step_alone_cannot_reopen_a_rejected_request(in_first, staff, rejected):
+    """The step itself refuses (409) without an upheld grievance: never a way around a decision."""
+    with pytest.raises(Conflict):
+        transition(rejected, "redecide", staff["executive_director"])
+    db.session.rollback()
+    db.session.refresh(rejected)
+    assert rejected.state == "rejected"
