@@ -99,9 +99,11 @@ def test_program_state_amount_and_days_waiting_filters(seeded, staff, login):
 def test_queue_lists_program_amount_state_and_days_waiting_oldest_first(seeded, staff, login):
     html = _get(login(staff["researcher"])).get_data(as_text=True)
     assert _numbers(html) == ["1448-000001", "1447-000099", "1448-000003", "1448-000002", "1448-000012"]
-    row = re.search(r"<tr[^>]*>\s*<td[^>]*><a[^>]*><bdi dir=\"ltr\" class=\"number text-nowrap\">1448-000001.*?</tr>", html, re.S).group(
-        0
-    )
+    row = re.search(
+        r"<tr[^>]*>\s*<td[^>]*><a[^>]*><bdi dir=\"ltr\" class=\"number text-nowrap\">1448-000001.*?</tr>",
+        html,
+        re.S,
+    ).group(0)
     assert "دعم الإيجار" in row and "3,000.00" in row and "لدى اللجنة" in row
     days = int(re.search(r'data-days="(\d+)"', row).group(1))
     assert 26 <= days <= 30  # 40 calendar days in working days
