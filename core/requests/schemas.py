@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from marshmallow import RAISE, Schema, ValidationError, fields, pre_load, validate, validates_schema
+from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, pre_load, validate, validates_schema
 
 from ..calendar import DateFormatError, format_date, parse_date
 from ..i18n import lazy_gettext as _l
@@ -320,7 +320,11 @@ class QueueArgsSchema(Schema):
 
 
 class QueueFormSchema(QueueArgsSchema):
-    """The queue page's filter form: an empty box means "any" (the API takes no blanks)."""
+    """The queue page's filter form: an empty box means "any" (the API takes no blanks), and
+    the page's other parameters (``lang``) are not filters."""
+
+    class Meta:
+        unknown = EXCLUDE
 
     @pre_load
     def _blank_is_absent(self, data, **kwargs):
