@@ -6,11 +6,11 @@ from flask import stream_with_context
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validates_schema
 
 from ..api import ApiBlueprint
-from ..calendar import DateFormatError, parse_date
+from ..calendar import AnyDate
 from ..downloads import download_response
 from ..extensions import db
 from ..i18n import lazy_gettext as _l
-from ..schema_fields import DATE_OPENAPI, Timestamp
+from ..schema_fields import Timestamp
 from ..tenancy import require_tenant
 from . import chain, services
 
@@ -32,27 +32,14 @@ class AuditEventSchema(Schema):
     hash = fields.String()
 
 
-class AnyCalendarDate(fields.Field):
-    """A date typed in Hijri or Gregorian, any digits (the page's form leaves blanks out)."""
-
-    default_error_messages = {"invalid": _l("Enter a date, Hijri (1447-05-12) or Gregorian (2025-11-03).")}
-    openapi = DATE_OPENAPI
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        try:
-            return parse_date(value)
-        except (DateFormatError, TypeError, ValueError):
-            raise self.make_error("invalid") from None
-
-
 class RangeArgs(Schema):
     """A date range (either end may be left out)."""
 
     class Meta:
         unknown = EXCLUDE
 
-    start = AnyCalendarDate(load_default=None, allow_none=True)
-    end = AnyCalendarDate(load_default=None, allow_none=True)
+    start = AnyDate(load_default=None, allow_none=True)
+    end = AnyDate(load_default=None, allow_none=True)
 
     @validates_schema
     def _ordered(self, data, **kwargs):

@@ -28,6 +28,7 @@ from .dates import (
     time_zone_of,
     to_hijri,
 )
+from .fields import AnyDate
 from .working_days import (
     CALENDAR_SETTINGS_KEY,
     WEEKEND,
@@ -41,6 +42,7 @@ from .working_days import (
 )
 
 __all__ = [
+    "AnyDate",
     "CALENDAR_SETTINGS_KEY",
     "DEFAULT_TIME_ZONE",
     "WEEKEND",

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, pre_load, validate, validates_schema
 
-from ..calendar import DateFormatError, format_date, parse_date
+from ..calendar import AnyDate, format_date
 from ..i18n import lazy_gettext as _l
 from ..numbers import NumberFormatError, format_halalas, normalize_digits, parse_halalas
 from ..registry.schemas import Phone
-from ..schema_fields import DATE_OPENAPI, MAX_RIYALS, Timestamp, money_openapi
+from ..schema_fields import MAX_RIYALS, Timestamp, money_openapi
 from ..validation import Name, Text
 from .models import CHANNELS, FIELD_CHECKS, VERIFICATION_BODIES
 
@@ -34,22 +34,6 @@ class Money(fields.Field):
 
     def _serialize(self, value, attr, obj, **kwargs):
         return None if value is None else format_halalas(value)
-
-
-class AnyDate(fields.Field):
-    """A date typed in Hijri or Gregorian (any digit script) → ``date``; dumps ISO."""
-
-    default_error_messages = {"invalid": _l("Enter a date, Hijri (1447-05-12) or Gregorian (2025-11-03).")}
-    openapi = DATE_OPENAPI
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        try:
-            return parse_date(value)
-        except (DateFormatError, TypeError, ValueError):
-            raise self.make_error("invalid") from None
-
-    def _serialize(self, value, attr, obj, **kwargs):
-        return None if value is None else value.isoformat()
 
 
 class Strict(Schema):
