@@ -438,8 +438,8 @@ def walk(app, staff: dict[str, str], plugins: tuple[str, ...] = ()) -> tuple[str
     if makkah:
         applicant.submit(page, page.form("submit-draft"), {"declaration": "on"})
         page = applicant.get(detail_url)
-    found = re.search(r'id="request-number">([^<]*)<', page.html)
-    number = found.group(1).strip() if found else ""
+    found = re.search(r'id="request-number">(.*?)</', page.html, re.S)
+    number = re.sub(r"<[^>]+>", "", found.group(1)).strip() if found else ""  # the number is isolated (<bdi>)
     check(
         bool(number) and page.state() == "submitted",
         f"applicant: no number or not submitted ({page.state()})",

@@ -237,7 +237,10 @@ def test_a_generated_plugin_migrates_is_enabled_and_passes_its_own_tests_and_the
     ):
         script = [sys.executable, "-c", MIGRATE_AND_ENABLE, cli_database["TEST_DATABASE_URL"], PID]
         script.append(str(tmp_path / "tenants"))
+        # Its own temporary folder: with pytest's default one it would prune the oldest runs in
+        # /tmp/pytest-of-<user>, the outer run's (or a concurrent run's) database among them.
         pytest_command = [sys.executable, "-m", "pytest", "-v", "-p", "no:cacheprovider"]
+        pytest_command += ["--basetemp", str(tmp_path / "inner-pytest")]
         pytest_command += ["-c", str(ROOT / "pyproject.toml"), "--rootdir", str(tmp_path)]
         pytest_command += ["-p", "core.testing", "-o", f"charity_extra_plugins={PID}", str(plugin / "tests")]
         # ... and the contract suite every plugin must pass, for the generated plugin alone.
