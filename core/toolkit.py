@@ -2,7 +2,7 @@
 ``core`` may move; a name here changes only with a note in ``docs/toolkit.md``.
 
 A plugin is a package with ``PLUGIN = PluginMeta(...)`` and ``@hookimpl`` functions (see
-``core/hookspecs.py`` and ``docs/plugin_hooks.md``). ``__all__`` lists the names in groups, each
+``core/hookspecs/`` and ``docs/plugin_hooks.md``). ``__all__`` lists the names in groups, each
 described in ``docs/toolkit.md`` (``tests/test_toolkit_documented.py`` keeps the two in step):
 
 * **Plugins and hooks** — declaring a plugin, implementing hooks, the values hooks return,

@@ -1,4 +1,4 @@
-"""The plugin author's documentation holds: every hook in core/hookspecs.py is documented in
+"""The plugin author's documentation holds: every hook in core/hookspecs/ is documented in
 docs/plugin_hooks.md with its exact signature (Datasette's idea), every command of ``flask`` —
 core's groups and every plugin's — has help, and the commands docs/plugins.md names exist."""
 
@@ -48,7 +48,9 @@ def test_every_hook_is_documented():
     missing = declared_hooks() - documented
     assert not missing, f"hooks missing from docs/plugin_hooks.md: {sorted(missing)}"
     stale = documented - declared_hooks()
-    assert not stale, f"docs/plugin_hooks.md documents hooks hookspecs.py does not declare: {sorted(stale)}"
+    assert not stale, (
+        f"docs/plugin_hooks.md documents hooks core/hookspecs/ does not declare: {sorted(stale)}"
+    )
 
 
 def test_every_documented_signature_matches_the_hookspec():
