@@ -8,6 +8,15 @@ from here. Fixtures only core's tests use belong in this module.
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
+import pytest
+
+from core.demo import load_demo
+from core.extensions import db
+from core.plugins import get_host
+from core.tenancy.services import apply_manifests
 from core.testing import (
     BASE_URL,
     PASSWORD,
@@ -32,3 +41,28 @@ __all__ = [
     "make_app",
     "owner_url",
 ]
+
+
+# --------------------------------------------------------------------------- demo data
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def demo_tenants(app_ctx, tmp_path):
+    """``demo_tenants("makkah", "aoun-prisoners")``: those associations from their manifests in
+    ``tenants/``, with the demo data ``flask demo load`` gives them (users, requests in every state,
+    grievances, surveys) — for the tests that walk the application as its users find it."""
+
+    def load(*slugs: str) -> None:
+        folder = tmp_path / "tenants"
+        folder.mkdir()
+        for slug in slugs:
+            shutil.copy(ROOT / "tenants" / f"{slug}.toml", folder)
+        apply_manifests(folder, get_host())
+        db.session.commit()
+        for _line in load_demo():
+            pass
+        db.session.remove()
+
+    return load

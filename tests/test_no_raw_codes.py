@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 from collections import defaultdict
 from html.parser import HTMLParser
 from pathlib import Path
@@ -22,10 +21,8 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 import pytest
 
 from core.auth.models import TENANT_ROLES
-from core.demo import DEMO_PASSWORD, PLATFORM_ADMIN_EMAIL, demo_email, load_demo
-from core.extensions import db, limiter
-from core.plugins import get_host
-from core.tenancy.services import apply_manifests
+from core.demo import DEMO_PASSWORD, PLATFORM_ADMIN_EMAIL, demo_email
+from core.extensions import limiter
 
 ROOT = Path(__file__).resolve().parent.parent
 TENANTS = ("makkah", "aoun-prisoners")
@@ -55,7 +52,7 @@ VOID = frozenset(
 )
 
 
-class _Page(HTMLParser):
+class VisibleText(HTMLParser):
     """The visible text and the links of a page."""
 
     def __init__(self) -> None:
@@ -126,7 +123,7 @@ def crawl(client, start: str, scope: str) -> tuple[dict[str, list[str]], int]:
             assert response.status_code < 500, f"{url} ({lang}): {response.status_code}"
             if response.status_code != 200 or response.mimetype != "text/html":
                 break
-            page = _Page()
+            page = VisibleText()
             page.feed(response.get_data(as_text=True))
             codes = codes_in("\n".join(page.text), lang)
             if codes:
@@ -152,16 +149,8 @@ def crawl(client, start: str, scope: str) -> tuple[dict[str, list[str]], int]:
 
 
 @pytest.fixture
-def demo_data(app_ctx, tmp_path):
-    folder = tmp_path / "tenants"
-    folder.mkdir()
-    for slug in TENANTS:
-        shutil.copy(ROOT / "tenants" / f"{slug}.toml", folder)
-    apply_manifests(folder, get_host())
-    db.session.commit()
-    for _line in load_demo():
-        pass
-    db.session.remove()
+def demo_data(demo_tenants):
+    demo_tenants(*TENANTS)
 
 
 def _users() -> list[tuple[str, str]]:
