@@ -80,7 +80,8 @@ def csv_download(start, end, *, for_people: bool):
     start, end = services.export_range(start, end)
     services.record("audit.exported", "audit", None, {"start": str(start), "end": str(end)})
     db.session.commit()
-    body = stream_with_context(services.export_csv(tenant.id, start, end, for_people=for_people))
+    names = services.names_between(tenant.id, start, end) if for_people else None
+    body = stream_with_context(services.export_csv(tenant.id, start, end, for_people=for_people, names=names))
     return download_response(body, f"audit-{tenant.slug}-{start}-{end}.csv", "text/csv")
 
 

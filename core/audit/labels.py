@@ -10,6 +10,7 @@ from __future__ import annotations
 from ..i18n import gettext as _
 from ..i18n import lazy_gettext as _l
 from ..labels import label
+from ..plugins import tenant_hooks
 
 ACTION_LABELS = {
     "audit.exported": _l("Audit trail exported"),
@@ -80,11 +81,32 @@ def action_label(code: str | None) -> str:
     return label(code, "audit_action")
 
 
-def object_label(object_type: str | None, object_id: object = None) -> str:
-    """The audited object in words: "Request no. 21", "Household no. 3", "Audit trail"."""
+def object_label(object_type: str | None, object_id: object = None, names: dict | None = None) -> str:
+    """The audited object in words: "Request 1448-000010" when its feature names it (``names``
+    from :func:`object_names`), else "Household no. 3"; "Audit trail" for an object without id."""
     if not object_type:
         return ""
     noun = label(object_type, "audit_object")
     if object_id in (None, ""):
         return noun
+    name = (names or {}).get((object_type, str(object_id)))
+    if name:
+        return _("%(object)s %(name)s", object=noun, name=name)
     return _("%(object)s no. %(id)s", object=noun, id=object_id)
+
+
+def object_names(objects) -> dict[tuple[str, str], str]:
+    """The names people know the audited ``objects`` by (audit entries, or ``(type, id)``
+    pairs), keyed ``(type, id)``: one ``audit_object_names`` call per object type (each feature
+    answers with one query). Needs the tenant in context."""
+    wanted: dict[str, set[str]] = {}
+    for item in objects:
+        object_type, object_id = item if isinstance(item, tuple) else (item.object_type, item.object_id)
+        if object_type and object_id:
+            wanted.setdefault(object_type, set()).add(object_id)
+    names: dict[tuple[str, str], str] = {}
+    for object_type, ids in wanted.items():
+        for answer in tenant_hooks().audit_object_names(object_type=object_type, ids=sorted(ids)):
+            for object_id, name in (answer or {}).items():
+                names[(object_type, str(object_id))] = str(name)
+    return names

@@ -25,7 +25,7 @@ from ..i18n import gettext as _
 from ..tenancy import current_tenant_id, unscoped, utcnow
 from ..tenancy.context import is_unscoped
 from .chain import GENESIS, AuditTampering, chain_filter, entry_hash
-from .labels import action_label, object_label
+from .labels import action_label, object_label, object_names
 from .models import AuditEvent
 
 
@@ -101,12 +101,16 @@ def _append(action, obj_type, obj_id, details, tenant_id: int | None, user) -> A
     return entry
 
 
-def events_between(tenant_id: int, start: date | None, end: date | None, limit: int | None = None):
-    query = db.select(AuditEvent).where(chain_filter(tenant_id))
+def _between(query, start: date | None, end: date | None):
     if start:
         query = query.where(AuditEvent.at >= datetime.combine(start, datetime.min.time()))
     if end:
         query = query.where(AuditEvent.at < datetime.combine(end + timedelta(days=1), datetime.min.time()))
+    return query
+
+
+def events_between(tenant_id: int, start: date | None, end: date | None, limit: int | None = None):
+    query = _between(db.select(AuditEvent).where(chain_filter(tenant_id)), start, end)
     query = query.order_by(AuditEvent.seq.desc())
     if limit:
         query = query.limit(limit)
@@ -155,13 +159,26 @@ def csv_headers() -> list[str]:
     ]
 
 
+def names_between(tenant_id: int, start: date | None, end: date | None) -> dict[tuple[str, str], str]:
+    """The names of the objects audited in the range (request numbers …), for the CSV for people;
+    one query for the distinct objects, then one per object type (the tenant in context)."""
+    query = db.select(AuditEvent.object_type, AuditEvent.object_id).where(chain_filter(tenant_id)).distinct()
+    return object_names([tuple(row) for row in db.session.execute(_between(query, start, end))])
+
+
 def export_csv(
-    tenant_id: int, start: date | None, end: date | None, *, for_people: bool = False
+    tenant_id: int,
+    start: date | None,
+    end: date | None,
+    *,
+    for_people: bool = False,
+    names: dict[tuple[str, str], str] | None = None,
 ) -> Iterator[str]:
     """CSV lines (UTF-8 with BOM so spreadsheet programs read Arabic), oldest first.
 
     ``for_people``: headers in the page's language, actions and objects in words (their codes
-    kept in their own columns); else the machine columns of ``CSV_COLUMNS`` (the API's)."""
+    kept in their own columns; objects by the ``names`` of :func:`names_between`); else the
+    machine columns of ``CSV_COLUMNS`` (the API's)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     yield "\ufeff"
@@ -177,7 +194,7 @@ def export_csv(
                     at.replace("T", " "),
                     entry.user_email or "",
                     action_label(entry.action),
-                    object_label(entry.object_type),
+                    object_label(entry.object_type, entry.object_id, names),
                     entry.object_id or "",
                     entry.ip or "",
                     entry.request_id or "",

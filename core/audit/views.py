@@ -10,7 +10,7 @@ from ..i18n import translate_messages
 from ..tenancy import require_tenant
 from . import chain, services
 from .api import RangeArgs, csv_download
-from .labels import action_label, object_label
+from .labels import action_label, object_label, object_names
 
 bp = Blueprint("audit", __name__, url_prefix="/t/<tenant>/audit", template_folder="templates")
 
@@ -43,6 +43,7 @@ def _page(dates: dict, errors: dict, status: int):
         report=report,
         action_label=action_label,
         object_label=object_label,
+        names=object_names(events),
         errors=errors,
         typed=request.args,
         default_days=services.DEFAULT_EXPORT_DAYS,

@@ -8,11 +8,13 @@ from flask import url_for
 from ..auth.models import STAFF_ROLES
 from ..auth.permissions import Permission, can
 from ..calendar import format_date
+from ..extensions import db
 from ..hookspecs import hookimpl
 from ..i18n import lazy_gettext as _l
 from ..kpi import KpiSource
 from ..navigation import DashboardCard, DashboardItem, NavItem
 from . import demo, services
+from .models import Grievance
 
 
 @hookimpl(trylast=True)
@@ -157,3 +159,12 @@ def register_kpi_sources(tenant):
 @hookimpl
 def load_demo_data(tenant):
     demo.load(tenant)
+
+
+@hookimpl(trylast=True)
+def audit_object_names(object_type, ids):
+    if object_type != "grievance":
+        return None
+    wanted = [int(i) for i in ids if str(i).isdigit()]
+    rows = db.session.execute(db.select(Grievance.id, Grievance.number).where(Grievance.id.in_(wanted)))
+    return {str(row_id): number for row_id, number in rows}

@@ -30,6 +30,7 @@ from .app import (
     register_jobs,
     register_labels,
 )
+from .audit import audit_object_names
 from .calendar import holidays_changed
 from .dashboard import dashboard_cards
 from .grievances import grievance_decided, grievance_filed, register_grievance_categories, validate_grievance
@@ -70,6 +71,7 @@ __all__ = [
     "PROJECT",
     "hookimpl",
     "hookspec",
+    "audit_object_names",
     "register_blueprints",
     "register_api_blueprints",
     "register_commands",

@@ -230,3 +230,16 @@ def register_labels():
         "audit_action": _request_action_label,
         "request_state": lambda code: state_label(code) if state_label(code) != code else None,
     }
+
+
+@hookimpl(trylast=True)
+def audit_object_names(object_type, ids):
+    if object_type not in ("AidRequest", "request"):
+        return None
+    wanted = [int(i) for i in ids if str(i).isdigit()]
+    rows = db.session.execute(
+        db.select(AidRequest.id, AidRequest.number).where(
+            AidRequest.id.in_(wanted), AidRequest.number.is_not(None)
+        )
+    )
+    return {str(row_id): number for row_id, number in rows}

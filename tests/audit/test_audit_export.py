@@ -90,3 +90,25 @@ def test_unknown_codes_are_shown_as_recorded_and_features_add_labels(app_ctx):
     # Features label their own codes through the register_labels hook (grievances, here).
     assert action_label("grievance.file") != "grievance.file"
     assert object_label("grievance") != "grievance"
+
+
+def test_page_and_export_name_a_request_by_its_number_not_its_row(staff, login, tenant):
+    from core.requests.models import AidRequest
+
+    with tenant_context(tenant):
+        numbered = AidRequest(number="1448-000042", applicant_name="فهد", state="submitted", channel="phone")
+        draft = AidRequest(applicant_name="سعد", state="draft", channel="phone")
+        db.session.add_all([numbered, draft])
+        db.session.flush()
+        for item in (numbered, draft):
+            record("request.submit", "AidRequest", item.id, {}, user=staff["tenant_admin"])
+        db.session.commit()
+        numbered_id, draft_id = numbered.id, draft.id
+    client = login(staff["auditor"])
+    page = client.get("/t/first/audit/").get_data(as_text=True)
+    assert "الطلب 1448-000042" in page
+    assert f"الطلب رقم {draft_id}" in page  # a draft has no number yet: its stored id
+    assert f"الطلب رقم {numbered_id}<" not in page
+    rows = _rows(client.get("/t/first/audit/export.csv"))
+    named = next(r for r in rows[1:] if r[5] == str(numbered_id) and r[10] == "AidRequest")
+    assert named[4] == "الطلب 1448-000042"
