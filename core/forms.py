@@ -124,4 +124,5 @@ def ask_confirmation(
         button=button,
         cancel_url=cancel_url,
         danger=danger,
+        lang_next=cancel_url,  # switching language here returns to the page the action came from
     )

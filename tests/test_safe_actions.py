@@ -32,6 +32,11 @@ def test_disabling_a_plugin_asks_first_naming_the_plugin_and_the_association(
     assert 'id="confirmation"' in page and "إضافة تجريبية" in page and "جمعية first" in page
     assert "<script" not in page.split('id="confirmation"')[1].split("</section>")[0]
     assert _enabled(app, tenant)
+    # switching language on the question returns to the plugins page (the action is POST only)
+    switch = re.search(r'href="(/lang/en\?next=[^"]+)"', page).group(1).replace("&amp;", "&")
+    back = client.get(switch)
+    assert back.status_code == 302 and back.headers["Location"].endswith("/admin/tenants/first/plugins")
+    client.get("/lang/ar")
 
     done = client.post("/admin/tenants/first/plugins/dummy", data={"action": "disable", "confirmed": "yes"})
     assert done.status_code == 302 and not _enabled(app, tenant)
