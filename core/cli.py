@@ -21,12 +21,14 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import NullPool
 
+from .admin.calendar import announce_holiday_changes
 from .auth.services import create_user, find_user, grant_role, normalise_email, unlock_account
+from .calendar import holidays_of
 from .demo import load_demo
 from .extensions import db
 from .plugin_kit import ScaffoldError, plugins_folder, scaffold
 from .plugins import get_host, set_plugin_state
-from .tenancy import rls
+from .tenancy import rls, tenant_context
 from .tenancy.distribution import plan
 from .tenancy.services import ManifestError, all_tenants, apply_manifests, get_tenant, tenant_plugin_states
 
@@ -169,7 +171,9 @@ def db_revision(message: str, branch: str | None, autogenerate: bool) -> None:
 @tenants_cli.command("apply")
 @click.argument("path", type=click.Path(exists=True, path_type=Path))
 def tenants_apply(path: Path) -> None:
-    """Create or update tenants from manifests (a .toml file or a folder of them). Idempotent."""
+    """Create or update tenants from manifests (a .toml file or a folder of them). Idempotent.
+    A manifest that moves a tenant's holidays announces it (``holidays_changed``) as the page does."""
+    holidays_before = {tenant.slug: holidays_of(tenant) for tenant in all_tenants()}
     try:
         results = apply_manifests(path, get_host())
     except ManifestError as exc:
@@ -183,6 +187,11 @@ def tenants_apply(path: Path) -> None:
     except ValidationError as exc:
         db.session.rollback()
         _fail("The manifests are not valid; nothing was applied.", exc.messages)
+    for result in results:
+        if result.slug in holidays_before:
+            tenant = get_tenant(result.slug, include_inactive=True)
+            with tenant_context(tenant):
+                announce_holiday_changes(tenant, holidays_before[result.slug])
     db.session.commit()
     for result in results:
         plugins = ", ".join(f"{k}={'on' if v else 'off'}" for k, v in result.plugins.items()) or "-"

@@ -106,12 +106,19 @@ def _save(new: list[dict], actor: Any, action: str, before: dict | None, after: 
     tenant.settings = settings
     flag_modified(tenant, "settings")
     db.session.flush()
-    new_days = holidays_of(tenant)
     # Dates and codes only in the trail; the holiday's name is the association's, not personal.
     record(action, "tenant", tenant.id, {"from": _days(before), "to": _days(after)}, user=actor)
+    announce_holiday_changes(tenant, old_days)
+
+
+def announce_holiday_changes(tenant: Any, old_days: frozenset) -> None:
+    """Fire ``holidays_changed`` when the tenant's holidays differ from ``old_days`` (the page,
+    the API and ``flask tenants apply`` alike); the tenant in context, inside the change's
+    transaction."""
+    new_days = holidays_of(tenant)
     added, removed = sorted(new_days - old_days), sorted(old_days - new_days)
     if added or removed:
         tenant_hooks().holidays_changed(tenant=tenant, added=added, removed=removed)
 
 
-__all__ = ["add_holiday", "holidays", "move_holiday", "remove_holiday"]
+__all__ = ["add_holiday", "announce_holiday_changes", "holidays", "move_holiday", "remove_holiday"]

@@ -135,3 +135,32 @@ def test_the_api_lists_adds_moves_and_removes_holidays(client, tenant, staff, to
     assert client.delete(f"{API}/0", headers=headers).status_code == 204
     assert _holidays(tenant) == frozenset()
     assert client.get(API, headers=token_for(staff["researcher"])).status_code == 403
+
+
+def test_holidays_moved_by_a_manifest_recompute_open_due_dates_as_the_page_does(
+    runner, tenant, staff, in_first, tmp_path
+):
+    grievance = filed(staff)  # due Monday 15 Dec 2025
+    db.session.commit()
+    manifest = tmp_path / "first.toml"
+    manifest.write_text(
+        f"""
+slug = "first"
+name_ar = "{tenant.name_ar}"
+name_en = "{tenant.name_en}"
+service_area = ["الرياض"]
+
+[[settings.calendar.holidays]]
+start = "2025-11-20"
+end = "2025-11-24"
+name = "عيد الفطر"
+""",
+        encoding="utf-8",
+    )
+    result = runner.invoke(args=["tenants", "apply", str(manifest)])
+    assert result.exit_code == 0, result.output
+    assert _holidays(tenant) == frozenset(date(2025, 11, d) for d in range(20, 25))
+    with tenant_context(tenant):
+        assert db.session.get(type(grievance), grievance.id).due_date == date(2025, 12, 18)
+    [recomputed] = _actions(tenant, "grievance.due_date.recomputed")
+    assert recomputed.details == {"from": "2025-12-15", "to": "2025-12-18"}
