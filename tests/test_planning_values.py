@@ -120,6 +120,8 @@ def test_junk_is_not_a_number(text):
         ("----", None),
         ("-----", None),
         ("—", None),
+        ("…", None),
+        ("ـــ", None),
         ("", None),
         ("   ", None),
         (None, None),

@@ -101,7 +101,7 @@ def _folded(text: str) -> str:
     return _ARABIC_MARKS.sub("", text).translate(_HAMZA).lower()
 
 
-_NO_VALUE = re.compile(r"^[-\u2010-\u2015\u2212_.ـ]+$")  # "-", "----", "—", "…" as typed for "none"
+_NO_VALUE = re.compile(r"^[-\u2010-\u2015\u2212\u2026_.]+$")  # "-", "----", "—", "…" as typed for "none"
 
 
 # ----------------------------------------------------------------------------- numbers
