@@ -158,6 +158,19 @@ class PledgeInSchema(Strict):
     note = Text(load_default=None, allow_none=True, validate=validate.Length(max=2000))
 
 
+class PledgeFormSchema(Strict):
+    """The page's pledge form: the instalments are ``count`` equal parts, ``every_months`` apart."""
+
+    total = Money(required=True, attribute="total_halalas")
+    pledged_on = AnyDate(required=True)
+    count = fields.Integer(required=True, validate=validate.Range(1, 120))
+    first_due_on = AnyDate(required=True)
+    every_months = fields.Integer(load_default=1, validate=validate.Range(1, 12))
+    catalog_item_id = fields.Integer(load_default=None, allow_none=True)
+    season = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(SEASONS, error=CHOOSE))
+    note = Text(load_default=None, allow_none=True, validate=validate.Length(max=2000))
+
+
 class PledgeInstalmentSchema(Schema):
     id = fields.Integer()
     due_on = fields.Date()
