@@ -27,6 +27,8 @@ SUPPORTERS = (
     ("government", "فرع وزارة الموارد البشرية (بيانات تجريبية)", "إدارة الدعم", ["letter"], "letter"),
     ("individual", "منيرة صالح ناصر العتيبي", None, [], None),
     ("company", "مصنع النخيل للأغذية (بيانات تجريبية)", "م. فيصل الحربي", ["phone"], "phone"),
+    ("company", "شركة الأفق للمقاولات (بيانات تجريبية)", "أ. ريم القحطاني", ["email"], "email"),
+    ("individual", "سعد عبدالرحمن فهد الدوسري", None, [], None),
 )
 
 
@@ -61,7 +63,7 @@ def load(tenant) -> None:
                 on=today - timedelta(days=200 - 20 * i),
             )
         )  # fmt: skip
-    company, foundation, donor, government, lapsed, factory = made
+    company, foundation, donor, government, lapsed, factory, builder, _prospect = made
     services.record_contact(company, {"channel": "email", "contacted_on": today - timedelta(days=30),
                                       "note": "أرسل الملف التسويقي للمشاريع"}, admin)  # fmt: skip
     services.create_agreement(
@@ -80,6 +82,13 @@ def load(tenant) -> None:
         foundation,
         {"total_halalas": 9_000_000, "pledged_on": today - timedelta(days=100), "catalog_item_id": program.id if program else None,
          "instalments": services.split_instalments(9_000_000, 3, today - timedelta(days=70), 2)},
+        admin,
+    )  # fmt: skip
+    services.record_contact(builder, {"channel": "email", "contacted_on": today - timedelta(days=25)}, admin)
+    services.create_pledge(
+        builder,
+        {"total_halalas": 2_400_000, "pledged_on": today - timedelta(days=5), "season": "ramadan_basket",
+         "instalments": services.split_instalments(2_400_000, 2, today + timedelta(days=30), 1)},
         admin,
     )  # fmt: skip
     first = pledge.instalments[0]
