@@ -21,6 +21,7 @@ from ..forms import FormOutcome, form_transaction
 from ..i18n import current_language
 from ..i18n import gettext as _
 from ..lookup import get_in_tenant, get_or_404
+from ..pdf import PDF_MIMETYPE, render_pdf
 from ..requests.services import catalog
 from ..tenancy import require_tenant
 from . import services
@@ -331,20 +332,42 @@ def export():
     return download_response(body, "donations.xlsx", XLSX)
 
 
-@bp.route("/donations/<int:donation_id>/receipt")
-@require(MANAGE)
-def receipt(donation_id):
-    """The receipt on the association's letterhead, in Arabic (``?lang=en`` for English)."""
+def _receipt_context(donation_id: int, lang: str) -> dict:
     donation = get_or_404(Donation, donation_id)
     supporter = get_or_404(Supporter, donation.supporter_id)
     item = get_in_tenant(CatalogItem, donation.catalog_item_id) if donation.catalog_item_id else None
-    lang = "en" if request.args.get("lang") == "en" else "ar"
+    return {
+        "donation": donation, "supporter": supporter, "tenant": require_tenant(), "today": services.today(),
+        "program": (item.name_ar if lang == "ar" else item.name_en) if item else None,
+        "back_url": url_for(".detail", supporter_id=supporter.id), "campaign_labels": CAMPAIGN_LABELS, "lang": lang,
+    }  # fmt: skip
+
+
+def _receipt_language() -> str:
+    """Receipts are Arabic unless ``?lang=en`` asks for English."""
+    return "en" if request.args.get("lang") == "en" else "ar"
+
+
+@bp.route("/donations/<int:donation_id>/receipt")
+@require(MANAGE)
+def receipt(donation_id):
+    """The receipt on the association's letterhead, to print."""
+    lang = _receipt_language()
     with force_locale(lang):
-        return render_template(
-            "supporters/receipt.html", donation=donation, supporter=supporter, tenant=require_tenant(),
-            program=(item.name_ar if lang == "ar" else item.name_en) if item else None, today=services.today(),
-            back_url=url_for(".detail", supporter_id=supporter.id), campaign_labels=CAMPAIGN_LABELS,
-        )  # fmt: skip
+        return render_template("supporters/receipt.html", **_receipt_context(donation_id, lang))
+
+
+@bp.route("/donations/<int:donation_id>/receipt.pdf")
+@require(MANAGE)
+def receipt_pdf(donation_id):
+    """The receipt as a PDF (Arabic shaped, core.pdf); a translated 503 where PDFs cannot be made."""
+    lang = _receipt_language()
+    with force_locale(lang):
+        context = _receipt_context(donation_id, lang)
+        body = render_pdf(
+            render_template("supporters/receipt_pdf.html", **context), base_url=request.url_root
+        )
+    return download_response(body, f"receipt-{context['donation'].receipt_number}.pdf", PDF_MIMETYPE)
 
 
 @bp.route("/<int:supporter_id>/report")
