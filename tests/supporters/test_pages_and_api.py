@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 
 from core.audit.models import AuditEvent
 from core.extensions import db
-from core.supporters import Donation, Supporter
+from core.supporters import Agreement, Donation, Supporter
 from core.tenancy import tenant_context
 
 from .helpers import gift, paid, program, supporter
@@ -145,3 +145,30 @@ def test_the_openapi_document_lists_the_supporters_paths(client):
     for path in ("/t/{tenant}/api/v1/supporters/", "/t/{tenant}/api/v1/supporters/donations",
                  "/t/{tenant}/api/v1/supporters/{supporter_id}/report"):  # fmt: skip
         assert path in paths, sorted(p for p in paths if "supporters" in p)
+
+
+def test_an_agreement_keeps_its_signed_contract_and_refuses_a_file_that_is_not_one(
+    client, tenant, staff, login, make_file
+):
+    with tenant_context(tenant):
+        made = supporter(staff["tenant_admin"]).id
+        db.session.commit()
+    login(staff["tenant_admin"])
+    fields = {"kind": "partnership", "title": "اتفاقية شراكة", "starts_on": "2025-01-01", "ends_on": "2025-12-31",
+              "amount": "120000"}  # fmt: skip
+    refused = client.post(f"{BASE}/{made}/step/agreement", data={**fields, "file": (io.BytesIO(b"not a pdf"), "x.pdf")},
+                          content_type="multipart/form-data")  # fmt: skip
+    assert refused.status_code == 422 and 'id="agreement-errors"' in refused.get_data(as_text=True)
+    with tenant_context(tenant):
+        assert db.session.scalar(db.select(db.func.count(Agreement.id))) == 0
+    pdf = make_file("pdf")
+    saved = client.post(f"{BASE}/{made}/step/agreement", data={**fields, "file": (io.BytesIO(pdf), "عقد.pdf")},
+                        content_type="multipart/form-data")  # fmt: skip
+    assert saved.status_code == 302
+    with tenant_context(tenant):
+        agreement = db.session.scalars(db.select(Agreement)).one()
+        assert agreement.has_file and agreement.value_halalas == 12_000_000
+        agreement_id = agreement.id
+    download = client.get(f"{BASE}/agreements/{agreement_id}/file")
+    assert download.status_code == 200 and download.data.startswith(b"%PDF")
+    assert 'data-agreement="' in client.get(f"{BASE}/{made}").get_data(as_text=True)
