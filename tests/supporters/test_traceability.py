@@ -3,7 +3,10 @@ three disbursements, households counted (never named), and the report over a per
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
+
+from hypothesis import given
+from hypothesis import strategies as st
 
 from core.supporters import services
 from core.supporters.services.traceability import Gift, Paid, allocate
@@ -86,3 +89,29 @@ def test_a_campaign_gift_covers_what_the_programs_own_gifts_left():
     covered = allocate(gifts, spent)
     assert [(p.id, v) for p, v in covered[1]] == [(10, 500)]
     assert [(p.id, v) for p, v in covered[2]] == [(10, 300)]  # program 8 has no season: not the campaign's
+
+
+DAYS = st.integers(0, 60).map(lambda n: date(2025, 1, 1) + timedelta(days=n))
+
+
+@given(
+    gifts=st.lists(st.tuples(st.integers(1, 10_000), DAYS, st.sampled_from([("program", 1), ("campaign", "iftar")])),
+                   max_size=6),
+    spent=st.lists(st.tuples(st.integers(1, 10_000), DAYS, st.sampled_from([(1, "iftar"), (1, None), (2, "iftar")])),
+                   max_size=6),
+)  # fmt: skip
+def test_the_allocation_never_spends_more_than_given_or_paid_nor_before_a_gift_arrived(gifts, spent):
+    made = [Gift(i, v, d, (d, 1, i), pool) for i, (v, d, pool) in enumerate(gifts)]
+    paid_out = [
+        Paid(i, v, d, prog, season, ("household", i)) for i, (v, d, (prog, season)) in enumerate(spent)
+    ]
+    covered = allocate(made, paid_out)
+    for gift_ in made:
+        lines = covered.get(gift_.id, [])
+        assert sum(v for _p, v in lines) <= gift_.value
+        assert all(p.on >= gift_.received_on and v > 0 for p, v in lines)
+        assert all(
+            (p.program if gift_.pool[0] == "program" else p.season) == gift_.pool[1] for p, _v in lines
+        )
+    for p in paid_out:
+        assert sum(v for lines in covered.values() for q, v in lines if q.id == p.id) <= p.value
