@@ -15,6 +15,7 @@ FEATURES_WITH_HOOKS = {
     "core.grievances",
     "core.notifications",
     "core.surveys",
+    "core.supporters",
     "core.portal",
     "core.registry",
     "core.requests",
