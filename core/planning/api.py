@@ -7,12 +7,13 @@ from flask_login import current_user
 from marshmallow import ValidationError
 
 from ..api import ApiBlueprint
+from ..downloads import download_response
 from ..extensions import db
 from ..i18n import lazy_gettext as _l
 from ..kpi import kpi_sources
 from ..lookup import get_or_404
 from ..tenancy import current_tenant
-from . import importer, services
+from . import exports, importer, services
 from .models import Activity, Indicator, Plan
 from .schemas import (
     PlanActivityProgressSchema,
@@ -213,6 +214,29 @@ def explain_indicator(query, plan_id, indicator_id):
     return explain_out(
         services.explain_indicator(plan, indicator, query["month"], current_user, services.today())
     )
+
+
+@bp.route("/plans/<int:plan_id>/export.xlsx")
+@bp.response(200, description="XLSX workbook: activities with their month grid, indicators, budget")
+@bp.requires("planning.view")
+def export_xlsx(plan_id):
+    """The plan and its progress as XLSX (audited)."""
+    return _export(plan_id, "xlsx")
+
+
+@bp.route("/plans/<int:plan_id>/export.pdf")
+@bp.response(200, description="PDF document, Arabic shaped and tables right to left")
+@bp.requires("planning.view")
+def export_pdf(plan_id):
+    """The plan and its progress as PDF (audited; 503 where this server cannot make PDFs)."""
+    return _export(plan_id, "pdf")
+
+
+def _export(plan_id: int, fmt: str):
+    plan = get_or_404(Plan, plan_id)
+    data = exports.export_bytes(plan, fmt)
+    db.session.commit()
+    return download_response(data, exports.filename(plan, fmt), exports.MIMETYPES[fmt])
 
 
 @bp.route("/measures")

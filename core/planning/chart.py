@@ -5,6 +5,10 @@ from __future__ import annotations
 
 from markupsafe import Markup, escape
 
+from ..i18n import gettext as _
+from ..i18n import text_direction
+from .services.budget import by_department, by_month
+
 WIDTH, HEIGHT, PAD, TOP, BOTTOM = 640, 240, 40, 14, 44
 PLANNED, ACTUAL = "#9ec5fe", "#198754"
 
@@ -60,3 +64,23 @@ def bars(
         parts.append(f'<text x="{x + 14}" y="{y}" font-size="11" fill="#333">{escape(name)}</text>')
     parts.append("</svg>")
     return Markup("".join(parts))
+
+
+def plan_charts(figures) -> dict:
+    """The page's two charts (budget per month and per department) and their tables' rows."""
+    rtl = text_direction() == "rtl"
+    legend = (_("Planned"), _("Spent"))
+    months = by_month(figures)
+    departments = by_department(figures)[:8]
+    return {
+        "month": bars([(str(r["month"]), r["planned"] / 100, r["spent"] / 100) for r in months], chart_id="chart-month",
+                      title=_("Budget planned and spent per month (SAR)"),
+                      description=_("Two bars per month: the planned cost and the amount spent."), legend=legend, rtl=rtl),
+        "department": bars([(r["department"] or _("No department"), r["planned"] / 100, r["spent"] / 100)
+                            for r in departments], chart_id="chart-department",
+                           title=_("Budget planned and spent per department (SAR)"),
+                           description=_("Two bars per department: the planned cost and the amount spent."),
+                           legend=legend, rtl=rtl),
+        "months": months,
+        "departments": by_department(figures),
+    }  # fmt: skip

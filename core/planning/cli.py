@@ -14,6 +14,7 @@ from ..tenancy import tenant_context
 from ..tenancy.models import utcnow
 from ..tenancy.services import get_tenant
 from . import importer
+from .exports import export_bytes
 from .models import Plan
 
 group = AppGroup("planning", help="Operational plans: import and export.")
@@ -63,15 +64,13 @@ def latest_plan(year: int) -> Plan | None:
 @group.command("export")
 @click.option("--tenant", "slug", required=True, help="The association's slug.")
 @click.option("--year", type=int, required=True, help="Fiscal year.")
-@click.option("--format", "fmt", type=click.Choice(["xlsx"]), default="xlsx")
+@click.option("--format", "fmt", type=click.Choice(["xlsx", "pdf"]), default="xlsx")
 @click.option(
     "--output", type=click.Path(dir_okay=False, path_type=Path), default=None, help="File to write."
 )
 @click.option("--lang", type=click.Choice(["ar", "en"]), default="ar")
 def export_command(slug: str, year: int, fmt: str, output: Path | None, lang: str) -> None:
     """Export the year's plan (the approved version, else the newest) and its progress."""
-    from .exports import export_bytes  # lazy: the exports load openpyxl / WeasyPrint
-
     tenant = _tenant(slug)
     with current_app.test_request_context(f"/t/{slug}/planning/?lang={lang}"), tenant_context(tenant):
         plan = latest_plan(year)

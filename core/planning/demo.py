@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+from ..aid.services import install_default_catalog
 from ..extensions import db
 from ..tenancy import utcnow
 from . import importer
@@ -28,6 +29,7 @@ def load(tenant) -> None:
     path = SEEDS / filename
     if not path.exists():
         return
+    install_default_catalog(tenant)  # the plan's aid programs name items of the catalog (idempotent)
     plan = importer.create_plan(
         path.read_bytes(),
         filename,

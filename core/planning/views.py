@@ -11,19 +11,17 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from marshmallow import ValidationError
 
-from ..audit.services import record
 from ..auth.permissions import require
 from ..downloads import XLSX_MIMETYPE, download_response, xlsx_bytes
 from ..extensions import db
 from ..forms import FormOutcome, ask_confirmation, confirmed, form_transaction
 from ..i18n import gettext as _
 from ..i18n import lazy_gettext as _l
-from ..i18n import text_direction
 from ..lookup import get_or_404
 from ..tenancy import require_tenant
-from . import importer, services
+from . import exports, importer, services
 from .api import explain_out
-from .chart import bars
+from .chart import plan_charts
 from .import_columns import template_headers
 from .models import Activity, Indicator, Plan
 from .schemas import (
@@ -32,7 +30,6 @@ from .schemas import (
     PlanImportFormSchema,
     PlanIndicatorProgressSchema,
 )
-from .services.export import plan_xlsx
 
 bp = Blueprint("planning", __name__, template_folder="templates")
 MONTHS = list(range(1, 13))
@@ -63,27 +60,6 @@ def index():
     ), outcome.status
 
 
-def _charts(figures) -> dict:
-    from .services.budget import by_department, by_month  # lazy: only the page draws charts
-
-    rtl = text_direction() == "rtl"
-    legend = (_("Planned"), _("Spent"))
-    months = by_month(figures)
-    departments = by_department(figures)[:8]
-    return {
-        "month": bars([(str(r["month"]), r["planned"] / 100, r["spent"] / 100) for r in months], chart_id="chart-month",
-                      title=_("Budget planned and spent per month (SAR)"),
-                      description=_("Two bars per month: the planned cost and the amount spent."), legend=legend, rtl=rtl),
-        "department": bars([(r["department"] or _("No department"), r["planned"] / 100, r["spent"] / 100)
-                            for r in departments], chart_id="chart-department",
-                           title=_("Budget planned and spent per department (SAR)"),
-                           description=_("Two bars per department: the planned cost and the amount spent."),
-                           legend=legend, rtl=rtl),
-        "months": months,
-        "departments": by_department(figures),
-    }  # fmt: skip
-
-
 def _page(plan: Plan, outcome: FormOutcome | None = None, template: str = "planning/detail.html", **extra):
     figures = services.plan_figures(plan, services.today())
     outcome = outcome or FormOutcome()
@@ -91,7 +67,7 @@ def _page(plan: Plan, outcome: FormOutcome | None = None, template: str = "plann
         db.select(Plan).where(Plan.fiscal_year == plan.fiscal_year, Plan.calendar == plan.calendar).order_by(Plan.version)
     ).all()  # fmt: skip
     return render_template(
-        template, plan=plan, figures=figures, charts=_charts(figures), totals=services.totals(figures),
+        template, plan=plan, figures=figures, charts=plan_charts(figures), totals=services.totals(figures),
         months=MONTHS, versions=versions, errors=outcome.errors, form=request.form, **extra,
     ), outcome.status  # fmt: skip
 
@@ -238,11 +214,11 @@ def template(fmt):
     return download_response(body.encode("utf-8"), "plan-template.csv", "text/csv")
 
 
-@bp.route("/<int:plan_id>/export.xlsx")
+@bp.route("/<int:plan_id>/export.<any(xlsx, pdf):fmt>")
 @require("planning.view")
-def export_xlsx(plan_id):
+def export(plan_id, fmt):
+    """The plan and its progress as XLSX or PDF (a translated 503 where PDFs cannot be made)."""
     plan = get_or_404(Plan, plan_id)
-    data = plan_xlsx(services.plan_figures(plan, services.today()))
-    record("plan.export", "plan", plan.id, {"format": "xlsx"})
+    data = exports.export_bytes(plan, fmt)
     db.session.commit()
-    return download_response(data, f"plan-{plan.fiscal_year}-v{plan.version}.xlsx", XLSX_MIMETYPE)
+    return download_response(data, exports.filename(plan, fmt), exports.MIMETYPES[fmt])
