@@ -56,12 +56,14 @@ def bars(
             f'<text x="{cx:.1f}" y="{TOP + plot_h + 14}" font-size="10" text-anchor="middle" fill="#333">'
             f"{escape(label[:14])}</text>"
         )
-    lx = WIDTH - PAD - 150 if rtl else PAD
+    lx = WIDTH - PAD - 10 if rtl else PAD
     for offset, (name, colour) in enumerate(zip(legend, (PLANNED, ACTUAL), strict=True)):
         y = HEIGHT - 14
-        x = lx + offset * 80
+        x = lx - offset * 90 if rtl else lx + offset * 90
         parts.append(f'<rect x="{x}" y="{y - 9}" width="10" height="10" fill="{colour}"/>')
-        parts.append(f'<text x="{x + 14}" y="{y}" font-size="11" fill="#333">{escape(name)}</text>')
+        # Right to left, a text's start is its right end: the words go left of their swatch.
+        tx = x - 4 if rtl else x + 14
+        parts.append(f'<text x="{tx}" y="{y}" font-size="11" fill="#333">{escape(name)}</text>')
     parts.append("</svg>")
     return Markup("".join(parts))
 
