@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from marshmallow import ValidationError
+
 from ..audit.services import record
 from ..errors import AppError, Conflict
 from ..extensions import db
@@ -25,6 +27,9 @@ from .import_columns import MONTH_KEYS, QUARTER_KEYS, key_of, label_of
 from .models import CALENDARS, Activity, Goal, Indicator, Plan
 
 MAX_ROWS = 2000
+# The fiscal years a plan may have (the Umm al-Qura tables cover 1343–1500 AH).
+YEARS = {"gregorian": (2000, 2077), "hijri": (1420, 1499)}
+LARGEST = Decimal(10) ** 11  # quantities and SAR amounts the columns hold (Numeric(14, 2), halalas)
 
 
 class ImportProblems(AppError):
@@ -77,7 +82,10 @@ def read_rows(data: bytes, filename: str) -> list[tuple[int, list[str]]]:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise ImportProblems([_problem(0, "file", _l("Save the file as CSV UTF-8 or Excel."))]) from None
-    return [(n, [_cell(v) for v in row]) for n, row in enumerate(csv.reader(io.StringIO(text)), start=1)]
+    try:
+        return [(n, [_cell(v) for v in row]) for n, row in enumerate(csv.reader(io.StringIO(text)), start=1)]
+    except csv.Error:  # a NUL byte or a broken quote: not a CSV file a spreadsheet saved
+        raise ImportProblems([_problem(0, "file", _l("Save the file as CSV UTF-8 or Excel."))]) from None
 
 
 def _problem(line: int, key: str, message: Any) -> dict:
@@ -198,6 +206,10 @@ def parse_plan(rows: list[tuple[int, list[str]]]) -> list[ParsedGoal]:
         cost = parsed("cost", values.parse_cost)
         if cost is not None and cost < 0:
             bad("cost", _l("A cost cannot be negative."))
+        for key, value in (("planned", planned.quantity), ("cost", cost),
+                           *zip(MONTH_KEYS + QUARTER_KEYS, months + quarters, strict=True)):  # fmt: skip
+            if value is not None and abs(value) >= LARGEST:
+                bad(key, _l("The number is too large."))
         item_id = None
         if row.get("catalog_program"):
             item_id = catalog.get(normalize_name(row["catalog_program"]))
@@ -267,7 +279,12 @@ def create_plan(data: bytes, filename: str, *, fiscal_year: int, calendar: str, 
     """A new draft plan (version 1, or the next version of that year) from a file."""
     require(actor, "planning.edit")
     if calendar not in CALENDARS:
-        raise ImportProblems([_problem(0, "file", _l("The calendar is gregorian or hijri."))])
+        raise ValidationError({"calendar": [_l("The calendar is gregorian or hijri.")]})
+    low, high = YEARS[calendar]
+    if not low <= fiscal_year <= high:
+        raise ValidationError(
+            {"fiscal_year": [_l("Enter a year from %(low)s to %(high)s.", low=low, high=high)]}
+        )
     goals = parse_plan(read_rows(data, filename))
     latest = db.session.scalar(
         db.select(db.func.max(Plan.version)).where(Plan.fiscal_year == fiscal_year, Plan.calendar == calendar)

@@ -35,7 +35,7 @@ class Strict(Schema):
 class PlanImportFormSchema(Strict):
     """The plan-level fields of an import (the file holds the rows)."""
 
-    fiscal_year = fields.Integer(required=True, validate=validate.Range(min=1300, max=2200))
+    fiscal_year = fields.Integer(required=True)
     calendar = fields.String(load_default="gregorian", validate=validate.OneOf(CALENDARS, error=CHOOSE))
     title = Text(required=True, validate=validate.Length(min=2, max=255))
 

@@ -81,3 +81,29 @@ def test_reimport_into_a_draft_previews_added_changed_and_removed_rows_before_ap
     importer.apply(plan, data, "plan.csv", staff["executive_director"])
     names = set(db.session.scalars(db.select(Activity.name).where(Activity.plan_id == plan.id)))
     assert names == {"سداد ايجارات", "السلة الغذائية", "نشرة شهرية"}
+
+
+@pytest.mark.parametrize(
+    ("data", "year", "calendar", "field"),
+    [
+        (b"\x00\x00", 2025, "gregorian", "file"),
+        (GOOD.encode(), 1999, "gregorian", "fiscal_year"),
+        (GOOD.encode(), 1600, "hijri", "fiscal_year"),
+        (GOOD.replace("٥٠٠٠٠", "٩٩٩٩٩٩٩٩٩٩٩٩٩").encode(), 2025, "gregorian", "cost"),
+    ],
+)
+def test_unreadable_files_years_out_of_range_and_huge_numbers_are_field_errors(
+    in_first, rent, staff, data, year, calendar, field
+):
+    with pytest.raises((importer.ImportProblems, importer.ValidationError)) as raised:
+        importer.create_plan(data, "x.csv", fiscal_year=year, calendar=calendar, title="خطة",
+                             actor=staff["executive_director"])  # fmt: skip
+    error = raised.value
+    fields = (
+        {p["field"] for p in error.problems}
+        if isinstance(error, importer.ImportProblems)
+        else set(error.messages)
+    )
+    assert field in fields
+    db.session.rollback()
+    assert _counts() == [0, 0, 0, 0]
