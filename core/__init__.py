@@ -145,6 +145,7 @@ CORE_FEATURES: tuple[str, ...] = (
     "core.portal",
     "core.grievances",
     "core.supporters",
+    "core.planning",
 )
 
 

@@ -21,12 +21,17 @@ class KpiSource:
     """One figure: ``compute(tenant, start_date, end_date)`` returns a number (or None).
 
     ``unit`` is ``count``, ``halalas`` or ``percent``; ``label`` a lazy translated string.
+    Optional: ``records(tenant, start_date, end_date)`` lists the records behind the figure
+    (dicts with ``label``, ``date``, ``value`` and ``endpoint``/``values`` to link to), shown
+    only to a viewer holding ``permission`` (planning's "explain").
     """
 
     key: str
     label: Any
     unit: str
     compute: Callable[[Tenant, date, date], float | int | None]
+    records: Callable[[Tenant, date, date], list[dict]] | None = None
+    permission: str | None = None
 
 
 def kpi_sources(tenant: Tenant) -> list[KpiSource]:

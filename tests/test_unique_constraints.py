@@ -10,6 +10,7 @@ the field — the safety net under every entry here — on SQLite and PostgreSQL
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -266,6 +267,29 @@ def _renewal_twice(s: Sweep):
     return s.call("post", path, {"file_id": file_id})
 
 
+def _plan(s: Sweep, year: int = 2025):
+    """A plan imported through the API (multipart), as a response."""
+    text = "رقم الهدف,نوع الهدف,الهدف,المؤشر,النشاط\n1,استراتيجي,هدف,مؤشر,نشاط\n"
+    data = {"fiscal_year": str(year), "title": "خطة", "file": (io.BytesIO(text.encode()), "plan.csv")}
+    return s.client.post(API + "/planning/plans", data=data, headers=s.headers)
+
+
+def _plan_twice(s: Sweep):
+    assert _plan(s).status_code == 201
+    return _plan(s)  # the year's plan exists: refused by state (409), never a second version 1
+
+
+def _plan_progress_twice(s: Sweep, kind: str):
+    plan = _plan(s, 2026).json
+    detail = s.ok("get", f"/planning/plans/{plan['id']}")
+    goal = detail["goals"][0]
+    item = goal["activities"][0] if kind == "activities" else goal["indicators"][0]
+    body = {"month": 3, "count": "2"} if kind == "activities" else {"month": 3, "value": "2"}
+    for _ in range(2):  # the second entry of a month replaces the first
+        answer = s.call("post", f"/planning/plans/{plan['id']}/{kind}/{item['id']}/progress", body)
+        assert answer.status_code == 204, answer.json
+
+
 CASES: dict[str, list[Provoke | Upsert | Unreachable]] = {
     "uq_tenants_slug": [Provoke("slug", _tenant_slug)],
     "uq_users_email": [
@@ -324,6 +348,13 @@ CASES: dict[str, list[Provoke | Upsert | Unreachable]] = {
     ],
     "uq_prisoner_families_debt_entries_tenant_id_disbursement_id": [
         Unreachable("one entry is written by the server per recorded disbursement")
+    ],
+    "uq_planning_plans_tenant_id_fiscal_year_calendar_version": [Upsert(_plan_twice)],
+    "uq_planning_activity_progress_tenant_id_activity_id_month": [
+        Upsert(lambda s: _plan_progress_twice(s, "activities"))
+    ],
+    "uq_planning_indicator_progress_tenant_id_indicator_id_month": [
+        Upsert(lambda s: _plan_progress_twice(s, "indicators"))
     ],
     "uq_makkah_aid_renewals_tenant_id_round_id_file_id": [
         # get-or-create: a repeat is a state refusal (409 "already renewed"), never a duplicate row
