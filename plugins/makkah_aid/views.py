@@ -344,11 +344,12 @@ def file_violations(file_id):
     services.lift_expired(file)
     violations = services.violations_of(file)
     pledges = services.pledge_statuses(violations, file)
+    state = services.displayed_state(file, violations=violations)
     db.session.commit()
     return render_template(
         "makkah_aid/violations.html",
         file=file,
-        state=services.displayed_state(file, violations=violations),
+        state=state,
         violations=violations,
         pledges=pledges,
         pledge_label=services.pledge_status_label,
