@@ -62,6 +62,8 @@ from .numbers import (
 )
 from .plugins import ContractHints, PluginMeta, is_enabled, plugin_settings
 from .plugins import tenant_hooks as hooks
+from .policies import PolicyLink
+from .policies import in_force_links as policies_in_force
 from .registry import BeneficiaryFile, Choice, FileFields, Household, Member, Person
 from .registry.ids import InvalidNationalId, check_digit_for, parse_national_id
 from .registry.panels import Panel, RegistrationSource
@@ -170,6 +172,8 @@ __all__ = [
     "store_file",
     "read_stored",
     "StoredFile",
+    "policies_in_force",
+    "PolicyLink",
     "notify",
     "audit_record",
     "kpi_sources",
