@@ -186,3 +186,27 @@ def test_the_providers_pages(makkah, staff, client, login):
     refused = client.post("/t/first/makkah_aid/providers?lang=en", data={"name": "مركز"})
     assert refused.status_code == 422 and "Attach the provider" in refused.get_data(as_text=True)
     assert 'id="bank-details"' not in client.get("/t/first/makkah_aid/providers").get_data(as_text=True)
+
+
+def test_the_request_page_names_the_provider_of_a_disbursement(
+    makkah, household, new_request, advance, staff, make_member, client, login
+):
+    request = _approved(new_request, advance, household, staff, make_member)
+    provider = _provider(staff)
+    disburse(
+        request,
+        staff["finance_officer"],
+        {
+            "kind": "in_kind",
+            "value_halalas": 100_000,
+            "delivery_mode": "provider",
+            "provider_name": provider.name,
+            "acknowledged_by": "خديجة حسن",
+            "disbursed_on": date.today(),
+        },
+    )
+    request_id = request.id
+    db.session.commit()
+    login(staff["finance_officer"])
+    page = client.get(f"/t/first/requests/{request_id}?lang=en").get_data(as_text=True)
+    assert "Delivered by مركز الكلى" in page
