@@ -26,6 +26,7 @@ from core.toolkit import (
     parse_date,
     parse_halalas,
     parse_int,
+    policies_in_force,
     require,
     users_with_role,
 )
@@ -542,6 +543,7 @@ def portal():
     return render_template(
         "makkah_aid/portal.html",
         states=states,
+        policies=policies_in_force(),
         active=services.round_view(active) if active else None,
         renewals=renewals,
         requests_=requests_,

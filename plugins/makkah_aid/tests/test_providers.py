@@ -210,3 +210,24 @@ def test_the_request_page_names_the_provider_of_a_disbursement(
     login(staff["finance_officer"])
     page = client.get(f"/t/first/requests/{request_id}?lang=en").get_data(as_text=True)
     assert "Delivered by مركز الكلى" in page
+
+
+def test_the_portal_links_the_associations_policies_in_force(makkah, staff, client, login, token_for):
+    """The plugin lists them through the toolkit (``policies_in_force``)."""
+    db.session.commit()
+    made = client.post(
+        "/t/first/api/v1/policies",
+        data={
+            "title": "دليل سياسة الدعم للمستفيدين",
+            "kind": "support_policy_guide",
+            "version": "1",
+            "in_force_from": "2024-01-01",
+            "file": (io.BytesIO(PDF), "guide.pdf"),
+        },
+        headers=token_for(staff["tenant_admin"]),
+        content_type="multipart/form-data",
+    )
+    assert made.status_code == 201, made.json
+    login(staff["applicant"])
+    page = client.get("/t/first/makkah_aid/portal").get_data(as_text=True)
+    assert "دليل سياسة الدعم للمستفيدين" in page and f"/portal/policies/{made.json['id']}/file" in page
