@@ -146,6 +146,7 @@ CORE_FEATURES: tuple[str, ...] = (
     "core.grievances",
     "core.supporters",
     "core.planning",
+    "core.policies",
 )
 
 

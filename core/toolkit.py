@@ -27,12 +27,15 @@ from __future__ import annotations
 
 from .aid.models import CatalogItem, Disbursement
 from .aid.services import install_default_catalog
+from .aid.services import record_disbursement as disburse_request
 from .api import ApiBlueprint
 from .audit.services import record as audit_record
 from .auth.models import STAFF_ROLES, User
 from .auth.permissions import Permission, can, check, require, roles_in
+from .auth.services import users_with_role
 from .calendar import format_date, parse_date
 from .documents.models import Document
+from .documents.services import StoredFile, read_stored, store_file
 from .documents.services import upload as upload_document
 from .downloads import download_response
 from .errors import AppError, Conflict, Forbidden, Invalid, NotFound
@@ -59,6 +62,8 @@ from .numbers import (
 )
 from .plugins import ContractHints, PluginMeta, is_enabled, plugin_settings
 from .plugins import tenant_hooks as hooks
+from .policies import PolicyLink
+from .policies import in_force_links as policies_in_force
 from .registry import BeneficiaryFile, Choice, FileFields, Household, Member, Person
 from .registry.ids import InvalidNationalId, check_digit_for, parse_national_id
 from .registry.panels import Panel, RegistrationSource
@@ -75,6 +80,7 @@ from .registry.services import resumed_status as resumed_file_status
 from .requests import AidRequest, Ceiling, Check, RequestFields
 from .requests.demo import walk as walk_demo_request
 from .requests.schemas import AnyDate, Money, RequestCreateSchema
+from .requests.services import approve as approve_request
 from .requests.services import create_request
 from .requests.services import submit as submit_request
 from .schema_fields import Timestamp
@@ -145,6 +151,7 @@ __all__ = [
     "check",
     "require",
     "roles_in",
+    "users_with_role",
     "STAFF_ROLES",
     # --- Services: core's operations a plugin calls (they flush and audit; the caller commits).
     "create_household",
@@ -159,7 +166,14 @@ __all__ = [
     "submit_request",
     "install_default_catalog",
     "walk_demo_request",
+    "approve_request",
+    "disburse_request",
     "upload_document",
+    "store_file",
+    "read_stored",
+    "StoredFile",
+    "policies_in_force",
+    "PolicyLink",
     "notify",
     "audit_record",
     "kpi_sources",

@@ -196,7 +196,9 @@ def record_disbursement(
         "value_halalas": data["value_halalas"],
         "kind": data["kind"],
         "delivery_mode": data.get("delivery_mode", "direct"),
+        "provider_name": data.get("provider_name"),
         "proof_type": data["proof_type"],
+        "proof_document_id": data.get("proof_document_id"),
     }
     transition(request, "disburse", actor, data=summary, apply=hand_over)
     summary["proof_document_id"] = disbursement.proof_document_id

@@ -12,7 +12,7 @@ from ..errors import AppError
 from ..extensions import db
 from ..i18n import lazy_gettext as _l
 from ..i18n import lazy_ngettext
-from ..tenancy import tenant_context, utcnow
+from ..tenancy import require_tenant, tenant_context, utcnow
 from ..validation import Name
 from .models import TENANT_ROLES, ApiToken, Membership, User, hash_token
 from .passwords import password_problems
@@ -88,6 +88,15 @@ def set_roles(tenant, user: User, roles: list[str]) -> Membership:
         db.session.flush()
     forget_roles_cache()
     return membership
+
+
+def users_with_role(role: str) -> list[User]:
+    """The active users holding ``role`` in the tenant in context, by name (who may document,
+    sign or decide something in that role)."""
+    tenant = require_tenant()
+    memberships = db.session.scalars(db.select(Membership).where(Membership.tenant_id == tenant.id)).unique()
+    users = [m.user for m in memberships if role in (m.roles or []) and m.user.is_active]
+    return sorted(users, key=lambda u: (u.name or u.email, u.id))
 
 
 def grant_role(tenant, user: User, role: str) -> Membership:

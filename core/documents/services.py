@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from dataclasses import asdict, dataclass
 
 from flask import current_app
 from marshmallow import ValidationError
@@ -56,6 +57,45 @@ def check_file(data: bytes) -> tuple[str | None, list]:
     """The content type of an upload, or the translated reasons it is refused."""
     content_type, _cleaned, errors = accept_file(data)
     return content_type, errors
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    """A checked file kept in the tenant's storage outside the person/household/request
+    documents (a policy document, a provider's contract): its key and what it is."""
+
+    storage_key: str
+    filename: str
+    content_type: str
+    size: int
+    sha256: str
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def store_file(data: bytes, filename: str | None, area: str, field: str = "file") -> StoredFile:
+    """Check an upload like a document (content sniffed, parsed, re-encoded) and keep it in the
+    tenant's storage under ``area``; raises ``ValidationError({field: [...]})``, nothing stored.
+    The caller keeps the returned key (and audits what it records)."""
+    tenant = require_tenant()
+    content_type, cleaned, errors = accept_file(data)
+    if errors:
+        raise ValidationError({field: errors})
+    key = tenant_key(tenant.id, area)
+    get_storage().put(key, cleaned)
+    return StoredFile(
+        storage_key=key,
+        filename=_safe_filename(filename, content_type),
+        content_type=content_type,
+        size=len(cleaned),
+        sha256=hashlib.sha256(cleaned).hexdigest(),
+    )
+
+
+def read_stored(storage_key: str) -> bytes:
+    """The bytes of a file kept by :func:`store_file`."""
+    return get_storage().get(storage_key)
 
 
 OWNER_UNKNOWN = {

@@ -48,6 +48,7 @@ from .registry import (
     validate_file_status_change,
 )
 from .requests import (
+    approval_override_reasons,
     assess_eligibility,
     disbursement_recorded,
     file_status_checked,
@@ -102,6 +103,7 @@ __all__ = [
     "assess_eligibility",
     "propose_aid_ceiling",
     "disbursement_recorded",
+    "approval_override_reasons",
     "register_aid_catalog",
     "register_kpi_sources",
     "register_portal_policies",

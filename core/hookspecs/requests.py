@@ -115,6 +115,18 @@ def propose_aid_ceiling(request, file, catalog_item):
 
 
 @hookspec
+def approval_override_reasons(request):
+    """Tenant-scoped. Called by ``core.requests.page.override_reasons`` when the committee's
+    approval form is shown for ``request`` (an ``AidRequest`` in committee).
+
+    Return a list of translated stated reasons the committee may cite to approve above the
+    ceiling (e.g. a documented circumstance of the household); they are offered beside the
+    free-text reason, and whichever is given is recorded and audited as the override reason.
+    Results merged (duplicates dropped).
+    """
+
+
+@hookspec
 def disbursement_recorded(disbursement, request):
     """Tenant-scoped. Event: called by ``core.aid.services.record_disbursement`` after a
     disbursement and its audit entry are recorded (not yet committed). Return value ignored.

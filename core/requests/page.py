@@ -113,6 +113,13 @@ def request_panels(request: AidRequest, user: Any) -> list[Panel]:
     return merge_panels(tenant_hooks().register_request_panels(request=request, user=user))
 
 
+def override_reasons(request: AidRequest) -> list[str]:
+    """Stated reasons the committee may cite to approve above the ceiling
+    (``approval_override_reasons``), offered beside the free-text reason."""
+    found = tenant_hooks().approval_override_reasons(request=request)
+    return list(dict.fromkeys(str(reason) for group in found for reason in group or []))
+
+
 @dataclass(frozen=True)
 class AmountHint:
     """The figure the committee's amount box starts from, and where it comes from."""

@@ -258,6 +258,7 @@ def _render_view(item, step_error: dict | None = None, status: int = 200):
         people=page.people_by_id(item, *record_of.values(), decisions),
         panels=page.request_panels(item, current_user),
         amount_hint=page.amount_hint(item, ceiling),
+        override_reasons=page.override_reasons(item) if item.state == "in_committee" else [],
         registry_status_label=status_label,
         may_link=may_link,
         file_q=file_q,

@@ -21,12 +21,12 @@ from core.toolkit import (
     hookimpl,
 )
 
-from . import demo, kpis, rules, services
+from . import api_case, demo, kpis, rules, services, views_case  # noqa: F401 (their routes join the plugin's blueprints)
 from .api import bp as api_bp
 from .cli import TICK, makkah_aid_cli
 from .i18n import _, _l
 from .schemas import ApplicationSchema, FileExtraSchema
-from .settings import SettingsSchema
+from .settings import DOMAIN_LABELS, SettingsSchema
 from .views import EVIDENCE_LABELS, bp, household_panels, request_panels
 
 PLUGIN = PluginMeta(
@@ -98,6 +98,17 @@ def register_permissions():
             ("committee_member", "executive_director"),
         ),
         Permission("makkah_aid.portal", _l("See renewal rounds and decisions on the portal"), ("applicant",)),
+        Permission(
+            "makkah_aid.circumstances",
+            _l("Record a file's circumstances and category facts"),
+            ("researcher", "relations_officer"),
+        ),
+        Permission(
+            "makkah_aid.providers", _l("Manage service providers"), ("tenant_admin", "executive_director")
+        ),
+        Permission(
+            "makkah_aid.provider_bank", _l("See and record providers' bank details"), ("finance_officer",)
+        ),
     ]
 
 
@@ -109,19 +120,23 @@ def register_nav_items(tenant, user):
         NavItem(_l("Violations"), "makkah_aid.violations_index", "makkah_aid.view"),
         NavItem(_l("Renewal rounds"), "makkah_aid.rounds_page", "makkah_aid.view"),
         NavItem(_l("Exclusion proposals"), "makkah_aid.proposals_page", "makkah_aid.view"),
+        NavItem(_l("Services and providers"), "makkah_aid.providers_page", "makkah_aid.view"),
         NavItem(_l("Data renewal"), "makkah_aid.portal", "makkah_aid.portal"),
     ]
 
 
+CATEGORY_LABELS = {
+    "family": _l("Family"),
+    "prisoner_family": _l("Prisoner's family"),
+    "adult_unable": _l("Adult unable to work"),
+    "orphan": _l("Orphan"),
+    "unmarried_woman": _l("Unmarried woman without a provider"),
+}
+
+
 @hookimpl
 def register_household_categories():
-    return [
-        Choice("family", _l("Family")),
-        Choice("prisoner_family", _l("Prisoner's family")),
-        Choice("adult_unable", _l("Adult unable to work")),
-        Choice("orphan", _l("Orphan")),
-        Choice("unmarried_woman", _l("Unmarried woman without a provider")),
-    ]
+    return [Choice(code, text) for code, text in CATEGORY_LABELS.items()]
 
 
 @hookimpl
@@ -130,6 +145,9 @@ def register_document_types():
         Choice("ownership_deed", _l("Housing ownership deed")),
         # The written pledge (إقرار خطي) some sanctions of the violations ladder ask for.
         Choice("pledge", _l("Signed pledge")),
+        # The supporting document of a circumstance (الظروف: each only with a document).
+        Choice(services.EVIDENCE_TYPE, _l("Supporting document of a circumstance")),
+        Choice(services.INVOICE_TYPE, _l("Provider's invoice")),
     ]
 
 
@@ -144,8 +162,17 @@ AUDIT_ACTIONS = {
     "makkah_aid.pledge.attached": _l("Signed pledge attached"),
     "makkah_aid.round.announced": _l("Renewal round announced"),
     "makkah_aid.rules.version": _l("New version of the rules"),
+    "makkah_aid.circumstance.recorded": _l("Circumstance recorded with its document"),
+    "makkah_aid.circumstance.ended": _l("Circumstance ended"),
+    "makkah_aid.category_facts.updated": _l("Category facts updated"),
+    "makkah_aid.provider.created": _l("Provider added"),
+    "makkah_aid.provider.updated": _l("Provider changed"),
 }
-AUDIT_OBJECTS = {"rule_version": _l("Rules version"), "renewal_round": _l("Renewal round")}
+AUDIT_OBJECTS = {
+    "rule_version": _l("Rules version"),
+    "renewal_round": _l("Renewal round"),
+    "makkah_aid_provider": _l("Service provider"),
+}
 
 
 def _setting_label(section: str):
@@ -169,6 +196,9 @@ def register_labels():
         "band": _setting_label("bands"),
         "exclusion_reason": _setting_label("exclusion_reasons"),
         "evidence": EVIDENCE_LABELS,
+        "circumstance": _setting_label("circumstances"),
+        "relief_domain": DOMAIN_LABELS,
+        "household_category": CATEGORY_LABELS,
     }
 
 
@@ -225,6 +255,21 @@ def file_status_checked(file):
 
 
 @hookimpl
+def register_aid_catalog(tenant):
+    return services.catalog_declarations()
+
+
+@hookimpl
+def approval_override_reasons(request):
+    return services.override_reasons(request)
+
+
+@hookimpl
+def disbursement_recorded(disbursement, request):
+    services.link_delivery(disbursement, request)
+
+
+@hookimpl
 def validate_request_transition(request, action, actor, data):
     if action == "send_to_committee":
         # The committee decides on the band and its ceiling: no assessment, no committee.
@@ -239,6 +284,8 @@ def validate_request_transition(request, action, actor, data):
         problems.extend(services.blocking_messages(file))
     if action == "approve" and services.latest_assessment(request) is None:
         problems.append(_("Record the need-gap assessment before the committee decides."))
+    if action == "disburse":
+        problems.extend(services.check_provider_disbursement(request, data or {}))
     return problems
 
 
@@ -259,7 +306,7 @@ def register_request_panels(request, user):
 
 @hookimpl
 def assess_eligibility(request, file):
-    return [services.gap_check(request)]
+    return [services.gap_check(request), services.category_check_for(request)]
 
 
 @hookimpl

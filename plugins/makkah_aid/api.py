@@ -137,6 +137,8 @@ def violation_out(violation, pledge: dict | None = None) -> dict:
         "lift_note": violation.lift_note,
         "notes": violation.notes,
         "rule_version_id": violation.rule_version_id,
+        "documenters": violation.documenters or [],
+        "sanction_text": services.sanction_text(violation.sanction, violation.ends_on, violation.documenters),
     }
 
 
@@ -155,6 +157,7 @@ def file_violations(file_id):
         "status": file.status,
         "suspended_until": file.suspended_until,
         "suspension_condition": file.suspension_condition,
+        "state": services.displayed_state(file, violations=violations),
         "violations": [violation_out(v, pledges[v.id]) for v in violations],
         "next_sanctions": services.next_sanctions(file),
     }

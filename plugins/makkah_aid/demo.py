@@ -1,19 +1,27 @@
 """Demo data for the Makkah association: households across the bands, one suspended by the
-violations ladder, one with a proposed exclusion (idempotent)."""
+violations ladder, one with a proposed exclusion, one with a documented circumstance whose
+dialysis is delivered by a contracted provider (idempotent)."""
 
 from __future__ import annotations
 
+import io
 from datetime import date
+
+from pypdf import PdfWriter
 
 from core.toolkit import (
     BeneficiaryFile,
     CatalogItem,
+    approve_request,
     change_file_status,
     check_digit_for,
     create_household,
     db,
+    disburse_request,
     find_by_national_id,
     install_default_catalog,
+    upload_document,
+    users_with_role,
     walk_demo_request,
 )
 
@@ -117,7 +125,7 @@ def _application(household) -> dict:
 
 def load(tenant) -> None:
     install_default_catalog(tenant)
-    catalog_item = db.session.scalars(db.select(CatalogItem.id).order_by(CatalogItem.id)).first()
+    catalog_item = db.session.scalars(db.select(CatalogItem.id).where(CatalogItem.code == "cash_aid")).first()
     made = []
     for index, (first, father, grand, family, gender, income, members, needs, workers) in enumerate(
         HOUSEHOLDS
@@ -194,4 +202,89 @@ def load(tenant) -> None:
     )
     services.scan_file(made[5][1])
     services.announce_round({"title": "جولة تحديث البيانات (بيانات تجريبية)"}, None)
+    _provider_delivered(*made[1][:2])
     db.session.flush()
+
+
+def _scan() -> bytes:
+    """A one-page PDF standing for a scanned paper (uploads are parsed)."""
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def _provider_delivered(household, file) -> None:
+    """The widow's household (band B): a costly health condition with its medical report, and
+    dialysis delivered by a contracted centre, approved and paid, proven by its invoice."""
+    researcher = next(iter(users_with_role("researcher")), None)
+    committee = users_with_role("committee_member")
+    finance = next(iter(users_with_role("finance_officer")), None)
+    admin = next(iter(users_with_role("tenant_admin") or users_with_role("executive_director")), None)
+    services.record_circumstance(
+        file,
+        {
+            "kind": "costly_health",
+            "description": "فشل كلوي يحتاج غسيلاً ثلاث مرات أسبوعياً (بيانات تجريبية)",
+            "occurred_on": date(2025, 3, 1),
+        },
+        researcher,
+        upload=_scan(),
+        filename="تقرير-طبي.pdf",
+    )
+    dialysis = db.session.scalars(db.select(CatalogItem).where(CatalogItem.code == "dialysis")).first()
+    if not (researcher and committee and finance and admin and dialysis):
+        return
+    provider = services.save_provider(
+        {
+            "name": "مركز الكلى الأهلي بمكة (بيانات تجريبية)",
+            "catalog_item_id": dialysis.id,
+            "phone": "0125550101",
+            "contract_reference": "ع/٢٠٢٥/١٤",
+            "contract_ends_on": date(2027, 12, 31),
+        },
+        admin,
+        contract=_scan(),
+        contract_filename="عقد-مركز-الكلى.pdf",
+    )
+    provider.bank_name, provider.iban, provider.account_holder = (
+        "البنك الأهلي",
+        "SA0310000000000000000001",
+        "مركز الكلى الأهلي",
+    )
+    head = household.head
+    by_item = {"food_drink": 3_000_000, "medical": 500_000, "housing": 1_600_000, "education": 0}
+    request = walk_demo_request(
+        {
+            "channel": "in_person",
+            "applicant_name": head.full_name,
+            "applicant_phone": head.phone,
+            "applicant_city": head.city,
+            "file_id": file.id,
+            "catalog_item_id": dialysis.id,
+            "requested_amount": "9000",
+            "summary": "تغطية جلسات غسيل الكلى لدى مركز متعاقد (بيانات تجريبية)",
+            "extra": {"makkah_aid": _application(household)},
+        },
+        "in_committee",
+        before_committee=lambda r, r_user: services.record_assessment(r, {"needs": by_item}, r_user),
+    )
+    approve_request(request, committee[0], amount_halalas=900_000, members_present=[committee[0].id])
+    invoice = upload_document(
+        _scan(), "فاتورة-المركز.pdf", {"doc_type": services.INVOICE_TYPE, "request_id": request.id}, finance
+    )
+    disburse_request(
+        request,
+        finance,
+        {
+            "kind": "in_kind",
+            "value_halalas": 900_000,
+            "catalog_item_id": dialysis.id,
+            "description": "اثنتا عشرة جلسة غسيل كلى",
+            "delivery_mode": "provider",
+            "provider_name": provider.name,
+            "proof_document_id": invoice.id,
+            "disbursed_on": date.today(),
+        },
+    )

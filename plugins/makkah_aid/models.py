@@ -88,6 +88,9 @@ class Violation(TenantMixin, db.Model):
     notes: Mapped[str] = mapped_column(sa.Text, default="")
     rule_version_id: Mapped[int]
     recorded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    # Who documented the violation when its sanction asks for it (violation 3, second time):
+    # [{"role": "researcher", "user_id": 7, "name": "…"}, {"role": "executive_director", …}].
+    documenters: Mapped[list] = mapped_column(sa.JSON, default=list)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     lifted_at: Mapped[datetime | None]
     lifted_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
@@ -160,3 +163,74 @@ class ExclusionProposal(TenantMixin, db.Model):
     decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     decided_at: Mapped[datetime | None]
     decision_note: Mapped[str | None] = mapped_column(sa.Text)
+
+
+class Circumstance(TenantMixin, db.Model):
+    """A circumstance of a household file (الظروف: work-impeding condition, costly health
+    condition, dismissal, special disaster …), recorded only with its supporting document."""
+
+    __tablename__ = "makkah_aid_circumstances"
+    __tenant_table_args__ = (
+        tenant_foreign_key("file_id", "registry_files", ondelete="CASCADE"),
+        tenant_foreign_key("document_id", "documents"),
+        sa.Index("ix_makkah_aid_circumstances_tenant_file", "tenant_id", "file_id"),
+    )
+
+    file_id: Mapped[int]
+    kind: Mapped[str] = mapped_column(sa.String(63))
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+    occurred_on: Mapped[date | None]
+    document_id: Mapped[int]
+    recorded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    ended_on: Mapped[date | None]
+
+    @property
+    def in_force(self) -> bool:
+        return self.ended_on is None
+
+
+class Provider(TenantMixin, db.Model):
+    """A body the association pays to deliver a service (dialysis centre, hearing and speech
+    clinic, landlord of widows' housing …), with its contract; bank details are for finance."""
+
+    __tablename__ = "makkah_aid_providers"
+    __tenant_table_args__ = (
+        tenant_foreign_key("catalog_item_id", "aid_catalog_items"),
+        sa.UniqueConstraint("tenant_id", "name"),
+    )
+
+    name: Mapped[str] = mapped_column(sa.String(255))
+    catalog_item_id: Mapped[int]
+    phone: Mapped[str] = mapped_column(sa.String(32), default="")
+    contract_reference: Mapped[str] = mapped_column(sa.String(120), default="")
+    contract_ends_on: Mapped[date | None]
+    # The contract file (core.documents' checked storage; not a household's document).
+    contract_file: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    bank_name: Mapped[str] = mapped_column(sa.String(120), default="")
+    iban: Mapped[str] = mapped_column(sa.String(34), default="")
+    account_holder: Mapped[str] = mapped_column(sa.String(255), default="")
+    active: Mapped[bool] = mapped_column(default=True)
+    notes: Mapped[str] = mapped_column(sa.Text, default="")
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ProviderDelivery(TenantMixin, db.Model):
+    """A disbursement delivered by a provider: which provider, and its proof of receipt
+    (the provider's invoice or the beneficiary's acknowledgement)."""
+
+    __tablename__ = "makkah_aid_provider_deliveries"
+    __tenant_table_args__ = (
+        tenant_foreign_key("disbursement_id", "aid_disbursements", ondelete="CASCADE"),
+        tenant_foreign_key("provider_id", "makkah_aid_providers"),
+        tenant_foreign_key("request_id", "requests_requests", ondelete="CASCADE"),
+        sa.UniqueConstraint("tenant_id", "disbursement_id"),
+        sa.Index("ix_makkah_aid_provider_deliveries_tenant_provider", "tenant_id", "provider_id"),
+    )
+
+    disbursement_id: Mapped[int]
+    provider_id: Mapped[int]
+    request_id: Mapped[int]
+    proof: Mapped[str] = mapped_column(sa.String(20))  # invoice / acknowledgement
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 
 NEED_ITEMS = ("food_drink", "medical", "housing", "education")
-SANCTION_KINDS = ("timed", "condition", "permanent", "dismissal")
+SANCTION_KINDS = ("timed", "condition", "stop", "permanent", "dismissal")
 # Member relationships the seed's member-level exclusions apply to.
 MALE_CHILD_RELATIONSHIPS = frozenset({"son", "brother", "grandson"})
 FEMALE_CHILD_RELATIONSHIPS = frozenset({"daughter", "sister", "granddaughter"})
@@ -186,7 +186,9 @@ def suspension_over(ends_on: date | None, today: date) -> bool:
 
 # The file's suspension condition while a timed suspension is over but its pledge is missing.
 PLEDGE_CONDITION_AR = "حتى إرفاق الإقرار الخطي"
-SUSPENDING_KINDS = ("timed", "condition", "permanent")
+SUSPENDING_KINDS = ("timed", "condition", "stop", "permanent")
+# core's ``suspension_condition`` of a file under an indefinite stop (no end date, no condition).
+INDEFINITE = "indefinite"
 # Sanctions with no end: recording a violation that brings one asks for confirmation first.
 SEVERE_KINDS = ("permanent", "dismissal")
 
@@ -233,16 +235,19 @@ class InForce:
     """A sanction in force on a file, as the file's status sees it."""
 
     id: int
-    kind: str  # timed / condition / permanent
+    kind: str  # timed / condition / stop / permanent
     ends_on: date | None = None
     condition: str = ""
     awaiting_pledge: bool = False
 
 
 def strength(sanction: InForce) -> tuple:
-    """Permanent > a timed suspension (the later end date the stronger) > a condition (a timed
-    one over but awaiting its pledge counts as a condition); ties: the latest recorded."""
+    """Permanent > an indefinite stop (no end, lifted only by staff) > a timed suspension (the
+    later end date the stronger) > a condition (a timed one over but awaiting its pledge counts
+    as a condition); ties: the latest recorded."""
     if sanction.kind == "permanent":
+        return (4, date.max, sanction.id)
+    if sanction.kind == "stop":
         return (3, date.max, sanction.id)
     if sanction.kind == "timed" and not sanction.awaiting_pledge and sanction.ends_on is not None:
         return (2, sanction.ends_on, sanction.id)
@@ -259,6 +264,8 @@ def file_suspension(sanction: InForce) -> dict:
     """Core's ``suspended_until`` / ``suspension_condition`` for the effective sanction."""
     if sanction.kind == "permanent":
         return {"suspended_until": None, "suspension_condition": "permanent"}
+    if sanction.kind == "stop":
+        return {"suspended_until": None, "suspension_condition": INDEFINITE}
     if sanction.kind == "timed" and not sanction.awaiting_pledge:
         return {"suspended_until": sanction.ends_on, "suspension_condition": None}
     if sanction.kind == "timed":
@@ -284,8 +291,12 @@ def days_late(due_on: date, today: date) -> int:
 
 
 def renewal_is_late(due_on: date, today: date, settings: dict, renewed_on: date | None = None) -> bool:
-    """Late by more than ``late_renewal_days`` after the due date and still not renewed."""
-    return renewed_on is None and days_late(due_on, today) > int(settings["late_renewal_days"])
+    """Late by ``late_renewal_days`` (30) days or more after the due date and still not renewed.
+
+    Seed 004 reads "تأخر ... عن التحديث النصف السنوي لمدة ٣٠ يوماً": late *for a period of*
+    30 days. On day 30 after the due date the household has been late for 30 days, so the
+    condition holds on that day itself (not from day 31)."""
+    return renewed_on is None and days_late(due_on, today) >= int(settings["late_renewal_days"])
 
 
 def next_round_date(last_announced: date | None, settings: dict) -> date | None:

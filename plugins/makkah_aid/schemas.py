@@ -211,6 +211,13 @@ class FileExtraSchema(Strict):
 
     sponsored_workers = fields.Integer(load_default=0, validate=validate.Range(min=0, max=500))
     head_studying = fields.Boolean(load_default=False)
+    # The facts the category definitions use (categories.py), beside the household's own data.
+    father_deceased = fields.Boolean(load_default=False)
+    mother_deceased = fields.Boolean(load_default=False)
+    supported_by_relative = fields.Boolean(load_default=False)
+    unable_to_work = fields.Boolean(load_default=False)
+    unable_to_work_reason = fields.String(load_default="", validate=validate.Length(max=500))
+    breadwinner_imprisoned = fields.Boolean(load_default=False)
 
 
 # --------------------------------------------------------------------------- API
@@ -277,6 +284,15 @@ class ViolationInSchema(Strict):
     occurred_on = fields.Date(load_default=None, allow_none=True)
     notes = fields.String(load_default="", validate=validate.Length(max=2000))
     pledge_document_id = fields.Integer(load_default=None, allow_none=True)
+    documented_by = fields.Dict(
+        keys=fields.String(),
+        values=fields.Integer(),
+        load_default=dict,
+        metadata={
+            "description": "User id by role, when the ladder asks who documented it "
+            '(e.g. {"researcher": 7, "executive_director": 3} for a second refused visit)'
+        },
+    )
 
 
 class ViolationOutSchema(Schema):
@@ -300,6 +316,8 @@ class ViolationOutSchema(Schema):
     lift_note = fields.String(allow_none=True)
     notes = fields.String()
     rule_version_id = fields.Integer()
+    documenters = fields.List(fields.Dict(), metadata={"description": "[{role, user_id, name}]"})
+    sanction_text = fields.String()
 
 
 class LiftInSchema(Strict):
@@ -311,6 +329,7 @@ class FileViolationsOutSchema(Schema):
     status = fields.String()
     suspended_until = fields.Date(allow_none=True)
     suspension_condition = fields.String(allow_none=True)
+    state = fields.Dict(metadata={"description": "The strongest sanction in force, in words: {kind, text}"})
     violations = fields.List(fields.Nested(ViolationOutSchema))
     next_sanctions = fields.List(fields.Dict())
 

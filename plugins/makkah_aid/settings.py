@@ -19,6 +19,7 @@ CODE_LABEL = _l("Code (Latin lower-case letters, digits and _)")
 SANCTION_KIND_LABELS = {
     "timed": _l("Suspension for a number of months"),
     "condition": _l("Suspension until a condition is met"),
+    "stop": _l("Services stopped with no end date (lifted only by staff)"),
     "permanent": _l("Permanent suspension of the family's services"),
     "dismissal": _l("Dismissal and permanent deprivation of services"),
 }
@@ -73,13 +74,9 @@ DEFAULT_LADDER = [
         "label_en": "Refusing the research team's visit or blocking inspection of part of the home",
         "sanctions": [
             _timed(2),
-            {
-                **_condition(
-                    "إيقاف الخدمات بعد توثيق ذلك من فريق البحث والمدير التنفيذي",
-                    "Services stopped, after the research team and the executive director documented it",
-                ),
-                "documented_by": ["researcher", "executive_director"],
-            },
+            # "إيقاف الخدمات بعد توثيق ذلك من فريق البحث والمدير التنفيذي": an indefinite stop,
+            # recorded only with both documenters.
+            {"kind": "stop", "documented_by": ["researcher", "executive_director"]},
         ],
     },
     {
@@ -206,6 +203,51 @@ DEFAULT_EXCLUSION_REASONS = [
         "automatic",
     ),
 ]
+# The circumstances considered, each only with a supporting document (seed 004, "الظروف التي
+# يتم النظر فيها (بموجب وثائق مثبتة)"); tenants extend the list.
+DEFAULT_CIRCUMSTANCES = [
+    {
+        "code": "work_impediment",
+        "label_ar": "الظروف المعيقة عن العمل",
+        "label_en": "Conditions that prevent work",
+    },
+    {
+        "code": "costly_health",
+        "label_ar": "الظروف الصحية التي تحتاج نفقات كبيرة",
+        "label_en": "Health conditions with large expenses",
+    },
+    {
+        "code": "dismissal",
+        "label_ar": "الطرد من العمل لأسباب غير أخلاقية",
+        "label_en": "Dismissal from work (not for misconduct)",
+    },
+    {
+        "code": "disaster",
+        "label_ar": "الكوارث الخاصة مثل الحريق أو سرقة الممتلكات",
+        "label_en": "Special disasters (fire, theft of property, …)",
+    },
+]
+
+# Relief domains of seed 004 ("المجالات: الاجتماعية، الصحية، التعليمية، الإسكان، العينية والأرزاق").
+DOMAINS = ("social", "health", "education", "housing", "in_kind")
+DOMAIN_LABELS = {
+    "social": _l("Social"),
+    "health": _l("Health"),
+    "education": _l("Education"),
+    "housing": _l("Housing"),
+    "in_kind": _l("In kind and provisions"),
+}
+DEFAULT_DOMAINS = {
+    "dialysis": "health",
+    "speech_hearing": "health",
+    "widows_housing": "housing",
+    "medical_treatment": "health",
+    "education_support": "education",
+    "cash_aid": "social",
+    "rent_support": "housing",
+    "food_basket": "in_kind",
+    "school_bag": "education",
+}
 AUTOMATIC_REASONS = ("late_renewal", "workers", "moved_away", "male_over_18", "girl_married")
 
 
@@ -330,6 +372,35 @@ class ExclusionReasonSchema(Strict):
     )
 
 
+class CircumstanceKindSchema(Strict):
+    code = fields.String(
+        required=True, validate=validate.Regexp(r"^[a-z][a-z0-9_]{1,62}$"), metadata={"label": CODE_LABEL}
+    )
+    label_ar = fields.String(
+        required=True,
+        validate=validate.Length(min=1, max=255),
+        metadata={"label": _l("Circumstance (Arabic)")},
+    )
+    label_en = fields.String(
+        required=True,
+        validate=validate.Length(min=1, max=255),
+        metadata={"label": _l("Circumstance (English)")},
+    )
+
+
+class CatalogDomainSchema(Strict):
+    item_code = fields.String(
+        required=True,
+        validate=validate.Regexp(r"^[a-z][a-z0-9_]{1,62}$"),
+        metadata={"label": _l("Catalog item code")},
+    )
+    domain = fields.String(
+        required=True,
+        validate=validate.OneOf(DOMAINS, error=CHOOSE),
+        metadata={"label": _l("Relief domain"), "choices": DOMAIN_LABELS},
+    )
+
+
 def _unique(items: list[dict], key: str = "code") -> bool:
     codes = [item[key] for item in items]
     return len(codes) == len(set(codes))
@@ -364,6 +435,23 @@ class SettingsSchema(Strict):
         load_default=lambda: copy.deepcopy(DEFAULT_EXCLUSION_REASONS),
         metadata={"label": _l("Exclusion reasons")},
     )
+    circumstances = fields.List(
+        fields.Nested(CircumstanceKindSchema),
+        load_default=lambda: copy.deepcopy(DEFAULT_CIRCUMSTANCES),
+        metadata={
+            "label": _l("Circumstances considered (each only with a supporting document)"),
+        },
+    )
+    catalog_domains = fields.List(
+        fields.Nested(CatalogDomainSchema),
+        load_default=lambda: [{"item_code": k, "domain": v} for k, v in DEFAULT_DOMAINS.items()],
+        metadata={"label": _l("Relief domain of each aid catalog item")},
+    )
+    orphan_age_limit_years = fields.Integer(
+        load_default=18,
+        validate=validate.Range(min=1, max=30),
+        metadata={"label": _l("Orphans are children up to the age of"), "unit": _l("years")},
+    )
     renewal_interval_months = fields.Integer(
         load_default=6,
         validate=validate.Range(min=1, max=36),
@@ -376,8 +464,14 @@ class SettingsSchema(Strict):
     )
     late_renewal_days = fields.Integer(
         load_default=30,
-        validate=validate.Range(min=0, max=365),
-        metadata={"label": _l("Lateness allowed before exclusion is proposed"), "unit": _l("days")},
+        validate=validate.Range(min=1, max=365),
+        metadata={
+            "label": _l("Days late that make a renewal late (a late-renewal exclusion is proposed)"),
+            "description": _l(
+                "Seed 004: late by 30 days — the 30th day after the due date itself counts as late."
+            ),
+            "unit": _l("days"),
+        },
     )
     max_sponsored_workers = fields.Integer(
         load_default=2,
@@ -413,6 +507,10 @@ class SettingsSchema(Strict):
                 errors["bands"] = [_l("Band upper bounds must increase.")]
             elif len(bounds) > 1 and bounds[0] < data.get("min_gap_halalas", 0):
                 errors["bands"] = [_l("The first band must start at or above the minimum gap.")]
+        if data.get("catalog_domains") and not _unique(data["catalog_domains"], "item_code"):
+            errors["catalog_domains"] = [_l("Each catalog item has one domain.")]
+        if data.get("circumstances") and not _unique(data["circumstances"]):
+            errors["circumstances"] = [_l("Circumstance codes must be unique.")]
         if data.get("ladder") and not _unique(data["ladder"]):
             errors["ladder"] = [_l("Violation codes must be unique.")]
         reasons = data.get("exclusion_reasons")

@@ -26,7 +26,9 @@ from core.toolkit import (
     parse_date,
     parse_halalas,
     parse_int,
+    policies_in_force,
     require,
+    users_with_role,
 )
 
 from . import rules, services
@@ -168,7 +170,14 @@ def assessment(request_id):
             if errors:
                 raise ValidationError(errors)
             services.record_assessment(
-                item, {"needs": needs, "incomes": incomes, "notes": form.get("notes", "")}, current_user
+                item,
+                {
+                    "needs": needs,
+                    "incomes": incomes,
+                    "notes": form.get("notes", ""),
+                    "category_override_reason": form.get("category_override_reason", ""),
+                },
+                current_user,
             )
         if outcome.ok:
             flash(_("The assessment was recorded."), "success")
@@ -184,6 +193,10 @@ def assessment(request_id):
         shown=shown,
         history=history,
         explanation=services.explain(shown) if shown else "",
+        category_verdict=services.category_verdict(shown) if shown else None,
+        category_now=services.category_check(file),
+        problem_labels=services.problem_labels,
+        file=file,
         errors=outcome.errors,
         form=form,
         need_items=rules.NEED_ITEMS,
@@ -207,6 +220,7 @@ def request_panels(item: AidRequest, user) -> list:
         assessment=latest,
         band=band,
         explanation=services.explain(latest) if latest is not None else "",
+        category_verdict=services.category_verdict(latest) if latest is not None else None,
         can_assess=can(user, "makkah_aid.assess"),
     )
     return [Panel("makkah-gap", _l("Need-gap assessment (Makkah association)"), Markup(html), order=50)]
@@ -227,6 +241,9 @@ def household_panels(household, file, user) -> list:
     html = render_template(
         "makkah_aid/household_sanctions.html",
         _=_domain.gettext,
+        state=services.displayed_state(file),
+        circumstances=services.circumstances_of(file),
+        circumstance_label=services.circumstance_label,
         sanctions=sanctions,
         names=names,
         file=file,
@@ -306,6 +323,11 @@ def file_violations(file_id):
                         "code": form.get("code", ""),
                         "occurred_on": occurred_on,
                         "notes": form.get("notes", ""),
+                        "documented_by": {
+                            role: parse_int(form[f"documented_by.{role}"])
+                            for role in _documenting_roles()
+                            if form.get(f"documented_by.{role}")
+                        },
                     },
                     current_user,
                 )
@@ -313,7 +335,9 @@ def file_violations(file_id):
                     "Violation recorded on file %(id)s: %(violation)s — %(sanction)s.",
                     id=file.id,
                     violation=violation_label(violation.code),
-                    sanction=services.sanction_text(violation.sanction, violation.ends_on),
+                    sanction=services.sanction_text(
+                        violation.sanction, violation.ends_on, violation.documenters
+                    ),
                 )
         if outcome.ok:
             flash(done, "success")
@@ -321,18 +345,31 @@ def file_violations(file_id):
     services.lift_expired(file)
     violations = services.violations_of(file)
     pledges = services.pledge_statuses(violations, file)
+    state = services.displayed_state(file, violations=violations)
     db.session.commit()
     return render_template(
         "makkah_aid/violations.html",
         file=file,
+        state=state,
         violations=violations,
         pledges=pledges,
         pledge_label=services.pledge_status_label,
         next_sanctions=services.next_sanctions(file),
         ladder=services.settings()["ladder"],
+        documenters={role: users_with_role(role) for role in _documenting_roles()},
+        role_label=services.role_label,
         errors=outcome.errors,
         form=form,
     ), outcome.status
+
+
+def _documenting_roles() -> list[str]:
+    """The roles some sanction of the ladder asks to document it (violation 3, second time)."""
+    roles: dict[str, None] = {}
+    for item in services.settings()["ladder"]:
+        for sanction in item["sanctions"]:
+            roles.update(dict.fromkeys(sanction.get("documented_by") or []))
+    return list(roles)
 
 
 # --------------------------------------------------------------------------- renewal rounds
@@ -501,8 +538,12 @@ def portal():
     mine = services.requests_of_user(current_user)
     latest = services.latest_assessments(mine)
     requests_ = [(r, latest.get(r.id)) for r in mine]
+    states = [(file, services.displayed_state(file)) for file in services.files_of_user(current_user)]
+    db.session.commit()
     return render_template(
         "makkah_aid/portal.html",
+        states=states,
+        policies=policies_in_force(),
         active=services.round_view(active) if active else None,
         renewals=renewals,
         requests_=requests_,

@@ -6,14 +6,16 @@ above it):
 
 - ``rule_versions``: the settings in force and their versions, labels, today;
 - ``application``: the mandatory data checked at submission;
-- ``assessment``: the need gap, band and ceiling;
+- ``case``: the file's circumstances (each with its document) and its category against its facts;
+- ``assessment``: the need gap, band and ceiling (with the category check and circumstances);
 - ``ladder``: a file's violations and the sanction the next one brings;
 - ``pledge``: the written pledge some sanctions ask for;
 - ``notifications``: telling the beneficiary, the applicant's portal;
 - ``renewals``: data-renewal rounds;
 - ``exclusions``: exclusion proposals (automatic rules, confirm, dismiss);
 - ``file_status``: core's file status under the sanctions in force, the daily run;
-- ``violations``: recording violations, attaching the pledge, lifting suspensions.
+- ``violations``: recording violations, attaching the pledge, lifting suspensions;
+- ``providers``: the providers paid to deliver a service, and the disbursements they deliver.
 
 Import the package (``from . import services``) and use ``services.<name>``.
 """
@@ -32,6 +34,8 @@ from .application import (
 from .assessment import (
     aid_ceiling,
     assessments_of,
+    category_check_for,
+    category_verdict,
     excluded_members,
     explain,
     file_of,
@@ -40,6 +44,23 @@ from .assessment import (
     latest_assessments,
     people_for,
     record_assessment,
+)
+from .case import (
+    EVIDENCE_TYPE,
+    PROBLEM_LABELS,
+    category_check,
+    category_facts,
+    circumstance_kind,
+    circumstance_label,
+    circumstance_label_or_none,
+    circumstance_reason,
+    circumstances_of,
+    circumstances_summary,
+    end_circumstance,
+    override_reasons,
+    problem_labels,
+    record_circumstance,
+    update_category_facts,
 )
 from .exclusions import (
     confirm,
@@ -53,13 +74,16 @@ from .exclusions import (
 )
 from .file_status import (
     blocking_messages,
+    displayed_state,
     lift_expired,
     sanctions_in_force,
     sync_file_status,
     tick,
 )
 from .ladder import (
+    documenters_text,
     next_sanctions,
+    role_label,
     sanction_text,
     severe_next_sanction,
     violations_of,
@@ -75,6 +99,20 @@ from .pledge import (
     pledge_status,
     pledge_status_label,
     pledge_statuses,
+)
+from .providers import (
+    INVOICE_TYPE,
+    catalog_declarations,
+    check_provider_disbursement,
+    deliveries_of,
+    domain_of,
+    link_delivery,
+    may_see_bank,
+    provider_view,
+    providers,
+    save_provider,
+    services_by_domain,
+    update_provider,
 )
 from .renewals import (
     active_round,
@@ -104,6 +142,38 @@ from .violations import (
 )
 
 __all__ = [
+    "INVOICE_TYPE",
+    "catalog_declarations",
+    "check_provider_disbursement",
+    "circumstance_label_or_none",
+    "deliveries_of",
+    "domain_of",
+    "link_delivery",
+    "may_see_bank",
+    "provider_view",
+    "providers",
+    "save_provider",
+    "services_by_domain",
+    "update_provider",
+    "EVIDENCE_TYPE",
+    "PROBLEM_LABELS",
+    "category_check",
+    "category_check_for",
+    "category_facts",
+    "category_verdict",
+    "circumstance_kind",
+    "circumstance_label",
+    "circumstance_reason",
+    "circumstances_of",
+    "circumstances_summary",
+    "displayed_state",
+    "documenters_text",
+    "end_circumstance",
+    "override_reasons",
+    "problem_labels",
+    "record_circumstance",
+    "role_label",
+    "update_category_facts",
     "aid_ceiling",
     "gap_check",
     "DOCUMENT_LABELS",

@@ -24,6 +24,7 @@ from core.toolkit import (
 from .. import rules
 from ..i18n import _, _l
 from ..models import Assessment, ExclusionProposal
+from .case import category_figures, circumstances_summary, problem_labels
 from .rule_versions import PLUGIN_ID, current_rule_version
 
 
@@ -131,6 +132,11 @@ def record_assessment(request: AidRequest, data: dict, actor: Any) -> Assessment
         )
     version = current_rule_version()
     result = rules.assess_gap(data["needs"], list(by_key.values()), version.settings)
+    figures = result.figures()
+    # What the researcher and the committee see beside the gap: the category against its
+    # facts (overridden with a reason when it does not fit) and the documented circumstances.
+    figures["category"] = category_figures(file, data.get("category_override_reason"), actor)
+    figures["circumstances"] = circumstances_summary(file)
     assessment = Assessment(
         request_id=request.id,
         file_id=file.id if file else None,
@@ -141,7 +147,7 @@ def record_assessment(request: AidRequest, data: dict, actor: Any) -> Assessment
         eligible=result.eligible,
         band=result.band,
         ceiling_halalas=result.ceiling,
-        figures=result.figures(),
+        figures=figures,
         notes=data.get("notes") or "",
         assessed_by_id=getattr(actor, "id", None),
     )
@@ -159,6 +165,9 @@ def record_assessment(request: AidRequest, data: dict, actor: Any) -> Assessment
             "gap": result.gap,
             "band": result.band,
             "ceiling": result.ceiling,
+            "category_fits": (figures["category"] or {}).get("fits"),
+            "category_override": bool((figures["category"] or {}).get("override_reason")),
+            "circumstances": [c["id"] for c in figures["circumstances"]],
         },
         user=actor,
     )
@@ -242,6 +251,7 @@ def gap_check(request: AidRequest) -> Check:
         "ceiling": assessment.ceiling_halalas,
         "rule_version": assessment.rule_version_id,
         "assessment": assessment.id,
+        "circumstances": assessment.figures.get("circumstances") or [],
     }
     return Check(
         "makkah_aid.gap",
@@ -268,3 +278,43 @@ def aid_ceiling(request: AidRequest) -> Ceiling | None:
             version=assessment.rule_version_id,
         ),
     )
+
+
+def category_verdict(assessment: Assessment) -> tuple[str, str]:
+    """(outcome, words) of the category check stored with an assessment: ``pass`` when the
+    category fits its facts or the researcher overrode the misfit with a reason, ``fail`` when
+    it does not fit, ``needs_review`` when a fact is missing or the request has no file."""
+    category = assessment.figures.get("category")
+    if not category:
+        return "needs_review", _(
+            "The request is not linked to a household file: the category is not checked."
+        )
+    problems = "; ".join(problem_labels(category.get("problems") or []))
+    if category.get("override_reason"):
+        return "pass", _(
+            "The category does not fit its facts (%(problems)s); the researcher overrode it: %(reason)s",
+            problems=problems,
+            reason=category["override_reason"],
+        )
+    if category.get("fits") is True:
+        return "pass", _("The household's category fits its facts.")
+    if category.get("fits") is False:
+        return "fail", _("The household's category does not fit its facts: %(problems)s", problems=problems)
+    if not category.get("problems"):
+        return "needs_review", _("This category has no rule to check.")
+    return "needs_review", _("Facts are missing to check the category: %(problems)s", problems=problems)
+
+
+def category_check_for(request: AidRequest) -> Check:
+    """The committee's view of the category definition (``assess_eligibility``)."""
+    assessment = latest_assessment(request)
+    title = _l("Category definition (Makkah association)")
+    if assessment is None:
+        return Check(
+            "makkah_aid.category",
+            title,
+            "needs_review",
+            _l("The researcher has not recorded the assessment yet."),
+        )
+    outcome, words = category_verdict(assessment)
+    return Check("makkah_aid.category", title, outcome, words, assessment.figures.get("category") or {})

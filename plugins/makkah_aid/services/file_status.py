@@ -52,6 +52,34 @@ def _in_force_view(violation: Violation, file: BeneficiaryFile, on: date) -> rul
     )
 
 
+def displayed_state(
+    file: BeneficiaryFile, on: date | None = None, violations: list[Violation] | None = None
+) -> dict:
+    """The file's state as the household page and the portal word it: the strongest sanction in
+    force (the one core's status reflects) — ``{"kind", "text", "violation"}``; kind None when
+    no sanction is in force. A dismissal (the file excluded with referral) reads as such.
+    ``violations``: the file's violations when the caller already read them (after
+    ``lift_expired``)."""
+    on = on or today()
+    in_force = sanctions_in_force(file) if violations is None else [v for v in violations if v.in_force]
+    views = {v.id: _in_force_view(v, file, on) for v in in_force}
+    effective = rules.effective_sanction(list(views.values()))
+    if effective is None:
+        dismissal = next((v for v in in_force if v.sanction_kind == "dismissal"), None)
+        if dismissal is None:
+            return {"kind": None, "text": "", "violation": None}
+        return {"kind": "dismissal", "text": sanction_text(dismissal.sanction), "violation": dismissal.id}
+    strongest = next(v for v in in_force if v.id == effective.id)
+    if effective.awaiting_pledge:
+        return {
+            "kind": "condition",
+            "text": _("Suspended until the written pledge is attached"),
+            "violation": strongest.id,
+        }
+    text = sanction_text(strongest.sanction, strongest.ends_on, strongest.documenters)
+    return {"kind": effective.kind, "text": text, "violation": strongest.id}
+
+
 def sync_file_status(
     file: BeneficiaryFile, actor: Any, reason: str, on: date | None = None, cause: int | None = None
 ) -> bool:
@@ -78,7 +106,7 @@ def sync_file_status(
     if effective.awaiting_pledge:
         under = _("Suspended until the written pledge is attached")
     else:
-        under = sanction_text(strongest.sanction, strongest.ends_on)
+        under = sanction_text(strongest.sanction, strongest.ends_on, strongest.documenters)
     if file.status == "suspended" and effective.id != cause:
         reason = _("%(reason)s — the file stays suspended under: %(sanction)s", reason=reason, sanction=under)
     data = {"status": "suspended", "reason": reason}

@@ -11,6 +11,7 @@ from core.toolkit import (
     db,
     format_date,
 )
+from core.toolkit import label as code_label
 
 from .. import rules
 from ..i18n import _, ngettext
@@ -55,7 +56,20 @@ def severe_next_sanction(file: BeneficiaryFile, code: str) -> dict | None:
     return upcoming
 
 
-def sanction_text(sanction: dict, ends_on: date | None = None) -> str:
+def role_label(role: str) -> str:
+    return code_label(role, "role")
+
+
+def documenters_text(documenters: list[dict] | None) -> str:
+    """ "Ali (social researcher) and Huda (executive director)"."""
+    parts = [
+        _("%(name)s (%(role)s)", name=d.get("name") or "", role=role_label(d.get("role") or ""))
+        for d in documenters or []
+    ]
+    return _(" and ").join(parts)
+
+
+def sanction_text(sanction: dict, ends_on: date | None = None, documenters: list[dict] | None = None) -> str:
     kind = sanction["kind"]
     if kind == "timed":
         text = ngettext("Suspension for %(num)s month", "Suspension for %(num)s months", sanction["months"])
@@ -64,6 +78,15 @@ def sanction_text(sanction: dict, ends_on: date | None = None) -> str:
     elif kind == "condition":
         condition = sanction.get(f"condition_{current_language()}") or sanction.get("condition_ar") or ""
         text = _("Suspension until: %(condition)s", condition=condition)
+    elif kind == "stop":
+        text = _("Services stopped with no end date")
+        if documenters:
+            text += " — " + _("documented by %(who)s", who=documenters_text(documenters))
+        elif sanction.get("documented_by"):
+            text += " — " + _(
+                "once documented by %(roles)s",
+                roles=_(" and ").join(role_label(r) for r in sanction["documented_by"]),
+            )
     elif kind == "permanent":
         text = _("Permanent suspension of the family's services")
     else:

@@ -86,7 +86,9 @@ def round_view(renewal_round: RenewalRound, on: date | None = None) -> dict:
         "title": renewal_round.title,
         "announced_on": renewal_round.announced_on,
         "due_on": renewal_round.due_on,
+        # The first day the round's renewal counts as late (day ``late_renewal_days`` itself).
         "late_after": renewal_round.due_on + timedelta(days=renewal_round.late_renewal_days),
+        "late_days": renewal_round.late_renewal_days,
         "rule_version_id": renewal_round.rule_version_id,
         "renewed": [r for r in rows if r["renewed_on"]],
         "late": [r for r in rows if r["late"]],

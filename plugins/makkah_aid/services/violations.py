@@ -18,6 +18,7 @@ from core.toolkit import (
     get_in_tenant,
     get_or_404,
     upload_document,
+    users_with_role,
     utcnow,
 )
 
@@ -25,7 +26,7 @@ from .. import rules
 from ..i18n import _
 from ..models import Violation
 from .file_status import lift_expired, sync_file_status
-from .ladder import sanction_text, violations_of
+from .ladder import role_label, sanction_text, violations_of
 from .notifications import notify_file
 from .pledge import find_pledge
 from .rule_versions import current_rule_version, label, today
@@ -60,10 +61,7 @@ def record_violation(file: BeneficiaryFile, data: dict, actor: Any) -> Violation
     )
     occurrence = int(previous or 0) + 1
     sanction = rules.sanction_for(rule_settings, data["code"], occurrence)
-    if sanction.get("documented_by") and not (data.get("notes") or "").strip():
-        raise ValidationError(
-            {"notes": [_("Record how the research team and the executive director documented it.")]}
-        )
+    documenters = _documenters(sanction, data)
     occurred_on = data.get("occurred_on") or today()
     pledge_id = data.get("pledge_document_id")
     if pledge_id is not None:
@@ -100,6 +98,7 @@ def record_violation(file: BeneficiaryFile, data: dict, actor: Any) -> Violation
         notes=data.get("notes") or "",
         rule_version_id=version.id,
         recorded_by_id=getattr(actor, "id", None),
+        documenters=documenters,
     )
     db.session.add(violation)
     db.session.flush()
@@ -107,7 +106,7 @@ def record_violation(file: BeneficiaryFile, data: dict, actor: Any) -> Violation
         "Violation: %(violation)s (occurrence %(n)s) — %(sanction)s",
         violation=label(item),
         n=occurrence,
-        sanction=sanction_text(sanction, ends_on),
+        sanction=sanction_text(sanction, ends_on, documenters),
     )
     _apply_sanction(file, sanction, ends_on, reason, actor, cause=violation.id)
     audit_record(
@@ -119,11 +118,37 @@ def record_violation(file: BeneficiaryFile, data: dict, actor: Any) -> Violation
             "code": violation.code,
             "occurrence": occurrence,
             "sanction": sanction["kind"],
+            "documented_by": [d["user_id"] for d in documenters],
         },
         user=actor,
     )
     notify_file(file, "makkah_aid_sanction", reason=reason)
     return violation
+
+
+def _documenters(sanction: dict, data: dict) -> list[dict]:
+    """Who documented the violation, one user per role the sanction asks for (violation 3's
+    second sanction: the researcher AND the executive director), with how it was documented."""
+    roles = sanction.get("documented_by") or []
+    if not roles:
+        return []
+    errors: dict = {}
+    given = data.get("documented_by") or {}
+    found = []
+    for role in roles:
+        user_id = given.get(role)
+        user = next((u for u in users_with_role(role) if u.id == user_id), None) if user_id else None
+        if user is None:
+            errors[f"documented_by.{role}"] = [
+                _("Choose who documented it as %(role)s.", role=role_label(role))
+            ]
+            continue
+        found.append({"role": role, "user_id": user.id, "name": user.name or user.email})
+    if not (data.get("notes") or "").strip():
+        errors["notes"] = [_("Record how the research team and the executive director documented it.")]
+    if errors:
+        raise ValidationError(errors)
+    return found
 
 
 def _apply_sanction(
@@ -164,7 +189,7 @@ def lift(violation: Violation, actor: Any, note: str) -> Violation:
     ladder asks for one, once the signed pledge is attached)."""
     if not violation.in_force:
         raise Conflict(_("This sanction is no longer in force."))
-    if violation.sanction_kind != "condition":
+    if violation.sanction_kind not in ("condition", "stop"):
         raise Conflict(
             _("Only a suspension until a condition is lifted by staff; timed ones end by themselves.")
         )

@@ -10,13 +10,20 @@ from core.testing import PluginEnablement
 from core.testing import request_services as requests
 from core.toolkit import (
     BeneficiaryFile,
+    Disbursement,
     db,
     install_default_catalog,
     tenant_context,
 )
 from plugins.makkah_aid import services
 from plugins.makkah_aid.demo import load
-from plugins.makkah_aid.models import Assessment, ExclusionProposal, RuleVersion
+from plugins.makkah_aid.models import (
+    Assessment,
+    Circumstance,
+    ExclusionProposal,
+    ProviderDelivery,
+    RuleVersion,
+)
 
 from .helpers import (
     API,
@@ -153,7 +160,18 @@ def test_demo_data_is_idempotent_and_covers_the_cases(makkah, staff):
     load(makkah)
     db.session.commit()
     bands = sorted((a.band or "-") for a in db.session.scalars(db.select(Assessment)))
-    assert bands == ["-", "A", "B", "C"]
+    # Four households across the bands, and the widow's dialysis request (band B) delivered by
+    # a contracted provider (issue 18).
+    assert bands == ["-", "A", "B", "B", "C"]
+    circumstance = db.session.scalars(db.select(Circumstance)).one()
+    assert circumstance.kind == "costly_health" and circumstance.document_id
+    delivery = db.session.scalars(db.select(ProviderDelivery)).one()
+    assert delivery.proof == "invoice"
+    disbursement = db.session.get(Disbursement, delivery.disbursement_id)
+    assert (
+        disbursement.delivery_mode == "provider"
+        and disbursement.provider_name == services.providers()[0].name
+    )
     assert db.session.scalars(db.select(BeneficiaryFile).where(BeneficiaryFile.status == "suspended")).all()
     assert [p.reason for p in db.session.scalars(db.select(ExclusionProposal))] == ["workers"]
     assert len(services.rounds()) == 1

@@ -27,7 +27,9 @@ def test_officer_researcher_committee_see_one_request_page_with_everything(
     enable_plugin(tenant, "makkah_aid")
     with tenant_context(tenant):
         install_default_catalog(tenant)
-        program = db.session.scalars(db.select(CatalogItem).order_by(CatalogItem.id)).first().name_ar
+        # The plugin declares its services (dialysis, …) beside core's items: ask for cash aid.
+        item = db.session.scalars(db.select(CatalogItem).where(CatalogItem.code == "cash_aid")).one()
+        program, program_id = item.name_ar, item.id
         db.session.commit()
     scan = tmp_path / "id.png"
     scan.write_bytes(PNG)
@@ -40,7 +42,7 @@ def test_officer_researcher_committee_see_one_request_page_with_everything(
     x = "#extra-makkah_aid-"
     page.fill("#applicant_name", "هند سالم مبارك العتيبي")
     page.fill("#applicant_city", "مكة المكرمة")
-    page.select_option("#catalog_item_id", index=1)
+    page.select_option("#catalog_item_id", value=str(program_id))
     page.fill("#requested_amount", "12000")
     page.fill(x + "nationality", "سعودية")
     page.fill(x + "id_number", national_id(6161))

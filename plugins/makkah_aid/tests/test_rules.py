@@ -147,7 +147,9 @@ def test_ladder_sanctions_by_occurrence():
     assert rules.sanction_for(SETTINGS, "false_information", 3)["kind"] == "permanent"  # "—"
     refused = rules.sanction_for(SETTINGS, "refused_visit", 1)
     assert (refused["kind"], refused["months"]) == ("timed", 2)
-    assert rules.sanction_for(SETTINGS, "refused_visit", 2)["kind"] == "condition"
+    # Second refused visit: an indefinite stop, documented by the researcher and the director.
+    second = rules.sanction_for(SETTINGS, "refused_visit", 2)
+    assert second["kind"] == "stop" and second["documented_by"] == ["researcher", "executive_director"]
     assert rules.sanction_for(SETTINGS, "stalling_information", 1)["kind"] == "condition"
     assert rules.sanction_for(SETTINGS, "unreported_contact_change", 1)["kind"] == "condition"
     assault = rules.sanction_for(SETTINGS, "physical_assault", 1)
@@ -185,16 +187,25 @@ def test_timed_end_is_months_later(start, months):
 def test_renewal_due_and_lateness_boundary():
     due = rules.renewal_due(date(2025, 1, 1), SETTINGS)
     assert due == date(2025, 1, 31)
-    assert not rules.renewal_is_late(due, due + timedelta(days=30), SETTINGS)
+    # Seed 004: "late for a period of 30 days" — day 30 after the due date itself triggers.
+    assert not rules.renewal_is_late(due, due + timedelta(days=29), SETTINGS)
+    assert rules.renewal_is_late(due, due + timedelta(days=30), SETTINGS)
     assert rules.renewal_is_late(due, due + timedelta(days=31), SETTINGS)
     assert not rules.renewal_is_late(due, due + timedelta(days=90), SETTINGS, renewed_on=due)
     assert rules.next_round_date(date(2025, 1, 1), SETTINGS) == date(2025, 7, 1)
 
 
 @given(st.integers(-400, 400))
-def test_late_exactly_when_more_than_30_days(days):
+def test_late_exactly_from_day_30(days):
     due = date(2025, 6, 1)
-    assert rules.renewal_is_late(due, due + timedelta(days=days), SETTINGS) == (days > 30)
+    assert rules.renewal_is_late(due, due + timedelta(days=days), SETTINGS) == (days >= 30)
+
+
+@given(st.integers(1, 120), st.integers(-5, 200))
+def test_lateness_follows_the_tenant_setting(allowed, days):
+    due = date(2025, 6, 1)
+    settings = {**SETTINGS, "late_renewal_days": allowed}
+    assert rules.renewal_is_late(due, due + timedelta(days=days), settings) == (days >= allowed)
 
 
 # --------------------------------------------------------------------------- automatic exclusion rules
@@ -219,9 +230,11 @@ def test_moved_away_rule():
 
 def test_late_renewal_rule():
     due = date(2025, 1, 31)
-    assert rules.rule_late_renewal(facts(renewal_due_on=due), SETTINGS, due + timedelta(days=30), []) == []
-    found = rules.rule_late_renewal(facts(renewal_due_on=due), SETTINGS, due + timedelta(days=31), [])
-    assert found[0].reason == "late_renewal" and found[0].evidence["days_late"] == 31
+    # "late by 30 days": day 30 after the due date itself proposes the exclusion.
+    assert rules.rule_late_renewal(facts(renewal_due_on=due), SETTINGS, due + timedelta(days=29), []) == []
+    for days in (30, 31):
+        found = rules.rule_late_renewal(facts(renewal_due_on=due), SETTINGS, due + timedelta(days=days), [])
+        assert found[0].reason == "late_renewal" and found[0].evidence["days_late"] == days
 
 
 def test_male_over_18_boundary_and_studying():
