@@ -33,6 +33,7 @@ from .auth.models import STAFF_ROLES, User
 from .auth.permissions import Permission, can, check, require, roles_in
 from .calendar import format_date, parse_date
 from .documents.models import Document
+from .documents.services import read_content as read_document
 from .documents.services import upload as upload_document
 from .downloads import download_response
 from .errors import AppError, Conflict, Forbidden, Invalid, NotFound
@@ -49,6 +50,7 @@ from .labels import label, labels
 from .lookup import get_in_tenant, get_or_404
 from .navigation import DashboardCard, DashboardItem, NavItem
 from .notifications import notify
+from .notifications.services import staff_holding
 from .numbers import (
     NumberFormatError,
     format_halalas,
@@ -160,7 +162,9 @@ __all__ = [
     "install_default_catalog",
     "walk_demo_request",
     "upload_document",
+    "read_document",
     "notify",
+    "staff_holding",
     "audit_record",
     "kpi_sources",
     "kpi_values",

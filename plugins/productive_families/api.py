@@ -1,0 +1,148 @@
+"""The plugin's API (``/t/<tenant>/api/v1/productive_families/…``, in the OpenAPI document).
+Each body is validated by its schema here (documented, 422 by field) and again by the service,
+which owns the rules; one commit at the end of a write."""
+
+from __future__ import annotations
+
+from flask import request
+from flask_login import current_user
+
+from core.toolkit import ApiBlueprint, db, kpi_values, require_tenant
+
+from . import services
+from .schemas import (
+    FamiliesKpiQuerySchema,
+    FamiliesKpiSchema,
+    LicenceSchema,
+    LinkAccountSchema,
+    ProducerCreateSchema,
+    ProducerListArgs,
+    ProducerOutSchema,
+    ProductOutSchema,
+    ProductPatchSchema,
+    ProductSchema,
+    ProfileSchema,
+    ShowcaseSchema,
+)
+
+bp = ApiBlueprint(
+    "productive_families_api",
+    __name__,
+    description="Productive families: producers, products, licences, KPIs.",
+)
+P = "productive_families."
+
+
+def _body() -> dict:
+    return request.get_json(silent=True) or {}
+
+
+@bp.route("/producers")
+@bp.arguments(ProducerListArgs, location="query")
+@bp.response(200, ProducerOutSchema(many=True))
+@bp.requires(P + "view")
+def list_producers(args):
+    """Producers by trade name; ``licence_queue=true``: those whose activity needs a licence and
+    who have none in force."""
+    return services.list_producers(
+        licence_queue=args["licence_queue"], activity=args["activity"], limit=services.settings()["page_size"]
+    )
+
+
+@bp.route("/producers", methods=["POST"])
+@bp.arguments(ProducerCreateSchema)
+@bp.response(201, ProducerOutSchema)
+@bp.requires(P + "manage")
+def create_producer(_data):
+    """Register a registry household as a producer."""
+    producer = services.create_producer(_body(), current_user)
+    db.session.commit()
+    return producer
+
+
+@bp.route("/producers/<int:producer_id>")
+@bp.response(200, ProducerOutSchema)
+@bp.requires(P + "view")
+def get_producer(producer_id):
+    return services.get_producer(producer_id)
+
+
+@bp.route("/producers/<int:producer_id>/profile", methods=["PUT"])
+@bp.arguments(ProfileSchema)
+@bp.response(200, ProducerOutSchema)
+@bp.requires(P + "manage")
+def put_profile(_data, producer_id):
+    producer = services.update_profile(services.get_producer(producer_id), _body(), current_user)
+    db.session.commit()
+    return producer
+
+
+@bp.route("/producers/<int:producer_id>/licence", methods=["POST"])
+@bp.arguments(LicenceSchema)
+@bp.response(200, ProducerOutSchema)
+@bp.requires(P + "manage")
+def post_licence(_data, producer_id):
+    """Move the licence (``none → applied → issued → expired``; 409 for a change the states refuse)."""
+    producer = services.change_licence(services.get_producer(producer_id), _body(), current_user)
+    db.session.commit()
+    return producer
+
+
+@bp.route("/producers/<int:producer_id>/account", methods=["PUT"])
+@bp.arguments(LinkAccountSchema)
+@bp.response(200, ProducerOutSchema)
+@bp.requires(P + "manage")
+def put_account(_data, producer_id):
+    """Link the producer's portal account (an applicant of the association, by e-mail)."""
+    producer = services.link_account(services.get_producer(producer_id), _body(), current_user)
+    db.session.commit()
+    return producer
+
+
+@bp.route("/producers/<int:producer_id>/products")
+@bp.response(200, ProductOutSchema(many=True))
+@bp.requires(P + "view")
+def list_products(producer_id):
+    producer = services.get_producer(producer_id)
+    return services.products_of([producer.id]).get(producer.id, [])
+
+
+@bp.route("/producers/<int:producer_id>/products", methods=["POST"])
+@bp.arguments(ProductSchema)
+@bp.response(201, ProductOutSchema)
+@bp.requires(P + "manage")
+def post_product(_data, producer_id):
+    product = services.add_product(services.get_producer(producer_id), _body(), current_user)
+    db.session.commit()
+    return services.attach_photos([product])[0]
+
+
+@bp.route("/producers/<int:producer_id>/products/<int:product_id>", methods=["PATCH"])
+@bp.arguments(ProductPatchSchema)
+@bp.response(200, ProductOutSchema)
+@bp.requires(P + "manage")
+def patch_product(_data, producer_id, product_id):
+    producer = services.get_producer(producer_id)
+    product = services.update_product(services.product_of(producer, product_id), _body(), current_user)
+    db.session.commit()
+    return services.attach_photos([product])[0]
+
+
+@bp.route("/producers/<int:producer_id>/showcase", methods=["PUT"])
+@bp.arguments(ShowcaseSchema)
+@bp.response(200, ProducerOutSchema)
+@bp.requires(P + "manage")
+def put_showcase(_data, producer_id):
+    """Record the producer's consent to a public page (and its contact), or its withdrawal."""
+    producer = services.set_showcase(services.get_producer(producer_id), _body(), current_user)
+    db.session.commit()
+    return producer
+
+
+@bp.route("/kpis")
+@bp.arguments(FamiliesKpiQuerySchema, location="query")
+@bp.response(200, FamiliesKpiSchema(many=True))
+@bp.requires(P + "view")
+def kpis(args):
+    """The plugin's KPI figures for a period (the sources the planning module binds to)."""
+    return [v for v in kpi_values(require_tenant(), args["start"], args["end"]) if v["key"].startswith(P)]

@@ -1,0 +1,107 @@
+"""Demo data (``flask demo load``, for every tenant with the plugin enabled). Idempotent: producers
+across activities and licence states with products and photos (two with a public page, the first
+kept by the demo applicant on the portal)."""
+
+from __future__ import annotations
+
+import io
+from datetime import date, timedelta
+
+from PIL import Image
+
+from core.toolkit import User, check_digit_for, create_household, db, find_by_national_id
+
+from . import services
+
+# (head: first, father, family; trade name; activity; licence; products (name, price SAR, colour)).
+PRODUCERS = [
+    (("أم محمد", "علي", "الحسن"), "مطبخ أم محمد", "food", "issued", [("مرقوق أحسائي", "35", "#b5651d"), ("كبسة دجاج", "45", "#d2a24c")]),
+    (("فاطمة", "عبدالله", "البوعلي"), "حلويات الواحة", "sweets", "applied", [("معمول تمر", "25.50", "#6b3e26"), ("كليجا", "20", "#c68e17")]),
+    (("زينب", "حسن", "العيسى"), "خياطة زينب", "sewing", "none", [("جلابية مطرزة", "180", "#2e6f95")]),
+    (("نورة", "سعد", "الملا"), "بخور الأحساء", "perfume_incense", "expired", [("دهن عود", "120", "#4b2e2a"), ("بخور معمول", "60", "#7a4b2a")]),
+    (("مريم", "أحمد", "الجبر"), "سعفيات مريم", "handicrafts", "none", [("سلة خوص", "40", "#c9a86a")]),
+    (("هدى", "محمد", "النعيم"), "تمور هدى", "dates", "issued", [("تمر خلاص محشي", "55", "#5c3317")]),
+]  # fmt: skip
+
+
+def demo_id(tenant_id: int, index: int) -> str:
+    base = f"1{(tenant_id * 1000 + 800 + index) % 10**8:08d}"
+    return base + check_digit_for(base)
+
+
+def photo(colour: str) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (320, 240), colour).save(out, "PNG")
+    return out.getvalue()
+
+
+def _household(tenant, index: int, head: tuple[str, str, str]):
+    existing = find_by_national_id(demo_id(tenant.id, index))
+    if existing is not None:
+        return None
+    return create_household(
+        {
+            "head": {
+                "first_name": head[0], "father_name": head[1], "family_name": head[2],
+                "national_id": demo_id(tenant.id, index), "id_expiry": date(2031, 1, 1), "nationality": "SA",
+                "gender": "female", "city": tenant.city or "الأحساء", "monthly_income": 150_000,
+            },
+            "housing_tenure": "rented",
+            "annual_rent": 1_800_000,
+            "category": "family",
+            "members": [],
+        }
+    )  # fmt: skip
+
+
+def _licence(producer, state: str, today: date) -> None:
+    if state == "none":
+        return
+    services.change_licence(
+        producer, {"status": "applied", "applied_on": (today - timedelta(days=90)).isoformat()}, today=today
+    )
+    if state == "applied":
+        return
+    issued = today - timedelta(days=400 if state == "expired" else 60)
+    services.change_licence(
+        producer,
+        {"status": "issued", "body": producer.licence_body or "منصة بلدي", "number": f"PF-{producer.id:05d}",
+         "issued_on": issued.isoformat(), "expires_on": (issued + timedelta(days=365)).isoformat()},
+        today=today,
+    )  # fmt: skip
+    if state == "expired":
+        services.run_licence_job(today)
+
+
+def load(tenant) -> None:
+    today = date.today()
+    for index, (head, trade_name, activity, licence, products) in enumerate(PRODUCERS):
+        if activity not in services.settings()["activities"]:
+            continue
+        household = _household(tenant, index, head)
+        if household is None:
+            continue  # already loaded
+        producer = services.create_producer(
+            {"household_id": household.id, "trade_name": trade_name, "activity": activity,
+             "sales_channels": ["home", "social_media", "exhibitions"][: 1 + index % 3],
+             "capacity": f"{20 + index * 5} طلباً في الأسبوع",
+             "financing_needs": "فرن صناعي" if activity in ("food", "sweets") else "",
+             "training_needs": "التسويق الإلكتروني والتغليف"}
+        )  # fmt: skip
+        _licence(producer, licence, today)
+        for name, price, colour in products:
+            product = services.add_product(
+                producer, {"name": name, "price": price, "description": "صنع منزلي"}
+            )
+            services.add_photo(product, photo(colour), f"{activity}.png")
+        if index < 2:
+            services.set_showcase(
+                producer, {"showcase_consent": True, "showcase_whatsapp": f"05{index + 5}0801110"}
+            )
+        if index == 0:
+            applicant = db.session.scalar(
+                db.select(User).where(User.email == f"applicant@{tenant.slug}.example.org")
+            )
+            if applicant is not None:
+                services.link_account(producer, {"email": applicant.email})
+    db.session.flush()

@@ -1,0 +1,107 @@
+"""The plugin's tables (tenant-owned, named ``productive_families_…``): producers on top of the
+shared registry household, their products and product photos (core documents)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from core.toolkit import Document, Household, Person, TenantMixin, db, tenant_foreign_key, utcnow
+
+LICENCE_STATES = ("none", "applied", "issued", "expired")
+SALES_CHANNELS = ("home", "exhibitions", "social_media", "online_store", "shops", "school_canteens", "other")
+NAME_MAX = 120
+TEXT_MAX = 2000
+
+
+class Producer(TenantMixin, db.Model):
+    """A home-based producer: the registry household (and the person who produces) with the
+    activity, capacity, sales channels, needs, licence and public-showcase consent."""
+
+    __tablename__ = "productive_families_producers"
+    __tenant_table_args__ = (
+        tenant_foreign_key("household_id", "registry_households", ondelete="CASCADE"),
+        tenant_foreign_key("person_id", "registry_persons", ondelete="CASCADE"),
+        sa.UniqueConstraint("tenant_id", "household_id"),
+        sa.Index("ix_productive_families_producers_tenant_user", "tenant_id", "user_id"),
+        sa.Index("ix_productive_families_producers_tenant_licence", "tenant_id", "licence_status"),
+    )
+
+    household_id: Mapped[int]
+    person_id: Mapped[int]
+    # The producer's portal account (an applicant of the association), once linked by staff.
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    # The name the producer sells under (shown on the showcase instead of the person's name).
+    trade_name: Mapped[str] = mapped_column(sa.String(NAME_MAX))
+    activity: Mapped[str] = mapped_column(sa.String(40))
+    capacity: Mapped[str] = mapped_column(sa.String(255), default="")
+    sales_channels: Mapped[list] = mapped_column(sa.JSON, default=list)
+    financing_needs: Mapped[str] = mapped_column(sa.Text, default="")
+    training_needs: Mapped[str] = mapped_column(sa.Text, default="")
+    licence_status: Mapped[str] = mapped_column(sa.String(16), default="none")
+    licence_body: Mapped[str] = mapped_column(sa.String(160), default="")
+    licence_number: Mapped[str] = mapped_column(sa.String(64), default="")
+    licence_applied_on: Mapped[date | None]
+    licence_issued_on: Mapped[date | None]
+    licence_expires_on: Mapped[date | None]
+    # The expiry date a warning was last sent for (one warning per licence term).
+    licence_warned_for: Mapped[date | None]
+    showcase_consent: Mapped[bool] = mapped_column(default=False)
+    # The contact the producer chose for the public page: a WhatsApp number (digits).
+    showcase_whatsapp: Mapped[str] = mapped_column(sa.String(16), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    household: Mapped[Household] = relationship(
+        foreign_keys="[Producer.household_id]",
+        primaryjoin="and_(Producer.household_id == Household.id, Producer.tenant_id == Household.tenant_id)",
+        viewonly=True,
+        lazy="joined",
+    )
+    person: Mapped[Person] = relationship(
+        foreign_keys="[Producer.person_id]",
+        primaryjoin="and_(Producer.person_id == Person.id, Producer.tenant_id == Person.tenant_id)",
+        viewonly=True,
+        lazy="joined",
+    )
+
+
+class Product(TenantMixin, db.Model):
+    """A product a producer sells, with its price (halalas)."""
+
+    __tablename__ = "productive_families_products"
+    __tenant_table_args__ = (
+        tenant_foreign_key("producer_id", "productive_families_producers", ondelete="CASCADE"),
+        sa.Index("ix_productive_families_products_tenant_producer", "tenant_id", "producer_id"),
+    )
+
+    producer_id: Mapped[int]
+    name: Mapped[str] = mapped_column(sa.String(NAME_MAX))
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+    price_halalas: Mapped[int] = mapped_column(sa.BigInteger)
+    available: Mapped[bool] = mapped_column(default=True)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class ProductPhoto(TenantMixin, db.Model):
+    """A photo of a product: a core document (stored by core's storage) of the producer's household."""
+
+    __tablename__ = "productive_families_product_photos"
+    __tenant_table_args__ = (
+        tenant_foreign_key("product_id", "productive_families_products", ondelete="CASCADE"),
+        tenant_foreign_key("document_id", "documents", ondelete="CASCADE"),
+        sa.UniqueConstraint("tenant_id", "document_id"),
+        sa.Index("ix_productive_families_product_photos_tenant_product", "tenant_id", "product_id"),
+    )
+
+    product_id: Mapped[int]
+    document_id: Mapped[int]
+
+    document: Mapped[Document] = relationship(
+        foreign_keys="[ProductPhoto.document_id]",
+        primaryjoin="and_(ProductPhoto.document_id == Document.id, ProductPhoto.tenant_id == Document.tenant_id)",
+        viewonly=True,
+        lazy="joined",
+    )

@@ -1,0 +1,60 @@
+"""Plain rules, no database: licence states, the expiry warning, public contact links."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from core.toolkit import normalize_digits
+
+# Allowed licence changes. ``none → applied → issued → expired``; an application may be withdrawn
+# (back to ``none``) or refused; an expired licence is renewed by applying again.
+LICENCE_TRANSITIONS = {
+    "none": ("applied",),
+    "applied": ("issued", "none"),
+    "issued": ("expired",),
+    "expired": ("applied",),
+}
+
+
+def can_change_licence(current: str, target: str) -> bool:
+    return target in LICENCE_TRANSITIONS.get(current, ())
+
+
+def licence_warning_due(
+    status: str, expires_on: date | None, today: date, days: int, warned_for: date | None = None
+) -> bool:
+    """An issued licence is warned once per term, from ``days`` days before its expiry up to the
+    expiry day itself: ``0 <= expires_on - today <= days`` and no warning sent for this expiry date."""
+    if status != "issued" or expires_on is None or warned_for == expires_on:
+        return False
+    return 0 <= (expires_on - today).days <= days
+
+
+def licence_has_expired(status: str, expires_on: date | None, today: date) -> bool:
+    """An issued licence expires the day after its expiry date."""
+    return status == "issued" and expires_on is not None and expires_on < today
+
+
+def needs_licence(activity: str, licensed_activities: dict) -> bool:
+    return activity in licensed_activities
+
+
+SAUDI_MOBILE = re.compile(r"^(?:\+?966|00966|0)?(5\d{8})$")
+
+
+def whatsapp_number(text: str | None) -> str | None:
+    """A Saudi mobile in any digit script and form (05…, 9665…, +966 5…) as ``9665XXXXXXXX``;
+    ``None`` when it is not one."""
+    digits = re.sub(r"[\s\-()]", "", normalize_digits(text or ""))
+    match = SAUDI_MOBILE.match(digits)
+    return f"966{match.group(1)}" if match else None
+
+
+def whatsapp_link(number: str) -> str:
+    return f"https://wa.me/{number}"
+
+
+def local_mobile(number: str | None) -> str:
+    """``9665XXXXXXXX`` as people write it (``05XXXXXXXX``)."""
+    return f"0{number[3:]}" if number and number.startswith("966") else (number or "")

@@ -1,0 +1,162 @@
+"""What the pages' forms and the API accept and answer."""
+
+from __future__ import annotations
+
+from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates, validates_schema
+
+from core.toolkit import AnyDate, Money, Name, Text, Timestamp, plugin_settings
+
+from . import rules
+from .i18n import _l
+from .models import LICENCE_STATES, NAME_MAX, SALES_CHANNELS, TEXT_MAX
+from .settings import ACTIVITY_CODES
+
+CHOOSE = _l("Choose one of the listed values.")
+
+
+class _Strict(Schema):
+    class Meta:
+        unknown = RAISE
+
+
+class ProfileSchema(_Strict):
+    """What the producer and staff both keep up to date."""
+
+    trade_name = Name(required=True, validate=validate.Length(min=2, max=NAME_MAX))
+    activity = fields.String(required=True, validate=validate.OneOf(ACTIVITY_CODES, error=CHOOSE))
+    capacity = Text(load_default="", validate=validate.Length(max=255))
+    sales_channels = fields.List(
+        fields.String(validate=validate.OneOf(SALES_CHANNELS, error=CHOOSE)), load_default=list
+    )
+    financing_needs = Text(load_default="", validate=validate.Length(max=TEXT_MAX))
+    training_needs = Text(load_default="", validate=validate.Length(max=TEXT_MAX))
+
+
+class ProducerCreateSchema(ProfileSchema):
+    household_id = fields.Integer(required=True, strict=False)
+    # The person who produces; the household's head when not given.
+    person_id = fields.Integer(load_default=None, allow_none=True, strict=False)
+
+
+class ShowcaseSchema(_Strict):
+    showcase_consent = fields.Boolean(load_default=False)
+    showcase_whatsapp = fields.String(load_default="", validate=validate.Length(max=32))
+
+    @validates("showcase_whatsapp")
+    def _number(self, value, **kwargs):
+        if value.strip() and rules.whatsapp_number(value) is None:
+            raise ValidationError(_l("Enter a Saudi mobile number, e.g. 05XXXXXXXX."))
+
+    @validates_schema
+    def _contact_when_public(self, data, **kwargs):
+        if data.get("showcase_consent") and not (data.get("showcase_whatsapp") or "").strip():
+            raise ValidationError(
+                {"showcase_whatsapp": [_l("Give the number buyers may contact before publishing your page.")]}
+            )
+
+
+class LinkAccountSchema(_Strict):
+    email = fields.Email(required=True, validate=validate.Length(max=255))
+
+
+class LicenceSchema(_Strict):
+    status = fields.String(required=True, validate=validate.OneOf(LICENCE_STATES, error=CHOOSE))
+    body = Name(load_default="", validate=validate.Length(max=160))
+    number = Text(load_default="", validate=validate.Length(max=64))
+    applied_on = AnyDate(load_default=None, allow_none=True)
+    issued_on = AnyDate(load_default=None, allow_none=True)
+    expires_on = AnyDate(load_default=None, allow_none=True)
+
+    @validates_schema
+    def _issued_needs_details(self, data, **kwargs):
+        if data.get("status") != "issued":
+            return
+        errors: dict = {}
+        for field in ("body", "number", "issued_on", "expires_on"):
+            if not data.get(field):
+                errors[field] = [_l("Required for an issued licence.")]
+        if not errors and data["expires_on"] <= data["issued_on"]:
+            errors["expires_on"] = [_l("The expiry date must be after the issue date.")]
+        if errors:
+            raise ValidationError(errors)
+
+
+class ProductSchema(_Strict):
+    name = Name(required=True, validate=validate.Length(min=2, max=NAME_MAX))
+    description = Text(load_default="", validate=validate.Length(max=TEXT_MAX))
+    price = Money(required=True, attribute="price_halalas")
+    available = fields.Boolean(load_default=True)
+
+
+class ProductPatchSchema(ProductSchema):
+    class Meta:
+        unknown = RAISE
+
+    def __init__(self, **kwargs):
+        super().__init__(partial=True, **kwargs)
+
+
+class PhotoOutSchema(Schema):
+    id = fields.Integer()
+    document_id = fields.Integer()
+
+
+class ProductOutSchema(Schema):
+    id = fields.Integer()
+    producer_id = fields.Integer()
+    name = fields.String()
+    description = fields.String()
+    price = Money(attribute="price_halalas")
+    available = fields.Boolean()
+    photos = fields.List(fields.Nested(PhotoOutSchema))
+    updated_at = Timestamp()
+
+
+class ProducerOutSchema(Schema):
+    id = fields.Integer()
+    household_id = fields.Integer()
+    person_id = fields.Integer()
+    user_id = fields.Integer(allow_none=True)
+    trade_name = fields.String()
+    activity = fields.String()
+    capacity = fields.String()
+    sales_channels = fields.List(fields.String())
+    financing_needs = fields.String()
+    training_needs = fields.String()
+    licence_status = fields.String()
+    licence_body = fields.String()
+    licence_number = fields.String()
+    licence_applied_on = AnyDate(allow_none=True)
+    licence_issued_on = AnyDate(allow_none=True)
+    licence_expires_on = AnyDate(allow_none=True)
+    needs_licence = fields.Function(
+        lambda p: rules.needs_licence(
+            p.activity, plugin_settings("productive_families")["licensed_activities"]
+        ),
+        metadata={"type": "boolean"},
+    )
+    showcase_consent = fields.Boolean()
+    showcase_whatsapp = fields.String()
+    updated_at = Timestamp()
+
+
+class ProducerListArgs(_Strict):
+    licence_queue = fields.Boolean(load_default=False)
+    activity = fields.String(load_default=None, validate=validate.OneOf(ACTIVITY_CODES, error=CHOOSE))
+
+
+class FamiliesKpiQuerySchema(Schema):
+    start = AnyDate(required=True)
+    end = AnyDate(required=True)
+
+    @validates_schema
+    def _ordered(self, data, **kwargs):
+        if data.get("start") and data.get("end") and data["end"] < data["start"]:
+            raise ValidationError({"end": [_l("The end of the period cannot be before its start.")]})
+
+
+class FamiliesKpiSchema(Schema):
+    key = fields.String()
+    label = fields.String()
+    unit = fields.String()
+    value = fields.Float(allow_none=True)
