@@ -12,6 +12,7 @@ from . import (
     api,
     cli,
     demo,
+    exhibition_views,  # noqa: F401  (the exhibitions' pages join the blueprint)
     kpis,
     portal,  # noqa: F401  (the producer's portal pages join the blueprint)
     public,  # noqa: F401  (the public showcase joins the blueprint)
@@ -48,6 +49,7 @@ PLUGIN = PluginMeta(
             "productive_families.portal_home": _OWN,
             "productive_families.portal_product": _OWN,
             "productive_families.portal_photo": _OWN,
+            "productive_families.portal_exhibitions": _OWN,
         }
     ),
 )
@@ -67,10 +69,23 @@ AUDIT_ACTIONS = {
     P + "product.photo_removed": _l("Product photo removed"),
     P + "licence.changed": _l("Licence status changed"),
     P + "licence.warned": _l("Licence expiry warning sent"),
+    P + "exhibition.created": _l("Exhibition added"),
+    P + "exhibition.applied": _l("Application to an exhibition"),
+    P + "exhibition.scored": _l("Exhibition application scored"),
+    P + "exhibition.allocated": _l("Exhibition booths allocated"),
+    P + "exhibition.sales": _l("Exhibition sales recorded"),
 }
 AUDIT_OBJECTS = {
     "Producer": _l("Producer"),
     "Product": _l("Product"),
+    "Exhibition": _l("Exhibition"),
+    "ExhibitionApplication": _l("Application to an exhibition"),
+}
+APPLICATION_LABELS = {
+    "applied": _l("Applied"),
+    "selected": _l("Selected"),
+    "not_selected": _l("Not selected"),
+    "withdrawn": _l("Withdrawn"),
 }
 LICENCE_LABELS = {
     "none": _l("No licence"),
@@ -96,6 +111,7 @@ def register_labels():
         "audit_object": AUDIT_OBJECTS,
         "productive_families_licence": LICENCE_LABELS,
         "productive_families_channel": CHANNEL_LABELS,
+        "productive_families_application": APPLICATION_LABELS,
     }
 
 

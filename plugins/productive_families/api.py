@@ -11,6 +11,10 @@ from core.toolkit import ApiBlueprint, db, kpi_values, require_tenant
 
 from . import services
 from .schemas import (
+    ApplicationOutSchema,
+    ApplyArgsSchema,
+    ExhibitionOutSchema,
+    ExhibitionSchema,
     FamiliesKpiQuerySchema,
     FamiliesKpiSchema,
     LicenceSchema,
@@ -22,6 +26,8 @@ from .schemas import (
     ProductPatchSchema,
     ProductSchema,
     ProfileSchema,
+    SalesSchema,
+    ScoreSchema,
     ShowcaseSchema,
 )
 
@@ -137,6 +143,80 @@ def put_showcase(_data, producer_id):
     producer = services.set_showcase(services.get_producer(producer_id), _body(), current_user)
     db.session.commit()
     return producer
+
+
+@bp.route("/exhibitions")
+@bp.response(200, ExhibitionOutSchema(many=True))
+@bp.requires(P + "view")
+def list_exhibitions():
+    return services.list_exhibitions()
+
+
+@bp.route("/exhibitions", methods=["POST"])
+@bp.arguments(ExhibitionSchema)
+@bp.response(201, ExhibitionOutSchema)
+@bp.requires(P + "manage")
+def post_exhibition(_data):
+    """Add an exhibition with its call for participation (deadline) and number of booths."""
+    exhibition = services.create_exhibition(_body(), current_user)
+    db.session.commit()
+    return exhibition
+
+
+@bp.route("/exhibitions/<int:exhibition_id>/applications")
+@bp.response(200, ApplicationOutSchema(many=True))
+@bp.requires(P + "view")
+def list_applications(exhibition_id):
+    return services.applications_of(services.get_exhibition(exhibition_id))
+
+
+@bp.route("/exhibitions/<int:exhibition_id>/applications", methods=["POST"])
+@bp.arguments(ApplyArgsSchema)
+@bp.response(201, ApplicationOutSchema)
+@bp.requires(P + "manage")
+def post_application(data, exhibition_id):
+    """Apply for a producer while the call is open (409 once it has closed)."""
+    exhibition = services.get_exhibition(exhibition_id)
+    application = services.apply(exhibition, services.get_producer(data["producer_id"]), current_user)
+    db.session.commit()
+    return application
+
+
+@bp.route("/exhibitions/<int:exhibition_id>/applications/<int:application_id>/score", methods=["PUT"])
+@bp.arguments(ScoreSchema)
+@bp.response(200, ApplicationOutSchema)
+@bp.requires(P + "manage")
+def put_score(_data, exhibition_id, application_id):
+    exhibition = services.get_exhibition(exhibition_id)
+    application = services.score_application(
+        services.get_application(exhibition, application_id), _body(), current_user
+    )
+    db.session.commit()
+    return application
+
+
+@bp.route("/exhibitions/<int:exhibition_id>/allocation", methods=["POST"])
+@bp.response(200, ApplicationOutSchema(many=True))
+@bp.requires(P + "manage")
+def post_allocation(exhibition_id):
+    """Allocate the booths with the rotation rule once the call has closed (409 before)."""
+    applications = services.allocate(services.get_exhibition(exhibition_id), current_user)
+    db.session.commit()
+    return applications
+
+
+@bp.route("/exhibitions/<int:exhibition_id>/applications/<int:application_id>/sales", methods=["PUT"])
+@bp.arguments(SalesSchema)
+@bp.response(200, ApplicationOutSchema)
+@bp.requires(P + "manage")
+def put_sales(_data, exhibition_id, application_id):
+    """A booth holder's sales, once the exhibition has started."""
+    exhibition = services.get_exhibition(exhibition_id)
+    application = services.record_sales(
+        services.get_application(exhibition, application_id), _body(), current_user
+    )
+    db.session.commit()
+    return application
 
 
 @bp.route("/kpis")

@@ -73,6 +73,39 @@ def _licence(producer, state: str, today: date) -> None:
         services.run_licence_job(today)
 
 
+def _exhibitions(tenant, today: date) -> None:
+    """A past exhibition with booths and sales, and an upcoming one with its call open."""
+    if services.list_exhibitions():
+        return
+    producers = services.list_producers()
+    city = tenant.city or "الأحساء"
+    past_start = today - timedelta(days=90)
+    past = services.create_exhibition(
+        {"name": f"معرض الأسر المنتجة الأول — {city}", "place": f"مركز التنمية الاجتماعية — {city}",
+         "starts_on": past_start.isoformat(), "ends_on": (past_start + timedelta(days=3)).isoformat(),
+         "applications_close_on": (past_start - timedelta(days=14)).isoformat(), "booths": 4,
+         "feasibility_summary": "دراسة الجدوى المعتمدة: إقبال متوقع ٣٬٠٠٠ زائر وتكلفة الجناح ٥٠٠ ريال.",
+         "selection_criteria": "جودة المنتج، الترخيص، الالتزام بالحضور"}
+    )  # fmt: skip
+    for index, producer in enumerate(producers):
+        application = services.apply(past, producer, today=past_start - timedelta(days=30))
+        services.score_application(application, {"score": 60 + (index * 7) % 40})
+    for application in services.allocate(past, today=past_start - timedelta(days=7)):
+        if application.booth:
+            services.record_sales(
+                application, {"sales": str(900 + application.booth * 350)}, today=past_start
+            )
+    upcoming_start = today + timedelta(days=45)
+    upcoming = services.create_exhibition(
+        {"name": "معرض الحرف والمنتجات المنزلية", "place": f"{city} — الساحة الشعبية",
+         "starts_on": upcoming_start.isoformat(), "ends_on": (upcoming_start + timedelta(days=2)).isoformat(),
+         "applications_close_on": (upcoming_start - timedelta(days=15)).isoformat(), "booths": 3,
+         "selection_criteria": "الأولوية للأسر التي لم تشارك في المعرض السابق"}
+    )  # fmt: skip
+    for producer in producers[:2]:
+        services.apply(upcoming, producer, today=today)
+
+
 def load(tenant) -> None:
     today = date.today()
     for index, (head, trade_name, activity, licence, products) in enumerate(PRODUCERS):
@@ -104,4 +137,6 @@ def load(tenant) -> None:
             )
             if applicant is not None:
                 services.link_account(producer, {"email": applicant.email})
+    db.session.flush()
+    _exhibitions(tenant, today)
     db.session.flush()

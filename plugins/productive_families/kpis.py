@@ -17,9 +17,29 @@ def families_licensed(tenant: Tenant, start: date, end: date) -> int:
     return services.families_licensed(start, end)
 
 
+def exhibitions_held(tenant: Tenant, start: date, end: date) -> int:
+    return services.exhibitions_held(start, end)
+
+
+def exhibition_families(tenant: Tenant, start: date, end: date) -> int:
+    return len(services.exhibition_households(start, end))
+
+
+def exhibition_sales(tenant: Tenant, start: date, end: date) -> int:
+    return services.exhibition_sales(start, end)
+
+
 def sources() -> list[KpiSource]:
     return [
         KpiSource(
             P + "families_licensed", _l("Families whose licence was issued"), "count", families_licensed
         ),
+        KpiSource(P + "exhibitions_held", _l("Exhibitions held"), "count", exhibitions_held),
+        KpiSource(
+            P + "exhibition_families",
+            _l("Families with a booth at an exhibition"),
+            "count",
+            exhibition_families,
+        ),
+        KpiSource(P + "exhibition_sales", _l("Sales at exhibitions"), "halalas", exhibition_sales),
     ]

@@ -105,3 +105,58 @@ class ProductPhoto(TenantMixin, db.Model):
         viewonly=True,
         lazy="joined",
     )
+
+
+APPLICATION_STATES = ("applied", "selected", "not_selected", "withdrawn")
+
+
+class Exhibition(TenantMixin, db.Model):
+    """A specialised exhibition (seed 001, goal 1): dates, place, the call for participation with
+    its deadline and the number of booths."""
+
+    __tablename__ = "productive_families_exhibitions"
+    __tenant_table_args__ = (
+        sa.Index("ix_productive_families_exhibitions_tenant_starts", "tenant_id", "starts_on"),
+    )
+
+    name: Mapped[str] = mapped_column(sa.String(NAME_MAX))
+    place: Mapped[str] = mapped_column(sa.String(255))
+    starts_on: Mapped[date]
+    ends_on: Mapped[date]
+    applications_close_on: Mapped[date]
+    booths: Mapped[int]
+    # The feasibility study's conclusion as approved (seed 001, goal 1 task 1).
+    feasibility_summary: Mapped[str] = mapped_column(sa.Text, default="")
+    selection_criteria: Mapped[str] = mapped_column(sa.Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ExhibitionApplication(TenantMixin, db.Model):
+    """A producer's application to an exhibition: the staff's score against the criteria, the
+    booth allocated and the sales recorded after the event."""
+
+    __tablename__ = "productive_families_exhibition_applications"
+    __tenant_table_args__ = (
+        tenant_foreign_key("exhibition_id", "productive_families_exhibitions", ondelete="CASCADE"),
+        tenant_foreign_key("producer_id", "productive_families_producers", ondelete="CASCADE"),
+        sa.UniqueConstraint("tenant_id", "exhibition_id", "producer_id"),
+        sa.Index(
+            "ix_productive_families_exhibition_applications_tenant_producer", "tenant_id", "producer_id"
+        ),
+    )
+
+    exhibition_id: Mapped[int]
+    producer_id: Mapped[int]
+    applied_at: Mapped[datetime] = mapped_column(default=utcnow)
+    status: Mapped[str] = mapped_column(sa.String(16), default="applied")
+    score: Mapped[int | None]  # 0–100 against the exhibition's criteria
+    booth: Mapped[int | None]
+    sales_halalas: Mapped[int | None] = mapped_column(sa.BigInteger)
+
+    producer: Mapped[Producer] = relationship(
+        foreign_keys="[ExhibitionApplication.producer_id]",
+        primaryjoin="and_(ExhibitionApplication.producer_id == Producer.id, "
+        "ExhibitionApplication.tenant_id == Producer.tenant_id)",
+        viewonly=True,
+        lazy="joined",
+    )

@@ -25,6 +25,7 @@ def showcase(producer_id: int):
         producer=producer,
         products=services.public_products(producer),
         whatsapp=rules.whatsapp_link(producer.showcase_whatsapp) if producer.showcase_whatsapp else None,
+        exhibitions=services.upcoming_for(producer),
     )
 
 

@@ -58,3 +58,26 @@ def whatsapp_link(number: str) -> str:
 def local_mobile(number: str | None) -> str:
     """``9665XXXXXXXX`` as people write it (``05XXXXXXXX``)."""
     return f"0{number[3:]}" if number and number.startswith("966") else (number or "")
+
+
+def allocation_order(applicants: list[dict], had_booth_last_time: set[int]) -> list[dict]:
+    """The order in which applicants get booths — the fair rotation rule:
+
+    1. families that did **not** have a booth at the previous exhibition come first (when places
+       are short, those that had one yield);
+    2. then the higher score against the exhibition's criteria (an unscored one counts 0);
+    3. then the earlier application, then the lower id (a stable, stated tie-break).
+
+    ``applicants``: dicts with ``id``, ``producer_id``, ``score``, ``applied_at``."""
+    return sorted(
+        applicants,
+        key=lambda a: (a["producer_id"] in had_booth_last_time, -(a["score"] or 0), a["applied_at"], a["id"]),
+    )
+
+
+def allocate_booths(
+    applicants: list[dict], booths: int, had_booth_last_time: set[int]
+) -> dict[int, int | None]:
+    """Application id → booth number (1…``booths`` in allocation order) or ``None`` (not selected)."""
+    order = allocation_order(applicants, had_booth_last_time)
+    return {a["id"]: (rank + 1 if rank < booths else None) for rank, a in enumerate(order)}

@@ -8,7 +8,7 @@ from core.toolkit import AnyDate, Money, Name, Text, Timestamp, plugin_settings
 
 from . import rules
 from .i18n import _l
-from .models import LICENCE_STATES, NAME_MAX, SALES_CHANNELS, TEXT_MAX
+from .models import APPLICATION_STATES, LICENCE_STATES, NAME_MAX, SALES_CHANNELS, TEXT_MAX
 from .settings import ACTIVITY_CODES
 
 CHOOSE = _l("Choose one of the listed values.")
@@ -160,3 +160,64 @@ class FamiliesKpiSchema(Schema):
     label = fields.String()
     unit = fields.String()
     value = fields.Float(allow_none=True)
+
+
+class ExhibitionSchema(_Strict):
+    name = Name(required=True, validate=validate.Length(min=2, max=NAME_MAX))
+    place = Name(required=True, validate=validate.Length(min=2, max=255))
+    starts_on = AnyDate(required=True)
+    ends_on = AnyDate(required=True)
+    applications_close_on = AnyDate(required=True)
+    booths = fields.Integer(required=True, strict=False, validate=validate.Range(min=1, max=1000))
+    feasibility_summary = Text(load_default="", validate=validate.Length(max=TEXT_MAX))
+    selection_criteria = Text(load_default="", validate=validate.Length(max=TEXT_MAX))
+
+    @validates_schema
+    def _dates(self, data, **kwargs):
+        errors: dict = {}
+        if data.get("starts_on") and data.get("ends_on") and data["ends_on"] < data["starts_on"]:
+            errors["ends_on"] = [_l("The exhibition cannot end before it starts.")]
+        if (
+            data.get("starts_on")
+            and data.get("applications_close_on")
+            and data["applications_close_on"] > data["starts_on"]
+        ):
+            errors["applications_close_on"] = [_l("Applications must close before the exhibition starts.")]
+        if errors:
+            raise ValidationError(errors)
+
+
+class ExhibitionOutSchema(Schema):
+    id = fields.Integer()
+    name = fields.String()
+    place = fields.String()
+    starts_on = AnyDate()
+    ends_on = AnyDate()
+    applications_close_on = AnyDate()
+    booths = fields.Integer()
+    feasibility_summary = fields.String()
+    selection_criteria = fields.String()
+
+
+class ApplyArgsSchema(_Strict):
+    producer_id = fields.Integer(required=True, strict=False)
+
+
+class ScoreSchema(_Strict):
+    score = fields.Integer(required=True, strict=False, validate=validate.Range(min=0, max=100))
+
+
+class SalesSchema(_Strict):
+    sales = Money(required=True, attribute="sales_halalas")
+
+
+class ApplicationOutSchema(Schema):
+    id = fields.Integer()
+    exhibition_id = fields.Integer()
+    producer_id = fields.Integer()
+    trade_name = fields.String(attribute="producer.trade_name")
+    status = fields.String(validate=validate.OneOf(APPLICATION_STATES))
+    score = fields.Integer(allow_none=True)
+    booth = fields.Integer(allow_none=True)
+    sales = Money(attribute="sales_halalas", allow_none=True)
+    applied_at = Timestamp()

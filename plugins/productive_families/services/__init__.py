@@ -9,6 +9,25 @@ page), ``_common`` for what they share.
 from __future__ import annotations
 
 from ._common import PLUGIN_ID, settings
+from .exhibitions import (
+    allocate,
+    applications_by_producer,
+    applications_of,
+    apply,
+    create_exhibition,
+    exhibition_households,
+    exhibition_sales,
+    exhibition_totals,
+    exhibitions_held,
+    get_application,
+    get_exhibition,
+    list_exhibitions,
+    open_calls,
+    previous_booth_holders,
+    record_sales,
+    score_application,
+    upcoming_for,
+)
 from .licensing import WARNING_MESSAGE, WARNING_TEMPLATE, change_licence, families_licensed, run_licence_job
 from .producers import (
     create_producer,
@@ -33,6 +52,23 @@ from .products import (
 from .showcase import public_photo, public_producer, public_producers, public_products
 
 __all__ = [
+    "allocate",
+    "applications_by_producer",
+    "applications_of",
+    "apply",
+    "create_exhibition",
+    "exhibition_households",
+    "exhibition_sales",
+    "exhibition_totals",
+    "exhibitions_held",
+    "get_application",
+    "get_exhibition",
+    "list_exhibitions",
+    "open_calls",
+    "previous_booth_holders",
+    "record_sales",
+    "score_application",
+    "upcoming_for",
     "PHOTO_TYPE",
     "PLUGIN_ID",
     "WARNING_MESSAGE",
