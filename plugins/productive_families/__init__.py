@@ -173,5 +173,11 @@ def register_kpi_sources(tenant):
 
 
 @hookimpl
+def collect_self_reliance_placements(start, end):
+    """Booths at exhibitions held in the period count as exhibition placements (self-reliance)."""
+    return [(household_id, "exhibition") for household_id in services.exhibition_households(start, end)]
+
+
+@hookimpl
 def load_demo_data(tenant):
     demo.load(tenant)
