@@ -10,6 +10,7 @@ from core.toolkit import STAFF_ROLES, Choice, ContractHints, NavItem, Permission
 
 from . import (
     api,
+    award_views,  # noqa: F401  (the award's pages join the blueprint)
     cli,
     demo,
     exhibition_views,  # noqa: F401  (the exhibitions' pages join the blueprint)
@@ -50,6 +51,14 @@ PLUGIN = PluginMeta(
             "productive_families.portal_product": _OWN,
             "productive_families.portal_photo": _OWN,
             "productive_families.portal_exhibitions": _OWN,
+            "productive_families_api.my_scores": (
+                "The calling judge's own scores: anyone not named a judge of the round gets 403, "
+                "tested in tests/test_awards.py."
+            ),
+            "productive_families.judge": (
+                "A judge's own scoring page: only the users named judges of the round open it (others 403), "
+                "tested in tests/test_awards.py."
+            ),
         }
     ),
 )
@@ -74,12 +83,18 @@ AUDIT_ACTIONS = {
     P + "exhibition.scored": _l("Exhibition application scored"),
     P + "exhibition.allocated": _l("Exhibition booths allocated"),
     P + "exhibition.sales": _l("Exhibition sales recorded"),
+    P + "award.created": _l("Award round added"),
+    P + "award.nominated": _l("Producer nominated for the award"),
+    P + "award.judge_added": _l("Award judge added"),
+    P + "award.scored": _l("Judge's scores submitted"),
+    P + "award.published": _l("Award winners published"),
 }
 AUDIT_OBJECTS = {
     "Producer": _l("Producer"),
     "Product": _l("Product"),
     "Exhibition": _l("Exhibition"),
     "ExhibitionApplication": _l("Application to an exhibition"),
+    "AwardRound": _l("Award round"),
 }
 APPLICATION_LABELS = {
     "applied": _l("Applied"),

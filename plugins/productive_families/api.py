@@ -13,12 +13,18 @@ from . import services
 from .schemas import (
     ApplicationOutSchema,
     ApplyArgsSchema,
+    AwardRoundOutSchema,
+    AwardRoundSchema,
     ExhibitionOutSchema,
     ExhibitionSchema,
     FamiliesKpiQuerySchema,
     FamiliesKpiSchema,
+    JudgeSchema,
+    JudgeTaskSchema,
     LicenceSchema,
     LinkAccountSchema,
+    NominationOutSchema,
+    NominationSchema,
     ProducerCreateSchema,
     ProducerListArgs,
     ProducerOutSchema,
@@ -26,8 +32,10 @@ from .schemas import (
     ProductPatchSchema,
     ProductSchema,
     ProfileSchema,
+    ResultSchema,
     SalesSchema,
     ScoreSchema,
+    ScoresSchema,
     ShowcaseSchema,
 )
 
@@ -217,6 +225,80 @@ def put_sales(_data, exhibition_id, application_id):
     )
     db.session.commit()
     return application
+
+
+@bp.route("/awards")
+@bp.response(200, AwardRoundOutSchema(many=True))
+@bp.requires(P + "view")
+def list_awards():
+    return services.list_rounds()
+
+
+@bp.route("/awards", methods=["POST"])
+@bp.arguments(AwardRoundSchema)
+@bp.response(201, AwardRoundOutSchema)
+@bp.requires(P + "manage")
+def post_award(_data):
+    """A round of the annual award: criteria whose weights add up to 100 (422 otherwise)."""
+    award = services.create_round(_body(), current_user)
+    db.session.commit()
+    return award
+
+
+@bp.route("/awards/<int:round_id>/nominations", methods=["POST"])
+@bp.arguments(NominationSchema)
+@bp.response(201, NominationOutSchema)
+@bp.requires(P + "manage")
+def post_nomination(_data, round_id):
+    nomination = services.nominate(services.get_round(round_id), _body(), current_user)
+    db.session.commit()
+    return nomination
+
+
+@bp.route("/awards/<int:round_id>/judges", methods=["POST"])
+@bp.arguments(JudgeSchema)
+@bp.response(204)
+@bp.requires(P + "manage")
+def post_judge(_data, round_id):
+    services.add_judge(services.get_round(round_id), _body(), current_user)
+    db.session.commit()
+
+
+@bp.route("/awards/<int:round_id>/my-scores")
+@bp.response(200, JudgeTaskSchema(many=True))
+@bp.requires(P + "view")
+def my_scores(round_id):
+    """The calling judge's nominations with their own scores only (403 for a non-judge)."""
+    return services.judge_tasks(services.get_round(round_id), current_user)
+
+
+@bp.route("/awards/<int:round_id>/nominations/<int:nomination_id>/scores", methods=["POST"])
+@bp.arguments(ScoresSchema)
+@bp.response(201, JudgeTaskSchema)
+@bp.requires(P + "view")
+def post_scores(_data, round_id, nomination_id):
+    """The calling judge scores every criterion 0–10 (final; 409 when already submitted)."""
+    award = services.get_round(round_id)
+    score = services.submit_scores(award, nomination_id, current_user, _body())
+    db.session.commit()
+    return {"nomination_id": score.nomination_id, "trade_name": "", "scores": score.scores}
+
+
+@bp.route("/awards/<int:round_id>/results")
+@bp.response(200, ResultSchema(many=True))
+@bp.requires(P + "view")
+def award_results(round_id):
+    """Weighted totals ranked (403 for a judge who has not submitted all their scores)."""
+    return services.results(services.get_round(round_id), current_user)
+
+
+@bp.route("/awards/<int:round_id>/publication", methods=["POST"])
+@bp.response(200, AwardRoundOutSchema)
+@bp.requires(P + "manage")
+def post_publication(round_id):
+    award = services.publish(services.get_round(round_id), current_user)
+    db.session.commit()
+    return award
 
 
 @bp.route("/kpis")

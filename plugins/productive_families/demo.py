@@ -106,6 +106,41 @@ def _exhibitions(tenant, today: date) -> None:
         services.apply(upcoming, producer, today=today)
 
 
+AWARD_CRITERIA = [
+    {"name": "جودة المنتج وسلامته", "weight": 40},
+    {"name": "الترخيص والالتزام بالأنظمة", "weight": 25},
+    {"name": "التسويق والمبيعات", "weight": 20},
+    {"name": "الابتكار", "weight": 15},
+]
+
+
+def _award(tenant, today: date) -> None:
+    """Last year's award round: four nominations scored by two judges, published."""
+    if services.list_rounds():
+        return
+    judges = [
+        db.session.scalar(db.select(User).where(User.email == f"{role}@{tenant.slug}.example.org"))
+        for role in ("committee-member", "executive-director")
+    ]
+    judges = [j for j in judges if j is not None]
+    award = services.create_round(
+        {
+            "year": today.year - 1,
+            "name": "جائزة الأسرة المنتجة المتميزة",
+            "criteria": AWARD_CRITERIA,
+            "winners": 3,
+        }
+    )
+    nominations = [services.nominate(award, {"producer_id": p.id}) for p in services.list_producers()[:4]]
+    for j, judge in enumerate(judges):
+        services.add_judge(award, {"email": judge.email})
+        for n, nomination in enumerate(nominations):
+            scores = {c["code"]: 5 + (n * 3 + j + k) % 6 for k, c in enumerate(award.criteria)}
+            services.submit_scores(award, nomination.id, judge, {"scores": scores})
+    if judges:
+        services.publish(award)
+
+
 def load(tenant) -> None:
     today = date.today()
     for index, (head, trade_name, activity, licence, products) in enumerate(PRODUCERS):
@@ -139,4 +174,5 @@ def load(tenant) -> None:
                 services.link_account(producer, {"email": applicant.email})
     db.session.flush()
     _exhibitions(tenant, today)
+    _award(tenant, today)
     db.session.flush()

@@ -160,3 +160,55 @@ class ExhibitionApplication(TenantMixin, db.Model):
         viewonly=True,
         lazy="joined",
     )
+
+
+class AwardRound(TenantMixin, db.Model):
+    """The annual award for the outstanding productive family: criteria with weights (summing to
+    100), nominations, judges; published once ranked."""
+
+    __tablename__ = "productive_families_award_rounds"
+    __tenant_table_args__ = (sa.UniqueConstraint("tenant_id", "year"),)
+
+    year: Mapped[int]
+    name: Mapped[str] = mapped_column(sa.String(NAME_MAX))
+    # [{"code": "c1", "name": "…", "weight": 40}, …]
+    criteria: Mapped[list] = mapped_column(sa.JSON, default=list)
+    winners: Mapped[int] = mapped_column(default=3)
+    judge_ids: Mapped[list] = mapped_column(sa.JSON, default=list)
+    published_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class AwardNomination(TenantMixin, db.Model):
+    __tablename__ = "productive_families_award_nominations"
+    __tenant_table_args__ = (
+        tenant_foreign_key("round_id", "productive_families_award_rounds", ondelete="CASCADE"),
+        tenant_foreign_key("producer_id", "productive_families_producers", ondelete="CASCADE"),
+        sa.UniqueConstraint("tenant_id", "round_id", "producer_id"),
+    )
+
+    round_id: Mapped[int]
+    producer_id: Mapped[int]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    producer: Mapped[Producer] = relationship(
+        foreign_keys="[AwardNomination.producer_id]",
+        primaryjoin="and_(AwardNomination.producer_id == Producer.id, AwardNomination.tenant_id == Producer.tenant_id)",
+        viewonly=True,
+        lazy="joined",
+    )
+
+
+class AwardScore(TenantMixin, db.Model):
+    """One judge's scores (0–10 per criterion) of one nomination, final once submitted."""
+
+    __tablename__ = "productive_families_award_scores"
+    __tenant_table_args__ = (
+        tenant_foreign_key("nomination_id", "productive_families_award_nominations", ondelete="CASCADE"),
+        sa.UniqueConstraint("tenant_id", "nomination_id", "judge_id"),
+    )
+
+    nomination_id: Mapped[int]
+    judge_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
+    scores: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    submitted_at: Mapped[datetime] = mapped_column(default=utcnow)

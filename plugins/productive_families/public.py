@@ -14,7 +14,13 @@ from .views import bp
 
 @bp.route("/showcase/")
 def showcase_index():
-    return render_template("productive_families/showcase_index.html", producers=services.public_producers())
+    award, winners = services.published_winners()
+    return render_template(
+        "productive_families/showcase_index.html",
+        producers=services.public_producers(),
+        award=award,
+        winners=winners,
+    )
 
 
 @bp.route("/showcase/<int:producer_id>")

@@ -81,3 +81,35 @@ def allocate_booths(
     """Application id → booth number (1…``booths`` in allocation order) or ``None`` (not selected)."""
     order = allocation_order(applicants, had_booth_last_time)
     return {a["id"]: (rank + 1 if rank < booths else None) for rank, a in enumerate(order)}
+
+
+WEIGHTS_TOTAL = 100
+
+
+def weights_sum_to_100(criteria: list[dict]) -> bool:
+    return sum(int(c["weight"]) for c in criteria) == WEIGHTS_TOTAL
+
+
+def weighted_total(scores: list[dict], criteria: list[dict]) -> float:
+    """A nomination's total out of 100: each judge's ``sum(score / 10 × weight)``, averaged over
+    the judges who submitted (0 when none has)."""
+    if not scores:
+        return 0.0
+    per_judge = [sum(s.get(c["code"], 0) / 10 * c["weight"] for c in criteria) for s in scores]
+    return round(sum(per_judge) / len(per_judge), 2)
+
+
+def rank(entries: list[dict], criteria: list[dict]) -> list[dict]:
+    """Entries (``id``, ``total``, ``scores``: the judges' score dicts) best first. Ties on the
+    total go to the higher mean score on the heaviest criterion (the first listed among equally
+    heavy ones), then to the earlier nomination (lower id). Each entry gets ``rank`` (1, 2, …)."""
+    heaviest = max(criteria, key=lambda c: c["weight"])["code"] if criteria else None
+
+    def heaviest_mean(entry: dict) -> float:
+        values = [s.get(heaviest, 0) for s in entry["scores"]] if heaviest else []
+        return sum(values) / len(values) if values else 0.0
+
+    ordered = sorted(entries, key=lambda e: (-e["total"], -heaviest_mean(e), e["id"]))
+    for position, entry in enumerate(ordered, start=1):
+        entry["rank"] = position
+    return ordered

@@ -221,3 +221,72 @@ class ApplicationOutSchema(Schema):
     booth = fields.Integer(allow_none=True)
     sales = Money(attribute="sales_halalas", allow_none=True)
     applied_at = Timestamp()
+
+
+class CriterionSchema(_Strict):
+    name = Name(required=True, validate=validate.Length(min=2, max=NAME_MAX))
+    weight = fields.Integer(required=True, strict=False, validate=validate.Range(min=1, max=100))
+
+
+class AwardRoundSchema(_Strict):
+    year = fields.Integer(required=True, strict=False, validate=validate.Range(min=2000, max=2100))
+    name = Name(required=True, validate=validate.Length(min=2, max=NAME_MAX))
+    criteria = fields.List(
+        fields.Nested(CriterionSchema), required=True, validate=validate.Length(min=1, max=10)
+    )
+    winners = fields.Integer(load_default=3, strict=False, validate=validate.Range(min=1, max=10))
+
+    @validates_schema
+    def _weights(self, data, **kwargs):
+        criteria = data.get("criteria") or []
+        total = sum(c["weight"] for c in criteria)
+        if criteria and not rules.weights_sum_to_100(criteria):
+            raise ValidationError(
+                {"criteria": [_l("The weights must add up to 100; they add up to %(total)s.", total=total)]}
+            )
+
+
+class NominationSchema(_Strict):
+    producer_id = fields.Integer(required=True, strict=False)
+
+
+class JudgeSchema(_Strict):
+    email = fields.Email(required=True, validate=validate.Length(max=255))
+
+
+class ScoresSchema(_Strict):
+    scores = fields.Dict(
+        keys=fields.String(),
+        values=fields.Integer(strict=False, validate=validate.Range(min=0, max=10)),
+        required=True,
+    )
+
+
+class AwardRoundOutSchema(Schema):
+    id = fields.Integer()
+    year = fields.Integer()
+    name = fields.String()
+    criteria = fields.List(fields.Dict())
+    winners = fields.Integer()
+    published_at = Timestamp(allow_none=True)
+
+
+class NominationOutSchema(Schema):
+    id = fields.Integer()
+    round_id = fields.Integer()
+    producer_id = fields.Integer()
+    trade_name = fields.String(attribute="producer.trade_name")
+
+
+class JudgeTaskSchema(Schema):
+    nomination_id = fields.Integer()
+    trade_name = fields.String()
+    scores = fields.Dict(allow_none=True)
+
+
+class ResultSchema(Schema):
+    nomination_id = fields.Integer(attribute="id")
+    trade_name = fields.String()
+    total = fields.Float()
+    judges = fields.Integer()
+    rank = fields.Integer()

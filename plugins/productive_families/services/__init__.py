@@ -9,6 +9,20 @@ page), ``_common`` for what they share.
 from __future__ import annotations
 
 from ._common import PLUGIN_ID, settings
+from .awards import (
+    add_judge,
+    create_round,
+    get_round,
+    judge_tasks,
+    list_rounds,
+    may_see_results,
+    nominate,
+    nominations_of,
+    publish,
+    published_winners,
+    results,
+    submit_scores,
+)
 from .exhibitions import (
     allocate,
     applications_by_producer,
@@ -52,6 +66,18 @@ from .products import (
 from .showcase import public_photo, public_producer, public_producers, public_products
 
 __all__ = [
+    "add_judge",
+    "create_round",
+    "get_round",
+    "judge_tasks",
+    "list_rounds",
+    "may_see_results",
+    "nominate",
+    "nominations_of",
+    "publish",
+    "published_winners",
+    "results",
+    "submit_scores",
     "allocate",
     "applications_by_producer",
     "applications_of",
