@@ -14,6 +14,7 @@ from . import (
     cli,
     demo,
     exhibition_views,  # noqa: F401  (the exhibitions' pages join the blueprint)
+    financing_views,  # noqa: F401  (the financing page joins the blueprint)
     kpis,
     portal,  # noqa: F401  (the producer's portal pages join the blueprint)
     public,  # noqa: F401  (the public showcase joins the blueprint)
@@ -88,6 +89,9 @@ AUDIT_ACTIONS = {
     P + "award.judge_added": _l("Award judge added"),
     P + "award.scored": _l("Judge's scores submitted"),
     P + "award.published": _l("Award winners published"),
+    P + "financing.body_added": _l("Financing body added"),
+    P + "financing.referred": _l("Financing request referred"),
+    P + "financing.decided": _l("Financing outcome recorded"),
 }
 AUDIT_OBJECTS = {
     "Producer": _l("Producer"),
@@ -95,6 +99,22 @@ AUDIT_OBJECTS = {
     "Exhibition": _l("Exhibition"),
     "ExhibitionApplication": _l("Application to an exhibition"),
     "AwardRound": _l("Award round"),
+    "FinancingBody": _l("Financing body"),
+    "FinancingRequest": _l("Financing request"),
+}
+BODY_LABELS = {
+    "bank": _l("Bank"),
+    "fund": _l("Fund"),
+    "company": _l("Company"),
+    "charity": _l("Charity"),
+    "government": _l("Government body"),
+    "other": _l("Other"),
+}
+FINANCING_LABELS = {
+    "referred": _l("Referred"),
+    "approved": _l("Approved"),
+    "rejected": _l("Rejected"),
+    "disbursed": _l("Disbursed"),
 }
 APPLICATION_LABELS = {
     "applied": _l("Applied"),
@@ -127,6 +147,8 @@ def register_labels():
         "productive_families_licence": LICENCE_LABELS,
         "productive_families_channel": CHANNEL_LABELS,
         "productive_families_application": APPLICATION_LABELS,
+        "productive_families_body": BODY_LABELS,
+        "productive_families_financing": FINANCING_LABELS,
     }
 
 

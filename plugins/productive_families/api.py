@@ -19,6 +19,11 @@ from .schemas import (
     ExhibitionSchema,
     FamiliesKpiQuerySchema,
     FamiliesKpiSchema,
+    FinancingBodyOutSchema,
+    FinancingBodySchema,
+    FinancingDecisionSchema,
+    FinancingRequestOutSchema,
+    FinancingRequestSchema,
     JudgeSchema,
     JudgeTaskSchema,
     LicenceSchema,
@@ -299,6 +304,53 @@ def post_publication(round_id):
     award = services.publish(services.get_round(round_id), current_user)
     db.session.commit()
     return award
+
+
+@bp.route("/financing/bodies")
+@bp.response(200, FinancingBodyOutSchema(many=True))
+@bp.requires(P + "view")
+def list_bodies():
+    return services.list_bodies()
+
+
+@bp.route("/financing/bodies", methods=["POST"])
+@bp.arguments(FinancingBodySchema)
+@bp.response(201, FinancingBodyOutSchema)
+@bp.requires(P + "manage")
+def post_body(_data):
+    """Register a financing body or partner (criteria and quality score for a partner)."""
+    body = services.add_body(_body(), current_user)
+    db.session.commit()
+    return body
+
+
+@bp.route("/financing/requests")
+@bp.response(200, FinancingRequestOutSchema(many=True))
+@bp.requires(P + "view")
+def list_financing_requests():
+    return services.list_requests()
+
+
+@bp.route("/financing/requests", methods=["POST"])
+@bp.arguments(FinancingRequestSchema)
+@bp.response(201, FinancingRequestOutSchema)
+@bp.requires(P + "manage")
+def post_financing_request(_data):
+    """Refer a producer's financing request to a body."""
+    referred = services.refer(_body(), current_user)
+    db.session.commit()
+    return referred
+
+
+@bp.route("/financing/requests/<int:request_id>/outcome", methods=["POST"])
+@bp.arguments(FinancingDecisionSchema)
+@bp.response(200, FinancingRequestOutSchema)
+@bp.requires(P + "manage")
+def post_financing_outcome(_data, request_id):
+    """The body's outcome: approved with the amount, rejected; then disbursed (409 otherwise)."""
+    decided = services.decide(services.get_request(request_id), _body(), current_user)
+    db.session.commit()
+    return decided
 
 
 @bp.route("/kpis")

@@ -141,6 +141,37 @@ def _award(tenant, today: date) -> None:
         services.publish(award)
 
 
+BODIES = [
+    ("بنك التنمية الاجتماعية", "bank", False, None),
+    ("صندوق عبداللطيف جميل لخدمة المجتمع", "fund", True, 85),
+    ("صندوق تنمية الموارد البشرية (هدف)", "government", True, 90),
+    ("شركة محلية للتغليف", "company", True, 70),
+]
+
+
+def _financing(today: date) -> None:
+    """Financing bodies and partners, and requests with their outcomes."""
+    if services.list_bodies():
+        return
+    bodies = [
+        services.add_body(
+            {"name": name, "kind": kind, "is_partner": partner, "quality_score": quality,
+             "partnership_criteria": "الالتزام بالسداد، جودة المنتج، الترخيص" if partner else ""}
+        )
+        for name, kind, partner, quality in BODIES
+    ]  # fmt: skip
+    producers = services.list_producers()
+    outcomes = [("approved", "12000"), ("rejected", None), (None, None)]
+    for index, producer in enumerate(producers[:3]):
+        request = services.refer(
+            {"producer_id": producer.id, "body_id": bodies[index].id, "purpose": "معدات إنتاج", "requested": "15000",
+             "referred_on": (today - timedelta(days=60)).isoformat()}
+        )  # fmt: skip
+        status, amount = outcomes[index]
+        if status:
+            services.decide(request, {"status": status, "approved": amount, "decided_on": today.isoformat()})
+
+
 def load(tenant) -> None:
     today = date.today()
     for index, (head, trade_name, activity, licence, products) in enumerate(PRODUCERS):
@@ -175,4 +206,5 @@ def load(tenant) -> None:
     db.session.flush()
     _exhibitions(tenant, today)
     _award(tenant, today)
+    _financing(today)
     db.session.flush()

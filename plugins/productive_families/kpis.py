@@ -29,6 +29,22 @@ def exhibition_sales(tenant: Tenant, start: date, end: date) -> int:
     return services.exhibition_sales(start, end)
 
 
+def financing_channels(tenant: Tenant, start: date, end: date) -> int:
+    return services.channels_in_use(start, end)
+
+
+def quality_partnerships(tenant: Tenant, start: date, end: date) -> int:
+    return services.quality_partnerships()
+
+
+def families_financed(tenant: Tenant, start: date, end: date) -> int:
+    return services.financed(start, end)[0]
+
+
+def amount_financed(tenant: Tenant, start: date, end: date) -> int:
+    return services.financed(start, end)[1]
+
+
 def sources() -> list[KpiSource]:
     return [
         KpiSource(
@@ -42,4 +58,13 @@ def sources() -> list[KpiSource]:
             exhibition_families,
         ),
         KpiSource(P + "exhibition_sales", _l("Sales at exhibitions"), "halalas", exhibition_sales),
+        KpiSource(P + "financing_channels", _l("Financing channels in use"), "count", financing_channels),
+        KpiSource(
+            P + "quality_partnerships",
+            _l("Partnerships at or above the quality threshold"),
+            "count",
+            quality_partnerships,
+        ),
+        KpiSource(P + "families_financed", _l("Families financed"), "count", families_financed),
+        KpiSource(P + "amount_financed", _l("Amount financed"), "halalas", amount_financed),
     ]

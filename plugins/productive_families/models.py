@@ -212,3 +212,55 @@ class AwardScore(TenantMixin, db.Model):
     judge_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
     scores: Mapped[dict] = mapped_column(sa.JSON, default=dict)
     submitted_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+BODY_KINDS = ("bank", "fund", "company", "charity", "government", "other")
+FINANCING_STATES = ("referred", "approved", "rejected", "disbursed")
+
+
+class FinancingBody(TenantMixin, db.Model):
+    """A financing body or partner (seed 001, goal 7): a bank, a fund, a company …; a partner has
+    the partnership criteria and a quality score (0–100)."""
+
+    __tablename__ = "productive_families_financing_bodies"
+    __tenant_table_args__ = (sa.UniqueConstraint("tenant_id", "name"),)
+
+    name: Mapped[str] = mapped_column(sa.String(NAME_MAX))
+    kind: Mapped[str] = mapped_column(sa.String(16))
+    is_partner: Mapped[bool] = mapped_column(default=False)
+    partnership_criteria: Mapped[str] = mapped_column(sa.Text, default="")
+    quality_score: Mapped[int | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class FinancingRequest(TenantMixin, db.Model):
+    """A producer's financing request referred to a body, with its outcome and amount."""
+
+    __tablename__ = "productive_families_financing_requests"
+    __tenant_table_args__ = (
+        tenant_foreign_key("producer_id", "productive_families_producers", ondelete="CASCADE"),
+        tenant_foreign_key("body_id", "productive_families_financing_bodies", ondelete="CASCADE"),
+        sa.Index("ix_productive_families_financing_requests_tenant_referred", "tenant_id", "referred_on"),
+    )
+
+    producer_id: Mapped[int]
+    body_id: Mapped[int]
+    purpose: Mapped[str] = mapped_column(sa.String(255))
+    requested_halalas: Mapped[int] = mapped_column(sa.BigInteger)
+    status: Mapped[str] = mapped_column(sa.String(16), default="referred")
+    approved_halalas: Mapped[int | None] = mapped_column(sa.BigInteger)
+    referred_on: Mapped[date]
+    decided_on: Mapped[date | None]
+
+    producer: Mapped[Producer] = relationship(
+        foreign_keys="[FinancingRequest.producer_id]",
+        primaryjoin="and_(FinancingRequest.producer_id == Producer.id, FinancingRequest.tenant_id == Producer.tenant_id)",
+        viewonly=True,
+        lazy="joined",
+    )
+    body: Mapped[FinancingBody] = relationship(
+        foreign_keys="[FinancingRequest.body_id]",
+        primaryjoin="and_(FinancingRequest.body_id == FinancingBody.id, FinancingRequest.tenant_id == FinancingBody.tenant_id)",
+        viewonly=True,
+        lazy="joined",
+    )

@@ -113,3 +113,11 @@ def rank(entries: list[dict], criteria: list[dict]) -> list[dict]:
     for position, entry in enumerate(ordered, start=1):
         entry["rank"] = position
     return ordered
+
+
+# A financing request: referred to a body, then approved or rejected; an approved one disbursed.
+FINANCING_TRANSITIONS = {"referred": ("approved", "rejected"), "approved": ("disbursed",)}
+
+
+def can_change_financing(current: str, target: str) -> bool:
+    return target in FINANCING_TRANSITIONS.get(current, ())

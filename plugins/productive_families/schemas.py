@@ -8,7 +8,15 @@ from core.toolkit import AnyDate, Money, Name, Text, Timestamp, plugin_settings
 
 from . import rules
 from .i18n import _l
-from .models import APPLICATION_STATES, LICENCE_STATES, NAME_MAX, SALES_CHANNELS, TEXT_MAX
+from .models import (
+    APPLICATION_STATES,
+    BODY_KINDS,
+    FINANCING_STATES,
+    LICENCE_STATES,
+    NAME_MAX,
+    SALES_CHANNELS,
+    TEXT_MAX,
+)
 from .settings import ACTIVITY_CODES
 
 CHOOSE = _l("Choose one of the listed values.")
@@ -290,3 +298,57 @@ class ResultSchema(Schema):
     total = fields.Float()
     judges = fields.Integer()
     rank = fields.Integer()
+
+
+class FinancingBodySchema(_Strict):
+    name = Name(required=True, validate=validate.Length(min=2, max=NAME_MAX))
+    kind = fields.String(required=True, validate=validate.OneOf(BODY_KINDS, error=CHOOSE))
+    is_partner = fields.Boolean(load_default=False)
+    partnership_criteria = Text(load_default="", validate=validate.Length(max=TEXT_MAX))
+    quality_score = fields.Integer(
+        load_default=None, allow_none=True, strict=False, validate=validate.Range(min=0, max=100)
+    )
+
+
+class FinancingBodyOutSchema(Schema):
+    id = fields.Integer()
+    name = fields.String()
+    kind = fields.String()
+    is_partner = fields.Boolean()
+    partnership_criteria = fields.String()
+    quality_score = fields.Integer(allow_none=True)
+
+
+class FinancingRequestSchema(_Strict):
+    producer_id = fields.Integer(required=True, strict=False)
+    body_id = fields.Integer(required=True, strict=False)
+    purpose = Name(required=True, validate=validate.Length(min=2, max=255))
+    requested = Money(required=True, attribute="requested_halalas", validate=validate.Range(min=1))
+    referred_on = AnyDate(load_default=None, allow_none=True)
+
+
+class FinancingDecisionSchema(_Strict):
+    status = fields.String(
+        required=True, validate=validate.OneOf([s for s in FINANCING_STATES if s != "referred"], error=CHOOSE)
+    )
+    approved = Money(load_default=None, allow_none=True, attribute="approved_halalas")
+    decided_on = AnyDate(load_default=None, allow_none=True)
+
+    @validates_schema
+    def _amount(self, data, **kwargs):
+        if data.get("status") == "approved" and not data.get("approved_halalas"):
+            raise ValidationError({"approved": [_l("Give the amount the body approved.")]})
+
+
+class FinancingRequestOutSchema(Schema):
+    id = fields.Integer()
+    producer_id = fields.Integer()
+    trade_name = fields.String(attribute="producer.trade_name")
+    body_id = fields.Integer()
+    body_name = fields.String(attribute="body.name")
+    purpose = fields.String()
+    requested = Money(attribute="requested_halalas")
+    status = fields.String()
+    approved = Money(attribute="approved_halalas", allow_none=True)
+    referred_on = AnyDate()
+    decided_on = AnyDate(allow_none=True)

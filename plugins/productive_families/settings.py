@@ -105,6 +105,11 @@ class SettingsSchema(Schema):
         validate=validate.Range(min=1, max=365),
         metadata={"label": _l("Warn this many days before a licence expires"), "unit": _l("days")},
     )
+    partnership_quality_threshold = fields.Integer(
+        load_default=80,
+        validate=validate.Range(min=0, max=100),
+        metadata={"label": _l("Quality a partnership must reach to count (seed 001: 80 %)"), "unit": "%"},
+    )
     page_size = fields.Integer(
         load_default=50,
         validate=validate.Range(min=10, max=200),

@@ -42,6 +42,17 @@ from .exhibitions import (
     score_application,
     upcoming_for,
 )
+from .financing import (
+    add_body,
+    channels_in_use,
+    decide,
+    financed,
+    get_request,
+    list_bodies,
+    list_requests,
+    quality_partnerships,
+    refer,
+)
 from .licensing import WARNING_MESSAGE, WARNING_TEMPLATE, change_licence, families_licensed, run_licence_job
 from .producers import (
     create_producer,
@@ -66,6 +77,15 @@ from .products import (
 from .showcase import public_photo, public_producer, public_producers, public_products
 
 __all__ = [
+    "add_body",
+    "channels_in_use",
+    "decide",
+    "financed",
+    "get_request",
+    "list_bodies",
+    "list_requests",
+    "quality_partnerships",
+    "refer",
     "add_judge",
     "create_round",
     "get_round",
