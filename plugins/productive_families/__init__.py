@@ -205,6 +205,13 @@ def register_notification_templates():
 
 
 @hookimpl
+def register_household_panels(household, file, user):
+    """A registry household's page (a prisoner's family's too) shows its producer profile, or a
+    link registering it as a producer with the household already chosen."""
+    return views.household_panel(household, user)
+
+
+@hookimpl
 def register_kpi_sources(tenant):
     return kpis.sources()
 

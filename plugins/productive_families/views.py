@@ -8,11 +8,13 @@ from collections.abc import Callable
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from markupsafe import Markup
 from marshmallow import ValidationError
 
 from core.toolkit import (
     FormOutcome,
     Household,
+    Panel,
     can,
     current_language,
     form_transaction,
@@ -141,7 +143,8 @@ def household_picker(param: str = "household_q", field: str = "household_id") ->
                 "" if household.head_person_id == person.id else _("Member: %(name)s", name=person.full_name)
             )
             options.append({"id": household.id, "title": household.head.full_name, "detail": detail})
-    value = request.form.get(field, "").strip()
+    # ``?household=<id>``: opened from a household's registry page (e.g. a prisoner's family).
+    value = (request.form.get(field) or request.args.get("household", "")).strip()
     chosen = get_in_tenant(Household, int(value)) if value.isdigit() else None
     if chosen is not None and chosen.id not in seen:
         options.insert(0, {"id": chosen.id, "title": chosen.head.full_name, "detail": ""})
@@ -225,3 +228,21 @@ def licensing():
         incentives=settings["incentives"],
         warning_days=settings["licence_warning_days"],
     )
+
+
+def household_panel(household, user) -> list[Panel]:
+    """On a household's registry page: its producer profile, or a link registering it as one."""
+    if not can(user, P + "view"):
+        return []
+    producer = services.producer_of_household(household.id)
+    if producer is None and not can(user, P + "manage"):
+        return []
+    html = render_template(
+        "productive_families/household_panel.html",
+        _=domain.template_gettext,
+        activity_name=activity_name,
+        code_label=label,
+        producer=producer,
+        household=household,
+    )
+    return [Panel("productive-family", _("Productive family"), Markup(html), order=60)]

@@ -61,6 +61,7 @@ from .producers import (
     list_producers,
     producer_count,
     producer_of,
+    producer_of_household,
     set_showcase,
     update_profile,
 )
@@ -130,6 +131,7 @@ __all__ = [
     "list_producers",
     "producer_count",
     "producer_of",
+    "producer_of_household",
     "product_of",
     "products_of",
     "public_photo",

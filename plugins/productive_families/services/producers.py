@@ -124,3 +124,7 @@ def list_producers(
 
 def producer_count() -> int:
     return int(db.session.scalar(sa.select(sa.func.count(Producer.id))) or 0)
+
+
+def producer_of_household(household_id: int) -> Producer | None:
+    return db.session.scalar(sa.select(Producer).where(Producer.household_id == household_id))

@@ -249,3 +249,28 @@ def test_photos_are_images_only_and_a_refused_one_stores_nothing(
         assert photo.document.doc_type == services.PHOTO_TYPE
     shown = client.get(f"{url}/photos/{photo.id}")
     assert shown.status_code == 200 and shown.mimetype == "image/png"
+
+
+def test_a_household_page_registers_the_family_as_a_producer_from_its_file(
+    client, manager, login, enabled, create_household, in_tenant
+):
+    household = create_household(enabled)
+    login(manager)
+    page = client.get(f"/t/first/registry/households/{household.id}").get_data(as_text=True)
+    assert 'id="register-producer"' in page and "سجّلها أسرةً منتجة" in page
+    form = client.get(f"{PAGE}?household={household.id}").get_data(as_text=True)
+    assert f'id="household_id-{household.id}"' in form and "checked" in form
+    assert (
+        client.post(
+            PAGE,
+            data={
+                "action": "create",
+                "household_id": household.id,
+                "trade_name": "مطبخ الأسرة",
+                "activity": "food",
+            },
+        ).status_code
+        == 303
+    )
+    page = client.get(f"/t/first/registry/households/{household.id}").get_data(as_text=True)
+    assert "مطبخ الأسرة" in page and 'id="register-producer"' not in page
