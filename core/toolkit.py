@@ -36,6 +36,7 @@ from .auth.services import users_with_role
 from .calendar import format_date, parse_date
 from .documents.models import Document
 from .documents.services import StoredFile, read_stored, store_file
+from .documents.services import read_content as read_document
 from .documents.services import upload as upload_document
 from .downloads import download_response
 from .errors import AppError, Conflict, Forbidden, Invalid, NotFound
@@ -52,6 +53,7 @@ from .labels import label, labels
 from .lookup import get_in_tenant, get_or_404
 from .navigation import DashboardCard, DashboardItem, NavItem
 from .notifications import notify
+from .notifications.services import staff_holding
 from .numbers import (
     NumberFormatError,
     format_halalas,
@@ -174,7 +176,9 @@ __all__ = [
     "StoredFile",
     "policies_in_force",
     "PolicyLink",
+    "read_document",
     "notify",
+    "staff_holding",
     "audit_record",
     "kpi_sources",
     "kpi_values",

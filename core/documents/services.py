@@ -171,8 +171,11 @@ def verify(document: Document, user) -> Document:
     return document
 
 
-def read_content(document: Document) -> bytes:
-    record("documents.downloaded", "document", document.id)
+def read_content(document: Document, *, audited: bool = True) -> bytes:
+    """The stored bytes. Audited as a download, except where the owner chose to publish the file
+    (``audited=False``: a product photo on a public page; anonymous views would flood the trail)."""
+    if audited:
+        record("documents.downloaded", "document", document.id)
     return get_storage().get(document.storage_key)
 
 

@@ -65,6 +65,7 @@ from .requests import (
     validate_request_submission,
     validate_request_transition,
 )
+from .self_reliance import collect_self_reliance_placements
 from .tenant import load_demo_data, register_nav_items, register_permissions
 
 __all__ = [
@@ -115,4 +116,5 @@ __all__ = [
     "validate_grievance",
     "holidays_changed",
     "dashboard_cards",
+    "collect_self_reliance_placements",
 ]

@@ -178,6 +178,11 @@ def register_kpi_sources(tenant):
 
 
 @hookimpl
+def collect_self_reliance_placements(start, end):
+    return services.placements_between(start, end)
+
+
+@hookimpl
 def load_demo_data(tenant):
     demo.load(tenant)
 

@@ -6,11 +6,11 @@ from datetime import date
 
 import sqlalchemy as sa
 
-from core.toolkit import AidRequest, CatalogItem, Disbursement, KpiSource, Tenant, db, plugin_settings
+from core.toolkit import AidRequest, CatalogItem, Disbursement, KpiSource, Tenant, db, hooks, plugin_settings
 
 from . import rules
 from .i18n import _l
-from .models import DebtEntry, Employment, FollowUp, Placement
+from .models import DebtEntry, Employment, FamilyLink, FollowUp, Placement
 
 
 def aids_given(tenant: Tenant, start: date, end: date) -> int:
@@ -72,14 +72,30 @@ def did_not_return_percent(tenant: Tenant, start: date, end: date) -> float | No
 
 
 def _families_placed(start: date, end: date, kinds: tuple[str, ...]) -> int:
-    return int(
-        db.session.scalar(
-            sa.select(sa.func.count(sa.distinct(Placement.household_id))).where(
+    """Distinct prisoners' families placed in the period: this plugin's placements and those other
+    enabled plugins report (``collect_self_reliance_placements``: e.g. productive_families'
+    exhibition booths) for a household linked to a prisoner — each family counted once."""
+    own = set(
+        db.session.scalars(
+            sa.select(Placement.household_id).where(
                 Placement.kind.in_(kinds), Placement.placed_on.between(start, end)
             )
         )
-        or 0
     )
+    reported = {
+        household_id
+        for declared in hooks().collect_self_reliance_placements(start=start, end=end)
+        for household_id, kind in declared or []
+        if kind in kinds
+    }
+    if reported - own:
+        linked = set(
+            db.session.scalars(
+                sa.select(FamilyLink.household_id).where(FamilyLink.household_id.in_(reported - own))
+            )
+        )
+        own |= linked
+    return len(own)
 
 
 def canteen_families(tenant: Tenant, start: date, end: date) -> int:

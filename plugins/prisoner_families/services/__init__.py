@@ -58,9 +58,16 @@ from .rehabilitation import (
     record_interview,
     schedule_follow_ups,
 )
-from .self_reliance import add_employment, add_placement, list_employments, list_placements
+from .self_reliance import (
+    add_employment,
+    add_placement,
+    list_employments,
+    list_placements,
+    placements_between,
+)
 
 __all__ = [
+    "placements_between",
     "LABELS",
     "PLUGIN_ID",
     "REASONS",

@@ -42,3 +42,11 @@ def add_employment(data: dict, actor: Any = None) -> Employment:
     db.session.flush()
     audit("employment.created", employment, {"employed": employment.employed_on is not None}, actor)
     return employment
+
+
+def placements_between(start, end) -> list[tuple[int, str]]:
+    """``(household_id, kind)`` of the placements made in the period (the shared self-reliance hook)."""
+    rows = db.session.execute(
+        db.select(Placement.household_id, Placement.kind).where(Placement.placed_on.between(start, end))
+    )
+    return [(household_id, kind) for household_id, kind in rows]

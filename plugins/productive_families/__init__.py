@@ -1,0 +1,227 @@
+"""Productive families (seed 001, Esrar, Al-Ahsa): home-based producers on top of the shared
+registry — profile, products with prices and photos, licences with expiry warnings, a public
+showcase per consenting producer — and their KPIs.
+
+Plugs in only through hooks and ``core.toolkit`` (docs/plugins.md)."""
+
+from __future__ import annotations
+
+from core.toolkit import STAFF_ROLES, Choice, ContractHints, NavItem, Permission, PluginMeta, hookimpl
+
+from . import (
+    api,
+    award_views,  # noqa: F401  (the award's pages join the blueprint)
+    cli,
+    demo,
+    exhibition_views,  # noqa: F401  (the exhibitions' pages join the blueprint)
+    financing_views,  # noqa: F401  (the financing page joins the blueprint)
+    kpis,
+    portal,  # noqa: F401  (the producer's portal pages join the blueprint)
+    public,  # noqa: F401  (the public showcase joins the blueprint)
+    services,
+    views,
+)
+from .i18n import _l
+from .models import LICENCE_STATES, SALES_CHANNELS  # noqa: F401  (the tables, registered with the metadata)
+from .settings import SettingsSchema
+
+_PUBLIC = (
+    "Public by design (no login): the page a producer consented to publish; consent, withdrawal "
+    "(404), nothing private and the plugin switched off are tested in tests/test_showcase.py."
+)
+_OWN = (
+    "The producer's own pages: the profile and product are found through the signed-in applicant's "
+    "linked profile (staff have none; another producer's product is 404), tested in tests/test_producers.py."
+)
+
+PLUGIN = PluginMeta(
+    id="productive_families",
+    name_ar="الأسر المنتجة",
+    name_en="Productive families",
+    version="1.0.0",
+    description_ar="ملفات الأسر المنتجة ومنتجاتها، الترخيص وتنبيه انتهائه، وصفحة عرض عامة للمنتجات، ومؤشرات الأداء.",
+    description_en="Home-based producers and their products, licensing with expiry warnings, a public "
+    "products showcase, and KPIs.",
+    settings_schema=SettingsSchema,
+    contract=ContractHints(
+        skip_routes={
+            "productive_families.showcase_index": _PUBLIC,
+            "productive_families.showcase": _PUBLIC,
+            "productive_families.showcase_photo": _PUBLIC,
+            "productive_families.portal_home": _OWN,
+            "productive_families.portal_product": _OWN,
+            "productive_families.portal_photo": _OWN,
+            "productive_families.portal_exhibitions": _OWN,
+            "productive_families_api.my_scores": (
+                "The calling judge's own scores: anyone not named a judge of the round gets 403, "
+                "tested in tests/test_awards.py."
+            ),
+            "productive_families.judge": (
+                "A judge's own scoring page: only the users named judges of the round open it (others 403), "
+                "tested in tests/test_awards.py."
+            ),
+        }
+    ),
+)
+
+P = "productive_families."
+MANAGERS = ("tenant_admin", "relations_officer", "researcher")
+
+AUDIT_ACTIONS = {
+    P + "producer.created": _l("Producer registered"),
+    P + "producer.updated": _l("Producer profile changed"),
+    P + "producer.account_linked": _l("Producer's portal account linked"),
+    P + "showcase.consented": _l("Public products page published"),
+    P + "showcase.withdrawn": _l("Public products page withdrawn"),
+    P + "product.created": _l("Product added"),
+    P + "product.updated": _l("Product changed"),
+    P + "product.photo_added": _l("Product photo added"),
+    P + "product.photo_removed": _l("Product photo removed"),
+    P + "licence.changed": _l("Licence status changed"),
+    P + "licence.warned": _l("Licence expiry warning sent"),
+    P + "exhibition.created": _l("Exhibition added"),
+    P + "exhibition.applied": _l("Application to an exhibition"),
+    P + "exhibition.scored": _l("Exhibition application scored"),
+    P + "exhibition.allocated": _l("Exhibition booths allocated"),
+    P + "exhibition.sales": _l("Exhibition sales recorded"),
+    P + "award.created": _l("Award round added"),
+    P + "award.nominated": _l("Producer nominated for the award"),
+    P + "award.judge_added": _l("Award judge added"),
+    P + "award.scored": _l("Judge's scores submitted"),
+    P + "award.published": _l("Award winners published"),
+    P + "financing.body_added": _l("Financing body added"),
+    P + "financing.referred": _l("Financing request referred"),
+    P + "financing.decided": _l("Financing outcome recorded"),
+}
+AUDIT_OBJECTS = {
+    "Producer": _l("Producer"),
+    "Product": _l("Product"),
+    "Exhibition": _l("Exhibition"),
+    "ExhibitionApplication": _l("Application to an exhibition"),
+    "AwardRound": _l("Award round"),
+    "FinancingBody": _l("Financing body"),
+    "FinancingRequest": _l("Financing request"),
+}
+BODY_LABELS = {
+    "bank": _l("Bank"),
+    "fund": _l("Fund"),
+    "company": _l("Company"),
+    "charity": _l("Charity"),
+    "government": _l("Government body"),
+    "other": _l("Other"),
+}
+FINANCING_LABELS = {
+    "referred": _l("Referred"),
+    "approved": _l("Approved"),
+    "rejected": _l("Rejected"),
+    "disbursed": _l("Disbursed"),
+}
+APPLICATION_LABELS = {
+    "applied": _l("Applied"),
+    "selected": _l("Selected"),
+    "not_selected": _l("Not selected"),
+    "withdrawn": _l("Withdrawn"),
+}
+LICENCE_LABELS = {
+    "none": _l("No licence"),
+    "applied": _l("Applied"),
+    "issued": _l("Issued"),
+    "expired": _l("Expired"),
+}
+CHANNEL_LABELS = {
+    "home": _l("From home"),
+    "exhibitions": _l("Exhibitions"),
+    "social_media": _l("Social media"),
+    "online_store": _l("Online store"),
+    "shops": _l("Shops"),
+    "school_canteens": _l("School canteens"),
+    "other": _l("Other"),
+}
+
+
+@hookimpl
+def register_labels():
+    return {
+        "audit_action": AUDIT_ACTIONS,
+        "audit_object": AUDIT_OBJECTS,
+        "productive_families_licence": LICENCE_LABELS,
+        "productive_families_channel": CHANNEL_LABELS,
+        "productive_families_application": APPLICATION_LABELS,
+        "productive_families_body": BODY_LABELS,
+        "productive_families_financing": FINANCING_LABELS,
+    }
+
+
+@hookimpl
+def register_blueprints():
+    return [views.bp]
+
+
+@hookimpl
+def register_api_blueprints():
+    return [api.bp]
+
+
+@hookimpl
+def register_commands():
+    return [cli.group]
+
+
+@hookimpl
+def register_jobs():
+    return [cli.LICENCES]
+
+
+# --------------------------------------------------------------------------- tenant-scoped
+
+
+@hookimpl
+def register_permissions():
+    return [
+        Permission(P + "view", _l("See the productive families"), STAFF_ROLES),
+        Permission(P + "manage", _l("Register producers and manage their licences"), MANAGERS),
+        Permission(
+            P + "portal", _l("Keep one's own producer profile and products on the portal"), ("applicant",)
+        ),
+    ]
+
+
+@hookimpl
+def register_nav_items(tenant, user):
+    return [
+        NavItem(_l("Productive families"), "productive_families.index", P + "view"),
+        NavItem(_l("My products"), "productive_families.portal_home", P + "portal"),
+    ]
+
+
+@hookimpl
+def register_document_types():
+    return [Choice(services.PHOTO_TYPE, _l("Product photo"))]
+
+
+@hookimpl
+def register_notification_templates():
+    return {services.WARNING_TEMPLATE: services.WARNING_MESSAGE}
+
+
+@hookimpl
+def register_household_panels(household, file, user):
+    """A registry household's page (a prisoner's family's too) shows its producer profile, or a
+    link registering it as a producer with the household already chosen."""
+    return views.household_panel(household, user)
+
+
+@hookimpl
+def register_kpi_sources(tenant):
+    return kpis.sources()
+
+
+@hookimpl
+def collect_self_reliance_placements(start, end):
+    """Booths at exhibitions held in the period count as exhibition placements (self-reliance)."""
+    return [(household_id, "exhibition") for household_id in services.exhibition_households(start, end)]
+
+
+@hookimpl
+def load_demo_data(tenant):
+    demo.load(tenant)

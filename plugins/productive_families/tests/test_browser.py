@@ -1,0 +1,59 @@
+"""A producer, on a phone (375 px), changes a product on the portal and sees it on the public
+showcase; the staff pages are looked at too."""
+
+from __future__ import annotations
+
+import pytest
+
+from core.testing import PASSWORD, screenshot
+from core.toolkit import db
+
+from .. import services
+from .conftest import PID
+
+pytestmark = pytest.mark.browser
+
+
+def test_a_producer_updates_a_product_on_the_portal_and_it_appears_on_the_showcase(
+    phone_page, browser_login, producer_account, enabled, in_tenant, make_file
+):
+    user, producer_id = producer_account
+    with in_tenant(enabled):
+        product = services.add_product(
+            services.get_producer(producer_id), {"name": "كبسة لحم", "price": "45"}
+        )
+        services.add_photo(product, make_file("png", size=(120, 90)), "kabsa.png")
+        db.session.commit()
+        product_id = product.id
+    page = phone_page
+    browser_login(page, user.email, PASSWORD)
+
+    page.goto(f"/t/first/{PID}/portal/")
+    assert page.locator("html").get_attribute("dir") == "rtl"
+    page.check("#showcase_consent")
+    page.fill("#showcase-form #showcase_whatsapp", "٠٥٥١٢٣٤٥٦٧")
+    page.click("#showcase-form button[type=submit]")
+    page.wait_for_load_state()
+    assert page.locator("#showcase-link").is_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    screenshot(page, "productive-families-portal-375")
+
+    page.click(f"[data-product='{product_id}'] a")
+    page.wait_for_load_state()
+    page.fill("#product-form #name", "كبسة لحم حاشي")
+    page.fill("#product-form #price", "٥٢٫٥")
+    page.click("#product-form button[type=submit]")
+    page.wait_for_load_state()
+    assert page.locator("#product-form #price").input_value() == "52.50"
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    screenshot(page, "productive-families-portal-product-375")
+
+    page.context.clear_cookies()  # a buyer: no login
+    page.goto(f"/t/first/{PID}/showcase/{producer_id}")
+    card = page.locator(f"#products [data-product='{product_id}']")
+    assert "كبسة لحم حاشي" in card.inner_text()
+    assert card.locator(".price").inner_text().strip() == "52.50"
+    assert card.locator("img").evaluate("img => img.naturalWidth") > 0
+    assert page.locator("#contact").get_attribute("href") == "https://wa.me/966551234567"
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    screenshot(page, "productive-families-showcase-375")
