@@ -1,0 +1,114 @@
+"""The plugin's API (``/t/<tenant>/api/v1/crime_victims/…``, in the OpenAPI document)."""
+
+from __future__ import annotations
+
+from flask import request
+from flask_login import current_user
+from marshmallow import Schema, fields
+
+from core.toolkit import ApiBlueprint, db
+
+from . import services
+from .schemas import CaseDetailOutSchema, CaseOpenSchema, CaseOutSchema, CategoryOutSchema, CategorySchema
+
+bp = ApiBlueprint(
+    "crime_victims_api",
+    __name__,
+    description="Crime victims care: victim cases, their seven intake steps and the crime categories.",
+)
+
+
+class QueueArgs(Schema):
+    overdue = fields.Boolean(load_default=False)
+
+
+class StepArgs(Schema):
+    """A step's input: ``check`` {national_id | person_id}, ``clarify`` {outcome, officer_id},
+    ``answer`` {note}, ``declare`` {signed_by}, ``notice`` {}, ``register``/``serve`` {note}."""
+
+    class Meta:
+        unknown = "include"
+
+
+def _detail(case) -> dict:
+    out = services.as_dict(case)
+    out["timeline"] = services.timeline(case)
+    return out
+
+
+@bp.route("/cases")
+@bp.arguments(QueueArgs, location="query")
+@bp.response(200, CaseOutSchema(many=True))
+@bp.requires("crime_victims.view")
+def list_cases(args):
+    """The staff queue, newest first, with the expected answer date and the overdue flag."""
+    return [services.as_dict(row.case) for row in services.queue(overdue_only=args["overdue"])]
+
+
+@bp.route("/cases", methods=["POST"])
+@bp.arguments(CaseOpenSchema)
+@bp.response(201, CaseDetailOutSchema)
+@bp.requires("crime_victims.intake")
+def open_case(data):
+    """Open a case registered by staff (intake step 1, channel recorded)."""
+    case = services.open_case(request.get_json(), current_user)
+    db.session.commit()
+    return _detail(case)
+
+
+@bp.route("/cases/<int:case_id>")
+@bp.response(200, CaseDetailOutSchema)
+@bp.requires("crime_victims.view")
+def get_case(case_id):
+    """A case with the timeline of its intake steps."""
+    return _detail(services.get_case(case_id))
+
+
+STEP_DOCS = {
+    "check": "Step 2: the person matched in the registry (``national_id`` or ``person_id``), the ID valid on the submission day.",
+    "clarify": "Step 3: ``outcome`` ``clear``, or ``refer`` to the social-research officer ``officer_id``.",
+    "answer": "Step 3: the social-research officer's ``note`` answering a referral.",
+    "declare": "Step 4: core's signed declaration (``signed_by`` for a paper form; submits a staff draft).",
+    "notice": "Step 5: the applicant told the case goes to the research committee (expected answer date).",
+    "register": "Step 6: registration completed once the committee accepted the case (``note``).",
+    "serve": "Step 7: the service delivered (``note``).",
+}
+
+
+def _step_view(action: str):
+    def view(data, case_id):
+        case = services.get_case(case_id)
+        services.take(case, action, data, current_user)
+        db.session.commit()
+        return _detail(case)
+
+    view.__name__ = f"step_{action}"
+    view.__doc__ = STEP_DOCS[action] + " Out of order: 409; each step checks its own permission."
+    return view
+
+
+for _action in services.ACTIONS:
+    bp.route(f"/cases/<int:case_id>/steps/{_action}", methods=["POST"], endpoint=f"step_{_action}")(
+        bp.arguments(StepArgs)(
+            bp.response(201, CaseDetailOutSchema)(bp.requires("crime_victims.view")(_step_view(_action)))
+        )
+    )
+
+
+@bp.route("/categories")
+@bp.response(200, CategoryOutSchema(many=True))
+@bp.requires("crime_victims.view")
+def list_categories():
+    """The tenant's crime categories."""
+    return services.categories()
+
+
+@bp.route("/categories", methods=["POST"])
+@bp.arguments(CategorySchema)
+@bp.response(201, CategoryOutSchema)
+@bp.requires("crime_victims.categories")
+def add_category(data):
+    """Add a category to the tenant's list."""
+    category = services.add_category(data, current_user)
+    db.session.commit()
+    return category

@@ -1,0 +1,74 @@
+"""Demo data (``flask demo load``, for every tenant with the plugin enabled). Idempotent: victim
+cases at each intake step the demo staff can take them to."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+
+from core.toolkit import Person, User, db, require_tenant, roles_in
+
+from . import rules, services
+from .models import VictimCase
+
+CASES = [
+    # (applicant, category, channel, last step to record)
+    ("منيرة سعد العتيبي", "domestic_violence", "phone", rules.RECEIVED),
+    ("خالد عبدالله الشهري", "assault", "in_person", rules.CHECKED),
+    ("سارة محمد القحطاني", "fraud", "branch_representative", rules.CLARIFIED),
+    ("عبدالرحمن علي الدوسري", "homicide", "official_letter", rules.DECLARED),
+    ("نورة حمد السبيعي", "cybercrime", "outside_referral", rules.COMMITTEE_NOTICE),
+]
+
+
+def _staff(role: str) -> User | None:
+    tenant = require_tenant()
+    for user in db.session.scalars(sa.select(User).order_by(User.id)):
+        if role in roles_in(user, tenant):
+            return user
+    return None
+
+
+def load(tenant) -> None:
+    services.ensure_defaults()
+    if db.session.scalar(sa.select(sa.func.count(VictimCase.id))):
+        return  # already loaded
+    officer, researcher = _staff("relations_officer"), _staff("researcher")
+    if officer is None or researcher is None:
+        return
+    persons = list(
+        db.session.scalars(
+            sa.select(Person)
+            .where(Person.id_expiry >= date.today() + timedelta(days=30))
+            .order_by(Person.id)
+            .limit(10)
+        )
+    )
+    for i, (name, category, channel, last) in enumerate(CASES):
+        data = {
+            "applicant_name": name,
+            "applicant_phone": f"05500000{i:02d}",
+            "channel": channel,
+            "category_code": category,
+            "incident_date": (date.today() - timedelta(days=20 + i)).isoformat(),
+            "city": "الرياض",
+            "report_authority": "police" if i % 2 == 0 else None,
+            "report_reference": f"1447/{4100 + i}" if i % 2 == 0 else None,
+            "no_report_reason": None if i % 2 == 0 else "لم تُبلَّغ الجهات الرسمية بعد (بيانات تجريبية)",
+            "branch_office": "مكتب حي النسيم" if channel == "branch_representative" else None,
+            "representative_id": officer.id if channel == "branch_representative" else None,
+        }
+        case = services.open_case(data, officer)
+        if last >= rules.CHECKED:
+            if i >= len(persons):
+                continue
+            services.take(case, "check", {"person_id": persons[i].id}, officer)
+        if last >= rules.CLARIFIED:
+            services.take(case, "clarify", {"outcome": "refer", "officer_id": researcher.id}, officer)
+            services.take(case, "answer", {"note": "شُرحت إجراءات الجمعية وحقوق المستفيد."}, researcher)
+        if last >= rules.DECLARED:
+            services.take(case, "declare", {"signed_by": name}, officer)
+        if last >= rules.COMMITTEE_NOTICE:
+            services.take(case, "notice", {}, officer)
+    db.session.flush()

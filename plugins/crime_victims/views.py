@@ -1,0 +1,198 @@
+"""The plugin's pages (``/t/<tenant>/crime_victims/``): the staff queue of victim cases with the
+overdue flag, opening a case, a case's seven-step timeline with the next step's form, and the
+tenant's crime categories. Thin: parse, call a service, render."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from markupsafe import Markup
+
+from core.toolkit import Panel, can, form_transaction, label, require, utcnow
+
+from . import rules, services
+from .i18n import _, _l, domain
+from .schemas import AUTHORITY_LABELS, CHANNEL_LABELS, RELATION_LABELS
+
+bp = Blueprint("crime_victims", __name__, template_folder="templates")
+
+VIEW = "crime_victims.view"
+STEP_TITLES = {
+    rules.RECEIVED: _l("Received"),
+    rules.CHECKED: _l("Items checked, ID valid"),
+    rules.CLARIFIED: _l("Procedure explained"),
+    rules.DECLARED: _l("Declaration signed"),
+    rules.COMMITTEE_NOTICE: _l("Sent to the research committee"),
+    rules.REGISTERED: _l("Registration completed"),
+    rules.SERVED: _l("Service delivered"),
+}
+# The form of each step, by the step it records.
+STEP_ACTIONS = {
+    rules.CHECKED: "check",
+    rules.CLARIFIED: "clarify",
+    rules.DECLARED: "declare",
+    rules.COMMITTEE_NOTICE: "notice",
+    rules.REGISTERED: "register",
+    rules.SERVED: "serve",
+}
+
+
+@bp.context_processor
+def _i18n():
+    return {
+        "_": domain.template_gettext,
+        "step_titles": STEP_TITLES,
+        "channel_labels": CHANNEL_LABELS,
+        "relation_labels": RELATION_LABELS,
+        "authority_labels": AUTHORITY_LABELS,
+        "step_kind": lambda code: label(code, "crime_victims_step"),
+    }
+
+
+@bp.route("/")
+@require(VIEW)
+def index():
+    overdue_only = request.args.get("overdue") == "1"
+    rows = services.queue(overdue_only=overdue_only)
+    return render_template(
+        "crime_victims/index.html",
+        rows=rows,
+        overdue_only=overdue_only,
+        category_label=services.category_label,
+        may_open=can(current_user, "crime_victims.intake"),
+    )
+
+
+def _form_data(names) -> dict:
+    """The posted fields, empty ones as None (optional fields)."""
+    return {name: (request.form.get(name) or "").strip() or None for name in names}
+
+
+OPEN_FIELDS = (
+    "applicant_name",
+    "applicant_phone",
+    "channel",
+    "branch_office",
+    "representative_id",
+    "category_code",
+    "incident_date",
+    "city",
+    "relation",
+    "report_authority",
+    "report_reference",
+    "no_report_reason",
+)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@require("crime_victims.intake")
+def new():
+    errors: dict = {}
+    status = 200
+    if request.method == "POST":
+        with form_transaction("crime_victims.intake") as outcome:
+            data = _form_data(OPEN_FIELDS)
+            data["city"] = data["city"] or ""
+            case = services.open_case(data, current_user)
+        if outcome.ok:
+            flash(_("The case was opened: record its next intake step."), "success")
+            return redirect(url_for(".case", case_id=case.id))
+        errors, status = outcome.errors, outcome.status
+    return render_template(
+        "crime_victims/new.html",
+        form=request.form,
+        errors=errors,
+        categories=services.category_choices(),
+        channels=[(k, v) for k, v in CHANNEL_LABELS.items() if k != "portal"],
+    ), status
+
+
+def _render_case(case, errors=None, status=200):
+    row = services.row_of(case)
+    events = services.timeline(case)
+    next_step = rules.next_step(case.step)
+    return render_template(
+        "crime_victims/case.html",
+        case=case,
+        row=row,
+        person=services.person_of(case),
+        events=events,
+        by_step={step: [e for e in events if e.step == step] for step in rules.STEPS},
+        next_step=next_step,
+        next_action=STEP_ACTIONS.get(next_step),
+        referral=services.pending_referral(case),
+        category_label=services.category_label,
+        errors=errors or {},
+        form=request.form,
+        may_intake=can(current_user, "crime_victims.intake"),
+        may_answer=can(current_user, "crime_victims.research_officer"),
+        may_register=can(current_user, "crime_victims.register"),
+        today=utcnow().date(),
+    ), (status if errors else 200)
+
+
+@bp.route("/cases/<int:case_id>")
+@require(VIEW)
+def case(case_id):
+    return _render_case(services.get_case(case_id))
+
+
+def _step_view(action: str):
+    def view(case_id):
+        case = services.get_case(case_id)
+        with form_transaction() as outcome:
+            data = {k: v for k, v in request.form.items() if k != "csrf_token"}
+            services.take(case, action, data, current_user)
+        if outcome.ok:
+            flash(_("The step was recorded."), "success")
+            return redirect(url_for(".case", case_id=case.id))
+        return _render_case(services.get_case(case_id), outcome.errors, outcome.status)
+
+    view.__name__ = f"step_{action}"
+    return view
+
+
+# One route per step (``/cases/<id>/steps/check`` …): each service checks its own permission.
+for _action in services.ACTIONS:
+    bp.add_url_rule(
+        f"/cases/<int:case_id>/steps/{_action}",
+        f"step_{_action}",
+        require(VIEW)(_step_view(_action)),
+        methods=["POST"],
+    )
+
+
+@bp.route("/categories", methods=["GET", "POST"])
+@require(VIEW)
+def categories():
+    errors: dict = {}
+    status = 200
+    if request.method == "POST":
+        with form_transaction("crime_victims.categories") as outcome:
+            services.add_category(
+                {k: (request.form.get(k) or "").strip() for k in ("code", "name_ar", "name_en")}, current_user
+            )
+        if outcome.ok:
+            flash(_("The category was added."), "success")
+            return redirect(url_for(".categories"))
+        errors, status = outcome.errors, outcome.status
+    return render_template(
+        "crime_victims/categories.html",
+        categories=services.categories(active_only=True),
+        form=request.form,
+        errors=errors,
+        may_add=can(current_user, "crime_victims.categories"),
+    ), status
+
+
+def request_panels(item, user) -> list:
+    """On core's request page: the victim case of the request and its intake step."""
+    if not can(user, VIEW):
+        return []
+    case = services.case_of_request(item.id)
+    if case is None:
+        return []
+    html = render_template(
+        "crime_victims/request_panel.html", _=domain.template_gettext, case=case, step_titles=STEP_TITLES
+    )
+    return [Panel("crime-victims-case", _l("Victim case"), Markup(html), order=40)]
