@@ -33,6 +33,7 @@ from .app import (
 from .calendar import holidays_changed
 from .dashboard import dashboard_cards
 from .grievances import grievance_decided, grievance_filed, register_grievance_categories, validate_grievance
+from .portal import register_portal_request_panels
 from .registry import (
     file_status_changed,
     household_registration_source,
@@ -103,6 +104,7 @@ __all__ = [
     "register_aid_catalog",
     "register_kpi_sources",
     "register_portal_policies",
+    "register_portal_request_panels",
     "register_notification_templates",
     "notification_channels",
     "register_grievance_categories",

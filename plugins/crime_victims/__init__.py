@@ -150,6 +150,11 @@ def register_request_panels(request, user):
 
 
 @hookimpl
+def register_portal_request_panels(request, user):
+    return views.portal_panels(request, user)
+
+
+@hookimpl
 def register_kpi_sources(tenant):
     return kpis.sources()
 

@@ -196,3 +196,14 @@ def request_panels(item, user) -> list:
         "crime_victims/request_panel.html", _=domain.template_gettext, case=case, step_titles=STEP_TITLES
     )
     return [Panel("crime-victims-case", _l("Victim case"), Markup(html), order=40)]
+
+
+def portal_panels(item, user) -> list:
+    """On the applicant's own request page (portal): when the research committee is expected to
+    answer (submission + 14 days) — no step details, no staff names."""
+    case = services.case_of_request(item.id)
+    if case is None or item.submitted_at is None:
+        return []
+    row = services.row_of(case)
+    html = render_template("crime_victims/portal_panel.html", _=domain.template_gettext, row=row)
+    return [Panel("crime-victims-answer", _l("Your case at the research committee"), Markup(html), order=20)]

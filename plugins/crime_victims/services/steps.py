@@ -18,6 +18,7 @@ from core.toolkit import (
     can,
     db,
     find_by_national_id,
+    format_date,
     get_in_tenant,
     notify,
     parse_national_id,
@@ -210,7 +211,7 @@ def committee_notice(case: VictimCase, data: dict, actor) -> CaseStep:
     )
     notify(
         NOTICE_TEMPLATE,
-        {"number": request.number or "", "date": expected.isoformat()},
+        {"number": request.number or "", "date": format_date(expected)},
         user=user,
         email=email,
         phone=request.applicant_phone,

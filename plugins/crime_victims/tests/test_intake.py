@@ -10,7 +10,7 @@ from datetime import date, timedelta
 import pytest
 
 from core.testing import AuditEvent, OutboxMessage, request_services
-from core.toolkit import AidRequest, Conflict, Forbidden, Invalid, db
+from core.toolkit import AidRequest, Conflict, Forbidden, Invalid, db, format_date
 
 from .. import rules, services
 from ..models import CaseStep, VictimCase
@@ -200,7 +200,7 @@ def test_the_notice_tells_the_expected_answer_date_of_submission_plus_fourteen_d
             db.select(OutboxMessage).where(OutboxMessage.template == "crime_victims_committee_notice")
         ).first()
         assert notice is not None and notice.recipient.endswith("551112233")
-        assert "لجنة البحث" in notice.body and expected.isoformat() in notice.body
+        assert "لجنة البحث" in notice.body and format_date(expected) in notice.body
         last = services.timeline(case)[-1]
         assert (last.step, last.kind, last.data["expected"]) == (5, "committee_notice", expected.isoformat())
 
@@ -265,3 +265,21 @@ def test_a_portal_application_opens_its_case_at_submission(client, enabled, make
         case = db.session.scalars(db.select(VictimCase)).one()
         assert (case.channel, case.category_code, case.step) == ("portal", "cybercrime", 1)
         assert services.timeline(case)[0].by_id == applicant.id
+        request = db.session.get(AidRequest, case.request_id)
+        expected = (request.submitted_at.date() + timedelta(days=14)).isoformat()
+    page = client.get(f"/t/first/portal/requests/{request.id}").get_data(as_text=True)
+    assert f'data-date="{expected}"' in page and "لجنة البحث" in page
+
+
+def test_a_portal_application_without_a_crime_category_is_not_submitted(
+    client, enabled, make_member, login, in_tenant
+):
+    login(make_member("victim@example.org", enabled, ["applicant"]))
+    response = client.post(
+        "/t/first/portal/apply",
+        data={"applicant_name": "نورة حمد السبيعي", "applicant_phone": "0557778899", "declaration": "on"},
+    )
+    assert response.status_code == 422
+    with in_tenant(enabled):
+        assert db.session.scalar(db.select(db.func.count(VictimCase.id))) == 0
+        assert db.session.scalar(db.select(db.func.count(AidRequest.id))) == 0
