@@ -61,6 +61,8 @@ from .plugins import ContractHints, PluginMeta, is_enabled, plugin_settings
 from .plugins import tenant_hooks as hooks
 from .registry import BeneficiaryFile, Choice, FileFields, Household, Member, Person
 from .registry.ids import InvalidNationalId, check_digit_for, parse_national_id
+from .registry.ids import decrypt as decrypt_at_rest
+from .registry.ids import encrypt as encrypt_at_rest
 from .registry.panels import Panel, RegistrationSource
 from .registry.services import (
     add_months,
@@ -192,6 +194,8 @@ __all__ = [
     "parse_national_id",
     "check_digit_for",
     "InvalidNationalId",
+    "encrypt_at_rest",
+    "decrypt_at_rest",
     # --- Translations: gettext and the current language (a plugin uses its own domain).
     "_",
     "_l",

@@ -33,6 +33,9 @@ AUDIT_ACTIONS = {
     "crime_victims.case.opened": _l("Victim case opened"),
     "crime_victims.case.step": _l("Victim case intake step recorded"),
     "crime_victims.category.added": _l("Crime category added"),
+    "crime_victims.narrative.read": _l("Sealed narrative read"),
+    "crime_victims.narrative.written": _l("Sealed narrative recorded"),
+    "crime_victims.researcher.assigned": _l("Researcher assigned to a victim case"),
 }
 AUDIT_OBJECTS = {
     "crime_victims_case": _l("Victim case"),
@@ -140,7 +143,13 @@ def register_notification_templates():
                 "Your case %(number)s goes to the research committee, which studies it and answers "
                 "with its acceptance or rejection. Expect the answer by %(date)s."
             ),
-        )
+        ),
+        "crime_victims_break_glass": (
+            _l("Break-glass read of the sealed narrative of victim case %(case)s"),
+            _l(
+                "%(reader)s opened the sealed narrative of victim case %(case)s, not assigned to them. Reason: %(reason)s"
+            ),
+        ),
     }
 
 

@@ -64,6 +64,61 @@ def get_case(case_id):
     return _detail(services.get_case(case_id))
 
 
+class NarrativeArgs(Schema):
+    reason = fields.String(load_default=None)
+
+
+class NarrativeOutSchema(Schema):
+    narrative = fields.String()
+    incident_details = fields.String()
+    basis = fields.String()
+
+
+class NarrativeInSchema(Schema):
+    narrative = fields.String(required=True)
+    incident_details = fields.String(load_default="")
+
+
+class AssignInSchema(Schema):
+    researcher_id = fields.Integer(required=True)
+
+
+@bp.route("/cases/<int:case_id>/narrative")
+@bp.arguments(NarrativeArgs, location="query")
+@bp.response(200, NarrativeOutSchema)
+@bp.requires("crime_victims.view")
+def read_narrative(args, case_id):
+    """The sealed narrative: the assigned researcher, the research committee, or the executive
+    director with a ``reason`` (break-glass: the auditors are told). Every read is audited; any
+    other role: 403."""
+    case = services.get_case(case_id)
+    opened = services.narrative.read(case, current_user, via="api", reason=args["reason"])
+    db.session.commit()
+    return opened
+
+
+@bp.route("/cases/<int:case_id>/narrative", methods=["PUT"])
+@bp.arguments(NarrativeInSchema)
+@bp.response(204)
+@bp.requires("crime_victims.view")
+def write_narrative(data, case_id):
+    """The assigned researcher records the narrative (encrypted at rest; audited without its text)."""
+    services.narrative.write(services.get_case(case_id), data, current_user)
+    db.session.commit()
+
+
+@bp.route("/cases/<int:case_id>/researcher", methods=["POST"])
+@bp.arguments(AssignInSchema)
+@bp.response(200, CaseOutSchema)
+@bp.requires("crime_victims.intake")
+def assign_researcher(data, case_id):
+    """Assign the case's researcher (a member holding the researcher role)."""
+    case = services.get_case(case_id)
+    services.narrative.assign(case, data, current_user)
+    db.session.commit()
+    return services.as_dict(case)
+
+
 STEP_DOCS = {
     "check": "Step 2: the person matched in the registry (``national_id`` or ``person_id``), the ID valid on the submission day.",
     "clarify": "Step 3: ``outcome`` ``clear``, or ``refer`` to the social-research officer ``officer_id``.",

@@ -61,6 +61,10 @@ class VictimCase(TenantMixin, db.Model):
     # The last intake step completed (1 … 7, ``rules.STEPS``).
     step: Mapped[int] = mapped_column(default=0)
     researcher_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    # Sealed: what happened and the incident's details, encrypted at rest with the national IDs'
+    # keys (``encrypt_at_rest``); read only through ``services.narrative`` (every read audited).
+    narrative_encrypted: Mapped[str | None] = mapped_column(sa.Text)
+    incident_details_encrypted: Mapped[str | None] = mapped_column(sa.Text)
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -82,4 +86,22 @@ class CaseStep(TenantMixin, db.Model):
     data: Mapped[dict] = mapped_column(sa.JSON, default=dict)
     note: Mapped[str] = mapped_column(sa.Text, default="")
     by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class NarrativeRead(TenantMixin, db.Model):
+    """One read of a case's sealed narrative: who, when, through which path; a break-glass read
+    (the executive director, not assigned) with its reason."""
+
+    __tablename__ = "crime_victims_narrative_reads"
+    __tenant_table_args__ = (
+        tenant_foreign_key("case_id", "crime_victims_cases", ondelete="CASCADE"),
+        sa.Index("ix_crime_victims_narrative_reads_tenant_case", "tenant_id", "case_id"),
+    )
+
+    case_id: Mapped[int] = mapped_column()
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    basis: Mapped[str] = mapped_column(sa.String(CODE_MAX))
+    via: Mapped[str] = mapped_column(sa.String(CODE_MAX))
+    reason: Mapped[str | None] = mapped_column(sa.Text)
     at: Mapped[datetime] = mapped_column(default=utcnow)

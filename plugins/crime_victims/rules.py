@@ -94,3 +94,20 @@ def report_problem(reference: str | None, reason: str | None) -> str | None:
     if (reference or "").strip() or (reason or "").strip():
         return None
     return "report_reference"
+
+
+# Who may read a case's sealed narrative, and on what basis (``NarrativeRead.basis``).
+ASSIGNED, COMMITTEE, BREAK_GLASS = "assigned", "committee", "break_glass"
+
+
+def narrative_basis(roles: frozenset[str] | set[str], user_id: int, researcher_id: int | None) -> str | None:
+    """The basis on which a user may read the narrative, None when they may not: the assigned
+    researcher, a member of the research committee, or the executive director (break-glass:
+    a reason is required and the auditor told). No other role reads it, not even the admin."""
+    if researcher_id is not None and user_id == researcher_id:
+        return ASSIGNED
+    if "committee_member" in roles:
+        return COMMITTEE
+    if "executive_director" in roles:
+        return BREAK_GLASS
+    return None

@@ -8,7 +8,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from markupsafe import Markup
 
-from core.toolkit import Panel, can, form_transaction, label, require, utcnow
+from core.toolkit import Panel, can, db, form_transaction, label, require, utcnow
 
 from . import rules, services
 from .i18n import _, _l, domain
@@ -107,8 +107,20 @@ def new():
     ), status
 
 
-def _render_case(case, errors=None, status=200):
+def _render_case(case, errors=None, status=200, opened=None):
+    """The case page. The sealed narrative is read (logged, audited) only for those who may read
+    it without a reason; the executive director opens it with a reason (``opened``)."""
+    sealed = services.narrative
+    narrative = opened
+    if (
+        narrative is None
+        and sealed.may_read(case, current_user)
+        and not sealed.needs_reason(case, current_user)
+    ):
+        narrative = sealed.read(case, current_user, via="page") if sealed.has_narrative(case) else None
+        db.session.commit()
     row = services.row_of(case)
+    researchers = services.researchers() if can(current_user, "crime_victims.intake") else []
     events = services.timeline(case)
     next_step = rules.next_step(case.step)
     return render_template(
@@ -128,6 +140,13 @@ def _render_case(case, errors=None, status=200):
         may_answer=can(current_user, "crime_victims.research_officer"),
         may_register=can(current_user, "crime_victims.register"),
         today=utcnow().date(),
+        narrative=narrative,
+        may_read=sealed.may_read(case, current_user),
+        needs_reason=sealed.needs_reason(case, current_user) and opened is None,
+        has_narrative=sealed.has_narrative(case),
+        may_write_narrative=case.researcher_id is not None and case.researcher_id == current_user.id,
+        researchers=researchers,
+        researcher_options=[(str(u.id), u.name or u.email) for u in researchers],
     ), (status if errors else 200)
 
 
@@ -160,6 +179,51 @@ for _action in services.ACTIONS:
         require(VIEW)(_step_view(_action)),
         methods=["POST"],
     )
+
+
+@bp.route("/cases/<int:case_id>/narrative/open", methods=["POST"])
+@require(VIEW)
+def open_narrative(case_id):
+    """The executive director's break-glass read: with a reason, the auditors told."""
+    case = services.get_case(case_id)
+    with form_transaction() as outcome:
+        opened = services.narrative.read(case, current_user, via="page", reason=request.form.get("reason"))
+    if outcome.ok:
+        return _render_case(case, opened=opened)
+    return _render_case(services.get_case(case_id), outcome.errors, outcome.status)
+
+
+@bp.route("/cases/<int:case_id>/narrative", methods=["POST"])
+@require(VIEW)
+def write_narrative(case_id):
+    case = services.get_case(case_id)
+    with form_transaction() as outcome:
+        services.narrative.write(
+            case,
+            {
+                "narrative": request.form.get("narrative", ""),
+                "incident_details": request.form.get("incident_details", ""),
+            },
+            current_user,
+        )
+    if outcome.ok:
+        flash(_("The narrative was saved, sealed."), "success")
+        return redirect(url_for(".case", case_id=case.id))
+    return _render_case(services.get_case(case_id), outcome.errors, outcome.status)
+
+
+@bp.route("/cases/<int:case_id>/researcher", methods=["POST"])
+@require(VIEW)
+def assign_researcher(case_id):
+    case = services.get_case(case_id)
+    with form_transaction() as outcome:
+        services.narrative.assign(
+            case, {"researcher_id": request.form.get("researcher_id") or None}, current_user
+        )
+    if outcome.ok:
+        flash(_("The researcher was assigned."), "success")
+        return redirect(url_for(".case", case_id=case.id))
+    return _render_case(services.get_case(case_id), outcome.errors, outcome.status)
 
 
 @bp.route("/categories", methods=["GET", "POST"])

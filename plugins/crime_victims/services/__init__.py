@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from . import narrative
 from .cases import (
     QueueRow,
     as_dict,
@@ -12,6 +13,7 @@ from .cases import (
     person_of,
     queue,
     request_of,
+    researchers,
     row_of,
     submission_problems,
     timeline,
@@ -21,6 +23,7 @@ from .steps import ACTIONS, pending_referral, take, transition_problems
 
 __all__ = [
     "ACTIONS",
+    "narrative",
     "QueueRow",
     "add_category",
     "as_dict",
@@ -36,6 +39,7 @@ __all__ = [
     "person_of",
     "queue",
     "request_of",
+    "researchers",
     "row_of",
     "submission_problems",
     "take",

@@ -215,7 +215,9 @@ def row_of(case: VictimCase, today: date | None = None) -> QueueRow:
 def as_dict(case: VictimCase, today: date | None = None) -> dict:
     """The case as the API answers it (no narrative: see the narrative's own route)."""
     row = row_of(case, today)
-    out = {c.key: getattr(case, c.key) for c in VictimCase.__table__.columns}
+    out = {
+        c.key: getattr(case, c.key) for c in VictimCase.__table__.columns if not c.key.endswith("_encrypted")
+    }
     out.update(
         request_number=row.number,
         request_state=row.state,
@@ -239,3 +241,10 @@ def submission_problems(request: AidRequest) -> dict:
     if ((request.extra or {}).get("crime_victims") or {}).get("category_code"):
         return {}
     return {"extra.crime_victims.category_code": [_("Choose the crime's category.")]}
+
+
+def researchers() -> list[User]:
+    """The members holding the researcher role (to assign a case)."""
+    tenant = require_tenant()
+    users = db.session.scalars(sa.select(User).where(User.is_active.is_(True)).order_by(User.id))
+    return [user for user in users if "researcher" in roles_in(user, tenant)]

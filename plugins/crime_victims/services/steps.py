@@ -53,7 +53,7 @@ NEEDS_STEP = {
 }
 
 
-def _allow(actor, action: str) -> None:
+def allow(actor, action: str) -> None:
     if not can(actor, action):
         raise Forbidden(_("Your role cannot take this step."))
 
@@ -75,7 +75,7 @@ def _advance(
 def check_items(case: VictimCase, data: dict, actor, today=None) -> CaseStep:
     """Step 2: the applicant's data matched with a registry person, whose ID must be valid on the
     day of submission (today when the request is not submitted yet)."""
-    _allow(actor, INTAKE)
+    allow(actor, INTAKE)
     values = CheckSchema().load(data)
     person = None
     if values.get("person_id"):
@@ -114,7 +114,7 @@ def raise_field(field: str, message: str):
 def clarify(case: VictimCase, data: dict, actor) -> CaseStep:
     """Step 3: the procedure is clear to the applicant (done), or they are referred to the
     social-research officer, who answers (:func:`answer_referral`) before the case moves on."""
-    _allow(actor, INTAKE)
+    allow(actor, INTAKE)
     values = ClarifySchema().load(data)
     if values["outcome"] == "clear":
         return _advance(case, rules.CLARIFIED, "procedure_clear", actor)
@@ -153,7 +153,7 @@ def pending_referral(case: VictimCase) -> CaseStep | None:
 
 def answer_referral(case: VictimCase, data: dict, actor) -> CaseStep:
     """The social-research officer answers the applicant's questions: step 3 is done."""
-    _allow(actor, RESEARCH_OFFICER)
+    allow(actor, RESEARCH_OFFICER)
     referral = pending_referral(case)
     if referral is None:
         raise Conflict(_("This case has no referral waiting for an answer."))
@@ -171,7 +171,7 @@ def declare(case: VictimCase, data: dict, actor) -> CaseStep:
     """Step 4: core's signed declaration. A draft registered by staff is signed (from the paper
     form, by the name given) and submitted by core at once; a request the applicant submitted on
     the portal was signed there."""
-    _allow(actor, INTAKE)
+    allow(actor, INTAKE)
     values = DeclareSchema().load(data)
     if not rules.may_record(case.step, rules.DECLARED):
         _advance(case, rules.DECLARED, "declared", actor)  # raises the translated refusal
@@ -194,7 +194,7 @@ def declare(case: VictimCase, data: dict, actor) -> CaseStep:
 def committee_notice(case: VictimCase, data: dict, actor) -> CaseStep:
     """Step 5: the applicant is told the case goes to the research committee and when to expect
     its answer (submission + 14 calendar days); the notice is queued in their language."""
-    _allow(actor, INTAKE)
+    allow(actor, INTAKE)
     NoteSchema().load(data)
     request = request_of(case)
     if request.submitted_at is None:
@@ -221,7 +221,7 @@ def committee_notice(case: VictimCase, data: dict, actor) -> CaseStep:
 
 def register(case: VictimCase, data: dict, actor) -> CaseStep:
     """Step 6: registration completed, once the committee accepted the case and the person is matched."""
-    _allow(actor, REGISTER)
+    allow(actor, REGISTER)
     values = NoteSchema().load(data)
     request = request_of(case)
     if request.state not in ("approved", "disbursed"):
@@ -231,7 +231,7 @@ def register(case: VictimCase, data: dict, actor) -> CaseStep:
 
 def serve(case: VictimCase, data: dict, actor) -> CaseStep:
     """Step 7: the service delivered."""
-    _allow(actor, REGISTER)
+    allow(actor, REGISTER)
     values = NoteSchema().load(data)
     return _advance(case, rules.SERVED, "served", actor, note=values["note"])
 
