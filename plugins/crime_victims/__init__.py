@@ -36,10 +36,19 @@ AUDIT_ACTIONS = {
     "crime_victims.narrative.read": _l("Sealed narrative read"),
     "crime_victims.narrative.written": _l("Sealed narrative recorded"),
     "crime_victims.researcher.assigned": _l("Researcher assigned to a victim case"),
+    "crime_victims.need.added": _l("Need of a victim case assessed"),
+    "crime_victims.need.met": _l("Need met in-house"),
+    "crime_victims.need.closed": _l("Need closed with a reason"),
+    "crime_victims.partner.added": _l("Partner organisation added"),
+    "crime_victims.referral.sent": _l("Need referred to a partner"),
+    "crime_victims.referral.moved": _l("Referral status changed"),
 }
 AUDIT_OBJECTS = {
     "crime_victims_case": _l("Victim case"),
     "crime_victims_category": _l("Crime category"),
+    "crime_victims_need": _l("Need of a victim case"),
+    "crime_victims_partner": _l("Partner organisation"),
+    "crime_victims_referral": _l("Referral to a partner"),
 }
 STEP_KINDS = {
     "received": _l("Received, channel recorded"),
@@ -77,6 +86,11 @@ def register_commands():
     return [cli.group]
 
 
+@hookimpl
+def register_jobs():
+    return [cli.REMINDERS]
+
+
 # --------------------------------------------------------------------------- tenant-scoped
 
 
@@ -100,6 +114,16 @@ def register_permissions():
             ("tenant_admin", "relations_officer", "researcher"),
         ),
         Permission(CATEGORIES, _l("Extend the list of crime categories"), ("tenant_admin",)),
+        Permission(
+            "crime_victims.care",
+            _l("Assess needs, refer them to partners and follow the referrals"),
+            ("tenant_admin", "relations_officer", "researcher"),
+        ),
+        Permission(
+            "crime_victims.partners",
+            _l("Keep the register of partner organisations"),
+            ("tenant_admin", "relations_officer"),
+        ),
     ]
 
 
@@ -131,7 +155,11 @@ def validate_request_submission(request):
 
 @hookimpl
 def validate_request_transition(request, action, actor, data):
-    return services.transition_problems(request, action, services.case_of_request(request.id))
+    case = services.case_of_request(request.id)
+    problems = services.transition_problems(request, action, case)
+    if action == "close":
+        problems += services.care.close_problems(case)
+    return problems
 
 
 @hookimpl
@@ -143,6 +171,10 @@ def register_notification_templates():
                 "Your case %(number)s goes to the research committee, which studies it and answers "
                 "with its acceptance or rejection. Expect the answer by %(date)s."
             ),
+        ),
+        "crime_victims_follow_up": (
+            _l("Follow-up due: referral %(referral)s of victim case %(case)s"),
+            _l("The follow-up of referral %(referral)s (victim case %(case)s) was due on %(date)s."),
         ),
         "crime_victims_break_glass": (
             _l("Break-glass read of the sealed narrative of victim case %(case)s"),

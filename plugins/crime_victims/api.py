@@ -9,7 +9,16 @@ from marshmallow import Schema, fields
 from core.toolkit import ApiBlueprint, db
 
 from . import services
-from .schemas import CaseDetailOutSchema, CaseOpenSchema, CaseOutSchema, CategoryOutSchema, CategorySchema
+from .schemas import (
+    CaseDetailOutSchema,
+    CaseOpenSchema,
+    CaseOutSchema,
+    CategoryOutSchema,
+    CategorySchema,
+    NeedOutSchema,
+    PartnerOutSchema,
+    ReferralOutSchema,
+)
 
 bp = ApiBlueprint(
     "crime_victims_api",
@@ -167,3 +176,98 @@ def add_category(data):
     category = services.add_category(data, current_user)
     db.session.commit()
     return category
+
+
+class OpenBody(Schema):
+    """The body is validated by the service (field errors 422, nothing written)."""
+
+    class Meta:
+        unknown = "include"
+
+
+@bp.route("/cases/<int:case_id>/needs")
+@bp.response(200, NeedOutSchema(many=True))
+@bp.requires("crime_victims.view")
+def list_needs(case_id):
+    """The case plan: the case's needs in six areas, with severity, who acts, by when, status."""
+    return services.care.needs_of(services.get_case(case_id))
+
+
+@bp.route("/cases/<int:case_id>/needs", methods=["POST"])
+@bp.arguments(OpenBody)
+@bp.response(201, NeedOutSchema)
+@bp.requires("crime_victims.care")
+def add_need(data, case_id):
+    """Assess a need: ``area`` (psychological, legal, financial, health, housing, education),
+    ``severity`` (low … critical), ``note``, ``owner_id``, ``due_on``."""
+    need = services.care.add_need(services.get_case(case_id), data, current_user)
+    db.session.commit()
+    return need
+
+
+def _need_action(action, doc):
+    def view(data, need_id):
+        need = services.care.get_need(need_id)
+        action(need, data, current_user)
+        db.session.commit()
+        return need
+
+    view.__doc__ = doc
+    view.__name__ = f"need_{action.__name__}"
+    return view
+
+
+for _path, (_action, _doc) in {
+    "meet": (
+        services.care.meet_in_house,
+        "Met in-house through core's aid request (``aid_request_id``, the case's by default).",
+    ),
+    "close": (services.care.close_need, "Close a need with a ``reason``."),
+}.items():
+    bp.route(f"/needs/<int:need_id>/{_path}", methods=["POST"], endpoint=f"need_{_path}")(
+        bp.arguments(OpenBody)(
+            bp.response(200, NeedOutSchema)(bp.requires("crime_victims.care")(_need_action(_action, _doc)))
+        )
+    )
+
+
+@bp.route("/needs/<int:need_id>/referrals", methods=["POST"])
+@bp.arguments(OpenBody)
+@bp.response(201, ReferralOutSchema)
+@bp.requires("crime_victims.care")
+def refer_need(data, need_id):
+    """Refer an open need to a partner offering its area (``partner_id``, ``sent_on``, ``follow_up_on``)."""
+    referral = services.care.refer(services.care.get_need(need_id), data, current_user)
+    db.session.commit()
+    return referral
+
+
+@bp.route("/referrals/<int:referral_id>/status", methods=["POST"])
+@bp.arguments(OpenBody)
+@bp.response(200, ReferralOutSchema)
+@bp.requires("crime_victims.care")
+def move_referral(data, referral_id):
+    """``sent → accepted | declined → in_service → completed`` (``outcome`` required to complete;
+    ``follow_up_on``); anything else 409."""
+    referral = services.care.move(services.care.get_referral(referral_id), data, current_user)
+    db.session.commit()
+    return referral
+
+
+@bp.route("/partners")
+@bp.response(200, PartnerOutSchema(many=True))
+@bp.requires("crime_victims.view")
+def list_partners():
+    """The tenant's partner organisations."""
+    return services.care.partners()
+
+
+@bp.route("/partners", methods=["POST"])
+@bp.arguments(OpenBody)
+@bp.response(201, PartnerOutSchema)
+@bp.requires("crime_victims.partners")
+def add_partner(data):
+    """Add a partner: ``name``, ``services`` (areas), contact, agreement reference and date."""
+    partner = services.care.add_partner(data, current_user)
+    db.session.commit()
+    return partner

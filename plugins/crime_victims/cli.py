@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 from flask.cli import AppGroup
 
-from core.toolkit import all_tenants, is_enabled, tenant_context
+from core.toolkit import Periodic, all_tenants, db, is_enabled, tenant_context
 
 from . import services
 
@@ -21,3 +21,13 @@ def overdue_command() -> None:
         with tenant_context(tenant):
             if is_enabled("crime_victims"):
                 click.echo(f"{tenant.slug}: {len(services.queue(overdue_only=True))}")
+
+
+def reminders_job(**options) -> dict:
+    """Remind the staff of the referrals whose follow-up date has come (once per date)."""
+    counts = services.care.send_reminders()
+    db.session.commit()
+    return counts
+
+
+REMINDERS = Periodic("crime_victims.follow_up_reminders", reminders_job, every=3600, plugin="crime_victims")

@@ -45,6 +45,7 @@ def load(tenant) -> None:
             .limit(10)
         )
     )
+    cases = []
     for i, (name, category, channel, last) in enumerate(CASES):
         data = {
             "applicant_name": name,
@@ -62,6 +63,7 @@ def load(tenant) -> None:
         case = services.open_case(data, officer)
         if last >= rules.CHECKED:
             if i >= len(persons):
+                cases.append(case)
                 continue
             services.take(case, "check", {"person_id": persons[i].id}, officer)
         if last >= rules.CLARIFIED:
@@ -71,4 +73,54 @@ def load(tenant) -> None:
             services.take(case, "declare", {"signed_by": name}, officer)
         if last >= rules.COMMITTEE_NOTICE:
             services.take(case, "notice", {}, officer)
+        cases.append(case)
+    _care(cases, officer, researcher)
     db.session.flush()
+
+
+PARTNERS = [
+    {
+        "name": "مركز الإرشاد النفسي بالرياض",
+        "services": ["psychological", "health"],
+        "contact_name": "د. سلمى الحربي",
+        "phone": "0114445566",
+        "agreement_reference": "اتفاقية 12/1446",
+    },
+    {
+        "name": "مكتب المحاماة التطوعي",
+        "services": ["legal"],
+        "contact_name": "أ. فهد الزهراني",
+        "email": "pro-bono@example.org",
+        "agreement_reference": "اتفاقية 7/1445",
+    },
+    {"name": "جمعية الإسكان الأهلية", "services": ["housing", "financial"], "contact_name": "م. ريم"},
+]
+# (area, severity, referred to partner #, statuses to walk the referral through)
+NEEDS = [
+    ("psychological", "high", 0, ()),
+    ("legal", "critical", 1, ("accepted",)),
+    ("housing", "medium", 2, ("declined",)),
+    ("health", "medium", 0, ("accepted", "in_service")),
+    ("psychological", "low", 0, ("accepted", "in_service", "completed")),
+    ("education", "low", None, ()),
+]
+
+
+def _care(cases, officer, researcher) -> None:
+    """Partners, needs in the six areas and a referral in each status, on the demo cases."""
+    partners = [services.care.add_partner(data, officer) for data in PARTNERS]
+    for i, (area, severity, partner, statuses) in enumerate(NEEDS):
+        case = cases[i % len(cases)]
+        need = services.care.add_need(
+            case, {"area": area, "severity": severity, "note": "تقييم الباحث (بيانات تجريبية)"}, researcher
+        )
+        if partner is None:
+            continue
+        referral = services.care.refer(
+            need,
+            {"partner_id": partners[partner].id, "follow_up_on": date.today() + timedelta(days=7 - 3 * i)},
+            researcher,
+        )
+        for status in statuses:
+            outcome = "أنهت الجلسات المقررة (بيانات تجريبية)" if status == "completed" else ""
+            services.care.move(referral, {"status": status, "outcome": outcome}, researcher)

@@ -111,3 +111,37 @@ def narrative_basis(roles: frozenset[str] | set[str], user_id: int, researcher_i
     if "executive_director" in roles:
         return BREAK_GLASS
     return None
+
+
+# The six areas of need, the severities, and the referral's path.
+AREAS = ("psychological", "legal", "financial", "health", "housing", "education")
+SEVERITIES = ("low", "medium", "high", "critical")
+REFERRAL_NEXT = {
+    "sent": ("accepted", "declined"),
+    "accepted": ("in_service",),
+    "in_service": ("completed",),
+    "declined": (),
+    "completed": (),
+}
+RESOLVED_NEEDS = ("met", "closed")
+
+
+def may_move_referral(current: str, target: str) -> bool:
+    """``sent → accepted | declined → in_service → completed``; nothing else, nothing back."""
+    return target in REFERRAL_NEXT.get(current, ())
+
+
+def need_resolved(status: str) -> bool:
+    return status in RESOLVED_NEEDS
+
+
+def case_may_close(need_statuses: list[str]) -> bool:
+    """A case closes only when every need is met, referred to completion, or closed with a reason."""
+    return all(need_resolved(status) for status in need_statuses)
+
+
+def follow_up_due(status: str, follow_up_on: date | None, reminded_on: date | None, today: date) -> bool:
+    """A reminder is due once per follow-up date, for a referral still in progress."""
+    if status in ("declined", "completed") or follow_up_on is None or follow_up_on > today:
+        return False
+    return reminded_on is None or reminded_on < follow_up_on

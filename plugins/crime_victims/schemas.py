@@ -34,6 +34,28 @@ RELATION_LABELS = {
     "sister": _l("Sister"),
     "other": _l("Other relative"),
 }
+AREA_LABELS = {
+    "psychological": _l("Psychological"),
+    "legal": _l("Legal"),
+    "financial": _l("Financial"),
+    "health": _l("Health"),
+    "housing": _l("Housing"),
+    "education": _l("Education"),
+}
+SEVERITY_LABELS = {"low": _l("Low"), "medium": _l("Medium"), "high": _l("High"), "critical": _l("Critical")}
+NEED_STATUS_LABELS = {
+    "open": _l("Open"),
+    "referred": _l("Referred to a partner"),
+    "met": _l("Met"),
+    "closed": _l("Closed with a reason"),
+}
+REFERRAL_STATUS_LABELS = {
+    "sent": _l("Sent"),
+    "accepted": _l("Accepted"),
+    "declined": _l("Declined"),
+    "in_service": _l("In service"),
+    "completed": _l("Completed"),
+}
 AUTHORITY_LABELS = {"police": _l("Police"), "public_prosecution": _l("Public prosecution")}
 
 
@@ -242,3 +264,37 @@ def application_schema(categories: list[tuple[str, str]]) -> type[Schema]:
             ),
         },
     )
+
+
+class NeedOutSchema(Schema):
+    id = fields.Integer()
+    case_id = fields.Integer()
+    area = fields.String()
+    severity = fields.String()
+    note = fields.String()
+    owner_id = fields.Integer(allow_none=True)
+    due_on = fields.Date(allow_none=True)
+    status = fields.String()
+    aid_request_id = fields.Integer(allow_none=True)
+    closed_reason = fields.String(allow_none=True)
+
+
+class PartnerOutSchema(Schema):
+    id = fields.Integer()
+    name = fields.String()
+    services = fields.List(fields.String())
+    contact_name = fields.String()
+    phone = fields.String(allow_none=True)
+    email = fields.String(allow_none=True)
+    agreement_reference = fields.String(allow_none=True)
+    agreement_until = fields.Date(allow_none=True)
+
+
+class ReferralOutSchema(Schema):
+    id = fields.Integer()
+    need_id = fields.Integer()
+    partner_id = fields.Integer()
+    sent_on = fields.Date()
+    status = fields.String()
+    outcome = fields.String()
+    follow_up_on = fields.Date(allow_none=True)

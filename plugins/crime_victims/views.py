@@ -12,7 +12,15 @@ from core.toolkit import Panel, can, db, form_transaction, label, require, utcno
 
 from . import rules, services
 from .i18n import _, _l, domain
-from .schemas import AUTHORITY_LABELS, CHANNEL_LABELS, RELATION_LABELS
+from .schemas import (
+    AREA_LABELS,
+    AUTHORITY_LABELS,
+    CHANNEL_LABELS,
+    NEED_STATUS_LABELS,
+    REFERRAL_STATUS_LABELS,
+    RELATION_LABELS,
+    SEVERITY_LABELS,
+)
 
 bp = Blueprint("crime_victims", __name__, template_folder="templates")
 
@@ -45,6 +53,10 @@ def _i18n():
         "channel_labels": CHANNEL_LABELS,
         "relation_labels": RELATION_LABELS,
         "authority_labels": AUTHORITY_LABELS,
+        "area_labels": AREA_LABELS,
+        "severity_labels": SEVERITY_LABELS,
+        "need_status_labels": NEED_STATUS_LABELS,
+        "referral_status_labels": REFERRAL_STATUS_LABELS,
         "step_kind": lambda code: label(code, "crime_victims_step"),
     }
 
@@ -146,6 +158,11 @@ def _render_case(case, errors=None, status=200, opened=None):
         has_narrative=sealed.has_narrative(case),
         may_write_narrative=case.researcher_id is not None and case.researcher_id == current_user.id,
         researchers=researchers,
+        needs=services.care.needs_of(case),
+        referrals=services.care.referrals_of(case),
+        partners=services.care.partners(),
+        may_care=can(current_user, "crime_victims.care"),
+        next_statuses=rules.REFERRAL_NEXT,
         researcher_options=[(str(u.id), u.name or u.email) for u in researchers],
     ), (status if errors else 200)
 
@@ -224,6 +241,62 @@ def assign_researcher(case_id):
         flash(_("The researcher was assigned."), "success")
         return redirect(url_for(".case", case_id=case.id))
     return _render_case(services.get_case(case_id), outcome.errors, outcome.status)
+
+
+def _care_view(action, loader):
+    def view(**ids):
+        target = loader(next(iter(ids.values())))
+        if hasattr(target, "need_id"):  # a referral
+            case_id = services.care.get_need(target.need_id).case_id
+        else:  # a need, or the case itself
+            case_id = getattr(target, "case_id", None) or target.id
+        with form_transaction() as outcome:
+            data = {k: v for k, v in request.form.items() if k != "csrf_token" and v != ""}
+            action(target, data, current_user)
+        if outcome.ok:
+            flash(_("Saved."), "success")
+            return redirect(url_for(".case", case_id=case_id) + "#care")
+        return _render_case(services.get_case(case_id), outcome.errors, outcome.status)
+
+    return view
+
+
+CARE_ROUTES = {
+    "/cases/<int:case_id>/needs": ("add_need", services.care.add_need, services.get_case),
+    "/needs/<int:need_id>/meet": ("meet_need", services.care.meet_in_house, services.care.get_need),
+    "/needs/<int:need_id>/close": ("close_need", services.care.close_need, services.care.get_need),
+    "/needs/<int:need_id>/refer": ("refer_need", services.care.refer, services.care.get_need),
+    "/referrals/<int:referral_id>/status": ("move_referral", services.care.move, services.care.get_referral),
+}
+for _path, (_endpoint, _action, _loader) in CARE_ROUTES.items():
+    bp.add_url_rule(_path, _endpoint, require(VIEW)(_care_view(_action, _loader)), methods=["POST"])
+
+
+@bp.route("/partners", methods=["GET", "POST"])
+@require(VIEW)
+def partners():
+    errors: dict = {}
+    status = 200
+    if request.method == "POST":
+        with form_transaction("crime_victims.partners") as outcome:
+            data = {k: (request.form.get(k) or "").strip() or None for k in PARTNER_FIELDS}
+            data["services"] = request.form.getlist("services")
+            data["contact_name"] = data["contact_name"] or ""
+            services.care.add_partner(data, current_user)
+        if outcome.ok:
+            flash(_("The partner was added."), "success")
+            return redirect(url_for(".partners"))
+        errors, status = outcome.errors, outcome.status
+    return render_template(
+        "crime_victims/partners.html",
+        partners=services.care.partners(),
+        form=request.form,
+        errors=errors,
+        may_add=can(current_user, "crime_victims.partners"),
+    ), status
+
+
+PARTNER_FIELDS = ("name", "contact_name", "phone", "email", "agreement_reference", "agreement_until")
 
 
 @bp.route("/categories", methods=["GET", "POST"])

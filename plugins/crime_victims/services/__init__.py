@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import narrative
+from . import care, narrative
 from .cases import (
     QueueRow,
     as_dict,
@@ -23,6 +23,7 @@ from .steps import ACTIONS, pending_referral, take, transition_problems
 
 __all__ = [
     "ACTIONS",
+    "care",
     "narrative",
     "QueueRow",
     "add_category",
