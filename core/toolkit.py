@@ -49,6 +49,7 @@ from .labels import label, labels
 from .lookup import get_in_tenant, get_or_404
 from .navigation import DashboardCard, DashboardItem, NavItem
 from .notifications import notify
+from .notifications.safety import contact_safety_of, set_contact_safety
 from .numbers import (
     NumberFormatError,
     format_halalas,
@@ -163,6 +164,8 @@ __all__ = [
     "walk_demo_request",
     "upload_document",
     "notify",
+    "set_contact_safety",
+    "contact_safety_of",
     "audit_record",
     "kpi_sources",
     "kpi_values",

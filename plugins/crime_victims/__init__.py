@@ -36,6 +36,7 @@ AUDIT_ACTIONS = {
     "crime_victims.narrative.read": _l("Sealed narrative read"),
     "crime_victims.narrative.written": _l("Sealed narrative recorded"),
     "crime_victims.researcher.assigned": _l("Researcher assigned to a victim case"),
+    "crime_victims.safe_contact.set": _l("Safe contact of a victim set"),
     "crime_victims.need.added": _l("Need of a victim case assessed"),
     "crime_victims.need.met": _l("Need met in-house"),
     "crime_victims.need.closed": _l("Need closed with a reason"),

@@ -159,6 +159,7 @@ def _render_case(case, errors=None, status=200, opened=None):
         may_write_narrative=case.researcher_id is not None and case.researcher_id == current_user.id,
         researchers=researchers,
         needs=services.care.needs_of(case),
+        safe_contact=services.contact.safe_contact_of(case),
         referrals=services.care.referrals_of(case),
         partners=services.care.partners(),
         may_care=can(current_user, "crime_victims.care"),
@@ -270,6 +271,25 @@ CARE_ROUTES = {
 }
 for _path, (_endpoint, _action, _loader) in CARE_ROUTES.items():
     bp.add_url_rule(_path, _endpoint, require(VIEW)(_care_view(_action, _loader)), methods=["POST"])
+
+
+@bp.route("/cases/<int:case_id>/safe-contact", methods=["POST"])
+@require(VIEW)
+def safe_contact(case_id):
+    """Mark numbers, addresses or channels unsafe and set the safe window (core's outbox rule)."""
+    case = services.get_case(case_id)
+    with form_transaction() as outcome:
+        data = {
+            "unsafe_addresses": request.form.getlist("unsafe_addresses"),
+            "unsafe_channels": request.form.getlist("unsafe_channels"),
+            "window_start": request.form.get("window_start"),
+            "window_end": request.form.get("window_end"),
+        }
+        services.contact.set_safe_contact(case, data, current_user)
+    if outcome.ok:
+        flash(_("Safe contact was saved: every message to this person now follows it."), "success")
+        return redirect(url_for(".case", case_id=case.id) + "#safe-contact")
+    return _render_case(services.get_case(case_id), outcome.errors, outcome.status)
 
 
 @bp.route("/partners", methods=["GET", "POST"])

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import care, narrative
+from . import care, contact, narrative
 from .cases import (
     QueueRow,
     as_dict,
@@ -24,6 +24,7 @@ from .steps import ACTIONS, pending_referral, take, transition_problems
 __all__ = [
     "ACTIONS",
     "care",
+    "contact",
     "narrative",
     "QueueRow",
     "add_category",
