@@ -7,7 +7,16 @@ from datetime import date, timedelta
 
 import sqlalchemy as sa
 
-from core.toolkit import Person, User, db, require_tenant, roles_in
+from core.toolkit import (
+    Person,
+    User,
+    check_digit_for,
+    create_household,
+    db,
+    find_by_national_id,
+    require_tenant,
+    roles_in,
+)
 
 from . import rules, services
 from .models import VictimCase
@@ -30,6 +39,38 @@ def _staff(role: str) -> User | None:
     return None
 
 
+def _demo_id(tenant_id: int, index: int) -> str:
+    base = f"1{(tenant_id * 1000 + 850 + index) % 10**8:08d}"
+    return base + check_digit_for(base)
+
+
+def _victim(tenant, index: int, name: str) -> Person:
+    """The registry person of a demo case (a household of one, registered once)."""
+    number = _demo_id(tenant.id, index)
+    found = find_by_national_id(number)
+    if found is not None:
+        return found
+    first, father, family = (name.split() + ["", ""])[:3]
+    household = create_household(
+        {
+            "head": {
+                "first_name": first,
+                "father_name": father,
+                "family_name": family,
+                "national_id": number,
+                "id_expiry": date.today() + timedelta(days=700),
+                "nationality": "SA",
+                "city": "الرياض",
+                "phone": f"05500000{index:02d}",
+            },
+            "housing_tenure": "rented",
+            "annual_rent": 2_000_000,
+            "members": [],
+        }
+    )
+    return db.session.get(Person, household.head_person_id)
+
+
 def load(tenant) -> None:
     services.ensure_defaults()
     if db.session.scalar(sa.select(sa.func.count(VictimCase.id))):
@@ -37,14 +78,7 @@ def load(tenant) -> None:
     officer, researcher = _staff("relations_officer"), _staff("researcher")
     if officer is None or researcher is None:
         return
-    persons = list(
-        db.session.scalars(
-            sa.select(Person)
-            .where(Person.id_expiry >= date.today() + timedelta(days=30))
-            .order_by(Person.id)
-            .limit(10)
-        )
-    )
+    persons = [_victim(tenant, i, name) for i, (name, *_rest) in enumerate(CASES)]
     cases = []
     for i, (name, category, channel, last) in enumerate(CASES):
         data = {
@@ -62,9 +96,6 @@ def load(tenant) -> None:
         }
         case = services.open_case(data, officer)
         if last >= rules.CHECKED:
-            if i >= len(persons):
-                cases.append(case)
-                continue
             services.take(case, "check", {"person_id": persons[i].id}, officer)
         if last >= rules.CLARIFIED:
             services.take(case, "clarify", {"outcome": "refer", "officer_id": researcher.id}, officer)
