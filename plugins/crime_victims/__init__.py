@@ -37,6 +37,7 @@ AUDIT_ACTIONS = {
     "crime_victims.narrative.written": _l("Sealed narrative recorded"),
     "crime_victims.researcher.assigned": _l("Researcher assigned to a victim case"),
     "crime_victims.safe_contact.set": _l("Safe contact of a victim set"),
+    "crime_victims.session.scheduled": _l("Session with a victim scheduled"),
     "crime_victims.need.added": _l("Need of a victim case assessed"),
     "crime_victims.need.met": _l("Need met in-house"),
     "crime_victims.need.closed": _l("Need closed with a reason"),

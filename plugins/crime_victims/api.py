@@ -271,3 +271,29 @@ def add_partner(data):
     partner = services.care.add_partner(data, current_user)
     db.session.commit()
     return partner
+
+
+class VictimSessionOutSchema(Schema):
+    id = fields.Integer()
+    mode = fields.String()
+    scheduled_at = fields.DateTime()
+    place = fields.String()
+
+
+@bp.route("/cases/<int:case_id>/sessions")
+@bp.response(200, VictimSessionOutSchema(many=True))
+@bp.requires("crime_victims.view")
+def list_sessions(case_id):
+    """The case's sessions (office, home, remote)."""
+    return services.sessions.sessions_of(services.get_case(case_id))
+
+
+@bp.route("/cases/<int:case_id>/sessions", methods=["POST"])
+@bp.arguments(OpenBody)
+@bp.response(201, VictimSessionOutSchema)
+@bp.requires("crime_victims.care")
+def schedule_session(data, case_id):
+    """Schedule a session: ``mode`` (office, home, remote), ``scheduled_at`` (YYYY-MM-DDTHH:MM), ``place``."""
+    session = services.sessions.schedule(services.get_case(case_id), data, current_user)
+    db.session.commit()
+    return session

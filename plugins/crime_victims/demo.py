@@ -93,6 +93,8 @@ def load(tenant) -> None:
             "no_report_reason": None if i % 2 == 0 else "لم تُبلَّغ الجهات الرسمية بعد (بيانات تجريبية)",
             "branch_office": "مكتب حي النسيم" if channel == "branch_representative" else None,
             "representative_id": officer.id if channel == "branch_representative" else None,
+            "referrer_kind": "hospital" if channel == "outside_referral" else None,
+            "referrer_name": "مستشفى الملك سعود (بيانات تجريبية)" if channel == "outside_referral" else None,
         }
         case = services.open_case(data, officer)
         if last >= rules.CHECKED:

@@ -58,6 +58,9 @@ class VictimCase(TenantMixin, db.Model):
     channel: Mapped[str] = mapped_column(sa.String(CODE_MAX))
     branch_office: Mapped[str | None] = mapped_column(sa.String(NAME_MAX))
     representative_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    # Proactive outreach: the outside body that referred the victim (police, hospital, …).
+    referrer_kind: Mapped[str | None] = mapped_column(sa.String(CODE_MAX))
+    referrer_name: Mapped[str | None] = mapped_column(sa.String(NAME_MAX))
     # The last intake step completed (1 … 7, ``rules.STEPS``).
     step: Mapped[int] = mapped_column(default=0)
     researcher_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
@@ -105,3 +108,20 @@ class NarrativeRead(TenantMixin, db.Model):
     via: Mapped[str] = mapped_column(sa.String(CODE_MAX))
     reason: Mapped[str | None] = mapped_column(sa.Text)
     at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Session(TenantMixin, db.Model):
+    """A session with the victim: at the office, at home or remote ("from their location")."""
+
+    __tablename__ = "crime_victims_sessions"
+    __tenant_table_args__ = (
+        tenant_foreign_key("case_id", "crime_victims_cases", ondelete="CASCADE"),
+        sa.Index("ix_crime_victims_sessions_tenant_case", "tenant_id", "case_id", "scheduled_at"),
+    )
+
+    case_id: Mapped[int] = mapped_column()
+    mode: Mapped[str] = mapped_column(sa.String(CODE_MAX))
+    scheduled_at: Mapped[datetime] = mapped_column()
+    place: Mapped[str] = mapped_column(sa.String(NAME_MAX), default="")
+    staff_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -56,6 +56,14 @@ REFERRAL_STATUS_LABELS = {
     "in_service": _l("In service"),
     "completed": _l("Completed"),
 }
+REFERRER_LABELS = {
+    "police": _l("Police"),
+    "public_prosecution": _l("Public prosecution"),
+    "hospital": _l("Hospital"),
+    "association": _l("Another association"),
+    "other": _l("Another body"),
+}
+SESSION_MODE_LABELS = {"office": _l("At the office"), "home": _l("At home"), "remote": _l("Remote")}
 AUTHORITY_LABELS = {"police": _l("Police"), "public_prosecution": _l("Public prosecution")}
 
 
@@ -113,6 +121,20 @@ class CaseOpenSchema(IncidentSchema):
     channel = _one_of({k: v for k, v in CHANNEL_LABELS.items() if k != "portal"}, required=True)
     branch_office = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=NAME_MAX))
     representative_id = fields.Integer(load_default=None, allow_none=True)
+    referrer_kind = _one_of(REFERRER_LABELS, load_default=None, allow_none=True)
+    referrer_name = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=NAME_MAX))
+
+    @validates_schema
+    def _outside_referrer(self, data, **kwargs):
+        if data.get("channel") != "outside_referral":
+            return
+        errors = {}
+        if not data.get("referrer_kind"):
+            errors["referrer_kind"] = [_l("Choose who referred the victim.")]
+        if not (data.get("referrer_name") or "").strip():
+            errors["referrer_name"] = [_l("Enter the name of the referring body.")]
+        if errors:
+            raise ValidationError(errors)
 
     @validates_schema
     def _branch_representative(self, data, **kwargs):
@@ -195,6 +217,8 @@ class CaseOutSchema(Schema):
     channel = fields.String()
     branch_office = fields.String(allow_none=True)
     representative_id = fields.Integer(allow_none=True)
+    referrer_kind = fields.String(allow_none=True)
+    referrer_name = fields.String(allow_none=True)
     step = fields.Integer()
     submitted_on = fields.Date(allow_none=True)
     expected_answer_date = fields.Date(allow_none=True)

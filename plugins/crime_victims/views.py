@@ -18,7 +18,9 @@ from .schemas import (
     CHANNEL_LABELS,
     NEED_STATUS_LABELS,
     REFERRAL_STATUS_LABELS,
+    REFERRER_LABELS,
     RELATION_LABELS,
+    SESSION_MODE_LABELS,
     SEVERITY_LABELS,
 )
 
@@ -86,6 +88,8 @@ OPEN_FIELDS = (
     "channel",
     "branch_office",
     "representative_id",
+    "referrer_kind",
+    "referrer_name",
     "category_code",
     "incident_date",
     "city",
@@ -116,6 +120,7 @@ def new():
         errors=errors,
         categories=services.category_choices(),
         channels=[(k, v) for k, v in CHANNEL_LABELS.items() if k != "portal"],
+        referrers=list(REFERRER_LABELS.items()),
     ), status
 
 
@@ -160,6 +165,9 @@ def _render_case(case, errors=None, status=200, opened=None):
         researchers=researchers,
         needs=services.care.needs_of(case),
         safe_contact=services.contact.safe_contact_of(case),
+        sessions=services.sessions.sessions_of(case),
+        session_modes=SESSION_MODE_LABELS,
+        referrer_labels=REFERRER_LABELS,
         referrals=services.care.referrals_of(case),
         partners=services.care.partners(),
         may_care=can(current_user, "crime_victims.care"),
@@ -268,6 +276,7 @@ CARE_ROUTES = {
     "/needs/<int:need_id>/close": ("close_need", services.care.close_need, services.care.get_need),
     "/needs/<int:need_id>/refer": ("refer_need", services.care.refer, services.care.get_need),
     "/referrals/<int:referral_id>/status": ("move_referral", services.care.move, services.care.get_referral),
+    "/cases/<int:case_id>/sessions": ("schedule_session", services.sessions.schedule, services.get_case),
 }
 for _path, (_endpoint, _action, _loader) in CARE_ROUTES.items():
     bp.add_url_rule(_path, _endpoint, require(VIEW)(_care_view(_action, _loader)), methods=["POST"])

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import care, contact, narrative
+from . import care, contact, narrative, sessions
 from .cases import (
     QueueRow,
     as_dict,
@@ -26,6 +26,7 @@ __all__ = [
     "care",
     "contact",
     "narrative",
+    "sessions",
     "QueueRow",
     "add_category",
     "as_dict",

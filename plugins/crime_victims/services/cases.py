@@ -87,6 +87,8 @@ def open_case(data: dict, actor) -> VictimCase:
         channel=values["channel"],
         branch_office=values.get("branch_office"),
         representative_id=values.get("representative_id"),
+        referrer_kind=values.get("referrer_kind"),
+        referrer_name=values.get("referrer_name"),
     )
 
 
