@@ -53,6 +53,7 @@ from .labels import label, labels
 from .lookup import get_in_tenant, get_or_404
 from .navigation import DashboardCard, DashboardItem, NavItem
 from .notifications import notify
+from .notifications.safety import contact_safety_of, set_contact_safety
 from .notifications.services import staff_holding
 from .numbers import (
     NumberFormatError,
@@ -68,6 +69,8 @@ from .policies import PolicyLink
 from .policies import in_force_links as policies_in_force
 from .registry import BeneficiaryFile, Choice, FileFields, Household, Member, Person
 from .registry.ids import InvalidNationalId, check_digit_for, parse_national_id
+from .registry.ids import decrypt as decrypt_at_rest
+from .registry.ids import encrypt as encrypt_at_rest
 from .registry.panels import Panel, RegistrationSource
 from .registry.services import (
     add_months,
@@ -179,6 +182,8 @@ __all__ = [
     "read_document",
     "notify",
     "staff_holding",
+    "set_contact_safety",
+    "contact_safety_of",
     "audit_record",
     "kpi_sources",
     "kpi_values",
@@ -210,6 +215,8 @@ __all__ = [
     "parse_national_id",
     "check_digit_for",
     "InvalidNationalId",
+    "encrypt_at_rest",
+    "decrypt_at_rest",
     # --- Translations: gettext and the current language (a plugin uses its own domain).
     "_",
     "_l",

@@ -34,6 +34,7 @@ from .audit import audit_object_names
 from .calendar import holidays_changed
 from .dashboard import dashboard_cards
 from .grievances import grievance_decided, grievance_filed, register_grievance_categories, validate_grievance
+from .portal import register_portal_request_panels
 from .registry import (
     file_status_changed,
     household_registration_source,
@@ -108,6 +109,7 @@ __all__ = [
     "register_aid_catalog",
     "register_kpi_sources",
     "register_portal_policies",
+    "register_portal_request_panels",
     "register_notification_templates",
     "notification_channels",
     "register_grievance_categories",

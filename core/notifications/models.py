@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, time
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
-from ..tenancy import TenantMixin, utcnow
+from ..tenancy import TenantMixin, tenant_foreign_key, utcnow
 
-STATUSES = ("pending", "sent", "failed")
+# ``held``: outside the recipient's safe contact window, released when it opens; ``withheld``:
+# never sent, the channel or address is unsafe for the recipient (``safety.py``).
+STATUSES = ("pending", "held", "sent", "failed", "withheld")
 
 
 class OutboxMessage(TenantMixin, db.Model):
@@ -39,3 +41,36 @@ class OutboxMessage(TenantMixin, db.Model):
     sent_at: Mapped[datetime | None]
     read_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ContactSafety(TenantMixin, db.Model):
+    """A person's safe-contact record: unsafe channels and the window of the day (the tenant's
+    time zone) when a message may arrive; the addresses it covers are ``ContactAddress`` rows."""
+
+    __tablename__ = "notifications_contact_safety"
+    __tenant_table_args__ = (
+        sa.UniqueConstraint("tenant_id", "person_id"),
+        tenant_foreign_key("person_id", "registry_persons", ondelete="CASCADE"),
+    )
+
+    person_id: Mapped[int] = mapped_column()
+    unsafe_channels: Mapped[list] = mapped_column(sa.JSON, default=list)
+    window_start: Mapped[time | None]
+    window_end: Mapped[time | None]
+    updated_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ContactAddress(TenantMixin, db.Model):
+    """A phone number (last nine digits) or e-mail (lower case) a safe-contact record covers."""
+
+    __tablename__ = "notifications_contact_addresses"
+    __tenant_table_args__ = (
+        sa.UniqueConstraint("tenant_id", "safety_id", "address"),
+        sa.Index("ix_notifications_contact_addresses_tenant_address", "tenant_id", "address"),
+        tenant_foreign_key("safety_id", "notifications_contact_safety", ondelete="CASCADE"),
+    )
+
+    safety_id: Mapped[int] = mapped_column()
+    address: Mapped[str] = mapped_column(sa.String(255))
+    unsafe: Mapped[bool] = mapped_column(default=False)

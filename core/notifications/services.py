@@ -16,6 +16,7 @@ from ..extensions import db
 from ..i18n import lazy_gettext as _l
 from ..plugins import tenant_hooks
 from ..tenancy import current_tenant, require_tenant, utcnow
+from . import safety
 from .models import OutboxMessage
 
 log = logging.getLogger("charity_platform.notifications")
@@ -154,6 +155,7 @@ def notify(
     if phone and "sms" in available:
         targets.append(("sms", phone))
     messages = []
+    known = safety.records_for([recipient for _channel, recipient in targets])
     for channel, recipient in targets:
         message = OutboxMessage(
             channel=channel,
@@ -166,6 +168,7 @@ def notify(
             link=link,
             context={key: str(value) for key, value in context.items()} if channel == "in_app" else None,
         )
+        _apply(message, safety.verdict(channel, recipient, known=known))
         db.session.add(message)
         messages.append(message)
     db.session.flush()
@@ -190,23 +193,42 @@ def notify_applicant(request: Any, template: str, **context: Any) -> list[Outbox
     )
 
 
+def _apply(message: OutboxMessage, verdict: safety.Verdict) -> bool:
+    """Record the safe-contact rule's verdict on ``message``; True when it may be sent now."""
+    if verdict.action == "withhold":
+        message.status, message.last_error = "withheld", verdict.reason
+        return False
+    if verdict.action == "hold":
+        message.status, message.last_error = "held", verdict.reason
+        message.next_attempt_at = verdict.release_at
+        return False
+    if message.status == "held":
+        message.status, message.last_error = "pending", None
+    return True
+
+
 def _backoff(attempts: int) -> timedelta:
     return timedelta(minutes=2 ** min(attempts, 10))
 
 
 def send_pending(now: datetime | None = None, limit: int = 200) -> dict[str, int]:
-    """Send the current tenant's due messages; failures are retried, then marked failed."""
+    """Send the current tenant's due messages (a held one once its safe window opens); failures
+    are retried, then marked failed. The safe-contact rule is applied again before each send."""
     tenant = require_tenant()
     now = now or utcnow()
     available = channels()
     due = db.session.scalars(
         db.select(OutboxMessage)
-        .where(OutboxMessage.status == "pending", OutboxMessage.next_attempt_at <= now)
+        .where(OutboxMessage.status.in_(("pending", "held")), OutboxMessage.next_attempt_at <= now)
         .order_by(OutboxMessage.id)
         .limit(limit)
     ).all()
-    counts = {"sent": 0, "retry": 0, "failed": 0}
+    counts = {"sent": 0, "retry": 0, "failed": 0}  # + "held" / "withheld" when the rule stops some
+    known = safety.records_for([message.recipient for message in due])
     for message in due:
+        if not _apply(message, safety.verdict(message.channel, message.recipient, now, known)):
+            counts[message.status] = counts.get(message.status, 0) + 1
+            continue
         channel = available.get(message.channel)
         message.attempts += 1
         try:

@@ -19,6 +19,8 @@ from ..i18n import gettext as _
 from ..i18n import lazy_gettext as _l
 from ..lookup import get_or_404
 from ..notifications import in_app_messages, message_text
+from ..plugins import tenant_hooks
+from ..registry.panels import merge_panels
 from ..requests import forms, services
 from ..requests.links import file_of
 from ..requests.models import AidRequest
@@ -291,6 +293,7 @@ def _render_detail(item: AidRequest, errors: dict | None = None, status: int = 4
         can_edit=item.state in SUBMIT_STATES,
         declaration=DECLARATION_TEXT,
         state_label=state_label,
+        panels=merge_panels(tenant_hooks().register_portal_request_panels(request=item, user=current_user)),
         errors=errors or {},
     ), (status if errors else 200)
 

@@ -1,0 +1,207 @@
+"""Crime victims care (seed 003, Aoun association): victim cases on core's requests, the seven
+intake steps of the association's policy enforced on core's workflow, a tenant list of crime
+categories, the expected answer date and its overdue flag.
+
+Plugs in only through hooks and ``core.toolkit`` (docs/plugins.md).
+"""
+
+from __future__ import annotations
+
+from core.toolkit import STAFF_ROLES, NavItem, Permission, PluginMeta, RequestFields, hookimpl
+
+from . import api, cli, demo, kpis, services, views
+from .i18n import _l
+from .schemas import application_schema
+
+PLUGIN = PluginMeta(
+    id="crime_victims",
+    name_ar="رعاية ضحايا الجريمة",
+    name_en="Crime victims care",
+    version="0.1.0",
+    description_ar="حالات ضحايا الجريمة وأسرهم: خطوات الاستقبال السبع وتاريخ الرد المتوقع.",
+    description_en="Cases of crime victims and their families: the seven intake steps and the expected answer date.",
+    settings_schema=None,
+)
+
+VIEW = "crime_victims.view"
+INTAKE = "crime_victims.intake"
+RESEARCH_OFFICER = "crime_victims.research_officer"
+REGISTER = "crime_victims.register"
+CATEGORIES = "crime_victims.categories"
+
+AUDIT_ACTIONS = {
+    "crime_victims.case.opened": _l("Victim case opened"),
+    "crime_victims.case.step": _l("Victim case intake step recorded"),
+    "crime_victims.category.added": _l("Crime category added"),
+    "crime_victims.narrative.read": _l("Sealed narrative read"),
+    "crime_victims.narrative.written": _l("Sealed narrative recorded"),
+    "crime_victims.researcher.assigned": _l("Researcher assigned to a victim case"),
+    "crime_victims.safe_contact.set": _l("Safe contact of a victim set"),
+    "crime_victims.session.scheduled": _l("Session with a victim scheduled"),
+    "crime_victims.need.added": _l("Need of a victim case assessed"),
+    "crime_victims.need.met": _l("Need met in-house"),
+    "crime_victims.need.closed": _l("Need closed with a reason"),
+    "crime_victims.partner.added": _l("Partner organisation added"),
+    "crime_victims.referral.sent": _l("Need referred to a partner"),
+    "crime_victims.referral.moved": _l("Referral status changed"),
+}
+AUDIT_OBJECTS = {
+    "crime_victims_case": _l("Victim case"),
+    "crime_victims_category": _l("Crime category"),
+    "crime_victims_need": _l("Need of a victim case"),
+    "crime_victims_partner": _l("Partner organisation"),
+    "crime_victims_referral": _l("Referral to a partner"),
+}
+STEP_KINDS = {
+    "received": _l("Received, channel recorded"),
+    "checked": _l("Items checked and ID valid"),
+    "procedure_clear": _l("Procedure clear to the applicant"),
+    "referred_to_research": _l("Referred to the social-research officer"),
+    "research_answered": _l("Social-research officer answered"),
+    "declared": _l("Declaration signed"),
+    "committee_notice": _l("Told the case goes to the research committee"),
+    "registered": _l("Registration completed"),
+    "served": _l("Service delivered"),
+}
+
+
+# --------------------------------------------------------------------------- registration (global)
+
+
+@hookimpl
+def register_labels():
+    return {"audit_action": AUDIT_ACTIONS, "audit_object": AUDIT_OBJECTS, "crime_victims_step": STEP_KINDS}
+
+
+@hookimpl
+def register_blueprints():
+    return [views.bp]
+
+
+@hookimpl
+def register_api_blueprints():
+    return [api.bp]
+
+
+@hookimpl
+def register_commands():
+    return [cli.group]
+
+
+@hookimpl
+def register_jobs():
+    return [cli.REMINDERS]
+
+
+# --------------------------------------------------------------------------- tenant-scoped
+
+
+@hookimpl
+def register_permissions():
+    return [
+        Permission(VIEW, _l("See the victim cases (not their narrative)"), STAFF_ROLES),
+        Permission(
+            INTAKE,
+            _l("Open victim cases and record their intake steps"),
+            ("tenant_admin", "relations_officer", "researcher"),
+        ),
+        Permission(
+            RESEARCH_OFFICER,
+            _l("Answer referrals to the social-research officer"),
+            ("tenant_admin", "researcher"),
+        ),
+        Permission(
+            REGISTER,
+            _l("Complete a victim's registration and record the service"),
+            ("tenant_admin", "relations_officer", "researcher"),
+        ),
+        Permission(CATEGORIES, _l("Extend the list of crime categories"), ("tenant_admin",)),
+        Permission(
+            "crime_victims.care",
+            _l("Assess needs, refer them to partners and follow the referrals"),
+            ("tenant_admin", "relations_officer", "researcher"),
+        ),
+        Permission(
+            "crime_victims.partners",
+            _l("Keep the register of partner organisations"),
+            ("tenant_admin", "relations_officer"),
+        ),
+    ]
+
+
+@hookimpl
+def register_nav_items(tenant, user):
+    return [NavItem(_l("Victim cases"), "crime_victims.index", VIEW)]
+
+
+@hookimpl
+def register_request_fields():
+    return [
+        RequestFields(
+            "crime_victims",
+            application_schema(services.category_choices()),
+            _l("The crime and its report"),
+        )
+    ]
+
+
+@hookimpl
+def request_submitted(request):
+    services.case_from_request(request)
+
+
+@hookimpl
+def validate_request_submission(request):
+    return services.submission_problems(request)
+
+
+@hookimpl
+def validate_request_transition(request, action, actor, data):
+    case = services.case_of_request(request.id)
+    problems = services.transition_problems(request, action, case)
+    if action == "close":
+        problems += services.care.close_problems(case)
+    return problems
+
+
+@hookimpl
+def register_notification_templates():
+    return {
+        "crime_victims_committee_notice": (
+            _l("%(tenant)s: your case %(number)s goes to the research committee"),
+            _l(
+                "Your case %(number)s goes to the research committee, which studies it and answers "
+                "with its acceptance or rejection. Expect the answer by %(date)s."
+            ),
+        ),
+        "crime_victims_follow_up": (
+            _l("Follow-up due: referral %(referral)s of victim case %(case)s"),
+            _l("The follow-up of referral %(referral)s (victim case %(case)s) was due on %(date)s."),
+        ),
+        "crime_victims_break_glass": (
+            _l("Break-glass read of the sealed narrative of victim case %(case)s"),
+            _l(
+                "%(reader)s opened the sealed narrative of victim case %(case)s, not assigned to them. Reason: %(reason)s"
+            ),
+        ),
+    }
+
+
+@hookimpl
+def register_request_panels(request, user):
+    return views.request_panels(request, user)
+
+
+@hookimpl
+def register_portal_request_panels(request, user):
+    return views.portal_panels(request, user)
+
+
+@hookimpl
+def register_kpi_sources(tenant):
+    return kpis.sources()
+
+
+@hookimpl
+def load_demo_data(tenant):
+    demo.load(tenant)
