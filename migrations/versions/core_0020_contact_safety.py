@@ -1,15 +1,15 @@
 """notifications: safe contact — a person's unsafe channels and addresses and safe window, which
 the outbox consults before any SMS or e-mail leaves (held / withheld messages)
 
-Revision ID: core_0017_victims
-Revises: core_0016
+Revision ID: core_0020
+Revises: core_0019
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "core_0017_victims"
-down_revision = "core_0016"
+revision = "core_0020"
+down_revision = "core_0019"
 branch_labels = None
 depends_on = None
 

@@ -2,7 +2,7 @@
 
 Tables keyed by (tenant_id, id) like every core tenant table (core_0011).
 
-Revision ID: core_0017_plan
+Revision ID: core_0017
 Revises: core_0016
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = "core_0017_plan"
+revision = "core_0017"
 down_revision = "core_0016"
 branch_labels = None
 depends_on = None

@@ -3,16 +3,16 @@ board approval and the dates it is in force (issue 15, "Core: policies")
 
 Tables keyed by (tenant_id, id) like every core tenant table (core_0011).
 
-Revision ID: core_0017_makkah
-Revises: core_0016
+Revision ID: core_0019
+Revises: core_0018
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = "core_0017_makkah"
-down_revision = "core_0016"
+revision = "core_0019"
+down_revision = "core_0018"
 branch_labels = None
 depends_on = None
 

@@ -3,15 +3,15 @@ with their gap-free receipt counters
 
 Tables keyed by (tenant_id, id) like every core tenant table (core_0011).
 
-Revision ID: core_0017_supporters
-Revises: core_0016
+Revision ID: core_0018
+Revises: core_0017
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "core_0017_supporters"
-down_revision = "core_0016"
+revision = "core_0018"
+down_revision = "core_0017"
 branch_labels = None
 depends_on = None
 
