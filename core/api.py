@@ -14,6 +14,7 @@ from __future__ import annotations
 from copy import copy
 from functools import wraps
 
+from apispec.ext.marshmallow import MarshmallowPlugin, resolver
 from flask_smorest import Blueprint as _SmorestBlueprint
 from marshmallow import Schema, fields
 from werkzeug.routing import IntegerConverter
@@ -156,10 +157,22 @@ def _document_pagination_header() -> None:
     }
 
 
+def schema_name(schema) -> str:
+    """A schema's name in the OpenAPI document: apispec's (the class name without ``Schema``),
+    prefixed for a plugin's with the plugin's id in CamelCase (``CrimeVictimsCaseOut``), so two
+    plugins may each have a ``CaseOutSchema`` without one hiding the other."""
+    cls = schema if isinstance(schema, type) else type(schema)
+    name = resolver(cls)
+    parts = cls.__module__.split(".")
+    if parts[0] == "plugins" and len(parts) > 1:
+        return "".join(word.capitalize() for word in parts[1].split("_")) + name
+    return name
+
+
 def configure(app) -> None:
     refuse_fractional_integers()
     accept_any_digits()
-    api.init_app(app)
+    api.init_app(app, spec_kwargs={"marshmallow_plugin": MarshmallowPlugin(schema_name_resolver=schema_name)})
     api.spec.components.security_scheme("bearerAuth", BEARER_SCHEME)
     api.ma_plugin.converter.add_attribute_function(custom_field_properties)
     # Identifiers are database integers: larger values can name nothing (PostgreSQL ``integer``).

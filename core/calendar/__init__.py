@@ -28,7 +28,7 @@ from .dates import (
     time_zone_of,
     to_hijri,
 )
-from .fields import AnyDate
+from .fields import AnyDate, LocalMoment
 from .working_days import (
     CALENDAR_SETTINGS_KEY,
     WEEKEND,
@@ -43,6 +43,7 @@ from .working_days import (
 
 __all__ = [
     "AnyDate",
+    "LocalMoment",
     "CALENDAR_SETTINGS_KEY",
     "DEFAULT_TIME_ZONE",
     "WEEKEND",

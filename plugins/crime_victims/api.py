@@ -6,7 +6,7 @@ from flask import request
 from flask_login import current_user
 from marshmallow import Schema, fields
 
-from core.toolkit import ApiBlueprint, db
+from core.toolkit import ApiBlueprint, Timestamp, db
 
 from . import services
 from .schemas import (
@@ -276,7 +276,7 @@ def add_partner(data):
 class VictimSessionOutSchema(Schema):
     id = fields.Integer()
     mode = fields.String()
-    scheduled_at = fields.DateTime()
+    scheduled_at = Timestamp()
     place = fields.String()
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from marshmallow import Schema, fields, validate
 
-from core.toolkit import audit_record, db
+from core.toolkit import LocalMoment, audit_record, db
 
 from ..models import Session, VictimCase
 from ..schemas import CHOOSE, SESSION_MODE_LABELS
@@ -19,7 +19,7 @@ class SessionSchema(Schema):
         unknown = "raise"
 
     mode = fields.String(required=True, validate=validate.OneOf(tuple(SESSION_MODE_LABELS), error=CHOOSE))
-    scheduled_at = fields.DateTime(required=True, format="%Y-%m-%dT%H:%M")
+    scheduled_at = LocalMoment(required=True)
     place = fields.String(load_default="", validate=validate.Length(max=120))
 
 

@@ -43,3 +43,6 @@ def test_staff_schedule_a_home_session_from_the_case_page(client, staff, login, 
     assert 'data-mode="home"' in page and "في المنزل" in page
     listed = client.get(f"{API}/cases/{case_id}/sessions", headers=token_for(staff["auditor"])).json
     assert [s["mode"] for s in listed] == ["home"]
+    # typed as Riyadh's wall-clock time, kept in UTC, shown again as 17:30 with its zone
+    assert listed[0]["scheduled_at"] == "2026-12-03T14:30:00+00:00"
+    assert "17:30" in page
