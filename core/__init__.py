@@ -144,6 +144,7 @@ CORE_FEATURES: tuple[str, ...] = (
     "core.surveys",
     "core.portal",
     "core.grievances",
+    "core.volunteers",
 )
 
 
