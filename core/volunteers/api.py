@@ -13,13 +13,16 @@ from ..api import ApiBlueprint
 from ..downloads import download_response
 from ..errors import NotFound
 from ..extensions import db
-from ..lookup import get_or_404
+from ..lookup import get_in_tenant, get_or_404
+from ..requests.models import AidRequest, FieldVisit
 from . import services
 from .models import Assignment, Opportunity, Volunteer
 from .schemas import (
     AssignmentSchema,
     AssignSchema,
     ClockSchema,
+    CompanionInSchema,
+    CompanionSchema,
     ConfirmSchema,
     DayListEntrySchema,
     DecisionSchema,
@@ -28,6 +31,8 @@ from .schemas import (
     OpportunityInSchema,
     OpportunitySchema,
     OpportunityUpdateSchema,
+    ReferralInSchema,
+    ReferralSchema,
     SkillListSchema,
     SkillSchema,
     VolunteerListArgsSchema,
@@ -224,6 +229,26 @@ def confirm(data, assignment_id):
     """The supervisor (a coordinator or the opportunity's supervisor) confirms the recorded
     minutes, confirms another figure with a note, or rejects them with a note."""
     return _done(services.confirm_hours(_assignment(assignment_id), current_user, **data))
+
+
+@bp.route("/referrals", methods=["POST"])
+@bp.arguments(ReferralInSchema)
+@bp.response(201, ReferralSchema)
+@bp.requires("requests.create", COORDINATE)
+def refer(data):
+    """Record the volunteer a ``volunteer_service`` request came through (needed to submit it)."""
+    item = get_or_404(AidRequest, data["request_id"])
+    return _done(services.record_referral(item, get_in_tenant(Volunteer, data["volunteer_id"]), current_user))
+
+
+@bp.route("/companions", methods=["POST"])
+@bp.arguments(CompanionInSchema)
+@bp.response(201, CompanionSchema)
+@bp.requires("requests.research", COORDINATE)
+def accompany(data):
+    """A volunteer who does field visits accompanies one (the researcher stays of record)."""
+    visit = get_or_404(FieldVisit, data["visit_id"])
+    return _done(services.add_companion(visit, get_in_tenant(Volunteer, data["volunteer_id"]), current_user))
 
 
 @bp.route("/hours/pending")

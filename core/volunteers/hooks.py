@@ -3,12 +3,18 @@ plugin (``trylast``)."""
 
 from __future__ import annotations
 
-from ..auth.permissions import Permission
+from flask import render_template
+from markupsafe import Markup
+
+from ..auth.permissions import Permission, can
+from ..extensions import db
 from ..hookspecs import hookimpl
 from ..i18n import lazy_gettext as _l
 from ..kpi import KpiSource
 from ..navigation import NavItem
+from ..registry.panels import Panel
 from . import demo, labels, services
+from .models import Volunteer
 
 
 @hookimpl(trylast=True)
@@ -49,6 +55,33 @@ def register_kpi_sources(tenant):
         KpiSource("volunteers.opportunities_filled", _l("Volunteer opportunities filled"), "count",
                   services.kpi_filled),
     ]  # fmt: skip
+
+
+@hookimpl(trylast=True)
+def validate_request_submission(request):
+    return services.submission_errors(request)
+
+
+@hookimpl(trylast=True)
+def register_request_panels(request, user):
+    """The volunteer a volunteer-service request came through, and the visits' companions."""
+    visits = services.companions_of(request)
+    if request.channel != services.CHANNEL and not visits:
+        return []
+    referral = services.referral_of(request)
+    may_refer = can(user, "requests.create") or can(user, services.COORDINATE)
+    may_accompany = can(user, "requests.research") or can(user, services.COORDINATE)
+    html = render_template(
+        "volunteers/_request_panel.html",
+        request_item=request,
+        referrer=db.session.get(Volunteer, referral.volunteer_id) if referral else None,
+        visits=visits,
+        may_refer=may_refer,
+        may_accompany=may_accompany,
+        volunteers=services.accepted_volunteers() if may_refer else [],
+        field_volunteers=services.field_volunteers() if may_accompany else [],
+    )
+    return [Panel("volunteers", str(_l("Volunteers")), Markup(html), order=150)]
 
 
 @hookimpl

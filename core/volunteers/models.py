@@ -121,3 +121,19 @@ class VisitCompanion(TenantMixin, db.Model):
     volunteer_id: Mapped[int]
     added_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Referral(TenantMixin, db.Model):
+    """The volunteer a request came through (channel ``volunteer_service``, seed 003)."""
+
+    __tablename__ = "volunteers_referrals"
+    __tenant_table_args__ = (
+        sa.UniqueConstraint("tenant_id", "request_id"),
+        tenant_foreign_key("request_id", "requests_requests", ondelete="CASCADE"),
+        tenant_foreign_key("volunteer_id", "volunteers_volunteers", ondelete="CASCADE"),
+    )
+
+    request_id: Mapped[int]
+    volunteer_id: Mapped[int]
+    recorded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

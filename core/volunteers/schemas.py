@@ -186,3 +186,25 @@ class DayListEntrySchema(Schema):
 class KpiArgsSchema(Strict):
     start = AnyDate(required=True)
     end = AnyDate(required=True)
+
+
+class ReferralInSchema(Strict):
+    request_id = fields.Integer(required=True)
+    volunteer_id = fields.Integer(required=True)
+
+
+class ReferralSchema(Schema):
+    id = fields.Integer()
+    request_id = fields.Integer()
+    volunteer_id = fields.Integer()
+
+
+class CompanionInSchema(Strict):
+    visit_id = fields.Integer(required=True)
+    volunteer_id = fields.Integer(required=True)
+
+
+class CompanionSchema(Schema):
+    id = fields.Integer()
+    visit_id = fields.Integer()
+    volunteer_id = fields.Integer()

@@ -16,6 +16,7 @@ from ..forms import FormOutcome, form_transaction
 from ..i18n import gettext as _
 from ..i18n import lazy_gettext as _l
 from ..lookup import get_in_tenant, get_or_404
+from ..requests.models import AidRequest, FieldVisit
 from . import forms, services
 from .models import STATES, Assignment, Opportunity, Volunteer
 from .schemas import ConfirmSchema, DecisionSchema, OpportunityInSchema, VolunteerRegisterSchema
@@ -211,10 +212,7 @@ def assignment_step(assignment_id, step):
             services.confirm_hours(assignment, current_user, **data)
         else:
             getattr(services, step)(assignment, current_user)
-    if outcome.ok:
-        flash(_("Done."), "success")
-    else:
-        flash(" ".join(str(m) for messages in outcome.errors.values() for m in _flat(messages)), "danger")
+    _flash(outcome)
     if back:
         return redirect(url_for(".hours"))
     return redirect(url_for(".opportunity", opportunity_id=assignment.opportunity_id))
@@ -255,3 +253,34 @@ def export():
     return download_response(
         body, "volunteers.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
+
+
+@bp.route("/requests/<int:request_id>/referral", methods=["POST"])
+@require("tenant.staff")
+def refer(request_id):
+    """Record the volunteer a volunteer-service request came through (from the request's page)."""
+    item = get_or_404(AidRequest, request_id)
+    with form_transaction() as outcome:
+        volunteer = get_in_tenant(Volunteer, request.form.get("volunteer_id", type=int))
+        services.record_referral(item, volunteer, current_user)
+    _flash(outcome)
+    return redirect(url_for("requests.view", request_id=item.id) + "#volunteers")
+
+
+@bp.route("/visits/<int:visit_id>/companions", methods=["POST"])
+@require("tenant.staff")
+def accompany(visit_id):
+    """A volunteer accompanies a field visit (from the request's page)."""
+    visit = get_or_404(FieldVisit, visit_id)
+    with form_transaction() as outcome:
+        volunteer = get_in_tenant(Volunteer, request.form.get("volunteer_id", type=int))
+        services.add_companion(visit, volunteer, current_user)
+    _flash(outcome)
+    return redirect(url_for("requests.view", request_id=visit.request_id) + "#volunteers")
+
+
+def _flash(outcome) -> None:
+    if outcome.ok:
+        flash(_("Done."), "success")
+    else:
+        flash(" ".join(str(m) for messages in outcome.errors.values() for m in _flat(messages)), "danger")

@@ -21,6 +21,7 @@ TABLES = [
     "volunteers_opportunities",
     "volunteers_assignments",
     "volunteers_visit_companions",
+    "volunteers_referrals",
 ]
 
 
@@ -244,6 +245,42 @@ def upgrade():
         batch_op.create_index(
             batch_op.f("ix_volunteers_visit_companions_tenant_id"), ["tenant_id"], unique=False
         )
+
+    op.create_table(
+        "volunteers_referrals",
+        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        sa.Column("tenant_id", sa.Integer(), nullable=False),
+        sa.Column("request_id", sa.Integer(), nullable=False),
+        sa.Column("volunteer_id", sa.Integer(), nullable=False),
+        sa.Column("recorded_by_id", sa.Integer(), nullable=True),
+        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["recorded_by_id"],
+            ["users.id"],
+            name=op.f("fk_volunteers_referrals_recorded_by_id_users"),
+            ondelete="SET NULL",
+        ),
+        sa.ForeignKeyConstraint(
+            ["tenant_id", "request_id"],
+            ["requests_requests.tenant_id", "requests_requests.id"],
+            name=op.f("fk_volunteers_referrals_tenant_id_request_id_requests_requests"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["tenant_id", "volunteer_id"],
+            ["volunteers_volunteers.tenant_id", "volunteers_volunteers.id"],
+            name=op.f("fk_volunteers_referrals_tenant_id_volunteer_id_volunteers_volunteers"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["tenant_id"], ["tenants.id"], name=op.f("fk_volunteers_referrals_tenant_id_tenants"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("tenant_id", "id", name=op.f("pk_volunteers_referrals")),
+        sa.UniqueConstraint("tenant_id", "id", name=op.f("uq_volunteers_referrals_tenant_id_id")),
+        sa.UniqueConstraint("tenant_id", "request_id", name=op.f("uq_volunteers_referrals_tenant_id_request_id")),
+    )
+    with op.batch_alter_table("volunteers_referrals", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_volunteers_referrals_tenant_id"), ["tenant_id"], unique=False)
 
     # ### end Alembic commands ###
     add_tenant_id_unique_keys()

@@ -42,8 +42,26 @@ from .hours import (
     withdraw,
 )
 from .kpis import kpi_active, kpi_filled, kpi_hours, kpi_share
+from .links import (
+    CHANNEL,
+    accepted_volunteers,
+    add_companion,
+    companions_of,
+    field_volunteers,
+    record_referral,
+    referral_of,
+    submission_errors,
+)
 
 __all__ = [
+    "CHANNEL",
+    "accepted_volunteers",
+    "add_companion",
+    "companions_of",
+    "field_volunteers",
+    "record_referral",
+    "referral_of",
+    "submission_errors",
     "COORDINATE",
     "DEFAULT_SKILLS",
     "OFFER",
