@@ -6,9 +6,9 @@ STAMP  := $(VENV)/.installed-stamp
 FLASK  := $(BIN)/flask --app wsgi
 PYTEST_ARGS ?=
 
-.PHONY: install translations run serve worker beat migrate test lint test-sqlite test-postgres browser-deps redis-deps vendor messages clean
+.PHONY: install translations run serve worker beat migrate test lint test-sqlite test-postgres browser-deps redis-deps pdf-deps vendor messages clean
 
-install: $(STAMP) translations
+install: $(STAMP) translations pdf-deps
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -73,6 +73,14 @@ test-api-fuzz: install
 # Debian's Chromium for the Playwright tests (never a downloaded browser).
 browser-deps:
 	@test -x /usr/bin/chromium || { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; }
+
+# PDF exports (core/pdf.py): WeasyPrint's Pango/HarfBuzz libraries, an Arabic font (Noto Naskh
+# Arabic, Debian's fonts-noto-core) and pdftotext (poppler-utils) for the tests that read PDFs back.
+PDF_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-core poppler-utils
+ARABIC_FONT  := /usr/share/fonts/truetype/noto/NotoNaskhArabic-Regular.ttf
+pdf-deps:
+	@{ ldconfig -p | grep -q 'libpangoft2-1.0.so.0' && test -f $(ARABIC_FONT) && command -v pdftotext >/dev/null; } \
+	  || { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $(PDF_PACKAGES); }
 
 # Debian's redis-server for the end-to-end test through a real Celery worker (the test starts
 # and stops its own server on 127.0.0.1).

@@ -19,6 +19,7 @@ from .i18n import gettext as _
 from .i18n import lazy_gettext as _l
 from .i18n import translate_messages
 from .integrity import field_error, violated_constraint
+from .pdf import PdfUnavailable
 
 STATUS_MESSAGES = {
     400: _l("The request could not be understood."),
@@ -154,6 +155,11 @@ def handle_app_error(error: AppError):
     return respond(error.status, error.message, error.errors, error.headers)
 
 
+def handle_pdf_unavailable(error: PdfUnavailable):
+    """A PDF asked of a server without WeasyPrint's libraries: a translated 503, not a traceback."""
+    return respond(error.status, error.message)
+
+
 def handle_out_of_range(error: Exception):
     """A number too large for the database (an id or count typed by a client) is bad input,
     wherever it is caught: nothing is written, the client is told."""
@@ -183,6 +189,7 @@ def register(app) -> None:
     app.register_error_handler(HTTPException, handle_http_exception)
     app.register_error_handler(ValidationError, handle_validation_error)
     app.register_error_handler(AppError, handle_app_error)
+    app.register_error_handler(PdfUnavailable, handle_pdf_unavailable)
 
     @app.errorhandler(Exception)
     def _unexpected(error):  # pragma: no cover - the last resort, logged
