@@ -8,11 +8,13 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ..auth.permissions import require
+from ..downloads import download_response
 from ..errors import NotFound
 from ..extensions import db
 from ..forms import FormOutcome, form_transaction
 from ..i18n import gettext as _
 from ..lookup import get_or_404
+from ..pdf import PDF_MIMETYPE, render_pdf
 from ..tenancy import require_tenant
 from . import forms, services
 from .models import Assignment, Opportunity
@@ -134,21 +136,34 @@ def day_list(opportunity_id):
     )
 
 
-@portal_bp.route("/certificate")
-@require(OFFER)
-def certificate():
-    """The certificate of confirmed hours, a print page on the association's letterhead."""
+def _certificate(template: str) -> str:
     volunteer = services.own_volunteer(current_user)
     if volunteer is None or volunteer.state not in ("accepted", "inactive"):
         raise NotFound()
     history = [(a, o) for a, o in services.history(volunteer) if a.hours_state == "confirmed"]
     return render_template(
-        "volunteers/certificate.html",
+        template,
         volunteer=volunteer,
         history=history,
         total=services.confirmed_minutes(volunteer),
         tenant=require_tenant(),
         today=services.today(),
         back_url=url_for(".home"),
+        pdf_url=url_for(".certificate_pdf"),
         **forms.context(),
     )
+
+
+@portal_bp.route("/certificate")
+@require(OFFER)
+def certificate():
+    """The certificate of confirmed hours, a print page on the association's letterhead."""
+    return _certificate("volunteers/certificate.html")
+
+
+@portal_bp.route("/certificate.pdf")
+@require(OFFER)
+def certificate_pdf():
+    """The same certificate as a PDF (Arabic shaped, core.pdf); 503 where PDFs cannot be made."""
+    body = render_pdf(_certificate("volunteers/certificate_pdf.html"), base_url=request.url)
+    return download_response(body, "volunteer-hours.pdf", PDF_MIMETYPE)

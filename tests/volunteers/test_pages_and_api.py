@@ -4,6 +4,7 @@ and the OpenAPI document."""
 
 from __future__ import annotations
 
+import subprocess
 from datetime import datetime, time
 
 from core.extensions import db
@@ -23,7 +24,7 @@ def _ids(tenant):
 
 
 def test_volunteer_offers_on_the_portal_is_accepted_checks_in_and_reads_confirmed_hours(
-    client, tenant, staff, login
+    client, tenant, staff, login, tmp_path
 ):
     login(staff["applicant"])
     assert client.get("/t/first/portal/volunteering/").status_code == 200
@@ -115,6 +116,12 @@ def test_volunteer_offers_on_the_portal_is_accepted_checks_in_and_reads_confirme
     assert 'id="org-name"' in certificate and "سلمان فهد العنزي" in certificate
     total = certificate[certificate.index('id="certificate-total"') :].split("</th>")[0]
     assert ">3</bdi>" in total  # 180 confirmed minutes, the corrected figure
+    pdf = client.get("/t/first/portal/volunteering/certificate.pdf")
+    assert pdf.status_code == 200 and pdf.mimetype == "application/pdf" and pdf.data.startswith(b"%PDF")
+    path = tmp_path / "certificate.pdf"
+    path.write_bytes(pdf.data)
+    text = subprocess.run(["pdftotext", str(path), "-"], check=True, capture_output=True, text=True).stdout
+    assert "سلمان" in text and "العنزي" in text and "فعالية اليوم" in text
 
 
 def test_a_volunteer_cannot_check_in_someone_elses_place(client, tenant, staff, make_member, login):
