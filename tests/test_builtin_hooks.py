@@ -18,6 +18,7 @@ FEATURES_WITH_HOOKS = {
     "core.portal",
     "core.registry",
     "core.requests",
+    "core.volunteers",
 }
 
 

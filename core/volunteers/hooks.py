@@ -15,6 +15,7 @@ from ..navigation import NavItem
 from ..registry.panels import Panel
 from . import demo, labels, services
 from .models import Volunteer
+from .services import messages
 
 
 @hookimpl(trylast=True)
@@ -33,6 +34,11 @@ def register_labels():
         "audit_action": labels.AUDIT_ACTIONS,
         "audit_object": labels.AUDIT_OBJECTS,
     }
+
+
+@hookimpl(trylast=True)
+def register_notification_templates():
+    return dict(messages.TEMPLATES)
 
 
 @hookimpl(trylast=True)

@@ -173,3 +173,25 @@ def test_kpis_count_confirmed_hours_active_volunteers_share_and_filled_opportuni
     yesterday = today - timedelta(days=1)
     assert services.kpi_hours(tenant, yesterday, yesterday) == 0
     assert db.session.scalar(db.select(db.func.count()).select_from(Assignment)) == 3
+
+
+def test_the_volunteer_is_told_the_decision_with_its_reason_and_the_place_given(in_first, staff):
+    from core.notifications.models import OutboxMessage
+
+    admin, applicant = staff["tenant_admin"], staff["applicant"]
+    volunteer = services.offer(volunteer_data(), applicant)
+    services.decide(volunteer, "accepted", admin)
+    services.assign(
+        services.create_opportunity(opportunity_data(title="يوم التوزيع"), admin), volunteer, admin
+    )
+    registered = services.register(
+        volunteer_data(name="ماجد علي", email="majed@example.org", state="applied"), admin
+    )
+    services.decide(registered, "declined", admin, reason="لا توجد فرص في مدينتك")
+    db.session.flush()
+    sent = db.session.scalars(db.select(OutboxMessage).order_by(OutboxMessage.id)).all()
+    to_applicant = [m.template for m in sent if m.user_id == applicant.id]
+    assert "volunteer_accepted" in to_applicant and "volunteer_assigned" in to_applicant
+    declined = [m for m in sent if m.template == "volunteer_declined"]
+    assert {m.channel for m in declined} >= {"email"} and "لا توجد فرص في مدينتك" in declined[0].body
+    assert any("يوم التوزيع" in m.body for m in sent if m.template == "volunteer_assigned")

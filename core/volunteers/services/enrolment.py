@@ -16,6 +16,7 @@ from ...i18n import gettext as _
 from ...i18n import lazy_gettext as _l
 from ...tenancy import current_tenant, utcnow
 from ..models import Volunteer
+from .messages import tell_decision
 
 COORDINATE = "volunteers.coordinate"
 OFFER = "volunteers.offer"
@@ -165,4 +166,5 @@ def decide(volunteer: Volunteer, outcome: str, actor: Any, reason: str | None = 
     volunteer.state, volunteer.decision_reason = outcome, reason
     volunteer.decided_by_id, volunteer.decided_at = actor.id, utcnow()
     record(f"volunteer.{outcome}", "volunteer", volunteer.id, {"state": outcome})
+    tell_decision(volunteer)
     return volunteer

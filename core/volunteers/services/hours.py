@@ -18,6 +18,7 @@ from ...requests.models import CatalogItem
 from ...tenancy import utcnow
 from ..models import Assignment, Opportunity, Volunteer
 from .enrolment import CHOOSE, COORDINATE, own_volunteer, skills
+from .messages import tell_place
 
 MAX_MINUTES = 24 * 60
 NOT_ALLOWED = _l("Your role cannot take this step.")
@@ -130,6 +131,7 @@ def assign(opportunity: Opportunity, volunteer: Volunteer, actor: Any) -> Assign
     assignment.state = "assigned"
     db.session.flush()
     record("volunteer.assign", "volunteer_assignment", assignment.id, {"origin": assignment.origin})
+    tell_place(volunteer, opportunity)
     return assignment
 
 
