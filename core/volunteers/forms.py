@@ -68,3 +68,15 @@ def context() -> dict[str, Any]:
         "hours": hours,
         "areas_help": AREAS_HELP,
     }
+
+
+def skill_rows(form) -> list[dict]:
+    """The skill page's rows (``code-N``, ``label_ar-N``, ``label_en-N``) that are not blank."""
+    rows = []
+    for n in range(200):
+        if f"code-{n}" not in form:
+            break
+        row = {key: (form.get(f"{key}-{n}") or "").strip() for key in ("code", "label_ar", "label_en")}
+        if any(row.values()):
+            rows.append({**row, "label_en": row["label_en"] or None})
+    return rows

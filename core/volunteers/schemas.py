@@ -92,7 +92,12 @@ class VolunteerListArgsSchema(Strict):
 
 
 class SkillSchema(Strict):
-    code = fields.String(required=True, validate=validate.Regexp(r"^[a-z][a-z0-9_]{0,62}$"))
+    code = fields.String(
+        required=True,
+        validate=validate.Regexp(
+            r"^[a-z][a-z0-9_]{0,62}$", error=_l("A code is lower-case Latin letters, digits and underscores.")
+        ),
+    )
     label_ar = Text(required=True, validate=validate.Length(min=1, max=127))
     label_en = Text(load_default=None, allow_none=True, validate=validate.Length(max=127))
 

@@ -19,7 +19,13 @@ from ..lookup import get_in_tenant, get_or_404
 from ..requests.models import AidRequest, FieldVisit
 from . import forms, services
 from .models import STATES, Assignment, Opportunity, Volunteer
-from .schemas import ConfirmSchema, DecisionSchema, OpportunityInSchema, VolunteerRegisterSchema
+from .schemas import (
+    ConfirmSchema,
+    DecisionSchema,
+    OpportunityInSchema,
+    SkillListSchema,
+    VolunteerRegisterSchema,
+)
 
 bp = Blueprint("volunteers", __name__, template_folder="templates")
 COORDINATE = services.COORDINATE
@@ -284,3 +290,22 @@ def _flash(outcome) -> None:
         flash(_("Done."), "success")
     else:
         flash(" ".join(str(m) for messages in outcome.errors.values() for m in _flat(messages)), "danger")
+
+
+@bp.route("/skills", methods=["GET", "POST"])
+@require(COORDINATE)
+def skills():
+    """The tenant's skill list: one row per skill (a code, its words in Arabic and English);
+    blank rows are left out, three empty rows add new ones."""
+    outcome = FormOutcome()
+    rows = services.skills()
+    if request.method == "POST":
+        rows = forms.skill_rows(request.form)
+        with form_transaction() as outcome:
+            services.set_skills(SkillListSchema().load({"skills": rows})["skills"], current_user)
+        if outcome.ok:
+            flash(_("The skill list was saved."), "success")
+            return redirect(url_for(".skills"))
+    return render_template(
+        "volunteers/skills.html", rows=[*rows, *({} for _ in range(3))], errors=outcome.errors
+    ), outcome.status

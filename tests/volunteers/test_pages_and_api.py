@@ -215,3 +215,30 @@ def test_the_openapi_document_lists_the_volunteer_endpoints(client):
     for path in ("/volunteers/", "/volunteers/me", "/volunteers/opportunities/{opportunity_id}/day-list",
                  "/volunteers/assignments/{assignment_id}/confirm", "/volunteers/export.xlsx"):  # fmt: skip
         assert any(p.endswith(path) for p in paths), path
+
+
+def test_the_coordinator_edits_the_skill_list_on_its_page(client, tenant, staff, login):
+    login(staff["tenant_admin"])
+    page = client.get("/t/first/volunteers/skills").get_data(as_text=True)
+    assert 'value="distribution"' in page and 'id="code-8"' in page  # eight defaults, three blank rows
+    bad = client.post(
+        "/t/first/volunteers/skills", data={"code-0": "Cooking Club", "label_ar-0": "الطبخ", "label_en-0": ""}
+    )
+    assert bad.status_code == 422 and 'id="form-errors"' in bad.get_data(as_text=True)
+    with tenant_context(tenant):
+        assert [s["code"] for s in services.skills()][0] == "distribution"
+    saved = client.post(
+        "/t/first/volunteers/skills",
+        data={
+            "code-0": "cooking",
+            "label_ar-0": "الطبخ",
+            "label_en-0": "Cooking",
+            "code-1": "",
+            "label_ar-1": "",
+        },
+    )
+    assert saved.status_code == 302
+    with tenant_context(tenant):
+        assert services.skills() == [{"code": "cooking", "label_ar": "الطبخ", "label_en": "Cooking"}]
+    login(staff["applicant"])
+    assert 'id="skill-cooking"' in client.get("/t/first/portal/volunteering/offer").get_data(as_text=True)

@@ -46,7 +46,7 @@ def test_every_volunteer_page_renders_in_arabic_and_english_without_raw_codes(cl
             "/t/first/volunteers/", "/t/first/volunteers/new", f"/t/first/volunteers/{ids['volunteer']}",
             "/t/first/volunteers/opportunities", "/t/first/volunteers/opportunities/new",
             f"/t/first/volunteers/opportunities/{ids['day']}", "/t/first/volunteers/hours",
-            f"/t/first/volunteers/opportunities/{ids['day']}/day-list",
+            f"/t/first/volunteers/opportunities/{ids['day']}/day-list", "/t/first/volunteers/skills",
         ],
         "applicant": [
             "/t/first/portal/volunteering/", "/t/first/portal/volunteering/offer",
