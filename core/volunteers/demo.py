@@ -92,7 +92,7 @@ def load(tenant) -> None:
     )
     services.decide(declined, "declined", admin, "لا تتوفر فرص للقيادة في الوقت الحالي (بيانات تجريبية)")
     mine = None
-    if applicant is not None:
+    if applicant is not None and applicant.id != admin.id:  # nobody confirms their own hours
         mine = services.offer(
             {"name": applicant.name or "متطوع تجريبي", "phone": "+966511000108", "skills": ["distribution"],
              "days": ["sat"], "field_visits": True},
