@@ -147,6 +147,7 @@ CORE_FEATURES: tuple[str, ...] = (
     "core.supporters",
     "core.planning",
     "core.policies",
+    "core.volunteers",
 )
 
 

@@ -20,6 +20,7 @@ FEATURES_WITH_HOOKS = {
     "core.portal",
     "core.registry",
     "core.requests",
+    "core.volunteers",
 }
 
 
