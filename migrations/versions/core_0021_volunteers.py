@@ -3,16 +3,16 @@ field-visit companions
 
 Tables keyed by (tenant_id, id) like every core tenant table (core_0011).
 
-Revision ID: core_0017_volunteers
-Revises: core_0016
+Revision ID: core_0021
+Revises: core_0020
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = "core_0017_volunteers"
-down_revision = "core_0016"
+revision = "core_0021"
+down_revision = "core_0020"
 branch_labels = None
 depends_on = None
 
