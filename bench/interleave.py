@@ -59,18 +59,19 @@ def side_by_side(
 
 
 def each_call(
-    candidate: Callable[[], object], baseline: Callable[[], object], *, calls: int
+    candidate: Callable[[object], object], baseline: Callable[[object], object], args: list
 ) -> tuple[list[float], list[float]]:
-    """Seconds of every single call of each, alternated call by call (for p95 figures)."""
+    """Seconds of every single call of each on the same argument, alternated call by call (the
+    order flipped every call), for p95 figures."""
     cand: list[float] = []
     base: list[float] = []
-    for n in range(calls):
+    for n, arg in enumerate(args):
         order = [(candidate, cand), (baseline, base)]
         if n % 2:
             order.reverse()
         for fn, into in order:
             started = time.perf_counter()
-            fn()
+            fn(arg)
             into.append(time.perf_counter() - started)
     return cand, base
 

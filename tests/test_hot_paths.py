@@ -107,9 +107,10 @@ def test_the_request_detail_api_sends_a_bounded_number_of_statements(
     db.session.commit()
     headers = token_for(staff["researcher"])
     client.get(f"/t/first/api/v1/requests/{request.id}", headers=headers)  # warm: the app's caches
+    request_id = request.id
     db.session.expunge_all()  # nothing left in the test's session: the request reads what it needs
     with max_queries(DETAIL_BUDGET) as captured:
-        response = client.get(f"/t/first/api/v1/requests/{request.id}", headers=headers)
+        response = client.get(f"/t/first/api/v1/requests/{request_id}", headers=headers)
     assert response.status_code == 200
     print(captured.report())
     assert captured.count <= DETAIL_BUDGET
@@ -121,6 +122,8 @@ def test_the_request_detail_sets_the_tenant_once_per_transaction(app, client, st
     request = new_request()
     db.session.commit()
     headers = token_for(staff["researcher"])
+    request_id = request.id
+    db.session.rollback()  # the request opens its own transaction
     db.session.expunge_all()
     settings = []
     transactions = []
@@ -137,10 +140,102 @@ def test_the_request_detail_sets_the_tenant_once_per_transaction(app, client, st
     event.listen(engine, "before_cursor_execute", record)
     event.listen(engine, "begin", began)
     try:
-        response = client.get(f"/t/first/api/v1/requests/{request.id}", headers=headers)
+        response = client.get(f"/t/first/api/v1/requests/{request_id}", headers=headers)
     finally:
         event.remove(engine, "before_cursor_execute", record)
         event.remove(engine, "begin", began)
     assert response.status_code == 200
     # one per transaction (the request's; the token's last-use write may open a second)
     assert transactions and len(settings) <= len(transactions), (len(settings), len(transactions))
+
+
+def test_the_tenant_setting_is_sent_only_when_it_changes_and_rls_follows(app_ctx, tenant, other_tenant):
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("the tenant setting (Row-Level Security) exists on PostgreSQL only")
+    from core.tenancy import PluginEnablement  # lazy: a tenant table to read through RLS
+
+    for owner in (tenant, other_tenant):
+        with tenant_context(owner):
+            db.session.add(PluginEnablement(plugin_id=f"probe_{owner.slug}", enabled=False, settings={}))
+            db.session.commit()
+    settings = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        if "set_config" in statement:
+            settings.append(statement)
+
+    def visible():
+        return set(db.session.execute(db.select(PluginEnablement.plugin_id)).scalars())
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        with tenant_context(tenant):
+            assert visible() == {"probe_first"}
+            settings.clear()  # the transaction has begun with its setting
+            for _ in range(10):
+                with tenant_context(tenant):
+                    assert visible() == {"probe_first"}
+            assert settings == []  # the tenant already in context: nothing sent
+            with tenant_context(other_tenant):
+                assert visible() == {f"probe_{other_tenant.slug}"}
+            assert len(settings) == 2  # into the other tenant and back
+            assert visible() == {"probe_first"}
+            db.session.commit()
+            settings.clear()
+            assert visible() == {"probe_first"}  # a new transaction: set again
+            assert len(settings) == 1
+            savepoint = db.session.begin_nested()
+            with tenant_context(other_tenant):
+                assert visible() == {f"probe_{other_tenant.slug}"}
+                savepoint.rollback()  # its setting is gone with it
+            assert visible() == {"probe_first"}
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+        db.session.rollback()
+
+
+# --------------------------------------------------------------------------- registry search
+
+FIRST_NAMES = ["أحمد", "خالد", "سعد", "فهد", "علي", "عمر", "ناصر", "يوسف"]
+
+
+@pytest.fixture
+def eight_ghamdis(app_ctx, tenant, create_person, monkeypatch):
+    """Eight persons of one family, and a count bounded at five."""
+    from core.registry import search  # lazy: the module whose bound is lowered
+
+    monkeypatch.setattr(search, "COUNT_CAP", 5)
+    for first in FIRST_NAMES:
+        create_person(tenant, first_name=first, family_name="الغامدي")
+    return tenant
+
+
+@pytest.mark.parametrize("typed", ["الغامدي", "أحمد الغامدي", "غير موجود"])
+def test_a_search_sends_two_statements_at_most(eight_ghamdis, typed, max_queries):
+    from core.registry.search import search_persons  # lazy: after the bound was lowered
+
+    db.session.expire_all()
+    with tenant_context(eight_ghamdis), max_queries(2):
+        search_persons(typed, 1, 3)
+
+
+def test_the_count_stops_at_its_bound_and_says_there_are_more(eight_ghamdis):
+    from core.registry.search import search_persons  # lazy: after the bound was lowered
+
+    with tenant_context(eight_ghamdis):
+        found, total = search_persons("الغامدي", 1, 3)
+        assert total == 5 and total.more and len(found) == 3
+        names = [p.name_normalized for p in found]
+        assert names == sorted(names)
+        found, total = search_persons("أحمد الغامدي", 1, 3)
+        assert total == 1 and not total.more
+        assert search_persons("الغامدي", 2, 3)[0]  # the second page: the 4th and 5th matches
+        assert len(search_persons("الغامدي", 2, 3)[0]) == 2
+        assert search_persons("الغامدي", 3, 3)[0] == []  # pages end with the bound
+
+
+def test_the_search_page_says_more_than_the_bound(eight_ghamdis, staff, login):
+    client = login(staff["researcher"])
+    page = client.get("/t/first/registry/?q=الغامدي").get_data(as_text=True)
+    assert 'أكثر من <bdi dir="ltr" class="number text-nowrap">5</bdi> نتيجة' in page
+    assert page.count('class="list-group-item"') == 5
