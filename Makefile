@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-stamp
 FLASK  := $(BIN)/flask --app wsgi
 PYTEST_ARGS ?=
 
-.PHONY: install translations run serve worker beat migrate test lint test-sqlite test-postgres browser-deps redis-deps pdf-deps vendor messages clean
+.PHONY: install translations run serve worker beat migrate test lint bench test-sqlite test-postgres browser-deps redis-deps pdf-deps vendor messages clean
 
 install: $(STAMP) translations pdf-deps
 
@@ -103,3 +103,18 @@ messages: install
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .ruff_cache
+
+# Issue 19's hot paths, each candidate interleaved with its baseline in one run; prints the
+# ratio against its target per row (bench/README.md). Not part of the test suite.
+# BENCH_HOUSEHOLDS sizes the search rows; BENCH_SCALE the flat family-name rows.
+BENCH_HOUSEHOLDS ?= 50000
+BENCH_SCALE ?= 10000,50000,200000
+bench: install
+	@uptime
+	-$(BIN)/python bench/dispatch.py
+	-$(BIN)/python bench/request_detail.py
+	-$(BIN)/python bench/search_rows.py --households $(BENCH_HOUSEHOLDS)
+	-$(BIN)/python bench/search_rows.py --scale $(BENCH_SCALE) --calls 100
+	-$(BIN)/python bench/registry_import.py --rows 50000
+	-$(BIN)/python bench/request_numbers.py --threads 8 --each 50
+	@uptime

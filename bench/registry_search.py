@@ -29,8 +29,8 @@ from sqlalchemy import event
 from core.extensions import db
 from core.registry.models import Person
 from core.registry.normalize import normalize_name
+from core.registry.search import id_query
 from core.registry.services import search_persons
-from core.registry.services.persons import _search_one_word, id_query
 from core.tenancy import Tenant, tenant_context
 
 BUDGET_MS = 20.0
@@ -133,13 +133,27 @@ def check_plan(statement: str, params) -> tuple[bool, str]:
 
 def legacy_search(tenant_id: int, q: str) -> tuple[list, int]:
     """The search as it was before issue 12, for ``--compare``: the ID number, or a name as a
-    prefix of the full four-part name or of the family name (what one word still uses)."""
+    prefix of the full four-part name or of the family name, counted in full (uncapped)."""
     number = id_query(q)
     if number is not None:
         return search_persons(q)
     prefix = normalize_name(q)
-    query = db.select(Person).where(Person.tenant_id == tenant_id)
-    return _search_one_word(query, tenant_id, prefix, prefix + "\U0010ffff", 1, 20)
+    upper = prefix + "\U0010ffff"
+    by_name = db.select(Person.id, Person.name_normalized).where(
+        Person.tenant_id == tenant_id, Person.name_normalized >= prefix, Person.name_normalized < upper
+    )
+    by_family = db.select(Person.id, Person.name_normalized).where(
+        Person.tenant_id == tenant_id, Person.family_normalized >= prefix, Person.family_normalized < upper
+    )
+    matches = db.union(by_name, by_family).subquery()
+    total = db.session.execute(db.select(db.func.count()).select_from(matches)).scalar_one()
+    page_ids = db.select(matches.c.id).order_by(matches.c.name_normalized, matches.c.id).limit(20).subquery()
+    rows = db.session.execute(
+        db.select(Person)
+        .join(page_ids, Person.id == page_ids.c.id)
+        .order_by(Person.name_normalized, Person.id)
+    ).scalars()
+    return list(rows), total
 
 
 def run(app, seeded: seed.Seeded, queries: int, rng: random.Random, compare: bool = False) -> bool:

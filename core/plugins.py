@@ -34,7 +34,7 @@ from packaging.version import Version
 from . import hookspecs
 from .extensions import db
 from .i18n import lazy_gettext as _l
-from .tenancy import PluginEnablement, current_tenant, tenant_context
+from .tenancy import PluginEnablement, current_tenant, current_tenant_id, tenant_context
 
 log = logging.getLogger("charity_platform.plugins")
 trace_log = logging.getLogger("charity_platform.hooks")
@@ -114,16 +114,25 @@ class LoadedPlugin:
 
 
 class _TenantHookRelay:
-    """``hooks().<name>(...)``: calls only the plugins enabled for one tenant."""
+    """``hooks().<name>(...)``: calls only the plugins enabled for one tenant.
+
+    One relay per enabled-set, built once by :meth:`PluginHost.relay_for`; each hook caller it
+    hands out is stored on the relay itself, so the next ``relay.<name>`` is a plain attribute
+    read (``__getattr__`` runs only the first time).
+    """
 
     def __init__(self, host: PluginHost, excluded: tuple[object, ...]):
         self._host = host
         self._excluded = excluded
 
     def __getattr__(self, name: str):
+        if name.startswith("_"):
+            raise AttributeError(name)
         if name in hookspecs.GLOBAL_HOOKS:
             raise AttributeError(f"{name} is a global hook; call it on the plugin manager")
-        return self._host._subset_caller(name, self._excluded)
+        caller = self._host._subset_caller(name, self._excluded)
+        self.__dict__[name] = caller
+        return caller
 
 
 class PluginHost:
@@ -135,6 +144,7 @@ class PluginHost:
         self.plugins: dict[str, LoadedPlugin] = {}
         self.builtins: list[object] = []
         self._subset_cache: dict[tuple[str, tuple[object, ...]], Any] = {}
+        self._relays: dict[frozenset[str], _TenantHookRelay] = {}
         self._blueprint_owner: dict[str, str] = {}
 
     # ----------------------------------------------------------------- registration
@@ -142,6 +152,8 @@ class PluginHost:
         """Core's own hook implementations: always called, registered before plugins."""
         self.pm.register(module, name=f"core.{getattr(module, '__name__', id(module))}")
         self.builtins.append(module)
+        self._subset_cache.clear()
+        self._relays.clear()
 
     def discover(self, only: list[str] | None, extra_modules: list[str]) -> None:
         found: list[tuple[ModuleType, str]] = []
@@ -180,6 +192,7 @@ class PluginHost:
         self.pm.register(module, name=meta.id)
         self.plugins[meta.id] = plugin
         self._subset_cache.clear()
+        self._relays.clear()
         return plugin
 
     # ----------------------------------------------------------------- dispatch
@@ -204,8 +217,14 @@ class PluginHost:
         return caller
 
     def relay_for(self, enabled_ids: frozenset[str]) -> _TenantHookRelay:
-        excluded = tuple(p.module for pid, p in sorted(self.plugins.items()) if pid not in enabled_ids)
-        return _TenantHookRelay(self, excluded)
+        """The relay of one enabled-set, built the first time that set is asked for. A tenant
+        enabling a plugin asks for another set, so it gets (or builds) that set's relay: no
+        restart, nothing to invalidate but a newly registered plugin (:meth:`add`)."""
+        relay = self._relays.get(enabled_ids)
+        if relay is None:
+            excluded = tuple(p.module for pid, p in sorted(self.plugins.items()) if pid not in enabled_ids)
+            relay = self._relays[enabled_ids] = _TenantHookRelay(self, excluded)
+        return relay
 
     def blueprint_owner(self, blueprint_name: str | None) -> str | None:
         if not blueprint_name:
@@ -329,29 +348,51 @@ def get_host(app: Flask | None = None) -> PluginHost:
 # --------------------------------------------------------------------------- per-tenant state
 
 
-def enabled_plugin_ids() -> frozenset[str]:
-    """The ids of installed plugins enabled for the current tenant (cached per request)."""
-    tenant = current_tenant()
-    if tenant is None:
-        return frozenset()
-    cache = g.setdefault("_enabled_plugins", {})
-    if tenant.id not in cache:
+def _tenant_plugins() -> tuple[frozenset[str], _TenantHookRelay] | None:
+    """The current tenant's enabled ids and their hook relay, read once per request (cached on
+    ``g`` per tenant; ``forget_enabled_cache`` drops it). None with no tenant in context."""
+    tenant_id = current_tenant_id()
+    if tenant_id is None:
+        return None
+    cache = g.get("_enabled_plugins")
+    if cache is None:
+        cache = g._enabled_plugins = {}
+    entry = cache.get(tenant_id)
+    if entry is None:
         host = get_host()
         rows = db.session.execute(
             db.select(PluginEnablement.plugin_id).where(PluginEnablement.enabled.is_(True))
         ).scalars()
-        cache[tenant.id] = frozenset(pid for pid in rows if pid in host.plugins)
-    return cache[tenant.id]
+        ids = frozenset(pid for pid in rows if pid in host.plugins)
+        entry = cache[tenant_id] = (ids, host.relay_for(ids))
+    return entry
+
+
+def enabled_plugin_ids() -> frozenset[str]:
+    """The ids of installed plugins enabled for the current tenant (cached per request)."""
+    entry = _tenant_plugins()
+    return frozenset() if entry is None else entry[0]
 
 
 def forget_enabled_cache() -> None:
     """Drop the per-request caches of enablement and settings (after a change in this request)."""
     g.pop("_enabled_plugins", None)
     g.pop("_plugin_settings", None)
+    g.pop("_tenant_hooks", None)
 
 
 def tenant_hooks() -> _TenantHookRelay:
-    return get_host().relay_for(enabled_plugin_ids())
+    """The hook relay of the current tenant's enabled plugins: after the first call for a tenant
+    in context, one lookup on ``g``. Dropped whenever the tenant in context changes
+    (``core.tenancy.context``), with the enablement cache, and at the end of the request; the
+    relay itself is built once per enabled-set for the life of the app
+    (:meth:`PluginHost.relay_for`)."""
+    state = g._get_current_object()  # once: every access through the proxy costs a lookup
+    relay = state.get("_tenant_hooks")
+    if relay is None:
+        entry = _tenant_plugins()
+        relay = state._tenant_hooks = get_host().relay_for(frozenset()) if entry is None else entry[1]
+    return relay
 
 
 def is_enabled(plugin_id: str) -> bool:

@@ -9,6 +9,7 @@ membership in the tenant with one of the action's roles — a platform admin inc
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass
 from functools import wraps
 
@@ -17,7 +18,7 @@ from flask_login import current_user
 
 from ..extensions import db
 from ..plugins import enabled_plugin_ids, get_host, tenant_hooks
-from ..tenancy import current_tenant, tenant_context
+from ..tenancy import current_tenant, current_tenant_id, is_unscoped, tenant_context
 from .models import Membership
 
 
@@ -49,6 +50,14 @@ def declared_permissions() -> list[Permission]:
     return list(merged.values())
 
 
+def _in_tenant(tenant):
+    """``tenant_context(tenant)`` unless that tenant is already the one in context (a request's
+    own checks): entering it again would change nothing but cost the context switch."""
+    if tenant.id == current_tenant_id() and not is_unscoped():
+        return nullcontext(tenant)
+    return tenant_context(tenant)
+
+
 def roles_in(user, tenant) -> frozenset[str]:
     """The roles ``user`` holds in ``tenant`` (cached for the request)."""
     if user is None or not getattr(user, "is_authenticated", False) or tenant is None:
@@ -56,11 +65,11 @@ def roles_in(user, tenant) -> frozenset[str]:
     cache = g.setdefault("_roles_cache", {})
     key = (user.id, tenant.id)
     if key not in cache:
-        with tenant_context(tenant):
-            membership = db.session.execute(
-                db.select(Membership).where(Membership.user_id == user.id)
+        with _in_tenant(tenant):
+            roles = db.session.execute(
+                db.select(Membership.roles).where(Membership.user_id == user.id)
             ).scalar_one_or_none()
-        cache[key] = frozenset(membership.roles) if membership else frozenset()
+        cache[key] = frozenset(roles) if roles else frozenset()
     return cache[key]
 
 
@@ -85,7 +94,7 @@ def can(user, action: str, tenant=None) -> bool:
     held = roles_in(user, tenant)
     if not held:
         return False
-    with tenant_context(tenant):
+    with _in_tenant(tenant):
         allowed = _action_table().get(action, frozenset())
     return bool(held & allowed)
 

@@ -67,6 +67,8 @@ def _sync_database() -> None:
 def _put(tenant: Tenant | None) -> None:
     g._tenant = tenant
     g._tenant_id = tenant.id if tenant is not None else None
+    # The hook relay of the tenant in context (core.plugins.tenant_hooks) is kept beside it.
+    g.pop("_tenant_hooks", None)
 
 
 def set_current_tenant(tenant: Tenant | None) -> None:

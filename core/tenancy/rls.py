@@ -54,7 +54,7 @@ import logging
 
 from flask import current_app, has_app_context
 from sqlalchemy import inspect, text
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import ORMExecuteState, Session
 
 from ..extensions import listen_once
@@ -91,10 +91,21 @@ def _message(scope: str) -> bytes:
     return f"charity-rls:{scope}".encode()
 
 
+_SIGNED: dict[tuple[bytes, str], str] = {}
+
+
 def sign(scope: str, key: bytes | None = None) -> str:
-    """``"<scope>.<hex HMAC-SHA256>"`` — the value of ``app.tenant`` the database accepts."""
+    """``"<scope>.<hex HMAC-SHA256>"`` — the value of ``app.tenant`` the database accepts
+    (remembered per key and scope: a request asks for its tenant's value several times)."""
     key = keys()[0] if key is None else key
-    return f"{scope}.{hmac.new(key, _message(scope), hashlib.sha256).hexdigest()}"
+    signed = _SIGNED.get((key, scope))
+    if signed is None:
+        if len(_SIGNED) > 10_000:
+            _SIGNED.clear()
+        signed = _SIGNED[(key, scope)] = (
+            f"{scope}.{hmac.new(key, _message(scope), hashlib.sha256).hexdigest()}"
+        )
+    return signed
 
 
 def platform_token() -> str:
@@ -300,23 +311,45 @@ def apply_policies(connection: Connection) -> list[str]:
 # --------------------------------------------------------------------------- per transaction
 
 
+# The signed value this connection's open transaction holds, kept in the DBAPI connection's
+# ``info`` (so it follows the connection through the pool). ``set_config(..., true)`` lasts
+# until the transaction (or the savepoint it was sent in) ends: the entry is dropped then, and
+# set again by the next transaction's ``after_begin``.
+_APPLIED = "charity_rls_applied"
+
+
+def _send(connection: Connection, value: str) -> None:
+    connection.exec_driver_sql("SELECT set_config('app.tenant', %(t)s, true)", {"t": value})
+    connection.info[_APPLIED] = value
+
+
 def _set_for_transaction(session: Session, transaction, connection: Connection) -> None:
     if connection.dialect.name == "postgresql":
-        connection.exec_driver_sql("SELECT set_config('app.tenant', %(t)s, true)", {"t": _setting()})
+        _send(connection, _setting())
 
 
 def sync_session(session: Session) -> None:
-    """The tenant in context changed: tell the open PostgreSQL transaction, if any."""
+    """The tenant in context changed: tell the open PostgreSQL transaction, if any — only when
+    the value it holds differs (entering the tenant already in context sends nothing)."""
     transaction = session.get_transaction()
     if transaction is None:
         return
+    value = None
     for conn in transaction.connections:
         if conn.dialect.name != "postgresql" or conn.closed or not conn.in_transaction():
             continue
         info = getattr(conn.connection.dbapi_connection, "info", None)
         if info is not None and info.transaction_status.name == "INERROR":
             continue  # the transaction failed and will be rolled back; nothing to keep in step
-        conn.exec_driver_sql("SELECT set_config('app.tenant', %(t)s, true)", {"t": _setting()})
+        value = _setting() if value is None else value
+        if conn.info.get(_APPLIED) != value:
+            _send(conn, value)
+
+
+def _forget_applied(conn: Connection, *args) -> None:
+    """The transaction or a savepoint ended: what it held is gone (or back to an earlier value
+    this module cannot know), so the next change in context sends the setting again."""
+    conn.info.pop(_APPLIED, None)
 
 
 def _has_tenant_column(mapper) -> bool:
@@ -338,11 +371,11 @@ def _refresh_loaded_objects(state: ORMExecuteState):
     if state.session.get_bind(**state.bind_arguments).dialect.name != "postgresql":
         return None
     connection = state.session.connection(bind_arguments=state.bind_arguments)
-    connection.exec_driver_sql("SELECT set_config('app.tenant', %(t)s, true)", {"t": platform_token()})
+    _send(connection, platform_token())
     # Every row is read while the scope holds. If the statement fails, the transaction (or
     # savepoint) is aborted and rolled back, which undoes the transaction-local setting too.
     frozen = state.invoke_statement().freeze()
-    connection.exec_driver_sql("SELECT set_config('app.tenant', %(t)s, true)", {"t": _setting()})
+    _send(connection, _setting())
     return frozen()
 
 
@@ -351,3 +384,5 @@ def install(sessions) -> None:
     after :func:`core.tenancy.scoping.install`. Idempotent, like it."""
     listen_once(sessions, "after_begin", _set_for_transaction)
     listen_once(sessions, "do_orm_execute", _refresh_loaded_objects)
+    for identifier in ("begin", "commit", "rollback", "rollback_savepoint"):
+        listen_once(Engine, identifier, _forget_applied)

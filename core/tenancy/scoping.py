@@ -18,9 +18,21 @@ from ..extensions import listen_once
 from .context import CrossTenantWrite, TenantRequired, current_tenant_id, is_unscoped
 from .models import TenantMixin
 
+# statement id → (statement, answer): a statement built once (a module constant, a cached
+# relationship load) is looked at once; the statement is kept so its id is never reused.
+_TOUCHES: dict[int, tuple[object, bool]] = {}
+
 
 def _touches_tenant_table(state: ORMExecuteState) -> bool:
-    return any(issubclass(mapper.class_, TenantMixin) for mapper in state.all_mappers)
+    statement = state.statement
+    known = _TOUCHES.get(id(statement))
+    if known is not None and known[0] is statement:
+        return known[1]
+    answer = any(issubclass(mapper.class_, TenantMixin) for mapper in state.all_mappers)
+    if len(_TOUCHES) > 5000:
+        _TOUCHES.clear()
+    _TOUCHES[id(statement)] = (statement, answer)
+    return answer
 
 
 def _scope_statement(state: ORMExecuteState) -> None:

@@ -38,7 +38,14 @@ from .services import get_tenant, tenant_for_host
 REQUEST_STATE = "charity_request_state"
 STAGES = "charity_request_stages"
 # The ``g`` keys tenancy itself keeps for one request.
-TENANCY_STATE = ("_tenant", "_tenant_id", "_tenancy_unscoped", "_unknown_tenant", "_host_tenant")
+TENANCY_STATE = (
+    "_tenant",
+    "_tenant_id",
+    "_tenancy_unscoped",
+    "_unknown_tenant",
+    "_host_tenant",
+    "_tenant_hooks",
+)
 _NOT_LOOKED_UP = object()
 
 

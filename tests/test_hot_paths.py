@@ -1,0 +1,241 @@
+"""Issue 19's hot paths, held by statement and call counts (never timings; those are in bench/):
+hook dispatch, the tenant setting of Row-Level Security, permission checks, the request detail."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import event
+
+from core.auth import permissions
+from core.extensions import db
+from core.plugins import get_host, set_plugin_state, tenant_hooks
+from core.tenancy import tenant_context
+
+# --------------------------------------------------------------------------- dispatch
+
+
+def test_the_relay_of_an_enabled_set_is_built_once_and_its_callers_kept(app_ctx, monkeypatch):
+    host = get_host()
+    built = []
+    original = host.pm.subset_hook_caller
+
+    def counting(name, remove_plugins):
+        built.append(name)
+        return original(name, remove_plugins=remove_plugins)
+
+    monkeypatch.setattr(host.pm, "subset_hook_caller", counting)
+    relay = host.relay_for(frozenset())
+    assert host.relay_for(frozenset()) is relay
+    first = relay.register_permissions
+    assert relay.register_permissions is first
+    assert host.relay_for(frozenset()).register_permissions is first
+    assert built.count("register_permissions") <= 1
+
+
+def test_tenant_hooks_reads_the_enablements_once_per_request(app, tenant, max_queries):
+    with app.test_request_context("/"), tenant_context(tenant):
+        with max_queries(1) as captured:
+            relays = {id(tenant_hooks()) for _ in range(50)}
+        assert captured.count == 1 and len(relays) == 1
+
+
+def test_enabling_a_plugin_reaches_the_relay_in_the_same_request_without_restart(app, tenant):
+    with app.test_request_context("/"), tenant_context(tenant):
+        before = tenant_hooks()
+        set_plugin_state(tenant, "dummy", True)
+        after = tenant_hooks()
+        assert after is not before
+        endpoints = [
+            i.endpoint for group in after.register_nav_items(tenant=tenant, user=None) for i in group
+        ]
+        assert "dummy.index" in endpoints
+        set_plugin_state(tenant, "dummy", False)
+        assert tenant_hooks() is before  # the set seen before: its relay, built once, again
+        db.session.rollback()
+
+
+# --------------------------------------------------------------------------- permissions
+
+
+def test_a_requests_permission_checks_enter_no_tenant_context_and_read_roles_once(
+    app, tenant, staff, monkeypatch, max_queries
+):
+    entered = []
+    original = permissions.tenant_context
+
+    def counting(t):
+        entered.append(t.id)
+        return original(t)
+
+    monkeypatch.setattr(permissions, "tenant_context", counting)
+    user = staff["researcher"]
+    with app.test_request_context("/"), tenant_context(tenant):
+        permissions.forget_roles_cache()
+        assert user.id and tenant.id  # loaded: the fixtures' commit expired them
+        with max_queries(2) as captured:  # the membership, the enabled plugins
+            results = [permissions.can(user, "requests.view") for _ in range(20)]
+        assert all(results)
+        assert captured.count <= 2
+        assert entered == []
+
+
+def test_a_role_change_is_seen_by_the_next_check(app, tenant, make_member):
+    user = make_member("changing@first.example.org", tenant, ["researcher"])
+    with app.test_request_context("/"), tenant_context(tenant):
+        assert not permissions.can(user, "tenant.users.manage")
+        from core.auth.models import Membership  # lazy: only this test changes a role
+
+        membership = db.session.execute(
+            db.select(Membership).where(Membership.user_id == user.id)
+        ).scalar_one()
+        membership.roles = ["tenant_admin"]
+        db.session.flush()
+        permissions.forget_roles_cache()
+        assert permissions.can(user, "tenant.users.manage")
+        db.session.rollback()
+
+
+# --------------------------------------------------------------------------- request detail
+
+DETAIL_BUDGET = 7  # tenant, token, user, roles, enabled plugins, the request, its events
+
+
+def test_the_request_detail_api_sends_a_bounded_number_of_statements(
+    app, client, staff, new_request, token_for, max_queries
+):
+    request = new_request()
+    db.session.commit()
+    headers = token_for(staff["researcher"])
+    client.get(f"/t/first/api/v1/requests/{request.id}", headers=headers)  # warm: the app's caches
+    request_id = request.id
+    db.session.expunge_all()  # nothing left in the test's session: the request reads what it needs
+    with max_queries(DETAIL_BUDGET) as captured:
+        response = client.get(f"/t/first/api/v1/requests/{request_id}", headers=headers)
+    assert response.status_code == 200
+    print(captured.report())
+    assert captured.count <= DETAIL_BUDGET
+
+
+def test_the_request_detail_sets_the_tenant_once_per_transaction(app, client, staff, new_request, token_for):
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("the tenant setting (Row-Level Security) exists on PostgreSQL only")
+    request = new_request()
+    db.session.commit()
+    headers = token_for(staff["researcher"])
+    request_id = request.id
+    db.session.rollback()  # the request opens its own transaction
+    db.session.expunge_all()
+    settings = []
+    transactions = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        if "set_config" in statement:
+            settings.append(statement)
+
+    def began(conn):
+        transactions.append(conn)
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", record)
+    event.listen(engine, "begin", began)
+    try:
+        response = client.get(f"/t/first/api/v1/requests/{request_id}", headers=headers)
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+        event.remove(engine, "begin", began)
+    assert response.status_code == 200
+    # one per transaction (the request's; the token's last-use write may open a second)
+    assert transactions and len(settings) <= len(transactions), (len(settings), len(transactions))
+
+
+def test_the_tenant_setting_is_sent_only_when_it_changes_and_rls_follows(app_ctx, tenant, other_tenant):
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("the tenant setting (Row-Level Security) exists on PostgreSQL only")
+    from core.tenancy import PluginEnablement  # lazy: a tenant table to read through RLS
+
+    for owner in (tenant, other_tenant):
+        with tenant_context(owner):
+            db.session.add(PluginEnablement(plugin_id=f"probe_{owner.slug}", enabled=False, settings={}))
+            db.session.commit()
+    settings = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        if "set_config" in statement:
+            settings.append(statement)
+
+    def visible():
+        return set(db.session.execute(db.select(PluginEnablement.plugin_id)).scalars())
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        with tenant_context(tenant):
+            assert visible() == {"probe_first"}
+            settings.clear()  # the transaction has begun with its setting
+            for _ in range(10):
+                with tenant_context(tenant):
+                    assert visible() == {"probe_first"}
+            assert settings == []  # the tenant already in context: nothing sent
+            with tenant_context(other_tenant):
+                assert visible() == {f"probe_{other_tenant.slug}"}
+            assert len(settings) == 2  # into the other tenant and back
+            assert visible() == {"probe_first"}
+            db.session.commit()
+            settings.clear()
+            assert visible() == {"probe_first"}  # a new transaction: set again
+            assert len(settings) == 1
+            savepoint = db.session.begin_nested()
+            with tenant_context(other_tenant):
+                assert visible() == {f"probe_{other_tenant.slug}"}
+                savepoint.rollback()  # its setting is gone with it
+            assert visible() == {"probe_first"}
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+        db.session.rollback()
+
+
+# --------------------------------------------------------------------------- registry search
+
+FIRST_NAMES = ["أحمد", "خالد", "سعد", "فهد", "علي", "عمر", "ناصر", "يوسف"]
+
+
+@pytest.fixture
+def eight_ghamdis(app_ctx, tenant, create_person, monkeypatch):
+    """Eight persons of one family, and a count bounded at five."""
+    from core.registry import search  # lazy: the module whose bound is lowered
+
+    monkeypatch.setattr(search, "COUNT_CAP", 5)
+    for first in FIRST_NAMES:
+        create_person(tenant, first_name=first, family_name="الغامدي")
+    return tenant
+
+
+@pytest.mark.parametrize("typed", ["الغامدي", "أحمد الغامدي", "غير موجود"])
+def test_a_search_sends_two_statements_at_most(eight_ghamdis, typed, max_queries):
+    from core.registry.search import search_persons  # lazy: after the bound was lowered
+
+    db.session.expire_all()
+    with tenant_context(eight_ghamdis), max_queries(2):
+        search_persons(typed, 1, 3)
+
+
+def test_the_count_stops_at_its_bound_and_says_there_are_more(eight_ghamdis):
+    from core.registry.search import search_persons  # lazy: after the bound was lowered
+
+    with tenant_context(eight_ghamdis):
+        found, total = search_persons("الغامدي", 1, 3)
+        assert total == 5 and total.more and len(found) == 3
+        names = [p.name_normalized for p in found]
+        assert names == sorted(names)
+        found, total = search_persons("أحمد الغامدي", 1, 3)
+        assert total == 1 and not total.more
+        assert search_persons("الغامدي", 2, 3)[0]  # the second page: the 4th and 5th matches
+        assert len(search_persons("الغامدي", 2, 3)[0]) == 2
+        assert search_persons("الغامدي", 3, 3)[0] == []  # pages end with the bound
+
+
+def test_the_search_page_says_more_than_the_bound(eight_ghamdis, staff, login):
+    client = login(staff["researcher"])
+    page = client.get("/t/first/registry/?q=الغامدي").get_data(as_text=True)
+    assert 'أكثر من <bdi dir="ltr" class="number text-nowrap">5</bdi> نتيجة' in page
+    assert page.count('class="list-group-item"') == 5
