@@ -30,5 +30,7 @@ def test_schemathesis_finds_no_server_error_or_schema_mismatch(app, database_url
     generated = re.search(r"(\d+) generated", output)
     cases = int(generated.group(1)) if generated else 0
     print(f"schemathesis: {cases} cases in {seconds:.0f} s, exit code {code}")
+    if code:
+        (tmp_path / "schemathesis.txt").write_text(output)  # the whole report, beside the test
     assert code == 0, output[-25000:]
     assert cases >= MIN_CASES, output[-5000:]

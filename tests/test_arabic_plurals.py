@@ -111,7 +111,7 @@ def test_the_renewal_rule_sentence_agrees_with_its_numbers(app, months, days, ex
     with app.test_request_context("/?lang=ar"):
         text = _domain.gettext(
             "Households renew their data every %(months)s when a round is announced; due %(days)s after the "
-            "announcement; late by more than %(late)s → a late-renewal exclusion is proposed.",
+            "announcement; late by %(late)s or more → a late-renewal exclusion is proposed.",
             months=_domain.ngettext("%(num)s month", "%(num)s months", months),
             days=_domain.ngettext("%(num)s day", "%(num)s days", days),
             late=_domain.ngettext("%(num)s day", "%(num)s days", days),

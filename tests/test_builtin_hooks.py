@@ -14,6 +14,7 @@ FEATURES_WITH_HOOKS = {
     "core.documents",
     "core.grievances",
     "core.notifications",
+    "core.planning",
     "core.policies",
     "core.surveys",
     "core.supporters",

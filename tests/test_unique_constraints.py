@@ -13,12 +13,15 @@ from __future__ import annotations
 import io
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 
 import pytest
 
 from core.extensions import db
 from core.integrity import unique_constraints
+from core.requests.models import FieldVisit
 from core.tenancy import tenant_context
+from core.testing import PNG
 from tests.registry.factories import household_payload, person_payload, valid_id
 
 API = "/t/first/api/v1"
@@ -42,6 +45,10 @@ class Sweep:
         self.other_tenant = other_tenant
         enable_plugin(tenant, "prisoner_families", {"service_area": ["القريات"]})
         enable_plugin(tenant, "makkah_aid", {"service_area": ["مكة المكرمة"]})
+        enable_plugin(tenant, "crime_victims")
+        enable_plugin(tenant, "productive_families")
+        self.create_user_ = create_user_
+        self.token_for = token_for
         self.staff = create_user_("all-roles@first.example.org", roles={tenant: EVERY_ROLE})
         self.headers = token_for(self.staff)
         self.platform = token_for(create_user_("platform@example.org", platform_admin=True))
@@ -290,6 +297,138 @@ def _plan_progress_twice(s: Sweep, kind: str):
         assert answer.status_code == 204, answer.json
 
 
+def _cv_category_twice(s: Sweep):
+    category = {"code": "fraud_x", "name_ar": "احتيال", "name_en": "Fraud"}
+    s.ok("post", "/crime_victims/categories", category)
+    return s.call("post", "/crime_victims/categories", category)  # refused: 409 "exists already"
+
+
+def _cv_partner_twice(s: Sweep):
+    partner = {"name": "مركز الإرشاد", "services": ["legal"]}
+    s.ok("post", "/crime_victims/partners", partner)
+    return s.call("post", "/crime_victims/partners", partner)  # refused: 409 "exists already"
+
+
+def _provider(s: Sweep, item_id: int):
+    data = {
+        "name": "مزود الخدمة",
+        "catalog_item_id": str(item_id),
+        "contract": (io.BytesIO(PNG), "contract.png"),
+    }
+    return s.client.post(API + "/makkah_aid/providers", data=data, headers=s.headers)
+
+
+def _provider_name(s: Sweep):
+    item = {"code": "provided", "name_ar": "خدمة", "name_en": "Service", "kind": "in_kind"}
+    item_id = s.ok("post", "/aid/catalog", item)["id"]
+    first = _provider(s, item_id)
+    assert first.status_code == 201, first.json
+    return _provider(s, item_id)
+
+
+def _producer(s: Sweep, household_id: int):
+    body = {"household_id": household_id, "trade_name": "مطبخ البيت", "activity": "food"}
+    return s.call("post", "/productive_families/producers", body)
+
+
+def _producer_twice(s: Sweep):
+    household = s.household()
+    assert _producer(s, household["id"]).status_code == 201
+    return _producer(s, household["id"])
+
+
+def _award(s: Sweep, year: int = 2025):
+    criteria = [{"name": "الجودة", "weight": 100}]
+    return s.call(
+        "post", "/productive_families/awards", {"year": year, "name": "جائزة", "criteria": criteria}
+    )
+
+
+def _award_year(s: Sweep):
+    assert _award(s).status_code == 201
+    return _award(s)
+
+
+def _nominate_twice(s: Sweep):
+    award = _award(s, 2026).json
+    producer = _producer(s, s.household()["id"]).json
+    path = f"/productive_families/awards/{award['id']}/nominations"
+    s.ok("post", path, {"producer_id": producer["id"]})
+    return s.call("post", path, {"producer_id": producer["id"]})
+
+
+def _scores_twice(s: Sweep):
+    award = _award(s, 2027).json
+    producer = _producer(s, s.household()["id"]).json
+    path = f"/productive_families/awards/{award['id']}"
+    nomination = s.ok("post", path + "/nominations", {"producer_id": producer["id"]})
+    assert s.call("post", path + "/judges", {"email": s.staff.email}).status_code == 204
+    scores = {"scores": {"c1": 8}}
+    s.ok("post", f"{path}/nominations/{nomination['id']}/scores", scores)
+    return s.call("post", f"{path}/nominations/{nomination['id']}/scores", scores)  # final: 409
+
+
+def _apply_twice(s: Sweep):
+    exhibition = s.ok(
+        "post",
+        "/productive_families/exhibitions",
+        {"name": "معرض الأسر", "place": "القاعة", "starts_on": "2099-02-01", "ends_on": "2099-02-03",
+         "applications_close_on": "2099-01-15", "booths": 5},
+    )  # fmt: skip
+    producer = _producer(s, s.household()["id"]).json
+    path = f"/productive_families/exhibitions/{exhibition['id']}/applications"
+    s.ok("post", path, {"producer_id": producer["id"]})
+    return s.call("post", path, {"producer_id": producer["id"]})
+
+
+def _financing_body_name(s: Sweep):
+    body = {"name": "بنك التنمية", "kind": "bank"}
+    s.ok("post", "/productive_families/financing/bodies", body)
+    return s.call("post", "/productive_families/financing/bodies", body)
+
+
+VOLUNTEER = {"name": "سارة العتيبي", "phone": "0500000002", "field_visits": True}
+
+
+def _offer_twice(s: Sweep):
+    applicant = s.create_user_("volunteer@example.org", roles={s.tenant: ["applicant"]})
+    headers = s.token_for(applicant)
+    s.ok("post", "/volunteers/me", VOLUNTEER, headers=headers)
+    return s.ok("post", "/volunteers/me", {**VOLUNTEER, "city": "القريات"}, headers=headers)  # the same offer
+
+
+def _opportunity(s: Sweep) -> dict:
+    body = {"kind": "event", "title": "يوم التوزيع", "on_date": "2099-01-01", "places": 5}
+    return s.ok("post", "/volunteers/opportunities", body)
+
+
+def _assign_volunteer_twice(s: Sweep):
+    volunteer = s.ok("post", "/volunteers/", VOLUNTEER)
+    path = f"/volunteers/opportunities/{_opportunity(s)['id']}/assign"
+    s.ok("post", path, {"volunteer_id": volunteer["id"]})
+    return s.call("post", path, {"volunteer_id": volunteer["id"]})  # refused: 409 "already has a place"
+
+
+def _referral_twice(s: Sweep):
+    volunteer = s.ok("post", "/volunteers/", VOLUNTEER)
+    request = s.ok("post", "/requests/", {"channel": "volunteer_service", "applicant_name": "فهد الشمري"})
+    body = {"request_id": request["id"], "volunteer_id": volunteer["id"]}
+    s.ok("post", "/volunteers/referrals", body)
+    return s.ok("post", "/volunteers/referrals", body)  # records (or corrects) the request's one referral
+
+
+def _companion_twice(s: Sweep):
+    volunteer = s.ok("post", "/volunteers/", VOLUNTEER)
+    request = s.ok("post", "/requests/", {"channel": "phone", "applicant_name": "نورة السبيعي"})
+    with tenant_context(s.tenant):  # a scheduled visit: the research steps are not the point here
+        visit = FieldVisit(request_id=request["id"], researcher_id=s.staff.id, scheduled_for=date(2099, 1, 1))
+        db.session.add(visit)
+        db.session.commit()
+        body = {"visit_id": visit.id, "volunteer_id": volunteer["id"]}
+    s.ok("post", "/volunteers/companions", body)
+    return s.call("post", "/volunteers/companions", body)
+
+
 CASES: dict[str, list[Provoke | Upsert | Unreachable]] = {
     "uq_tenants_slug": [Provoke("slug", _tenant_slug)],
     "uq_users_email": [
@@ -359,6 +498,49 @@ CASES: dict[str, list[Provoke | Upsert | Unreachable]] = {
     "uq_makkah_aid_renewals_tenant_id_round_id_file_id": [
         # get-or-create: a repeat is a state refusal (409 "already renewed"), never a duplicate row
         Upsert(_renewal_twice)
+    ],
+    "uq_crime_victims_cases_tenant_id_request_id": [
+        Unreachable("the server opens one case with its request (case_from_request returns the existing one)")
+    ],
+    "uq_crime_victims_categories_tenant_id_code": [Upsert(_cv_category_twice)],
+    "uq_crime_victims_partners_tenant_id_name": [Upsert(_cv_partner_twice)],
+    "uq_makkah_aid_providers_tenant_id_name": [Provoke("name", _provider_name)],
+    "uq_makkah_aid_provider_deliveries_tenant_id_disbursement_id": [
+        Unreachable("one delivery is linked by the server per recorded disbursement")
+    ],
+    "uq_productive_families_producers_tenant_id_household_id": [Provoke("household_id", _producer_twice)],
+    "uq_productive_families_award_rounds_tenant_id_year": [Provoke("year", _award_year)],
+    "uq_productive_families_award_nominations_tenant_id_round_id_producer_id": [
+        Provoke("producer_id", _nominate_twice)
+    ],
+    "uq_productive_families_award_scores_tenant_id_nomination_id_judge_id": [Upsert(_scores_twice)],
+    "uq_productive_families_exhibition_applications_tenant_id_exhibition_id_producer_id": [
+        Provoke("producer_id", _apply_twice)
+    ],
+    "uq_productive_families_financing_bodies_tenant_id_name": [Provoke("name", _financing_body_name)],
+    "uq_productive_families_product_photos_tenant_id_document_id": [
+        Unreachable("each uploaded photo is stored as a new document by the server")
+    ],
+    "uq_supporters_donations_tenant_id_receipt_number": [
+        Unreachable("receipt numbers are assigned by the server")
+    ],
+    "uq_supporters_receipt_counters_tenant_id_year": [
+        Unreachable("the yearly receipt counter is kept by the server")
+    ],
+    "uq_volunteers_volunteers_tenant_id_user_id": [Upsert(_offer_twice)],
+    "uq_volunteers_assignments_tenant_id_opportunity_id_volunteer_id": [Upsert(_assign_volunteer_twice)],
+    "uq_volunteers_referrals_tenant_id_request_id": [Upsert(_referral_twice)],
+    "uq_volunteers_visit_companions_tenant_id_visit_id_volunteer_id": [
+        Provoke("volunteer_id", _companion_twice)
+    ],
+    "uq_notifications_contact_safety_tenant_id_person_id": [
+        Unreachable(
+            "set only on crime_victims' safe-contact page (no API); set_contact_safety replaces the "
+            "person's one record"
+        )
+    ],
+    "uq_notifications_contact_addresses_tenant_id_safety_id_address": [
+        Unreachable("set_contact_safety deletes the record's addresses and writes each normalized one once")
     ],
 }
 

@@ -94,8 +94,12 @@ def users_with_role(role: str) -> list[User]:
     """The active users holding ``role`` in the tenant in context, by name (who may document,
     sign or decide something in that role)."""
     tenant = require_tenant()
-    memberships = db.session.scalars(db.select(Membership).where(Membership.tenant_id == tenant.id)).unique()
-    users = [m.user for m in memberships if role in (m.roles or []) and m.user.is_active]
+    members = db.session.execute(
+        db.select(User, Membership.roles)
+        .join(Membership, Membership.user_id == User.id)
+        .where(Membership.tenant_id == tenant.id, User.is_active.is_(True))
+    ).all()  # one query (roles are a JSON list: filtered here)
+    users = [user for user, roles in members if role in (roles or [])]
     return sorted(users, key=lambda u: (u.name or u.email, u.id))
 
 

@@ -4,6 +4,7 @@ as a built-in plugin (``trylast``)."""
 from __future__ import annotations
 
 from flask import url_for
+from flask_login import current_user
 
 from ..auth.models import STAFF_ROLES
 from ..auth.permissions import Permission, can
@@ -15,6 +16,7 @@ from ..kpi import KpiSource
 from ..navigation import DashboardCard, DashboardItem, NavItem
 from . import demo, services
 from .models import Grievance
+from .services.access import visible_filter
 
 
 @hookimpl(trylast=True)
@@ -165,6 +167,12 @@ def load_demo_data(tenant):
 def audit_object_names(object_type, ids):
     if object_type != "grievance":
         return None
+    # Only the cases the reader may see are named: a member of staff a complaint is about reads
+    # the trail's codes, never the complaint's number (the confidentiality of every other route).
     wanted = [int(i) for i in ids if str(i).isdigit()]
-    rows = db.session.execute(db.select(Grievance.id, Grievance.number).where(Grievance.id.in_(wanted)))
+    rows = db.session.execute(
+        db.select(Grievance.id, Grievance.number).where(
+            Grievance.id.in_(wanted), visible_filter(current_user._get_current_object())
+        )
+    )
     return {str(row_id): number for row_id, number in rows}

@@ -35,8 +35,8 @@ ASSIGNMENT_STATE_LABELS = {
 HOURS_STATE_LABELS = {
     "none": _l("Not recorded"),
     "pending": _l("Waiting for confirmation"),
-    "confirmed": _l("Confirmed"),
-    "rejected": _l("Rejected"),
+    "confirmed": _l("Hours confirmed"),
+    "rejected": _l("Hours rejected"),
 }
 AUDIT_ACTIONS = {
     "volunteer.offer": _l("Offer to volunteer"),

@@ -196,6 +196,12 @@ def assign(opportunity_id):
 
 
 STEPS = ("check_in", "check_out", "withdraw", "confirm")
+HOURS_DONE = {
+    "check_in": _l("Checked in."),
+    "check_out": _l("Checked out: the hours wait for the supervisor's confirmation."),
+    "withdraw": _l("The place was given up."),
+    "confirm": _l("The hours were reviewed."),
+}
 
 
 @bp.route("/assignments/<int:assignment_id>/<step>", methods=["POST"])
@@ -218,7 +224,7 @@ def assignment_step(assignment_id, step):
             services.confirm_hours(assignment, current_user, **data)
         else:
             getattr(services, step)(assignment, current_user)
-    _flash(outcome)
+    _flash(outcome, HOURS_DONE.get(step, HOURS_DONE["confirm"]))
     if back:
         return redirect(url_for(".hours"))
     return redirect(url_for(".opportunity", opportunity_id=assignment.opportunity_id))
@@ -269,7 +275,7 @@ def refer(request_id):
     with form_transaction() as outcome:
         volunteer = get_in_tenant(Volunteer, request.form.get("volunteer_id", type=int))
         services.record_referral(item, volunteer, current_user)
-    _flash(outcome)
+    _flash(outcome, _("The volunteer the request came through was recorded."))
     return redirect(url_for("requests.view", request_id=item.id) + "#volunteers")
 
 
@@ -281,13 +287,13 @@ def accompany(visit_id):
     with form_transaction() as outcome:
         volunteer = get_in_tenant(Volunteer, request.form.get("volunteer_id", type=int))
         services.add_companion(visit, volunteer, current_user)
-    _flash(outcome)
+    _flash(outcome, _("The volunteer was added to the field visit as a companion."))
     return redirect(url_for("requests.view", request_id=visit.request_id) + "#volunteers")
 
 
-def _flash(outcome) -> None:
+def _flash(outcome, done: str) -> None:
     if outcome.ok:
-        flash(_("Done."), "success")
+        flash(done, "success")
     else:
         flash(" ".join(str(m) for messages in outcome.errors.values() for m in _flat(messages)), "danger")
 

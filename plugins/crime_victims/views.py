@@ -252,7 +252,7 @@ def assign_researcher(case_id):
     return _render_case(services.get_case(case_id), outcome.errors, outcome.status)
 
 
-def _care_view(action, loader):
+def _care_view(action, loader, done):
     def view(**ids):
         target = loader(next(iter(ids.values())))
         if hasattr(target, "need_id"):  # a referral
@@ -263,23 +263,54 @@ def _care_view(action, loader):
             data = {k: v for k, v in request.form.items() if k != "csrf_token" and v != ""}
             action(target, data, current_user)
         if outcome.ok:
-            flash(_("Saved."), "success")
+            flash(done, "success")
             return redirect(url_for(".case", case_id=case_id) + "#care")
         return _render_case(services.get_case(case_id), outcome.errors, outcome.status)
 
     return view
 
 
+# path: (endpoint, action, loader, the message naming what was done)
 CARE_ROUTES = {
-    "/cases/<int:case_id>/needs": ("add_need", services.care.add_need, services.get_case),
-    "/needs/<int:need_id>/meet": ("meet_need", services.care.meet_in_house, services.care.get_need),
-    "/needs/<int:need_id>/close": ("close_need", services.care.close_need, services.care.get_need),
-    "/needs/<int:need_id>/refer": ("refer_need", services.care.refer, services.care.get_need),
-    "/referrals/<int:referral_id>/status": ("move_referral", services.care.move, services.care.get_referral),
-    "/cases/<int:case_id>/sessions": ("schedule_session", services.sessions.schedule, services.get_case),
+    "/cases/<int:case_id>/needs": (
+        "add_need",
+        services.care.add_need,
+        services.get_case,
+        _l("The need was added to the case plan."),
+    ),
+    "/needs/<int:need_id>/meet": (
+        "meet_need",
+        services.care.meet_in_house,
+        services.care.get_need,
+        _l("The need is met in-house."),
+    ),
+    "/needs/<int:need_id>/close": (
+        "close_need",
+        services.care.close_need,
+        services.care.get_need,
+        _l("The need was closed."),
+    ),
+    "/needs/<int:need_id>/refer": (
+        "refer_need",
+        services.care.refer,
+        services.care.get_need,
+        _l("The need was referred to the partner."),
+    ),
+    "/referrals/<int:referral_id>/status": (
+        "move_referral",
+        services.care.move,
+        services.care.get_referral,
+        _l("The referral's status was recorded."),
+    ),
+    "/cases/<int:case_id>/sessions": (
+        "schedule_session",
+        services.sessions.schedule,
+        services.get_case,
+        _l("The session was scheduled."),
+    ),
 }
-for _path, (_endpoint, _action, _loader) in CARE_ROUTES.items():
-    bp.add_url_rule(_path, _endpoint, require(VIEW)(_care_view(_action, _loader)), methods=["POST"])
+for _path, (_endpoint, _action, _loader, _done) in CARE_ROUTES.items():
+    bp.add_url_rule(_path, _endpoint, require(VIEW)(_care_view(_action, _loader, _done)), methods=["POST"])
 
 
 @bp.route("/cases/<int:case_id>/safe-contact", methods=["POST"])

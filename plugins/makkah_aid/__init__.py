@@ -166,6 +166,7 @@ AUDIT_ACTIONS = {
     "makkah_aid.circumstance.ended": _l("Circumstance ended"),
     "makkah_aid.category_facts.updated": _l("Category facts updated"),
     "makkah_aid.provider.created": _l("Provider added"),
+    "makkah_aid.provider.delivered": _l("Service delivered by a provider"),
     "makkah_aid.provider.updated": _l("Provider changed"),
 }
 AUDIT_OBJECTS = {

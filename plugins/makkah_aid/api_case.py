@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from flask import request
 from flask_login import current_user
-from marshmallow import EXCLUDE, Schema, fields, validate
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
 from core.toolkit import AnyDate, BeneficiaryFile, db, get_or_404
 
 from . import services
 from .api import bp
+from .i18n import _
 from .models import Circumstance, Provider
 from .settings import Strict
 
@@ -189,6 +190,8 @@ def patch_provider(data, files, provider_id):
     provider = get_or_404(Provider, provider_id)
     upload = request.files.get("contract")
     changes = {k: v for k, v in data.items() if v is not None}
+    if not changes and upload is None:
+        raise ValidationError({"_schema": [_("Send at least one field to change.")]})
     services.update_provider(provider, changes, current_user, upload)
     db.session.commit()
     return services.provider_view(provider, current_user)

@@ -139,6 +139,8 @@ def page_problems_in_both_languages(world: World) -> dict[str, list[str]]:
         for url in pages:
             response = client.get(url, follow_redirects=True)
             found = [f"status {response.status_code}"] if response.status_code != 200 else []
+            if response.status_code == 200 and response.mimetype != "text/html":
+                continue  # a download (a contract, a photo): a file, not a page to read
             found += page_problems(response.get_data(as_text=True), language, messages)
             if found:
                 problems[f"{language} {url}"] = found

@@ -31,7 +31,7 @@ def categories(active_only: bool = True) -> list[Category]:
     if not found and active_only:
         # A tenant that never saved its list uses the spec's defaults.
         return [
-            Category(code=code, name_ar=name_ar, name_en=name_en, position=i)
+            Category(code=code, name_ar=name_ar, name_en=name_en, position=i, active=True)
             for i, (code, name_ar, name_en) in enumerate(rules.DEFAULT_CATEGORIES)
         ]
     return found

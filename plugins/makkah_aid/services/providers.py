@@ -258,6 +258,12 @@ def link_delivery(disbursement: Disbursement, request: AidRequest) -> ProviderDe
     )
     db.session.add(delivery)
     db.session.flush()
+    audit_record(
+        "makkah_aid.provider.delivered",
+        "makkah_aid_provider",
+        provider.id,
+        {"disbursement_id": disbursement.id, "request_id": request.id, "proof": delivery.proof},
+    )
     return delivery
 
 
