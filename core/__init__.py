@@ -44,10 +44,9 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.config["WTF_CSRF_CHECK_DEFAULT"] = False
     app.config["MAX_CONTENT_LENGTH"] = app.config["MAX_UPLOAD_BYTES"] + 1024 * 1024
     app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["REDIS_URL"] or "memory://")
-    # One catalogue per core feature folder (core/<feature>/translations), merged by Flask-Babel.
-    app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(
-        str(p) for p in [_CORE_DIR / "translations", *sorted(_CORE_DIR.glob("*/translations"))]
-    )
+    # Core's own catalogue; each feature folder's (core/<feature>/translations) is a domain of its
+    # own falling back to this one (core.i18n.MODULE_DOMAINS), like a plugin's.
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(_CORE_DIR / "translations")
 
     logging.getLogger("charity_platform").setLevel(logging.INFO)
 

@@ -4,20 +4,27 @@ The locale of a request is chosen from, in order: ``?lang=``, the language the
 user switched to (session), the user's preference, ``Accept-Language`` (API
 requests only: pages stay Arabic until the user switches), the tenant's default,
 and finally Arabic.
+
+A string is translated by the catalogue of the folder whose file holds it: each core feature
+folder with a ``translations/`` (``core/volunteers``, ``core/requests`` …) and each plugin is a
+domain of its own, falling back to core's catalogue (``core/translations``: layout, forms,
+errors). ``gettext``/``lazy_gettext``/``ngettext``/``pgettext`` below find that domain from the
+file of their caller (a Python module, or the template a page's ``_()`` is written in), so the
+same English in two modules may have two Arabic words without either reaching the other's pages.
 """
 
 from __future__ import annotations
 
+import os
 import re
+import sys
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from flask import current_app, g, has_app_context, has_request_context, request, session
-from flask_babel import Domain, get_locale
-from flask_babel import gettext as gettext
-from flask_babel import lazy_gettext as lazy_gettext
-from flask_babel import lazy_ngettext as lazy_ngettext
-from flask_babel import ngettext as ngettext
+from flask_babel import Domain, get_domain, get_locale
+from flask_babel.speaklater import LazyString
 from flask_login import current_user
 from markupsafe import Markup, escape
 
@@ -135,8 +142,8 @@ def translate_messages(messages: Any) -> Any:
 
 
 class PluginDomain(Domain):
-    """A plugin's own catalogue, falling back to core's for strings it does not have
-    (so a plugin page's ``_`` also translates the base layout's strings)."""
+    """A catalogue of its own (a plugin's or a core feature's), falling back to core's for strings
+    it does not have (so a plugin page's ``_`` also translates the base layout's strings)."""
 
     def get_translations(self):
         translations = super().get_translations()
@@ -154,13 +161,122 @@ class PluginDomain(Domain):
         return translated % variables if variables else translated
 
 
+CORE_DIR = Path(__file__).resolve().parent
+# Folder ("/…/core/volunteers/") → its domain; the longest folder holding a file owns it.
+_FOLDER_DOMAINS: dict[str, Domain] = {}
+# File name (a module's ``__file__``, a compiled template's) → its domain, None for core's.
+_FILE_DOMAINS: dict[str, Domain | None] = {}
+
+
+def _own_domain(folder: Path, domain: Domain) -> Domain:
+    _FOLDER_DOMAINS[os.path.realpath(folder) + os.sep] = domain
+    _FILE_DOMAINS.clear()
+    return domain
+
+
 def plugin_domain(plugin_id: str, translations_dir: str) -> Domain:
     """A translation domain of its own for a plugin (``<plugin>/translations/<lang>/LC_MESSAGES/<id>.mo``).
 
     Use its ``gettext``/``lazy_gettext`` in the plugin's code, and register it for the
     plugin's templates with ``@bp.context_processor`` returning ``{"_": domain.template_gettext}``.
+    The toolkit's ``_``/``_l`` called from the plugin's files use it too.
     """
-    return PluginDomain(translation_directories=[translations_dir], domain=plugin_id)
+    domain = PluginDomain(translation_directories=[translations_dir], domain=plugin_id)
+    return _own_domain(Path(translations_dir).parent, domain)
+
+
+# Every core feature folder with a ``translations/`` is a domain ("messages" in that folder),
+# the same folders ``scripts/i18n.py`` extracts a catalogue for.
+MODULE_DOMAINS: dict[str, Domain] = {
+    folder.parent.name: _own_domain(folder.parent, PluginDomain(translation_directories=[str(folder)]))
+    for folder in sorted(CORE_DIR.glob("*/translations"))
+}
+
+
+def _domain_of_file(filename: str | None) -> Domain | None:
+    if not filename:
+        return None
+    try:
+        return _FILE_DOMAINS[filename]
+    except KeyError:
+        real = os.path.realpath(filename)
+        owners = [folder for folder in _FOLDER_DOMAINS if real.startswith(folder)]
+        domain = _FOLDER_DOMAINS[max(owners, key=len)] if owners else None
+        _FILE_DOMAINS[filename] = domain
+        return domain
+
+
+def _caller(frame) -> Domain:
+    """The domain of the file running ``frame`` (the request's, i.e. core's, when it owns none)."""
+    return _domain_of_file(frame.f_globals.get("__file__")) or get_domain()
+
+
+def _in_core_domain(method: str):
+    def call(*args: Any, **variables: Any) -> str:
+        return getattr(get_domain(), method)(*args, **variables)
+
+    return call
+
+
+_CORE_CALLS = {method: _in_core_domain(method) for method in ("gettext", "ngettext", "pgettext")}
+
+
+def _lazy_target(frame, method: str):
+    """What a lazy string calls when shown: a feature's or plugin's domain is fixed now, core's is
+    looked up then (the request's; outside a request there is no translation yet)."""
+    domain = _domain_of_file(frame.f_globals.get("__file__"))
+    return getattr(domain, method) if domain is not None else _CORE_CALLS[method]
+
+
+def gettext(string: str, **variables: Any) -> str:
+    return _caller(sys._getframe(1)).gettext(string, **variables)  # noqa: INT001 - the caller's msgid
+
+
+def ngettext(singular: str, plural: str, num: int, **variables: Any) -> str:
+    return _caller(sys._getframe(1)).ngettext(singular, plural, num, **variables)
+
+
+def pgettext(context: str, string: str, **variables: Any) -> str:
+    return _caller(sys._getframe(1)).pgettext(context, string, **variables)
+
+
+def npgettext(context: str, singular: str, plural: str, num: int, **variables: Any) -> str:
+    return _caller(sys._getframe(1)).npgettext(context, singular, plural, num, **variables)
+
+
+def lazy_gettext(string: str, **variables: Any) -> LazyString:
+    return LazyString(_lazy_target(sys._getframe(1), "gettext"), string, **variables)
+
+
+def lazy_ngettext(singular: str, plural: str, num: int, **variables: Any) -> LazyString:
+    return LazyString(_lazy_target(sys._getframe(1), "ngettext"), singular, plural, num, **variables)
+
+
+def lazy_pgettext(context: str, string: str, **variables: Any) -> LazyString:
+    return LazyString(_lazy_target(sys._getframe(1), "pgettext"), context, string, **variables)
+
+
+_JINJA_FRAMES = ("jinja2.", "core.i18n", "flask_babel")
+
+
+def _template_translations():
+    """The translations of the template whose ``_()`` is running: the compiled template's frame
+    (its globals name its file) is the first one above Jinja's own calls."""
+    frame = sys._getframe(2)
+    while frame is not None and frame.f_globals.get("__name__", "").startswith(_JINJA_FRAMES):
+        frame = frame.f_back
+    domain = _domain_of_file(frame.f_globals.get("__file__")) if frame is not None else None
+    return (domain or get_domain()).get_translations()
+
+
+def _install_template_gettext(app) -> None:
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: _template_translations().ugettext(s),
+        ngettext=lambda s, p, n: _template_translations().ungettext(s, p, n),
+        pgettext=lambda c, s: _template_translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: _template_translations().unpgettext(c, s, p, n),
+        newstyle=True,
+    )
 
 
 def localized(record: Any, attribute: str) -> str:
@@ -212,11 +328,12 @@ def markup_gettext(string: str, **variables: Any) -> Markup:
     """``gettext`` for a message shown on a page whose values may be markup (an isolated
     number, a date from ``|hdate``): the translation and plain values escaped, markup kept.
     Use it for flashed messages that name a number or a date."""
-    translated = Markup(escape(gettext(string)))  # noqa: INT001 - callers pass literal msgids
+    translated = Markup(escape(_caller(sys._getframe(1)).gettext(string)))  # noqa: INT001 - callers' msgids
     return translated % variables if variables else translated
 
 
 def configure(app) -> None:
+    _install_template_gettext(app)  # after Flask-Babel's: a template's strings in its folder's domain
     app.jinja_env.globals.update(
         current_language=current_language,
         text_direction=text_direction,
