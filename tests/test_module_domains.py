@@ -55,3 +55,44 @@ def test_the_toolkit_gettext_in_a_plugin_file_uses_the_plugins_domain(app):
     with app.test_request_context("/?lang=ar"):
         exec(compile("from core.toolkit import _\nshown = _('Received')", probe, "exec"), namespace)  # noqa: S102
         assert namespace["shown"] == domain.gettext("Received") == "الاستقبال"
+
+
+def _i18n_tool():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("i18n_tool", CORE_DIR.parent / "scripts" / "i18n.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_no_domain_translates_one_msgid_two_ways():
+    """The catalogues one lookup may reach (a module's own, then core's) agree on every msgid and
+    context: the same English cannot show two words on one screen. Different meanings take a
+    context (``pgettext``)."""
+    conflicts = _i18n_tool().conflicts()
+    assert not conflicts, "\n".join(f"{domain}: {items}" for domain, items in conflicts.items())
+
+
+def test_the_domains_at_run_time_are_the_ones_checked(app):
+    """Core's default domain holds core's catalogue only, each module's domain its own: merging
+    catalogues into one domain (how one module's word once reached another's pages) is refused."""
+    tool = _i18n_tool()
+    with app.app_context():
+        core = app.extensions["babel"].instance.domain_instance.translation_directories
+    assert [str(directory) for directory in core] == [str(CORE_DIR / "translations")]
+    for name, domain in MODULE_DOMAINS.items():
+        assert domain.translation_directories == [str(CORE_DIR / name / "translations")]
+    checked = {name for name, chain in tool.domains().items() if name.startswith("core/")}
+    assert checked == {f"core/{name}" for name in MODULE_DOMAINS}
+
+
+def test_the_conflict_check_names_two_words_for_one_msgid(tmp_path):
+    tool = _i18n_tool()
+    for name, word in (("one", "مؤكد"), ("two", "معتمدة")):
+        po = tmp_path / name / "translations" / "ar" / "LC_MESSAGES" / "messages.po"
+        po.parent.mkdir(parents=True)
+        po.write_text(f'msgid ""\nmsgstr ""\n\nmsgid "Confirmed"\nmsgstr "{word}"\n', encoding="utf-8")
+    tool.ROOT = tmp_path
+    found = tool.conflicts({"merged": [tmp_path / "one", tmp_path / "two"]})
+    assert found == {"merged": ["'Confirmed': one: مؤكد; two: معتمدة"]}
