@@ -32,7 +32,7 @@ from .api import ApiBlueprint
 from .audit.services import record as audit_record
 from .auth.models import STAFF_ROLES, User
 from .auth.permissions import Permission, can, check, require, roles_in
-from .auth.services import users_with_role
+from .auth.services import staff_holding, users_with_role
 from .calendar import LocalMoment, format_date, parse_date
 from .documents.models import Document
 from .documents.services import StoredFile, read_stored, store_file
@@ -54,7 +54,6 @@ from .lookup import get_in_tenant, get_or_404
 from .navigation import DashboardCard, DashboardItem, NavItem
 from .notifications import notify
 from .notifications.safety import contact_safety_of, set_contact_safety
-from .notifications.services import staff_holding
 from .numbers import (
     NumberFormatError,
     format_halalas,

@@ -16,7 +16,7 @@ from ..tenancy import require_tenant, tenant_context, utcnow
 from ..validation import Name
 from .models import TENANT_ROLES, ApiToken, Membership, User, hash_token
 from .passwords import password_problems
-from .permissions import forget_roles_cache
+from .permissions import forget_roles_cache, roles_holding
 from .throttle import Verdict, login_guard
 
 
@@ -90,17 +90,31 @@ def set_roles(tenant, user: User, roles: list[str]) -> Membership:
     return membership
 
 
-def users_with_role(role: str) -> list[User]:
-    """The active users holding ``role`` in the tenant in context, by name (who may document,
-    sign or decide something in that role)."""
+def members_holding(*, role: str | None = None, permission: str | None = None) -> list[User]:
+    """The active members of the tenant in context holding ``role``, or whose roles hold
+    ``permission`` (an action), by name: who may document, sign or decide something, whom to
+    notify. One query (roles are a JSON list: filtered here). Exactly one of the two."""
+    if (role is None) == (permission is None):
+        raise TypeError("members_holding: give a role or a permission")
+    wanted = frozenset({role}) if role is not None else roles_holding(permission)
     tenant = require_tenant()
     members = db.session.execute(
         db.select(User, Membership.roles)
         .join(Membership, Membership.user_id == User.id)
         .where(Membership.tenant_id == tenant.id, User.is_active.is_(True))
-    ).all()  # one query (roles are a JSON list: filtered here)
-    users = [user for user, roles in members if role in (roles or [])]
+    ).all()
+    users = [user for user, roles in members if wanted & set(roles or ())]
     return sorted(users, key=lambda u: (u.name or u.email, u.id))
+
+
+def users_with_role(role: str) -> list[User]:
+    """``members_holding(role=role)`` (the toolkit's name, which plugins use)."""
+    return members_holding(role=role)
+
+
+def staff_holding(action: str) -> list[User]:
+    """``members_holding(permission=action)`` (the toolkit's name, which plugins use)."""
+    return members_holding(permission=action)
 
 
 def grant_role(tenant, user: User, role: str) -> Membership:

@@ -10,8 +10,8 @@ from typing import Any, Protocol
 import sqlalchemy as sa
 from flask_babel import force_locale
 
-from ..auth.models import Membership, User
-from ..auth.permissions import roles_holding
+from ..auth.models import User
+from ..auth.services import members_holding
 from ..extensions import db
 from ..i18n import lazy_gettext as _l
 from ..plugins import tenant_hooks
@@ -253,24 +253,12 @@ def send_pending(now: datetime | None = None, limit: int = 200) -> dict[str, int
     return counts
 
 
-def staff_holding(action: str) -> list[User]:
-    """The active members of the current tenant whose roles hold ``action`` (one query)."""
-    roles = roles_holding(action)
-    members = db.session.execute(
-        db.select(User, Membership.roles)
-        .join(Membership, Membership.user_id == User.id)
-        .where(User.is_active.is_(True))
-        .order_by(User.id)
-    ).all()
-    return [user for user, held in members if roles & set(held or ())]
-
-
 def notify_staff(
     action: str, template: str, context: dict, *, link: str | None = None
 ) -> list[OutboxMessage]:
     """Tell, in their inbox only, every member of staff holding ``action`` (the caller commits)."""
     messages = []
-    for user in staff_holding(action):
+    for user in members_holding(permission=action):
         messages += notify(template, context, user=user, only=("in_app",), link=link)
     return messages
 
