@@ -96,3 +96,26 @@ def test_the_conflict_check_names_two_words_for_one_msgid(tmp_path):
     tool.ROOT = tmp_path
     found = tool.conflicts({"merged": [tmp_path / "one", tmp_path / "two"]})
     assert found == {"merged": ["'Confirmed': one: مؤكد; two: معتمدة"]}
+
+
+def test_every_file_is_translated_in_the_catalogue_it_is_extracted_into(app):
+    """The run-time owner of each file (its domain) is the folder whose catalogue
+    ``scripts/i18n.py`` extracts the file's strings into."""
+    from core.i18n import _domain_of_file
+
+    tool = _i18n_tool()
+    wrong = []
+    for folder in tool.catalogue_folders():
+        keep = tool.owned_files(folder)
+        expected = MODULE_DOMAINS.get(folder.name) if folder.parent == CORE_DIR else None
+        for path in [*folder.rglob("*.py"), *folder.rglob("*.html")]:
+            if "static" in path.parts or not keep(str(path.relative_to(folder))):
+                continue
+            domain = _domain_of_file(str(path))
+            if folder.parent.name == "plugins":
+                ok = domain is not None and domain.domain == [folder.name]
+            else:
+                ok = domain is expected
+            if not ok:
+                wrong.append(str(path.relative_to(CORE_DIR.parent)))
+    assert not wrong, wrong[:10]
