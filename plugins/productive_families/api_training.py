@@ -88,7 +88,9 @@ def list_contracts(trainer_id):
 
 
 @bp.route("/training/trainers/<int:trainer_id>/contracts", methods=["POST"])
-@bp.arguments(ContractFormSchema, location="form")
+# Loaded partially here (the trainer is looked up first: another tenant's id is a 404); the
+# service checks the required fields and the file together, 422 by field.
+@bp.arguments(ContractFormSchema(partial=True), location="form")
 @bp.arguments(ContractFileSchema, location="files")
 @bp.response(201, ContractOutSchema)
 @bp.requires(P + "manage")

@@ -131,7 +131,7 @@ class ContractOutSchema(Schema):
     signed_on = AnyDate()
     ends_on = AnyDate(allow_none=True)
     quality_score = fields.Integer()
-    filename = fields.Function(lambda c: (c.file or {}).get("filename", ""))
+    filename = fields.Function(lambda c: (c.file or {}).get("filename", ""), metadata={"type": "string"})
 
 
 class ProgramSchema(_Strict):

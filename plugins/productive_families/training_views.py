@@ -48,7 +48,7 @@ def training_summary(producer_id: int) -> dict:
 
 def skill_names(codes: list[str]) -> str:
     """Skill areas in words, joined with the language's comma."""
-    return ("، " if current_language() == "ar" else ", ").join(skill_name(code) for code in codes)
+    return (", " if current_language() == "en" else "، ").join(skill_name(code) for code in codes)
 
 
 @bp.context_processor
