@@ -387,6 +387,50 @@ def _financing_body_name(s: Sweep):
     return s.call("post", "/productive_families/financing/bodies", body)
 
 
+TRAINER = {"name": "مركز الأحساء للتدريب", "kind": "centre", "scope": "local"}
+
+
+def _trainer_name(s: Sweep):
+    s.ok("post", "/productive_families/training/trainers", TRAINER)
+    return s.call("post", "/productive_families/training/trainers", TRAINER)
+
+
+def _training_program(s: Sweep) -> dict:
+    trainer = s.ok(
+        "post", "/productive_families/training/trainers", {**TRAINER, "name": f"مدرب {valid_id()}"}
+    )
+    return s.ok(
+        "post",
+        "/productive_families/training/programs",
+        {"title": "التغليف", "trainer_id": trainer["id"], "starts_on": "2025-03-01", "ends_on": "2025-03-31",
+         "place": "مقر الجمعية", "capacity": 5},
+    )  # fmt: skip
+
+
+def _training_enrol_twice(s: Sweep):
+    path = f"/productive_families/training/programs/{_training_program(s)['id']}/enrolments"
+    producer = _producer(s, s.household()["id"]).json
+    s.ok("post", path, {"producer_id": producer["id"]})
+    return s.call("post", path, {"producer_id": producer["id"]})
+
+
+def _training_attendance_twice(s: Sweep):
+    path = f"/productive_families/training/programs/{_training_program(s)['id']}"
+    producer = _producer(s, s.household()["id"]).json
+    s.ok("post", path + "/enrolments", {"producer_id": producer["id"]})
+    session = s.ok("post", path + "/sessions", {"held_on": "2025-03-02"})
+    present = {"present": [producer["id"], producer["id"]]}
+    s.ok("put", f"{path}/sessions/{session['id']}/attendance", present)
+    return s.ok("put", f"{path}/sessions/{session['id']}/attendance", present)
+
+
+def _training_needs_twice(s: Sweep):
+    producer = _producer(s, s.household()["id"]).json
+    path = f"/productive_families/producers/{producer['id']}/training-needs"
+    s.ok("put", path, {"areas": ["packaging", "packaging"]})
+    return s.ok("put", path, {"areas": ["packaging", "marketing"]})
+
+
 VOLUNTEER = {"name": "سارة العتيبي", "phone": "0500000002", "field_visits": True}
 
 
@@ -518,6 +562,14 @@ CASES: dict[str, list[Provoke | Upsert | Unreachable]] = {
         Provoke("producer_id", _apply_twice)
     ],
     "uq_productive_families_financing_bodies_tenant_id_name": [Provoke("name", _financing_body_name)],
+    "uq_productive_families_trainers_tenant_id_name": [Provoke("name", _trainer_name)],
+    "uq_productive_families_training_enrolments_tenant_id_program_id_producer_id": [
+        Provoke("producer_id", _training_enrol_twice)
+    ],
+    "uq_productive_families_training_attendance_tenant_id_session_id_enrolment_id": [
+        Upsert(_training_attendance_twice)
+    ],
+    "uq_productive_families_training_needs_tenant_id_producer_id_area": [Upsert(_training_needs_twice)],
     "uq_productive_families_product_photos_tenant_id_document_id": [
         Unreachable("each uploaded photo is stored as a new document by the server")
     ],

@@ -10,6 +10,7 @@ from core.toolkit import STAFF_ROLES, Choice, ContractHints, NavItem, Permission
 
 from . import (
     api,
+    api_training,  # noqa: F401  (the training API joins the API blueprint)
     award_views,  # noqa: F401  (the award's pages join the blueprint)
     cli,
     demo,
@@ -19,6 +20,9 @@ from . import (
     portal,  # noqa: F401  (the producer's portal pages join the blueprint)
     public,  # noqa: F401  (the public showcase joins the blueprint)
     services,
+    training_demo,
+    training_labels,
+    training_views,  # noqa: F401  (the training pages join the blueprint)
     views,
 )
 from .i18n import _l
@@ -110,6 +114,8 @@ BODY_LABELS = {
     "government": _l("Government body"),
     "other": _l("Other"),
 }
+AUDIT_ACTIONS.update(training_labels.AUDIT_ACTIONS)
+AUDIT_OBJECTS.update(training_labels.AUDIT_OBJECTS)
 FINANCING_LABELS = {
     "referred": _l("Referred"),
     "approved": _l("Approved"),
@@ -149,6 +155,7 @@ def register_labels():
         "productive_families_application": APPLICATION_LABELS,
         "productive_families_body": BODY_LABELS,
         "productive_families_financing": FINANCING_LABELS,
+        **training_labels.LABELS,
     }
 
 
@@ -225,3 +232,4 @@ def collect_self_reliance_placements(start, end):
 @hookimpl
 def load_demo_data(tenant):
     demo.load(tenant)
+    training_demo.load(tenant)

@@ -45,6 +45,18 @@ def amount_financed(tenant: Tenant, start: date, end: date) -> int:
     return services.financed(start, end)[1]
 
 
+def specialised_programs(tenant: Tenant, start: date, end: date) -> int:
+    return services.specialised_programs_held(start, end)
+
+
+def families_trained(tenant: Tenant, start: date, end: date) -> int:
+    return services.families_trained(start, end)
+
+
+def training_partnerships(tenant: Tenant, start: date, end: date) -> int:
+    return services.quality_training_partnerships()
+
+
 def sources() -> list[KpiSource]:
     return [
         KpiSource(
@@ -67,4 +79,19 @@ def sources() -> list[KpiSource]:
         ),
         KpiSource(P + "families_financed", _l("Families financed"), "count", families_financed),
         KpiSource(P + "amount_financed", _l("Amount financed"), "halalas", amount_financed),
+        KpiSource(
+            P + "specialised_programs",
+            _l("Specialised training programs held"),
+            "count",
+            specialised_programs,
+        ),
+        KpiSource(
+            P + "families_trained", _l("Families trained (program completed)"), "count", families_trained
+        ),
+        KpiSource(
+            P + "training_partnerships",
+            _l("Training partnerships at or above the quality threshold"),
+            "count",
+            training_partnerships,
+        ),
     ]

@@ -57,6 +57,46 @@ class _ActivityNames(dict):
 
 ACTIVITY_NAMES = _ActivityNames()
 
+# The skill areas a family may need training in (seed 001, goal 6 task 1: the training needs
+# study). The tenant picks the areas it offers; programs and trainers' specialities use the same list.
+SKILL_AREAS = {
+    "marketing": ("التسويق الإلكتروني", "Online marketing"),
+    "packaging": ("التغليف والتعبئة", "Packaging"),
+    "food_safety": ("سلامة الغذاء", "Food safety"),
+    "pricing": ("التسعير والمحاسبة", "Pricing and bookkeeping"),
+    "product_development": ("تطوير المنتج وجودته", "Product development and quality"),
+    "photography": ("تصوير المنتجات", "Product photography"),
+    "project_management": ("إدارة المشروع الصغير", "Running a small business"),
+    "crafts": ("مهارات حرفية متقدمة", "Advanced craft skills"),
+    "sewing_design": ("التصميم والخياطة", "Design and sewing"),
+}
+SKILL_CODES = tuple(SKILL_AREAS)
+
+
+def skill_name(code: str) -> str:
+    """A skill area in words, in the current language (the code itself when unknown)."""
+    if code not in SKILL_AREAS:
+        return code
+    ar, en = SKILL_AREAS[code]
+    return en if current_language() == "en" else ar
+
+
+class _SkillNames(dict):
+    def __getitem__(self, code):
+        return skill_name(code)
+
+    def __contains__(self, code):
+        return code in SKILL_AREAS
+
+    def __iter__(self):
+        return iter(SKILL_AREAS)
+
+    def items(self):
+        return [(code, skill_name(code)) for code in SKILL_AREAS]
+
+
+SKILL_NAMES = _SkillNames()
+
 
 def activity_name(code: str) -> str:
     """An activity in words, in the current language (the code itself when unknown)."""
@@ -114,4 +154,17 @@ class SettingsSchema(Schema):
         load_default=50,
         validate=validate.Range(min=10, max=200),
         metadata={"label": _l("Rows per list page")},
+    )
+    training_skill_areas = fields.List(
+        fields.String(validate=validate.OneOf(SKILL_CODES, error=CHOOSE)),
+        load_default=lambda: list(SKILL_CODES),
+        metadata={"label": _l("Skill areas the association trains in"), "choices": SKILL_NAMES},
+    )
+    training_completion_share = fields.Integer(
+        load_default=75,
+        validate=validate.Range(min=1, max=100),
+        metadata={
+            "label": _l("Share of a program's sessions a producer must attend to complete it"),
+            "unit": "%",
+        },
     )
