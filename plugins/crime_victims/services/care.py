@@ -28,7 +28,7 @@ from .. import rules
 from ..i18n import _, _l
 from ..models import VictimCase
 from ..models_care import Need, Partner, Referral
-from .cases import check_invalid
+from .cases import check_invalid, request_of
 from .steps import allow
 
 CARE = "crime_victims.care"
@@ -97,6 +97,8 @@ def _audit(action: str, kind: str, object_id: int, details: dict, actor) -> None
 def add_need(case: VictimCase, data: dict, actor) -> Need:
     allow(actor, CARE)
     values = NeedSchema().load(data)
+    if request_of(case).state in ("closed", "withdrawn"):
+        raise Conflict(_("This case is closed: no need can be added to its plan."))
     if values.get("owner_id") is not None:
         owner = db.session.get(User, values["owner_id"])
         check_invalid(
