@@ -33,7 +33,7 @@ from .audit.services import record as audit_record
 from .auth.models import STAFF_ROLES, User
 from .auth.permissions import Permission, can, check, require, roles_in
 from .auth.services import users_with_role
-from .calendar import LocalMoment, format_date, parse_date
+from .calendar import LocalMoment, format_date, local_time, parse_date
 from .documents.models import Document
 from .documents.services import StoredFile, read_stored, store_file
 from .documents.services import read_content as read_document
@@ -219,6 +219,7 @@ __all__ = [
     "NumberFormatError",
     "parse_date",
     "format_date",
+    "local_time",
     "parse_national_id",
     "check_digit_for",
     "InvalidNationalId",

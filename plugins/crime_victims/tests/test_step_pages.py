@@ -4,6 +4,8 @@ refused as "not a valid integer")."""
 
 from __future__ import annotations
 
+from datetime import date, datetime
+
 import pytest
 
 from core.toolkit import Conflict, db
@@ -64,3 +66,22 @@ def test_a_closed_case_takes_no_new_need_and_the_applicant_reads_that_the_commit
     login(staff["researcher"])
     page = client.get(f"{PAGE}/cases/{case_id}").get_data(as_text=True)
     assert 'id="need-form"' not in page and 'data-status="completed"' in page
+
+
+def test_the_fourteen_days_run_from_the_submission_day_in_the_associations_time_zone(
+    staff, open_case, walk, in_tenant, enabled
+):
+    """Found by the journey run at 21:10 UTC: the timeline said the case was submitted on
+    1 December (Riyadh) while the expected answer was 14 December, 13 days later."""
+    case_id = open_case()
+    walk(case_id, 4)
+    with in_tenant(enabled):
+        case = db.session.get(VictimCase, case_id)
+        request = services.request_of(case)
+        request.submitted_at = datetime(2026, 11, 30, 22, 30)  # UTC: 1 December, 01:30 in Riyadh
+        services.take(case, "notice", {}, staff["relations_officer"])
+        row = services.row_of(case, today=date(2026, 12, 15))
+        assert row.submitted_on == date(2026, 12, 1)
+        assert row.expected_answer == date(2026, 12, 15) and row.overdue is False
+        assert services.timeline(case)[-1].data["expected"] == "2026-12-15"
+        assert services.row_of(case, today=date(2026, 12, 16)).overdue is True
