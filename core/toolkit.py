@@ -34,6 +34,8 @@ from .auth.models import STAFF_ROLES, User
 from .auth.permissions import Permission, can, check, require, roles_in
 from .auth.services import staff_holding, users_with_role
 from .calendar import LocalMoment, format_date, parse_date
+from .auth.services import users_with_role
+from .calendar import LocalMoment, format_date, local_time, parse_date
 from .documents.models import Document
 from .documents.services import StoredFile, read_stored, store_file
 from .documents.services import read_content as read_document
@@ -66,6 +68,7 @@ from .plugins import ContractHints, PluginMeta, is_enabled, plugin_settings
 from .plugins import tenant_hooks as hooks
 from .policies import PolicyLink
 from .policies import in_force_links as policies_in_force
+from .policies import links_for as policies_for_area
 from .registry import BeneficiaryFile, Choice, FileFields, Household, Member, Person
 from .registry.ids import InvalidNationalId, check_digit_for, parse_national_id
 from .registry.ids import decrypt as decrypt_at_rest
@@ -83,8 +86,10 @@ from .registry.services import change_status as change_file_status
 from .registry.services import resumed_status as resumed_file_status
 from .requests import AidRequest, Ceiling, Check, RequestFields
 from .requests.demo import walk as walk_demo_request
+from .requests.demo import walk_on as walk_on_demo_request
 from .requests.schemas import AnyDate, Money, RequestCreateSchema
 from .requests.services import approve as approve_request
+from .requests.services import close as close_request
 from .requests.services import create_request
 from .requests.services import submit as submit_request
 from .schema_fields import Timestamp
@@ -170,13 +175,16 @@ __all__ = [
     "submit_request",
     "install_default_catalog",
     "walk_demo_request",
+    "walk_on_demo_request",
     "approve_request",
+    "close_request",
     "disburse_request",
     "upload_document",
     "store_file",
     "read_stored",
     "StoredFile",
     "policies_in_force",
+    "policies_for_area",
     "PolicyLink",
     "read_document",
     "notify",
@@ -212,6 +220,7 @@ __all__ = [
     "NumberFormatError",
     "parse_date",
     "format_date",
+    "local_time",
     "parse_national_id",
     "check_digit_for",
     "InvalidNationalId",

@@ -182,6 +182,14 @@ def test_demo_data_loads_seed_003s_policy_for_aoun_victims(create_tenant, app):
         load(victims)
         load(victims)
         db.session.commit()
-        policy = db.session.scalars(db.select(PolicyDocument)).one()
+        policy = db.session.scalars(db.select(PolicyDocument).where(PolicyDocument.kind == "other")).one()
+        tools = set(db.session.scalars(db.select(PolicyDocument.kind).where(PolicyDocument.kind != "other")))
     assert policy.title == "سياسة تنظيم العلاقة مع المستفيدين"
     assert (policy.board_meeting_number, policy.board_approved_on) == ("2", date(2020, 9, 29))
+    # Section 5's four tools, which the staff pages link where they apply.
+    assert tools == {
+        "basic_regulation",
+        "research_services_guide",
+        "support_policy_guide",
+        "support_request_form",
+    }

@@ -34,6 +34,7 @@ from .audit import audit_object_names
 from .calendar import holidays_changed
 from .dashboard import dashboard_cards
 from .grievances import grievance_decided, grievance_filed, register_grievance_categories, validate_grievance
+from .policies import register_policy_areas
 from .portal import register_portal_request_panels
 from .registry import (
     file_status_changed,
@@ -119,4 +120,5 @@ __all__ = [
     "holidays_changed",
     "dashboard_cards",
     "collect_self_reliance_placements",
+    "register_policy_areas",
 ]

@@ -1,6 +1,8 @@
 """Demo policy documents, from the seeds that say when their board approved them (idempotent):
 seed 003's beneficiary-relations policy of aoun-victims (board meeting no. 2, 29/9/2020) and
-seed 002's of alhasa-prisoners (session no. 1 of 2026, 31/1/2026)."""
+seed 002's of alhasa-prisoners (session no. 1 of 2026, 31/1/2026); for aoun-victims also the four
+tools of its section 5 (basic regulation, research guide, support policy guide, request form),
+which the staff pages link where they apply."""
 
 from __future__ import annotations
 
@@ -36,6 +38,18 @@ SEEDED = {
 }
 
 
+# Section 5 of seed 003: the tools the beneficiary-relations officer works with, in force with
+# the policy that names them (the seed gives no approval of their own).
+TOOLS = {
+    "aoun-victims": (
+        ("اللائحة الأساسية للجمعية", "basic_regulation"),
+        ("دليل خدمات البحث الاجتماعي", "research_services_guide"),
+        ("دليل سياسة الدعم للمستفيدين", "support_policy_guide"),
+        ("نموذج طلب دعم مستفيد", "support_request_form"),
+    ),
+}
+
+
 def _pdf() -> bytes:
     """A one-page PDF standing for the approved document (uploads are parsed)."""
     writer = PdfWriter()
@@ -51,4 +65,16 @@ def load(tenant) -> None:
         return
     stored = store_file(_pdf(), "سياسة-تنظيم-العلاقة-مع-المستفيدين.pdf", "policies")
     db.session.add(PolicyDocument(file=stored.as_dict(), **data))
+    for title, kind in TOOLS.get(tenant.slug, ()):
+        tool = store_file(_pdf(), f"{title.replace(' ', '-')}.pdf", "policies")
+        db.session.add(
+            PolicyDocument(
+                file=tool.as_dict(),
+                title=title,
+                kind=kind,
+                version="1",
+                in_force_from=data["in_force_from"],
+                notes="من أدوات موظف علاقات المستفيدين (القسم ٥ من السياسة)؛ ملف تجريبي.",
+            )
+        )
     db.session.flush()

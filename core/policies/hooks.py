@@ -10,6 +10,7 @@ from ..i18n import gettext as _
 from ..i18n import lazy_gettext as _l
 from ..navigation import NavItem
 from . import demo
+from .areas import CORE_AREAS
 from .services import KIND_LABELS, approval_text, in_force, kind_label
 
 
@@ -65,3 +66,9 @@ def register_portal_policies(tenant):
         )
         for policy in in_force()
     ]
+
+
+@hookimpl(trylast=True)
+def register_policy_areas(tenant):
+    """Core's staff pages where a policy applies: the new request, its research, its decision."""
+    return CORE_AREAS

@@ -55,8 +55,11 @@ def policies(kind: str | None = None) -> list[PolicyDocument]:
     return list(db.session.scalars(query))
 
 
-def in_force(kind: str | None = None, on: date | None = None) -> list[PolicyDocument]:
-    """The versions in force on ``on`` (today), by kind then title."""
+def in_force(
+    kind: str | None = None, on: date | None = None, *, kinds: tuple[str, ...] | None = None
+) -> list[PolicyDocument]:
+    """The versions in force on ``on`` (today), of ``kind`` (or of any of ``kinds``), by kind
+    then title."""
     on = on or today()
     query = db.select(PolicyDocument).where(
         PolicyDocument.in_force_from <= on,
@@ -64,6 +67,8 @@ def in_force(kind: str | None = None, on: date | None = None) -> list[PolicyDocu
     )
     if kind:
         query = query.where(PolicyDocument.kind == kind)
+    if kinds is not None:
+        query = query.where(PolicyDocument.kind.in_(kinds))
     rows = db.session.scalars(query.order_by(PolicyDocument.kind, PolicyDocument.title, PolicyDocument.id))
     return list(rows)
 
@@ -192,7 +197,9 @@ class PolicyLink:
     url: str
 
 
-def in_force_links(kind: str | None = None, on: date | None = None) -> list[PolicyLink]:
+def in_force_links(
+    kind: str | None = None, on: date | None = None, *, kinds: tuple[str, ...] | None = None
+) -> list[PolicyLink]:
     """The policies in force (of ``kind``), with their public download link — what a plugin's
     page shows where a policy applies (toolkit: ``policies_in_force``)."""
     return [
@@ -205,5 +212,5 @@ def in_force_links(kind: str | None = None, on: date | None = None) -> list[Poli
             approval=approval_text(p),
             url=url_for("policies_portal.download", policy_id=p.id),
         )
-        for p in in_force(kind, on)
+        for p in in_force(kind, on, kinds=kinds)
     ]

@@ -224,7 +224,7 @@ def apply():
             )
             return redirect(url_for(".detail", request_id=item.id) + "#documents")
         if outcome.ok:
-            flash(_("Your request number is %(number)s.", number=item.number), "success")
+            flash(_("Your request number is %(number)s.", number=f"\u2066{item.number}\u2069"), "success")
             return redirect(url_for(".detail", request_id=item.id))
     return _render_form("portal/apply.html", outcome, form, declaration=DECLARATION_TEXT)
 
@@ -313,7 +313,7 @@ def submit(request_id):
         services.submit(item, current_user, declaration_signed_by=item.applicant_name)
     if not outcome.ok:
         return _render_detail(item, translate_messages(outcome.errors), outcome.status)
-    flash(_("Your request number is %(number)s.", number=item.number), "success")
+    flash(_("Your request number is %(number)s.", number=f"\u2066{item.number}\u2069"), "success")
     return redirect(url_for(".detail", request_id=item.id))
 
 

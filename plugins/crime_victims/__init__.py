@@ -205,3 +205,20 @@ def register_kpi_sources(tenant):
 @hookimpl
 def load_demo_data(tenant):
     demo.load(tenant)
+
+
+# The officer's tools of section 5 of seed 003, linked where they apply (core.policies).
+POLICY_AREAS = {
+    "crime_victims.case": (
+        "basic_regulation",
+        "research_services_guide",
+        "support_policy_guide",
+        "support_request_form",
+    ),
+    "crime_victims.intake": ("basic_regulation", "support_policy_guide", "support_request_form"),
+}
+
+
+@hookimpl
+def register_policy_areas(tenant):
+    return POLICY_AREAS

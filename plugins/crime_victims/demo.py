@@ -1,5 +1,8 @@
 """Demo data (``flask demo load``, for every tenant with the plugin enabled). Idempotent: victim
-cases at each intake step the demo staff can take them to."""
+cases in every intake step 1 … 7 — the later ones taken through core's workflow (research,
+visit, committee approval) by the demo staff — and one closed: its service delivered, every need
+resolved (one met in-house with a disbursement, one completed by a partner); partners and a
+referral in each status. Everything goes through the services the pages use."""
 
 from __future__ import annotations
 
@@ -8,15 +11,20 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 
 from core.toolkit import (
+    BeneficiaryFile,
+    Household,
     Person,
     User,
     check_digit_for,
+    close_request,
     create_household,
     db,
     find_by_national_id,
     require_tenant,
     roles_in,
+    walk_on_demo_request,
 )
+from core.toolkit import disburse_request as _disburse
 
 from . import rules, services
 from .models import VictimCase
@@ -28,7 +36,11 @@ CASES = [
     ("سارة محمد القحطاني", "fraud", "branch_representative", rules.CLARIFIED),
     ("عبدالرحمن علي الدوسري", "homicide", "official_letter", rules.DECLARED),
     ("نورة حمد السبيعي", "cybercrime", "outside_referral", rules.COMMITTEE_NOTICE),
+    ("ريم ناصر المطيري", "theft", "social_media", rules.REGISTERED),
+    ("فيصل سعود الحربي", "traffic", "in_person", rules.SERVED),
+    ("هيا عبدالعزيز الغامدي", "assault", "phone", rules.SERVED),  # closed: every need resolved
 ]
+CLOSED = len(CASES) - 1  # the case closed at the end (``_close``)
 
 
 def _staff(role: str) -> User | None:
@@ -106,9 +118,68 @@ def load(tenant) -> None:
             services.take(case, "declare", {"signed_by": name}, officer)
         if last >= rules.COMMITTEE_NOTICE:
             services.take(case, "notice", {}, officer)
+        if last >= rules.REGISTERED:
+            _registered(case, persons[i], officer)
+        if i == CLOSED:
+            _close(case, name, officer, researcher)
+        elif last >= rules.SERVED:
+            services.take(case, "serve", {"note": "جلسة إرشاد أولى في مقر الجمعية (بيانات تجريبية)"}, officer)
         cases.append(case)
-    _care(cases, officer, researcher)
+    _care(cases[:5], officer, researcher)
     db.session.flush()
+
+
+def _registered(case, person: Person, officer) -> None:
+    """Research, visit and the committee's approval (core's workflow), then step 6."""
+    file_id = db.session.scalar(
+        sa.select(BeneficiaryFile.id)
+        .join(Household, Household.id == BeneficiaryFile.household_id)
+        .where(Household.head_person_id == person.id)
+    )
+    walk_on_demo_request(services.request_of(case), "approved", file_id=file_id)
+    services.take(case, "register", {"note": "اكتملت متطلبات التسجيل (بيانات تجريبية)"}, officer)
+
+
+def _close(case, name: str, officer, researcher) -> None:
+    """The case whose service was delivered and every need resolved, then closed: a financial
+    need met in-house (a disbursement), a psychological one completed by a partner."""
+    partner = services.care.add_partner(
+        {
+            "name": "عيادة الدعم النفسي المجتمعية",
+            "services": ["psychological"],
+            "contact_name": "أ. منى العمري",
+            "phone": "0114447788",
+        },
+        officer,
+    )
+    request = services.request_of(case)
+    finance = _staff("finance_officer")
+    money = services.care.add_need(
+        case, {"area": "financial", "severity": "high", "note": "إعانة عاجلة (بيانات تجريبية)"}, researcher
+    )
+    _disburse(
+        request,
+        finance,
+        {
+            "kind": "cash",
+            "value_halalas": 100_000,
+            "proof_type": "acknowledgement",
+            "acknowledged_by": name,
+            "disbursed_on": date.today() - timedelta(days=2),
+        },
+    )
+    services.care.meet_in_house(money, {}, researcher)
+    care = services.care.add_need(
+        case,
+        {"area": "psychological", "severity": "medium", "note": "جلسات دعم نفسي (بيانات تجريبية)"},
+        researcher,
+    )
+    referral = services.care.refer(care, {"partner_id": partner.id}, researcher)
+    for status in ("accepted", "in_service", "completed"):
+        outcome = "أنهت ست جلسات دعم نفسي (بيانات تجريبية)" if status == "completed" else ""
+        services.care.move(referral, {"status": status, "outcome": outcome}, researcher)
+    services.take(case, "serve", {"note": "صُرفت الإعانة واكتملت الجلسات (بيانات تجريبية)"}, officer)
+    close_request(request, officer, "اكتملت خدمة الحالة وجميع احتياجاتها (بيانات تجريبية)")
 
 
 PARTNERS = [

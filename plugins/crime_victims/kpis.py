@@ -14,6 +14,7 @@ from . import rules
 from .i18n import _l
 from .models import VictimCase
 from .models_care import Need, Referral
+from .services.cases import local_day
 
 CASES_OPENED = "crime_victims.cases_opened"
 ANSWERED_IN_TIME = "crime_victims.answered_within_14_days"
@@ -48,7 +49,11 @@ def answered_within_14_days(tenant: Tenant, start: date, end: date) -> float | N
     ).all()
     if not rows:
         return None
-    on_time = sum(1 for submitted, decided in rows if decided.date() <= rules.expected_answer_date(submitted))
+    on_time = sum(
+        1
+        for submitted, decided in rows
+        if local_day(decided) <= rules.expected_answer_date(local_day(submitted))
+    )
     return round(100 * on_time / len(rows), 1)
 
 

@@ -186,7 +186,8 @@ def _step_view(action: str):
     def view(case_id):
         case = services.get_case(case_id)
         with form_transaction() as outcome:
-            data = {k: v for k, v in request.form.items() if k != "csrf_token"}
+            # A field left empty is not given (the clear procedure names no officer).
+            data = {k: v for k, v in request.form.items() if k != "csrf_token" and v != ""}
             services.take(case, action, data, current_user)
         if outcome.ok:
             flash(_("The step was recorded."), "success")

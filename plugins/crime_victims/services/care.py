@@ -28,7 +28,7 @@ from .. import rules
 from ..i18n import _, _l
 from ..models import VictimCase
 from ..models_care import Need, Partner, Referral
-from .cases import check_invalid
+from .cases import check_invalid, local_today, request_of
 from .steps import allow
 
 CARE = "crime_victims.care"
@@ -97,6 +97,8 @@ def _audit(action: str, kind: str, object_id: int, details: dict, actor) -> None
 def add_need(case: VictimCase, data: dict, actor) -> Need:
     allow(actor, CARE)
     values = NeedSchema().load(data)
+    if request_of(case).state in ("closed", "withdrawn"):
+        raise Conflict(_("This case is closed: no need can be added to its plan."))
     if values.get("owner_id") is not None:
         owner = db.session.get(User, values["owner_id"])
         check_invalid(
@@ -200,7 +202,7 @@ def refer(need: Need, data: dict, actor) -> Referral:
     referral = Referral(
         need_id=need.id,
         partner_id=partner.id,
-        sent_on=values.get("sent_on") or utcnow().date(),
+        sent_on=values.get("sent_on") or local_today(),
         follow_up_on=values.get("follow_up_on"),
         created_by_id=actor.id,
     )
@@ -264,7 +266,7 @@ def referrals_of(case: VictimCase) -> list[tuple[Referral, Partner, Need]]:
 def send_reminders(today: date | None = None) -> dict:
     """Remind, in their inbox, the case's researcher (else the staff who care for cases) of each
     referral whose follow-up date has come; once per follow-up date. The caller commits."""
-    today = today or utcnow().date()
+    today = today or local_today()
     tenant = require_tenant()
     rows = db.session.execute(
         sa.select(Referral, Need.case_id, VictimCase.researcher_id)

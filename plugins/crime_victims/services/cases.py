@@ -21,6 +21,7 @@ from core.toolkit import (
     db,
     get_in_tenant,
     get_or_404,
+    local_time,
     require_tenant,
     roles_in,
     utcnow,
@@ -181,8 +182,19 @@ class QueueRow:
     overdue: bool
 
 
+def local_day(moment) -> date:
+    """The day of a stored moment as the association counts it (its time zone): a submission at
+    22:00 UTC is the next day in Riyadh, and the 14 days run from that day."""
+    return local_time(moment).date()
+
+
+def local_today() -> date:
+    """Today in the association's time zone."""
+    return local_day(utcnow())
+
+
 def _row(case: VictimCase, request: AidRequest, today: date) -> QueueRow:
-    submitted = request.submitted_at.date() if request.submitted_at else None
+    submitted = local_day(request.submitted_at) if request.submitted_at else None
     return QueueRow(
         case=case,
         number=request.number,
@@ -196,7 +208,7 @@ def _row(case: VictimCase, request: AidRequest, today: date) -> QueueRow:
 
 def queue(*, overdue_only: bool = False, today: date | None = None, limit: int = 200) -> list[QueueRow]:
     """The cases, newest first, with their request (one query whatever the number of cases)."""
-    today = today or utcnow().date()
+    today = today or local_day(utcnow())
     rows = db.session.execute(
         sa.select(VictimCase, AidRequest)
         .join(
@@ -211,7 +223,7 @@ def queue(*, overdue_only: bool = False, today: date | None = None, limit: int =
 
 
 def row_of(case: VictimCase, today: date | None = None) -> QueueRow:
-    return _row(case, request_of(case), today or utcnow().date())
+    return _row(case, request_of(case), today or local_day(utcnow()))
 
 
 def as_dict(case: VictimCase, today: date | None = None) -> dict:

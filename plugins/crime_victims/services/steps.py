@@ -32,7 +32,7 @@ from .. import rules
 from ..i18n import _
 from ..models import CaseStep, VictimCase
 from ..schemas import AnswerSchema, CheckSchema, ClarifySchema, DeclareSchema, NoteSchema
-from .cases import check_invalid, record, request_of
+from .cases import check_invalid, local_day, record, request_of
 
 STEP_RECORDED = "crime_victims.case.step"
 INTAKE = "crime_victims.intake"
@@ -93,7 +93,7 @@ def check_items(case: VictimCase, data: dict, actor, today=None) -> CaseStep:
             _("No person in the registry has this ID number: register them first."),
         )
     request = request_of(case)
-    day = request.submitted_at.date() if request.submitted_at else (today or utcnow().date())
+    day = local_day(request.submitted_at) if request.submitted_at else (today or local_day(utcnow()))
     if not rules.id_valid_at(person.id_expiry, day):
         message = (
             _("The ID's expiry date is not recorded in the registry: record it first.")
@@ -199,7 +199,7 @@ def committee_notice(case: VictimCase, data: dict, actor) -> CaseStep:
     request = request_of(case)
     if request.submitted_at is None:
         raise Conflict(_("The request is not submitted yet."))
-    expected = rules.expected_answer_date(request.submitted_at)
+    expected = rules.expected_answer_date(local_day(request.submitted_at))
     event = _advance(
         case, rules.COMMITTEE_NOTICE, "committee_notice", actor, {"expected": expected.isoformat()}
     )

@@ -14,7 +14,9 @@ from ..services import care
 from .conftest import PID
 
 
-def test_demo_data_loads_once_with_every_intake_step_and_every_referral_status(in_tenant, enabled, staff):
+def test_demo_data_loads_once_with_every_intake_step_a_closed_case_and_every_referral_status(
+    in_tenant, enabled, staff
+):
     """The demo registers its own victims (a plugin's demo runs before core's registry demo)."""
     with in_tenant(enabled):
         demo.load(enabled)
@@ -23,9 +25,21 @@ def test_demo_data_loads_once_with_every_intake_step_and_every_referral_status(i
         steps = sorted(db.session.scalars(db.select(VictimCase.step)))
         statuses = set(db.session.scalars(db.select(Referral.status)))
         partners = db.session.scalar(db.select(db.func.count(Partner.id)))
-    assert steps == [1, 2, 3, 4, 5]
+        rows = db.session.execute(
+            db.select(VictimCase, AidRequest).join(AidRequest, AidRequest.id == VictimCase.request_id)
+        ).all()
+        closed = [case for case, request in rows if request.state == "closed"]
+        needs = care.needs_of(closed[0]) if closed else []
+        closed_referrals = [r.status for r, _p, _n in care.referrals_of(closed[0])] if closed else []
+        later = sorted(request.state for case, request in rows if case.step >= 6)
+    assert steps == [1, 2, 3, 4, 5, 6, 7, 7]
+    assert later == ["approved", "approved", "closed"]
     assert statuses == {"sent", "accepted", "declined", "in_service", "completed"}
-    assert partners == len(demo.PARTNERS)
+    assert partners == len(demo.PARTNERS) + 1
+    assert len(closed) == 1 and closed[0].step == 7
+    assert needs and all(need.status == "met" for need in needs)
+    assert {need.area for need in needs} == {"financial", "psychological"}
+    assert closed_referrals == ["completed"]
 
 
 def test_the_kpi_counts_the_cases_opened_in_the_period(in_tenant, enabled, staff, open_case):

@@ -10,7 +10,7 @@ from datetime import date, timedelta
 import pytest
 
 from core.testing import AuditEvent, OutboxMessage, request_services
-from core.toolkit import AidRequest, Conflict, Forbidden, Invalid, db, format_date
+from core.toolkit import AidRequest, Conflict, Forbidden, Invalid, db, format_date, local_time
 
 from .. import rules, services
 from ..models import CaseStep, VictimCase
@@ -194,7 +194,8 @@ def test_the_notice_tells_the_expected_answer_date_of_submission_plus_fourteen_d
     with in_tenant(enabled):
         case = db.session.get(VictimCase, case_id)
         request = db.session.get(AidRequest, case.request_id)
-        expected = request.submitted_at.date() + timedelta(days=14)
+        # the submission day in the association's time zone (after 21:00 UTC it is tomorrow in Riyadh)
+        expected = local_time(request.submitted_at).date() + timedelta(days=14)
         assert services.row_of(case).expected_answer == expected
         notice = db.session.scalars(
             db.select(OutboxMessage).where(OutboxMessage.template == "crime_victims_committee_notice")
@@ -266,7 +267,7 @@ def test_a_portal_application_opens_its_case_at_submission(client, enabled, make
         assert (case.channel, case.category_code, case.step) == ("portal", "cybercrime", 1)
         assert services.timeline(case)[0].by_id == applicant.id
         request = db.session.get(AidRequest, case.request_id)
-        expected = (request.submitted_at.date() + timedelta(days=14)).isoformat()
+        expected = (local_time(request.submitted_at).date() + timedelta(days=14)).isoformat()
     page = client.get(f"/t/first/portal/requests/{request.id}").get_data(as_text=True)
     assert f'data-date="{expected}"' in page and "لجنة البحث" in page
 
