@@ -4,9 +4,11 @@ quality target, one community below it) with their annual plans. Idempotent."""
 
 from __future__ import annotations
 
+import io
 from datetime import date, timedelta
 
 import sqlalchemy as sa
+from pypdf import PdfWriter
 
 from core.toolkit import db, survey_questions
 
@@ -55,11 +57,22 @@ def _meetings(today: date) -> None:
             meeting_services.add_response(meeting, raw)
 
 
+def _study() -> bytes:
+    """A one-page PDF standing for the approved needs study."""
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
 def _initiatives(today: date) -> None:
     criteria = initiative_services.criteria()
-    for kind, title, study, design, status, scores, plan in INITIATIVES:
+    for index, (kind, title, study, design, status, scores, plan) in enumerate(INITIATIVES):
         initiative = initiative_services.create_initiative(
-            {"kind": kind, "title": title, "year": today.year, "needs_study": study, "design": design}
+            {"kind": kind, "title": title, "year": today.year, "needs_study": study, "design": design},
+            study=_study() if index == 0 else None,
+            study_filename="دراسة-الاحتياج.pdf" if index == 0 else None,
         )
         initiative_services.update_initiative(initiative, {"status": status})
         for month, what, owner in plan:

@@ -48,7 +48,7 @@ from ..models_meetings import CHALLENGE_THEMES, Meeting, MeetingInvitee, Meeting
 from ..schemas_meetings import AttendanceSchema, MeetingSchema
 from ._common import audit
 
-SURVEY_CODE = "productive_families_challenges"
+SURVEY_CODE = "families-challenges"  # shown in the survey builder: no underscores (not a raw code)
 CHANNEL = "meeting"
 _THEMED = {
     "marketing": ("تسويق المنتجات وإيجاد المشترين", "Selling the products and finding buyers"),
