@@ -281,3 +281,22 @@ def test_disabling_the_plugin_takes_meetings_down_and_keeps_them(
         assert db.session.scalar(db.select(db.func.count(Meeting.id))) == 1
     enable_plugin(enabled, PID)
     assert client.get(f"/t/first/{PID}/meetings/").status_code == 200
+
+
+@pytest.mark.parametrize("count", [2, 12])
+def test_the_meetings_list_keeps_its_query_budget_at_any_size(
+    count, client, manager, login, token_for, enabled, active_producer, in_tenant, max_queries
+):
+    producers = [active_producer(f"أسرة {n}") for n in range(3)]
+    with in_tenant(enabled):
+        for n in range(count):
+            meeting = _meeting(f"2026-0{1 + n % 9}-10T17:00")
+            meetings_service.record_attendance(meeting, {"present": producers[:2]}, now=datetime(2027, 1, 1))
+            q1, _q2, q3 = _choice_ids(meeting)
+            meetings_service.add_response(meeting, {q1: "marketing", q3: "no"})
+        db.session.commit()
+    with max_queries(10):
+        assert client.get(f"{API}/meetings", headers=token_for(manager)).status_code == 200
+    login(manager)
+    with max_queries(24):
+        assert client.get(f"/t/first/{PID}/meetings/?year=2026").status_code == 200
