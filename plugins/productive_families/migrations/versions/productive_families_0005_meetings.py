@@ -1,6 +1,6 @@
 """productive_families: meetings, challenges survey answers, initiatives
 
-Revision ID: productive_families_0005_meetings
+Revision ID: productive_families_0005_mtg
 Revises: productive_families_0004
 Create Date: 2026-11-30 20:57:12.438923
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = 'productive_families_0005_meetings'
+revision = 'productive_families_0005_mtg'  # alembic_version holds 32 characters: '…_0005_meetings' is 33
 down_revision = 'productive_families_0004'
 branch_labels = None
 depends_on = None
