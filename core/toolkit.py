@@ -93,6 +93,12 @@ from .requests.services import close as close_request
 from .requests.services import create_request
 from .requests.services import submit as submit_request
 from .schema_fields import Timestamp
+from .surveys.models import Survey, SurveyQuestion, SurveyResponse, SurveyVersion
+from .surveys.services import add_question as add_survey_question
+from .surveys.services import create_survey
+from .surveys.services import publish as publish_survey
+from .surveys.services import questions_of as survey_questions
+from .surveys.services import record_response as record_survey_response
 from .tenancy import (
     Tenant,
     TenantMixin,
@@ -140,6 +146,10 @@ __all__ = [
     "CatalogItem",
     "Disbursement",
     "Document",
+    "Survey",
+    "SurveyVersion",
+    "SurveyQuestion",
+    "SurveyResponse",
     # --- Tenancy: the tenant in context.
     "current_tenant",
     "require_tenant",
@@ -194,6 +204,11 @@ __all__ = [
     "audit_record",
     "kpi_sources",
     "kpi_values",
+    "create_survey",
+    "add_survey_question",
+    "publish_survey",
+    "survey_questions",
+    "record_survey_response",
     # --- Web and API: blueprints, the one HTML form path, downloads.
     "ApiBlueprint",
     "form_transaction",

@@ -431,6 +431,17 @@ def _training_needs_twice(s: Sweep):
     return s.ok("put", path, {"areas": ["packaging", "marketing"]})
 
 
+def _initiative_criteria_same_name(s: Sweep):
+    criteria = [{"name": "الملاءمة", "weight": 50}, {"name": "الملاءمة", "weight": 50}]
+    return s.call("put", "/productive_families/initiatives/criteria", {"criteria": criteria})
+
+
+def _meeting_invites_twice(s: Sweep):
+    producer = _producer(s, s.household()["id"]).json
+    body = {"topic": "لقاء الأسر", "place": "المقر", "starts_at": "2099-01-01T17:00"}
+    return s.ok("post", "/productive_families/meetings", {**body, "producer_ids": [producer["id"]] * 2})
+
+
 VOLUNTEER = {"name": "سارة العتيبي", "phone": "0500000002", "field_visits": True}
 
 
@@ -570,6 +581,15 @@ CASES: dict[str, list[Provoke | Upsert | Unreachable]] = {
         Upsert(_training_attendance_twice)
     ],
     "uq_productive_families_training_needs_tenant_id_producer_id_area": [Upsert(_training_needs_twice)],
+    "uq_productive_families_initiative_criteria_tenant_id_name": [
+        Provoke("criteria", _initiative_criteria_same_name)
+    ],
+    "uq_productive_families_meeting_invitees_tenant_id_meeting_id_producer_id": [
+        Upsert(_meeting_invites_twice)  # a producer named twice is invited once
+    ],
+    "uq_productive_families_meeting_responses_tenant_id_response_id": [
+        Unreachable("each survey response is created with its one link to the meeting, by the server")
+    ],
     "uq_productive_families_product_photos_tenant_id_document_id": [
         Unreachable("each uploaded photo is stored as a new document by the server")
     ],

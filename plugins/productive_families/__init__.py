@@ -11,12 +11,15 @@ from core.toolkit import STAFF_ROLES, Choice, ContractHints, NavItem, Permission
 from . import (
     api,
     api_training,  # noqa: F401  (the training API joins the API blueprint)
+    api_meetings,  # noqa: F401  (the meetings' and initiatives' API joins the API blueprint)
     award_views,  # noqa: F401  (the award's pages join the blueprint)
     cli,
     demo,
+    demo_meetings,
     exhibition_views,  # noqa: F401  (the exhibitions' pages join the blueprint)
     financing_views,  # noqa: F401  (the financing page joins the blueprint)
     kpis,
+    meeting_views,  # noqa: F401  (the meetings' and initiatives' pages join the blueprint)
     portal,  # noqa: F401  (the producer's portal pages join the blueprint)
     public,  # noqa: F401  (the public showcase joins the blueprint)
     services,
@@ -27,6 +30,7 @@ from . import (
 )
 from .i18n import _l
 from .models import LICENCE_STATES, SALES_CHANNELS  # noqa: F401  (the tables, registered with the metadata)
+from .models_meetings import CHALLENGE_THEMES  # noqa: F401  (the meetings' tables, registered with the metadata)
 from .settings import SettingsSchema
 
 _PUBLIC = (
@@ -96,6 +100,15 @@ AUDIT_ACTIONS = {
     P + "financing.body_added": _l("Financing body added"),
     P + "financing.referred": _l("Financing request referred"),
     P + "financing.decided": _l("Financing outcome recorded"),
+    P + "meeting.created": _l("Meeting with families added"),
+    P + "meeting.attendance": _l("Meeting attendance recorded"),
+    P + "meeting.survey_answered": _l("Challenges survey answered at a meeting"),
+    P + "initiative.created": _l("Initiative added"),
+    P + "initiative.updated": _l("Initiative changed"),
+    P + "initiative.activity_added": _l("Activity added to an initiative's plan"),
+    P + "initiative.scored": _l("Initiative quality scored"),
+    P + "initiative.criteria": _l("Initiative quality criteria changed"),
+    P + "initiative.file_downloaded": _l("Initiative needs study downloaded"),
 }
 AUDIT_OBJECTS = {
     "Producer": _l("Producer"),
@@ -105,6 +118,28 @@ AUDIT_OBJECTS = {
     "AwardRound": _l("Award round"),
     "FinancingBody": _l("Financing body"),
     "FinancingRequest": _l("Financing request"),
+    "Meeting": _l("Meeting with families"),
+    "Initiative": _l("Initiative"),
+    "InitiativeCriterion": _l("Initiative quality criteria"),
+}
+THEME_LABELS = {
+    "marketing": _l("Marketing and sales"),
+    "licensing": _l("Licensing"),
+    "financing": _l("Financing"),
+    "raw_materials": _l("Raw materials"),
+    "training": _l("Training and skills"),
+    "family": _l("Family circumstances"),
+    "health": _l("Health"),
+    "other": _l("Other"),
+}
+INITIATIVE_KIND_LABELS = {"economic": _l("Economic"), "community": _l("Community")}
+INITIATIVE_STATE_LABELS = {
+    "needs_study": _l("Needs study"),
+    "design": _l("Design"),
+    "planned": _l("Planned"),
+    "in_progress": _l("In progress"),
+    "completed": _l("Completed"),
+    "cancelled": _l("Cancelled"),
 }
 BODY_LABELS = {
     "bank": _l("Bank"),
@@ -156,6 +191,9 @@ def register_labels():
         "productive_families_body": BODY_LABELS,
         "productive_families_financing": FINANCING_LABELS,
         **training_labels.LABELS,
+        "productive_families_theme": THEME_LABELS,
+        "productive_families_initiative_kind": INITIATIVE_KIND_LABELS,
+        "productive_families_initiative_state": INITIATIVE_STATE_LABELS,
     }
 
 
@@ -233,3 +271,4 @@ def collect_self_reliance_placements(start, end):
 def load_demo_data(tenant):
     demo.load(tenant)
     training_demo.load(tenant)
+    demo_meetings.load(tenant)

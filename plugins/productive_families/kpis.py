@@ -9,6 +9,8 @@ from core.toolkit import KpiSource, Tenant
 
 from . import services
 from .i18n import _l
+from .services import initiatives as initiative_services
+from .services import meetings as meeting_services
 
 P = "productive_families."
 
@@ -55,6 +57,16 @@ def families_trained(tenant: Tenant, start: date, end: date) -> int:
 
 def training_partnerships(tenant: Tenant, start: date, end: date) -> int:
     return services.quality_training_partnerships()
+def meetings_held(tenant: Tenant, start: date, end: date) -> int:
+    return meeting_services.meetings_held(start, end)
+
+
+def meeting_attendees(tenant: Tenant, start: date, end: date) -> int:
+    return meeting_services.meeting_attendees(start, end)
+
+
+def initiatives_meeting_target(tenant: Tenant, start: date, end: date) -> int:
+    return initiative_services.initiatives_meeting_target(start, end)
 
 
 def sources() -> list[KpiSource]:
@@ -93,5 +105,13 @@ def sources() -> list[KpiSource]:
             _l("Training partnerships at or above the quality threshold"),
             "count",
             training_partnerships,
+        ),
+        KpiSource(P + "meetings_held", _l("Meetings held with families"), "count", meetings_held),
+        KpiSource(P + "meeting_attendees", _l("Families who attended meetings"), "count", meeting_attendees),
+        KpiSource(
+            P + "initiatives_meeting_target",
+            _l("Initiatives meeting the quality target"),
+            "count",
+            initiatives_meeting_target,
         ),
     ]

@@ -168,3 +168,8 @@ class SettingsSchema(Schema):
             "unit": "%",
         },
     )
+    initiative_quality_target = fields.Integer(
+        load_default=95,
+        validate=validate.Range(min=1, max=100),
+        metadata={"label": _l("Quality an initiative must reach (seed 001: 95 %)"), "unit": "%"},
+    )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .answering import answer, check_open, claim, clean_answers, enter_paper
+from .answering import answer, check_open, claim, clean_answers, enter_paper, record_response
 from .building import (
     add_question,
     create_survey,
@@ -41,6 +41,7 @@ __all__ = [
     "publish",
     "published_version",
     "questions_of",
+    "record_response",
     "remove_question",
     "responses_for",
     "satisfaction",

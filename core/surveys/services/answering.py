@@ -15,7 +15,15 @@ from ...i18n import lazy_gettext as _l
 from ...lookup import get_or_404
 from ...requests.models import AidRequest
 from ...tenancy import utcnow
-from ..models import RATING_MAX, RATING_MIN, SurveyInvitation, SurveyQuestion, SurveyResponse, SurveyVersion
+from ..models import (
+    CHANNELS,
+    RATING_MAX,
+    RATING_MIN,
+    SurveyInvitation,
+    SurveyQuestion,
+    SurveyResponse,
+    SurveyVersion,
+)
 from .building import questions_of
 from .invitations import invite
 from .settings import survey_settings
@@ -140,3 +148,30 @@ def enter_paper(request_id: int, raw: dict, actor: Any) -> SurveyResponse:
         raise Conflict(_("This survey was already answered. Thank you."))
     invitation.sampled = True  # answered on paper: counts among the invited
     return _store(invitation, raw, "paper", entered_by=actor)
+
+
+def record_response(version: SurveyVersion, raw: dict, channel: str, actor: Any = None) -> SurveyResponse:
+    """Store answers to a published survey that are not tied to an invitation (a plugin's
+    questionnaire, e.g. answered at a meeting and typed in by staff): checked like every answer
+    (a translated error per question, nothing written), anonymous, no KPI rating. ``channel``
+    names where it was answered; satisfaction results read only the ``link`` and ``paper`` ones."""
+    if channel in CHANNELS:
+        raise ValueError("a questionnaire's channel must differ from the satisfaction channels")
+    if version.state != "published":
+        raise Conflict(_("This survey is not published."))
+    answers = clean_answers(questions_of(version), raw)
+    response = SurveyResponse(
+        tenant_id=version.tenant_id,
+        version_id=version.id,
+        invitation_id=None,
+        program_id=None,
+        period=utcnow().strftime("%Y-%m"),
+        channel=channel,
+        answers=answers,
+        kpi_score=None,
+        entered_by_id=getattr(actor, "id", None),
+    )
+    db.session.add(response)
+    db.session.flush()
+    record("surveys.response", "SurveyResponse", response.id, {"channel": channel}, user=actor)
+    return response

@@ -69,11 +69,15 @@ def invitation_version() -> SurveyVersion | None:
     ).first()
 
 
-def create_survey(data: dict, actor: Any) -> Survey:
+def create_survey(data: dict, actor: Any, *, satisfaction: bool = True) -> Survey:
+    """A survey and its first draft; the tenant's first satisfaction survey is the one sent with
+    invitations (``satisfaction=False``: a plugin's questionnaire, never sent)."""
     if db.session.scalars(db.select(Survey).where(Survey.code == data["code"])).first():
         raise ValidationError({"code": [_l("A survey with this code already exists.")]})
     survey = Survey(**data)
-    if not db.session.scalar(db.select(db.func.count(Survey.id))):
+    if satisfaction and not db.session.scalar(
+        db.select(db.func.count(Survey.id)).where(Survey.for_invitations.is_(True))
+    ):
         survey.for_invitations = True  # the tenant's first survey is the one sent
     db.session.add(survey)
     db.session.flush()
@@ -117,14 +121,20 @@ def remove_question(question: SurveyQuestion, actor: Any) -> None:
     record("surveys.question.remove", "SurveyVersion", version.id, {"question": question.id}, user=actor)
 
 
-def publish(version: SurveyVersion, actor: Any) -> SurveyVersion:
+def publish(version: SurveyVersion, actor: Any, *, satisfaction: bool = True) -> SurveyVersion:
     """Freeze a draft: at least one question and exactly one 1–5 rating feeding the KPI. The
-    version published before it is retired (its invitations and responses keep pointing at it)."""
+    version published before it is retired (its invitations and responses keep pointing at it).
+
+    ``satisfaction=False`` publishes a survey that is not about satisfaction (a plugin's
+    questionnaire answered through :func:`record_response`): no question may feed the KPI."""
     _check_draft(version)
     questions = questions_of(version)
     if not questions:
         raise ValidationError({"questions": [_l("Add at least one question before publishing.")]})
-    if sum(1 for q in questions if q.feeds_kpi) != 1:
+    if not satisfaction:
+        if any(q.feeds_kpi for q in questions):
+            raise ValidationError({"feeds_kpi": [_l("Only a satisfaction survey feeds the KPI.")]})
+    elif sum(1 for q in questions if q.feeds_kpi) != 1:
         raise ValidationError({"feeds_kpi": [_l("Choose the one rating question that feeds the KPI.")]})
     survey = db.session.get(Survey, version.survey_id)
     current = published_version(survey)

@@ -13,7 +13,7 @@ from typing import Any
 
 from ...extensions import db
 from ...requests.services import catalog
-from ..models import SurveyInvitation, SurveyQuestion, SurveyResponse
+from ..models import CHANNELS, SurveyInvitation, SurveyQuestion, SurveyResponse
 from . import stats
 from .settings import can_read_free_text, survey_settings
 
@@ -132,7 +132,9 @@ def responses_for(user: Any, start: date, end: date) -> list[dict[str, Any]]:
     periods = periods_between(start, end)
     rows = list(
         db.session.scalars(
-            db.select(SurveyResponse).where(SurveyResponse.period.in_(periods)).order_by(SurveyResponse.id)
+            db.select(SurveyResponse)
+            .where(SurveyResponse.period.in_(periods), SurveyResponse.channel.in_(CHANNELS))
+            .order_by(SurveyResponse.id)
         )
     )
     per_program: dict[int | None, int] = {}
