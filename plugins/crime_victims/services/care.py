@@ -249,6 +249,10 @@ def get_need(need_id) -> Need:
     return get_or_404(Need, need_id)
 
 
+def get_partner(partner_id) -> Partner:
+    return get_or_404(Partner, partner_id)
+
+
 def referrals_of(case: VictimCase) -> list[tuple[Referral, Partner, Need]]:
     """The case's referrals with their partner and need (one query)."""
     rows = db.session.execute(
