@@ -10,6 +10,7 @@ from __future__ import annotations
 from core.toolkit import STAFF_ROLES, ContractHints, NavItem, Permission, PluginMeta, RequestFields, hookimpl
 
 from . import (
+    agreement_views,  # noqa: F401  (the partner's page and agreement file join the blueprint)
     api,
     api_partner,  # noqa: F401  (partner access joins the API blueprint)
     cli,
@@ -29,6 +30,12 @@ _PARTNER_LINK = (
     "tests/test_partner_access.py."
 )
 
+_AGREEMENT_DOWNLOAD = (
+    "A download of a partner's agreement file: the demo data uploads none, so the contract finds "
+    "no file to fetch; another association's partner (404), staff who do not keep the register "
+    "(403) and the audited download are tested in tests/test_partner_agreement.py."
+)
+
 PLUGIN = PluginMeta(
     id="crime_victims",
     name_ar="رعاية ضحايا الجريمة",
@@ -42,6 +49,8 @@ PLUGIN = PluginMeta(
             "crime_victims_partner.link": _PARTNER_LINK,
             "crime_victims_api.partner_read": _PARTNER_LINK,
             "crime_victims_api.partner_report": _PARTNER_LINK,
+            "crime_victims.partner_agreement": _AGREEMENT_DOWNLOAD,
+            "crime_victims_api.download_partner_agreement": _AGREEMENT_DOWNLOAD,
         }
     ),
 )
@@ -71,6 +80,8 @@ AUDIT_ACTIONS = {
     "crime_victims.partner_link.revoked": _l("Partner's link to a referral withdrawn"),
     "crime_victims.partner_link.opened": _l("Partner opened its link to a referral"),
     "crime_victims.partner_link.used": _l("Partner answered through its link to a referral"),
+    "crime_victims.partner.agreement_attached": _l("Partner's agreement file uploaded"),
+    "crime_victims.partner.agreement_downloaded": _l("Partner's agreement file downloaded"),
 }
 AUDIT_OBJECTS = {
     "crime_victims_case": _l("Victim case"),

@@ -4,14 +4,15 @@ the link's token, without a login (an invalid token of any kind: 404)."""
 
 from __future__ import annotations
 
-from flask import url_for
+from flask import request, url_for
 from flask_login import current_user
 from marshmallow import Schema, fields
 
-from core.toolkit import Timestamp, db, limiter
+from core.toolkit import Timestamp, db, download_response, limiter
 
 from . import services
 from .api import bp
+from .schemas import PartnerOutSchema
 from .services import partner_access
 
 
@@ -141,3 +142,38 @@ def partner_report(data, token):
     partner_access.report(access, data)
     db.session.commit()
     return _partner_view(access)
+
+
+# --------------------------------------------------------------------------- the partner's agreement
+
+
+class AgreementFileSchema(Schema):
+    agreement = fields.Raw(metadata={"type": "string", "format": "binary"})
+
+
+@bp.route("/partners/<int:partner_id>/agreement", methods=["POST"])
+@bp.arguments(AgreementFileSchema, location="files")
+@bp.response(200, PartnerOutSchema)
+@bp.requires("crime_victims.partners")
+def upload_partner_agreement(files, partner_id):
+    """Upload the partner's signed agreement (multipart ``agreement``: PDF or image; replaces an
+    earlier one). A missing or unacceptable file: 422 on ``agreement``, nothing stored."""
+    partner = services.care.get_partner(partner_id)
+    upload = request.files.get("agreement")
+    services.partner_files.attach_agreement(
+        partner, upload.read() if upload else None, upload.filename if upload else None, current_user
+    )
+    db.session.commit()
+    return partner
+
+
+@bp.route("/partners/<int:partner_id>/agreement")
+@bp.response(200, description="The partner's signed agreement file")
+@bp.requires("crime_victims.partners")
+def download_partner_agreement(partner_id):
+    """The partner's signed agreement file (audited); none uploaded: 404."""
+    data, filename, content_type = services.partner_files.agreement_of(
+        services.care.get_partner(partner_id), current_user
+    )
+    db.session.commit()
+    return download_response(data, filename, content_type)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import care, contact, narrative, partner_access, sessions
+from . import care, contact, narrative, partner_access, partner_files, sessions
 from .cases import (
     QueueRow,
     as_dict,
@@ -27,6 +27,7 @@ __all__ = [
     "contact",
     "narrative",
     "partner_access",
+    "partner_files",
     "sessions",
     "QueueRow",
     "add_category",

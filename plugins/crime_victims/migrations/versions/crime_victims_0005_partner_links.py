@@ -1,5 +1,5 @@
 """crime_victims: partner access — scoped, expiring links to one referral (only a hash of the
-token kept) and their uses
+token kept) and their uses; a partner's agreement file
 
 Revision ID: crime_victims_0005
 Revises: crime_victims_0004
@@ -43,6 +43,8 @@ def _after_create(table: str) -> None:
 
 
 def upgrade():
+    with op.batch_alter_table("crime_victims_partners") as batch:
+        batch.add_column(sa.Column("agreement_file", sa.JSON(), nullable=True))
     op.create_table(
         LINKS,
         *_keys(LINKS),
@@ -91,3 +93,5 @@ def downgrade():
     op.drop_index("ix_crime_victims_partner_links_tenant_token", table_name=LINKS)
     op.drop_index(op.f(f"ix_{LINKS}_tenant_id"), table_name=LINKS)
     op.drop_table(LINKS)
+    with op.batch_alter_table("crime_victims_partners") as batch:
+        batch.drop_column("agreement_file")
