@@ -271,3 +271,19 @@ def test_the_tenant_sets_the_days_a_link_lasts_at_least_one(
         assert partner_access.resolve(token, on=date(2026, 11, 4)).link.id == link.id
         with pytest.raises(NotFound):
             partner_access.resolve(token, on=date(2026, 11, 5))
+
+
+def test_the_partner_form_keeps_csrf_refuses_unknown_actions_and_is_rate_limited(
+    app, referral_id, issue, in_tenant, enabled
+):
+    path = _path(issue(referral_id))
+    partner = app.test_client()
+    partner.get(path)
+    forged = partner.post(path, data={"action": "accept"}, csrf=False)
+    assert forged.status_code == 400
+    unknown = partner.post(path, data={"action": "approve_everything"})
+    assert unknown.status_code == 422
+    with in_tenant(enabled):
+        assert db.session.get(Referral, referral_id).status == "sent"  # nothing written
+    answers = [partner.post(path, data={"action": "nothing"}).status_code for _ in range(25)]
+    assert 429 in answers and 500 not in answers
