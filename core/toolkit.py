@@ -42,7 +42,7 @@ from .documents.services import read_content as read_document
 from .documents.services import upload as upload_document
 from .downloads import download_response
 from .errors import AppError, Conflict, Forbidden, Invalid, NotFound
-from .extensions import db
+from .extensions import db, limiter
 from .forms import FormOutcome, ask_confirmation, confirmed, form_transaction
 from .hookspecs import hookimpl
 from .i18n import current_language, localized, plugin_domain
@@ -216,6 +216,7 @@ __all__ = [
     "ask_confirmation",
     "confirmed",
     "download_response",
+    "limiter",
     # --- Schemas and validation: core's marshmallow fields and schemas, text checks.
     "RequestCreateSchema",
     "Money",

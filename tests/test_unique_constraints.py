@@ -300,13 +300,13 @@ def _plan_progress_twice(s: Sweep, kind: str):
 def _cv_category_twice(s: Sweep):
     category = {"code": "fraud_x", "name_ar": "احتيال", "name_en": "Fraud"}
     s.ok("post", "/crime_victims/categories", category)
-    return s.call("post", "/crime_victims/categories", category)  # refused: 409 "exists already"
+    return s.call("post", "/crime_victims/categories", category)  # refused: 422 on "code"
 
 
 def _cv_partner_twice(s: Sweep):
     partner = {"name": "مركز الإرشاد", "services": ["legal"]}
     s.ok("post", "/crime_victims/partners", partner)
-    return s.call("post", "/crime_victims/partners", partner)  # refused: 409 "exists already"
+    return s.call("post", "/crime_victims/partners", partner)  # refused: 422 on "name"
 
 
 def _provider(s: Sweep, item_id: int):
@@ -557,8 +557,8 @@ CASES: dict[str, list[Provoke | Upsert | Unreachable]] = {
     "uq_crime_victims_cases_tenant_id_request_id": [
         Unreachable("the server opens one case with its request (case_from_request returns the existing one)")
     ],
-    "uq_crime_victims_categories_tenant_id_code": [Upsert(_cv_category_twice)],
-    "uq_crime_victims_partners_tenant_id_name": [Upsert(_cv_partner_twice)],
+    "uq_crime_victims_categories_tenant_id_code": [Provoke("code", _cv_category_twice)],
+    "uq_crime_victims_partners_tenant_id_name": [Provoke("name", _cv_partner_twice)],
     "uq_makkah_aid_providers_tenant_id_name": [Provoke("name", _provider_name)],
     "uq_makkah_aid_provider_deliveries_tenant_id_disbursement_id": [
         Unreachable("one delivery is linked by the server per recorded disbursement")

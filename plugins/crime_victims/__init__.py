@@ -7,11 +7,34 @@ Plugs in only through hooks and ``core.toolkit`` (docs/plugins.md).
 
 from __future__ import annotations
 
-from core.toolkit import STAFF_ROLES, NavItem, Permission, PluginMeta, RequestFields, hookimpl
+from core.toolkit import STAFF_ROLES, ContractHints, NavItem, Permission, PluginMeta, RequestFields, hookimpl
 
-from . import api, cli, demo, kpis, services, views
+from . import (
+    agreement_views,  # noqa: F401  (the partner's page and agreement file join the blueprint)
+    api,
+    api_partner,  # noqa: F401  (partner access joins the API blueprint)
+    cli,
+    demo,
+    kpis,
+    partner_views,
+    services,
+    views,
+)
 from .i18n import _l
 from .schemas import application_schema
+from .settings import SettingsSchema
+
+_PARTNER_LINK = (
+    "Public by design (no login): a partner's link to one referral, found by its random token; "
+    "unknown, revoked, expired, ended, other-tenant tokens and the plugin off answer 404, tested in "
+    "tests/test_partner_access.py."
+)
+
+_AGREEMENT_DOWNLOAD = (
+    "A download of a partner's agreement file: the demo data uploads none, so the contract finds "
+    "no file to fetch; another association's partner (404), staff who do not keep the register "
+    "(403) and the audited download are tested in tests/test_partner_agreement.py."
+)
 
 PLUGIN = PluginMeta(
     id="crime_victims",
@@ -20,7 +43,16 @@ PLUGIN = PluginMeta(
     version="0.1.0",
     description_ar="حالات ضحايا الجريمة وأسرهم: خطوات الاستقبال السبع وتاريخ الرد المتوقع.",
     description_en="Cases of crime victims and their families: the seven intake steps and the expected answer date.",
-    settings_schema=None,
+    settings_schema=SettingsSchema,
+    contract=ContractHints(
+        skip_routes={
+            "crime_victims_partner.link": _PARTNER_LINK,
+            "crime_victims_api.partner_read": _PARTNER_LINK,
+            "crime_victims_api.partner_report": _PARTNER_LINK,
+            "crime_victims.partner_agreement": _AGREEMENT_DOWNLOAD,
+            "crime_victims_api.download_partner_agreement": _AGREEMENT_DOWNLOAD,
+        }
+    ),
 )
 
 VIEW = "crime_victims.view"
@@ -44,6 +76,12 @@ AUDIT_ACTIONS = {
     "crime_victims.partner.added": _l("Partner organisation added"),
     "crime_victims.referral.sent": _l("Need referred to a partner"),
     "crime_victims.referral.moved": _l("Referral status changed"),
+    "crime_victims.partner_link.issued": _l("Partner's link to a referral issued"),
+    "crime_victims.partner_link.revoked": _l("Partner's link to a referral withdrawn"),
+    "crime_victims.partner_link.opened": _l("Partner opened its link to a referral"),
+    "crime_victims.partner_link.used": _l("Partner answered through its link to a referral"),
+    "crime_victims.partner.agreement_attached": _l("Partner's agreement file uploaded"),
+    "crime_victims.partner.agreement_downloaded": _l("Partner's agreement file downloaded"),
 }
 AUDIT_OBJECTS = {
     "crime_victims_case": _l("Victim case"),
@@ -51,6 +89,7 @@ AUDIT_OBJECTS = {
     "crime_victims_need": _l("Need of a victim case"),
     "crime_victims_partner": _l("Partner organisation"),
     "crime_victims_referral": _l("Referral to a partner"),
+    "crime_victims_partner_link": _l("Partner's link to a referral"),
 }
 STEP_KINDS = {
     "received": _l("Received, channel recorded"),
@@ -75,7 +114,7 @@ def register_labels():
 
 @hookimpl
 def register_blueprints():
-    return [views.bp]
+    return [views.bp, partner_views.bp]
 
 
 @hookimpl

@@ -53,6 +53,8 @@ class Partner(TenantMixin, db.Model):
     email: Mapped[str | None] = mapped_column(sa.String(255))
     agreement_reference: Mapped[str | None] = mapped_column(sa.String(NAME_MAX))
     agreement_until: Mapped[date | None]
+    # The signed agreement, kept by core's ``store_file`` (key, name, type, size, sha256).
+    agreement_file: Mapped[dict | None] = mapped_column(sa.JSON)
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 

@@ -145,3 +145,20 @@ def follow_up_due(status: str, follow_up_on: date | None, reminded_on: date | No
     if status in ("declined", "completed") or follow_up_on is None or follow_up_on > today:
         return False
     return reminded_on is None or reminded_on < follow_up_on
+
+
+# --------------------------------------------------------------------------- partner access links
+
+# A partner link ends with its referral: once completed or declined, nothing is left to do.
+LINK_ENDING_STATUSES = frozenset({"completed", "declined"})
+
+
+def partner_link_expiry(issued_on: date, days: int) -> date:
+    """The last day a partner link works: ``days`` calendar days after the day it was issued
+    (issued on the 1st with 14 days: usable through the 15th, refused from the 16th)."""
+    return issued_on + timedelta(days=int(days))
+
+
+def partner_link_usable(expires_on: date, revoked: bool, referral_status: str, today: date) -> bool:
+    """Usable on its last day, not after; never once revoked or its referral ended."""
+    return not revoked and referral_status not in LINK_ENDING_STATUSES and today <= expires_on

@@ -312,6 +312,11 @@ class PartnerOutSchema(Schema):
     email = fields.String(allow_none=True)
     agreement_reference = fields.String(allow_none=True)
     agreement_until = fields.Date(allow_none=True)
+    agreement_filename = fields.Function(
+        lambda partner: (partner.agreement_file or {}).get("filename"),
+        allow_none=True,
+        metadata={"description": "The name of the signed agreement file, if one was uploaded."},
+    )
 
 
 class ReferralOutSchema(Schema):

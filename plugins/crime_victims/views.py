@@ -140,6 +140,8 @@ def _render_case(case, errors=None, status=200, opened=None):
     researchers = services.researchers() if can(current_user, "crime_victims.intake") else []
     events = services.timeline(case)
     next_step = rules.next_step(case.step)
+    referrals = services.care.referrals_of(case)
+    partner_links = services.partner_access.summaries([row[0] for row in referrals])
     return render_template(
         "crime_victims/case.html",
         case=case,
@@ -168,7 +170,8 @@ def _render_case(case, errors=None, status=200, opened=None):
         sessions=services.sessions.sessions_of(case),
         session_modes=SESSION_MODE_LABELS,
         referrer_labels=REFERRER_LABELS,
-        referrals=services.care.referrals_of(case),
+        referrals=referrals,
+        partner_links=partner_links,
         partners=services.care.partners(),
         may_care=can(current_user, "crime_victims.care"),
         next_statuses=rules.REFERRAL_NEXT,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import care, contact, narrative, sessions
+from . import care, contact, narrative, partner_access, partner_files, sessions
 from .cases import (
     QueueRow,
     as_dict,
@@ -26,6 +26,8 @@ __all__ = [
     "care",
     "contact",
     "narrative",
+    "partner_access",
+    "partner_files",
     "sessions",
     "QueueRow",
     "add_category",

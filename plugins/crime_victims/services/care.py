@@ -21,6 +21,7 @@ from core.toolkit import (
     notify,
     require_tenant,
     roles_in,
+    unique_field,
     utcnow,
 )
 
@@ -35,6 +36,9 @@ CARE = "crime_victims.care"
 PARTNERS = "crime_victims.partners"
 CHOOSE = _l("Choose one of the listed values.")
 REMINDER_TEMPLATE = "crime_victims_follow_up"
+DUPLICATE_PARTNER = _l("A partner with this name exists already.")
+# A duplicate that slips past the check (two at once) answers the same field error.
+unique_field("uq_crime_victims_partners_tenant_id_name", "name", DUPLICATE_PARTNER)
 
 
 class Strict(Schema):
@@ -166,8 +170,11 @@ def close_problems(case: VictimCase | None) -> list[str]:
 def add_partner(data: dict, actor) -> Partner:
     allow(actor, PARTNERS)
     values = PartnerSchema().load(data)
-    if db.session.scalar(sa.select(Partner.id).where(Partner.name == values["name"])):
-        raise Conflict(_("A partner with this name exists already."))
+    check_invalid(
+        db.session.scalar(sa.select(Partner.id).where(Partner.name == values["name"])) is not None,
+        "name",
+        DUPLICATE_PARTNER,
+    )
     partner = Partner(**values)
     db.session.add(partner)
     db.session.flush()
@@ -249,6 +256,10 @@ def get_referral(referral_id) -> Referral:
 
 def get_need(need_id) -> Need:
     return get_or_404(Need, need_id)
+
+
+def get_partner(partner_id) -> Partner:
+    return get_or_404(Partner, partner_id)
 
 
 def referrals_of(case: VictimCase) -> list[tuple[Referral, Partner, Need]]:

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from core.toolkit import Conflict, audit_record, current_language, db
+from core.toolkit import Invalid, audit_record, current_language, db, unique_field
 
 from .. import rules
-from ..i18n import _
+from ..i18n import _l
 from ..models import Category
 from ..schemas import CategorySchema
 
 ADDED = "crime_victims.category.added"
+DUPLICATE_CODE = _l("A category with this code exists already.")
+# A duplicate that slips past the check (two at once) answers the same field error.
+unique_field("uq_crime_victims_categories_tenant_id_code", "code", DUPLICATE_CODE)
 
 
 def ensure_defaults() -> None:
@@ -52,7 +55,7 @@ def add_category(data: dict, actor) -> Category:
     values = CategorySchema().load(data)
     ensure_defaults()
     if db.session.scalar(sa.select(Category.id).where(Category.code == values["code"])):
-        raise Conflict(_("A category with this code exists already."))
+        raise Invalid({"code": [DUPLICATE_CODE]})
     last = db.session.scalar(sa.select(sa.func.max(Category.position))) or 0
     category = Category(**values, position=last + 1)
     db.session.add(category)

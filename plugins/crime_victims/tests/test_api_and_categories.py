@@ -75,7 +75,8 @@ def test_the_tenant_admin_extends_the_category_list(client, staff, login, in_ten
     page = client.get(f"{PAGE}/categories").get_data(as_text=True)
     assert 'data-code="extortion"' in page and 'data-code="domestic_violence"' in page
     again = client.post(f"{PAGE}/categories", data={"code": "extortion", "name_ar": "ابتزاز"})
-    assert again.status_code == 409
+    # A duplicate is an error on the code field (was 409 with a message before issue 15's 422 rule).
+    assert again.status_code == 422 and 'id="code-error"' in again.get_data(as_text=True)
     with in_tenant(enabled):
         assert "extortion" in dict(services.category_choices())
         case = services.open_case({**CASE_DATA, "category_code": "extortion"}, staff["relations_officer"])
