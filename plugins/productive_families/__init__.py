@@ -10,12 +10,16 @@ from core.toolkit import STAFF_ROLES, Choice, ContractHints, NavItem, Permission
 
 from . import (
     api,
+    api_graduation,  # noqa: F401  (graduation's and the documents' API joins the blueprint)
     award_views,  # noqa: F401  (the award's pages join the blueprint)
     cli,
     demo,
+    documents_views,  # noqa: F401  (the leaflet and feasibility study pages join the blueprint)
     exhibition_views,  # noqa: F401  (the exhibitions' pages join the blueprint)
     financing_views,  # noqa: F401  (the financing page joins the blueprint)
+    graduation_views,  # noqa: F401  (the graduation pages join the blueprint)
     kpis,
+    labels_graduation,
     portal,  # noqa: F401  (the producer's portal pages join the blueprint)
     public,  # noqa: F401  (the public showcase joins the blueprint)
     services,
@@ -23,6 +27,7 @@ from . import (
 )
 from .i18n import _l
 from .models import LICENCE_STATES, SALES_CHANNELS  # noqa: F401  (the tables, registered with the metadata)
+from .models_graduation import IncomeFollowUp  # noqa: F401  (graduation's tables, registered with the metadata)
 from .settings import SettingsSchema
 
 _PUBLIC = (
@@ -102,6 +107,8 @@ AUDIT_OBJECTS = {
     "FinancingBody": _l("Financing body"),
     "FinancingRequest": _l("Financing request"),
 }
+AUDIT_ACTIONS.update(labels_graduation.AUDIT_ACTIONS)
+AUDIT_OBJECTS.update(labels_graduation.AUDIT_OBJECTS)
 BODY_LABELS = {
     "bank": _l("Bank"),
     "fund": _l("Fund"),
@@ -149,6 +156,7 @@ def register_labels():
         "productive_families_application": APPLICATION_LABELS,
         "productive_families_body": BODY_LABELS,
         "productive_families_financing": FINANCING_LABELS,
+        **labels_graduation.labels(),
     }
 
 
@@ -169,7 +177,7 @@ def register_commands():
 
 @hookimpl
 def register_jobs():
-    return [cli.LICENCES]
+    return [cli.LICENCES, labels_graduation.GRADUATION]
 
 
 # --------------------------------------------------------------------------- tenant-scoped
@@ -213,7 +221,7 @@ def register_household_panels(household, file, user):
 
 @hookimpl
 def register_kpi_sources(tenant):
-    return kpis.sources()
+    return kpis.sources() + labels_graduation.kpi_sources()
 
 
 @hookimpl
