@@ -11,7 +11,7 @@ from flask_login import current_user
 
 from core.toolkit import format_date, label, require
 
-from .i18n import _, _l
+from .i18n import _, _l, domain
 from .services import graduation, producers
 from .views import DONE, P, bp, form_data, handle
 
@@ -25,16 +25,22 @@ def _graduation_context():
         "graduation_summary": graduation.graduation_of,
         "anchor_label": graduation.anchor_label,
         "slot_text": slot_text,
+        "months_text": months_text,
     }
+
+
+def months_text(months: int) -> str:
+    """ "3 months", "12 months" in words, with the plural form of the current language."""
+    return domain.ngettext("%(num)s month", "%(num)s months", months)
 
 
 def slot_text(slot) -> str:
     """ "Licence issued on 1 March 2026 — 3 months (due 1 June 2026)" in the current language."""
     return _(
-        "%(anchor)s on %(date)s — %(months)s months (due %(due)s)",
+        "%(anchor)s on %(date)s, after %(months)s (due %(due)s)",
         anchor=graduation.anchor_label(slot.anchor_kind),
         date=format_date(slot.anchor_on),
-        months=slot.months,
+        months=months_text(slot.months),
         due=format_date(slot.due_on),
     )
 
