@@ -1,6 +1,6 @@
 """productive_families: graduation (income baselines and follow-ups), licence leaflets, feasibility studies
 
-Revision ID: productive_families_0005_graduation
+Revision ID: productive_families_0005_grad
 Revises: productive_families_0004
 Create Date: 2026-11-30 21:10:00.000000
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = 'productive_families_0005_graduation'
+revision = 'productive_families_0005_grad'  # alembic_version holds 32 characters
 down_revision = 'productive_families_0004'
 branch_labels = None
 depends_on = None
