@@ -38,6 +38,11 @@ _OWN = (
     "The producer's own pages: the profile and product are found through the signed-in applicant's "
     "linked profile (staff have none; another producer's product is 404), tested in tests/test_producers.py."
 )
+_ACTIVITY = (
+    "The activity is a code of the tenant's own licensing list (its settings), not an id of another "
+    "tenant's object: each tenant keeps and reads its own leaflet per code; another tenant's leaflet is "
+    "404, tested in tests/test_stored_documents.py."
+)
 
 PLUGIN = PluginMeta(
     id="productive_families",
@@ -60,6 +65,15 @@ PLUGIN = PluginMeta(
             "productive_families_api.my_scores": (
                 "The calling judge's own scores: anyone not named a judge of the round gets 403, "
                 "tested in tests/test_awards.py."
+            ),
+            **dict.fromkeys(
+                (
+                    "productive_families.leaflet",
+                    "productive_families.leaflet_file",
+                    "productive_families_api.put_leaflet",
+                    "productive_families_api.get_leaflet_file",
+                ),
+                _ACTIVITY,
             ),
             "productive_families.judge": (
                 "A judge's own scoring page: only the users named judges of the round open it (others 403), "

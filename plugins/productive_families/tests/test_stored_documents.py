@@ -143,3 +143,22 @@ def test_an_exhibition_keeps_its_feasibility_study(client, manager, token_for, l
     assert f"{PAGES}/exhibitions/{eid}/feasibility-study/file" in page
     assert client.get(f"{PAGES}/exhibitions/{eid}/feasibility-study").status_code == 200
     assert {f"{PID}.study.stored", f"{PID}.study.read"} <= set(_actions(in_tenant, enabled))
+
+
+def test_a_leaflet_belongs_to_its_tenant_only(
+    client, manager, token_for, enabled, other_tenant, enable_plugin, make_member
+):
+    """The activity is a code every tenant has: another tenant keeping no leaflet for it gets 404."""
+    stored = client.put(
+        f"{API}/licensing/leaflets/food",
+        data={"file": (io.BytesIO(PDF), "leaflet.pdf")},
+        headers=token_for(manager),
+        content_type="multipart/form-data",
+    )
+    assert stored.status_code == 200
+    enable_plugin(other_tenant, PID)
+    stranger = make_member("stranger@second.example.org", other_tenant, ["researcher"])
+    theirs = f"/t/{other_tenant.slug}/api/v1/{PID}"
+    headers = token_for(stranger)
+    assert client.get(f"{theirs}/licensing/leaflets", headers=headers).json == []
+    assert client.get(f"{theirs}/licensing/leaflets/food/file", headers=headers).status_code == 404
