@@ -331,6 +331,51 @@ def _producer(s: Sweep, household_id: int):
     return s.call("post", "/productive_families/producers", body)
 
 
+def _followup_twice(s: Sweep):
+    from core.toolkit import add_months
+
+    producer = _producer(s, s.household()["id"]).json
+    issued = add_months(date.today(), -3)
+    path = f"/productive_families/producers/{producer['id']}"
+    s.ok("post", path + "/licence", {"status": "applied"})
+    licence = {"status": "issued", "body": "بلدي", "number": "1", "issued_on": issued.isoformat()}
+    s.ok("post", path + "/licence", {**licence, "expires_on": add_months(issued, 12).isoformat()})
+    body = {"anchor": "licence", "anchor_on": issued.isoformat(), "months": 3, "income": "10"}
+    body["followed_on"] = date.today().isoformat()
+    s.ok("post", path + "/followups", body)
+    return s.call("post", path + "/followups", body)
+
+
+def _put_file(s: Sweep, path: str):
+    data = {"file": (io.BytesIO(PNG), "file.png")}
+    response = s.client.put(API + path, data=data, headers=s.headers, content_type="multipart/form-data")
+    assert response.status_code == 200, response.json
+    return response
+
+
+def _leaflet_twice(s: Sweep):
+    _put_file(s, "/productive_families/licensing/leaflets/food")
+    _put_file(s, "/productive_families/licensing/leaflets/food")  # replaces the leaflet kept
+
+
+def _study_twice(s: Sweep):
+    exhibition = s.ok(
+        "post",
+        "/productive_families/exhibitions",
+        {
+            "name": "معرض",
+            "place": "الأحساء",
+            "starts_on": "2027-01-10",
+            "ends_on": "2027-01-12",
+            "applications_close_on": "2027-01-01",
+            "booths": 5,
+        },
+    )
+    path = f"/productive_families/exhibitions/{exhibition['id']}/feasibility-study"
+    _put_file(s, path)
+    _put_file(s, path)  # replaces the study kept
+
+
 def _producer_twice(s: Sweep):
     household = s.household()
     assert _producer(s, household["id"]).status_code == 201
@@ -590,6 +635,14 @@ CASES: dict[str, list[Provoke | Upsert | Unreachable]] = {
     "uq_productive_families_meeting_responses_tenant_id_response_id": [
         Unreachable("each survey response is created with its one link to the meeting, by the server")
     ],
+    "uq_productive_families_income_baselines_tenant_id_producer_id": [
+        Unreachable("the baseline is taken once by the server at the producer's first anchor")
+    ],
+    "uq_productive_families_income_followups_tenant_id_producer_id_anchor_kind_anchor_on_months": [
+        Provoke("months", _followup_twice)
+    ],
+    "uq_productive_families_licence_leaflets_tenant_id_activity": [Upsert(_leaflet_twice)],
+    "uq_productive_families_feasibility_studies_tenant_id_exhibition_id": [Upsert(_study_twice)],
     "uq_productive_families_product_photos_tenant_id_document_id": [
         Unreachable("each uploaded photo is stored as a new document by the server")
     ],

@@ -10,15 +10,19 @@ from core.toolkit import STAFF_ROLES, Choice, ContractHints, NavItem, Permission
 
 from . import (
     api,
-    api_training,  # noqa: F401  (the training API joins the API blueprint)
+    api_graduation,  # noqa: F401  (graduation's and the documents' API joins the blueprint)
     api_meetings,  # noqa: F401  (the meetings' and initiatives' API joins the API blueprint)
+    api_training,  # noqa: F401  (the training API joins the API blueprint)
     award_views,  # noqa: F401  (the award's pages join the blueprint)
     cli,
     demo,
     demo_meetings,
+    documents_views,  # noqa: F401  (the leaflet and feasibility study pages join the blueprint)
     exhibition_views,  # noqa: F401  (the exhibitions' pages join the blueprint)
     financing_views,  # noqa: F401  (the financing page joins the blueprint)
+    graduation_views,  # noqa: F401  (the graduation pages join the blueprint)
     kpis,
+    labels_graduation,
     meeting_views,  # noqa: F401  (the meetings' and initiatives' pages join the blueprint)
     portal,  # noqa: F401  (the producer's portal pages join the blueprint)
     public,  # noqa: F401  (the public showcase joins the blueprint)
@@ -31,6 +35,7 @@ from . import (
 from .i18n import _l
 from .models import LICENCE_STATES, SALES_CHANNELS  # noqa: F401  (the tables, registered with the metadata)
 from .models_meetings import CHALLENGE_THEMES  # noqa: F401  (the meetings' tables, registered with the metadata)
+from .models_graduation import IncomeFollowUp  # noqa: F401  (graduation's tables, registered with the metadata)
 from .settings import SettingsSchema
 
 _PUBLIC = (
@@ -40,6 +45,11 @@ _PUBLIC = (
 _OWN = (
     "The producer's own pages: the profile and product are found through the signed-in applicant's "
     "linked profile (staff have none; another producer's product is 404), tested in tests/test_producers.py."
+)
+_ACTIVITY = (
+    "The activity is a code of the tenant's own licensing list (its settings), not an id of another "
+    "tenant's object: each tenant keeps and reads its own leaflet per code; another tenant's leaflet is "
+    "404, tested in tests/test_stored_documents.py."
 )
 
 PLUGIN = PluginMeta(
@@ -63,6 +73,15 @@ PLUGIN = PluginMeta(
             "productive_families_api.my_scores": (
                 "The calling judge's own scores: anyone not named a judge of the round gets 403, "
                 "tested in tests/test_awards.py."
+            ),
+            **dict.fromkeys(
+                (
+                    "productive_families.leaflet",
+                    "productive_families.leaflet_file",
+                    "productive_families_api.put_leaflet",
+                    "productive_families_api.get_leaflet_file",
+                ),
+                _ACTIVITY,
             ),
             "productive_families.judge": (
                 "A judge's own scoring page: only the users named judges of the round open it (others 403), "
@@ -141,6 +160,8 @@ INITIATIVE_STATE_LABELS = {
     "completed": _l("Completed"),
     "cancelled": _l("Cancelled"),
 }
+AUDIT_ACTIONS.update(labels_graduation.AUDIT_ACTIONS)
+AUDIT_OBJECTS.update(labels_graduation.AUDIT_OBJECTS)
 BODY_LABELS = {
     "bank": _l("Bank"),
     "fund": _l("Fund"),
@@ -194,6 +215,7 @@ def register_labels():
         "productive_families_theme": THEME_LABELS,
         "productive_families_initiative_kind": INITIATIVE_KIND_LABELS,
         "productive_families_initiative_state": INITIATIVE_STATE_LABELS,
+        **labels_graduation.labels(),
     }
 
 
@@ -214,7 +236,7 @@ def register_commands():
 
 @hookimpl
 def register_jobs():
-    return [cli.LICENCES]
+    return [cli.LICENCES, labels_graduation.GRADUATION]
 
 
 # --------------------------------------------------------------------------- tenant-scoped
@@ -258,7 +280,7 @@ def register_household_panels(household, file, user):
 
 @hookimpl
 def register_kpi_sources(tenant):
-    return kpis.sources()
+    return kpis.sources() + labels_graduation.kpi_sources()
 
 
 @hookimpl

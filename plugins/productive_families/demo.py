@@ -11,7 +11,7 @@ from PIL import Image
 
 from core.toolkit import User, check_digit_for, create_household, db, find_by_national_id
 
-from . import services
+from . import demo_graduation, services
 
 # (head: first, father, family; trade name; activity; licence; products (name, price SAR, colour)).
 PRODUCERS = [
@@ -208,3 +208,4 @@ def load(tenant) -> None:
     _award(tenant, today)
     _financing(today)
     db.session.flush()
+    demo_graduation.load(today)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from marshmallow import RAISE, Schema, fields, validate
+from marshmallow import RAISE, Schema, ValidationError, fields, validate
 
 from core.toolkit import Name, current_language
 
@@ -173,3 +173,29 @@ class SettingsSchema(Schema):
         validate=validate.Range(min=1, max=100),
         metadata={"label": _l("Quality an initiative must reach (seed 001: 95 %)"), "unit": "%"},
     )
+    # Graduation (services/graduation.py): income follow-ups this many months after each anchor.
+    followup_months = fields.List(
+        fields.Integer(strict=False, validate=validate.Range(min=1, max=60)),
+        load_default=lambda: [3, 6, 12],
+        validate=lambda months: _distinct_months(months),
+        metadata={
+            "label": _l("Income follow-ups, months after a licence, financing or training"),
+            "description": _l("One number of months per box, e.g. 3, 6 and 12."),
+        },
+    )
+    followup_window_days = fields.Integer(
+        load_default=14,
+        validate=validate.Range(min=1, max=90),
+        metadata={
+            "label": _l("A follow-up is due this many days either side of its date"),
+            "unit": _l("days"),
+        },
+    )
+
+
+def _distinct_months(months: list[int]) -> bool:
+    if not months:
+        raise ValidationError(_l("Give at least one number of months."))
+    if len(set(months)) != len(months):
+        raise ValidationError(_l("Each number of months once."))
+    return True

@@ -16,6 +16,7 @@ from ..i18n import _l
 from ..models import FinancingBody, FinancingRequest, Producer
 from ..schemas import FinancingBodySchema, FinancingDecisionSchema, FinancingRequestSchema
 from ._common import audit, settings
+from .graduation import capture_baselines
 from .producers import get_producer
 
 
@@ -69,6 +70,8 @@ def decide(
     before, request.status = request.status, target
     db.session.flush()
     audit("financing.decided", request, {"from": before, "to": target}, actor)
+    if target in ("approved", "disbursed"):
+        capture_baselines([request.producer_id], today)  # graduation: the income before the first anchor
     return request
 
 

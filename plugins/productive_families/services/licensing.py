@@ -16,6 +16,7 @@ from ..i18n import _l
 from ..models import Producer
 from ..schemas import LicenceSchema
 from ._common import PLUGIN_ID, audit, settings
+from .graduation import capture_baselines
 
 WARNING_TEMPLATE = f"{PLUGIN_ID}_licence_expiring"
 
@@ -48,6 +49,8 @@ def change_licence(producer: Producer, data: dict, actor: Any = None, today: dat
     producer.licence_status = target
     db.session.flush()
     audit("licence.changed", producer, {"from": before, "to": target}, actor)
+    if target == "issued":
+        capture_baselines([producer.id], today)  # graduation: the income before the first anchor
     return producer
 
 

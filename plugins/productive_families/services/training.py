@@ -31,6 +31,7 @@ from ..models_training import (
 )
 from ..schemas_training import AttendanceSchema, CloseSchema, EnrolSchema, ProgramSchema, SessionSchema
 from ._common import audit, settings
+from .graduation import capture_baselines, register_anchor
 from .producers import get_producer
 from .trainers import needs_of
 
@@ -238,6 +239,9 @@ def close_program(
         enrolment.completed_on = closed_on if done else None
     program.status, program.closed_on = "closed", closed_on
     db.session.flush()
+    completed = [e.producer_id for e in enrolments if e.outcome == "completed"]
+    if completed:
+        capture_baselines(completed, closed_on)  # graduation: the income before the first anchor
     audit(
         "training.closed",
         program,
@@ -337,3 +341,6 @@ def families_trained(start: date, end: date) -> int:
         )  # fmt: skip
         or 0
     )
+
+
+register_anchor("training", _l("Training completed"), training_completions)

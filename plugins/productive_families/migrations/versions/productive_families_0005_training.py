@@ -1,6 +1,6 @@
 """training: needs, trainers and centres, contracts, programs, sessions, enrolment and attendance
 
-Revision ID: productive_families_0005_train
+Revision ID: productive_families_0005
 Revises: productive_families_0004
 Create Date: 2026-11-30 20:57:13.218637
 
@@ -10,9 +10,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-# alembic_version.version_num is VARCHAR(32) on PostgreSQL: "productive_families_0005_training" (33) does not fit.
-revision = 'productive_families_0005_train'
-down_revision = 'productive_families_0004'
+revision = "productive_families_0005"
+down_revision = "productive_families_0004"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """productive_families: meetings, challenges survey answers, initiatives
 
-Revision ID: productive_families_0005_mtg
-Revises: productive_families_0004
+Revision ID: productive_families_0006
+Revises: productive_families_0005
 Create Date: 2026-11-30 20:57:12.438923
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = 'productive_families_0005_mtg'  # alembic_version holds 32 characters: '…_0005_meetings' is 33
-down_revision = 'productive_families_0004'
+revision = "productive_families_0006"
+down_revision = "productive_families_0005"
 branch_labels = None
 depends_on = None
 

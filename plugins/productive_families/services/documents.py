@@ -1,0 +1,128 @@
+"""The plugin's stored documents, kept outside the registry's documents table through core's
+``store_file`` (checked like any upload) and read back with ``read_stored``:
+
+- the **procedure leaflet** of an activity in the tenant's licensing reference list (one per
+  activity, which the list pairs with its issuing body); a new upload replaces the old one;
+- an exhibition's **feasibility study** (one per exhibition, replaced the same way).
+
+Uploads and reads are audited (the file's hash, never its content)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from marshmallow import ValidationError
+
+from core.toolkit import NotFound, db, read_stored, store_file, utcnow
+
+from ..i18n import _l
+from ..models_graduation import FeasibilityStudy, LicenceLeaflet
+from ._common import audit, settings
+from .exhibitions import get_exhibition
+
+LEAFLET_AREA = "productive_families_leaflets"
+STUDY_AREA = "productive_families_studies"
+
+
+def _actor_id(actor: Any) -> int | None:
+    return getattr(actor, "id", None) if getattr(actor, "is_authenticated", False) else None
+
+
+def licensed_activities() -> dict[str, dict]:
+    """The tenant's list: activity code → {issuing_body}."""
+    return settings()["licensed_activities"]
+
+
+def leaflets() -> dict[str, LicenceLeaflet]:
+    """The procedure leaflets kept, by activity."""
+    return {row.activity: row for row in db.session.scalars(sa.select(LicenceLeaflet))}
+
+
+def store_leaflet(
+    activity: str, data: bytes | None, filename: str | None, actor: Any = None
+) -> LicenceLeaflet:
+    """Keep (or replace) the procedure leaflet of an activity on the licensing list."""
+    if activity not in licensed_activities():
+        raise ValidationError({"activity": [_l("This activity is not on the association's licensing list.")]})
+    stored = store_file(data or b"", filename, LEAFLET_AREA, "file")
+    leaflet = db.session.scalar(sa.select(LicenceLeaflet).where(LicenceLeaflet.activity == activity))
+    replaced = leaflet is not None
+    if leaflet is None:
+        leaflet = LicenceLeaflet(activity=activity, file=stored.as_dict())
+        db.session.add(leaflet)
+    leaflet.file = stored.as_dict()
+    leaflet.uploaded_by_id = _actor_id(actor)
+    leaflet.uploaded_at = utcnow()
+    db.session.flush()
+    audit(
+        "leaflet.stored",
+        leaflet,
+        {"activity": activity, "sha256": stored.sha256, "replaced": replaced},
+        actor,
+    )
+    return leaflet
+
+
+def get_leaflet(activity: str) -> LicenceLeaflet:
+    leaflet = db.session.scalar(sa.select(LicenceLeaflet).where(LicenceLeaflet.activity == activity))
+    if leaflet is None:
+        raise NotFound(_l("No procedure leaflet is kept for this activity."))
+    return leaflet
+
+
+def read_leaflet(leaflet: LicenceLeaflet, actor: Any = None) -> bytes:
+    audit("leaflet.read", leaflet, {"activity": leaflet.activity}, actor)
+    return read_stored(leaflet.file["storage_key"])
+
+
+def study_of(exhibition_id: int) -> FeasibilityStudy | None:
+    return db.session.scalar(
+        sa.select(FeasibilityStudy).where(FeasibilityStudy.exhibition_id == exhibition_id)
+    )
+
+
+def studies_of(exhibition_ids: list[int]) -> dict[int, FeasibilityStudy]:
+    if not exhibition_ids:
+        return {}
+    rows = db.session.scalars(
+        sa.select(FeasibilityStudy).where(FeasibilityStudy.exhibition_id.in_(exhibition_ids))
+    )
+    return {row.exhibition_id: row for row in rows}
+
+
+def store_study(
+    exhibition_id: int, data: bytes | None, filename: str | None, actor: Any = None
+) -> FeasibilityStudy:
+    """Keep (or replace) an exhibition's feasibility study."""
+    exhibition = get_exhibition(exhibition_id)
+    stored = store_file(data or b"", filename, STUDY_AREA, "file")
+    study = study_of(exhibition.id)
+    replaced = study is not None
+    if study is None:
+        study = FeasibilityStudy(exhibition_id=exhibition.id, file=stored.as_dict())
+        db.session.add(study)
+    study.file = stored.as_dict()
+    study.uploaded_by_id = _actor_id(actor)
+    study.uploaded_at = utcnow()
+    db.session.flush()
+    audit(
+        "study.stored",
+        study,
+        {"exhibition_id": exhibition.id, "sha256": stored.sha256, "replaced": replaced},
+        actor,
+    )
+    return study
+
+
+def get_study(exhibition_id: int) -> FeasibilityStudy:
+    get_exhibition(exhibition_id)
+    study = study_of(exhibition_id)
+    if study is None:
+        raise NotFound(_l("No feasibility study is kept for this exhibition."))
+    return study
+
+
+def read_study(study: FeasibilityStudy, actor: Any = None) -> bytes:
+    audit("study.read", study, {"exhibition_id": study.exhibition_id}, actor)
+    return read_stored(study.file["storage_key"])
