@@ -33,8 +33,6 @@ from .audit.services import record as audit_record
 from .auth.models import STAFF_ROLES, User
 from .auth.permissions import Permission, can, check, require, roles_in
 from .auth.services import staff_holding, users_with_role
-from .calendar import LocalMoment, format_date, parse_date
-from .auth.services import users_with_role
 from .calendar import LocalMoment, format_date, local_time, parse_date
 from .documents.models import Document
 from .documents.services import StoredFile, read_stored, store_file

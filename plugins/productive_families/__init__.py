@@ -34,8 +34,8 @@ from . import (
 )
 from .i18n import _l
 from .models import LICENCE_STATES, SALES_CHANNELS  # noqa: F401  (the tables, registered with the metadata)
-from .models_meetings import CHALLENGE_THEMES  # noqa: F401  (the meetings' tables, registered with the metadata)
 from .models_graduation import IncomeFollowUp  # noqa: F401  (graduation's tables, registered with the metadata)
+from .models_meetings import CHALLENGE_THEMES  # noqa: F401  (the meetings' tables, registered with the metadata)
 from .settings import SettingsSchema
 
 _PUBLIC = (

@@ -57,6 +57,8 @@ def families_trained(tenant: Tenant, start: date, end: date) -> int:
 
 def training_partnerships(tenant: Tenant, start: date, end: date) -> int:
     return services.quality_training_partnerships()
+
+
 def meetings_held(tenant: Tenant, start: date, end: date) -> int:
     return meeting_services.meetings_held(start, end)
 
