@@ -75,3 +75,23 @@ def test_dashboard_fits_a_phone(world, phone_page, browser_login):
     assert phone_page.locator("#card-to_decide").is_visible()
     assert phone_page.evaluate("document.documentElement.scrollWidth") <= 375
     screenshot(phone_page, "dashboard-committee-member-375-ar")
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_a_long_association_name_wraps_on_a_phone(
+    lang, create_tenant, create_user_, phone_page, browser_login
+):
+    """The seeds' English names run to 53 characters ("Esrar Cooperative Association for Productive
+    Families"): the top bar wraps the name instead of making every page wider than the phone."""
+    tenant = create_tenant(
+        "long",
+        name_en="Esrar Cooperative Association for Productive Families",
+        name_ar="جمعية إسرار التعاونية للأسر المنتجة بالأحساء",
+    )
+    user = create_user_(email="officer@example.org", roles={tenant: ["relations_officer"]})
+    phone_page.goto(f"/lang/{lang}?next=/login")
+    browser_login(phone_page, user.email, PASSWORD)
+    phone_page.goto("/t/long/")
+    assert "Productive" in phone_page.locator(".navbar-brand").inner_text() or lang == "ar"
+    assert phone_page.evaluate("document.documentElement.scrollWidth") <= 375
+    screenshot(phone_page, f"navbar-long-name-375-{lang}")
