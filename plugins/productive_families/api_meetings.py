@@ -13,13 +13,13 @@ from .api import P, bp
 from .schemas_meetings import (
     ActivityOutSchema,
     ActivitySchema,
-    AttendanceSchema,
     CriteriaSchema,
     CriterionOutSchema,
     InitiativeDetailSchema,
     InitiativeOutSchema,
     InitiativePatchSchema,
     InitiativeSchema,
+    MeetingAttendanceSchema,
     MeetingDetailSchema,
     MeetingOutSchema,
     MeetingSchema,
@@ -86,7 +86,7 @@ def get_meeting(meeting_id):
 
 
 @bp.route("/meetings/<int:meeting_id>/attendance", methods=["PUT"])
-@bp.arguments(AttendanceSchema)
+@bp.arguments(MeetingAttendanceSchema)
 @bp.response(200, MeetingDetailSchema)
 @bp.requires(P + "manage")
 def put_attendance(_data, meeting_id):

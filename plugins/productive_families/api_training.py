@@ -12,7 +12,6 @@ from core.toolkit import db, download_response
 from . import services
 from .api import P, bp
 from .schemas_training import (
-    AttendanceSchema,
     CloseSchema,
     ContractFileSchema,
     ContractFormSchema,
@@ -23,6 +22,7 @@ from .schemas_training import (
     NeedsSchema,
     ProgramOutSchema,
     ProgramSchema,
+    SessionAttendanceSchema,
     SessionOutSchema,
     SessionSchema,
     TrainerOutSchema,
@@ -195,7 +195,7 @@ def post_session(_data, program_id):
 
 
 @bp.route("/training/programs/<int:program_id>/sessions/<int:session_id>/attendance", methods=["PUT"])
-@bp.arguments(AttendanceSchema)
+@bp.arguments(SessionAttendanceSchema)
 @bp.response(200, SessionOutSchema)
 @bp.requires(P + "manage")
 def put_attendance(_data, program_id, session_id):

@@ -29,7 +29,7 @@ class MeetingSchema(_Strict):
     producer_ids = fields.List(fields.Integer(strict=False), load_default=None, allow_none=True)
 
 
-class AttendanceSchema(_Strict):
+class MeetingAttendanceSchema(_Strict):
     present = fields.List(
         fields.Integer(strict=False),
         required=True,

@@ -178,7 +178,7 @@ class SessionOutSchema(Schema):
     present = fields.List(fields.Integer(), metadata={"description": "Producer ids present"})
 
 
-class AttendanceSchema(_Strict):
+class SessionAttendanceSchema(_Strict):
     """The enrolled producers present at the session (the others were absent)."""
 
     present = fields.List(fields.Integer(strict=False), load_default=list)

@@ -45,7 +45,7 @@ from core.toolkit import (
 from ..i18n import _l
 from ..models import Producer, Product
 from ..models_meetings import CHALLENGE_THEMES, Meeting, MeetingInvitee, MeetingResponse
-from ..schemas_meetings import AttendanceSchema, MeetingSchema
+from ..schemas_meetings import MeetingAttendanceSchema, MeetingSchema
 from ._common import audit
 
 SURVEY_CODE = "families-challenges"  # shown in the survey builder: no underscores (not a raw code)
@@ -227,7 +227,7 @@ def record_attendance(
     meeting: Meeting, data: dict, actor: Any = None, now: datetime | None = None
 ) -> Meeting:
     """Who came: the listed invitees are present, every other invitee absent."""
-    present = set(AttendanceSchema().load(data)["present"])
+    present = set(MeetingAttendanceSchema().load(data)["present"])
     if meeting.starts_at > (now or utcnow()):
         raise Conflict(_l("Attendance is recorded once the meeting has started."))
     invitees = invitees_of(meeting)

@@ -29,7 +29,7 @@ from ..models_training import (
     TrainingProgram,
     TrainingSession,
 )
-from ..schemas_training import AttendanceSchema, CloseSchema, EnrolSchema, ProgramSchema, SessionSchema
+from ..schemas_training import CloseSchema, EnrolSchema, ProgramSchema, SessionAttendanceSchema, SessionSchema
 from ._common import audit, settings
 from .graduation import capture_baselines, register_anchor
 from .producers import get_producer
@@ -179,7 +179,7 @@ def record_attendance(
 ) -> list[int]:
     """Who was present at a session: enrolled producers only; replaces what was recorded."""
     _open(program)
-    present = set(AttendanceSchema().load(data)["present"])
+    present = set(SessionAttendanceSchema().load(data)["present"])
     enrolments = {e.producer_id: e for e in enrolments_of(program.id)}
     strangers = sorted(present - set(enrolments))
     if strangers:
