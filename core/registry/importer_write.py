@@ -18,6 +18,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
 
+import sqlalchemy as sa
+
 from ..audit.services import record_many
 from ..extensions import db
 from ..tenancy import require_tenant
@@ -61,7 +63,29 @@ def _chunks(items: Iterable, size: int) -> Iterator[list]:
 
 
 def _insert_returning_ids(model, rows: list[dict]) -> list[int]:
+    """Insert ``rows`` in one bulk statement; their ids, in the order of ``rows``.
+
+    ``INSERT … RETURNING`` in parameter order would go row by row here (the tenant tables'
+    primary key is ``(tenant_id, id)``, which SQLAlchemy cannot sort bulk results by), so:
+    PostgreSQL takes the ids from the table's sequence first (one statement) and inserts them;
+    SQLite gives each new row the largest rowid plus one, and this transaction holds the
+    database's only write lock, so the rows got the ids up to the largest one now.
+    """
     table = model.__table__
+    dialect = db.session.get_bind().dialect.name
+    if dialect == "postgresql":
+        ids = list(
+            db.session.execute(
+                sa.text("SELECT nextval(pg_get_serial_sequence(:table, 'id')) FROM generate_series(1, :n)"),
+                {"table": table.name, "n": len(rows)},
+            ).scalars()
+        )
+        db.session.execute(db.insert(table), [{**row, "id": id_} for row, id_ in zip(rows, ids, strict=True)])
+        return ids
+    if dialect == "sqlite":
+        db.session.execute(db.insert(table), rows)
+        last = db.session.execute(sa.select(sa.func.max(table.c.id))).scalar_one()
+        return list(range(last - len(rows) + 1, last + 1))
     statement = db.insert(table).returning(table.c.id, sort_by_parameter_order=True)
     return list(db.session.execute(statement, rows).scalars())
 
