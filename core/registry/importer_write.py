@@ -34,26 +34,28 @@ MEMBERS_PER_CHUNK = 2000
 
 
 def person_row(tenant_id: int, data: dict) -> dict:
-    """The ``registry_persons`` row of a validated person, as ``services.create_person`` stores it."""
-    row: dict = {"tenant_id": tenant_id, "monthly_income": 0}
+    """The ``registry_persons`` row of a validated person, as ``services.create_person`` stores it.
+    Every row has the same keys (a bulk insert needs them): an absent field is NULL, an absent
+    name part "" and an absent income 0, as the columns' defaults would make them."""
+    row: dict = {"tenant_id": tenant_id, **dict.fromkeys(_NULLABLE)}
     for key in PERSON_FIELDS:
-        if key not in data:
-            continue
-        value = data[key]
+        value = data.get(key)
         if key == "national_id":
             row["national_id_encrypted"] = ids.encrypt(value) if value else None
             row["national_id_hash"] = ids.lookup_hash(value) if value else None
             row["id_type"] = ids.id_type(value) if value else None
-        elif value is None and key in NAME_PARTS:
-            row[key] = ""  # NOT NULL columns: an empty part is stored as "" (as the ORM's default)
+        elif key in NAME_PARTS:
+            row[key] = value or ""  # NOT NULL columns: an empty part is stored as ""
+        elif key == "monthly_income":
+            row[key] = value if value is not None else 0
         else:
             row[key] = value
-    for part in NAME_PARTS:
-        row.setdefault(part, "")
-    parts = [row[part] for part in NAME_PARTS]
-    row["name_normalized"] = normalized_full_name(*parts)
+    row["name_normalized"] = normalized_full_name(*(row[part] for part in NAME_PARTS))
     row["family_normalized"] = normalize_name(row["family_name"])
     return row
+
+
+_NULLABLE = ("national_id_encrypted", "national_id_hash", "id_type")
 
 
 def _chunks(items: Iterable, size: int) -> Iterator[list]:

@@ -159,8 +159,10 @@ def test_an_imported_household_is_the_one_the_services_create(app_ctx, tenant, i
     number = valid_id("1", 777)
     data = csv_bytes(
         row("A", "head", "سعد", number),
-        row("A", "spouse", "منى", studying="no"),
-        row("A", "son", "علي", studying="yes"),
+        row("A", "spouse", "منى", valid_id("1", 778), studying="no", phone="0551234567"),
+        row(
+            "A", "son", "علي", studying="yes"
+        ),  # fields the spouse has left out: one bulk insert all the same
     )
     with in_tenant(tenant):
         record = importer.start_import("families.csv", data, only_good_rows=False)
@@ -170,6 +172,8 @@ def test_an_imported_household_is_the_one_the_services_create(app_ctx, tenant, i
         head, members = household.head, household.members
         assert (head.first_name, head.family_name, head.id_type) == ("سعد", "الحربي", "citizen")
         assert head.national_id == number and head.monthly_income == 250_000
+        assert [m.person.national_id for m in members] == [valid_id("1", 778), None]
+        assert [m.person.phone for m in members] == ["+966551234567", None]
         assert [(m.relationship_, m.studying, m.income) for m in members] == [
             ("spouse", False, 250_000),
             ("son", True, 250_000),
