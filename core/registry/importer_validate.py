@@ -23,6 +23,7 @@ from typing import IO
 from marshmallow import ValidationError
 from openpyxl import load_workbook
 
+from .. import validation
 from ..extensions import db
 from ..i18n import gettext as _
 from ..i18n import translate_messages
@@ -46,6 +47,8 @@ from .services import household_categories
 
 # ID numbers compared with the tenant's persons per statement (one set-based check, chunked).
 ID_CHECK_CHUNK = 5000
+# Outcomes of the repeating parts of rows kept at most (see ``_Checker._load``).
+LOADS_KEPT = 4096
 
 
 class ImportFileError(ValueError):
@@ -178,7 +181,7 @@ class Spill:
         self._file.close()
 
 
-@dataclass
+@dataclass(slots=True)
 class HouseholdState:
     """What validation keeps of one household while the file streams by."""
 
@@ -240,9 +243,27 @@ class _Checker:
         self.person_schema, self.member_person_schema = PersonSchema(), MemberPersonSchema()
         self.member_schema = HouseholdMemberSchema()
         self.household_schema = HouseholdSchema(partial=("head", "head_person_id"))
+        for schema in (self.person_schema, self.member_person_schema):
+            for fld in schema.fields.values():
+                if isinstance(fld, validation.Name | validation.Text):
+                    fld.deserialize = _remembered(fld.deserialize)  # this instance's own field
         self.result = Validation()
         # ID number → (first line, household reference): the in-file duplicate check.
         self.ids: dict[str, tuple[int, str]] = {}
+        self._loaded: dict[tuple, dict] = {}
+
+    def _load(self, schema, data: dict) -> dict:
+        """``schema.load(data)``, remembered for the parts of rows that repeat (housing, a
+        member's situation: a few dozen combinations in a whole file). The schemas are pure
+        (their checks read only ``data``), so the outcome is the same; errors are not kept."""
+        key = (id(schema), *sorted(data.items()))
+        loaded = self._loaded.get(key)
+        if loaded is None:
+            loaded = schema.load(data)
+            if len(self._loaded) >= LOADS_KEPT:
+                self._loaded.clear()  # memory stays bounded whatever the file
+            self._loaded[key] = loaded
+        return dict(loaded)
 
     def row(self, line: int, row: dict) -> None:
         result = self.result
@@ -289,7 +310,7 @@ class _Checker:
             row_errors += _unreported(_flatten(line, translate_messages(exc.messages)), reported)
             person = None
         try:
-            housing = self.household_schema.load(_pick(row, HOUSEHOLD_COLUMNS))
+            housing = self._load(self.household_schema, _pick(row, HOUSEHOLD_COLUMNS))
             if housing.get("category") not in self.categories and "category" not in reported:
                 row_errors.append(RowError(line, "category", _not_one_of(row.get("category"), "category")))
         except ValidationError as exc:
@@ -304,8 +325,9 @@ class _Checker:
     def _member(self, line, key, row, relationship, row_errors, reported) -> None:
         try:
             member_person = self.member_person_schema.load(_pick(row, PERSON_COLUMNS))
-            member = self.member_schema.load(
-                {"relationship": relationship, **_pick(row, MEMBER_COLUMNS), "person_id": 0}
+            member = self._load(
+                self.member_schema,
+                {"relationship": relationship, **_pick(row, MEMBER_COLUMNS), "person_id": 0},
             )
         except ValidationError as exc:
             row_errors += _unreported(_flatten(line, translate_messages(exc.messages)), reported)
@@ -337,6 +359,26 @@ class _Checker:
         result.errors.sort(key=lambda e: (e.line, e.field))
         self.ids.clear()
         return result
+
+
+def _remembered(deserialize: Callable) -> Callable:
+    """A text field's ``deserialize`` that remembers its outcome per value: names, jobs and
+    cities repeat across a file, and these fields read nothing but the value (errors are
+    raised again every time, never kept)."""
+    kept: dict[str, object] = {}
+
+    def call(value, attr=None, data=None, **kwargs):
+        if kwargs or not isinstance(value, str):
+            return deserialize(value, attr, data, **kwargs)
+        if value in kept:
+            return kept[value]
+        result = deserialize(value, attr, data)
+        if len(kept) >= LOADS_KEPT:
+            kept.clear()
+        kept[value] = result
+        return result
+
+    return call
 
 
 def validate_stream(
