@@ -109,12 +109,14 @@ clean:
 # BENCH_HOUSEHOLDS sizes the search rows; BENCH_SCALE the flat family-name rows.
 BENCH_HOUSEHOLDS ?= 50000
 BENCH_SCALE ?= 10000,50000,200000
+BENCH_IMPORT_SCALE ?= 10000,50000,200000
 bench: install
 	@uptime
 	-$(BIN)/python bench/dispatch.py
 	-$(BIN)/python bench/request_detail.py
 	-$(BIN)/python bench/search_rows.py --households $(BENCH_HOUSEHOLDS)
 	-$(BIN)/python bench/search_rows.py --scale $(BENCH_SCALE) --calls 100
-	-$(BIN)/python bench/registry_import.py --rows 50000
+	-$(BIN)/python bench/registry_import.py --households 50000
+	-$(BIN)/python bench/registry_import.py --scale $(BENCH_IMPORT_SCALE)
 	-$(BIN)/python bench/request_numbers.py --threads 8 --each 50
 	@uptime

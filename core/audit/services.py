@@ -13,8 +13,9 @@ import csv
 import io
 import json
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import date, datetime, timedelta
+from types import SimpleNamespace
 
 from flask import has_request_context, request
 from flask_login import current_user
@@ -99,6 +100,49 @@ def _append(action, obj_type, obj_id, details, tenant_id: int | None, user) -> A
     db.session.add(entry)
     db.session.flush()
     return entry
+
+
+def record_many(entries: Iterable[tuple[str, str, object, dict | None]], *, user=None) -> int:
+    """Append ``(action, object type, object id, details)`` entries for the current tenant, in
+    the order given, as :func:`record` would one by one — same chain, same hashes — but read
+    the chain's head once and insert them in one bulk statement (an import's per-row entries).
+    In the caller's transaction; returns the number appended."""
+    tenant_id = current_tenant_id()
+    if user is None and has_request_context() and current_user and current_user.is_authenticated:
+        user = current_user
+    _lock_chain(tenant_id)
+    last = db.session.execute(
+        db.select(AuditEvent.seq, AuditEvent.hash)
+        .where(chain_filter(tenant_id))
+        .order_by(AuditEvent.seq.desc())
+        .limit(1)
+    ).first()
+    seq, previous = (last.seq, last.hash) if last else (0, GENESIS)
+    common = {
+        "tenant_id": tenant_id,
+        "at": utcnow(),
+        "user_id": getattr(user, "id", None),
+        "user_email": getattr(user, "email", None),
+        "ip": request.remote_addr if has_request_context() else None,
+        "request_id": request_id(),
+    }
+    rows = []
+    for action, obj_type, obj_id, details in entries:
+        seq += 1
+        row = {
+            **common,
+            "seq": seq,
+            "action": action,
+            "object_type": obj_type,
+            "object_id": None if obj_id is None else str(obj_id),
+            "details": json.loads(json.dumps(details or {}, default=str)),
+            "prev_hash": previous,
+        }
+        row["hash"] = previous = entry_hash(previous, SimpleNamespace(**row))
+        rows.append(row)
+    if rows:
+        db.session.execute(db.insert(AuditEvent.__table__), rows)
+    return len(rows)
 
 
 def _between(query, start: date | None, end: date | None):

@@ -14,6 +14,7 @@ from celery.signals import worker_process_init
 
 from core import create_app
 from core.extensions import db
+from core.jobs.service import recover_orphans
 
 
 def make_app():
@@ -34,3 +35,6 @@ def _own_connections(**_kwargs) -> None:
     with flask_app.app_context():
         for engine in db.engines.values():
             engine.dispose(close=False)
+    # A worker process starts: jobs whose process died on this host (a pool process killed
+    # mid-import) are failed ``worker_lost`` now, not when their heartbeat goes stale.
+    recover_orphans(flask_app)

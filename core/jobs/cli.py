@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
 
 from .registry import UnknownTask, periodic_jobs, tasks
-from .service import reap, run_periodic, runner_name
+from .service import reap, recover_orphans, run_periodic, runner_name
 
 group = AppGroup("jobs", help="Background jobs and periodic work.")
 
@@ -39,6 +40,13 @@ def reap_command() -> None:
     for slug, count in reap().items():
         if count:
             click.echo(f"{slug}: {count} job(s) marked lost")
+
+
+@group.command("recover")
+def recover_command() -> None:
+    """Mark the jobs whose process died on this host as lost now (what a starting worker does)."""
+    for slug, count in recover_orphans(current_app._get_current_object()).items():
+        click.echo(f"{slug}: {count} orphaned job(s) marked lost")
 
 
 def register(app) -> None:

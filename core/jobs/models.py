@@ -38,6 +38,9 @@ class Job(TenantMixin, db.Model):
     attempts: Mapped[int] = mapped_column(default=0)
     runner: Mapped[str] = mapped_column(sa.String(16), default="inprocess")
     task_id: Mapped[str | None] = mapped_column(sa.String(64))
+    # The process that runs it (``host:pid:start``, core.jobs.owner): a process of the same host
+    # sees at once that it died, without waiting for the heartbeat to go stale.
+    owner: Mapped[str | None] = mapped_column(sa.String(128))
     language: Mapped[str | None] = mapped_column(sa.String(8))
     user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

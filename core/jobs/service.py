@@ -8,10 +8,13 @@ task and records the outcome (``succeeded``, or ``failed`` with a reason). A tas
 writes are committed together with ``succeeded``: when the process dies before, nothing of
 it remains.
 
-A job whose runner vanished is found by its heartbeat (:func:`reap`, run every minute by
-Celery beat, by ``flask jobs reap`` and when a job is looked at) or when Celery delivers it
-again after the worker was lost: in-process jobs become ``interrupted`` (restartable),
-Celery jobs ``failed`` with the reason ``worker_lost``.
+A job whose runner vanished is found at once when its owner (the process that runs it,
+:mod:`.owner`) is known dead on this host — when a worker starts (:func:`recover_orphans`: a
+Celery pool process, the in-process runner's first thread), when the job is looked at, by
+:func:`reap` — otherwise by its stale heartbeat (:func:`reap`, run every minute by Celery beat,
+by ``flask jobs reap`` and when a job is looked at), or when Celery delivers it again after the
+worker was lost: in-process jobs become ``interrupted`` (restartable), Celery jobs ``failed``
+with the reason ``worker_lost``.
 """
 
 from __future__ import annotations
@@ -36,6 +39,7 @@ from ..plugins import is_enabled
 from ..tenancy import Tenant, require_tenant, tenant_context, utcnow
 from ..tenancy.services import all_tenants
 from .models import Job
+from .owner import current_owner, owner_is_dead
 from .registry import get_periodic, get_task
 
 log = logging.getLogger("charity_platform.jobs")
@@ -79,6 +83,8 @@ def enqueue(kind: str, params: dict | None = None, user=None, *, dispatch: bool 
         runner=runner_name(),
         heartbeat_at=utcnow(),
     )
+    if job.runner == "inprocess":
+        job.owner = current_owner()  # its queue is this process's memory: it dies with it
     job.tenant_id = tenant.id
     db.session.add(job)
     db.session.commit()
@@ -168,6 +174,7 @@ def _run(job: Job, extra: dict | None = None) -> Job:
     job.reason = job.error = None
     job.attempts += 1
     job.heartbeat_at = utcnow()
+    job.owner = current_owner()
     db.session.commit()
     job_id = job.id
     try:
@@ -230,10 +237,14 @@ def report(job: Job, progress: int, total: int | None = None, *, while_writing: 
     if total is not None:
         values["total"] = total
 
+    if (while_writing and not can_report_while_writing()) or _sqlite_writing():
+        # Kept on the job as a change of the task's own transaction (written with it), never as
+        # the row's committed state: that would hide the final values from the next flush.
+        for key, value in values.items():
+            setattr(job, key, value)
+        return
     for key, value in values.items():
         set_committed_value(job, key, value)
-    if (while_writing and not can_report_while_writing()) or _sqlite_writing():
-        return
     # A session of db's own kind: tenant scoping and the RLS setting apply to it too.
     with db.session.session_factory() as side, side.begin():
         side.execute(sa.update(Job).where(Job.id == job.id).values(**values))
@@ -267,11 +278,11 @@ def check(job: Job, now: datetime | None = None) -> bool:
         return False
     if job.state == "queued" and job.runner == "celery":
         return False  # waiting in Redis for a worker: it survives a web restart
-    future = current_app.extensions["charity_jobs"].futures.get(job.id)
-    if future is not None and not future.done():
+    if not _not_ours(job):
         return False  # a thread of this very process runs it (SQLite: reports wait for its commit)
     last = job.heartbeat_at or job.created_at
-    if last is None or (now or utcnow()) - last < stale_after():
+    stale = last is None or (now or utcnow()) - last >= stale_after()
+    if not stale and not owner_is_dead(job.owner):
         return False
     _finish_lost(job, "worker_lost" if job.runner == "celery" else "server_stopped")
     db.session.flush()
@@ -289,11 +300,49 @@ def reap(now: datetime | None = None) -> dict[str, int]:
 
 
 def reap_tenant(now: datetime | None = None) -> int:
+    """The tenant's jobs whose heartbeat is stale or whose owner died on this host: marked lost."""
     limit = (now or utcnow()) - stale_after()
     candidates = db.session.scalars(
-        db.select(Job).where(Job.state.in_(("queued", "running")), Job.heartbeat_at < limit)
+        db.select(Job).where(
+            Job.state.in_(("queued", "running")),
+            sa.or_(Job.heartbeat_at < limit, Job.owner.is_not(None)),
+        )
     ).all()
     return sum(1 for job in candidates if check(job, now))
+
+
+def recover_orphans(app) -> dict[str, int]:
+    """What a worker does as it starts: every job whose owner died on this host (``kill -9``,
+    a crash, a restart) is marked lost now — interrupted (in-process) or failed ``worker_lost``
+    (Celery) — instead of minutes later when its heartbeat goes stale. ``{tenant slug: count}``
+    of those marked. Never raises: a worker starts even when the database is busy (the
+    heartbeat reaper catches up)."""
+    counts: dict[str, int] = {}
+    with app.app_context():
+        try:
+            for tenant in all_tenants():
+                with tenant_context(tenant):
+                    orphans = db.session.scalars(
+                        db.select(Job).where(Job.state.in_(("queued", "running")), Job.owner.is_not(None))
+                    ).all()
+                    dead = [job for job in orphans if owner_is_dead(job.owner) and _not_ours(job)]
+                    for job in dead:
+                        _finish_lost(job, "worker_lost" if job.runner == "celery" else "server_stopped")
+                    db.session.commit()
+                    if dead:
+                        counts[tenant.slug] = len(dead)
+                        log.warning("jobs: %s orphaned job(s) of %s marked lost", len(dead), tenant.slug)
+        except Exception:  # noqa: BLE001 - logged; the heartbeat reaper remains
+            log.exception("jobs: looking for orphaned jobs at start-up failed")
+            db.session.rollback()
+        finally:
+            db.session.remove()
+    return counts
+
+
+def _not_ours(job: Job) -> bool:
+    future = current_app.extensions["charity_jobs"].futures.get(job.id)
+    return future is None or future.done()
 
 
 def can_restart(job: Job) -> bool:
@@ -306,6 +355,7 @@ def restart(job: Job) -> Job:
         raise Conflict(_("Only an interrupted job can be restarted."))
     job.state, job.finished_at, job.reason, job.error = "queued", None, None, None
     job.progress, job.heartbeat_at, job.runner = 0, utcnow(), runner_name()
+    job.owner = current_owner() if job.runner == "inprocess" else None
     record("jobs.restarted", "job", job.id, {"kind": job.kind})
     db.session.commit()
     submit(job)
@@ -353,6 +403,8 @@ class JobsState:
         # (gunicorn --preload) starts its threads in each worker, not in the master.
         if self._executor is None:
             self._executor = ThreadPoolExecutor(max_workers=self.threads, thread_name_prefix="job")
+            # This runner's worker starts: the jobs a dead process of this host left are marked.
+            self._executor.submit(recover_orphans, app)
         future = self._executor.submit(execute, app, job_id, tenant_id)
         self.futures[job_id] = future
         future.add_done_callback(lambda f: _forget(self.futures, job_id, f))

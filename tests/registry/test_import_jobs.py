@@ -10,7 +10,7 @@ import pytest
 from core import jobs
 from core.extensions import db
 from core.jobs import Job
-from core.registry import Household, ImportJob, Person, importer
+from core.registry import Household, ImportJob, Person, importer, importer_write
 from core.storage import get_storage, tenant_key
 from core.tenancy import utcnow
 from tests.registry.test_import import _count, good_file
@@ -39,14 +39,17 @@ def test_a_failure_while_writing_leaves_no_household_and_the_job_failed_with_its
     app_ctx, tenant, in_tenant, monkeypatch
 ):
     written = []
-    original = importer.create_household
+    original = importer_write._write_heads
 
-    def second_one_breaks(data, user=None):
+    def second_chunk_breaks(tenant_id, chunk, user):
         if written:
             raise RuntimeError("disk full")
-        written.append(original(data, user=user))
+        written.append(original(tenant_id, chunk, user))
+        return written[-1]
 
-    monkeypatch.setattr(importer, "create_household", second_one_breaks)
+    # One household per chunk: the second chunk's bulk insert fails after the first was written.
+    monkeypatch.setattr(importer_write, "HEADS_PER_CHUNK", 1)
+    monkeypatch.setattr(importer_write, "_write_heads", second_chunk_breaks)
     with in_tenant(tenant):
         record = importer.start_import("families.csv", good_file(), only_good_rows=False, background=True)
         jobs.wait(record.job_id)

@@ -1,0 +1,208 @@
+"""Writing a validated import set-wise (issue 19): bulk inserts, chunk by chunk, in the caller's
+one transaction.
+
+The rows come back from the validation's spills (:mod:`.importer_validate`): first the heads —
+a chunk of households at a time: their persons (``INSERT … RETURNING id``), search keys,
+households, beneficiary files, the files' "created" events and the audit entries each
+household had when it was created one by one (``registry.person.created`` for the head,
+``registry.household.created``), chained in that order by :func:`core.audit.services.record_many`
+— then the members, a chunk at a time: their persons, search keys and member rows. The
+statements per chunk are fixed, whatever the chunk holds. Derived columns (normalised names,
+the ID number's ciphertext, keyed hash and type, the search keys) come from the same
+functions the services use. Nothing here commits: the job's ``succeeded`` does, so a process
+killed at any point leaves nothing written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from itertools import islice
+
+import sqlalchemy as sa
+
+from ..audit.services import record_many
+from ..extensions import db
+from ..tenancy import require_tenant
+from . import ids
+from .models import BeneficiaryFile, FileEvent, Household, Member, Person, PersonNameKey
+from .normalize import name_keys, normalize_name, normalized_full_name
+from .services.persons import NAME_PARTS, PERSON_FIELDS
+
+# Households (with their heads) written per chunk; members per chunk.
+HEADS_PER_CHUNK = 1000
+MEMBERS_PER_CHUNK = 2000
+
+
+def person_row(tenant_id: int, data: dict) -> dict:
+    """The ``registry_persons`` row of a validated person, as ``services.create_person`` stores it.
+    Every row has the same keys (a bulk insert needs them): an absent field is NULL, an absent
+    name part "" and an absent income 0, as the columns' defaults would make them."""
+    row: dict = {"tenant_id": tenant_id, **dict.fromkeys(_NULLABLE)}
+    for key in PERSON_FIELDS:
+        value = data.get(key)
+        if key == "national_id":
+            row["national_id_encrypted"] = ids.encrypt(value) if value else None
+            row["national_id_hash"] = ids.lookup_hash(value) if value else None
+            row["id_type"] = ids.id_type(value) if value else None
+        elif key in NAME_PARTS:
+            row[key] = value or ""  # NOT NULL columns: an empty part is stored as ""
+        elif key == "monthly_income":
+            row[key] = value if value is not None else 0
+        else:
+            row[key] = value
+    row["name_normalized"] = normalized_full_name(*(row[part] for part in NAME_PARTS))
+    row["family_normalized"] = normalize_name(row["family_name"])
+    return row
+
+
+_NULLABLE = ("national_id_encrypted", "national_id_hash", "id_type")
+
+
+def _chunks(items: Iterable, size: int) -> Iterator[list]:
+    iterator = iter(items)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
+def _insert_returning_ids(model, rows: list[dict]) -> list[int]:
+    """Insert ``rows`` in one bulk statement; their ids, in the order of ``rows``.
+
+    ``INSERT … RETURNING`` in parameter order would go row by row here (the tenant tables'
+    primary key is ``(tenant_id, id)``, which SQLAlchemy cannot sort bulk results by), so:
+    PostgreSQL takes the ids from the table's sequence first (one statement) and inserts them;
+    SQLite gives each new row the largest rowid plus one, and this transaction holds the
+    database's only write lock, so the rows got the ids up to the largest one now.
+    """
+    table = model.__table__
+    dialect = db.session.get_bind().dialect.name
+    if dialect == "postgresql":
+        ids = list(
+            db.session.execute(
+                sa.text("SELECT nextval(pg_get_serial_sequence(:table, 'id')) FROM generate_series(1, :n)"),
+                {"table": table.name, "n": len(rows)},
+            ).scalars()
+        )
+        db.session.execute(db.insert(table), [{**row, "id": id_} for row, id_ in zip(rows, ids, strict=True)])
+        return ids
+    if dialect == "sqlite":
+        db.session.execute(db.insert(table), rows)
+        last = db.session.execute(sa.select(sa.func.max(table.c.id))).scalar_one()
+        return list(range(last - len(rows) + 1, last + 1))
+    statement = db.insert(table).returning(table.c.id, sort_by_parameter_order=True)
+    return list(db.session.execute(statement, rows).scalars())
+
+
+def _insert_persons(tenant_id: int, people: list[dict]) -> list[int]:
+    rows = [person_row(tenant_id, person) for person in people]
+    person_ids = _insert_returning_ids(Person, rows)
+    keys = [
+        (tenant_id, pid, key, row["name_normalized"])
+        for pid, row in zip(person_ids, rows, strict=True)
+        for key in name_keys(*(row[part] for part in NAME_PARTS))
+    ]
+    _insert_plain(PersonNameKey.__table__, ("tenant_id", "person_id", "key", "sort_name"), keys)
+    return person_ids
+
+
+def _insert_plain(table, columns: tuple[str, ...], values: list[tuple]) -> None:
+    """Rows of plain ints and strings (no defaults, no type conversion) straight to the driver's
+    ``executemany``: the search keys are ~7 rows a person, where SQLAlchemy's per-row parameter
+    processing would cost more than the insert."""
+    if not values:
+        return
+    connection = db.session.connection()
+    quote = connection.dialect.identifier_preparer.quote
+    mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
+    connection.exec_driver_sql(
+        f"INSERT INTO {quote(table.name)} ({', '.join(quote(c) for c in columns)}) "
+        f"VALUES ({', '.join([mark] * len(columns))})",
+        values,
+    )
+
+
+def _write_heads(tenant_id: int, chunk: list[tuple[str, int, dict]], user) -> dict[str, int]:
+    head_ids = _insert_persons(tenant_id, [data["head"] for _ref, _line, data in chunk])
+    household_ids = _insert_returning_ids(
+        Household,
+        [
+            {
+                "tenant_id": tenant_id,
+                "head_person_id": head_id,
+                "housing_tenure": data["housing_tenure"],
+                "annual_rent": (data.get("annual_rent") or 0) if data["housing_tenure"] == "rented" else 0,
+                "category": data.get("category") or "family",
+            }
+            for head_id, (_ref, _line, data) in zip(head_ids, chunk, strict=True)
+        ],
+    )
+    file_ids = _insert_returning_ids(
+        BeneficiaryFile,
+        [
+            {"tenant_id": tenant_id, "household_id": hid, "status": "applicant", "extra": {}}
+            for hid in household_ids
+        ],
+    )
+    user_id = getattr(user, "id", None)
+    db.session.execute(
+        db.insert(FileEvent.__table__),
+        [
+            {"tenant_id": tenant_id, "file_id": fid, "kind": "created", "from_status": None,
+             "to_status": "applicant", "reason": None, "details": {}, "user_id": user_id}
+            for fid in file_ids
+        ],
+    )  # fmt: skip
+    record_many(
+        (
+            entry
+            for head_id, hid, fid in zip(head_ids, household_ids, file_ids, strict=True)
+            for entry in (
+                ("registry.person.created", "person", head_id, None),
+                ("registry.household.created", "household", hid, {"file": fid}),
+            )
+        ),
+        user=user,
+    )
+    return {ref: hid for (ref, _line, _data), hid in zip(chunk, household_ids, strict=True)}
+
+
+def _write_members(tenant_id: int, chunk: list[tuple[str, int, dict]], households: dict[str, int]) -> None:
+    person_ids = _insert_persons(tenant_id, [member["person"] for _ref, _line, member in chunk])
+    rows = []
+    for pid, (ref, _line, member) in zip(person_ids, chunk, strict=True):
+        person = member["person"]
+        rows.append(
+            {
+                "tenant_id": tenant_id,
+                "household_id": households[ref],
+                "person_id": pid,
+                "relationship": member["relationship_"],
+                "job": member["job"] if member.get("job") is not None else person.get("job"),
+                "income": member.get("income") or person.get("monthly_income") or 0,
+                "resides_with_head": member.get("resides_with_head", True),
+                "studying": member.get("studying", False),
+            }
+        )
+    db.session.execute(db.insert(Member.__table__), rows)
+
+
+def write_validated(validation, user=None, progress: Callable[[int], None] | None = None) -> int:
+    """Write the good households of ``validation`` (a :class:`.importer_validate.Validation`)
+    set-wise in the caller's transaction; ``progress(rows written)`` after each chunk. Returns
+    the number of households created."""
+    tenant_id = require_tenant().id
+    bad = validation.bad_refs
+    households: dict[str, int] = {}
+    written = 0
+    heads = (item for item in validation.heads if item[0] not in bad)
+    for chunk in _chunks(heads, HEADS_PER_CHUNK):
+        households.update(_write_heads(tenant_id, chunk, user))
+        written += len(chunk)
+        if progress:
+            progress(written)
+    members = (item for item in validation.members if item[0] not in bad)
+    for chunk in _chunks(members, MEMBERS_PER_CHUNK):
+        _write_members(tenant_id, chunk, households)
+        written += len(chunk)
+        if progress:
+            progress(written)
+    return len(households)
