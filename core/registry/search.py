@@ -2,12 +2,17 @@
 
 Two statements per search, each built once at import and compiled once by SQLAlchemy (its
 cache key never changes, only the bound values do), sent through the session's connection as
-plain SQL — the ORM's per-statement work (compilation keys, loader options, the scoping hook)
-is paid only by the second statement, which reads the page's persons by primary key:
+plain SQL — no ORM statement, so no ORM per-statement work (compilation keys, loader options,
+the scoping hook, identity map):
 
 1. the matches' page *and* their count in one statement (``count(*) OVER ()``), from the
    index alone;
-2. the page's ``Person`` rows by primary key (scoped to the tenant like every ORM query).
+2. the page's rows of ``registry_persons`` by primary key, the tenant bound like in the first.
+
+The page comes back as :class:`PersonRow` objects: the person's columns as read, plus
+``Person``'s own ``full_name`` and ``national_id`` — what every page, the API and the pickers
+read from a result. They are not ORM entities: a caller that changes a person loads it
+(``db.session.get(Person, row.id)``).
 
 The count is **bounded**: each index range yields at most ``COUNT_CAP + 1`` matches, so the
 cost of a search does not grow with the association. Past the cap the answer says "more than
@@ -102,11 +107,64 @@ def _statements() -> dict[str, sa.Select]:
 
 
 _STATEMENTS = _statements()
-_BY_IDS = sa.select(Person).where(Person.id.in_(sa.bindparam("ids", expanding=True)))
-_BY_ID_NUMBER = sa.select(Person).where(Person.national_id_hash == sa.bindparam("hash"))
+_PERSONS = Person.__table__
+_BY_IDS = sa.select(*_PERSONS.c).where(
+    _PERSONS.c.tenant_id == sa.bindparam("tenant"), _PERSONS.c.id.in_(sa.bindparam("ids", expanding=True))
+)
+_BY_ID_NUMBER = sa.select(*_PERSONS.c).where(
+    _PERSONS.c.tenant_id == sa.bindparam("tenant"), _PERSONS.c.national_id_hash == sa.bindparam("hash")
+)
+_EVERYONE = (
+    sa.select(*_PERSONS.c)
+    .where(_PERSONS.c.tenant_id == sa.bindparam("tenant"))
+    .order_by(_PERSONS.c.name_normalized, _PERSONS.c.id)
+    .limit(sa.bindparam("limit"))
+    .offset(sa.bindparam("offset"))
+)
+_EVERYONE_COUNT = sa.select(sa.func.count()).select_from(
+    sa.select(_PERSONS.c.id)
+    .where(_PERSONS.c.tenant_id == sa.bindparam("tenant"))
+    .limit(COUNT_CAP + 1)
+    .subquery()
+)
 
 
-def search_persons(q: str, page: int = 1, per_page: int = 20) -> tuple[list[Person], SearchTotal]:
+class PersonRow:
+    """A person of a search page as read: the columns of ``registry_persons`` as attributes, and
+    ``Person``'s ``full_name`` and ``national_id`` (the same code). Read-only, not in the session."""
+
+    __slots__ = tuple(column.key for column in _PERSONS.c)
+    full_name = Person.__dict__["full_name"]
+    national_id = property(Person.__dict__["national_id"].fget)
+
+    def __init__(self, row) -> None:
+        for name, value in zip(self.__slots__, row, strict=True):
+            object.__setattr__(self, name, value)
+
+    def __setattr__(self, name, value):
+        raise AttributeError(f"a search result is read-only; load Person {self.id} to change it")
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, PersonRow | Person) and other.id == self.id
+
+    def __hash__(self) -> int:
+        return hash(("person", self.id))
+
+    def __repr__(self) -> str:
+        return f"<PersonRow {self.id}>"
+
+
+def _connection():
+    """The session's connection, after what the ORM's own queries would do first: flush pending
+    changes (a person added in this transaction is found) and begin the transaction (on
+    PostgreSQL its tenant for Row-Level Security)."""
+    session = db.session()
+    if session.autoflush:
+        session.flush()  # no-op with nothing pending
+    return session.connection()
+
+
+def search_persons(q: str, page: int = 1, per_page: int = 20) -> tuple[list[PersonRow], SearchTotal]:
     """Exact ID number (any digit script), or the person's name parts in order.
 
     One word is the start of the first or the family name. Several: "أحمد الزهراني" (first +
@@ -124,7 +182,8 @@ def search_persons(q: str, page: int = 1, per_page: int = 20) -> tuple[list[Pers
     number = id_query(q)
     if number is not None:
         # At most one person: the hash is unique in the association.
-        found = list(db.session.execute(_BY_ID_NUMBER, {"hash": ids.lookup_hash(number)}).scalars())
+        params = {"tenant": _tenant_id(), "hash": ids.lookup_hash(number)}
+        found = [PersonRow(row) for row in _connection().execute(_BY_ID_NUMBER, params)]
         return found[offset : offset + per_page], SearchTotal(len(found))
     if not q:
         return _everyone(offset, per_page)
@@ -142,33 +201,28 @@ def search_persons(q: str, page: int = 1, per_page: int = 20) -> tuple[list[Pers
         "limit": max(limit, 0),
         "offset": offset,
     }
-    session = db.session()
-    if session.autoflush:
-        session.flush()  # what the ORM's own queries would do first (no-op with nothing pending)
-    connection = session.connection()
+    connection = _connection()
     rows = connection.execute(_STATEMENTS[kind], params).all() if limit > 0 else []
     if rows:
         total = rows[0].total
     else:  # a page past the end: the count alone
         total = connection.execute(_STATEMENTS[f"{kind}_count"], params).scalar_one()
-    return _load([row.id for row in rows]), SearchTotal(total)
+    return _load(connection, params["tenant"], [row.id for row in rows]), SearchTotal(total)
 
 
-def _load(person_ids: list[int]) -> list[Person]:
+def _load(connection, tenant_id: int, person_ids: list[int]) -> list[PersonRow]:
     """The persons of a page, in the page's order, in one statement."""
     if not person_ids:
         return []
-    by_id = {person.id: person for person in db.session.execute(_BY_IDS, {"ids": person_ids}).scalars()}
+    found = connection.execute(_BY_IDS, {"tenant": tenant_id, "ids": person_ids})
+    by_id = {person.id: person for person in map(PersonRow, found)}
     return [by_id[pid] for pid in person_ids if pid in by_id]
 
 
-def _everyone(offset: int, per_page: int) -> tuple[list[Person], SearchTotal]:
-    capped = sa.select(Person.id).where(Person.tenant_id == _tenant_id()).limit(COUNT_CAP + 1).subquery()
-    total = db.session.execute(sa.select(sa.func.count()).select_from(capped)).scalar_one()
-    rows = db.session.execute(
-        sa.select(Person).order_by(Person.name_normalized, Person.id).limit(per_page).offset(offset)
-    ).scalars()
-    return list(rows), SearchTotal(total)
+def _everyone(offset: int, per_page: int) -> tuple[list[PersonRow], SearchTotal]:
+    connection, params = _connection(), {"tenant": _tenant_id(), "limit": per_page, "offset": offset}
+    total = connection.execute(_EVERYONE_COUNT, params).scalar_one()
+    return [PersonRow(row) for row in connection.execute(_EVERYONE, params)], SearchTotal(total)
 
 
 def _tenant_id() -> int:
