@@ -1,9 +1,9 @@
 """The registry's person search: exact ID number, or the person's name parts in order.
 
-Two statements per search, each built once at import and compiled once by SQLAlchemy (its
-cache key never changes, only the bound values do), sent through the session's connection as
-plain SQL — no ORM statement, so no ORM per-statement work (compilation keys, loader options,
-the scoping hook, identity map):
+Two statements per search, each built once at import, compiled once per dialect
+(:class:`Prepared`) and sent as SQL text on the DBAPI cursor of the session's connection — no
+ORM statement and no per-call SQLAlchemy work (cache keys, compiled-cache lookups, result
+metadata, loader options, the scoping hook, identity map):
 
 1. the matches' page *and* their count in one statement (``count(*) OVER ()``), from the
    index alone;
@@ -106,14 +106,86 @@ def _statements() -> dict[str, sa.Select]:
     }
 
 
-_STATEMENTS = _statements()
+class Prepared:
+    """A statement compiled once per database dialect and sent as its SQL text on the DBAPI
+    cursor of the session's connection (in its transaction: on PostgreSQL under the tenant set
+    for Row-Level Security), its result columns converted by their types' own result processors
+    (dates on SQLite). ``Connection.execute`` would generate the statement's cache key, look the
+    compiled form up and build result metadata on every call — most of a short search's cost
+    beside the SQL itself. The engine's ``before/after_cursor_execute`` listeners (statement
+    counters, tracing) are called as for any statement."""
+
+    def __init__(self, statement: sa.Select) -> None:
+        self.statement = statement
+        self._compiled: dict[str, tuple] = {}
+
+    def _for(self, dialect) -> tuple:
+        entry = self._compiled.get(dialect.name)
+        if entry is None:
+            compiled = self.statement.compile(dialect=dialect)
+            processors = tuple(
+                column.type.dialect_impl(dialect).result_processor(dialect, None)
+                for column in self.statement.selected_columns
+            )
+            order = tuple(compiled.positiontup) if compiled.positional else None
+            # Values the compiler bound itself (SQLite's "LIMIT ? OFFSET ?" of a limit alone).
+            fixed = {name: value for name, value in compiled.params.items() if value is not None}
+            entry = self._compiled[dialect.name] = (str(compiled), order, fixed, processors)
+        return entry
+
+    def rows(self, connection: sa.Connection, params: dict) -> list[tuple]:
+        """The rows, each value converted by its column's type."""
+        found, processors = self.raw(connection, params)
+        if not any(processors):
+            return found
+        return [
+            tuple(
+                value if process is None else process(value)
+                for process, value in zip(processors, row, strict=True)
+            )
+            for row in found
+        ]
+
+    def raw(self, connection: sa.Connection, params: dict) -> tuple[list[tuple], tuple]:
+        """The rows as the driver gave them, and each column's result processor (or None)."""
+        sql, order, fixed, processors = self._for(connection.dialect)
+        params = {**fixed, **params} if fixed else params
+        args = tuple(params[name] for name in order) if order is not None else params
+        cursor = connection.connection.cursor()
+        try:
+            for listener in connection.dispatch.before_cursor_execute:
+                sql, args = listener(connection, cursor, sql, args, None, False)
+            cursor.execute(sql, args)
+            found = cursor.fetchall()
+            for listener in connection.dispatch.after_cursor_execute:
+                listener(connection, cursor, sql, args, None, False)
+        finally:
+            cursor.close()
+        return found, processors
+
+
+_STATEMENTS = {kind: Prepared(statement) for kind, statement in _statements().items()}
 _PERSONS = Person.__table__
-_BY_IDS = sa.select(*_PERSONS.c).where(
-    _PERSONS.c.tenant_id == sa.bindparam("tenant"), _PERSONS.c.id.in_(sa.bindparam("ids", expanding=True))
+_BY_ID_NUMBER = Prepared(
+    sa.select(*_PERSONS.c).where(
+        _PERSONS.c.tenant_id == sa.bindparam("tenant"), _PERSONS.c.national_id_hash == sa.bindparam("hash")
+    )
 )
-_BY_ID_NUMBER = sa.select(*_PERSONS.c).where(
-    _PERSONS.c.tenant_id == sa.bindparam("tenant"), _PERSONS.c.national_id_hash == sa.bindparam("hash")
-)
+_BY_IDS: dict[int, Prepared] = {}  # by the number of ids (a page has at most per_page)
+
+
+def _by_ids(count: int) -> Prepared:
+    prepared = _BY_IDS.get(count)
+    if prepared is None:
+        marks = [sa.bindparam(f"id{n}") for n in range(count)]
+        prepared = _BY_IDS[count] = Prepared(
+            sa.select(*_PERSONS.c).where(
+                _PERSONS.c.tenant_id == sa.bindparam("tenant"), _PERSONS.c.id.in_(marks)
+            )
+        )
+    return prepared
+
+
 _EVERYONE = (
     sa.select(*_PERSONS.c)
     .where(_PERSONS.c.tenant_id == sa.bindparam("tenant"))
@@ -129,17 +201,28 @@ _EVERYONE_COUNT = sa.select(sa.func.count()).select_from(
 )
 
 
+def _column(index: int, name: str) -> property:
+    def read(row: PersonRow):
+        value = row._values[index]
+        process = row._processors[index]
+        return value if process is None or value is None else process(value)
+
+    read.__name__ = name
+    return property(read)
+
+
 class PersonRow:
     """A person of a search page as read: the columns of ``registry_persons`` as attributes, and
-    ``Person``'s ``full_name`` and ``national_id`` (the same code). Read-only, not in the session."""
+    ``Person``'s ``full_name`` and ``national_id`` (the same code). Read-only, not in the session.
+    A value is converted by its column's type when read (a page shows a few of them)."""
 
-    __slots__ = tuple(column.key for column in _PERSONS.c)
+    __slots__ = ("_values", "_processors")
     full_name = Person.__dict__["full_name"]
     national_id = property(Person.__dict__["national_id"].fget)
 
-    def __init__(self, row) -> None:
-        for name, value in zip(self.__slots__, row, strict=True):
-            object.__setattr__(self, name, value)
+    def __init__(self, values: tuple, processors: tuple = ()) -> None:
+        object.__setattr__(self, "_values", values)
+        object.__setattr__(self, "_processors", processors or (None,) * len(values))
 
     def __setattr__(self, name, value):
         raise AttributeError(f"a search result is read-only; load Person {self.id} to change it")
@@ -152,6 +235,15 @@ class PersonRow:
 
     def __repr__(self) -> str:
         return f"<PersonRow {self.id}>"
+
+
+for _index, _col in enumerate(_PERSONS.c):
+    setattr(PersonRow, _col.key, _column(_index, _col.key))
+
+
+def _rows(prepared: Prepared, connection, params: dict) -> list[PersonRow]:
+    found, processors = prepared.raw(connection, params)
+    return [PersonRow(values, processors) for values in found]
 
 
 def _connection():
@@ -183,7 +275,7 @@ def search_persons(q: str, page: int = 1, per_page: int = 20) -> tuple[list[Pers
     if number is not None:
         # At most one person: the hash is unique in the association.
         params = {"tenant": _tenant_id(), "hash": ids.lookup_hash(number)}
-        found = [PersonRow(row) for row in _connection().execute(_BY_ID_NUMBER, params)]
+        found = _rows(_BY_ID_NUMBER, _connection(), params)
         return found[offset : offset + per_page], SearchTotal(len(found))
     if not q:
         return _everyone(offset, per_page)
@@ -202,27 +294,29 @@ def search_persons(q: str, page: int = 1, per_page: int = 20) -> tuple[list[Pers
         "offset": offset,
     }
     connection = _connection()
-    rows = connection.execute(_STATEMENTS[kind], params).all() if limit > 0 else []
+    rows = _STATEMENTS[kind].rows(connection, params) if limit > 0 else []
     if rows:
-        total = rows[0].total
+        total = rows[0][1]
     else:  # a page past the end: the count alone
-        total = connection.execute(_STATEMENTS[f"{kind}_count"], params).scalar_one()
-    return _load(connection, params["tenant"], [row.id for row in rows]), SearchTotal(total)
+        total = _STATEMENTS[f"{kind}_count"].rows(connection, params)[0][0]
+    return _load(connection, params["tenant"], [row[0] for row in rows]), SearchTotal(total)
 
 
 def _load(connection, tenant_id: int, person_ids: list[int]) -> list[PersonRow]:
     """The persons of a page, in the page's order, in one statement."""
     if not person_ids:
         return []
-    found = connection.execute(_BY_IDS, {"tenant": tenant_id, "ids": person_ids})
-    by_id = {person.id: person for person in map(PersonRow, found)}
+    params = {"tenant": tenant_id, **{f"id{n}": pid for n, pid in enumerate(person_ids)}}
+    by_id = {
+        person.id: person for person in map(PersonRow, _by_ids(len(person_ids)).rows(connection, params))
+    }
     return [by_id[pid] for pid in person_ids if pid in by_id]
 
 
 def _everyone(offset: int, per_page: int) -> tuple[list[PersonRow], SearchTotal]:
     connection, params = _connection(), {"tenant": _tenant_id(), "limit": per_page, "offset": offset}
     total = connection.execute(_EVERYONE_COUNT, params).scalar_one()
-    return [PersonRow(row) for row in connection.execute(_EVERYONE, params)], SearchTotal(total)
+    return [PersonRow(tuple(row)) for row in connection.execute(_EVERYONE, params)], SearchTotal(total)
 
 
 def _tenant_id() -> int:
