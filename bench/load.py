@@ -229,9 +229,9 @@ def main() -> int:
                 str(BIN / "locust"), "-f", str(HERE / "load_locustfile.py"), "--headless", "--only-summary",
                 "--users", str(args.clients + 1), "--spawn-rate", str(args.spawn_rate), "--host", f"http://127.0.0.1:{args.port}",
                 # A ceiling only: the locustfile stops the run after the measured window.
-                "--run-time", f"{args.seconds + 240}s", "--stop-timeout", "30", "--loglevel", "WARNING",
+                "--run-time", f"{args.seconds + 900}s", "--stop-timeout", "30", "--loglevel", "WARNING",
             ],
-            cwd=ROOT, env=locust_env, timeout=args.seconds + 400,
+            cwd=ROOT, env=locust_env, timeout=args.seconds + 1000,
         )  # fmt: skip
     finally:
         server.send_signal(signal.SIGTERM)

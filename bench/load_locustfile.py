@@ -179,12 +179,32 @@ class Probe(_Client):
         self.client.get(f"{self.base}/{self.request_id}", headers=self.headers, name=PROBE)
 
 
+_first_login = [0.0]
+
+
+@events.test_start.add_listener
+def _started(environment, **kwargs) -> None:
+    _first_login[0] = time.monotonic()
+
+
+@events.test_stop.add_listener
+def _stopped(environment, **kwargs) -> None:
+    """The ceiling (``--run-time``) hit before every client had logged in: say so."""
+    if not _ready.is_set():
+        with open(os.environ["LOAD_RESULTS"], "w") as out:
+            problem = (
+                f"only {_logged_in[0]} of {environment.runner.target_user_count} clients logged in in time"
+            )
+            json.dump({"lines": [problem, *_login_failures[:5]], "problems": [problem]}, out)
+
+
 def _close_window(environment) -> None:
     started = time.monotonic()
+    logging_in = started - _first_login[0]
     gevent.sleep(SECONDS)
     stats = environment.runner.stats
     elapsed = time.monotonic() - started
-    lines, problems = [], list(_login_failures)
+    lines, problems = [f"logging in (before the window): {logging_in:.0f} s"], list(_login_failures)
     for name in (FLOW, PROBE):
         entry = stats.entries.get((name, "FLOW" if name == FLOW else "GET"))
         if entry is None or not entry.num_requests:
