@@ -148,7 +148,9 @@ class Officer(_Client):
             answer = self.client.post(
                 f"{self.base}/{request_id}/submit",
                 json={"declaration": True, "signed_by": f"متقدم الحمل {self.number}"},
-                headers=self.headers,
+                # The next call comes 5–15 s later, after gunicorn's keep-alive (5 s) closed an
+                # idle connection: closing it here keeps that call from racing the server's close.
+                headers={**self.headers, "Connection": "close"},
                 name="POST /t/<slug>/api/v1/requests/<id>/submit",
             )
             if answer.status_code != 200 or not answer.json().get("number"):
