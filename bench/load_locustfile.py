@@ -113,6 +113,9 @@ class _Client(FastHttpUser):
             _ready.set()
             gevent.spawn(_close_window, self.environment)
         _ready.wait()
+        # People do not all press "submit" at the same instant: the first call of each client
+        # comes at a random moment of its first wait (else 200 create+submit arrive at once).
+        gevent.sleep(random.uniform(0, HIGH) if isinstance(self, Officer) else 0)
 
     def prepare(self) -> None:
         pass
