@@ -177,8 +177,8 @@ def main() -> int:
     parser.add_argument("--wait", default="5,15", help="seconds between a client's submissions: min,max")
     parser.add_argument("--port", type=int, default=int(os.environ.get("BENCH_LOAD_PORT", "5117")))
     parser.add_argument("--worker-class", default="gthread")
-    parser.add_argument("--workers", type=int, default=3)
-    parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument("--workers", type=int, default=2)  # one per core of this machine
+    parser.add_argument("--threads", type=int, default=4)
     parser.add_argument(
         "--spawn-rate", type=float, default=10, help="clients starting (logging in) per second"
     )
