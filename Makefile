@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-stamp
 FLASK  := $(BIN)/flask --app wsgi
 PYTEST_ARGS ?=
 
-.PHONY: install translations run serve worker beat migrate test lint bench test-sqlite test-postgres browser-deps redis-deps pdf-deps vendor messages clean
+.PHONY: install translations run serve worker beat migrate test lint bench bench-load test-sqlite test-postgres browser-deps redis-deps pdf-deps vendor messages clean
 
 install: $(STAMP) translations pdf-deps
 
@@ -119,4 +119,13 @@ bench: install
 	-$(BIN)/python bench/registry_import.py --households 50000
 	-$(BIN)/python bench/registry_import.py --scale $(BENCH_IMPORT_SCALE)
 	-$(BIN)/python bench/request_numbers.py --threads 8 --each 50
+	@uptime
+
+# 200 clients x 60 s creating and submitting requests against gunicorn on a throwaway PostgreSQL
+# (bench/load.py, bench/README.md "Load"). BENCH_LOAD_ARGS: e.g. --quick, --workers 4.
+bench-load: install
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test,bench]'
+	@uptime
+	bash scripts/with-postgres.sh sh -c 'DATABASE_URL=$$TEST_DATABASE_URL DATABASE_OWNER_URL=$$TEST_DATABASE_OWNER_URL \
+	  $(BIN)/python bench/load.py $(BENCH_LOAD_ARGS)'
 	@uptime

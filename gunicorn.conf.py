@@ -12,7 +12,12 @@ import os
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:5000")
 # Several worker processes; WEB_CONCURRENCY is gunicorn's conventional variable.
 workers = int(os.environ.get("WEB_CONCURRENCY", "4"))
-worker_class = "sync"
+# Threaded workers (gthread): a worker serves `threads` requests at once while others wait on the
+# database (the request-number row lock, the audit chain), and idle keep-alive connections wait in
+# its poller instead of holding a worker — a sync worker serves one connection at a time, so 200
+# clients queued behind 4 of them (p95 6.2 s in issue 19). bench/load.py measures the choice.
+worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "gthread")
+threads = int(os.environ.get("GUNICORN_THREADS", "8"))
 # A request that runs longer than this is killed (big imports run as background jobs).
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
 # On restart (SIGHUP/SIGTERM) workers finish their requests for up to this long.

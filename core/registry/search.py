@@ -1,13 +1,18 @@
 """The registry's person search: exact ID number, or the person's name parts in order.
 
-Two statements per search, each built once at import and compiled once by SQLAlchemy (its
-cache key never changes, only the bound values do), sent through the session's connection as
-plain SQL — the ORM's per-statement work (compilation keys, loader options, the scoping hook)
-is paid only by the second statement, which reads the page's persons by primary key:
+Two statements per search, each built once at import, compiled once per dialect
+(:class:`Prepared`) and sent as SQL text on the DBAPI cursor of the session's connection — no
+ORM statement and no per-call SQLAlchemy work (cache keys, compiled-cache lookups, result
+metadata, loader options, the scoping hook, identity map):
 
 1. the matches' page *and* their count in one statement (``count(*) OVER ()``), from the
    index alone;
-2. the page's ``Person`` rows by primary key (scoped to the tenant like every ORM query).
+2. the page's rows of ``registry_persons`` by primary key, the tenant bound like in the first.
+
+The page comes back as :class:`PersonRow` objects: the person's columns as read, plus
+``Person``'s own ``full_name`` and ``national_id`` — what every page, the API and the pickers
+read from a result. They are not ORM entities: a caller that changes a person loads it
+(``db.session.get(Person, row.id)``).
 
 The count is **bounded**: each index range yields at most ``COUNT_CAP + 1`` matches, so the
 cost of a search does not grow with the association. Past the cap the answer says "more than
@@ -101,12 +106,157 @@ def _statements() -> dict[str, sa.Select]:
     }
 
 
-_STATEMENTS = _statements()
-_BY_IDS = sa.select(Person).where(Person.id.in_(sa.bindparam("ids", expanding=True)))
-_BY_ID_NUMBER = sa.select(Person).where(Person.national_id_hash == sa.bindparam("hash"))
+class Prepared:
+    """A statement compiled once per database dialect and sent as its SQL text on the DBAPI
+    cursor of the session's connection (in its transaction: on PostgreSQL under the tenant set
+    for Row-Level Security), its result columns converted by their types' own result processors
+    (dates on SQLite). ``Connection.execute`` would generate the statement's cache key, look the
+    compiled form up and build result metadata on every call — most of a short search's cost
+    beside the SQL itself. The engine's ``before/after_cursor_execute`` listeners (statement
+    counters, tracing) are called as for any statement."""
+
+    def __init__(self, statement: sa.Select) -> None:
+        self.statement = statement
+        self._compiled: dict[str, tuple] = {}
+
+    def _for(self, dialect) -> tuple:
+        entry = self._compiled.get(dialect.name)
+        if entry is None:
+            compiled = self.statement.compile(dialect=dialect)
+            processors = tuple(
+                column.type.dialect_impl(dialect).result_processor(dialect, None)
+                for column in self.statement.selected_columns
+            )
+            order = tuple(compiled.positiontup) if compiled.positional else None
+            # Values the compiler bound itself (SQLite's "LIMIT ? OFFSET ?" of a limit alone).
+            fixed = {name: value for name, value in compiled.params.items() if value is not None}
+            entry = self._compiled[dialect.name] = (str(compiled), order, fixed, processors)
+        return entry
+
+    def rows(self, connection: sa.Connection, params: dict) -> list[tuple]:
+        """The rows, each value converted by its column's type."""
+        found, processors = self.raw(connection, params)
+        if not any(processors):
+            return found
+        return [
+            tuple(
+                value if process is None else process(value)
+                for process, value in zip(processors, row, strict=True)
+            )
+            for row in found
+        ]
+
+    def raw(self, connection: sa.Connection, params: dict) -> tuple[list[tuple], tuple]:
+        """The rows as the driver gave them, and each column's result processor (or None)."""
+        sql, order, fixed, processors = self._for(connection.dialect)
+        params = {**fixed, **params} if fixed else params
+        args = tuple(params[name] for name in order) if order is not None else params
+        cursor = connection.connection.cursor()
+        try:
+            for listener in connection.dispatch.before_cursor_execute:
+                sql, args = listener(connection, cursor, sql, args, None, False)
+            cursor.execute(sql, args)
+            found = cursor.fetchall()
+            for listener in connection.dispatch.after_cursor_execute:
+                listener(connection, cursor, sql, args, None, False)
+        finally:
+            cursor.close()
+        return found, processors
 
 
-def search_persons(q: str, page: int = 1, per_page: int = 20) -> tuple[list[Person], SearchTotal]:
+_STATEMENTS = {kind: Prepared(statement) for kind, statement in _statements().items()}
+_PERSONS = Person.__table__
+_BY_ID_NUMBER = Prepared(
+    sa.select(*_PERSONS.c).where(
+        _PERSONS.c.tenant_id == sa.bindparam("tenant"), _PERSONS.c.national_id_hash == sa.bindparam("hash")
+    )
+)
+_BY_IDS: dict[int, Prepared] = {}  # by the number of ids (a page has at most per_page)
+
+
+def _by_ids(count: int) -> Prepared:
+    prepared = _BY_IDS.get(count)
+    if prepared is None:
+        marks = [sa.bindparam(f"id{n}") for n in range(count)]
+        prepared = _BY_IDS[count] = Prepared(
+            sa.select(*_PERSONS.c).where(
+                _PERSONS.c.tenant_id == sa.bindparam("tenant"), _PERSONS.c.id.in_(marks)
+            )
+        )
+    return prepared
+
+
+_EVERYONE = (
+    sa.select(*_PERSONS.c)
+    .where(_PERSONS.c.tenant_id == sa.bindparam("tenant"))
+    .order_by(_PERSONS.c.name_normalized, _PERSONS.c.id)
+    .limit(sa.bindparam("limit"))
+    .offset(sa.bindparam("offset"))
+)
+_EVERYONE_COUNT = sa.select(sa.func.count()).select_from(
+    sa.select(_PERSONS.c.id)
+    .where(_PERSONS.c.tenant_id == sa.bindparam("tenant"))
+    .limit(COUNT_CAP + 1)
+    .subquery()
+)
+
+
+def _column(index: int, name: str) -> property:
+    def read(row: PersonRow):
+        value = row._values[index]
+        process = row._processors[index]
+        return value if process is None or value is None else process(value)
+
+    read.__name__ = name
+    return property(read)
+
+
+class PersonRow:
+    """A person of a search page as read: the columns of ``registry_persons`` as attributes, and
+    ``Person``'s ``full_name`` and ``national_id`` (the same code). Read-only, not in the session.
+    A value is converted by its column's type when read (a page shows a few of them)."""
+
+    __slots__ = ("_values", "_processors")
+    full_name = Person.__dict__["full_name"]
+    national_id = property(Person.__dict__["national_id"].fget)
+
+    def __init__(self, values: tuple, processors: tuple = ()) -> None:
+        object.__setattr__(self, "_values", values)
+        object.__setattr__(self, "_processors", processors or (None,) * len(values))
+
+    def __setattr__(self, name, value):
+        raise AttributeError(f"a search result is read-only; load Person {self.id} to change it")
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, PersonRow | Person) and other.id == self.id
+
+    def __hash__(self) -> int:
+        return hash(("person", self.id))
+
+    def __repr__(self) -> str:
+        return f"<PersonRow {self.id}>"
+
+
+for _index, _col in enumerate(_PERSONS.c):
+    setattr(PersonRow, _col.key, _column(_index, _col.key))
+
+
+def _rows(prepared: Prepared, connection, params: dict) -> list[PersonRow]:
+    found, processors = prepared.raw(connection, params)
+    return [PersonRow(values, processors) for values in found]
+
+
+def _connection():
+    """The session's connection, after what the ORM's own queries would do first: flush pending
+    changes (a person added in this transaction is found) and begin the transaction (on
+    PostgreSQL its tenant for Row-Level Security)."""
+    session = db.session()
+    if session.autoflush:
+        session.flush()  # no-op with nothing pending
+    return session.connection()
+
+
+def search_persons(q: str, page: int = 1, per_page: int = 20) -> tuple[list[PersonRow], SearchTotal]:
     """Exact ID number (any digit script), or the person's name parts in order.
 
     One word is the start of the first or the family name. Several: "أحمد الزهراني" (first +
@@ -124,7 +274,8 @@ def search_persons(q: str, page: int = 1, per_page: int = 20) -> tuple[list[Pers
     number = id_query(q)
     if number is not None:
         # At most one person: the hash is unique in the association.
-        found = list(db.session.execute(_BY_ID_NUMBER, {"hash": ids.lookup_hash(number)}).scalars())
+        params = {"tenant": _tenant_id(), "hash": ids.lookup_hash(number)}
+        found = _rows(_BY_ID_NUMBER, _connection(), params)
         return found[offset : offset + per_page], SearchTotal(len(found))
     if not q:
         return _everyone(offset, per_page)
@@ -142,33 +293,30 @@ def search_persons(q: str, page: int = 1, per_page: int = 20) -> tuple[list[Pers
         "limit": max(limit, 0),
         "offset": offset,
     }
-    session = db.session()
-    if session.autoflush:
-        session.flush()  # what the ORM's own queries would do first (no-op with nothing pending)
-    connection = session.connection()
-    rows = connection.execute(_STATEMENTS[kind], params).all() if limit > 0 else []
+    connection = _connection()
+    rows = _STATEMENTS[kind].rows(connection, params) if limit > 0 else []
     if rows:
-        total = rows[0].total
+        total = rows[0][1]
     else:  # a page past the end: the count alone
-        total = connection.execute(_STATEMENTS[f"{kind}_count"], params).scalar_one()
-    return _load([row.id for row in rows]), SearchTotal(total)
+        total = _STATEMENTS[f"{kind}_count"].rows(connection, params)[0][0]
+    return _load(connection, params["tenant"], [row[0] for row in rows]), SearchTotal(total)
 
 
-def _load(person_ids: list[int]) -> list[Person]:
+def _load(connection, tenant_id: int, person_ids: list[int]) -> list[PersonRow]:
     """The persons of a page, in the page's order, in one statement."""
     if not person_ids:
         return []
-    by_id = {person.id: person for person in db.session.execute(_BY_IDS, {"ids": person_ids}).scalars()}
+    params = {"tenant": tenant_id, **{f"id{n}": pid for n, pid in enumerate(person_ids)}}
+    by_id = {
+        person.id: person for person in map(PersonRow, _by_ids(len(person_ids)).rows(connection, params))
+    }
     return [by_id[pid] for pid in person_ids if pid in by_id]
 
 
-def _everyone(offset: int, per_page: int) -> tuple[list[Person], SearchTotal]:
-    capped = sa.select(Person.id).where(Person.tenant_id == _tenant_id()).limit(COUNT_CAP + 1).subquery()
-    total = db.session.execute(sa.select(sa.func.count()).select_from(capped)).scalar_one()
-    rows = db.session.execute(
-        sa.select(Person).order_by(Person.name_normalized, Person.id).limit(per_page).offset(offset)
-    ).scalars()
-    return list(rows), SearchTotal(total)
+def _everyone(offset: int, per_page: int) -> tuple[list[PersonRow], SearchTotal]:
+    connection, params = _connection(), {"tenant": _tenant_id(), "limit": per_page, "offset": offset}
+    total = connection.execute(_EVERYONE_COUNT, params).scalar_one()
+    return [PersonRow(tuple(row)) for row in connection.execute(_EVERYONE, params)], SearchTotal(total)
 
 
 def _tenant_id() -> int:
