@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _DIACRITICS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed]")
 _TATWEEL = "\u0640"
@@ -37,10 +38,21 @@ _SPACES = re.compile(r"\s+")
 _ABD = re.compile(r"(^| )عبد (?=\S)")
 
 
+# Distinct spellings remembered by :func:`normalize_name` (names repeat massively in an import:
+# a few thousand first and family names make up a whole registry). Bounded, so memory is too.
+NORMALIZED_KEPT = 1 << 16
+
+
 def normalize_name(text: str | None) -> str:
     if not text:
         return ""
-    text = unicodedata.normalize("NFKC", str(text))
+    return _normalized(text if isinstance(text, str) else str(text))
+
+
+@lru_cache(maxsize=NORMALIZED_KEPT)
+def _normalized(text: str) -> str:
+    """:func:`normalize_name` of a non-empty string, remembered (a pure function of ``text``)."""
+    text = unicodedata.normalize("NFKC", text)
     text = _DIACRITICS.sub("", text)
     text = text.translate(_FOLD).lower()
     text = _NOT_NAME.sub(" ", text).replace("_", " ")
