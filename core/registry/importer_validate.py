@@ -69,6 +69,8 @@ class RowError:
 
 
 def _cell(value) -> str:
+    if type(value) is str:  # every CSV cell: the other checks are for XLSX's typed cells
+        return value.strip()
     if value is None:
         return ""
     if isinstance(value, datetime):
