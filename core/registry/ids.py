@@ -15,6 +15,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+from functools import lru_cache
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from flask import current_app
@@ -74,7 +75,9 @@ def mask(number: str | None) -> str:
 # --------------------------------------------------------------------------- keys
 
 
+@lru_cache(maxsize=16)
 def _derived_key(purpose: str, secret: str) -> bytes:
+    """A key derived from a secret (pure, so remembered: an import asks for it per person)."""
     return hashlib.sha256(f"{purpose}:{secret}".encode()).digest()
 
 
@@ -87,6 +90,13 @@ def _fernet() -> MultiFernet:
     keys = current_app.config.get("ID_ENCRYPTION_KEYS") or [
         dev_encryption_key(current_app.config["SECRET_KEY"])
     ]
+    return _multi_fernet(tuple(keys))
+
+
+@lru_cache(maxsize=8)
+def _multi_fernet(keys: tuple) -> MultiFernet:
+    """The cipher of a set of keys, built once per set. It holds only the keys: every
+    ``encrypt`` still draws its own random IV, so no two ciphertexts share one."""
     return MultiFernet([Fernet(key) for key in keys])
 
 

@@ -42,7 +42,14 @@ from .import_columns import (
     header_table,
 )
 from .models import RELATIONSHIPS, Person
-from .schemas import HouseholdMemberSchema, HouseholdSchema, MemberPersonSchema, PersonSchema
+from .schemas import (
+    HouseholdMemberSchema,
+    HouseholdSchema,
+    LocalDate,
+    MemberPersonSchema,
+    Money,
+    PersonSchema,
+)
 from .services import household_categories
 
 # ID numbers compared with the tenant's persons per statement (one set-based check, chunked).
@@ -69,6 +76,8 @@ class RowError:
 
 
 def _cell(value) -> str:
+    if type(value) is str:  # every CSV cell: the other checks are for XLSX's typed cells
+        return value.strip()
     if value is None:
         return ""
     if isinstance(value, datetime):
@@ -245,7 +254,7 @@ class _Checker:
         self.household_schema = HouseholdSchema(partial=("head", "head_person_id"))
         for schema in (self.person_schema, self.member_person_schema):
             for fld in schema.fields.values():
-                if isinstance(fld, validation.Name | validation.Text):
+                if isinstance(fld, validation.Name | validation.Text | LocalDate | Money):
                     fld.deserialize = _remembered(fld.deserialize)  # this instance's own field
         self.result = Validation()
         # ID number → (first line, household reference): the in-file duplicate check.
@@ -362,9 +371,9 @@ class _Checker:
 
 
 def _remembered(deserialize: Callable) -> Callable:
-    """A text field's ``deserialize`` that remembers its outcome per value: names, jobs and
-    cities repeat across a file, and these fields read nothing but the value (errors are
-    raised again every time, never kept)."""
+    """A field's ``deserialize`` that remembers its outcome per value: names, jobs, cities,
+    dates and amounts repeat across a file, and these fields read nothing but the value (a
+    date or an amount is immutable; errors are raised again every time, never kept)."""
     kept: dict[str, object] = {}
 
     def call(value, attr=None, data=None, **kwargs):

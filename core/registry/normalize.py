@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _DIACRITICS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed]")
 _TATWEEL = "\u0640"
@@ -37,10 +38,21 @@ _SPACES = re.compile(r"\s+")
 _ABD = re.compile(r"(^| )عبد (?=\S)")
 
 
+# Distinct spellings remembered by :func:`normalize_name` (names repeat massively in an import:
+# a few thousand first and family names make up a whole registry). Bounded, so memory is too.
+NORMALIZED_KEPT = 1 << 16
+
+
 def normalize_name(text: str | None) -> str:
     if not text:
         return ""
-    text = unicodedata.normalize("NFKC", str(text))
+    return _normalized(text if isinstance(text, str) else str(text))
+
+
+@lru_cache(maxsize=NORMALIZED_KEPT)
+def _normalized(text: str) -> str:
+    """:func:`normalize_name` of a non-empty string, remembered (a pure function of ``text``)."""
+    text = unicodedata.normalize("NFKC", text)
     text = _DIACRITICS.sub("", text)
     text = text.translate(_FOLD).lower()
     text = _NOT_NAME.sub(" ", text).replace("_", " ")
@@ -69,9 +81,22 @@ def name_keys(*parts: str | None) -> list[str]:
     present = [part.strip() for part in parts if part and part.strip()]
     if not present:
         return []
-    *rest, last = present
+    normalized = [normalize_name(part) for part in present]
+    if any(part == "عبد" or part.endswith(" عبد") for part in normalized):
+        # A part ending in the word "عبد" joins the next part, and that join decides how a
+        # following "عبد" is read: only the whole name, normalised at once, says.
+        *rest, last = present
+        join = normalized_full_name
+    else:
+        # Each part normalised once (its spelling remembered), the choices joined: the same
+        # keys as normalising each joined choice (tested), at a fraction of the cost.
+        *rest, last = normalized
+        join = _joined
     keys = {
-        normalized_full_name(*[part for i, part in enumerate(rest) if mask >> i & 1], last)
-        for mask in range(1 << len(rest))
+        join(*[part for i, part in enumerate(rest) if mask >> i & 1], last) for mask in range(1 << len(rest))
     }
     return sorted(key for key in keys if key)
+
+
+def _joined(*normalized_parts: str) -> str:
+    return " ".join(part for part in normalized_parts if part)

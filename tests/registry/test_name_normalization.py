@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from core.registry.normalize import normalize_name
+from core.registry.normalize import NORMALIZED_KEPT, _normalized, normalize_name
 
 ARABIC_LETTERS = "ابتثجحخدذرسشصضطظعغفقكلمنهوي"
 VARIANTS = {"ا": "أإآ", "ه": "ة", "ي": "ىئ", "و": "ؤ"}
@@ -58,3 +58,21 @@ def test_diacritics_and_tatweel_do_not_change_the_name(text, marks, rnd):
 def test_hamza_taa_marbuta_and_alef_maqsura_variants_normalise_alike(text, rnd):
     variant = "".join(rnd.choice(VARIANTS[c]) if c in VARIANTS and rnd.random() < 0.5 else c for c in text)
     assert normalize_name(variant) == normalize_name(text)
+
+
+@given(st.text(max_size=20))
+def test_a_remembered_spelling_is_the_one_computed_afresh(text):
+    first = normalize_name(text)
+    again = normalize_name(text)
+    assert again == first
+    assert first == (_normalized.__wrapped__(text) if text else "")
+
+
+def test_remembered_spellings_are_bounded():
+    for serial in range(NORMALIZED_KEPT + 10):
+        normalize_name(f"اسم {serial}")
+    assert _normalized.cache_info().currsize <= NORMALIZED_KEPT
+
+
+def test_a_value_not_text_is_normalised_as_its_text():
+    assert normalize_name(2026) == "2026"

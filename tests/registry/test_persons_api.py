@@ -212,3 +212,12 @@ def test_roles_that_do_not_serve_the_case_cannot_read_files(api, create_user_, c
     assert api(auditor).get(f"/persons/{person.id}").status_code == 403
     assert api(applicant).get("/persons").status_code == 403
     assert api(auditor).post("/persons", json=person_payload()).status_code == 403
+
+
+def test_each_encryption_of_one_number_draws_its_own_iv(app_ctx):
+    from core.registry import ids
+
+    number = valid_id()
+    first, second = ids.encrypt(number), ids.encrypt(number)
+    assert first != second
+    assert ids.decrypt(first) == ids.decrypt(second) == number
