@@ -291,6 +291,9 @@ PUBLIC_UNSAFE = {
     # a forgotten password: authenticated by the reset link's token in the body (issue 12)
     ("POST", "account_api.api_forgot"),
     ("POST", "account_api.api_reset"),
+    # a partner organisation's link to one referral: the link's token (only its hash is kept) is
+    # the credential, it expires and is audited on every use (plugins/crime_victims/api_partner.py)
+    ("POST", "crime_victims_api.partner_report"),
 }
 
 

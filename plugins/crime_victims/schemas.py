@@ -315,7 +315,11 @@ class PartnerOutSchema(Schema):
     agreement_filename = fields.Function(
         lambda partner: (partner.agreement_file or {}).get("filename"),
         allow_none=True,
-        metadata={"description": "The name of the signed agreement file, if one was uploaded."},
+        metadata={
+            "type": "string",
+            "nullable": True,
+            "description": "The name of the signed agreement file, if one was uploaded.",
+        },
     )
 
 
