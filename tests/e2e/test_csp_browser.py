@@ -109,10 +109,11 @@ def test_pages_run_under_the_content_security_policy(
     page.wait_for_selector(".swagger-ui .info .title")
     page.wait_for_selector(".opblock-summary")
     # polled from Python: a string predicate would be evaluated by eval(), which this very
-    # policy forbids
+    # policy forbids; scrolled down meanwhile, as the sections below the window render on view
     for _tick in range(300):
         if page.locator(".opblock-tag").count() >= tags:
             break
+        page.mouse.wheel(0, 4000)
         page.wait_for_timeout(100)
     assert page.locator(".opblock-tag").count() >= tags
     assert page.locator(".opblock").count() > 100
