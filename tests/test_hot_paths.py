@@ -97,7 +97,7 @@ def test_a_role_change_is_seen_by_the_next_check(app, tenant, make_member):
 
 # --------------------------------------------------------------------------- request detail
 
-DETAIL_BUDGET = 7  # tenant, token, user, roles, enabled plugins, the request, its events
+DETAIL_BUDGET = 6  # tenant, token, user, roles, enabled plugins, the request with its events
 
 
 def test_the_request_detail_api_sends_a_bounded_number_of_statements(
@@ -239,3 +239,40 @@ def test_the_search_page_says_more_than_the_bound(eight_ghamdis, staff, login):
     page = client.get("/t/first/registry/?q=الغامدي").get_data(as_text=True)
     assert 'أكثر من <bdi dir="ltr" class="number text-nowrap">5</bdi> نتيجة' in page
     assert page.count('class="list-group-item"') == 5
+
+
+# --------------------------------------------------------------------------- create and submit
+
+CREATE_BUDGET = 13
+SUBMIT_BUDGET = 21
+
+
+def test_creating_a_request_through_the_api_sends_a_bounded_number_of_statements(
+    app, client, staff, token_for, max_queries
+):
+    headers = token_for(staff["relations_officer"])
+    body = {"channel": "in_person", "applicant_name": "نورة محمد السبيعي", "applicant_phone": "0500000001"}
+    client.post("/t/first/api/v1/requests/", json=body, headers=headers)  # warm: the app's caches
+    db.session.expunge_all()
+    with max_queries(CREATE_BUDGET) as captured:
+        response = client.post("/t/first/api/v1/requests/", json=body, headers=headers)
+    assert response.status_code == 201, response.get_json()
+    print(captured.report())
+    assert captured.count <= CREATE_BUDGET
+
+
+def test_submitting_a_request_through_the_api_sends_a_bounded_number_of_statements(
+    app, client, staff, new_request, token_for, max_queries
+):
+    headers = token_for(staff["relations_officer"])
+    first, second = new_request(), new_request()
+    db.session.commit()
+    body = {"declaration": True, "signed_by": "نورة محمد السبيعي"}
+    ids = first.id, second.id
+    client.post(f"/t/first/api/v1/requests/{ids[0]}/submit", json=body, headers=headers)  # warm
+    db.session.expunge_all()
+    with max_queries(SUBMIT_BUDGET) as captured:
+        response = client.post(f"/t/first/api/v1/requests/{ids[1]}/submit", json=body, headers=headers)
+    assert response.status_code == 200, response.get_json()
+    print(captured.report())
+    assert captured.count <= SUBMIT_BUDGET

@@ -7,10 +7,12 @@ Reading needs ``requests.view``; each step checks its own permission in the serv
 from __future__ import annotations
 
 from flask_login import current_user
+from sqlalchemy.orm import joinedload
 
 from ..api import ApiBlueprint
+from ..errors import NotFound
 from ..extensions import db
-from ..lookup import get_or_404
+from ..lookup import get_in_tenant, get_or_404
 from . import services
 from .models import AidRequest, Decision, Escalation, FieldVisit, Verification
 from .schemas import (
@@ -43,6 +45,18 @@ bp = ApiBlueprint("requests_api", __name__, description="Aid requests and their 
 def _detail(request):
     """The request with the steps the current user may take (dumped by ``RequestDetailSchema``)."""
     request.actions = [t.action for t in available_actions(request, current_user)]
+    return request
+
+
+_WITH_EVENTS = (joinedload(AidRequest.events),)
+
+
+def _request_with_events(request_id: int) -> AidRequest:
+    """The request and its timeline in one statement (the detail serialiser reads both; a lazy
+    load of ``events`` would be a second one)."""
+    request = get_in_tenant(AidRequest, request_id, options=_WITH_EVENTS)
+    if request is None:
+        raise NotFound()
     return request
 
 
@@ -93,7 +107,7 @@ def create_request(data):
 @bp.response(200, RequestDetailSchema)
 @bp.requires("requests.view")
 def get_request(request_id):
-    return _detail(get_or_404(AidRequest, request_id))
+    return _detail(_request_with_events(request_id))
 
 
 def _step(request_id: int, run) -> dict:
