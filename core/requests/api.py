@@ -48,6 +48,21 @@ def _detail(request):
     return request
 
 
+def _commit_for_detail(request: AidRequest) -> None:
+    """Commit a step and keep what the answer reads: the timeline is loaded inside the
+    transaction (after the step's own event), and the commit expires nothing, so the detail
+    is served from the objects as they were written instead of reading the request, the user
+    and the tenant again after the commit."""
+    request.events  # noqa: B018 - loaded now (autoflush), in the step's transaction
+    session = db.session()
+    keep = session.expire_on_commit
+    session.expire_on_commit = False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = keep
+
+
 _WITH_EVENTS = (joinedload(AidRequest.events),)
 
 
@@ -99,7 +114,7 @@ def list_requests(args):
 def create_request(data):
     """Register a request received on any channel (a draft until submitted)."""
     request = services.create_request(data, current_user)
-    db.session.commit()
+    _commit_for_detail(request)
     return _detail(request)
 
 
@@ -113,7 +128,7 @@ def get_request(request_id):
 def _step(request_id: int, run) -> dict:
     request = get_or_404(AidRequest, request_id)
     run(request)
-    db.session.commit()
+    _commit_for_detail(request)
     return _detail(request)
 
 
