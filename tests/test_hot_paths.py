@@ -247,6 +247,11 @@ CREATE_BUDGET = 10  # tenant, token, user, roles, plugins; request, event, audit
 SUBMIT_BUDGET = 17  # was 21: nothing read again after the commit, the request written once
 
 
+def _audit_lock() -> int:
+    """PostgreSQL serialises the audit chain with ``pg_advisory_xact_lock``: one statement more."""
+    return 1 if db.engine.dialect.name == "postgresql" else 0
+
+
 def test_creating_a_request_through_the_api_sends_a_bounded_number_of_statements(
     app, client, staff, token_for, max_queries
 ):
@@ -254,11 +259,12 @@ def test_creating_a_request_through_the_api_sends_a_bounded_number_of_statements
     body = {"channel": "in_person", "applicant_name": "نورة محمد السبيعي", "applicant_phone": "0500000001"}
     client.post("/t/first/api/v1/requests/", json=body, headers=headers)  # warm: the app's caches
     db.session.expunge_all()
-    with max_queries(CREATE_BUDGET) as captured:
+    budget = CREATE_BUDGET + _audit_lock()
+    with max_queries(budget) as captured:
         response = client.post("/t/first/api/v1/requests/", json=body, headers=headers)
     assert response.status_code == 201, response.get_json()
     print(captured.report())
-    assert captured.count <= CREATE_BUDGET
+    assert captured.count <= budget
 
 
 def test_submitting_a_request_through_the_api_sends_a_bounded_number_of_statements(
@@ -271,11 +277,12 @@ def test_submitting_a_request_through_the_api_sends_a_bounded_number_of_statemen
     ids = first.id, second.id
     client.post(f"/t/first/api/v1/requests/{ids[0]}/submit", json=body, headers=headers)  # warm
     db.session.expunge_all()
-    with max_queries(SUBMIT_BUDGET) as captured:
+    budget = SUBMIT_BUDGET + _audit_lock()
+    with max_queries(budget) as captured:
         response = client.post(f"/t/first/api/v1/requests/{ids[1]}/submit", json=body, headers=headers)
     assert response.status_code == 200, response.get_json()
     print(captured.report())
-    assert captured.count <= SUBMIT_BUDGET
+    assert captured.count <= budget
 
 
 def test_the_answers_of_create_and_submit_equal_the_detail_read_afterwards(app, client, staff, token_for):
