@@ -11,6 +11,7 @@ HTML.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, TypeVar
 
 from .errors import NotFound
@@ -27,15 +28,16 @@ def _is_key(object_id: Any) -> bool:
     return isinstance(object_id, int) and not isinstance(object_id, bool) and object_id in _KEY_RANGE
 
 
-def get_in_tenant(model: type[T], object_id: Any) -> T | None:
+def get_in_tenant(model: type[T], object_id: Any, *, options: Sequence[Any] = ()) -> T | None:
     """``session.get`` for the tenant in context, which must be set for a tenant model
     (``None`` when the id is another tenant's or not a key: the session checks objects it
-    serves from its identity map too)."""
+    serves from its identity map too). ``options``: loader options of the statement
+    (``joinedload(Model.children)``)."""
     if issubclass(model, TenantMixin) and not is_unscoped():
         require_tenant()
     if not _is_key(object_id):
         return None
-    return db.session.get(model, object_id)
+    return db.session.get(model, object_id, options=options)
 
 
 def get_or_404(model: type[T], object_id: Any, **filters: Any) -> T:

@@ -7,10 +7,12 @@ Reading needs ``requests.view``; each step checks its own permission in the serv
 from __future__ import annotations
 
 from flask_login import current_user
+from sqlalchemy.orm import joinedload
 
 from ..api import ApiBlueprint
+from ..errors import NotFound
 from ..extensions import db
-from ..lookup import get_or_404
+from ..lookup import get_in_tenant, get_or_404
 from . import services
 from .models import AidRequest, Decision, Escalation, FieldVisit, Verification
 from .schemas import (
@@ -43,6 +45,33 @@ bp = ApiBlueprint("requests_api", __name__, description="Aid requests and their 
 def _detail(request):
     """The request with the steps the current user may take (dumped by ``RequestDetailSchema``)."""
     request.actions = [t.action for t in available_actions(request, current_user)]
+    return request
+
+
+def _commit_for_detail(request: AidRequest) -> None:
+    """Commit a step and keep what the answer reads: the timeline is loaded inside the
+    transaction (after the step's own event), and the commit expires nothing, so the detail
+    is served from the objects as they were written instead of reading the request, the user
+    and the tenant again after the commit."""
+    request.events  # noqa: B018 - loaded now (autoflush), in the step's transaction
+    session = db.session()
+    keep = session.expire_on_commit
+    session.expire_on_commit = False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = keep
+
+
+_WITH_EVENTS = (joinedload(AidRequest.events),)
+
+
+def _request_with_events(request_id: int) -> AidRequest:
+    """The request and its timeline in one statement (the detail serialiser reads both; a lazy
+    load of ``events`` would be a second one)."""
+    request = get_in_tenant(AidRequest, request_id, options=_WITH_EVENTS)
+    if request is None:
+        raise NotFound()
     return request
 
 
@@ -85,7 +114,7 @@ def list_requests(args):
 def create_request(data):
     """Register a request received on any channel (a draft until submitted)."""
     request = services.create_request(data, current_user)
-    db.session.commit()
+    _commit_for_detail(request)
     return _detail(request)
 
 
@@ -93,13 +122,13 @@ def create_request(data):
 @bp.response(200, RequestDetailSchema)
 @bp.requires("requests.view")
 def get_request(request_id):
-    return _detail(get_or_404(AidRequest, request_id))
+    return _detail(_request_with_events(request_id))
 
 
 def _step(request_id: int, run) -> dict:
     request = get_or_404(AidRequest, request_id)
     run(request)
-    db.session.commit()
+    _commit_for_detail(request)
     return _detail(request)
 
 

@@ -128,7 +128,10 @@ def submit(request: AidRequest, actor: Any, *, declaration_signed_by: str | None
             req.declaration_signed_by = declaration_signed_by
         if req.number is None:
             today = utcnow().date()
-            req.number_year, req.number_seq, req.number = next_number(today)
+            # the counter's own statement: the declaration need not be flushed before it (the
+            # request is written once, with its number)
+            with db.session.no_autoflush:
+                req.number_year, req.number_seq, req.number = next_number(today)
             req.submitted_at = utcnow()
         req.returned_reason = None
 
