@@ -15,7 +15,7 @@ from core import jobs
 from core.audit.chain import verify_chain
 from core.audit.models import AuditEvent
 from core.extensions import db
-from core.i18n import gettext as _
+from core.i18n import MODULE_DOMAINS
 from core.jobs import Job
 from core.registry import Household, ImportJob, Member, Person, importer, importer_write
 from core.registry.models import BeneficiaryFile, FileEvent, PersonNameKey
@@ -24,6 +24,8 @@ from core.testing import count_queries, person_payload
 from tests.registry.factories import valid_id
 from tests.registry.test_import import csv_bytes, good_file, row
 from tests.servers import ROOT, app_environment
+
+_ = MODULE_DOMAINS["registry"].gettext  # the importer's messages are the registry's words
 
 REGISTRY = (Person, PersonNameKey, Household, Member, BeneficiaryFile, FileEvent)
 
