@@ -81,22 +81,9 @@ def name_keys(*parts: str | None) -> list[str]:
     present = [part.strip() for part in parts if part and part.strip()]
     if not present:
         return []
-    normalized = [normalize_name(part) for part in present]
-    if any(part == "عبد" or part.endswith(" عبد") for part in normalized):
-        # A part ending in the word "عبد" joins the next part, and that join decides how a
-        # following "عبد" is read: only the whole name, normalised at once, says.
-        *rest, last = present
-        join = normalized_full_name
-    else:
-        # Each part normalised once (its spelling remembered), the choices joined: the same
-        # keys as normalising each joined choice (tested), at a fraction of the cost.
-        *rest, last = normalized
-        join = _joined
+    *rest, last = present
     keys = {
-        join(*[part for i, part in enumerate(rest) if mask >> i & 1], last) for mask in range(1 << len(rest))
+        normalized_full_name(*[part for i, part in enumerate(rest) if mask >> i & 1], last)
+        for mask in range(1 << len(rest))
     }
     return sorted(key for key in keys if key)
-
-
-def _joined(*normalized_parts: str) -> str:
-    return " ".join(part for part in normalized_parts if part)

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from core.extensions import db
 from core.registry.models import PersonNameKey
-from core.registry.normalize import name_keys, normalize_name, normalized_full_name
+from core.registry.normalize import name_keys, normalize_name
 from core.registry.schemas import PersonSchema
 from core.registry.services import create_person, search_persons, update_person
 from core.requests.services.beneficiary_file import file_candidates
@@ -99,28 +99,6 @@ def test_every_ordered_subset_of_the_parts_is_a_prefix_of_a_key(parts, data):
     typed = normalize_name(" ".join(chosen))
     assert any(key.startswith(typed) for key in keys)
     assert len(keys) <= 8
-
-
-# Name parts as typed: letters, "عبد", diacritics, tatweel, punctuation, Latin, spaces, empties.
-typed_part = st.lists(
-    st.sampled_from(["عبد", "عبد ", " عبد", "الله", "ُ", "ـ", "-", ".", "  ", "أ", "ة", "A", "Σ", "ﻻ", "_"])
-    | st.text(max_size=3),
-    max_size=5,
-).map("".join)
-
-
-@settings(max_examples=300)
-@given(parts=st.tuples(typed_part, typed_part, typed_part, typed_part))
-def test_the_keys_are_the_normalised_joins_of_the_ordered_choices_of_the_parts(parts):
-    """The keys are built from each part normalised once; they equal the definition: every
-    ordered choice ending with the last part present, joined, then normalised."""
-    present = [part.strip() for part in parts if part and part.strip()]
-    expected = set()
-    if present:
-        *rest, last = present
-        for mask in range(1 << len(rest)):
-            expected.add(normalized_full_name(*[p for i, p in enumerate(rest) if mask >> i & 1], last))
-    assert name_keys(*parts) == sorted(key for key in expected if key)
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
