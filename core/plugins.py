@@ -368,6 +368,16 @@ def _tenant_plugins() -> tuple[frozenset[str], _TenantHookRelay] | None:
     return entry
 
 
+def remember_enabled(tenant_id: int, ids: frozenset[str]) -> None:
+    """The installed plugins enabled for ``tenant_id`` as this request read them (with the
+    tenant, ``core.auth.request_facts``): what :func:`_tenant_plugins` would read."""
+    state = g._get_current_object()
+    cache = state.get("_enabled_plugins")
+    if cache is None:
+        cache = state._enabled_plugins = {}
+    cache[tenant_id] = (ids, get_host().relay_for(ids))
+
+
 def enabled_plugin_ids() -> frozenset[str]:
     """The ids of installed plugins enabled for the current tenant (cached per request)."""
     entry = _tenant_plugins()

@@ -34,6 +34,7 @@ from werkzeug.exceptions import Unauthorized
 
 from ..extensions import csrf, login_manager
 from ..tenancy import current_tenant
+from . import request_facts
 from .permissions import can, is_member
 from .services import user_from_token
 
@@ -77,6 +78,12 @@ def unauthorized(error: str | None = None) -> Unauthorized:
     """401 with the RFC 6750 challenge."""
     params = {"error": error} if error else {}
     return Unauthorized(www_authenticate=WWWAuthenticate("bearer", params))
+
+
+def resolve_tenant(slug: str):
+    """The tenant resolver of ``core.tenancy.web``: the tenant of the URL read together with
+    this request's identity, roles and enabled plugins (``core.auth.request_facts``)."""
+    return request_facts.read(slug, bearer_token())
 
 
 def authenticate() -> None:

@@ -139,7 +139,12 @@ class ApiToken(db.Model):
 
     @property
     def is_valid(self) -> bool:
-        return self.revoked_at is None and self.expires_at > utcnow() and self.user.is_active
+        return token_is_valid(self.revoked_at, self.expires_at, self.user)
+
+
+def token_is_valid(revoked_at: datetime | None, expires_at: datetime, user: User) -> bool:
+    """A token is valid while not revoked, not expired, and its user is active."""
+    return revoked_at is None and expires_at > utcnow() and user.is_active
 
 
 class PasswordReset(db.Model):

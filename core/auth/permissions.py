@@ -73,6 +73,12 @@ def roles_in(user, tenant) -> frozenset[str]:
     return cache[key]
 
 
+def remember_roles(user, tenant, roles) -> None:
+    """The roles of ``user`` in ``tenant`` as this request read them (``core.auth.request_facts``:
+    with the tenant; ``None``: no membership)."""
+    g.setdefault("_roles_cache", {})[(user.id, tenant.id)] = frozenset(roles) if roles else frozenset()
+
+
 def forget_permission_tables(host) -> None:
     """Drop the plugin host's cached action → roles tables (after the permissions a plugin
     declares changed)."""

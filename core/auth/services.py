@@ -14,6 +14,7 @@ from ..i18n import lazy_gettext as _l
 from ..i18n import lazy_ngettext
 from ..tenancy import require_tenant, tenant_context, utcnow
 from ..validation import Name
+from . import request_facts
 from .models import TENANT_ROLES, ApiToken, Membership, User, hash_token
 from .passwords import password_problems
 from .permissions import forget_roles_cache, roles_holding
@@ -206,7 +207,9 @@ def user_from_session_id(session_id: str) -> User | None:
     user_id, _sep, version = (session_id or "").partition(":")
     if not (user_id.isdigit() and version.isdigit()):
         return None
-    user = db.session.get(User, int(user_id))
+    user = request_facts.session_user(int(user_id))  # read with the tenant of the URL
+    if user is request_facts.NOT_READ:
+        user = db.session.get(User, int(user_id))
     if user is None or not user.is_active or (user.session_version or 0) != int(version):
         return None
     return user
@@ -272,8 +275,13 @@ def issue_token(user: User, name: str = "") -> tuple[ApiToken, str]:
 
 
 def user_from_token(secret: str) -> User | None:
+    """The active user of a valid (not revoked, not expired) token; None otherwise."""
+    token_hash = hash_token(secret)
+    known = request_facts.token_user(token_hash)  # read with the tenant of the URL
+    if known is not request_facts.NOT_READ:
+        return known
     token = db.session.execute(
-        db.select(ApiToken).where(ApiToken.token_hash == hash_token(secret))
+        db.select(ApiToken).where(ApiToken.token_hash == token_hash)
     ).scalar_one_or_none()
     if token is None or not token.is_valid:
         return None

@@ -1,7 +1,7 @@
 """The registry's person search: exact ID number, or the person's name parts in order.
 
 Two statements per search, each built once at import, compiled once per dialect
-(:class:`Prepared`) and sent as SQL text on the DBAPI cursor of the session's connection — no
+(:class:`core.prepared.Prepared`) and sent as SQL text on the DBAPI cursor of the session's connection — no
 ORM statement and no per-call SQLAlchemy work (cache keys, compiled-cache lookups, result
 metadata, loader options, the scoping hook, identity map):
 
@@ -29,6 +29,7 @@ from marshmallow import ValidationError
 from ..extensions import db
 from ..i18n import lazy_gettext as _l
 from ..numbers import NumberFormatError, digit_string
+from ..prepared import Prepared
 from ..tenancy import current_tenant_id, require_tenant
 from . import ids
 from .models import Person, PersonNameKey
@@ -104,64 +105,6 @@ def _statements() -> dict[str, sa.Select]:
         "keys": page_of(by_keys),
         "keys_count": count_of(by_keys),
     }
-
-
-class Prepared:
-    """A statement compiled once per database dialect and sent as its SQL text on the DBAPI
-    cursor of the session's connection (in its transaction: on PostgreSQL under the tenant set
-    for Row-Level Security), its result columns converted by their types' own result processors
-    (dates on SQLite). ``Connection.execute`` would generate the statement's cache key, look the
-    compiled form up and build result metadata on every call — most of a short search's cost
-    beside the SQL itself. The engine's ``before/after_cursor_execute`` listeners (statement
-    counters, tracing) are called as for any statement."""
-
-    def __init__(self, statement: sa.Select) -> None:
-        self.statement = statement
-        self._compiled: dict[str, tuple] = {}
-
-    def _for(self, dialect) -> tuple:
-        entry = self._compiled.get(dialect.name)
-        if entry is None:
-            compiled = self.statement.compile(dialect=dialect)
-            processors = tuple(
-                column.type.dialect_impl(dialect).result_processor(dialect, None)
-                for column in self.statement.selected_columns
-            )
-            order = tuple(compiled.positiontup) if compiled.positional else None
-            # Values the compiler bound itself (SQLite's "LIMIT ? OFFSET ?" of a limit alone).
-            fixed = {name: value for name, value in compiled.params.items() if value is not None}
-            entry = self._compiled[dialect.name] = (str(compiled), order, fixed, processors)
-        return entry
-
-    def rows(self, connection: sa.Connection, params: dict) -> list[tuple]:
-        """The rows, each value converted by its column's type."""
-        found, processors = self.raw(connection, params)
-        if not any(processors):
-            return found
-        return [
-            tuple(
-                value if process is None else process(value)
-                for process, value in zip(processors, row, strict=True)
-            )
-            for row in found
-        ]
-
-    def raw(self, connection: sa.Connection, params: dict) -> tuple[list[tuple], tuple]:
-        """The rows as the driver gave them, and each column's result processor (or None)."""
-        sql, order, fixed, processors = self._for(connection.dialect)
-        params = {**fixed, **params} if fixed else params
-        args = tuple(params[name] for name in order) if order is not None else params
-        cursor = connection.connection.cursor()
-        try:
-            for listener in connection.dispatch.before_cursor_execute:
-                sql, args = listener(connection, cursor, sql, args, None, False)
-            cursor.execute(sql, args)
-            found = cursor.fetchall()
-            for listener in connection.dispatch.after_cursor_execute:
-                listener(connection, cursor, sql, args, None, False)
-        finally:
-            cursor.close()
-        return found, processors
 
 
 _STATEMENTS = {kind: Prepared(statement) for kind, statement in _statements().items()}

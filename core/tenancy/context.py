@@ -93,6 +93,27 @@ def tenant_context(tenant: Tenant) -> Iterator[Tenant]:
 
 
 @contextmanager
+def reading_for(tenant_id: int | None) -> Iterator[None]:
+    """The database reads of this block see ``tenant_id``'s rows (PostgreSQL: the transaction's
+    tenant setting) while no tenant is in context yet — a request's tenant row read with its
+    memberships and plugins (``core.auth.request_facts``), the result checked against that
+    id. A tenant the block puts in context (``set_current_tenant``) stays; otherwise the
+    setting goes back. ``None``: nothing changes."""
+    if tenant_id is None:
+        yield
+        return
+    previous = g.get("_tenant_id")
+    g._tenant_id = tenant_id
+    _sync_database()
+    try:
+        yield
+    finally:
+        if g.get("_tenant") is None:
+            g._tenant_id = previous
+            _sync_database()
+
+
+@contextmanager
 def unscoped(reason: str) -> Iterator[None]:
     """Deliberately work across tenants: the platform scope. Every use is a reviewed
     platform-level need, and every entry is logged with who entered it and ``reason``.

@@ -55,14 +55,16 @@ def init_app(
     authenticate: Callable[[], None],
     gates: Iterable[Callable[[], None]] = (),
     authorize: Callable[[], None],
+    resolve: Callable[[str], Tenant | None] = get_tenant,
 ) -> None:
     """Install tenant resolution, URL defaults and the request-state teardown on ``app``.
 
     ``authenticate`` (401) runs first, then the tenant gate and each of ``gates`` (404), then
-    ``authorize`` (403) — see :func:`_before`.
+    ``authorize`` (403) — see :func:`_before`. ``resolve`` reads the active tenant of a URL's
+    slug (``create_app`` hands in one that reads the request's identity with it).
     """
     forget_after_request(app, *TENANCY_STATE)
-    app.extensions[STAGES] = _Stages(authenticate, tuple(gates), authorize)
+    app.extensions[STAGES] = _Stages(authenticate, tuple(gates), authorize, resolve)
     app.url_value_preprocessor(_tenant_from_url)
     app.url_defaults(_tenant_in_urls)
     app.before_request(_before)
@@ -78,6 +80,7 @@ class _Stages(NamedTuple):
     authenticate: Callable[[], None]
     gates: tuple[Callable[[], None], ...]
     authorize: Callable[[], None]
+    resolve: Callable[[str], Tenant | None]
 
 
 def _before():
@@ -95,7 +98,7 @@ def _before():
 
 def _tenant_from_url(endpoint, values) -> None:
     if values and "tenant" in values:
-        tenant = get_tenant(values.pop("tenant"))
+        tenant = current_app.extensions[STAGES].resolve(values.pop("tenant"))
         if tenant is None:
             g._unknown_tenant = True  # 404, once the request is authenticated (_tenant_gate)
         else:

@@ -1,0 +1,109 @@
+"""Statements compiled once and sent on the session's own DBAPI cursor (hot paths).
+
+:class:`Prepared` skips what ``Connection.execute`` does on every call — cache-key
+generation, the compiled-cache lookup, result metadata from the cursor description — which
+costs more than a short indexed read itself. The statement still runs on the session's
+connection, in its transaction (on PostgreSQL under the tenant set for Row-Level Security),
+and the engine's ``before/after_cursor_execute`` listeners are called as for any statement
+(statement counters, tracing).
+
+:func:`attach` turns the columns of one table read that way into the ORM object the session
+would have loaded (persistent, in its identity map, nothing pending), without a statement.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TypeVar
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session, make_transient_to_detached
+from sqlalchemy.orm.attributes import set_committed_value
+
+T = TypeVar("T")
+
+
+class Prepared:
+    """A statement compiled once per database dialect and sent as its SQL text on the DBAPI
+    cursor of the session's connection, its result columns converted by their types' own
+    result processors (dates on SQLite, JSON, booleans)."""
+
+    def __init__(self, statement: sa.Select) -> None:
+        self.statement = statement
+        self._compiled: dict[str, tuple] = {}
+
+    def _for(self, dialect) -> tuple:
+        entry = self._compiled.get(dialect.name)
+        if entry is None:
+            compiled = self.statement.compile(dialect=dialect)
+            processors = tuple(
+                column.type.dialect_impl(dialect).result_processor(dialect, None)
+                for column in self.statement.selected_columns
+            )
+            order = tuple(compiled.positiontup) if compiled.positional else None
+            # Values the compiler bound itself (SQLite's "LIMIT ? OFFSET ?" of a limit alone).
+            fixed = {name: value for name, value in compiled.params.items() if value is not None}
+            entry = self._compiled[dialect.name] = (str(compiled), order, fixed, processors)
+        return entry
+
+    def rows(self, connection: sa.Connection, params: dict) -> list[tuple]:
+        """The rows, each value converted by its column's type."""
+        found, processors = self.raw(connection, params)
+        if not any(processors):
+            return found
+        return [
+            tuple(
+                value if process is None else process(value)
+                for process, value in zip(processors, row, strict=True)
+            )
+            for row in found
+        ]
+
+    def raw(self, connection: sa.Connection, params: dict) -> tuple[list[tuple], tuple]:
+        """The rows as the driver gave them, and each column's result processor (or None)."""
+        sql, order, fixed, processors = self._for(connection.dialect)
+        params = {**fixed, **params} if fixed else params
+        args = tuple(params[name] for name in order) if order is not None else params
+        cursor = connection.connection.cursor()
+        try:
+            for listener in connection.dispatch.before_cursor_execute:
+                sql, args = listener(connection, cursor, sql, args, None, False)
+            cursor.execute(sql, args)
+            found = cursor.fetchall()
+            for listener in connection.dispatch.after_cursor_execute:
+                listener(connection, cursor, sql, args, None, False)
+        finally:
+            cursor.close()
+        return found, processors
+
+
+def attribute_keys(model: type, columns) -> tuple[str, ...]:
+    """The ORM attribute of ``model`` each of ``columns`` (of its table) is mapped to."""
+    mapper = sa.inspect(model)
+    return tuple(mapper.get_property_by_column(column).key for column in columns)
+
+
+def attach(session: Session, model: type[T], keys: tuple[str, ...], values: Mapping | tuple) -> T:
+    """The persistent ``model`` object of this row (``keys``: :func:`attribute_keys` of every
+    column of its table, ``values`` converted by their types), as a query would have loaded
+    it: the object already in the session's identity map when there is one (its expired
+    attributes filled from the row, nothing else overwritten), else a new one put there — its
+    relationships load lazily."""
+    mapper = sa.inspect(model)
+    data = dict(zip(keys, values, strict=True))
+    identity = mapper.identity_key_from_primary_key(
+        tuple(data[mapper.get_property_by_column(column).key] for column in mapper.primary_key)
+    )
+    existing = session.identity_map.get(identity)
+    if existing is not None:
+        # As a query does: what the object has loaded (or changed) stays, what it has not (an
+        # expired attribute) is taken from the row.
+        state = sa.inspect(existing)
+        for key in state.unloaded & data.keys():
+            set_committed_value(existing, key, data[key])
+        return existing
+    instance = mapper.class_manager.new_instance()
+    instance.__dict__.update(data)
+    make_transient_to_detached(instance)
+    session.add(instance)
+    return instance
