@@ -59,7 +59,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     tenancy_web.forget_after_request(app, "_flask_babel")  # Flask-Babel's locale of this request
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
-    tenancy_web.forget_after_request(app, "_login_user", "_roles_cache", "_request_facts")
+    tenancy_web.forget_after_request(app, "_login_user", "_roles_cache", "_request_facts", "_auth_enforced")
     csrf.init_app(app)
     # Flask-WTF's signed token of this request's session, and its verdict.
     tenancy_web.forget_after_request(app, "csrf_token", "csrf_valid")

@@ -19,7 +19,7 @@ from flask_smorest import Blueprint as _SmorestBlueprint
 from marshmallow import Schema, fields
 from werkzeug.routing import IntegerConverter
 
-from .auth.api_auth import Requirement, enforce, mark
+from .auth.api_auth import Requirement, enforce_again, mark
 from .extensions import api
 from .schema_fields import INTEGER_TEXT_PATTERN, accept_any_digits, refuse_fractional_integers
 from .validation import make_argument_parser
@@ -89,7 +89,7 @@ class ApiBlueprint(_SmorestBlueprint):
         def decorator(view):
             @wraps(view)
             def wrapped(*args, **kwargs):
-                enforce(requirement)  # already enforced before the request; kept as a backstop
+                enforce_again(requirement)  # enforced before the request; a backstop otherwise
                 return view(*args, **kwargs)
 
             return self.doc(security=[{"bearerAuth": []}])(mark(wrapped, requirement))

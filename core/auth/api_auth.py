@@ -27,7 +27,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import abort, current_app, request
+from flask import abort, current_app, g, request
 from flask_login import current_user
 from werkzeug.datastructures import WWWAuthenticate
 from werkzeug.exceptions import Unauthorized
@@ -105,6 +105,15 @@ def authorize() -> None:
     """``before_request``, after the tenant and plugin gates: the endpoint's permission (403)."""
     requirement = requirement_of(request.endpoint)
     if requirement is not None:
+        enforce(requirement)
+        g._auth_enforced = requirement
+
+
+def enforce_again(requirement: Requirement) -> None:
+    """The view's own backstop (``ApiBlueprint``): :func:`enforce`, unless :func:`authorize`
+    already enforced this requirement for this request (nothing it reads can have changed
+    between the two: the view has not started)."""
+    if g.get("_auth_enforced") is not requirement:
         enforce(requirement)
 
 
