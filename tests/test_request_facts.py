@@ -173,3 +173,20 @@ def test_the_session_cookie_request_reads_its_facts_in_the_same_statement(
         response = _get(client, request_id)
     assert response.status_code == 200
     assert captured.count <= 2, captured.report()
+
+
+def test_a_slug_given_to_another_association_between_two_requests_names_that_one(
+    client, tenant, other_tenant, researcher, request_id, token_for
+):
+    """The id a process remembers for a slug (PostgreSQL: the tenant its read runs under) is a
+    hint checked against the row: the slug now names another association, where the user holds
+    no role."""
+    headers = token_for(researcher)
+    assert _get(client, request_id, headers).status_code == 200
+    first, second = db.session.get(Tenant, tenant.id), db.session.get(Tenant, other_tenant.id)
+    first.slug, second.slug = "first-old", "first-new"
+    db.session.flush()
+    second.slug = "first"
+    db.session.commit()
+    assert _get(client, request_id, headers).status_code == 403
+    assert client.get(f"/t/first-old/api/v1/requests/{request_id}", headers=headers).status_code == 200
