@@ -83,27 +83,42 @@ def attribute_keys(model: type, columns) -> tuple[str, ...]:
     return tuple(mapper.get_property_by_column(column).key for column in columns)
 
 
+_PLANS: dict[tuple[type, tuple[str, ...]], tuple] = {}
+
+
+def _plan(model: type, keys: tuple[str, ...]) -> tuple:
+    """The mapper of ``model`` and where its primary key sits among ``keys`` (once per pair)."""
+    plan = _PLANS.get((model, keys))
+    if plan is None:
+        mapper = sa.inspect(model)
+        positions = tuple(
+            keys.index(mapper.get_property_by_column(column).key) for column in mapper.primary_key
+        )
+        plan = _PLANS[(model, keys)] = (mapper, positions)
+    return plan
+
+
 def attach(session: Session, model: type[T], keys: tuple[str, ...], values: Mapping | tuple) -> T:
     """The persistent ``model`` object of this row (``keys``: :func:`attribute_keys` of every
     column of its table, ``values`` converted by their types), as a query would have loaded
     it: the object already in the session's identity map when there is one (its expired
     attributes filled from the row, nothing else overwritten), else a new one put there — its
     relationships load lazily."""
-    mapper = sa.inspect(model)
-    data = dict(zip(keys, values, strict=True))
-    identity = mapper.identity_key_from_primary_key(
-        tuple(data[mapper.get_property_by_column(column).key] for column in mapper.primary_key)
-    )
+    mapper, positions = _plan(model, keys)
+    values = tuple(values)
+    if len(values) != len(keys):
+        raise ValueError(f"{len(values)} values for {len(keys)} attributes of {model.__name__}")
+    identity = mapper.identity_key_from_primary_key(tuple(values[i] for i in positions))
     existing = session.identity_map.get(identity)
     if existing is not None:
         # As a query does: what the object has loaded (or changed) stays, what it has not (an
         # expired attribute) is taken from the row.
-        state = sa.inspect(existing)
-        for key in state.unloaded & data.keys():
+        data = dict(zip(keys, values, strict=True))
+        for key in sa.inspect(existing).unloaded & data.keys():
             set_committed_value(existing, key, data[key])
         return existing
     instance = mapper.class_manager.new_instance()
-    instance.__dict__.update(data)
+    instance.__dict__.update(zip(keys, values, strict=True))
     make_transient_to_detached(instance)
     session.add(instance)
     return instance
