@@ -83,7 +83,7 @@ from .registry.services import (
 )
 from .registry.services import change_status as change_file_status
 from .registry.services import resumed_status as resumed_file_status
-from .requests import AidRequest, Ceiling, Check, RequestFields
+from .requests import AidRequest, Ceiling, Check, RequestFields, Transition
 from .requests.demo import walk as walk_demo_request
 from .requests.demo import walk_on as walk_on_demo_request
 from .requests.schemas import AnyDate, Money, RequestCreateSchema
@@ -125,6 +125,7 @@ __all__ = [
     "Check",
     "Ceiling",
     "RequestFields",
+    "Transition",
     "FileFields",
     "KpiSource",
     "Panel",
