@@ -11,8 +11,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from core.audit.models import AuditEvent
-from core.toolkit import AidRequest, Conflict, db, label
+from core.testing import AuditEvent
+from core.toolkit import AidRequest, Conflict, Invalid, db, label, take_request_step
 from core.toolkit import hooks as tenant_hooks
 
 from .. import rules, services
@@ -78,24 +78,22 @@ def _request(accepted) -> AidRequest:
 
 
 def test_the_step_is_refused_while_a_need_is_with_a_partner_or_open(accepted, staff, in_tenant, enabled):
-    from core.requests.workflow import transition  # lazy: core's step function, as the page calls it
-
     with in_tenant(enabled):
         request = _request(accepted)
         with pytest.raises(Conflict) as refused:
-            transition(request, STEP, staff["relations_officer"], note="اكتملت")
+            take_request_step(request, STEP, staff["relations_officer"], note="اكتملت")
         assert refused.value.message == care.close_problems(db.session.get(VictimCase, accepted.case_id))[0]
         assert _request(accepted).state == "approved"
 
 
 def test_the_step_closes_the_case_once_every_need_is_resolved(accepted, staff, in_tenant, enabled):
-    from core.requests.workflow import transition  # lazy: core's step function, as the page calls it
-
     with in_tenant(enabled):
         _resolve_needs(accepted, staff)
         request = _request(accepted)
         assert closing.problems(db.session.get(VictimCase, accepted.case_id)) == []
-        transition(request, STEP, staff["relations_officer"], note="استوفى الشريك الاحتياج النفسي")
+        with pytest.raises(Invalid):  # the outcome of the case is required
+            take_request_step(request, STEP, staff["relations_officer"], note=" ")
+        take_request_step(request, STEP, staff["relations_officer"], note="استوفى الشريك الاحتياج النفسي")
         db.session.commit()
         assert _request(accepted).state == "closed"
         audited = db.session.scalar(
