@@ -218,6 +218,7 @@ def test_the_api_takes_core_steps_through_the_same_endpoint(
     )
     assert response.status_code == 200, response.json
     assert response.json["state"] == "closed"
+    assert response.json["events"][-1]["action"] == "close" and response.json["events"][-1]["note"] == "انتهى"
 
 
 def test_a_disabled_plugins_step_is_not_found_by_the_api(
