@@ -231,3 +231,10 @@ def test_a_disabled_plugins_step_is_not_found_by_the_api(
     }
     response = client.post(f"{BASE}/{rejected_id}/steps/dummy_archive", json={"note": "x"}, headers=headers)
     assert response.status_code == 404
+
+
+def test_the_generic_step_endpoint_is_in_the_openapi_document(client):
+    paths = client.get("/api/v1/openapi.json").json["paths"]
+    taken = paths["/t/{tenant}/api/v1/requests/{request_id}/steps/{action}"]["post"]
+    assert "requestBody" in taken and "200" in taken["responses"]
+    assert "get" in paths["/t/{tenant}/api/v1/requests/{request_id}/steps"]
