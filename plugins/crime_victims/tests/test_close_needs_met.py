@@ -210,3 +210,17 @@ def test_the_page_shows_why_the_case_cannot_close_yet(client, login, staff, acce
     )
     assert response.status_code == 409
     assert "احتياج" in response.get_data(as_text=True)
+
+
+def test_the_case_page_points_to_the_step_once_every_need_is_resolved(
+    client, login, staff, accepted, in_tenant, enabled
+):
+    login(staff["relations_officer"])
+    case_url = f"/t/first/crime_victims/cases/{accepted.case_id}"
+    assert 'id="needs-met"' not in client.get(case_url).get_data(as_text=True)
+    with in_tenant(enabled):
+        _resolve_needs(accepted, staff)
+        db.session.commit()
+    page = client.get(case_url).get_data(as_text=True)
+    assert 'id="needs-met"' in page
+    assert f"/requests/{accepted.request_id}#step-{STEP}" in page
