@@ -314,6 +314,7 @@ def test_a_case_whose_needs_a_partner_met_closes_without_a_disbursement(
         care.move(referral, {"status": "completed", "outcome": "أنهت ست جلسات دعم نفسي"}, researcher)
         db.session.commit()
         request_url = f"/t/first/requests/{request.id}"
+        case_url = f"/t/first/crime_victims/cases/{case.id}"
 
     def session(width: int, locale: str):
         context = browser.new_context(
@@ -336,7 +337,13 @@ def test_a_case_whose_needs_a_partner_met_closes_without_a_disbursement(
         context.close()
 
     context, page = session(375, "ar-SA")
-    page.goto(request_url)
+    page.goto(case_url)  # the case page says the case may close, and leads to the step
+    page.locator("#needs-met").scroll_into_view_if_needed()
+    _fits_the_phone(page)
+    screenshot(page, "victims-13-case-needs-met-ar-375")
+    page.click("#needs-met a")
+    page.wait_for_load_state()
+    assert page.url.endswith(f"{request_url}#step-close_needs_met")
     step = page.locator("#step-close_needs_met")
     assert "إغلاق الحالة: استُوفيت الاحتياجات" in step.inner_text()
     _submit(page, "#step-close_needs_met")  # no outcome yet: refused by field, nothing closed
