@@ -83,9 +83,10 @@ from .registry.services import (
 )
 from .registry.services import change_status as change_file_status
 from .registry.services import resumed_status as resumed_file_status
-from .requests import AidRequest, Ceiling, Check, RequestFields
+from .requests import AidRequest, Ceiling, Check, RequestFields, Transition
 from .requests.demo import walk as walk_demo_request
 from .requests.demo import walk_on as walk_on_demo_request
+from .requests.generic_steps import take_step as take_request_step
 from .requests.schemas import AnyDate, Money, RequestCreateSchema
 from .requests.services import approve as approve_request
 from .requests.services import close as close_request
@@ -125,6 +126,7 @@ __all__ = [
     "Check",
     "Ceiling",
     "RequestFields",
+    "Transition",
     "FileFields",
     "KpiSource",
     "Panel",
@@ -188,6 +190,7 @@ __all__ = [
     "walk_on_demo_request",
     "approve_request",
     "close_request",
+    "take_request_step",
     "disburse_request",
     "upload_document",
     "store_file",

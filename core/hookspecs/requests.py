@@ -85,7 +85,9 @@ def register_request_transitions():
     Return a list of ``core.requests.Transition(action, sources, target, permission, label)``:
     extra steps the plugin adds (a target may be a new state of the plugin). Plugin steps go
     through the same checks, events and audit as core's; a plugin cannot replace a core step
-    (an action declared by core keeps core's definition). Results merged.
+    (an action declared by core keeps core's definition). Results merged. Each step gets a
+    button on the staff request page (a note box with ``note_label``, a confirmation page
+    with ``confirm``) and is taken through ``POST …/requests/<id>/steps/<action>``.
     """
 
 

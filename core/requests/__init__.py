@@ -8,7 +8,7 @@ Public surface: the models, :mod:`.workflow` (transition table and the one step 
 from __future__ import annotations
 
 from ..api import register_tenant_api
-from . import api, hooks, views
+from . import api, api_steps, hooks, views  # noqa: F401 - api_steps adds its routes to api.bp
 from .models import (
     CHANNELS,
     AidRequest,

@@ -17,7 +17,14 @@ from ..errors import NotFound
 from ..i18n import lazy_gettext as _l
 from ..numbers import NumberFormatError, parse_int
 from . import services
-from .schemas import ApproveSchema, RecordVisitSchema, RejectSchema, ScheduleVisitSchema, SubmitSchema
+from .schemas import (
+    ApproveSchema,
+    NoteSchema,
+    RecordVisitSchema,
+    RejectSchema,
+    ScheduleVisitSchema,
+    SubmitSchema,
+)
 
 StepHandler = Callable[[Any, Mapping, Mapping, Any], Any]  # (request, form, files, actor)
 NO_SUCH_STEP = _l("This step does not exist.")
@@ -28,6 +35,15 @@ def _without_form(service: Callable[[Any, Any], Any]) -> StepHandler:
 
     def handler(item, form, files, actor):
         return service(item, actor)
+
+    return handler
+
+
+def _with_note(service: Callable[[Any, Any, str], Any]) -> StepHandler:
+    """A button step that keeps an optional note (the generic step endpoint sends one)."""
+
+    def handler(item, form, files, actor):
+        return service(item, actor, NoteSchema().load({"note": form.get("note") or ""})["note"])
 
     return handler
 
@@ -104,8 +120,8 @@ STEP_FORMS: dict[str, StepHandler] = {
     "start_research": _without_form(services.start_research),
     "verify": _without_form(services.verify),
     "send_to_committee": _without_form(services.send_to_committee),
-    "close": _without_form(services.close),
-    "withdraw": _without_form(services.withdraw),
+    "close": _with_note(services.close),
+    "withdraw": _with_note(services.withdraw),
     "submit": submit,
     "link_file": link_file,
     "return": return_to_applicant,

@@ -14,7 +14,7 @@ from ..auth.permissions import require
 from ..documents.services import document_type_label, documents_of_request
 from ..errors import NotFound
 from ..extensions import db
-from ..forms import FormOutcome, ask_confirmation, confirmed, form_transaction
+from ..forms import FormOutcome, ask_confirmation, confirmed, form_transaction, refusal
 from ..i18n import current_language, isolated_number, markup_gettext, translate_messages
 from ..i18n import gettext as _
 from ..i18n import lazy_gettext as _l
@@ -22,7 +22,7 @@ from ..lookup import get_or_404
 from ..registry.services import status_label
 from ..tenancy import require_tenant, utcnow
 from . import export as request_export
-from . import forms, links, page, services, steps
+from . import forms, generic_steps, links, page, services
 from .models import CHANNELS, VERIFICATION_BODIES, AidRequest, CatalogItem, Decision
 from .schemas import QueueFormSchema, RequestCreateSchema
 from .workflow import STATES, available_actions, state_label, transitions
@@ -244,6 +244,7 @@ def _render_view(item, step_error: dict | None = None, status: int = 200):
     record_of = page.steps_record(item)
     decisions = _children(Decision, item.id)
     ceiling = services.ceiling_for(item)
+    available = available_actions(item, current_user)
     return render_template(
         "requests/view.html",
         step_error=step_error,
@@ -274,7 +275,8 @@ def _render_view(item, step_error: dict | None = None, status: int = 200):
         outcome_label=outcome_label,
         channel_label=channel_label,
         document_type_label=document_type_label,
-        actions=[t.action for t in available_actions(item, current_user)],
+        actions=[t.action for t in available],
+        table_steps=generic_steps.page_steps(available),
         **record_of,
         decisions=decisions,
         checks=services.assess(item),
@@ -336,7 +338,11 @@ def step(request_id, action):
     """Every form of the request view posts here (the handlers: ``requests.steps``); refusals
     are shown on the page with the step's errors, nothing is written."""
     item = get_or_404(AidRequest, request_id)
-    handler = steps.step_handler(action, _page_extensions()["steps"])
+    handler = generic_steps.handler_for(action, _page_extensions()["steps"])
+    if generic_steps.needs_confirmation(action) and not confirmed(request.form):
+        asked = _confirm_step(item, action)
+        if asked is not None:
+            return asked
     if action in CONFIRMED_STEPS and not confirmed(request.form):
         number = item.number or item.id
         return ask_confirmation(
@@ -358,8 +364,36 @@ def step(request_id, action):
     return _render_view(get_or_404(AidRequest, request_id), _step_error(action, outcome), outcome.status)
 
 
-# Steps that cannot be undone ask first, naming the request (core.forms.ask_confirmation).
+# Steps that cannot be undone ask first, naming the request (core.forms.ask_confirmation);
+# a plugin's step asks when its ``Transition`` says ``confirm``.
 CONFIRMED_STEPS = frozenset({"close"})
+
+
+def _confirm_step(item: AidRequest, action: str):
+    """Ask before a table step marked ``confirm`` — once its note is valid (else the page with
+    the note's error, 422, nothing written). None when the user may not take it now: the step
+    then runs and is refused with its reason (403/409)."""
+    step = generic_steps.step_of(action)
+    if step not in available_actions(item, current_user):
+        return None
+    try:
+        generic_steps.load_note(step, request.form)
+    except ValidationError as exc:
+        outcome = refusal(exc)
+        return _render_view(item, _step_error(action, outcome), outcome.status)
+    number = item.number or item.id
+    label = action_label(action)
+    return ask_confirmation(
+        title=_("%(step)s: request %(number)s?", step=label, number=number),
+        affects=[
+            _("Applicant: %(name)s.", name=item.applicant_name),
+            _("The request moves to the state “%(state)s”.", state=state_label(step.target)),
+        ],
+        action_url=url_for(".step", request_id=item.id, action=action),
+        fields=request.form,
+        button=_("Yes: %(step)s", step=label),
+        cancel_url=url_for(".view", request_id=item.id),
+    )
 
 
 def step_done_message(action: str, item: AidRequest) -> str:

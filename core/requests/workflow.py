@@ -63,6 +63,10 @@ class Transition:
     """One step: from any of ``sources`` to ``target``, for holders of ``permission``.
 
     ``own_permission`` lets an applicant take the step on their own request (portal).
+    The request page and the generic step endpoint (``POST …/requests/<id>/steps/<action>``)
+    read the rest: ``note_label`` asks for a note under that label (required with
+    ``note_required``), ``confirm`` asks "are you sure?" first on the page, and ``elsewhere``
+    marks a step taken only from its own page (a permit's outcome, an upheld grievance).
     """
 
     action: str
@@ -72,6 +76,10 @@ class Transition:
     label: Any = ""
     own_permission: str | None = None
     target_label: Any = None
+    note_label: Any = None
+    note_required: bool = False
+    confirm: bool = False
+    elsewhere: bool = False
 
 
 CORE_TRANSITIONS: tuple[Transition, ...] = (
@@ -107,7 +115,12 @@ CORE_TRANSITIONS: tuple[Transition, ...] = (
     Transition("approve", ("in_committee",), "approved", "requests.decide", _l("Approve")),
     Transition("reject", ("in_committee",), "rejected", "requests.decide", _l("Reject")),
     Transition(
-        "refuse_permit", ("in_committee", "approved"), "rejected", "requests.escalate", _l("Permit refused")
+        "refuse_permit",
+        ("in_committee", "approved"),
+        "rejected",
+        "requests.escalate",
+        _l("Permit refused"),
+        elsewhere=True,  # recorded with the escalation's outcome
     ),
     # Every disbursement is this step: the first moves an approved request to ``disbursed``,
     # each later one is a self-transition, checked and announced the same way.

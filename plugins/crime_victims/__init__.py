@@ -82,6 +82,8 @@ AUDIT_ACTIONS = {
     "crime_victims.partner_link.used": _l("Partner answered through its link to a referral"),
     "crime_victims.partner.agreement_attached": _l("Partner's agreement file uploaded"),
     "crime_victims.partner.agreement_downloaded": _l("Partner's agreement file downloaded"),
+    # The plugin's request step (services.closing), in words even once the plugin is disabled.
+    "request.close_needs_met": _l("Case closed: needs met"),
 }
 AUDIT_OBJECTS = {
     "crime_victims_case": _l("Victim case"),
@@ -200,7 +202,14 @@ def validate_request_transition(request, action, actor, data):
     problems = services.transition_problems(request, action, case)
     if action == "close":
         problems += services.care.close_problems(case)
+    if action == services.closing.CLOSE_NEEDS_MET.action:
+        problems += services.closing.problems(case)
     return problems
+
+
+@hookimpl
+def register_request_transitions():
+    return [services.closing.CLOSE_NEEDS_MET]
 
 
 @hookimpl

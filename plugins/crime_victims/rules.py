@@ -140,6 +140,12 @@ def case_may_close(need_statuses: list[str]) -> bool:
     return all(need_resolved(status) for status in need_statuses)
 
 
+def case_needs_met(need_statuses: list[str]) -> bool:
+    """A case closes without a disbursement ("needs met") only when its plan has needs and every
+    one is met, referred to completion, or closed with a reason: no plan is no proof of care."""
+    return bool(need_statuses) and case_may_close(need_statuses)
+
+
 def follow_up_due(status: str, follow_up_on: date | None, reminded_on: date | None, today: date) -> bool:
     """A reminder is due once per follow-up date, for a referral still in progress."""
     if status in ("declined", "completed") or follow_up_on is None or follow_up_on > today:

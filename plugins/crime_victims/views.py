@@ -141,6 +141,7 @@ def _render_case(case, errors=None, status=200, opened=None):
     events = services.timeline(case)
     next_step = rules.next_step(case.step)
     referrals = services.care.referrals_of(case)
+    needs = services.care.needs_of(case)
     partner_links = services.partner_access.summaries([row[0] for row in referrals])
     return render_template(
         "crime_victims/case.html",
@@ -165,7 +166,8 @@ def _render_case(case, errors=None, status=200, opened=None):
         has_narrative=sealed.has_narrative(case),
         may_write_narrative=case.researcher_id is not None and case.researcher_id == current_user.id,
         researchers=researchers,
-        needs=services.care.needs_of(case),
+        needs=needs,
+        needs_met=rules.case_needs_met([need.status for need in needs]),
         safe_contact=services.contact.safe_contact_of(case),
         sessions=services.sessions.sessions_of(case),
         session_modes=SESSION_MODE_LABELS,

@@ -268,3 +268,100 @@ def test_a_victim_applies_on_a_phone_and_the_case_ends_with_a_completed_referral
     screenshot(portal, "victims-11-applicant-ar-375")
     portal.goto(f"{detail_url}?lang=en")
     screenshot(portal, "victims-12-applicant-en-375")
+
+
+def test_a_case_whose_needs_a_partner_met_closes_without_a_disbursement(
+    browser, live_server, browser_login, tenant, staff, advance, create_person, enable_plugin
+):
+    """The committee accepted the case, the partner completed the referral of its only need and
+    the service is recorded: no disbursement is due, and the officer closes the case from the
+    request page with the plugin's step "needs met" and its outcome note (asked once more)."""
+    from plugins.crime_victims import services  # lazy: the plugin's services, once the app is up
+
+    enable_plugin(tenant, "crime_victims")
+    number = valid_id()
+    create_person(tenant, national_id=number, id_expiry=(date.today() + timedelta(days=900)).isoformat())
+    officer, researcher = staff["relations_officer"], staff["researcher"]
+    with tenant_context(tenant):
+        partner = care.add_partner({"name": "مركز الإرشاد النفسي", "services": ["psychological"]}, officer)
+        case = services.open_case(
+            {
+                "applicant_name": "منيرة سعد العتيبي",
+                "applicant_phone": "0551112233",
+                "channel": "phone",
+                "category_code": "domestic_violence",
+                "incident_date": (date.today() - timedelta(days=30)).isoformat(),
+                "city": "الرياض",
+                "no_report_reason": "تخشى الإبلاغ",
+            },
+            officer,
+        )
+        for action, data in (
+            ("check", {"national_id": number}),
+            ("clarify", {"outcome": "clear"}),
+            ("declare", {"signed_by": "منيرة سعد العتيبي"}),
+            ("notice", {}),
+        ):
+            services.take(case, action, data, officer)
+        need = care.add_need(case, {"area": "psychological", "severity": "high"}, researcher)
+        request = services.request_of(case)
+        advance(request, "approved")
+        services.take(case, "register", {}, officer)
+        services.take(case, "serve", {"note": "جلسات الدعم النفسي لدى الشريك"}, officer)
+        referral = care.refer(need, {"partner_id": partner.id}, researcher)
+        for status in ("accepted", "in_service"):
+            care.move(referral, {"status": status}, researcher)
+        care.move(referral, {"status": "completed", "outcome": "أنهت ست جلسات دعم نفسي"}, researcher)
+        db.session.commit()
+        request_url = f"/t/first/requests/{request.id}"
+        case_url = f"/t/first/crime_victims/cases/{case.id}"
+
+    def session(width: int, locale: str):
+        context = browser.new_context(
+            base_url=live_server, locale=locale, viewport={"width": width, "height": 812}
+        )
+        page = context.new_page()
+        browser_login(page, officer.email, PASSWORD)
+        return context, page
+
+    # The step on the request page, at both widths, in both languages (for reading).
+    for width, locale, lang in ((1366, "ar-SA", "ar"), (1366, "en-US", "en"), (375, "en-US", "en")):
+        context, page = session(width, locale)
+        page.goto(f"{request_url}?lang={lang}")
+        step = page.locator("#step-close_needs_met")
+        assert step.count() == 1 and step.locator("textarea[name=note]").is_visible()
+        step.scroll_into_view_if_needed()
+        if width == 375:
+            _fits_the_phone(page)
+        screenshot(page, f"victims-13-step-needs-met-{lang}-{width}")
+        context.close()
+
+    context, page = session(375, "ar-SA")
+    page.goto(case_url)  # the case page says the case may close, and leads to the step
+    page.locator("#needs-met").scroll_into_view_if_needed()
+    _fits_the_phone(page)
+    screenshot(page, "victims-13-case-needs-met-ar-375")
+    page.click("#needs-met a")
+    page.wait_for_load_state()
+    assert page.url.endswith(f"{request_url}#step-close_needs_met")
+    step = page.locator("#step-close_needs_met")
+    assert "إغلاق الحالة: استُوفيت الاحتياجات" in step.inner_text()
+    _submit(page, "#step-close_needs_met")  # no outcome yet: refused by field, nothing closed
+    page.wait_for_load_state()
+    assert page.locator("#step-error").get_attribute("data-action") == "close_needs_met"
+    assert page.locator("#request-state").get_attribute("data-state") == "approved"
+    page.fill("#note-close_needs_met", "استوفى مركز الإرشاد النفسي احتياج الحالة: ست جلسات دعم")
+    page.locator("#step-close_needs_met").scroll_into_view_if_needed()
+    _fits_the_phone(page)
+    screenshot(page, "victims-14-step-needs-met-ar-375")
+    _submit(page, "#step-close_needs_met")
+    _fits_the_phone(page)
+    screenshot(page, "victims-15-confirm-needs-met-ar-375")
+    page.click("#confirm-button")
+    page.wait_for_load_state()
+    assert page.locator("#request-state").get_attribute("data-state") == "closed"
+    assert "استوفى مركز الإرشاد النفسي" in page.locator("#timeline").inner_text()
+    assert page.locator("#step-close_needs_met").count() == 0
+    _fits_the_phone(page)
+    screenshot(page, "victims-16-closed-needs-met-ar-375")
+    context.close()

@@ -28,6 +28,7 @@ REDECIDE = Transition(
     "in_committee",
     "grievances.receive",
     _l("Send back to the committee (grievance upheld)"),
+    elsewhere=True,  # taken from the upheld grievance's page, which records it on the grievance
 )
 
 

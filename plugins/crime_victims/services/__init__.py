@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import care, contact, narrative, partner_access, partner_files, sessions
+from . import care, closing, contact, narrative, partner_access, partner_files, sessions
 from .cases import (
     QueueRow,
     as_dict,
@@ -24,6 +24,7 @@ from .steps import ACTIONS, pending_referral, take, transition_problems
 __all__ = [
     "ACTIONS",
     "care",
+    "closing",
     "contact",
     "narrative",
     "partner_access",

@@ -50,6 +50,8 @@ NEEDS_STEP = {
     "approve": rules.COMMITTEE_NOTICE,
     "reject": rules.COMMITTEE_NOTICE,
     "disburse": rules.REGISTERED,
+    # Closed with its needs met (no disbursement): the service is recorded first, as for a close.
+    "close_needs_met": rules.SERVED,
 }
 
 

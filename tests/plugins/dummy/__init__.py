@@ -16,6 +16,7 @@ from core.toolkit import (
     Permission,
     PluginMeta,
     RequestFields,
+    Transition,
     can,
     hookimpl,
     plugin_settings,
@@ -123,9 +124,31 @@ def propose_aid_ceiling(request, file, catalog_item):
     return Ceiling(plugin_settings("dummy")["ceiling"] * 100, "Dummy ceiling")
 
 
+# A step of the dummy's own (button + note on the request page, the generic step endpoint):
+# a rejected request is archived with a required note, after an "are you sure?" page.
+ARCHIVE = Transition(
+    "dummy_archive",
+    ("rejected",),
+    "dummy_archived",
+    "dummy.view",
+    "Archive (dummy)",
+    target_label="Archived (dummy)",
+    note_label="Why it is archived",
+    note_required=True,
+    confirm=True,
+)
+
+
+@hookimpl
+def register_request_transitions():
+    return [ARCHIVE]
+
+
 @hookimpl
 def validate_request_transition(request, action, actor, data):
     calls.append(("validate_request_transition", action))
+    if action == ARCHIVE.action and ((request.extra or {}).get("dummy") or {}).get("reference") == "keep":
+        return ["The dummy plugin keeps this request."]
     if action == "approve" and ((request.extra or {}).get("dummy") or {}).get("refuse_approval"):
         return ["The dummy plugin refuses this approval."]
     if action == "disburse" and request.state == "disbursed" and one_disbursement_only:
