@@ -27,7 +27,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def _import_path(root: Path) -> None:
-    sys.path.insert(0, str(ROOT / "bench"))
+    # that checkout's ``bench/seed.py`` (which puts its own root first on the path)
+    sys.path.insert(0, str(root / "bench"))
     sys.path.insert(0, str(root))
 
 
@@ -74,6 +75,7 @@ def main() -> int:
     import seed
     from sqlalchemy import event
 
+    import core
     from core.extensions import db
 
     url = os.environ.get("DATABASE_URL") or seed.sqlite_url("create-submit")
@@ -102,6 +104,7 @@ def main() -> int:
         pair()
     event.listen(engine, "before_cursor_execute", count)
     times = []
+    cpu_started = time.process_time()
     profiler = cProfile.Profile() if args.profile else None
     if profiler:
         profiler.enable()
@@ -109,15 +112,16 @@ def main() -> int:
         started = time.perf_counter()
         pair()
         times.append(time.perf_counter() - started)
+    cpu = (time.process_time() - cpu_started) / args.pairs
     if profiler:
         profiler.disable()
     event.remove(engine, "before_cursor_execute", count)
     load = os.getloadavg()[0]
     times.sort()
     print(
-        f"{args.label or args.root.name} [{engine.dialect.name}] {args.pairs} pairs: "
+        f"{args.label or args.root.name} ({Path(core.__file__).parent.parent}) [{engine.dialect.name}] {args.pairs} pairs: "
         f"{counted[0] / args.pairs:.1f} statements/pair, median {statistics.median(times) * 1000:.1f} ms, "
-        f"p95 {times[int(len(times) * 0.95) - 1] * 1000:.1f} ms, load {load:.1f}"
+        f"p95 {times[int(len(times) * 0.95) - 1] * 1000:.1f} ms, CPU {cpu * 1000:.1f} ms/pair, load {load:.1f}"
         + (" (profiled)" if profiler else "")
     )
     if profiler:
