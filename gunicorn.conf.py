@@ -15,7 +15,10 @@ workers = int(os.environ.get("WEB_CONCURRENCY", "4"))
 # Threaded workers (gthread): a worker serves `threads` requests at once while others wait on the
 # database (the request-number row lock, the audit chain), and idle keep-alive connections wait in
 # its poller instead of holding a worker — a sync worker serves one connection at a time, so 200
-# clients queued behind 4 of them (p95 6.2 s in issue 19). bench/load.py measures the choice.
+# clients queued behind 4 of them (p95 6.2 s in issue 19). bench/load.py measures the choice:
+# on a 2-core host one worker per core with 4 threads (WEB_CONCURRENCY=2 GUNICORN_THREADS=4)
+# served more than 4 x 2 — the app is CPU-bound Python, so processes beyond the cores only add
+# switches, and more threads only GIL switches inside the numbering and audit sections.
 worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "gthread")
 threads = int(os.environ.get("GUNICORN_THREADS", "8"))
 # A request that runs longer than this is killed (big imports run as background jobs).

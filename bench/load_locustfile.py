@@ -56,7 +56,15 @@ class _Client(FastHttpUser):
         address = f"10.{self.number // 250 % 250}.{self.number % 250}.{random.randint(1, 250)}"
         origin = f"https://{self.host.split('://', 1)[1]}"
         # Through the reverse proxy: the client's own address, TLS ended at the proxy.
-        self.headers = {"X-Forwarded-For": address, "X-Forwarded-Proto": "https", "Accept-Language": "ar"}
+        # Every call on a connection of its own, as nginx talks to its upstream by default
+        # (HTTP/1.0, no upstream keep-alive): a connection left idle in the client's pool (the
+        # login's) raced gunicorn's keep-alive close (5 s) when reused, seconds later, by a create.
+        self.headers = {
+            "X-Forwarded-For": address,
+            "X-Forwarded-Proto": "https",
+            "Accept-Language": "ar",
+            "Connection": "close",
+        }
         if not form:
             answer = self.client.post(
                 "/api/v1/auth/token",
@@ -151,9 +159,7 @@ class Officer(_Client):
             answer = self.client.post(
                 f"{self.base}/{request_id}/submit",
                 json={"declaration": True, "signed_by": f"متقدم الحمل {self.number}"},
-                # The next call comes 5–15 s later, after gunicorn's keep-alive (5 s) closed an
-                # idle connection: closing it here keeps that call from racing the server's close.
-                headers={**self.headers, "Connection": "close"},
+                headers=self.headers,
                 name="POST /t/<slug>/api/v1/requests/<id>/submit",
             )
             if answer.status_code != 200 or not answer.json().get("number"):

@@ -25,7 +25,7 @@ from ..extensions import db, listen_once
 from ..i18n import gettext as _
 from ..tenancy import current_tenant_id, unscoped, utcnow
 from ..tenancy.context import is_unscoped
-from .chain import GENESIS, AuditTampering, chain_filter, entry_hash
+from .chain import GENESIS, AuditTampering, audit_key, chain_filter, entry_hash
 from .labels import action_label, object_label, object_names
 from .models import AuditEvent
 
@@ -75,17 +75,11 @@ def record(
 
 
 def _append(action, obj_type, obj_id, details, tenant_id: int | None, user) -> AuditEvent:
-    _lock_chain(tenant_id)
-    last = db.session.execute(
-        db.select(AuditEvent.seq, AuditEvent.hash)
-        .where(chain_filter(tenant_id))
-        .order_by(AuditEvent.seq.desc())
-        .limit(1)
-    ).first()
+    # Everything but the link and the time is made before the chain is locked (on PostgreSQL
+    # the lock is held to commit): the entry's content, its details as JSON, the key. The time
+    # is taken under the lock, so entries' times follow their order in the chain.
     entry = AuditEvent(
         tenant_id=tenant_id,
-        seq=(last.seq + 1) if last else 1,
-        at=utcnow(),
         user_id=getattr(user, "id", None),
         user_email=getattr(user, "email", None),
         action=action,
@@ -94,9 +88,19 @@ def _append(action, obj_type, obj_id, details, tenant_id: int | None, user) -> A
         details=json.loads(json.dumps(details or {}, default=str)),
         ip=(request.remote_addr if has_request_context() else None),
         request_id=request_id(),
-        prev_hash=last.hash if last else GENESIS,
     )
-    entry.hash = entry_hash(entry.prev_hash, entry)
+    key = audit_key()
+    _lock_chain(tenant_id)
+    last = db.session.execute(
+        db.select(AuditEvent.seq, AuditEvent.hash)
+        .where(chain_filter(tenant_id))
+        .order_by(AuditEvent.seq.desc())
+        .limit(1)
+    ).first()
+    entry.at = utcnow()
+    entry.seq = (last.seq + 1) if last else 1
+    entry.prev_hash = last.hash if last else GENESIS
+    entry.hash = entry_hash(entry.prev_hash, entry, key)
     db.session.add(entry)
     db.session.flush()
     return entry

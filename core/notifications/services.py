@@ -10,8 +10,8 @@ from typing import Any, Protocol
 import sqlalchemy as sa
 from flask_babel import force_locale
 
-from ..auth.models import User
-from ..auth.services import members_holding
+from ..auth.models import Membership, User
+from ..auth.permissions import roles_holding
 from ..extensions import db
 from ..i18n import lazy_gettext as _l
 from ..plugins import tenant_hooks
@@ -142,9 +142,7 @@ def notify(
     """Queue ``template`` for every channel that can reach the recipient (the caller commits);
     ``only`` restricts the channels (``("in_app",)``: the inbox alone), ``link`` is the page
     the message is about."""
-    tenant = require_tenant()
-    locale = locale or getattr(user, "locale", None) or tenant.default_locale or "ar"
-    subject, body = render(template, context, locale)
+    locale = _locale_of(user, locale)
     available = {name: c for name, c in channels().items() if only is None or name in only}
     targets: list[tuple[str, str]] = []
     if user is not None and "in_app" in available:
@@ -154,24 +152,51 @@ def notify(
         targets.append(("email", address))
     if phone and "sms" in available:
         targets.append(("sms", phone))
-    messages = []
-    known = safety.records_for([recipient for _channel, recipient in targets])
-    for channel, recipient in targets:
-        message = OutboxMessage(
-            channel=channel,
-            template=template,
-            recipient=recipient,
-            user_id=getattr(user, "id", None),
-            locale=locale,
-            subject=subject[:255],
-            body=body,
-            link=link,
-            context={key: str(value) for key, value in context.items()} if channel == "in_app" else None,
-        )
-        _apply(message, safety.verdict(channel, recipient, known=known))
-        db.session.add(message)
-        messages.append(message)
+    messages = _queue(template, context, [(user, locale, targets)], link)
     db.session.flush()
+    return messages
+
+
+def _locale_of(user: Any, locale: str | None = None) -> str:
+    return locale or getattr(user, "locale", None) or require_tenant().default_locale or "ar"
+
+
+def _queue(
+    template: str, context: dict, recipients: list[tuple[Any, str, list[tuple[str, str]]]], link: str | None
+) -> list[OutboxMessage]:
+    """Outbox messages of ``template`` for each ``(user, locale, [(channel, address)…])``, added
+    to the session (not flushed): rendered once per language, the safe-contact records of every
+    guarded address read in one query (in-app messages are never guarded: none read for them)."""
+    rendered: dict[str, tuple[str, str]] = {}
+    in_app_context = {key: str(value) for key, value in context.items()}
+    known = safety.records_for(
+        [
+            address
+            for _u, _l, targets in recipients
+            for channel, address in targets
+            if channel in safety.GUARDED_CHANNELS
+        ]
+    )
+    messages = []
+    for user, locale, targets in recipients:
+        if locale not in rendered:
+            rendered[locale] = render(template, context, locale)
+        subject, body = rendered[locale]
+        for channel, recipient in targets:
+            message = OutboxMessage(
+                channel=channel,
+                template=template,
+                recipient=recipient,
+                user_id=getattr(user, "id", None),
+                locale=locale,
+                subject=subject[:255],
+                body=body,
+                link=link,
+                context=dict(in_app_context) if channel == "in_app" else None,
+            )
+            _apply(message, safety.verdict(channel, recipient, known=known))
+            messages.append(message)
+    db.session.add_all(messages)
     return messages
 
 
@@ -256,11 +281,41 @@ def send_pending(now: datetime | None = None, limit: int = 200) -> dict[str, int
 def notify_staff(
     action: str, template: str, context: dict, *, link: str | None = None
 ) -> list[OutboxMessage]:
-    """Tell, in their inbox only, every member of staff holding ``action`` (the caller commits)."""
-    messages = []
-    for user in members_holding(permission=action):
-        messages += notify(template, context, user=user, only=("in_app",), link=link)
+    """Tell, in their inbox only, every member of staff holding ``action`` (the caller commits):
+    as :func:`notify` per member, but set-wise — the members read once, the message rendered
+    once per language, written in one flush."""
+    staff = _staff_holding(action)
+    if not staff or "in_app" not in channels():
+        return []
+    messages = _queue(
+        template, context, [(user, _locale_of(user), [("in_app", user.email)]) for user in staff], link
+    )
+    db.session.flush()
     return messages
+
+
+@dataclass(frozen=True)
+class _Member:
+    id: int
+    email: str
+    name: str | None
+    locale: str | None
+
+
+def _staff_holding(action: str) -> list[_Member]:
+    """``members_holding(permission=action)`` as plain rows (what a message needs of each):
+    the same members in the same order, without building a ``User`` per member of the
+    association on every notification."""
+    wanted = roles_holding(action)
+    if not wanted:
+        return []
+    rows = db.session.execute(
+        db.select(User.id, User.email, User.name, User.locale, Membership.roles)
+        .join(Membership, Membership.user_id == User.id)
+        .where(Membership.tenant_id == require_tenant().id, User.is_active.is_(True))
+    ).all()
+    staff = [_Member(*row[:4]) for row in rows if wanted & set(row.roles or ())]
+    return sorted(staff, key=lambda u: (u.name or u.email, u.id))
 
 
 def _mine(user: Any) -> Any:

@@ -158,7 +158,8 @@ def get_request(request_id):
 
 
 def _step(request_id: int, run) -> dict:
-    request = get_or_404(AidRequest, request_id)
+    # with its timeline: the step's event is put at its end (``workflow``), not read again
+    request = _request_with_events(request_id)
     run(request)
     _commit_for_detail(request)
     return _detail(request)

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from sqlalchemy.orm.attributes import set_committed_value
+
 from ..auth.permissions import can
 from ..errors import Conflict, Forbidden
 from ..extensions import db
@@ -297,6 +299,7 @@ def transition(
     )
     db.session.add(event)
     db.session.flush()
+    _on_timeline(request, event)
     links.audit(
         f"request.{action}", request, actor, {"from": from_state, "to": step.target, **_jsonable(data)}
     )
@@ -322,8 +325,17 @@ def record_event(
     )
     db.session.add(event)
     db.session.flush()
+    _on_timeline(request, event)
     links.audit(f"request.{action}", request, actor, _jsonable(data or {}))
     return event
+
+
+def _on_timeline(request: AidRequest, event: RequestEvent) -> None:
+    """A timeline already loaded (``events``, read-only) gets the new event at its end (ids
+    grow, so the order stays the collection's ``order_by``) instead of being read again; one
+    not loaded is read when first used, as before."""
+    if "events" in request.__dict__:
+        set_committed_value(request, "events", [*request.events, event])
 
 
 def _jsonable(value: Any) -> Any:

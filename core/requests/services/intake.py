@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from marshmallow import ValidationError
+from sqlalchemy.orm.attributes import set_committed_value
 
 from ...auth.permissions import can
 from ...errors import Conflict, Forbidden
@@ -67,6 +68,9 @@ def create_request(data: dict, actor: Any, *, own: bool = False) -> AidRequest:
     )
     db.session.add(request)
     db.session.flush()
+    # A new request's timeline is known (empty): not read from the database when first used;
+    # ``record_event`` puts the creation on it.
+    set_committed_value(request, "events", [])
     record_event(request, "create", actor, data={"channel": request.channel})
     return request
 
