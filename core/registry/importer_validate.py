@@ -384,13 +384,16 @@ def quick_load(schema, data: dict) -> dict:
     plan = _plans.get(id(schema))
     if plan is None or plan[0] is not schema:
         plan = _plans[id(schema)] = (schema, _plan(schema))
-    fields, required, validators = plan[1]
+    fields, required, skippable, validators = plan[1]
     if fields is None or not required.issubset(data) or not fields.keys() >= data.keys():
         return schema.load(data)  # a field missing or a cell no field loads: the schema's errors
     out = {}
     try:
         for name, field in fields.items():  # every field, as ``load`` does (defaults included)
-            value = field.deserialize(data.get(name, missing), name, data)
+            raw = data.get(name, missing)
+            if raw is missing and name in skippable:
+                continue  # optional, no default: ``load`` leaves it out
+            value = field.deserialize(raw, name, data)
             if value is not missing:
                 out[field.attribute or name] = value
         for validator in validators:
@@ -405,8 +408,9 @@ _plans: dict[int, tuple] = {}
 
 
 def _plan(schema) -> tuple:
-    """``(fields by input name, required names, schema validators)``; fields ``None`` when the
-    schema does something :func:`quick_load` does not repeat (it then always calls ``load``)."""
+    """``(fields by input name, required names, names an absent cell leaves out, schema
+    validators)``; fields ``None`` when the schema does something :func:`quick_load` does not
+    repeat (it then always calls ``load``)."""
     hooks = schema._hooks
     simple_validators = all(
         not many and not kwargs.get("pass_original") for _attr, many, kwargs in hooks["validates_schema"]
@@ -418,11 +422,14 @@ def _plan(schema) -> tuple:
         or not simple_validators
         or any(field.data_key not in (None, name) for name, field in schema.load_fields.items())
     ):
-        return None, set(), []
+        return None, set(), set(), []
     fields = dict(schema.load_fields)
     required = {name for name, field in fields.items() if field.required}
+    skippable = {
+        name for name, field in fields.items() if not field.required and field.load_default is missing
+    }
     validators = [getattr(schema, attr) for attr, _many, _kwargs in hooks["validates_schema"]]
-    return fields, required, validators
+    return fields, required, skippable, validators
 
 
 def _remembered(deserialize: Callable) -> Callable:
