@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import IO
 
-from marshmallow import ValidationError
+from marshmallow import ValidationError, missing
 from openpyxl import load_workbook
 
 from .. import validation
@@ -314,7 +314,7 @@ class _Checker:
 
     def _head(self, line, key, row, household, row_errors, reported) -> None:
         try:
-            person = self.person_schema.load(_pick(row, PERSON_COLUMNS))
+            person = quick_load(self.person_schema, _pick(row, PERSON_COLUMNS))
         except ValidationError as exc:
             row_errors += _unreported(_flatten(line, translate_messages(exc.messages)), reported)
             person = None
@@ -333,7 +333,7 @@ class _Checker:
 
     def _member(self, line, key, row, relationship, row_errors, reported) -> None:
         try:
-            member_person = self.member_person_schema.load(_pick(row, PERSON_COLUMNS))
+            member_person = quick_load(self.member_person_schema, _pick(row, PERSON_COLUMNS))
             member = self._load(
                 self.member_schema,
                 {"relationship": relationship, **_pick(row, MEMBER_COLUMNS), "person_id": 0},
@@ -368,6 +368,68 @@ class _Checker:
         result.errors.sort(key=lambda e: (e.line, e.field))
         self.ids.clear()
         return result
+
+
+def quick_load(schema, data: dict) -> dict:
+    """``schema.load(data)`` for a row of text cells, without marshmallow's per-load machinery
+    when the row is good (issue 19: that machinery was half of validating a big file).
+
+    Each cell goes through its field's own ``deserialize`` (the field's conversion and
+    validators, as ``load`` runs them), then the schema's own ``validates_schema`` checks. At
+    the first sign of anything else — a cell no field loads, a required field absent, any
+    field or schema error, a schema with pre/post-load steps or field validators — the row is
+    loaded by ``schema.load`` itself, so every error, its message and its field come from the
+    schema exactly as before (tests/registry/test_import_quick_load.py compares the two on
+    random rows)."""
+    plan = _plans.get(id(schema))
+    if plan is None or plan[0] is not schema:
+        plan = _plans[id(schema)] = (schema, _plan(schema))
+    fields, required, skippable, validators = plan[1]
+    if fields is None or not required.issubset(data) or not fields.keys() >= data.keys():
+        return schema.load(data)  # a field missing or a cell no field loads: the schema's errors
+    out = {}
+    try:
+        for name, field in fields.items():  # every field, as ``load`` does (defaults included)
+            raw = data.get(name, missing)
+            if raw is missing and name in skippable:
+                continue  # optional, no default: ``load`` leaves it out
+            value = field.deserialize(raw, name, data)
+            if value is not missing:
+                out[field.attribute or name] = value
+        for validator in validators:
+            validator(out, partial=schema.partial, many=False, unknown=schema.unknown)
+    except ValidationError:
+        return schema.load(data)
+    return out
+
+
+# Schema → its quick-load plan (a handful of schemas per validation).
+_plans: dict[int, tuple] = {}
+
+
+def _plan(schema) -> tuple:
+    """``(fields by input name, required names, names an absent cell leaves out, schema
+    validators)``; fields ``None`` when the schema does something :func:`quick_load` does not
+    repeat (it then always calls ``load``)."""
+    hooks = schema._hooks
+    simple_validators = all(
+        not many and not kwargs.get("pass_original") for _attr, many, kwargs in hooks["validates_schema"]
+    )
+    if (
+        schema.many
+        or schema.partial
+        or any(hooks[kind] for kind in ("pre_load", "post_load", "validates"))
+        or not simple_validators
+        or any(field.data_key not in (None, name) for name, field in schema.load_fields.items())
+    ):
+        return None, set(), set(), []
+    fields = dict(schema.load_fields)
+    required = {name for name, field in fields.items() if field.required}
+    skippable = {
+        name for name, field in fields.items() if not field.required and field.load_default is missing
+    }
+    validators = [getattr(schema, attr) for attr, _many, _kwargs in hooks["validates_schema"]]
+    return fields, required, skippable, validators
 
 
 def _remembered(deserialize: Callable) -> Callable:

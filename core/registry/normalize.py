@@ -39,8 +39,9 @@ _ABD = re.compile(r"(^| )عبد (?=\S)")
 
 
 # Distinct spellings remembered by :func:`normalize_name` (names repeat massively in an import:
-# a few thousand first and family names make up a whole registry). Bounded, so memory is too.
-NORMALIZED_KEPT = 1 << 16
+# a few thousand first and family names make up a whole registry). Bounded, so memory is too:
+# ~5.5 MB full (1 << 16 was ~22 MB and took a 200k-row import over 300 MB, bench/README.md).
+NORMALIZED_KEPT = 1 << 14
 
 
 def normalize_name(text: str | None) -> str:
