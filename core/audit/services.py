@@ -47,6 +47,17 @@ def _lock_chain(tenant_id: int | None) -> None:
         )
 
 
+def _locked_head(tenant_id: int | None):
+    """The chain's last ``(seq, hash)`` (None: empty), read once its lock is held."""
+    _lock_chain(tenant_id)
+    return db.session.execute(
+        db.select(AuditEvent.seq, AuditEvent.hash)
+        .where(chain_filter(tenant_id))
+        .order_by(AuditEvent.seq.desc())
+        .limit(1)
+    ).first()
+
+
 def record(
     action: str,
     obj_type: str,
@@ -90,13 +101,7 @@ def _append(action, obj_type, obj_id, details, tenant_id: int | None, user) -> A
         request_id=request_id(),
     )
     key = audit_key()
-    _lock_chain(tenant_id)
-    last = db.session.execute(
-        db.select(AuditEvent.seq, AuditEvent.hash)
-        .where(chain_filter(tenant_id))
-        .order_by(AuditEvent.seq.desc())
-        .limit(1)
-    ).first()
+    last = _locked_head(tenant_id)
     entry.at = utcnow()
     entry.seq = (last.seq + 1) if last else 1
     entry.prev_hash = last.hash if last else GENESIS
@@ -114,13 +119,7 @@ def record_many(entries: Iterable[tuple[str, str, object, dict | None]], *, user
     tenant_id = current_tenant_id()
     if user is None and has_request_context() and current_user and current_user.is_authenticated:
         user = current_user
-    _lock_chain(tenant_id)
-    last = db.session.execute(
-        db.select(AuditEvent.seq, AuditEvent.hash)
-        .where(chain_filter(tenant_id))
-        .order_by(AuditEvent.seq.desc())
-        .limit(1)
-    ).first()
+    last = _locked_head(tenant_id)
     seq, previous = (last.seq, last.hash) if last else (0, GENESIS)
     common = {
         "tenant_id": tenant_id,

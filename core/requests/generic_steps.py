@@ -17,12 +17,11 @@ from typing import Any
 
 from marshmallow import Schema, validate
 
-from ..errors import Conflict, Forbidden, NotFound
-from ..i18n import gettext as _
+from ..errors import Conflict, NotFound
 from ..i18n import lazy_gettext as _l
 from ..validation import Text
 from . import steps
-from .workflow import Transition, may, state_label, transition, transitions
+from .workflow import Transition, check_allowed, transition, transitions
 
 # Core's steps the request page shows with a form of their own (the others come from the table).
 OWN_FORMS = frozenset(
@@ -61,16 +60,7 @@ def check_available(item: Any, action: str, actor: Any) -> Transition:
     step = step_of(action)
     if step.elsewhere:
         raise Conflict(ELSEWHERE)
-    if not may(actor, item, step):
-        raise Forbidden(_("Your role cannot take this step."))
-    if item.state not in step.sources:
-        raise Conflict(
-            _(
-                "A request in state “%(state)s” cannot take the step “%(step)s”.",
-                state=state_label(item.state),
-                step=str(step.label or step.action),
-            )
-        )
+    check_allowed(item, step, actor)
     return step
 
 

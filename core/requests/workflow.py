@@ -246,6 +246,20 @@ PRECONDITIONS: dict[str, tuple[Callable[[AidRequest], list[str]], ...]] = {
 # --------------------------------------------------------------------------- the one step function
 
 
+def check_allowed(request: AidRequest, step: Transition, actor: Any) -> None:
+    """The actor's role may take ``step`` (403) and the request's state allows it (409)."""
+    if not may(actor, request, step):
+        raise Forbidden(_("Your role cannot take this step."))
+    if request.state not in step.sources:
+        raise Conflict(
+            _(
+                "A request in state “%(state)s” cannot take the step “%(step)s”.",
+                state=state_label(request.state),
+                step=str(step.label or step.action),
+            )
+        )
+
+
 def transition(
     request: AidRequest,
     action: str,
@@ -264,16 +278,7 @@ def transition(
     step = transitions().get(action)
     if step is None:
         raise Conflict(_("This step does not exist."))
-    if not may(actor, request, step):
-        raise Forbidden(_("Your role cannot take this step."))
-    if request.state not in step.sources:
-        raise Conflict(
-            _(
-                "A request in state “%(state)s” cannot take the step “%(step)s”.",
-                state=state_label(request.state),
-                step=str(step.label or step.action),
-            )
-        )
+    check_allowed(request, step, actor)
     problems = [message for check in PRECONDITIONS.get(action, ()) for message in check(request)]
     for refused in tenant_hooks().validate_request_transition(
         request=request, action=action, actor=actor, data=data
