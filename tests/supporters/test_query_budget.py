@@ -56,6 +56,9 @@ def test_a_supporters_page_costs_the_same_for_1_or_6_pledges(client, tenant, sta
             services.create_pledge(who, {"total_halalas": 100, "pledged_on": ON, "instalments": [
                 {"due_on": ON, "amount_halalas": 100}]}, admin)  # fmt: skip
         db.session.commit()
+    # Warmed as the first measure was: the commit above expired the supporter in this session,
+    # which the test client's requests share; reloading it is not a query per row.
+    client.get(f"/t/first/supporters/{sid}")
     with max_queries(30) as many:
         client.get(f"/t/first/supporters/{sid}")
     assert many.count <= few.count  # no query per row
