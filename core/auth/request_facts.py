@@ -171,4 +171,4 @@ def session_user(user_id: int):
 
 def _session_user_id() -> int | None:
     user_id, _sep, _version = str(session.get("_user_id") or "").partition(":")
-    return int(user_id) if user_id.isdigit() and len(user_id) < 12 else None
+    return int(user_id) if user_id.isascii() and user_id.isdigit() and int(user_id) < 2**31 else None

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from flask_login import current_user
 from sqlalchemy.orm.attributes import set_committed_value
 
-from ..api import ApiBlueprint
+from ..api import MAX_ID, ApiBlueprint
 from ..errors import NotFound
 from ..extensions import db
 from ..lookup import get_or_404
@@ -90,7 +90,7 @@ _EVENT_ID = _SPLIT + _EVENT_KEYS.index("id")  # NULL: a request without events (
 def _request_with_events(request_id: int) -> AidRequest:
     """The request of the tenant in context and its timeline, read in one statement, as the
     session's objects (the request's ``events`` loaded); 404 when there is none."""
-    if not 0 <= request_id < 2**63:
+    if not 0 <= request_id <= MAX_ID:  # the path's documented range (INTEGER: 32 bits on PostgreSQL)
         raise NotFound()
     session = db.session()
     found = _WITH_EVENTS.rows(session.connection(), {"tenant": require_tenant().id, "id": request_id})

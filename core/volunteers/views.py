@@ -7,7 +7,6 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from ..auth.models import STAFF_ROLES, Membership, User
 from ..auth.permissions import require
 from ..downloads import download_response
 from ..errors import Invalid
@@ -32,12 +31,7 @@ COORDINATE = services.COORDINATE
 
 
 def _staff_options() -> list[tuple[str, str]]:
-    rows = db.session.execute(
-        db.select(Membership.roles, User).join(User, User.id == Membership.user_id)
-    ).all()
-    return [
-        (str(user.id), user.name or user.email) for roles, user in rows if set(roles or []) & set(STAFF_ROLES)
-    ]
+    return [(str(user.id), user.name or user.email) for user in services.supervisors()]
 
 
 @bp.route("/")

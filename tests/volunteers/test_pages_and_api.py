@@ -242,3 +242,25 @@ def test_the_coordinator_edits_the_skill_list_on_its_page(client, tenant, staff,
         assert services.skills() == [{"code": "cooking", "label_ar": "الطبخ", "label_en": "Cooking"}]
     login(staff["applicant"])
     assert 'id="skill-cooking"' in client.get("/t/first/portal/volunteering/offer").get_data(as_text=True)
+
+
+def test_the_supervisor_must_be_one_of_the_associations_staff(api, tenant, other_tenant, staff, make_member):
+    admin = api(staff["tenant_admin"])
+    outsider = make_member("coordinator@second.example.org", other_tenant, ["tenant_admin"])
+    opportunity = {"kind": "distribution_day", "title": "يوم توزيع", "on_date": services.today().isoformat()}
+    for supervisor in (0, 999_999, outsider.id, staff["applicant"].id):
+        refused = admin.post("/volunteers/opportunities", json={**opportunity, "supervisor_id": supervisor})
+        assert refused.status_code == 422, supervisor
+        assert "supervisor_id" in str(refused.get_json()["errors"])
+    assert _count(tenant, Opportunity) == 0
+    made = admin.post(
+        "/volunteers/opportunities", json={**opportunity, "supervisor_id": staff["researcher"].id}
+    )
+    assert made.status_code == 201
+    moved = admin.patch(
+        f"/volunteers/opportunities/{made.get_json()['id']}",
+        json={**opportunity, "supervisor_id": outsider.id},
+    )
+    assert moved.status_code == 422 and "supervisor_id" in str(moved.get_json()["errors"])
+    with tenant_context(tenant):
+        assert db.session.get(Opportunity, made.get_json()["id"]).supervisor_id == staff["researcher"].id

@@ -8,6 +8,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from ...audit import record
+from ...auth.models import STAFF_ROLES, Membership, User
 from ...auth.permissions import can
 from ...errors import Conflict, Forbidden, Invalid
 from ...extensions import db
@@ -33,8 +34,20 @@ def _coordinator(actor: Any) -> None:
         raise Forbidden(_("Your role cannot take this step."))
 
 
+def supervisors() -> list[User]:
+    """The association's staff (a membership with a staff role): who may supervise an
+    opportunity and confirm its hours."""
+    rows = db.session.execute(
+        db.select(Membership.roles, User).join(User, User.id == Membership.user_id)
+    ).all()
+    return [user for roles, user in rows if set(roles or []) & set(STAFF_ROLES)]
+
+
 def _check_opportunity(data: dict) -> None:
     errors: dict[str, list] = {}
+    supervisor = data.get("supervisor_id")
+    if supervisor is not None and supervisor not in {user.id for user in supervisors()}:
+        errors["supervisor_id"] = [CHOOSE]  # not a member of this association's staff
     known = {item["code"] for item in skills()}
     if any(code not in known for code in data.get("skills") or []):
         errors["skills"] = [CHOOSE]
