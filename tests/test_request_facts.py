@@ -190,3 +190,14 @@ def test_a_slug_given_to_another_association_between_two_requests_names_that_one
     db.session.commit()
     assert _get(client, request_id, headers).status_code == 403
     assert client.get(f"/t/first-old/api/v1/requests/{request_id}", headers=headers).status_code == 200
+
+
+def test_a_tenant_part_that_is_no_slug_is_not_found_and_never_sent_to_the_database(
+    client, tenant, create_user_, token_for
+):
+    # PostgreSQL refuses a NUL in text: sent, it was a 500.
+    headers = token_for(create_user_(roles={tenant: ["researcher"]}))
+    for path in ("/t/%00/api/v1/requests/", "/t/first%00/api/v1/requests/1", "/t/FIRST/api/v1/requests/"):
+        assert client.get(path, headers=headers).status_code == 404, path
+    assert client.get("/t/fi%00rst/").status_code == 404
+    assert client.get("/t/first/api/v1/requests/", headers=headers).status_code == 200

@@ -31,6 +31,7 @@ tenant set), and the hint is updated. SQLite has no such wall: always one statem
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -42,6 +43,7 @@ from ..extensions import db
 from ..plugins import get_host, remember_enabled
 from ..prepared import Prepared, attach, attribute_keys
 from ..tenancy import PluginEnablement, Tenant, reading_for, set_current_tenant
+from ..tenancy.services import SLUG_RE
 from .models import ApiToken, Membership, User, hash_token, token_is_valid
 from .permissions import remember_roles
 
@@ -123,6 +125,8 @@ def read(slug: str, secret: str | None) -> Tenant | None:
     """The active tenant of ``slug`` (None: unknown or suspended), read with the request's
     identity — the bearer token ``secret``, or without one the session cookie's user — and that
     user's roles and the tenant's enabled plugins (see the module's docstring)."""
+    if re.fullmatch(SLUG_RE, slug) is None:
+        return None  # never a tenant's slug (nor sent: PostgreSQL refuses a NUL in text)
     token_hash = hash_token(secret) if secret else None
     user_id = None if secret is not None else _session_user_id()
     sess = db.session()
