@@ -10,8 +10,9 @@ from typing import Any, Protocol
 import sqlalchemy as sa
 from flask_babel import force_locale
 
-from ..auth.models import Membership, User
+from ..auth.models import User
 from ..auth.permissions import roles_holding
+from ..auth.services import member_rows
 from ..extensions import db
 from ..i18n import lazy_gettext as _l
 from ..plugins import tenant_hooks
@@ -309,13 +310,7 @@ def _staff_holding(action: str) -> list[_Member]:
     wanted = roles_holding(action)
     if not wanted:
         return []
-    rows = db.session.execute(
-        db.select(User.id, User.email, User.name, User.locale, Membership.roles)
-        .join(Membership, Membership.user_id == User.id)
-        .where(Membership.tenant_id == require_tenant().id, User.is_active.is_(True))
-    ).all()
-    staff = [_Member(*row[:4]) for row in rows if wanted & set(row.roles or ())]
-    return sorted(staff, key=lambda u: (u.name or u.email, u.id))
+    return [_Member(*row) for row in member_rows(wanted, User.id, User.email, User.name, User.locale)]
 
 
 def _mine(user: Any) -> Any:

@@ -8,8 +8,9 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from ...audit import record
-from ...auth.models import STAFF_ROLES, Membership, User
+from ...auth.models import STAFF_ROLES, User
 from ...auth.permissions import can
+from ...auth.services import member_rows
 from ...errors import Conflict, Forbidden, Invalid
 from ...extensions import db
 from ...i18n import gettext as _
@@ -35,12 +36,9 @@ def _coordinator(actor: Any) -> None:
 
 
 def supervisors() -> list[User]:
-    """The association's staff (a membership with a staff role): who may supervise an
-    opportunity and confirm its hours."""
-    rows = db.session.execute(
-        db.select(Membership.roles, User).join(User, User.id == Membership.user_id)
-    ).all()
-    return [user for roles, user in rows if set(roles or []) & set(STAFF_ROLES)]
+    """The association's active staff (a membership with a staff role), by name: who may
+    supervise an opportunity and confirm its hours."""
+    return [row[0] for row in member_rows(frozenset(STAFF_ROLES), User)]
 
 
 def _check_opportunity(data: dict) -> None:
