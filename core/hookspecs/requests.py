@@ -41,6 +41,8 @@ def validate_request_transition(request, action, actor, data):
 
     Return a list of translated refusal messages (empty or None when the plugin has no
     objection). Results merged; any message refuses the step with 409 and nothing changes.
+    An item may be a mapping ``{field: [messages]}`` (or the answer one mapping) when the
+    step's input is wrong: the step is refused with 422 and those field errors, after any 409.
     """
 
 

@@ -10,7 +10,7 @@ for a step the state or a precondition does not allow.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy.orm.attributes import set_committed_value
 
 from ..auth.permissions import can
-from ..errors import Conflict, Forbidden
+from ..errors import Conflict, Forbidden, Invalid
 from ..extensions import db
 from ..i18n import gettext as _
 from ..i18n import lazy_gettext as _l
@@ -260,6 +260,24 @@ def check_allowed(request: AidRequest, step: Transition, actor: Any) -> None:
         )
 
 
+def refusals(results, problems: list[str] | None = None) -> tuple[list[str], dict[str, list[str]]]:
+    """The plugins' answers to ``validate_request_transition``, sorted: each answer is a list
+    whose items are messages (the step cannot be taken now: 409) or ``{field: [messages]}``
+    mappings (the step's input is wrong: 422 on those fields); a mapping alone counts as a
+    one-item list. Messages of the same field from several plugins are concatenated."""
+    messages = list(problems or [])
+    fields: dict[str, list[str]] = {}
+    for refused in results:
+        for item in [refused] if isinstance(refused, Mapping) else refused or []:
+            if isinstance(item, Mapping):
+                for field, said in item.items():
+                    said = [said] if isinstance(said, str) or not isinstance(said, list | tuple) else said
+                    fields.setdefault(field, []).extend(str(message) for message in said)
+            else:
+                messages.append(str(item))
+    return messages, fields
+
+
 def transition(
     request: AidRequest,
     action: str,
@@ -280,12 +298,14 @@ def transition(
         raise Conflict(_("This step does not exist."))
     check_allowed(request, step, actor)
     problems = [message for check in PRECONDITIONS.get(action, ()) for message in check(request)]
-    for refused in tenant_hooks().validate_request_transition(
-        request=request, action=action, actor=actor, data=data
-    ):
-        problems.extend(str(message) for message in refused or [])
+    problems, field_errors = refusals(
+        tenant_hooks().validate_request_transition(request=request, action=action, actor=actor, data=data),
+        problems,
+    )
     if problems:
         raise Conflict(problems[0], {"_schema": problems})
+    if field_errors:
+        raise Invalid(field_errors)
 
     from_state = request.state
     if apply is not None:

@@ -286,7 +286,7 @@ def validate_request_transition(request, action, actor, data):
     if action == "approve" and services.latest_assessment(request) is None:
         problems.append(_("Record the need-gap assessment before the committee decides."))
     if action == "disburse":
-        problems.extend(services.check_provider_disbursement(request, data or {}))
+        problems.append(services.check_provider_disbursement(request, data or {}))
     return problems
 
 

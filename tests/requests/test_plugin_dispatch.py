@@ -13,6 +13,7 @@ from core.errors import Conflict
 from core.extensions import db
 from core.requests import services
 from core.requests.models import AidRequest, Decision, RequestEvent
+from core.requests.workflow import refusals
 from core.tenancy import tenant_context
 from tests.fixtures import PASSWORD
 from tests.plugins import dummy
@@ -131,6 +132,42 @@ def test_enabled_plugin_precondition_refuses_with_409_and_nothing_changes(
     with tenant_context(tenant):
         assert db.session.get(AidRequest, rid).state == "in_committee"
         assert db.session.scalar(db.select(db.func.count(Decision.id))) == 0
+
+
+def test_a_plugin_refusing_the_steps_input_answers_422_on_the_field_and_nothing_changes(
+    app, new_request, advance, staff, tenant, enable_plugin, token_for, client
+):
+    enable_plugin(tenant)
+    request = advance(new_request(linked=True, extra={"dummy": {"reference": "amount"}}), "in_committee")
+    db.session.commit()
+    rid = request.id
+    refused = client.post(
+        f"{API}/{rid}/approve",
+        json={"amount": "50", "members_present": [staff["committee_member"].id]},
+        headers=token_for(staff["committee_member"]),
+    )
+    assert refused.status_code == 422
+    assert refused.json["errors"] == {"amount": ["The dummy plugin refuses this amount."]}
+    with tenant_context(tenant):
+        assert db.session.get(AidRequest, rid).state == "in_committee"
+        assert db.session.scalar(db.select(db.func.count(Decision.id))) == 0
+
+
+@pytest.mark.parametrize(
+    ("answers", "messages", "fields"),
+    [
+        ([[], None], [], {}),
+        ([["not now"]], ["not now"], {}),
+        ([{"amount": ["too much"]}], [], {"amount": ["too much"]}),
+        (
+            [["not now", {"amount": "too much"}], [{"amount": ["odd"], "note": ["empty"]}]],
+            ["not now"],
+            {"amount": ["too much", "odd"], "note": ["empty"]},
+        ),
+    ],
+)
+def test_the_plugins_refusals_sort_into_messages_and_field_errors(answers, messages, fields):
+    assert refusals(answers) == (messages, fields)
 
 
 def test_enabled_plugin_fields_are_validated_and_shown_on_the_forms(

@@ -214,31 +214,32 @@ def _lang_ar() -> bool:
 # --------------------------------------------------------------------------- provider deliveries
 
 
-def check_provider_disbursement(request: AidRequest, data: dict) -> list[str]:
+def check_provider_disbursement(request: AidRequest, data: dict) -> dict[str, list[str]]:
     """``validate_request_transition`` for ``disburse``: a provider-delivered disbursement names
     one of the tenant's active providers, and its proof is the provider's invoice (a document of
-    type "provider invoice" attached to the request) or the beneficiary's acknowledgement."""
+    type "provider invoice" attached to the request) or the beneficiary's acknowledgement.
+    Field errors (422 on ``provider_name`` / ``proof_document_id``): the form can point at them."""
     if data.get("delivery_mode") != "provider":
-        return []
+        return {}
     name = (data.get("provider_name") or "").strip()
     provider = db.session.scalars(
         db.select(Provider).where(Provider.name == name, Provider.active.is_(True))
     ).first()
-    problems = []
+    errors: dict[str, list[str]] = {}
     if provider is None:
-        problems.append(_("Choose the provider among the association's providers."))
+        errors["provider_name"] = [_("Choose the provider among the association's providers.")]
     if data.get("proof_type") == "document":
         document = (
             get_in_tenant(Document, data.get("proof_document_id")) if data.get("proof_document_id") else None
         )
         if document is None or document.doc_type != INVOICE_TYPE:
-            problems.append(
+            errors["proof_document_id"] = [
                 _(
                     "A service delivered by a provider is proven by the provider's invoice (attach it to "
                     "the request as a provider invoice) or by the beneficiary's acknowledgement."
                 )
-            )
-    return problems
+            ]
+    return errors
 
 
 def link_delivery(disbursement: Disbursement, request: AidRequest) -> ProviderDelivery | None:

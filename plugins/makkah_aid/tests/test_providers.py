@@ -13,7 +13,7 @@ from marshmallow import ValidationError
 from core.testing import PDF, PNG
 from core.testing import record_disbursement as disburse
 from core.testing import request_services as requests
-from core.toolkit import CatalogItem, Conflict, Forbidden, db, tenant_context, upload_document
+from core.toolkit import CatalogItem, Forbidden, db, tenant_context, upload_document
 from plugins.makkah_aid import services
 from plugins.makkah_aid.models import ProviderDelivery
 
@@ -167,8 +167,10 @@ def test_a_provider_disbursement_is_refused_without_a_provider_or_its_invoice(
         data.update(provider_name="جهة غير متعاقدة", acknowledged_by="خديجة")
     else:
         data.update(provider_name=provider.name, proof_document_id=_invoice(request, "receipt").id)
-    with pytest.raises(Conflict):
+    with pytest.raises(ValidationError) as refused:
         disburse(request, staff["finance_officer"], data)
+    field = "provider_name" if case == "unknown provider" else "proof_document_id"
+    assert list(refused.value.messages) == [field]
     db.session.rollback()
     with tenant_context(makkah):
         assert db.session.scalars(db.select(ProviderDelivery)).all() == []

@@ -151,6 +151,9 @@ def validate_request_transition(request, action, actor, data):
         return ["The dummy plugin keeps this request."]
     if action == "approve" and ((request.extra or {}).get("dummy") or {}).get("refuse_approval"):
         return ["The dummy plugin refuses this approval."]
+    if action == "approve" and ((request.extra or {}).get("dummy") or {}).get("reference") == "amount":
+        # the step's input is wrong (422 on the field), not the request's state
+        return [{"amount": ["The dummy plugin refuses this amount."]}]
     if action == "disburse" and request.state == "disbursed" and one_disbursement_only:
         return ["The dummy plugin allows one disbursement per request."]
     return []
