@@ -34,6 +34,7 @@ from .auth.models import STAFF_ROLES, User
 from .auth.permissions import Permission, can, check, require, roles_in
 from .auth.services import staff_holding, users_with_role
 from .calendar import LocalMoment, format_date, local_time, parse_date
+from .documents.kept import FileSlot
 from .documents.models import Document
 from .documents.services import StoredFile, read_stored, store_file
 from .documents.services import read_content as read_document
@@ -196,6 +197,7 @@ __all__ = [
     "store_file",
     "read_stored",
     "StoredFile",
+    "FileSlot",
     "policies_in_force",
     "policies_for_area",
     "PolicyLink",

@@ -4,11 +4,11 @@ the link's token, without a login (an invalid token of any kind: 404)."""
 
 from __future__ import annotations
 
-from flask import request, url_for
+from flask import url_for
 from flask_login import current_user
 from marshmallow import Schema, fields
 
-from core.toolkit import Timestamp, db, download_response, limiter
+from core.toolkit import Timestamp, db, limiter
 
 from . import services
 from .api import bp
@@ -158,11 +158,8 @@ class AgreementFileSchema(Schema):
 def upload_partner_agreement(files, partner_id):
     """Upload the partner's signed agreement (multipart ``agreement``: PDF or image; replaces an
     earlier one). A missing or unacceptable file: 422 on ``agreement``, nothing stored."""
-    partner = services.care.get_partner(partner_id)
-    upload = request.files.get("agreement")
-    services.partner_files.attach_agreement(
-        partner, upload.read() if upload else None, upload.filename if upload else None, current_user
-    )
+    agreement = services.partner_files.AGREEMENT
+    partner = agreement.store(services.care.get_partner(partner_id), *agreement.sent(), current_user)
     db.session.commit()
     return partner
 
@@ -172,8 +169,4 @@ def upload_partner_agreement(files, partner_id):
 @bp.requires("crime_victims.partners")
 def download_partner_agreement(partner_id):
     """The partner's signed agreement file (audited); none uploaded: 404."""
-    data, filename, content_type = services.partner_files.agreement_of(
-        services.care.get_partner(partner_id), current_user
-    )
-    db.session.commit()
-    return download_response(data, filename, content_type)
+    return services.partner_files.AGREEMENT.download(services.care.get_partner(partner_id), current_user)
