@@ -63,6 +63,7 @@ from .numbers import (
     parse_halalas,
     parse_int,
 )
+from .pagination import Paged, PageOf, page_number, page_of
 from .plugins import ContractHints, PluginMeta, is_enabled, plugin_settings
 from .plugins import tenant_hooks as hooks
 from .policies import PolicyLink
@@ -216,6 +217,10 @@ __all__ = [
     "record_survey_response",
     # --- Web and API: blueprints, the one HTML form path, downloads.
     "ApiBlueprint",
+    "page_of",
+    "page_number",
+    "PageOf",
+    "Paged",
     "form_transaction",
     "FormOutcome",
     "ask_confirmation",
