@@ -34,6 +34,7 @@ from .auth.models import STAFF_ROLES, User
 from .auth.permissions import Permission, can, check, require, roles_in
 from .auth.services import staff_holding, users_with_role
 from .calendar import LocalMoment, format_date, local_time, parse_date
+from .documents.kept import FileSlot
 from .documents.models import Document
 from .documents.services import StoredFile, read_stored, store_file
 from .documents.services import read_content as read_document
@@ -62,6 +63,7 @@ from .numbers import (
     parse_halalas,
     parse_int,
 )
+from .pagination import Paged, PageOf, page_number, page_of
 from .plugins import ContractHints, PluginMeta, is_enabled, plugin_settings
 from .plugins import tenant_hooks as hooks
 from .policies import PolicyLink
@@ -196,6 +198,7 @@ __all__ = [
     "store_file",
     "read_stored",
     "StoredFile",
+    "FileSlot",
     "policies_in_force",
     "policies_for_area",
     "PolicyLink",
@@ -214,6 +217,10 @@ __all__ = [
     "record_survey_response",
     # --- Web and API: blueprints, the one HTML form path, downloads.
     "ApiBlueprint",
+    "page_of",
+    "page_number",
+    "PageOf",
+    "Paged",
     "form_transaction",
     "FormOutcome",
     "ask_confirmation",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Collection
 from dataclasses import asdict, dataclass
 
 from flask import current_app
@@ -74,12 +75,18 @@ class StoredFile:
         return asdict(self)
 
 
-def store_file(data: bytes, filename: str | None, area: str, field: str = "file") -> StoredFile:
+def store_file(
+    data: bytes, filename: str | None, area: str, field: str = "file", kinds: Collection[str] | None = None
+) -> StoredFile:
     """Check an upload like a document (content sniffed, parsed, re-encoded) and keep it in the
     tenant's storage under ``area``; raises ``ValidationError({field: [...]})``, nothing stored.
+    ``kinds``: the content types accepted here (default: every kind core accepts).
     The caller keeps the returned key (and audits what it records)."""
     tenant = require_tenant()
     content_type, cleaned, errors = accept_file(data)
+    if not errors and kinds is not None and content_type not in kinds:
+        names = ", ".join(sorted(EXTENSIONS[kind].upper() for kind in kinds if kind in EXTENSIONS))
+        errors = [_l("Only these kinds of file are accepted here: %(kinds)s.", kinds=names)]
     if errors:
         raise ValidationError({field: errors})
     key = tenant_key(tenant.id, area)

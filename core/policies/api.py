@@ -6,7 +6,6 @@ from flask import request
 from flask_login import current_user
 
 from ..api import ApiBlueprint
-from ..downloads import download_response
 from ..extensions import db
 from ..lookup import get_or_404
 from . import services
@@ -101,7 +100,4 @@ def post_revision(data, files, policy_id):
 @bp.response(200, description="The policy document's file")
 @bp.requires("policies.view")
 def get_file(policy_id):
-    policy = get_or_404(PolicyDocument, policy_id)
-    content = services.content_of(policy)
-    db.session.commit()
-    return download_response(content, policy.file["filename"], policy.file["content_type"])
+    return services.download(get_or_404(PolicyDocument, policy_id), current_user)

@@ -13,7 +13,8 @@ from marshmallow import ValidationError
 from ..audit.services import record
 from ..auth.permissions import can
 from ..calendar import format_date
-from ..documents.services import read_stored, store_file
+from ..documents.kept import FileSlot
+from ..documents.services import store_file
 from ..errors import Conflict, Forbidden
 from ..extensions import db
 from ..i18n import gettext as _
@@ -168,9 +169,16 @@ def _summary(policy: PolicyDocument) -> dict:
     }
 
 
-def content_of(policy: PolicyDocument) -> bytes:
-    record("policy.downloaded", "policy", policy.id)
-    return read_stored(policy.file["storage_key"])
+# The policy's file: its download (staff, portal) audited as ``policy.downloaded``.
+POLICY_FILE = FileSlot(
+    area="policies", stored_action="policy.created", read_action="policy.downloaded", entity="policy"
+)
+
+
+def download(policy: PolicyDocument, actor: Any = None, **options: Any):
+    """The policy's file (audited, committed) through ``download_response`` (``options``: its
+    ``disposition``/``private``)."""
+    return POLICY_FILE.download(policy, actor, **options)
 
 
 def approval_text(policy: PolicyDocument) -> str:

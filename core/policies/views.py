@@ -7,8 +7,6 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 
 from ..auth.permissions import can, require
-from ..downloads import download_response
-from ..extensions import db
 from ..forms import FormOutcome, form_transaction
 from ..i18n import gettext as _
 from ..lookup import get_or_404
@@ -95,10 +93,7 @@ def view(policy_id):
 @bp.route("/<int:policy_id>/file")
 @require("policies.view")
 def download(policy_id):
-    policy = get_or_404(PolicyDocument, policy_id)
-    content = services.content_of(policy)
-    db.session.commit()
-    return download_response(content, policy.file["filename"], policy.file["content_type"])
+    return services.download(get_or_404(PolicyDocument, policy_id), current_user)
 
 
 @portal_bp.route("/")
@@ -113,8 +108,4 @@ def public_download(policy_id):
     policy = get_or_404(PolicyDocument, policy_id)
     if not policy.in_force_on(services.today()):
         abort(404)
-    content = services.content_of(policy)
-    db.session.commit()
-    return download_response(
-        content, policy.file["filename"], policy.file["content_type"], disposition="inline", private=False
-    )
+    return services.download(policy, current_user, disposition="inline", private=False)

@@ -78,6 +78,7 @@ AUDIT_ACTIONS = {
     "crime_victims.referral.moved": _l("Referral status changed"),
     "crime_victims.partner_link.issued": _l("Partner's link to a referral issued"),
     "crime_victims.partner_link.revoked": _l("Partner's link to a referral withdrawn"),
+    "crime_victims.partner_link.sent": _l("Partner's link e-mailed to the partner"),
     "crime_victims.partner_link.opened": _l("Partner opened its link to a referral"),
     "crime_victims.partner_link.used": _l("Partner answered through its link to a referral"),
     "crime_victims.partner.agreement_attached": _l("Partner's agreement file uploaded"),
@@ -226,6 +227,7 @@ def register_notification_templates():
             _l("Follow-up due: referral %(referral)s of victim case %(case)s"),
             _l("The follow-up of referral %(referral)s (victim case %(case)s) was due on %(date)s."),
         ),
+        services.partner_mail.TEMPLATE: services.partner_mail.MESSAGE,
         "crime_victims_break_glass": (
             _l("Break-glass read of the sealed narrative of victim case %(case)s"),
             _l(

@@ -3,10 +3,10 @@ and download, for staff who keep the register of partners; both audited."""
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from core.toolkit import can, db, download_response, form_transaction, require
+from core.toolkit import can, form_transaction, require
 
 from . import services
 from .i18n import _
@@ -35,10 +35,7 @@ def partner(partner_id: int):
 @require("crime_victims.view")
 def partner_agreement(partner_id: int):
     """The agreement file (a download, audited)."""
-    partner = services.care.get_partner(partner_id)
-    data, filename, content_type = services.partner_files.agreement_of(partner, current_user)
-    db.session.commit()  # the download's audit entry
-    return download_response(data, filename, content_type)
+    return services.partner_files.AGREEMENT.download(services.care.get_partner(partner_id), current_user)
 
 
 @bp.route("/partners/<int:partner_id>/agreement", methods=["POST"])
@@ -46,11 +43,9 @@ def partner_agreement(partner_id: int):
 def upload_partner_agreement(partner_id: int):
     """Upload the agreement (multipart ``agreement``), replacing an earlier one."""
     partner = services.care.get_partner(partner_id)
-    upload = request.files.get("agreement")
+    agreement = services.partner_files.AGREEMENT
     with form_transaction(MANAGE) as outcome:
-        services.partner_files.attach_agreement(
-            partner, upload.read() if upload else None, upload.filename if upload else None, current_user
-        )
+        agreement.store(partner, *agreement.sent(), current_user)
     if outcome.ok:
         flash(_("The agreement file was saved."), "success")
         return redirect(url_for(".partner", partner_id=partner.id))

@@ -4,11 +4,11 @@ the link's token, without a login (an invalid token of any kind: 404)."""
 
 from __future__ import annotations
 
-from flask import request, url_for
+from flask import url_for
 from flask_login import current_user
 from marshmallow import Schema, fields
 
-from core.toolkit import Timestamp, db, download_response, limiter
+from core.toolkit import Timestamp, db, limiter
 
 from . import services
 from .api import bp
@@ -29,10 +29,21 @@ class PartnerLinkOutSchema(Schema):
     uses = fields.List(fields.Nested(LinkUseOutSchema))
 
 
+class IssueLinkSchema(Schema):
+    send_email = fields.Boolean(
+        load_default=False,
+        metadata={
+            "description": "Also e-mail the link to the partner's contact address (through the "
+            "outbox; the partner has no e-mail: 422 on this field, nothing issued)."
+        },
+    )
+
+
 class IssuedLinkOutSchema(Schema):
     url = fields.String(metadata={"description": "The partner's link: shown this once, never stored."})
     expires_on = fields.Date()
     issued_at = Timestamp()
+    emailed = fields.Boolean(metadata={"description": "Whether the link was queued to the partner's e-mail."})
 
 
 class PartnerReferralOutSchema(Schema):
@@ -81,15 +92,20 @@ def partner_link_state(referral_id):
 
 
 @bp.route("/referrals/<int:referral_id>/partner-link", methods=["POST"])
+@bp.arguments(IssueLinkSchema, required=False)
 @bp.response(201, IssuedLinkOutSchema)
 @bp.requires("crime_victims.care")
-def issue_partner_link(referral_id):
+def issue_partner_link(data, referral_id):
     """Issue the partner's link to this one referral (re-issuing replaces the old one; a
-    completed or declined referral: 409). Usable for the tenant's ``partner_link_days``."""
-    link, token = partner_access.issue(services.care.get_referral(referral_id), current_user)
+    completed or declined referral: 409). Usable for the tenant's ``partner_link_days``;
+    ``send_email``: also e-mailed to the partner (in the association's language)."""
+    send_email = bool((data or {}).get("send_email"))
+    link, token = partner_access.issue(
+        services.care.get_referral(referral_id), current_user, send_email=send_email
+    )
     db.session.commit()
     url = url_for("crime_victims_partner.link", token=token, _external=True)
-    return {"url": url, "expires_on": link.expires_on, "issued_at": link.issued_at}
+    return {"url": url, "expires_on": link.expires_on, "issued_at": link.issued_at, "emailed": send_email}
 
 
 @bp.route("/referrals/<int:referral_id>/partner-link", methods=["DELETE"])
@@ -158,11 +174,8 @@ class AgreementFileSchema(Schema):
 def upload_partner_agreement(files, partner_id):
     """Upload the partner's signed agreement (multipart ``agreement``: PDF or image; replaces an
     earlier one). A missing or unacceptable file: 422 on ``agreement``, nothing stored."""
-    partner = services.care.get_partner(partner_id)
-    upload = request.files.get("agreement")
-    services.partner_files.attach_agreement(
-        partner, upload.read() if upload else None, upload.filename if upload else None, current_user
-    )
+    agreement = services.partner_files.AGREEMENT
+    partner = agreement.store(services.care.get_partner(partner_id), *agreement.sent(), current_user)
     db.session.commit()
     return partner
 
@@ -172,8 +185,4 @@ def upload_partner_agreement(files, partner_id):
 @bp.requires("crime_victims.partners")
 def download_partner_agreement(partner_id):
     """The partner's signed agreement file (audited); none uploaded: 404."""
-    data, filename, content_type = services.partner_files.agreement_of(
-        services.care.get_partner(partner_id), current_user
-    )
-    db.session.commit()
-    return download_response(data, filename, content_type)
+    return services.partner_files.AGREEMENT.download(services.care.get_partner(partner_id), current_user)

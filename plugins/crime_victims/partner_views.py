@@ -21,6 +21,7 @@ from . import services
 from .i18n import _, _l, domain
 from .schemas import AREA_LABELS, REFERRAL_STATUS_LABELS, SEVERITY_LABELS
 from .services import partner_access
+from .views import _render_case as render_case
 from .views import bp as staff_bp
 
 bp = Blueprint("crime_victims_partner", __name__, template_folder="templates")
@@ -142,8 +143,13 @@ def _case_url(referral) -> str:
 def issue_partner_link(referral_id: int):
     """Issue (or re-issue) the partner's link; its address is shown once, on this answer."""
     referral = services.care.get_referral(referral_id)
+    send_email = bool(request.form.get("send_email"))
     with form_transaction("crime_victims.care") as outcome:
-        partner_link, token = partner_access.issue(referral, current_user)
+        partner_link, token = partner_access.issue(referral, current_user, send_email=send_email)
+    if outcome.errors:  # the e-mail choice refused (no address): on the case page, by the referral
+        case = services.get_case(services.care.get_need(referral.need_id).case_id)
+        errors = {f"{field}-{referral.id}": messages for field, messages in outcome.errors.items()}
+        return render_case(case, errors, outcome.status)
     if not outcome.ok:
         flash(outcome.message or _("The link could not be issued."), "danger")
         return redirect(_case_url(referral))
@@ -152,6 +158,7 @@ def issue_partner_link(referral_id: int):
         referral=referral,
         partner=services.care.get_partner(referral.partner_id),
         partner_link=partner_link,
+        emailed=send_email,
         url=url_for("crime_victims_partner.link", token=token, _external=True),
         back=_case_url(referral),
     )

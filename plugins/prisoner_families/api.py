@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_login import current_user
 
-from core.toolkit import ApiBlueprint, Household, Person, db, get_or_404, kpi_values, require_tenant
+from core.toolkit import ApiBlueprint, Household, Person, db, get_or_404, kpi_values, page_of, require_tenant
 
 from . import services
 from .models import DebtCase, Enrolment, FollowUp, Prisoner, Program, ProgramSession
@@ -66,12 +66,20 @@ def _enrolment_out(enrolment: Enrolment) -> Enrolment:
 # --------------------------------------------------------------------------- prisoners
 
 
+def _page(query, pagination_parameters) -> list:
+    """One page of a list (core's ``page_of``; ``X-Pagination`` says where it stands)."""
+    found = page_of(query, pagination_parameters.page, pagination_parameters.page_size)
+    pagination_parameters.item_count = found.total
+    return found.rows
+
+
 @api.route("/prisoners")
 @api.arguments(StatusQuerySchema, location="query")
 @api.response(200, PrisonerOutSchema(many=True))
+@api.paginate()
 @api.requires(P + "view")
-def list_prisoners(args):
-    return services.list_prisoners(args.get("status"))
+def list_prisoners(args, pagination_parameters):
+    return _page(services.prisoners_query(args.get("status")), pagination_parameters)
 
 
 @api.route("/prisoners", methods=["POST"])
@@ -155,9 +163,10 @@ def person_eligibility(person_id):
 @api.route("/debt-cases")
 @api.arguments(StatusQuerySchema, location="query")
 @api.response(200, DebtCaseOutSchema(many=True))
+@api.paginate()
 @api.requires(P + "view")
-def list_cases(args):
-    return services.list_cases(args.get("status"))
+def list_cases(args, pagination_parameters):
+    return _page(services.cases_query(args.get("status")), pagination_parameters)
 
 
 @api.route("/debt-cases", methods=["POST"])
@@ -216,9 +225,10 @@ def add_payment(data, case_id):
 
 @api.route("/programs")
 @api.response(200, ProgramOutSchema(many=True))
+@api.paginate()
 @api.requires(P + "view")
-def list_programs():
-    return services.list_programs()
+def list_programs(pagination_parameters):
+    return _page(services.programs_query(), pagination_parameters)
 
 
 @api.route("/programs", methods=["POST"])
@@ -318,9 +328,10 @@ def record_attendance(data, session_id):
 @api.route("/follow-ups")
 @api.arguments(FollowUpQuerySchema, location="query")
 @api.response(200, FollowUpOutSchema(many=True))
+@api.paginate()
 @api.requires(P + "view")
-def list_follow_ups(args):
-    return services.list_follow_ups(args["pending"])
+def list_follow_ups(args, pagination_parameters):
+    return _page(services.follow_ups_query(args["pending"]), pagination_parameters)
 
 
 @api.route("/follow-ups/<int:follow_up_id>", methods=["POST"])
@@ -339,9 +350,10 @@ def record_follow_up(data, follow_up_id):
 
 @api.route("/placements")
 @api.response(200, PlacementOutSchema(many=True))
+@api.paginate()
 @api.requires(P + "view")
-def list_placements():
-    return services.list_placements()
+def list_placements(pagination_parameters):
+    return _page(services.placements_query(), pagination_parameters)
 
 
 @api.route("/placements", methods=["POST"])
@@ -357,9 +369,10 @@ def add_placement(data):
 
 @api.route("/employments")
 @api.response(200, EmploymentOutSchema(many=True))
+@api.paginate()
 @api.requires(P + "view")
-def list_employments():
-    return services.list_employments()
+def list_employments(pagination_parameters):
+    return _page(services.employments_query(), pagination_parameters)
 
 
 @api.route("/employments", methods=["POST"])

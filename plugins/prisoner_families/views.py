@@ -24,6 +24,8 @@ from core.toolkit import (
     get_or_404,
     households_of_many,
     kpi_values,
+    page_number,
+    page_of,
     require,
     require_tenant,
     search_persons,
@@ -163,6 +165,14 @@ def _handle(
 SEARCH_LIMIT = 20
 
 
+def _paged(query, name: str, param: str = "page") -> dict:
+    """A list's page for the template: ``<name>`` its rows, ``<name>_page`` where it stands
+    (core's ``page_of``), ``<name>_args`` the query string its page links keep."""
+    found = page_of(query, page_number(param))
+    keep = {k: v for k, v in request.args.items() if k != param}
+    return {name: found.rows, f"{name}_page": found, f"{name}_args": keep}
+
+
 def _search(param: str) -> tuple[str, list[Person], int, list[str]]:
     """``?<param>=…`` through the registry's search (ID number, or a name in any spelling):
     the query as typed, the first matches, how many match, and why the query was refused."""
@@ -240,7 +250,7 @@ def index():
     return _handle(
         "prisoner_families/index.html",
         lambda: {
-            "prisoners": services.list_prisoners(request.args.get("status")),
+            **_paged(services.prisoners_query(request.args.get("status")), "prisoners"),
             "person_search": person_picker("person_q", "person_id"),
             "case_types": CASE_TYPES,
             "form": request.form,
@@ -322,7 +332,7 @@ def debt_cases():
     return _handle(
         "prisoner_families/debt_cases.html",
         lambda: {
-            "cases": services.list_cases(request.args.get("status")),
+            **_paged(services.cases_query(request.args.get("status")), "cases"),
             "insolvent": services.list_prisoners(insolvent_private_right=True),
             "form": request.form,
         },
@@ -392,7 +402,7 @@ def programs():
     return _handle(
         "prisoner_families/programs.html",
         lambda: {
-            "programs": services.list_programs(),
+            **_paged(services.programs_query(), "programs"),
             "default_percent": services.settings()["default_min_attendance_percent"],
             "form": request.form,
         },
@@ -462,7 +472,10 @@ def follow_ups():
 
     return _handle(
         "prisoner_families/follow_ups.html",
-        lambda: {"follow_ups": services.list_follow_ups(), "months": services.settings()["follow_up_months"]},
+        lambda: {
+            **_paged(services.follow_ups_query(), "follow_ups"),
+            "months": services.settings()["follow_up_months"],
+        },
         {"record": ("programs", record)},
     )
 
@@ -482,8 +495,8 @@ def self_reliance():
     return _handle(
         "prisoner_families/self_reliance.html",
         lambda: {
-            "placements": services.list_placements(),
-            "employments": services.list_employments(),
+            **_paged(services.placements_query(), "placements"),
+            **_paged(services.employments_query(), "employments", "employments_page"),
             "household_search": household_picker("household_q", "household_id"),
             "person_search": person_picker("person_q", "person_id"),
             "kinds": PLACEMENT_KINDS,

@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import request
 from flask_login import current_user
 
-from core.toolkit import db, download_response
+from core.toolkit import db
 
 from .api import P, bp
 from .schemas_graduation import (
@@ -81,8 +81,7 @@ def list_leaflets():
 
 
 def _upload() -> tuple[bytes | None, str | None]:
-    upload = request.files.get("file")
-    return (upload.read(), upload.filename) if upload else (None, None)
+    return documents.LEAFLET.sent()  # the multipart ``file`` (the study's field too)
 
 
 @bp.route("/licensing/leaflets/<activity>", methods=["PUT"])
@@ -101,10 +100,7 @@ def put_leaflet(_files, activity):
 @bp.response(200, description="The procedure leaflet's file")
 @bp.requires(P + "view")
 def get_leaflet_file(activity):
-    row = documents.get_leaflet(activity)
-    content = documents.read_leaflet(row, current_user)
-    db.session.commit()
-    return download_response(content, row.file["filename"], row.file["content_type"])
+    return documents.download_leaflet(documents.get_leaflet(activity), current_user)
 
 
 @bp.route("/exhibitions/<int:exhibition_id>/feasibility-study", methods=["PUT"])
@@ -129,7 +125,4 @@ def get_study(exhibition_id):
 @bp.response(200, description="The feasibility study's file")
 @bp.requires(P + "view")
 def get_study_file(exhibition_id):
-    row = documents.get_study(exhibition_id)
-    content = documents.read_study(row, current_user)
-    db.session.commit()
-    return download_response(content, row.file["filename"], row.file["content_type"])
+    return documents.download_study(documents.get_study(exhibition_id), current_user)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from flask import request
 from flask_login import current_user
 
-from core.toolkit import db, download_response
+from core.toolkit import db
 
 from . import services
 from .api import P, bp
@@ -28,6 +28,7 @@ from .schemas_training import (
     TrainerOutSchema,
     TrainerSchema,
 )
+from .services.trainers import CONTRACT
 
 
 def _body() -> dict:
@@ -97,14 +98,7 @@ def list_contracts(trainer_id):
 def post_contract(_data, _files, trainer_id):
     """A signed partnership contract (multipart: its fields and ``file``) with its quality score."""
     trainer = services.get_trainer(trainer_id)
-    upload = request.files.get("file")
-    contract = services.add_contract(
-        trainer,
-        request.form.to_dict(),
-        upload.read() if upload else None,
-        upload.filename if upload else None,
-        current_user,
-    )
+    contract = services.add_contract(trainer, request.form.to_dict(), *CONTRACT.sent(), current_user)
     db.session.commit()
     return contract
 
@@ -114,10 +108,7 @@ def post_contract(_data, _files, trainer_id):
 @bp.requires(P + "view")
 def get_contract_file(contract_id):
     """The contract's file (each read is audited)."""
-    contract = services.get_contract(contract_id)
-    content = services.contract_content(contract, current_user)
-    db.session.commit()
-    return download_response(content, contract.file["filename"], contract.file["content_type"])
+    return services.download_contract(services.get_contract(contract_id), current_user)
 
 
 @bp.route("/training/programs")

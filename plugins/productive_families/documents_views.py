@@ -4,10 +4,10 @@ file kept) and download through core's ``download_response``; both audited by th
 
 from __future__ import annotations
 
-from flask import request, url_for
+from flask import url_for
 from flask_login import current_user
 
-from core.toolkit import db, download_response, require
+from core.toolkit import require
 
 from .i18n import _l
 from .services import documents, exhibitions
@@ -23,8 +23,7 @@ DONE.update(
 
 
 def _upload() -> tuple[bytes | None, str | None]:
-    upload = request.files.get("file")
-    return (upload.read(), upload.filename) if upload else (None, None)
+    return documents.LEAFLET.sent()  # the multipart ``file`` (the study's field too)
 
 
 @bp.context_processor
@@ -55,10 +54,7 @@ def leaflet(activity: str):
 @bp.route("/licensing/leaflets/<activity>/file")
 @require(P + "view")
 def leaflet_file(activity: str):
-    kept = documents.get_leaflet(activity)
-    content = documents.read_leaflet(kept, current_user)
-    db.session.commit()
-    return download_response(content, kept.file["filename"], kept.file["content_type"])
+    return documents.download_leaflet(documents.get_leaflet(activity), current_user)
 
 
 @bp.route("/exhibitions/<int:exhibition_id>/feasibility-study", methods=["GET", "POST"])
@@ -80,7 +76,4 @@ def feasibility_study(exhibition_id: int):
 @bp.route("/exhibitions/<int:exhibition_id>/feasibility-study/file")
 @require(P + "view")
 def feasibility_study_file(exhibition_id: int):
-    kept = documents.get_study(exhibition_id)
-    content = documents.read_study(kept, current_user)
-    db.session.commit()
-    return download_response(content, kept.file["filename"], kept.file["content_type"])
+    return documents.download_study(documents.get_study(exhibition_id), current_user)

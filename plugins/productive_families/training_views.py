@@ -10,12 +10,13 @@ from datetime import date
 from flask import request, url_for
 from flask_login import current_user
 
-from core.toolkit import current_language, db, download_response, label, require
+from core.toolkit import current_language, label, require
 
 from . import services
 from .i18n import _l
 from .models_training import TRAINER_KINDS, TRAINER_SCOPES
 from .schemas_training import COUNTRIES, country_name
+from .services.trainers import CONTRACT
 from .settings import skill_name
 from .views import DONE, P, bp, form_data, handle
 
@@ -164,14 +165,7 @@ def trainer(trainer_id: int):
     record = services.get_trainer(trainer_id)
 
     def add_contract():
-        upload = request.files.get("file")
-        services.add_contract(
-            record,
-            form_data(),
-            upload.read() if upload else None,
-            upload.filename if upload else None,
-            current_user,
-        )
+        services.add_contract(record, form_data(), *CONTRACT.sent(), current_user)
 
     return handle(
         "productive_families/training/trainer.html",
@@ -187,10 +181,7 @@ def trainer(trainer_id: int):
 @bp.route("/training/contracts/<int:contract_id>/file")
 @require(P + "view")
 def training_contract_file(contract_id: int):
-    contract = services.get_contract(contract_id)
-    content = services.contract_content(contract, current_user)
-    db.session.commit()
-    return download_response(content, contract.file["filename"], contract.file["content_type"])
+    return services.download_contract(services.get_contract(contract_id), current_user)
 
 
 @bp.route("/training/producers/<int:producer_id>", methods=["GET", "POST"])

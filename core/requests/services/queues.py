@@ -36,6 +36,7 @@ from ...i18n import current_language
 from ...i18n import gettext as _
 from ...i18n import lazy_gettext as _l
 from ...numbers import normalize_digits
+from ...pagination import Paged
 from ...tenancy import require_tenant, utcnow
 from .. import workflow
 from ..models import AidRequest, CatalogItem, RequestEvent
@@ -227,22 +228,11 @@ class QueueRow:
 
 
 @dataclass
-class QueuePage:
+class QueuePage(Paged):
+    """A page of a queue (its page count and links: core's shared ``Paged``)."""
+
     rows: list[QueueRow]
-    total: int
-    page: int
-    per_page: int
     filters: QueueFilters = field(default_factory=QueueFilters)
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
-
-    @property
-    def window(self) -> list[int]:
-        """The page links to show: the first, the last and three either side of this one."""
-        near = range(max(1, self.page - 3), min(self.pages, self.page + 3) + 1)
-        return sorted({1, self.pages, *near})
 
 
 def number_clause(text: str) -> Any:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import care, closing, contact, narrative, partner_access, partner_files, sessions
+from . import care, closing, contact, narrative, partner_access, partner_files, partner_mail, sessions
 from .cases import (
     QueueRow,
     as_dict,
@@ -29,6 +29,7 @@ __all__ = [
     "narrative",
     "partner_access",
     "partner_files",
+    "partner_mail",
     "sessions",
     "QueueRow",
     "add_category",

@@ -32,7 +32,7 @@ from .. import rules
 from ..i18n import _, _l
 from ..models_care import Need, Partner, Referral
 from ..models_partner import PartnerLink, PartnerLinkUse
-from . import care
+from . import care, partner_mail
 from .cases import check_invalid
 from .steps import allow
 
@@ -117,12 +117,19 @@ def _end(link: PartnerLink, why: str, actor) -> None:
     link.revoked_at, link.revoked_by_id, link.revoked_why = utcnow(), getattr(actor, "id", None), why
 
 
-def issue(referral: Referral, actor, *, on: date | None = None) -> tuple[PartnerLink, str]:
+def issue(
+    referral: Referral, actor, *, on: date | None = None, send_email: bool = False
+) -> tuple[PartnerLink, str]:
     """A new link for the referral's partner (replacing the one out, if any); returns the link
-    and its token — shown once, never stored."""
+    and its token — shown once, never stored. ``send_email``: the link is also e-mailed to the
+    partner's contact address through the outbox (audited ``sent``); a partner without an
+    e-mail is a field error on ``send_email`` and nothing is issued."""
     allow(actor, care.CARE)
     if referral.status in rules.LINK_ENDING_STATUSES:
         raise Conflict(_("This referral has ended: a partner link is no longer useful."))
+    partner = get_in_tenant(Partner, referral.partner_id)
+    if send_email:
+        partner_mail.check_sendable(partner)
     previous = current_link(referral)
     if previous is not None:
         _end(previous, "replaced", actor)
@@ -138,6 +145,8 @@ def issue(referral: Referral, actor, *, on: date | None = None) -> tuple[Partner
     db.session.add(link)
     db.session.flush()
     _audit("issued", link, {"partner_id": referral.partner_id, "expires_on": link.expires_on}, actor)
+    if send_email:
+        _audit("sent", link, partner_mail.send_link(link, token, referral, partner), actor)
     return link, token
 
 

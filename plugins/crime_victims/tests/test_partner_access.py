@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from core.testing import AuditEvent
+from core.testing import AuditEvent, OutboxMessage
 from core.toolkit import NotFound, db
 
 from .. import rules, services
@@ -287,3 +287,98 @@ def test_the_partner_form_keeps_csrf_refuses_unknown_actions_and_is_rate_limited
         assert db.session.get(Referral, referral_id).status == "sent"  # nothing written
     answers = [partner.post(path, data={"action": "nothing"}).status_code for _ in range(25)]
     assert 429 in answers and 500 not in answers
+
+
+# --------------------------------------------------------------------------- the link by e-mail
+
+PARTNER_EMAIL = "referrals@counselling.example.org"
+
+
+def _set_partner_email(referral_id, in_tenant, tenant, email):
+    with in_tenant(tenant):
+        referral = db.session.get(Referral, referral_id)
+        services.care.get_partner(referral.partner_id).email = email
+        db.session.commit()
+
+
+def _outbox(tenant, in_tenant):
+    with in_tenant(tenant):
+        return db.session.scalars(
+            db.select(OutboxMessage).where(OutboxMessage.template == "crime_victims_partner_link")
+        ).all()
+
+
+def test_the_link_is_emailed_to_the_partner_in_the_association_language_and_it_works(
+    app, client, staff, token_for, referral_id, in_tenant, enabled, case_victim_number
+):
+    _set_partner_email(referral_id, in_tenant, enabled, PARTNER_EMAIL)
+    issued = client.post(
+        f"{API}/referrals/{referral_id}/partner-link",
+        json={"send_email": True},
+        headers=token_for(staff["researcher"]),
+    )
+    assert issued.status_code == 201 and issued.json["emailed"] is True
+    (message,) = _outbox(enabled, in_tenant)
+    assert (message.channel, message.recipient, message.locale) == ("email", PARTNER_EMAIL, "ar")
+    assert issued.json["url"] in message.body and message.context is None
+    assert enabled.name("ar") in message.subject and enabled.name("ar") in message.body
+    with in_tenant(enabled):
+        link = db.session.scalar(db.select(PartnerLink))
+        assert partner_access.partner_mail.format_date(link.expires_on) in message.body
+    assert "نفسي" in message.body  # the referral's area, in Arabic
+    # Never the victim: no name, narrative, incident, ID number, phone, city, nor the need's note.
+    for secret in (
+        "منيرة",
+        "سرد مختوم",
+        "تفاصيل الحادثة",
+        case_victim_number,
+        "0551112233",
+        "الرياض",
+        "جلسات دعم نفسي أسبوعية",
+    ):
+        assert secret not in message.body and secret not in message.subject
+    assert app.test_client().get(_path(issued.json["url"])).status_code == 200
+    sent = [entry for entry in _actions(enabled, in_tenant) if entry[0].endswith(".sent")]
+    assert sent == [
+        (
+            "crime_victims.partner_link.sent",
+            staff["researcher"].email,
+            {"referral_id": referral_id, "channel": "email", "message_id": message.id, "status": "pending"},
+        )
+    ]
+
+
+def test_a_partner_without_an_email_is_a_field_error_and_no_link_is_issued(
+    client, staff, token_for, login, referral_id, in_tenant, enabled
+):
+    refused = client.post(
+        f"{API}/referrals/{referral_id}/partner-link",
+        json={"send_email": True},
+        headers=token_for(staff["researcher"]),
+    )
+    assert refused.status_code == 422 and list(refused.json["errors"]) == ["send_email"]
+    login(staff["researcher"])
+    page = client.post(f"{PAGE}/referrals/{referral_id}/partner-link", data={"send_email": "1"})
+    html = page.get_data(as_text=True)
+    assert page.status_code == 422 and f'id="send_email-{referral_id}-error"' in html
+    assert "لا يوجد لهذا الشريك بريد إلكتروني" in html
+    with in_tenant(enabled):
+        assert db.session.scalars(db.select(PartnerLink)).all() == []
+    assert _outbox(enabled, in_tenant) == [] and _actions(enabled, in_tenant) == []
+
+
+def test_staff_choose_the_email_on_the_case_page_and_see_where_it_went(
+    client, staff, login, referral_id, in_tenant, enabled
+):
+    _set_partner_email(referral_id, in_tenant, enabled, PARTNER_EMAIL)
+    login(staff["researcher"])
+    with in_tenant(enabled):
+        case_id = db.session.get(Need, db.session.get(Referral, referral_id).need_id).case_id
+    assert f'id="send_email-{referral_id}"' in client.get(f"{PAGE}/cases/{case_id}").get_data(as_text=True)
+    issued = client.post(f"{PAGE}/referrals/{referral_id}/partner-link", data={"send_email": "1"})
+    html = issued.get_data(as_text=True)
+    assert issued.status_code == 200 and 'id="partner-link-emailed"' in html and PARTNER_EMAIL in html
+    assert len(_outbox(enabled, in_tenant)) == 1
+    plain = client.post(f"{PAGE}/referrals/{referral_id}/partner-link")
+    assert 'id="partner-link-emailed"' not in plain.get_data(as_text=True)
+    assert len(_outbox(enabled, in_tenant)) == 1  # re-issued without the e-mail: nothing queued

@@ -38,15 +38,21 @@ from ._common import PLUGIN_ID, actor_id, audit, settings
 def list_cases(
     status: str | None = None, *, prisoner_id: int | None = None, limit: int | None = None, offset: int = 0
 ) -> list[DebtCase]:
-    """Debt cases, newest first, filtered in SQL (``status``, one prisoner's); ``limit``/``offset`` for a page."""
+    """Debt cases (:func:`cases_query`); ``limit``/``offset`` for a slice."""
+    query = cases_query(status, prisoner_id=prisoner_id)
+    if limit is not None:
+        query = query.limit(limit).offset(offset)
+    return list(db.session.scalars(query))
+
+
+def cases_query(status: str | None = None, *, prisoner_id: int | None = None) -> sa.Select:
+    """Debt cases, newest first, filtered in SQL (``status``, one prisoner's)."""
     query = db.select(DebtCase).order_by(DebtCase.id.desc())
     if status:
         query = query.where(DebtCase.status == status)
     if prisoner_id is not None:
         query = query.where(DebtCase.prisoner_id == prisoner_id)
-    if limit is not None:
-        query = query.limit(limit).offset(offset)
-    return list(db.session.scalars(query))
+    return query
 
 
 def create_case(data: dict, actor: Any = None) -> DebtCase:

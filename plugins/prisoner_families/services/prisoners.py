@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+import sqlalchemy as sa
 from marshmallow import ValidationError
 
 from core.toolkit import Conflict, Document, Household, Person, db, get_in_tenant, utcnow
@@ -26,9 +27,28 @@ def list_prisoners(
     limit: int | None = None,
     offset: int = 0,
 ) -> list[Prisoner]:
+    """The tenant's prisoners (:func:`prisoners_query`); ``limit``/``offset`` for a slice."""
+    query = prisoners_query(
+        status,
+        insolvent_private_right=insolvent_private_right,
+        not_in_program=not_in_program,
+        exclude_status=exclude_status,
+    )
+    if limit is not None:
+        query = query.limit(limit).offset(offset)
+    return list(db.session.scalars(query))
+
+
+def prisoners_query(
+    status: str | None = None,
+    *,
+    insolvent_private_right: bool = False,
+    not_in_program: int | None = None,
+    exclude_status: str | None = None,
+) -> sa.Select:
     """The tenant's prisoners, newest first, filtered in SQL: by ``status``; only insolvent
     private-right prisoners (who may have a debt case); not enrolled in program ``not_in_program``;
-    not in ``exclude_status``; ``limit``/``offset`` for a page."""
+    not in ``exclude_status`` (a list's page: ``page_of``)."""
     query = db.select(Prisoner).order_by(Prisoner.id.desc())
     if status:
         query = query.where(Prisoner.status == status)
@@ -41,9 +61,7 @@ def list_prisoners(
         query = query.where(Prisoner.id.not_in(enrolled))
     if exclude_status:
         query = query.where(Prisoner.status != exclude_status)
-    if limit is not None:
-        query = query.limit(limit).offset(offset)
-    return list(db.session.scalars(query))
+    return query
 
 
 def expected_releases(until: date) -> list[Prisoner]:

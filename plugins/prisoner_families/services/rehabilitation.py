@@ -20,10 +20,14 @@ from ._common import audit, settings
 
 
 def list_programs(active_only: bool = False) -> list[Program]:
+    return list(db.session.scalars(programs_query(active_only)))
+
+
+def programs_query(active_only: bool = False) -> sa.Select:
     query = db.select(Program).order_by(Program.id)
     if active_only:
         query = query.where(Program.active.is_(True))
-    return list(db.session.scalars(query))
+    return query
 
 
 def create_program(data: dict, actor: Any = None) -> Program:
@@ -219,8 +223,18 @@ def list_follow_ups(
     limit: int | None = None,
     offset: int = 0,
 ) -> list[FollowUp]:
+    """Follow-ups (:func:`follow_ups_query`); ``limit``/``offset`` for a slice."""
+    query = follow_ups_query(pending_only, prisoner_id=prisoner_id, due_by=due_by)
+    if limit is not None:
+        query = query.limit(limit).offset(offset)
+    return list(db.session.scalars(query))
+
+
+def follow_ups_query(
+    pending_only: bool = False, *, prisoner_id: int | None = None, due_by: date | None = None
+) -> sa.Select:
     """Follow-ups by due date, filtered in SQL (pending only, one prisoner's, due on or before
-    ``due_by``); ``limit``/``offset`` for a page."""
+    ``due_by``)."""
     query = db.select(FollowUp).order_by(FollowUp.due_on, FollowUp.id)
     if pending_only:
         query = query.where(FollowUp.done_on.is_(None))
@@ -228,9 +242,7 @@ def list_follow_ups(
         query = query.where(FollowUp.prisoner_id == prisoner_id)
     if due_by is not None:
         query = query.where(FollowUp.due_on <= due_by)
-    if limit is not None:
-        query = query.limit(limit).offset(offset)
-    return list(db.session.scalars(query))
+    return query
 
 
 def record_follow_up(follow_up: FollowUp, data: dict, actor: Any = None) -> FollowUp:

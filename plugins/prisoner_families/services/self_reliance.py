@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import sqlalchemy as sa
 from marshmallow import ValidationError
 
 from core.toolkit import Household, Person, db, get_in_tenant
@@ -15,7 +16,11 @@ from ._common import audit
 
 
 def list_placements() -> list[Placement]:
-    return list(db.session.scalars(db.select(Placement).order_by(Placement.placed_on.desc())))
+    return list(db.session.scalars(placements_query()))
+
+
+def placements_query() -> sa.Select:
+    return db.select(Placement).order_by(Placement.placed_on.desc(), Placement.id.desc())
 
 
 def add_placement(data: dict, actor: Any = None) -> Placement:
@@ -29,7 +34,11 @@ def add_placement(data: dict, actor: Any = None) -> Placement:
 
 
 def list_employments() -> list[Employment]:
-    return list(db.session.scalars(db.select(Employment).order_by(Employment.referred_on.desc())))
+    return list(db.session.scalars(employments_query()))
+
+
+def employments_query() -> sa.Select:
+    return db.select(Employment).order_by(Employment.referred_on.desc(), Employment.id.desc())
 
 
 def add_employment(data: dict, actor: Any = None) -> Employment:

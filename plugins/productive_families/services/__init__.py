@@ -79,8 +79,8 @@ from .showcase import public_photo, public_producer, public_producers, public_pr
 from .trainers import (
     add_contract,
     add_trainer,
-    contract_content,
     contracts_of,
+    download_contract,
     get_contract,
     get_trainer,
     list_trainers,
@@ -182,7 +182,7 @@ __all__ = [
     # training (seed 001, goal 6)
     "add_contract",
     "add_trainer",
-    "contract_content",
+    "download_contract",
     "contracts_of",
     "get_contract",
     "get_trainer",

@@ -1,5 +1,5 @@
 """The plugin's stored documents, kept outside the registry's documents table through core's
-``store_file`` (checked like any upload) and read back with ``read_stored``:
+``FileSlot`` (checked like any upload, stored, read back, audited):
 
 - the **procedure leaflet** of an activity in the tenant's licensing reference list (one per
   activity, which the list pairs with its issuing body); a new upload replaces the old one;
@@ -14,15 +14,28 @@ from typing import Any
 import sqlalchemy as sa
 from marshmallow import ValidationError
 
-from core.toolkit import NotFound, db, read_stored, store_file, utcnow
+from core.toolkit import FileSlot, NotFound, db, utcnow
 
 from ..i18n import _l
 from ..models_graduation import FeasibilityStudy, LicenceLeaflet
-from ._common import audit, settings
+from ._common import PLUGIN_ID, settings
 from .exhibitions import get_exhibition
 
 LEAFLET_AREA = "productive_families_leaflets"
 STUDY_AREA = "productive_families_studies"
+
+LEAFLET = FileSlot(
+    area=LEAFLET_AREA,
+    stored_action=f"{PLUGIN_ID}.leaflet.stored",
+    read_action=f"{PLUGIN_ID}.leaflet.read",
+    missing=_l("No procedure leaflet is kept for this activity."),
+)
+STUDY = FileSlot(
+    area=STUDY_AREA,
+    stored_action=f"{PLUGIN_ID}.study.stored",
+    read_action=f"{PLUGIN_ID}.study.read",
+    missing=_l("No feasibility study is kept for this exhibition."),
+)
 
 
 def _actor_id(actor: Any) -> int | None:
@@ -45,23 +58,12 @@ def store_leaflet(
     """Keep (or replace) the procedure leaflet of an activity on the licensing list."""
     if activity not in licensed_activities():
         raise ValidationError({"activity": [_l("This activity is not on the association's licensing list.")]})
-    stored = store_file(data or b"", filename, LEAFLET_AREA, "file")
+    stored = LEAFLET.keep(data, filename, actor)
     leaflet = db.session.scalar(sa.select(LicenceLeaflet).where(LicenceLeaflet.activity == activity))
-    replaced = leaflet is not None
-    if leaflet is None:
-        leaflet = LicenceLeaflet(activity=activity, file=stored.as_dict())
-        db.session.add(leaflet)
-    leaflet.file = stored.as_dict()
+    leaflet = leaflet or LicenceLeaflet(activity=activity)
     leaflet.uploaded_by_id = _actor_id(actor)
     leaflet.uploaded_at = utcnow()
-    db.session.flush()
-    audit(
-        "leaflet.stored",
-        leaflet,
-        {"activity": activity, "sha256": stored.sha256, "replaced": replaced},
-        actor,
-    )
-    return leaflet
+    return LEAFLET.attach(leaflet, stored, actor, {"activity": activity})
 
 
 def get_leaflet(activity: str) -> LicenceLeaflet:
@@ -71,9 +73,9 @@ def get_leaflet(activity: str) -> LicenceLeaflet:
     return leaflet
 
 
-def read_leaflet(leaflet: LicenceLeaflet, actor: Any = None) -> bytes:
-    audit("leaflet.read", leaflet, {"activity": leaflet.activity}, actor)
-    return read_stored(leaflet.file["storage_key"])
+def download_leaflet(leaflet: LicenceLeaflet, actor: Any = None):
+    """The leaflet's download (audited, committed; core's ``download_response``)."""
+    return LEAFLET.download(leaflet, actor, {"activity": leaflet.activity})
 
 
 def study_of(exhibition_id: int) -> FeasibilityStudy | None:
@@ -96,23 +98,11 @@ def store_study(
 ) -> FeasibilityStudy:
     """Keep (or replace) an exhibition's feasibility study."""
     exhibition = get_exhibition(exhibition_id)
-    stored = store_file(data or b"", filename, STUDY_AREA, "file")
-    study = study_of(exhibition.id)
-    replaced = study is not None
-    if study is None:
-        study = FeasibilityStudy(exhibition_id=exhibition.id, file=stored.as_dict())
-        db.session.add(study)
-    study.file = stored.as_dict()
+    stored = STUDY.keep(data, filename, actor)
+    study = study_of(exhibition.id) or FeasibilityStudy(exhibition_id=exhibition.id)
     study.uploaded_by_id = _actor_id(actor)
     study.uploaded_at = utcnow()
-    db.session.flush()
-    audit(
-        "study.stored",
-        study,
-        {"exhibition_id": exhibition.id, "sha256": stored.sha256, "replaced": replaced},
-        actor,
-    )
-    return study
+    return STUDY.attach(study, stored, actor, {"exhibition_id": exhibition.id})
 
 
 def get_study(exhibition_id: int) -> FeasibilityStudy:
@@ -123,6 +113,6 @@ def get_study(exhibition_id: int) -> FeasibilityStudy:
     return study
 
 
-def read_study(study: FeasibilityStudy, actor: Any = None) -> bytes:
-    audit("study.read", study, {"exhibition_id": study.exhibition_id}, actor)
-    return read_stored(study.file["storage_key"])
+def download_study(study: FeasibilityStudy, actor: Any = None):
+    """The study's download (audited, committed; core's ``download_response``)."""
+    return STUDY.download(study, actor, {"exhibition_id": study.exhibition_id})

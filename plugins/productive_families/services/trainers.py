@@ -9,14 +9,21 @@ from typing import Any
 import sqlalchemy as sa
 from marshmallow import ValidationError
 
-from core.toolkit import NotFound, db, get_in_tenant, read_stored, store_file
+from core.toolkit import FileSlot, NotFound, db, get_in_tenant
 
 from ..i18n import _l
 from ..models_training import Trainer, TrainingContract, TrainingNeed
 from ..schemas_training import ContractFormSchema, NeedsSchema, TrainerSchema
-from ._common import audit, settings
+from ._common import PLUGIN_ID, audit, settings
 
 CONTRACT_AREA = "productive_families_training_contracts"
+
+CONTRACT = FileSlot(
+    area=CONTRACT_AREA,
+    stored_action=f"{PLUGIN_ID}.training.contract_added",
+    read_action=f"{PLUGIN_ID}.training.contract_downloaded",
+    stored_details=("sha256",),
+)
 
 
 def _offered(areas: list[str], field: str) -> None:
@@ -126,17 +133,14 @@ def add_contract(
         errors["file"] = [_l("Attach the signed contract.")]
     if errors:
         raise ValidationError(errors)
-    stored = store_file(content, filename, CONTRACT_AREA, "file")
-    contract = TrainingContract(trainer_id=trainer.id, file=stored.as_dict(), **values)
-    db.session.add(contract)
-    db.session.flush()
-    audit(
-        "training.contract_added",
+    contract = TrainingContract(trainer_id=trainer.id, **values)
+    return CONTRACT.store(
         contract,
-        {"trainer_id": trainer.id, "quality_score": contract.quality_score, "sha256": stored.sha256},
+        content,
+        filename,
         actor,
+        {"trainer_id": trainer.id, "quality_score": contract.quality_score},
     )
-    return contract
 
 
 def get_contract(contract_id: int) -> TrainingContract:
@@ -155,11 +159,10 @@ def contracts_of(trainer_id: int | None = None) -> list[TrainingContract]:
     return list(db.session.scalars(query).unique())
 
 
-def contract_content(contract: TrainingContract, actor: Any = None) -> bytes:
-    """The contract's file, read for someone (audited: who read which contract)."""
-    content = read_stored(contract.file["storage_key"])
-    audit("training.contract_downloaded", contract, {"trainer_id": contract.trainer_id}, actor)
-    return content
+def download_contract(contract: TrainingContract, actor: Any = None):
+    """The contract's file, read for someone (audited: who read which contract; committed;
+    core's ``download_response``)."""
+    return CONTRACT.download(contract, actor, {"trainer_id": contract.trainer_id})
 
 
 def quality_training_partnerships() -> int:
