@@ -8,9 +8,12 @@ are kept, inert, and count again once it is enabled."""
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from core.audit.models import AuditEvent
-from core.auth import permissions
+from core.auth import grants, permissions
+from core.auth.grants import DELEGABLE_ROLES
 from core.extensions import db
 from core.plugins import set_plugin_state
 from core.tenancy import Tenant, tenant_context
@@ -236,3 +239,45 @@ def test_a_plugins_action_can_be_given_and_its_override_sleeps_while_the_plugin_
     enable_plugin(tenant, "dummy")
     assert client.get("/t/first/dummy/").status_code == 200
     assert _row(client.get(API, headers=admin_headers).json, "dummy.view")["granted"] == ["finance_officer"]
+
+
+# --------------------------------------------------------------------------- the rules
+
+
+STAFF = st.sets(st.sampled_from(DELEGABLE_ROLES))
+
+
+@given(default=STAFF, wanted=STAFF)
+def test_the_stored_change_gives_exactly_the_holders_asked_for(default, wanted):
+    default = frozenset(default)
+    change = grants.change_to(default, wanted)
+    assert grants.holders(default, change) == wanted
+    assert (change is None) == (wanted == default)
+
+
+def test_stored_overrides_that_may_not_count_are_ignored():
+    declared = {
+        "audit.read": frozenset({"auditor"}),
+        "fixed.one": frozenset({"tenant_admin"}),
+        "portal.apply": frozenset({"applicant"}),
+    }
+    overrides = {
+        "audit.read": {"grant": ["researcher", "applicant", "nobody"], "withdraw": ["auditor"]},
+        "fixed.one": {"grant": ["researcher"]},
+        "portal.apply": {"withdraw": ["applicant"]},
+        "gone.plugin_action": {"grant": ["researcher"]},
+        "platform.tenants.manage": {"grant": ["tenant_admin"]},
+    }
+    table = grants.effective(declared, frozenset({"fixed.one"}), overrides)
+    assert table == {
+        "audit.read": {"researcher"},
+        "fixed.one": {"tenant_admin"},
+        "portal.apply": {"applicant"},
+    }
+
+
+def test_every_feature_of_core_that_declares_permissions_has_a_name_on_the_page(app):
+    from core.admin.roles import CORE_GROUPS, group_of  # lazy: the page's groups
+    from core.testing.contract import core_actions  # lazy: the declarations of core
+
+    assert {group_of(action) for action in core_actions(app)} <= set(CORE_GROUPS)

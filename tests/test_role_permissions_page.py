@@ -116,3 +116,11 @@ def test_an_unknown_permission_is_a_422_on_the_page(admin_client, tenant):
     assert response.status_code == 422
     assert "لا توجد هذه الصلاحية" in response.get_data(as_text=True)
     assert _stored(tenant) == {}
+
+
+def test_a_refused_change_shows_the_roles_as_posted(admin_client):
+    response = admin_client.post(PAGE, data={"permission": "requests.decide"})
+    assert response.status_code == 422
+    text = response.get_data(as_text=True)
+    assert 'id="perm-requests-decide-committee_member" checked' not in text
+    assert 'id="perm-requests-decide-committee_member"' in text

@@ -78,7 +78,8 @@ def page():
         if outcome.ok:
             flash(_("Saved: %(permission)s.", permission=before.label), "success")
             return redirect(url_for(".page", _anchor=_anchor(action)))
-    return _render(outcome.errors.get("holders") or outcome.errors, action if row else None, outcome.status)
+    errors = outcome.errors.get("holders") or outcome.errors
+    return _render(errors, action if row else None, outcome.status, wanted)
 
 
 def _ordered(codes) -> list[str]:
@@ -86,7 +87,8 @@ def _ordered(codes) -> list[str]:
     return [role for role in TENANT_ROLES if role in held]
 
 
-def _render(errors, failed: str | None, status: int = 200):
+def _render(errors, failed: str | None, status: int = 200, posted: list[str] | None = None):
+    """The page; a refused change (``failed``) shown on its permission with the roles as posted."""
     if not isinstance(errors, dict):  # the whole change refused
         errors = {failed or "": errors}
     return render_template(
@@ -95,6 +97,7 @@ def _render(errors, failed: str | None, status: int = 200):
         roles=DELEGABLE_ROLES,
         errors=errors,
         failed=failed,
+        posted=posted or [],
         anchor=_anchor,
     ), status
 
