@@ -14,6 +14,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from . import api as api_setup
 from . import cli, errors, hooks, i18n, jobs, labels, plugins, security, validation
 from .admin.api import calendar_api, members_api, platform_api
+from .admin.roles_web import roles_api, roles_page
 from .admin.views import invitations, platform, tenant_admin
 from .auth import api_auth
 from .auth.permissions import can
@@ -59,7 +60,9 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     tenancy_web.forget_after_request(app, "_flask_babel")  # Flask-Babel's locale of this request
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
-    tenancy_web.forget_after_request(app, "_login_user", "_roles_cache", "_request_facts", "_auth_enforced")
+    tenancy_web.forget_after_request(
+        app, "_login_user", "_roles_cache", "_role_tables", "_request_facts", "_auth_enforced"
+    )
     csrf.init_app(app)
     # Flask-WTF's signed token of this request's session, and its verdict.
     tenancy_web.forget_after_request(app, "csrf_token", "csrf_valid")
@@ -90,10 +93,12 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(platform)
     app.register_blueprint(tenant_admin)
     app.register_blueprint(invitations)
+    app.register_blueprint(roles_page)
     api_setup.register_platform_api(auth_api)
     api_setup.register_platform_api(platform_api)
     api_setup.register_tenant_api(members_api, "members")
     api_setup.register_tenant_api(calendar_api, "calendar")
+    api_setup.register_tenant_api(roles_api, "admin")
     for feature in CORE_FEATURES:
         importlib.import_module(feature).init_app(app)
     _register_plugin_blueprints(app, host)

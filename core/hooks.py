@@ -21,8 +21,12 @@ def register_permissions():
     return [
         Permission("tenant.view", _l("Open the association's pages"), (*ALL_STAFF, "applicant")),
         Permission("tenant.staff", _l("Work as the association's staff"), ALL_STAFF),
-        Permission("tenant.users.manage", _l("Manage users and roles"), ("tenant_admin",)),
-        Permission("tenant.settings.manage", _l("Manage the association's settings"), ("tenant_admin",)),
+        # The admin's own actions are fixed: no change of the roles' permissions takes the page
+        # that changes them (nor the settings) away from every admin.
+        Permission("tenant.users.manage", _l("Manage users and roles"), ("tenant_admin",), fixed=True),
+        Permission(
+            "tenant.settings.manage", _l("Manage the association's settings"), ("tenant_admin",), fixed=True
+        ),
     ]
 
 
@@ -31,6 +35,7 @@ def register_nav_items(tenant, user):
     return [
         NavItem(_l("Home"), "home.tenant_home", "tenant.view", order=0),
         NavItem(_l("Users and roles"), "tenant_admin.users", "tenant.users.manage", order=900),
+        NavItem(_l("Permissions of the roles"), "tenant_roles.page", "tenant.users.manage", order=902),
         NavItem(_l("Holidays"), "tenant_admin.holidays", "tenant.settings.manage", order=905),
     ]
 

@@ -201,3 +201,34 @@ def test_a_tenant_part_that_is_no_slug_is_not_found_and_never_sent_to_the_databa
         assert client.get(path, headers=headers).status_code == 404, path
     assert client.get("/t/fi%00rst/").status_code == 404
     assert client.get("/t/first/api/v1/requests/", headers=headers).status_code == 200
+
+
+@pytest.mark.parametrize("by", ["token", "cookie"])
+def test_a_permission_the_association_took_from_a_role_between_two_requests_is_refused_by_the_second(
+    client, tenant, researcher, request_id, token_for, login, by
+):
+    """The association's own grants and withdrawals are on the tenant's row, read with it."""
+    headers = token_for(researcher) if by == "token" else None
+    if by == "cookie":
+        login(researcher)
+    assert _get(client, request_id, headers).status_code == 200
+    db.session.get(Tenant, tenant.id).role_permissions = {"requests.view": {"withdraw": ["researcher"]}}
+    db.session.commit()
+    assert _get(client, request_id, headers).status_code == 403
+    db.session.get(Tenant, tenant.id).role_permissions = {}
+    db.session.commit()
+    assert _get(client, request_id, headers).status_code == 200
+
+
+def test_the_associations_own_permissions_cost_no_statement(
+    client, tenant, researcher, request_id, token_for, max_queries
+):
+    db.session.get(Tenant, tenant.id).role_permissions = {"requests.view": {"grant": ["finance_officer"]}}
+    db.session.commit()
+    headers = token_for(researcher)
+    assert _get(client, request_id, headers).status_code == 200  # warm: the app's caches
+    db.session.expunge_all()
+    with max_queries(2) as captured:  # tenant (its permissions) + user + roles + plugins; the request
+        response = _get(client, request_id, headers)
+    assert response.status_code == 200
+    assert captured.count <= 2, captured.report()

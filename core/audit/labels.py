@@ -29,6 +29,7 @@ ACTION_LABELS = {
     "members.joined": _l("User joined"),
     "members.removed": _l("User removed"),
     "members.roles_changed": _l("Roles changed"),
+    "tenant.role_permissions.changed": _l("Permissions of a role changed"),
     "tenant.holidays.added": _l("Holiday added"),
     "tenant.holidays.moved": _l("Holiday moved"),
     "tenant.holidays.removed": _l("Holiday removed"),

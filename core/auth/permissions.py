@@ -4,6 +4,11 @@ Actions are declared through the tenant-scoped ``register_permissions`` hook (co
 declares its own through the same hook), each with the roles that hold it. Actions
 starting with ``platform.`` belong to platform admins; every other action needs a
 membership in the tenant with one of the action's roles — a platform admin included.
+
+An association may give an action to another of its roles or take it away from one
+(``core.auth.grants``; the tenant admin's page ``core.admin.roles``): the changes are on the
+tenant's row, read with it before the view, and combined with the declared table once per
+request (:func:`_table_for`) — never kept past the request, so a change is seen by the next one.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ from collections.abc import Callable
 from contextlib import nullcontext
 from dataclasses import dataclass
 from functools import wraps
+from typing import NamedTuple
 
 from flask import abort, g
 from flask_login import current_user
@@ -19,35 +25,85 @@ from flask_login import current_user
 from ..extensions import db
 from ..plugins import enabled_plugin_ids, get_host, tenant_hooks
 from ..tenancy import current_tenant, current_tenant_id, is_unscoped, tenant_context
+from . import grants
 from .models import Membership
 
 
 @dataclass(frozen=True)
 class Permission:
+    """An action, its label (words for the tenant admin's page) and the roles holding it by
+    default. ``fixed``: the spec sets its holders, so no association may change them
+    (``core.auth.grants``); a fixed declaration by any plugin fixes the action."""
+
     action: str
     label: str
     roles: tuple[str, ...] = ()
+    fixed: bool = False
 
 
-def _action_table() -> dict[str, frozenset[str]]:
+class _Declared(NamedTuple):
+    roles: dict[str, frozenset[str]]  # action → the roles declared to hold it
+    fixed: frozenset[str]  # actions declared fixed
+
+
+def _declared() -> _Declared:
+    """The declarations of the current tenant's enabled set (built once per set, per app)."""
     host = get_host()
     key = enabled_plugin_ids()
     cache = host.__dict__.setdefault("_permission_tables", {})
-    if key not in cache:
+    found = cache.get(key)
+    if found is None:
         table: dict[str, set[str]] = {}
+        fixed: set[str] = set()
         for declared in tenant_hooks().register_permissions():
             for permission in declared:
                 table.setdefault(permission.action, set()).update(permission.roles)
-        cache[key] = {action: frozenset(roles) for action, roles in table.items()}
-    return cache[key]
+                if permission.fixed:
+                    fixed.add(permission.action)
+        found = cache[key] = _Declared({a: frozenset(r) for a, r in table.items()}, frozenset(fixed))
+    return found
+
+
+def _action_table() -> dict[str, frozenset[str]]:
+    return _declared().roles
+
+
+def _table_for(tenant) -> dict[str, frozenset[str]]:
+    """The action → roles table of ``tenant`` (in its context): the declared one, with the
+    association's grants and withdrawals (``Tenant.role_permissions``) applied. Without any
+    (most associations) that is the declared table itself; with some, combined once per request
+    and kept on ``g`` beside the very objects it came from: a new declared table or a new value
+    of the tenant's column (a change stored in this request) is combined again."""
+    declared = _declared()
+    overrides = tenant.role_permissions
+    if not overrides:
+        return declared.roles
+    cache = g.setdefault("_role_tables", {})
+    hit = cache.get(tenant.id)
+    if hit is not None and hit[0] is declared and hit[1] is overrides:
+        return hit[2]
+    table = grants.effective(declared.roles, declared.fixed, overrides)
+    cache[tenant.id] = (declared, overrides, table)
+    return table
 
 
 def declared_permissions() -> list[Permission]:
+    """One declaration per action of the current tenant's enabled set (the first one's label),
+    with the roles every declaration gives it and ``fixed`` when any declares it so."""
+    declared = _declared()
     merged: dict[str, Permission] = {}
-    for declared in tenant_hooks().register_permissions():
-        for permission in declared:
+    for found in tenant_hooks().register_permissions():
+        for permission in found:
             merged.setdefault(permission.action, permission)
-    return list(merged.values())
+    return [
+        Permission(p.action, p.label, tuple(sorted(declared.roles[p.action])), p.action in declared.fixed)
+        for p in merged.values()
+    ]
+
+
+def fixed_actions() -> frozenset[str]:
+    """The actions of the current tenant's enabled set whose holders no association may change."""
+    return _declared().fixed
 
 
 def _in_tenant(tenant):
@@ -87,6 +143,7 @@ def forget_permission_tables(host) -> None:
 
 def forget_roles_cache() -> None:
     g.pop("_roles_cache", None)
+    g.pop("_role_tables", None)
 
 
 def can(user, action: str, tenant=None) -> bool:
@@ -101,12 +158,21 @@ def can(user, action: str, tenant=None) -> bool:
     if not held:
         return False
     with _in_tenant(tenant):
-        allowed = _action_table().get(action, frozenset())
+        allowed = _table_for(tenant).get(action, frozenset())
     return bool(held & allowed)
 
 
 def roles_holding(action: str) -> frozenset[str]:
-    """The roles that hold ``action`` in the current tenant (with its enabled plugins')."""
+    """The roles that hold ``action`` in the current tenant (with its enabled plugins', and the
+    association's own grants and withdrawals)."""
+    tenant = current_tenant()
+    table = _action_table() if tenant is None else _table_for(tenant)
+    return table.get(action, frozenset())
+
+
+def default_roles_holding(action: str) -> frozenset[str]:
+    """The roles declared to hold ``action`` (the current tenant's enabled set), before the
+    association's own changes."""
     return _action_table().get(action, frozenset())
 
 

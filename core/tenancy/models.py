@@ -41,6 +41,10 @@ class Tenant(db.Model):
     currency: Mapped[str] = mapped_column(sa.String(3), default="SAR")
     hosts: Mapped[list] = mapped_column(sa.JSON, default=list)
     settings: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    # The association's own grants and withdrawals of actions for its roles, over the declared
+    # defaults: {action: {"grant": [role…], "withdraw": [role…]}} (core.auth.grants). Read with
+    # the row before each view; never changed in place (a new value, so a request sees it).
+    role_permissions: Mapped[dict] = mapped_column(sa.JSON, default=dict, server_default=sa.text("'{}'"))
     is_active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

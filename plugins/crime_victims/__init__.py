@@ -168,6 +168,21 @@ def register_permissions():
             _l("Keep the register of partner organisations"),
             ("tenant_admin", "relations_officer"),
         ),
+        # The sealed narrative: its readers are the spec's, in every association (fixed).
+        Permission(
+            services.narrative.COMMITTEE_READ,
+            _l("Read the sealed narrative of any victim case (the research committee)"),
+            ("committee_member",),
+            fixed=True,
+        ),
+        Permission(
+            services.narrative.BREAK_GLASS_READ,
+            _l(
+                "Open the sealed narrative of a case not assigned to them, giving a reason (the auditors are told)"
+            ),
+            ("executive_director",),
+            fixed=True,
+        ),
     ]
 
 

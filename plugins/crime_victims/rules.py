@@ -100,15 +100,20 @@ def report_problem(reference: str | None, reason: str | None) -> str | None:
 ASSIGNED, COMMITTEE, BREAK_GLASS = "assigned", "committee", "break_glass"
 
 
-def narrative_basis(roles: frozenset[str] | set[str], user_id: int, researcher_id: int | None) -> str | None:
+def narrative_basis(
+    may_as_committee: bool, may_break_glass: bool, user_id: int, researcher_id: int | None
+) -> str | None:
     """The basis on which a user may read the narrative, None when they may not: the assigned
     researcher, a member of the research committee, or the executive director (break-glass:
-    a reason is required and the auditor told). No other role reads it, not even the admin."""
+    a reason is required and the auditor told). No other role reads it, not even the admin.
+    ``may_as_committee``/``may_break_glass``: whether the user holds the committee's and the
+    break-glass read (permissions declared fixed: the research committee and the executive
+    director, in every association)."""
     if researcher_id is not None and user_id == researcher_id:
         return ASSIGNED
-    if "committee_member" in roles:
+    if may_as_committee:
         return COMMITTEE
-    if "executive_director" in roles:
+    if may_break_glass:
         return BREAK_GLASS
     return None
 

@@ -17,6 +17,7 @@ from core.toolkit import (
     Text,
     User,
     audit_record,
+    can,
     db,
     decrypt_at_rest,
     encrypt_at_rest,
@@ -35,6 +36,10 @@ READ = "crime_victims.narrative.read"
 WRITTEN = "crime_victims.narrative.written"
 ASSIGNED = "crime_victims.researcher.assigned"
 BREAK_GLASS_TEMPLATE = "crime_victims_break_glass"
+# The sealed reads by role (the assigned researcher reads by the case's assignment): declared
+# ``fixed`` (the spec names their holders), so no association gives them to another role.
+COMMITTEE_READ = "crime_victims.narrative_committee"
+BREAK_GLASS_READ = "crime_victims.narrative_break_glass"
 MAX = 20000
 
 
@@ -58,7 +63,10 @@ class AssignSchema(Schema):
 def basis_of(case: VictimCase, user) -> str | None:
     if user is None or not getattr(user, "is_authenticated", False):
         return None
-    return rules.narrative_basis(roles_in(user, require_tenant()), user.id, case.researcher_id)
+    tenant = require_tenant()
+    return rules.narrative_basis(
+        can(user, COMMITTEE_READ, tenant), can(user, BREAK_GLASS_READ, tenant), user.id, case.researcher_id
+    )
 
 
 def may_read(case: VictimCase, user) -> bool:

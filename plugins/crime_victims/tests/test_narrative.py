@@ -100,6 +100,32 @@ def test_a_researcher_not_assigned_to_the_case_cannot_read_it(
     assert written.status_code == 403
 
 
+@pytest.mark.parametrize(
+    ("action", "roles"),
+    [
+        ("crime_victims.narrative_committee", ["committee_member", "tenant_admin"]),
+        ("crime_victims.narrative_break_glass", ["executive_director", "auditor"]),
+        ("crime_victims.narrative_committee", ["researcher"]),
+    ],
+)
+def test_the_association_cannot_change_who_reads_the_narrative(
+    action, roles, sealed_case, staff, client, token_for, in_tenant, enabled
+):
+    """Its readers are the spec's: the permissions are declared fixed, and the admin's page and
+    API refuse a change (422 on the permission), writing nothing."""
+    holders = f"/t/{enabled.slug}/api/v1/admin/role-permissions"
+    admin = token_for(staff["tenant_admin"])
+    response = client.put(holders, json={"holders": {action: roles}}, headers=admin)
+    assert response.status_code == 422
+    assert action in response.json["errors"]["holders"]
+    document = client.get(holders, headers=admin).json
+    row = next(a for a in document["actions"] if a["action"] == action)
+    assert row["fixed"] is True and not row["granted"] and not row["withdrawn"]
+    sealed = client.get(f"{API}/cases/{sealed_case}/narrative", headers=token_for(staff["tenant_admin"]))
+    assert sealed.status_code == 403
+    assert _reads(in_tenant, enabled) == []
+
+
 def test_the_executive_director_breaks_the_glass_only_with_a_reason_and_the_auditor_is_told(
     sealed_case, staff, client, login, token_for, in_tenant, enabled
 ):

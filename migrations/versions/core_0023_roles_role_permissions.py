@@ -1,0 +1,26 @@
+"""tenants.role_permissions: an association's own grants and withdrawals of actions for its
+roles, over the declared defaults (core.auth.grants), read with the tenant's row
+
+Revision ID: core_0023_roles
+Revises: core_0022
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "core_0023_roles"
+down_revision = "core_0022"
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    with op.batch_alter_table("tenants") as batch_op:
+        batch_op.add_column(
+            sa.Column("role_permissions", sa.JSON(), nullable=False, server_default=sa.text("'{}'"))
+        )
+
+
+def downgrade():
+    with op.batch_alter_table("tenants") as batch_op:
+        batch_op.drop_column("role_permissions")
