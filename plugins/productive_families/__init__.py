@@ -70,6 +70,11 @@ PLUGIN = PluginMeta(
             "productive_families.portal_product": _OWN,
             "productive_families.portal_photo": _OWN,
             "productive_families.portal_exhibitions": _OWN,
+            "productive_families.portal_leaflet": (
+                "The leaflet of the signed-in producer's own activity, found through the linked profile "
+                "(no id in the URL); another tenant's leaflet and the plugin switched off are 404, tested "
+                "in tests/test_portal_needs_licence.py."
+            ),
             "productive_families_api.my_scores": (
                 "The calling judge's own scores: anyone not named a judge of the round gets 403, "
                 "tested in tests/test_awards.py."

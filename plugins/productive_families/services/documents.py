@@ -71,6 +71,14 @@ def get_leaflet(activity: str) -> LicenceLeaflet:
     return leaflet
 
 
+def leaflet_of(activity: str) -> LicenceLeaflet | None:
+    """The procedure leaflet kept for an activity that is on the tenant's licensing list (None when
+    the activity needs no licence or no leaflet is kept)."""
+    if activity not in licensed_activities():
+        return None
+    return db.session.scalar(sa.select(LicenceLeaflet).where(LicenceLeaflet.activity == activity))
+
+
 def read_leaflet(leaflet: LicenceLeaflet, actor: Any = None) -> bytes:
     audit("leaflet.read", leaflet, {"activity": leaflet.activity}, actor)
     return read_stored(leaflet.file["storage_key"])
