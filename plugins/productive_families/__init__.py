@@ -130,6 +130,8 @@ AUDIT_ACTIONS = {
     P + "initiative.created": _l("Initiative added"),
     P + "initiative.updated": _l("Initiative changed"),
     P + "initiative.activity_added": _l("Activity added to an initiative's plan"),
+    P + "initiative.activity_done": _l("Activity of an initiative's plan marked done"),
+    P + "initiative.activity_reopened": _l("Activity of an initiative's plan marked not done"),
     P + "initiative.scored": _l("Initiative quality scored"),
     P + "initiative.criteria": _l("Initiative quality criteria changed"),
     P + "initiative.file_downloaded": _l("Initiative needs study downloaded"),
