@@ -124,6 +124,7 @@ AUDIT_ACTIONS = {
     P + "financing.body_added": _l("Financing body added"),
     P + "financing.referred": _l("Financing request referred"),
     P + "financing.decided": _l("Financing outcome recorded"),
+    P + "financing.partnership_changed": _l("Partnership and its quality score recorded"),
     P + "meeting.created": _l("Meeting with families added"),
     P + "meeting.attendance": _l("Meeting attendance recorded"),
     P + "meeting.survey_answered": _l("Challenges survey answered at a meeting"),
