@@ -48,6 +48,10 @@ class Survey(TenantMixin, db.Model):
     name_en: Mapped[str] = mapped_column(sa.String(255))
     # The survey whose published version the invitations use (at most one per tenant).
     for_invitations: Mapped[bool] = mapped_column(default=False)
+    # The plugin (or core module) whose feature the survey serves, e.g. a plugin's questionnaire
+    # (its id); None: one of the association's own surveys, built in the survey builder. An owned
+    # survey is changed only by its owner: the builder shows it read-only and refuses to edit it.
+    owner: Mapped[str | None] = mapped_column(sa.String(63))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

@@ -25,6 +25,9 @@ class SurveySchema(Schema):
     name_ar = Name(required=True, validate=validate.Length(min=2, max=255))
     name_en = Name(required=True, validate=validate.Length(min=2, max=255))
     for_invitations = fields.Boolean(dump_only=True)
+    # The plugin or module the survey belongs to (its id; null: the association's own survey).
+    # An owned survey is read-only here: editing, publishing or sending it is refused with 409.
+    owner = fields.String(dump_only=True, allow_none=True)
 
 
 class ChoiceSchema(Schema):

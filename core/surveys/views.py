@@ -204,7 +204,9 @@ def builder():
     return (
         render_template(
             "surveys/builder.html",
-            surveys=surveys,
+            surveys=[s for s in surveys if s.owner is None],
+            # Surveys a feature owns (a plugin's questionnaire): listed apart, read-only.
+            owned=[(s, services.owner_name(s.owner)) for s in surveys if s.owner is not None],
             versions=versions,
             questions=questions,
             kinds=QUESTION_KINDS,

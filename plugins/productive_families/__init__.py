@@ -70,6 +70,11 @@ PLUGIN = PluginMeta(
             "productive_families.portal_product": _OWN,
             "productive_families.portal_photo": _OWN,
             "productive_families.portal_exhibitions": _OWN,
+            "productive_families.portal_leaflet": (
+                "The leaflet of the signed-in producer's own activity, found through the linked profile "
+                "(no id in the URL); another tenant's leaflet and the plugin switched off are 404, tested "
+                "in tests/test_portal_needs_licence.py."
+            ),
             "productive_families_api.my_scores": (
                 "The calling judge's own scores: anyone not named a judge of the round gets 403, "
                 "tested in tests/test_awards.py."
@@ -119,12 +124,15 @@ AUDIT_ACTIONS = {
     P + "financing.body_added": _l("Financing body added"),
     P + "financing.referred": _l("Financing request referred"),
     P + "financing.decided": _l("Financing outcome recorded"),
+    P + "financing.partnership_changed": _l("Partnership and its quality score recorded"),
     P + "meeting.created": _l("Meeting with families added"),
     P + "meeting.attendance": _l("Meeting attendance recorded"),
     P + "meeting.survey_answered": _l("Challenges survey answered at a meeting"),
     P + "initiative.created": _l("Initiative added"),
     P + "initiative.updated": _l("Initiative changed"),
     P + "initiative.activity_added": _l("Activity added to an initiative's plan"),
+    P + "initiative.activity_done": _l("Activity of an initiative's plan marked done"),
+    P + "initiative.activity_reopened": _l("Activity of an initiative's plan marked not done"),
     P + "initiative.scored": _l("Initiative quality scored"),
     P + "initiative.criteria": _l("Initiative quality criteria changed"),
     P + "initiative.file_downloaded": _l("Initiative needs study downloaded"),

@@ -30,6 +30,7 @@ from .schemas import (
     LinkAccountSchema,
     NominationOutSchema,
     NominationSchema,
+    PartnershipSchema,
     ProducerCreateSchema,
     ProducerListArgs,
     ProducerOutSchema,
@@ -320,6 +321,18 @@ def list_bodies():
 def post_body(_data):
     """Register a financing body or partner (criteria and quality score for a partner)."""
     body = services.add_body(_body(), current_user)
+    db.session.commit()
+    return body
+
+
+@bp.route("/financing/bodies/<int:body_id>/partnership", methods=["PUT"])
+@bp.arguments(PartnershipSchema)
+@bp.response(200, FinancingBodyOutSchema)
+@bp.requires(P + "manage")
+def put_partnership(_data, body_id):
+    """Record a body's partnership as assessed now: partner or not, its criteria and quality
+    score 0–100 (the partnerships KPI counts those reaching the tenant's threshold)."""
+    body = services.set_partnership(services.get_body(body_id), _body(), current_user)
     db.session.commit()
     return body
 

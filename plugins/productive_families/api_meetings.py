@@ -11,6 +11,7 @@ from core.toolkit import db, download_response
 
 from .api import P, bp
 from .schemas_meetings import (
+    ActivityDoneSchema,
     ActivityOutSchema,
     ActivitySchema,
     CriteriaSchema,
@@ -193,6 +194,19 @@ def post_initiative_activity(_data, initiative_id):
     """Add an activity (month 1–12, responsible) to the initiative's annual plan."""
     activity = initiative_services.add_activity(
         initiative_services.get_initiative(initiative_id), _body(), current_user
+    )
+    db.session.commit()
+    return activity
+
+
+@bp.route("/initiatives/<int:initiative_id>/activities/<int:activity_id>", methods=["PATCH"])
+@bp.arguments(ActivityDoneSchema)
+@bp.response(200, ActivityOutSchema)
+@bp.requires(P + "manage")
+def patch_initiative_activity(_data, initiative_id, activity_id):
+    """Mark an activity of the annual plan done (``{"done": true}``) or not done again."""
+    activity = initiative_services.set_activity_done(
+        initiative_services.get_initiative(initiative_id), activity_id, _body(), current_user
     )
     db.session.commit()
     return activity

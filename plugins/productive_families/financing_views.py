@@ -18,6 +18,7 @@ DONE.update(
         "body": _l("The financing body was added."),
         "refer": _l("The request was referred."),
         "decide": _l("The outcome was recorded."),
+        "partnership": _l("The partnership was saved."),
     }
 )
 
@@ -29,6 +30,11 @@ def financing():
         value = request.form.get("request_id", "")
         data = {k: v for k, v in form_data().items() if k != "request_id"}
         services.decide(services.get_request(int(value) if value.isdigit() else 0), data, current_user)
+
+    def partnership():
+        value = request.form.get("body_id", "")
+        data = {k: v for k, v in form_data("is_partner").items() if k != "body_id"}
+        services.set_partnership(services.get_body(int(value) if value.isdigit() else 0), data, current_user)
 
     return handle(
         "productive_families/financing.html",
@@ -43,5 +49,6 @@ def financing():
             "body": (P + "manage", lambda: services.add_body(form_data("is_partner"), current_user) and None),
             "refer": (P + "manage", lambda: services.refer(form_data(), current_user) and None),
             "decide": (P + "manage", decide),
+            "partnership": (P + "manage", partnership),
         },
     )

@@ -51,6 +51,11 @@ def producers_followed_up(tenant: Tenant, start: date, end: date) -> int:
     return graduation.outcomes(start, end)["followed_up"]
 
 
+def followup_records(tenant: Tenant, start: date, end: date) -> list[dict]:
+    """The follow-up that counts per producer in the period (what the three figures are made of)."""
+    return graduation.counted_records(start, end)
+
+
 def kpi_sources() -> list[KpiSource]:
     return [
         KpiSource(
@@ -58,14 +63,25 @@ def kpi_sources() -> list[KpiSource]:
             _l("Followed-up producers whose income rose"),
             "percent",
             income_rose_share,
+            followup_records,
+            P + "view",
         ),
         KpiSource(
             P + "income_median_change",
             _l("Median change of followed-up producers' monthly income"),
             "halalas",
             income_median_change,
+            followup_records,
+            P + "view",
         ),
-        KpiSource(P + "producers_followed_up", _l("Producers followed up"), "count", producers_followed_up),
+        KpiSource(
+            P + "producers_followed_up",
+            _l("Producers followed up"),
+            "count",
+            producers_followed_up,
+            followup_records,
+            P + "view",
+        ),
     ]
 
 

@@ -6,10 +6,11 @@ from __future__ import annotations
 
 from datetime import date
 
+from babel.dates import get_month_names
 from flask import request, url_for
 from flask_login import current_user
 
-from core.toolkit import db, download_response, label, require
+from core.toolkit import current_language, db, download_response, label, require
 
 from .i18n import _l
 from .models_meetings import INITIATIVE_KINDS, INITIATIVE_STATES
@@ -27,6 +28,7 @@ DONE.update(
         "initiative_criteria": _l("The quality criteria were saved."),
         "initiative_update": _l("The initiative was saved."),
         "initiative_activity": _l("The activity was added to the plan."),
+        "initiative_activity_done": _l("The plan was updated."),
         "initiative_score": _l("The quality score was saved."),
     }
 )
@@ -166,6 +168,12 @@ def initiative(initiative_id: int):
     def activity():
         initiative_services.add_activity(record, form_data(), current_user)
 
+    def activity_done():
+        value = request.form.get("activity_id", "")
+        initiative_services.set_activity_done(
+            record, int(value) if value.isdigit() else 0, {"done": request.form.get("done", "")}, current_user
+        )
+
     def score():
         scores = {key[6:]: value for key, value in request.form.items() if key.startswith("score_")}
         initiative_services.score(record, {"scores": scores}, current_user)
@@ -182,13 +190,21 @@ def initiative(initiative_id: int):
             "states": [
                 (code, label(code, "productive_families_initiative_state")) for code in INITIATIVE_STATES
             ],
+            "months": _months(),
         },
         {
             "initiative_update": (P + "manage", update),
             "initiative_activity": (P + "manage", activity),
+            "initiative_activity_done": (P + "manage", activity_done),
             "initiative_score": (P + "manage", score),
         },
     )
+
+
+def _months() -> list[tuple[str, str]]:
+    """The plan's months (1–12 of the year) by name, in the current language."""
+    names = get_month_names("wide", locale=current_language())
+    return [(str(number), names[number]) for number in range(1, 13)]
 
 
 @bp.route("/initiatives/<int:initiative_id>/needs-study")

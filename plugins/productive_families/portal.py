@@ -1,14 +1,18 @@
-"""The producer's own pages on the portal (phone first): the profile, the public page consent
-and contact, the products with prices and photos. Routes of the plugin's blueprint."""
+"""The producer's own pages on the portal (phone first): the profile, the family's training needs
+(the skill areas staff record too, through the same service), the licence with the procedure
+leaflet of the producer's activity and the incentives, the public page consent and contact, the
+products with prices and photos. Routes of the plugin's blueprint."""
 
 from __future__ import annotations
 
 from flask import abort, request, url_for
 from flask_login import current_user
 
-from core.toolkit import download_response, read_document, require
+from core.toolkit import db, download_response, read_document, require
 
 from . import services
+from .services import documents
+from .settings import skill_name
 from .views import PROFILE_LISTS, bp, choices, form_data, handle, profile_values
 
 PORTAL = "productive_families.portal"
@@ -29,6 +33,9 @@ def portal_home():
         item = services.add_product(producer, form_data("available"), current_user)
         return url_for(".portal_product", product_id=item.id)
 
+    def needs():
+        services.set_needs(producer, form_data(lists=("areas",)), current_user)
+
     return handle(
         "productive_families/portal.html",
         lambda: {
@@ -36,9 +43,51 @@ def portal_home():
             "products": services.products_of([producer.id]).get(producer.id, []),
             "profile": profile_values(producer),
             **choices(),
+            **_training(producer),
+            **_licence(producer),
         },
-        {"profile": (PORTAL, profile), "showcase": (PORTAL, showcase), "product": (PORTAL, product)},
+        {
+            "profile": (PORTAL, profile),
+            "showcase": (PORTAL, showcase),
+            "product": (PORTAL, product),
+            "needs": (PORTAL, needs),
+        },
     )
+
+
+def _training(producer) -> dict:
+    """The skill areas of the association's list, and those the family needs (as submitted after
+    a refusal)."""
+    needs = services.needs_of([producer.id])[producer.id]
+    submitted = request.method == "POST" and request.form.get("action") == "needs"
+    return {
+        "areas": [(code, skill_name(code)) for code in services.settings()["training_skill_areas"]],
+        "needs": needs,
+        "chosen": request.form.getlist("areas") if submitted else needs,
+    }
+
+
+def _licence(producer) -> dict:
+    """What the producer reads of licensing: whether the activity needs a licence and from which
+    body, the procedure leaflet kept for it, and the incentives for licensed families."""
+    settings = services.settings()
+    return {
+        "licence_rule": settings["licensed_activities"].get(producer.activity),
+        "leaflet": documents.leaflet_of(producer.activity),
+        "incentives": settings["incentives"],
+    }
+
+
+@bp.route("/portal/licence/leaflet")
+@require(PORTAL)
+def portal_leaflet():
+    """The procedure leaflet of the producer's own activity (404 when the activity needs no
+    licence or none is kept); the read is audited like the staff download."""
+    producer = services.producer_of(current_user)
+    kept = documents.leaflet_of(producer.activity)
+    if kept is None:
+        abort(404)
+    return documents.download_leaflet(kept, current_user)
 
 
 @bp.route("/portal/products/<int:product_id>", methods=["GET", "POST"])

@@ -310,6 +310,16 @@ class FinancingBodySchema(_Strict):
     )
 
 
+class PartnershipSchema(_Strict):
+    """A body's partnership as assessed now (PUT: the three fields replace what was kept)."""
+
+    is_partner = fields.Boolean(load_default=False)
+    partnership_criteria = Text(load_default="", validate=validate.Length(max=TEXT_MAX))
+    quality_score = fields.Integer(
+        load_default=None, allow_none=True, strict=False, validate=validate.Range(min=0, max=100)
+    )
+
+
 class FinancingBodyOutSchema(Schema):
     id = fields.Integer()
     name = fields.String()

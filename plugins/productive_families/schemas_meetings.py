@@ -148,6 +148,10 @@ class ActivitySchema(_Strict):
     owner = Name(required=True, validate=validate.Length(min=2, max=NAME_MAX))
 
 
+class ActivityDoneSchema(_Strict):
+    done = fields.Boolean(required=True)
+
+
 class QualityScoresSchema(_Strict):
     scores = fields.Dict(
         keys=fields.String(),

@@ -5,9 +5,11 @@ from __future__ import annotations
 from .answering import answer, check_open, claim, clean_answers, enter_paper, record_response
 from .building import (
     add_question,
+    check_owner,
     create_survey,
     invitation_version,
     new_version,
+    owner_name,
     publish,
     published_version,
     questions_of,
@@ -28,6 +30,7 @@ __all__ = [
     "answer_link",
     "can_read_free_text",
     "check_open",
+    "check_owner",
     "claim",
     "clean_answers",
     "create_survey",
@@ -37,6 +40,7 @@ __all__ = [
     "invite",
     "issue_token",
     "new_version",
+    "owner_name",
     "pending_invitations_of",
     "publish",
     "published_version",

@@ -47,11 +47,13 @@ from .financing import (
     channels_in_use,
     decide,
     financed,
+    get_body,
     get_request,
     list_bodies,
     list_requests,
     quality_partnerships,
     refer,
+    set_partnership,
 )
 from .licensing import WARNING_MESSAGE, WARNING_TEMPLATE, change_licence, families_licensed, run_licence_job
 from .producers import (
@@ -119,6 +121,8 @@ __all__ = [
     "financed",
     "get_request",
     "list_bodies",
+    "get_body",
+    "set_partnership",
     "list_requests",
     "quality_partnerships",
     "refer",

@@ -78,6 +78,14 @@ def download_leaflet(leaflet: LicenceLeaflet, actor: Any = None):
     return LEAFLET.download(leaflet, actor, {"activity": leaflet.activity})
 
 
+def leaflet_of(activity: str) -> LicenceLeaflet | None:
+    """The procedure leaflet kept for an activity that is on the tenant's licensing list (None when
+    the activity needs no licence or no leaflet is kept)."""
+    if activity not in licensed_activities():
+        return None
+    return db.session.scalar(sa.select(LicenceLeaflet).where(LicenceLeaflet.activity == activity))
+
+
 def study_of(exhibition_id: int) -> FeasibilityStudy | None:
     return db.session.scalar(
         sa.select(FeasibilityStudy).where(FeasibilityStudy.exhibition_id == exhibition_id)

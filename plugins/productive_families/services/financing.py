@@ -14,7 +14,12 @@ from core.toolkit import Conflict, NotFound, db, get_in_tenant
 from .. import rules
 from ..i18n import _l
 from ..models import FinancingBody, FinancingRequest, Producer
-from ..schemas import FinancingBodySchema, FinancingDecisionSchema, FinancingRequestSchema
+from ..schemas import (
+    FinancingBodySchema,
+    FinancingDecisionSchema,
+    FinancingRequestSchema,
+    PartnershipSchema,
+)
 from ._common import audit, settings
 from .graduation import capture_baselines
 from .producers import get_producer
@@ -28,6 +33,31 @@ def add_body(data: dict, actor: Any = None) -> FinancingBody:
     db.session.add(body)
     db.session.flush()
     audit("financing.body_added", body, {"kind": body.kind, "partner": body.is_partner}, actor)
+    return body
+
+
+def get_body(body_id: int) -> FinancingBody:
+    body = get_in_tenant(FinancingBody, body_id)
+    if body is None:
+        raise NotFound(_l("No such financing body in this association."))
+    return body
+
+
+def set_partnership(body: FinancingBody, data: dict, actor: Any = None) -> FinancingBody:
+    """Record a body's partnership as assessed now: partner or not, the criteria and the quality
+    score (0–100) the partnership KPI compares with the tenant's threshold; audited with the
+    score before."""
+    values = PartnershipSchema().load(data)
+    before = body.quality_score
+    for field, value in values.items():
+        setattr(body, field, value)
+    db.session.flush()
+    audit(
+        "financing.partnership_changed",
+        body,
+        {"partner": body.is_partner, "quality_score": body.quality_score, "before": before},
+        actor,
+    )
     return body
 
 

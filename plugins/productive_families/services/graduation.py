@@ -31,7 +31,7 @@ from typing import Any
 import sqlalchemy as sa
 from marshmallow import ValidationError
 
-from core.toolkit import add_months, db, household_income
+from core.toolkit import add_months, db, format_halalas, household_income
 
 from ..i18n import _l
 from ..models import FinancingRequest, Producer
@@ -321,20 +321,22 @@ def graduation_of(producer: Producer, today: date | None = None) -> dict:
 # ----------------------------------------------------------------------------- the KPI
 
 
-def latest_per_producer(rows: Iterable[tuple[int, date, int, int]]) -> dict[int, int]:
-    """``{producer_id: change}`` from ``(producer_id, followed_on, id, change)`` rows: for each
-    producer the change of the latest follow-up (by date, then the order recorded)."""
+def _latest(rows: Iterable[tuple[int, date, int, int]]) -> dict[int, tuple[date, int, int]]:
     latest: dict[int, tuple[date, int, int]] = {}
     for producer_id, day, row_id, change in rows:
         if producer_id not in latest or (day, row_id) > latest[producer_id][:2]:
             latest[producer_id] = (day, row_id, change)
-    return {producer_id: value[2] for producer_id, value in latest.items()}
+    return latest
 
 
-def counted_changes(start: date, end: date) -> dict[int, int]:
-    """The change that counts for each producer followed up in the period: that of the latest
-    follow-up made in it (:func:`latest_per_producer`)."""
-    rows = db.session.execute(
+def latest_per_producer(rows: Iterable[tuple[int, date, int, int]]) -> dict[int, int]:
+    """``{producer_id: change}`` from ``(producer_id, followed_on, id, change)`` rows: for each
+    producer the change of the latest follow-up (by date, then the order recorded)."""
+    return {producer_id: value[2] for producer_id, value in _latest(rows).items()}
+
+
+def _period_rows(start: date, end: date):
+    return db.session.execute(
         sa.select(
             IncomeFollowUp.producer_id,
             IncomeFollowUp.followed_on,
@@ -342,7 +344,34 @@ def counted_changes(start: date, end: date) -> dict[int, int]:
             IncomeFollowUp.change_halalas,
         ).where(IncomeFollowUp.followed_on.between(start, end))
     )
-    return latest_per_producer(tuple(row) for row in rows)
+
+
+def counted_changes(start: date, end: date) -> dict[int, int]:
+    """The change that counts for each producer followed up in the period: that of the latest
+    follow-up made in it (:func:`latest_per_producer`)."""
+    return latest_per_producer(tuple(row) for row in _period_rows(start, end))
+
+
+def counted_records(start: date, end: date) -> list[dict]:
+    """The records behind the graduation KPIs (planning's "explain"): per producer followed up in
+    the period, the follow-up that counts — its date and the change of the monthly income — with
+    a link to the producer's graduation page; by date."""
+    latest = _latest(tuple(row) for row in _period_rows(start, end))
+    names: dict[int, str] = {}
+    if latest:
+        query = sa.select(Producer.id, Producer.trade_name).where(Producer.id.in_(list(latest)))
+        names = {row[0]: row[1] for row in db.session.execute(query)}
+    rows = sorted(latest.items(), key=lambda item: (item[1][0], item[1][1]))
+    return [
+        {
+            "label": names.get(producer_id, f"#{producer_id}"),
+            "date": day,
+            "value": ("+" if change > 0 else "") + format_halalas(change),
+            "endpoint": "productive_families.graduation_producer",
+            "values": {"producer_id": producer_id},
+        }
+        for producer_id, (day, _row_id, change) in rows
+    ]
 
 
 def rose_share(changes: Iterable[int]) -> float | None:

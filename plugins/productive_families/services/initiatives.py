@@ -26,6 +26,7 @@ from core.toolkit import NotFound, db, get_in_tenant, read_stored, store_file
 from ..i18n import _l
 from ..models_meetings import Initiative, InitiativeActivity, InitiativeCriterion
 from ..schemas_meetings import (
+    ActivityDoneSchema,
     ActivitySchema,
     CriteriaSchema,
     InitiativePatchSchema,
@@ -138,6 +139,26 @@ def add_activity(initiative: Initiative, data: dict, actor: Any = None) -> Initi
     db.session.add(activity)
     db.session.flush()
     audit("initiative.activity_added", initiative, {"month": activity.month}, actor)
+    return activity
+
+
+def set_activity_done(
+    initiative: Initiative, activity_id: int, data: dict, actor: Any = None
+) -> InitiativeActivity:
+    """Mark an activity of the initiative's plan done (or not done again); audited on a change."""
+    done = ActivityDoneSchema().load(data)["done"]
+    activity = get_in_tenant(InitiativeActivity, activity_id)
+    if activity is None or activity.initiative_id != initiative.id:
+        raise NotFound(_l("No such activity in this initiative's plan."))
+    if activity.done != done:
+        activity.done = done
+        db.session.flush()
+        audit(
+            "initiative.activity_done" if done else "initiative.activity_reopened",
+            initiative,
+            {"activity_id": activity.id},
+            actor,
+        )
     return activity
 
 

@@ -48,7 +48,10 @@ from ..models_meetings import CHALLENGE_THEMES, Meeting, MeetingInvitee, Meeting
 from ..schemas_meetings import MeetingAttendanceSchema, MeetingSchema
 from ._common import audit
 
-SURVEY_CODE = "families-challenges"  # shown in the survey builder: no underscores (not a raw code)
+SURVEY_CODE = "families-challenges"
+# The survey belongs to the plugin: core's survey builder lists it read-only and refuses to edit,
+# publish or send it; only calls naming this owner change it.
+SURVEY_OWNER = "productive_families"
 CHANNEL = "meeting"
 _THEMED = {
     "marketing": ("تسويق المنتجات وإيجاد المشترين", "Selling the products and finding buyers"),
@@ -118,11 +121,17 @@ def challenges_version(actor: Any = None) -> SurveyVersion:
             },
             actor,
             satisfaction=False,
+            owner=SURVEY_OWNER,
         )
         draft = db.session.scalar(sa.select(SurveyVersion).where(SurveyVersion.survey_id == survey.id))
         for spec in CHALLENGE_QUESTIONS:
-            add_survey_question(draft, {"choices": [], "required": True, "feeds_kpi": False, **spec}, actor)
-        return publish_survey(draft, actor, satisfaction=False)
+            add_survey_question(
+                draft,
+                {"choices": [], "required": True, "feeds_kpi": False, **spec},
+                actor,
+                owner=SURVEY_OWNER,
+            )
+        return publish_survey(draft, actor, satisfaction=False, owner=SURVEY_OWNER)
     version = db.session.scalar(
         sa.select(SurveyVersion)
         .where(SurveyVersion.survey_id == survey.id, SurveyVersion.state == "published")

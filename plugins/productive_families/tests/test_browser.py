@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import pytest
 
-from core.testing import PASSWORD, screenshot
+from core.testing import PASSWORD, PDF, screenshot
 from core.toolkit import db
 
 from .. import services
+from ..services import documents
 from .conftest import PID
 
 pytestmark = pytest.mark.browser
@@ -57,3 +58,30 @@ def test_a_producer_updates_a_product_on_the_portal_and_it_appears_on_the_showca
     assert page.locator("#contact").get_attribute("href") == "https://wa.me/966551234567"
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
     screenshot(page, "productive-families-showcase-375")
+
+
+def test_a_producer_sets_training_needs_and_downloads_the_leaflet_on_a_phone(
+    phone_page, browser_login, producer_account, enabled, in_tenant
+):
+    user, producer_id = producer_account
+    with in_tenant(enabled):
+        documents.store_leaflet("food", PDF, "leaflet.pdf")
+        db.session.commit()
+    page = phone_page
+    browser_login(page, user.email, PASSWORD)
+    page.goto(f"/t/first/{PID}/portal/")
+    assert "منصة بلدي" in page.locator("#licence-needed").inner_text()
+    assert page.locator("#licence-incentives li").count() >= 1
+    page.check("#areas-packaging")
+    page.check("#areas-food_safety")
+    page.click("#needs-form button[type=submit]")
+    page.wait_for_load_state()
+    assert page.locator("#areas-packaging").is_checked() and not page.locator("#areas-marketing").is_checked()
+    with in_tenant(enabled):
+        assert services.needs_of([producer_id])[producer_id] == ["packaging", "food_safety"]
+    with page.expect_download() as download:
+        page.click("#leaflet-link")
+    assert download.value.suggested_filename == "leaflet.pdf"
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    page.locator("#my-training").scroll_into_view_if_needed()
+    screenshot(page, "productive-families-portal-needs-licence-375")

@@ -7,6 +7,7 @@ from datetime import date
 
 import pytest
 
+from core.testing import AuditEvent
 from core.toolkit import Conflict, Invalid, db, kpi_sources
 
 from .. import services
@@ -104,3 +105,56 @@ def test_the_api_and_page_refer_and_refuse_bad_input(
     assert page.status_code == 303
     text = client.get(f"/t/first/{PID}/financing/").get_data(as_text=True)
     assert "ماكينة خياطة" in text and "4,000.00" in text
+
+
+def test_a_partnership_is_reassessed_and_the_kpi_follows_the_new_score(
+    client, manager, reader, login, token_for, enabled, in_tenant
+):
+    with in_tenant(enabled):
+        body = services.add_body(
+            {"name": "بنك التنمية الاجتماعية", "kind": "bank", "is_partner": True, "quality_score": 70}
+        )
+        other = services.add_body({"name": "صندوق المئوية", "kind": "fund"})
+        db.session.commit()
+        body_id, other_id = body.id, other.id
+        kpi = {s.key: s for s in kpi_sources(enabled)}[f"{PID}.quality_partnerships"]
+        assert kpi.compute(enabled, *YEAR) == 0
+    headers = token_for(manager)
+    url = f"{API}/financing/bodies/{body_id}/partnership"
+    refused = client.put(url, json={"is_partner": True, "quality_score": 101}, headers=headers)
+    assert refused.status_code == 422 and "quality_score" in refused.json["errors"]
+    assert (
+        client.put(url, json={"is_partner": True, "quality_score": 85}, headers=token_for(reader)).status_code
+        == 403
+    )
+    saved = client.put(
+        url,
+        json={"is_partner": True, "partnership_criteria": "الالتزام بالمواعيد", "quality_score": 85},
+        headers=headers,
+    )
+    assert saved.status_code == 200 and saved.json["quality_score"] == 85
+    assert (
+        client.put(
+            f"{API}/financing/bodies/9999/partnership", json={"is_partner": True}, headers=headers
+        ).status_code
+        == 404
+    )
+    with in_tenant(enabled):
+        assert kpi.compute(enabled, *YEAR) == 1
+    login(manager)
+    page = f"/t/first/{PID}/financing/"
+    bad = client.post(
+        page, data={"action": "partnership", "body_id": other_id, "is_partner": "on", "quality_score": "abc"}
+    )
+    assert bad.status_code == 422 and 'id="quality_score-error"' in bad.get_data(as_text=True)
+    done = client.post(
+        page, data={"action": "partnership", "body_id": other_id, "is_partner": "on", "quality_score": "90"}
+    )
+    assert done.status_code == 303
+    with in_tenant(enabled):
+        assert kpi.compute(enabled, *YEAR) == 2
+        events = db.session.scalars(
+            db.select(AuditEvent).where(AuditEvent.action == f"{PID}.financing.partnership_changed")
+        ).all()
+        assert [e.details["before"] for e in events] == [70, None]
+    assert "الالتزام بالمواعيد" in client.get(page).get_data(as_text=True)

@@ -318,3 +318,13 @@ def test_the_kpi_counts_each_producer_once_by_the_latest_follow_up_of_the_period
         empty = (date(2024, 1, 1), date(2024, 12, 31))
         assert kpi[f"{PID}.income_rose_share"].compute(enabled, *empty) is None
         assert kpi[f"{PID}.income_median_change"].compute(enabled, *empty) is None
+        # Behind the figures (planning's "explain"): the follow-up that counts per producer.
+        source = kpi[f"{PID}.income_rose_share"]
+        assert source.permission == f"{PID}.view"
+        records = source.records(enabled, *YEAR)
+        assert [(r["label"], r["date"], r["value"]) for r in records] == [
+            ("أسرة 1", date(2026, 1, 5), "-200.00"),
+            ("أسرة 0", date(2026, 4, 1), "+1,000.00"),
+        ]
+        assert records[1]["values"] == {"producer_id": ids[0]}
+        assert kpi[f"{PID}.producers_followed_up"].records(enabled, *empty) == []

@@ -238,3 +238,68 @@ def test_disabling_the_plugin_takes_initiatives_down_and_keeps_them(
     assert client.get(f"/t/first/{PID}/initiatives/").status_code == 404
     with in_tenant(enabled):
         assert db.session.scalar(db.select(db.func.count(Initiative.id))) == 1
+
+
+def test_the_plan_shows_month_names_and_staff_mark_activities_done(
+    client, manager, reader, login, enabled, in_tenant
+):
+    with in_tenant(enabled):
+        initiative = _initiative()
+        db.session.commit()
+    login(manager)
+    url = f"/t/first/{PID}/initiatives/{initiative.id}"
+    added = client.post(
+        url, data={"action": "initiative_activity", "title": "السوق الأول", "month": "3", "owner": "البرامج"}
+    )
+    assert added.status_code == 303
+    with in_tenant(enabled):
+        activity = initiatives_service.activities_of(initiative)[0]
+    page = client.get(url).get_data(as_text=True)
+    row = page[page.index(f'data-activity="{activity.id}"') :]
+    assert "مارس" in row[: row.index("</tr>")]  # the month by name, not "3"
+    done = client.post(
+        url, data={"action": "initiative_activity_done", "activity_id": activity.id, "done": "true"}
+    )
+    assert done.status_code == 303
+    with in_tenant(enabled):
+        assert db.session.get(type(activity), activity.id).done is True
+        actions = db.session.scalars(
+            db.select(AuditEvent.action).where(AuditEvent.action.like(f"{PID}.initiative.activity_%"))
+        ).all()
+        assert sorted(actions) == [f"{PID}.initiative.activity_added", f"{PID}.initiative.activity_done"]
+    missing = client.post(
+        url, data={"action": "initiative_activity_done", "activity_id": "999", "done": "true"}
+    )
+    assert missing.status_code == 404
+    bad = client.post(
+        url, data={"action": "initiative_activity_done", "activity_id": activity.id, "done": "maybe"}
+    )
+    assert bad.status_code == 422
+    login(reader)
+    assert "تم" in client.get(url).get_data(as_text=True)
+    refused = client.post(
+        url, data={"action": "initiative_activity_done", "activity_id": activity.id, "done": "false"}
+    )
+    assert refused.status_code == 403
+
+
+def test_the_api_marks_a_plan_activity_done_and_not_done_again(
+    client, manager, token_for, enabled, in_tenant
+):
+    with in_tenant(enabled):
+        initiative, other = _initiative(), _initiative(title="مبادرة أخرى")
+        activity = initiatives_service.add_activity(
+            initiative, {"title": "ورشة", "month": 5, "owner": "البرامج"}
+        )
+        db.session.commit()
+        iid, other_id, aid = initiative.id, other.id, activity.id
+    headers = token_for(manager)
+    url = f"{API}/initiatives/{iid}/activities/{aid}"
+    marked = client.patch(url, json={"done": True}, headers=headers)
+    assert marked.status_code == 200 and marked.json["done"] is True
+    assert client.patch(url, json={"done": "soon"}, headers=headers).status_code == 422
+    elsewhere = client.patch(
+        f"{API}/initiatives/{other_id}/activities/{aid}", json={"done": False}, headers=headers
+    )
+    assert elsewhere.status_code == 404  # the activity of another initiative
+    assert client.patch(url, json={"done": False}, headers=headers).json["done"] is False

@@ -300,3 +300,22 @@ def test_the_meetings_list_keeps_its_query_budget_at_any_size(
     login(manager)
     with max_queries(24):
         assert client.get(f"/t/first/{PID}/meetings/?year=2026").status_code == 200
+
+
+def test_the_challenges_survey_is_the_plugins_and_read_only_in_the_survey_builder(
+    client, enabled, make_member, login, in_tenant
+):
+    with in_tenant(enabled):
+        version = meetings_service.challenges_version()
+        db.session.commit()
+        survey_id = version.survey_id
+    admin = make_member("admin@first.example.org", enabled, ["tenant_admin"])
+    login(admin)
+    html = client.get("/t/first/surveys/admin").get_data(as_text=True)
+    owned = html[html.index('id="owned-surveys"') :]
+    assert "استبانة تحديات الأسر المنتجة" in owned and "الأسر المنتجة" in owned
+    assert f'name="survey_id" value="{survey_id}"' not in html
+    refused = client.post("/t/first/surveys/admin", data={"action": "new_version", "survey_id": survey_id})
+    assert refused.status_code == 409
+    with in_tenant(enabled):
+        assert meetings_service.challenges_version().id == version.id  # the meetings still use it

@@ -1,14 +1,14 @@
 """tenants.role_permissions: an association's own grants and withdrawals of actions for its
 roles, over the declared defaults (core.auth.grants), read with the tenant's row
 
-Revision ID: core_0023_roles
+Revision ID: core_0023
 Revises: core_0022
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "core_0023_roles"
+revision = "core_0023"
 down_revision = "core_0022"
 branch_labels = None
 depends_on = None

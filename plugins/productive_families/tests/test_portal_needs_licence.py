@@ -1,0 +1,152 @@
+"""The producer's portal: the family's training needs (the skill areas staff record, through the
+same service and audit) and the licence section — whether the activity needs a licence and from
+which body, the procedure leaflet of the producer's own activity only, the incentives."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from core.testing import PDF, AuditEvent
+from core.toolkit import db
+
+from .. import services
+from ..models_training import TrainingNeed
+from ..services import documents
+from .conftest import PID
+
+PORTAL = f"/t/first/{PID}/portal/"
+LEAFLET = f"{PORTAL}licence/leaflet"
+
+
+def _audited(in_tenant, tenant, action: str) -> list[AuditEvent]:
+    with in_tenant(tenant):
+        events = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.action == f"{PID}.{action}")).all()
+        return [(e.user_id, str(e.object_id)) for e in events]
+
+
+def _keep_leaflet(in_tenant, tenant, activity: str = "food") -> None:
+    with in_tenant(tenant):
+        documents.store_leaflet(activity, PDF, "دليل الترخيص.pdf")
+        db.session.commit()
+
+
+# --------------------------------------------------------------------------- training needs
+
+
+def test_the_producer_sets_the_training_needs_on_the_portal_and_it_is_audited(
+    client, producer_account, login, enabled, in_tenant
+):
+    user, producer_id = producer_account
+    login(user)
+    page = client.get(PORTAL).get_data(as_text=True)
+    assert 'id="needs-form"' in page and "التغليف والتعبئة" in page  # the areas in words
+    saved = client.post(PORTAL, data={"action": "needs", "areas": ["packaging", "marketing"]})
+    assert saved.status_code == 303
+    with in_tenant(enabled):
+        assert services.needs_of([producer_id])[producer_id] == ["marketing", "packaging"]
+    shown = client.get(PORTAL).get_data(as_text=True)
+    assert 'id="areas-packaging" value="packaging" checked' in shown
+    assert 'id="areas-food_safety" value="food_safety" checked' not in shown
+    assert _audited(in_tenant, enabled, "training.needs_changed") == [(user.id, str(producer_id))]
+    cleared = client.post(PORTAL, data={"action": "needs"})  # nothing ticked: no need left
+    assert cleared.status_code == 303
+    with in_tenant(enabled):
+        assert services.needs_of([producer_id])[producer_id] == []
+
+
+def test_an_area_outside_the_association_list_is_refused_by_field_and_nothing_is_written(
+    client, producer_account, login, enabled, enable_plugin, in_tenant
+):
+    enable_plugin(enabled, PID, {"training_skill_areas": ["packaging", "marketing"]})
+    user, _producer_id = producer_account
+    login(user)
+    refused = client.post(PORTAL, data={"action": "needs", "areas": ["packaging", "crafts"]})
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 422 and 'id="areas-error"' in html
+    assert "اختر أحد مجالات المهارات التي تعتمدها الجمعية." in html  # the error in Arabic words
+    assert 'id="areas-packaging" value="packaging" checked' in html  # what was ticked is kept
+    assert "مهارات حرفية متقدمة" not in html  # the areas offered are this tenant's only
+    with in_tenant(enabled):
+        assert db.session.scalar(sa.select(sa.func.count(TrainingNeed.id))) == 0
+    assert _audited(in_tenant, enabled, "training.needs_changed") == []
+
+
+def test_staff_see_the_needs_the_producer_set_on_the_portal(
+    client, producer_account, manager, login, enabled
+):
+    user, producer_id = producer_account
+    login(user)
+    assert client.post(PORTAL, data={"action": "needs", "areas": ["food_safety"]}).status_code == 303
+    login(manager)
+    page = client.get(f"/t/first/{PID}/producers/{producer_id}").get_data(as_text=True)
+    assert "سلامة الغذاء" in page
+
+
+# --------------------------------------------------------------------------- licence and leaflet
+
+
+def test_the_producer_reads_the_licence_body_incentives_and_downloads_the_leaflet(
+    client, producer_account, login, enabled, in_tenant
+):
+    user, _producer_id = producer_account  # a food producer: food needs a licence by default
+    login(user)
+    page = client.get(PORTAL).get_data(as_text=True)
+    assert 'id="my-licence"' in page and "منصة بلدي" in page
+    assert 'id="no-leaflet"' in page and 'id="leaflet-link"' not in page
+    assert 'id="licence-incentives"' in page
+    assert client.get(LEAFLET).status_code == 404  # none kept yet
+    _keep_leaflet(in_tenant, enabled)
+    page = client.get(PORTAL).get_data(as_text=True)
+    assert f'href="{LEAFLET}"' in page
+    download = client.get(LEAFLET)
+    assert download.status_code == 200 and download.data == PDF
+    assert download.headers["Cache-Control"] == "private, no-store"
+    assert [uid for uid, _ in _audited(in_tenant, enabled, "leaflet.read")] == [user.id]
+
+
+def test_an_activity_without_licence_shows_so_and_serves_no_leaflet(
+    client, enabled, make_member, producer_factory, login, in_tenant
+):
+    _keep_leaflet(in_tenant, enabled, "food")  # another activity's leaflet
+    user = make_member("sewing@first.example.org", enabled, ["applicant"])
+    producer_id = producer_factory(activity="sewing", trade_name="خياطة نورة")
+    with in_tenant(enabled):
+        services.link_account(services.get_producer(producer_id), {"email": user.email})
+        db.session.commit()
+    login(user)
+    page = client.get(PORTAL).get_data(as_text=True)
+    assert 'id="licence-needed"' in page and 'id="leaflet-link"' not in page
+    assert client.get(LEAFLET).status_code == 404
+
+
+def test_another_tenants_leaflet_is_404_and_the_plugin_disabled_takes_the_route_down(
+    client,
+    producer_account,
+    login,
+    enabled,
+    enable_plugin,
+    other_tenant,
+    make_member,
+    create_household,
+    in_tenant,
+):
+    _keep_leaflet(in_tenant, enabled, "food")
+    enable_plugin(other_tenant, PID)
+    theirs = make_member("producer@second.example.org", other_tenant, ["applicant"])
+    household = create_household(other_tenant)
+    with in_tenant(other_tenant):
+        producer = services.create_producer(
+            {"household_id": household.id, "trade_name": "مطبخ", "activity": "food"}
+        )
+        services.link_account(producer, {"email": theirs.email})
+        db.session.commit()
+    login(theirs)
+    # Same activity code, other association: it keeps no leaflet, first's is never served.
+    assert client.get(f"/t/{other_tenant.slug}/{PID}/portal/licence/leaflet").status_code == 404
+    assert client.get(LEAFLET).status_code in (403, 404)  # not a member of the first association
+    user, _producer_id = producer_account
+    login(user)
+    assert client.get(LEAFLET).status_code == 200
+    enable_plugin(enabled, PID, enabled=False)
+    assert client.get(LEAFLET).status_code == 404
+    assert client.get(PORTAL).status_code == 404
