@@ -8,7 +8,7 @@ from __future__ import annotations
 from flask import abort, request, url_for
 from flask_login import current_user
 
-from core.toolkit import db, download_response, read_document, require
+from core.toolkit import download_response, read_document, require
 
 from . import services
 from .services import documents
