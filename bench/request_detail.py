@@ -168,10 +168,11 @@ def served_row(url: str, owner: str, args) -> interleave.Row:
     proxy = {"X-Forwarded-For": "10.1.2.3", "X-Forwarded-Proto": "https"}
     headers = {**proxy, "Authorization": f"Bearer {secret}"}
     size = {"workers": args.workers, "threads": args.threads, "cwd": ROOT}
+    root = Path(args.root).resolve() if args.root else ROOT  # another checkout's code, run in turns
     platform = served.gunicorn(
-        "platform", "wsgi:app", ROOT / "gunicorn.conf.py",
-        {**env, "GUNICORN_ACCESS_LOG": str(work / "platform-access.log")},
-        _free_port(), log=work / "platform.log", **size,
+        "platform", "wsgi:app", root / "gunicorn.conf.py",
+        {**env, "PYTHONPATH": str(root), "GUNICORN_ACCESS_LOG": str(work / "platform-access.log")},
+        _free_port(), log=work / "platform.log", **{**size, "cwd": root},
     )  # fmt: skip
     bare = served.gunicorn(
         "bare", "bare_detail:app", ROOT / "bench" / "bare_gunicorn.conf.py",
@@ -203,7 +204,7 @@ def served_row(url: str, owner: str, args) -> interleave.Row:
     reconnects = sum(r.reconnects for r in cand), sum(r.reconnects for r in base)
     return interleave.Row(
         f"GET request detail (API, {kind}, gunicorn {args.workers} gthread workers × {args.threads} threads, "
-        f"{args.clients} keep-alive clients on 127.0.0.1)",
+        f"{args.clients} keep-alive clients on 127.0.0.1{', code of ' + args.root if args.root else ''})",
         c,
         b,
         "req/s",
@@ -219,6 +220,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--no-served", action="store_true", help="the in-process row only")
+    parser.add_argument("--served-only", action="store_true", help="the served rows only")
     parser.add_argument(
         "--postgresql",
         action="store_true",
@@ -229,10 +231,14 @@ def main() -> int:
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--seconds", type=float, default=4.0, help="per round and server")
+    parser.add_argument(
+        "--root",
+        help="serve the platform from another checkout (e.g. main's, for a before/after run in turns)",
+    )
     args = parser.parse_args()
     if args.quick:
         args.rounds, args.seconds = 3, 1.0
-    found = rows(args.quick)
+    found = [] if args.served_only else rows(args.quick)
     if not args.no_served:
         found.append(served_row(seed.sqlite_url("request-detail-served"), "", args))
         if args.postgresql:
