@@ -12,17 +12,17 @@ every round, fresh connections each round), as ``interleave.side_by_side`` does 
 
 from __future__ import annotations
 
-import os
 import selectors
 import signal
 import socket
 import subprocess
+import sys
 import time
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
-BIN = Path(os.sys.executable).parent
+BIN = Path(sys.executable).parent
 
 
 @dataclass
