@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-stamp
 FLASK  := $(BIN)/flask --app wsgi
 PYTEST_ARGS ?=
 
-.PHONY: install translations run serve worker beat migrate test lint bench bench-load test-sqlite test-postgres browser-deps redis-deps pdf-deps vendor messages clean
+.PHONY: install translations run serve worker beat migrate test lint bench bench-load bench-detail-pg test-sqlite test-postgres browser-deps redis-deps pdf-deps vendor messages clean
 
 install: $(STAMP) translations pdf-deps
 
@@ -128,4 +128,12 @@ bench-load: install
 	@uptime
 	bash scripts/with-postgres.sh sh -c 'DATABASE_URL=$$TEST_DATABASE_URL DATABASE_OWNER_URL=$$TEST_DATABASE_OWNER_URL \
 	  $(BIN)/python bench/load.py $(BENCH_LOAD_ARGS)'
+	@uptime
+
+# Issue 19's request-detail row on a throwaway PostgreSQL as well (bench/request_detail.py: the
+# platform and a bare Flask app, each behind gunicorn, interleaved); `make bench` runs SQLite's.
+bench-detail-pg: install
+	@uptime
+	bash scripts/with-postgres.sh sh -c 'DATABASE_URL=$$TEST_DATABASE_URL DATABASE_OWNER_URL=$$TEST_DATABASE_OWNER_URL \
+	  $(BIN)/python bench/request_detail.py --postgresql $(BENCH_DETAIL_ARGS)'
 	@uptime

@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from typing import TypeVar
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session, make_transient_to_detached
+from sqlalchemy.orm import Session, configure_mappers, make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
 T = TypeVar("T")
@@ -91,6 +91,9 @@ def _plan(model: type, keys: tuple[str, ...]) -> tuple:
     plan = _PLANS.get((model, keys))
     if plan is None:
         mapper = sa.inspect(model)
+        # A fresh process (a gunicorn worker's first request) may attach before any query has
+        # configured the mappers: without it the class's attributes have no loader yet.
+        configure_mappers()
         positions = tuple(
             keys.index(mapper.get_property_by_column(column).key) for column in mapper.primary_key
         )

@@ -97,6 +97,46 @@ def test_a_role_change_is_seen_by_the_next_check(app, tenant, make_member):
 
 # --------------------------------------------------------------------------- request detail
 
+
+def test_the_steps_a_user_may_take_look_up_roles_and_table_once_and_answer_as_can(
+    app, tenant, staff, new_request, monkeypatch
+):
+    from core.requests import workflow
+
+    request = new_request()
+    db.session.commit()
+    looked_up = []
+    original = permissions._action_table
+
+    def counting():
+        looked_up.append(1)
+        return original()
+
+    monkeypatch.setattr(permissions, "_action_table", counting)
+    with app.test_request_context("/"), tenant_context(tenant):
+        for user in [*staff.values(), None]:
+            for state in workflow.STATES:
+                request.state = state
+                looked_up.clear()
+                found = workflow.available_actions(request, user)
+                assert len(looked_up) <= 1
+                expected = [
+                    t
+                    for t in workflow.transitions().values()
+                    if state in t.sources
+                    and (
+                        permissions.can(user, t.permission)
+                        or bool(
+                            t.own_permission
+                            and workflow.is_own(request, user)
+                            and permissions.can(user, t.own_permission)
+                        )
+                    )
+                ]
+                assert found == expected, (user and user.email, state)
+        db.session.rollback()
+
+
 # Was 6 (tenant, token, user, roles, enabled plugins, the request with its events): the first five
 # are one statement (core.auth.request_facts), on PostgreSQL too once the process knows the slug.
 DETAIL_BUDGET = 2

@@ -97,6 +97,21 @@ def test_a_change_inside_a_request_is_seen_by_its_later_checks(app, tenant, staf
         db.session.rollback()
 
 
+def test_the_steps_offered_on_a_request_follow_the_associations_grants(app, tenant, staff):
+    """The request page's and API's step list checks many actions at once
+    (``permissions.checker``): it answers as ``can`` does, the association's grants included."""
+    from core.admin import roles  # lazy: the service the change goes through
+
+    user = staff["finance_officer"]
+    with app.test_request_context("/"), tenant_context(tenant):
+        roles.set_holders({"requests.research": ["researcher", "finance_officer"]}, staff["tenant_admin"])
+        check = permissions.checker(user, tenant)
+        for action in ("requests.research", "requests.disburse", "requests.decide", "audit.read"):
+            assert check(action) == permissions.can(user, action), action
+        assert check("requests.research")
+        db.session.rollback()
+
+
 def test_another_associations_roles_keep_their_defaults(
     client, tenant, other_tenant, staff, admin_headers, app
 ):
