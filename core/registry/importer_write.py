@@ -27,7 +27,7 @@ from ..extensions import db
 from ..tenancy import require_tenant
 from . import ids
 from .models import BeneficiaryFile, FileEvent, Household, Member, Person, PersonNameKey
-from .normalize import name_keys, normalize_name, normalized_full_name
+from .normalize import name_forms
 from .services.persons import NAME_PARTS, PERSON_FIELDS
 
 # Households (with their heads) written per chunk; members per chunk.
@@ -39,6 +39,12 @@ def person_row(tenant_id: int, data: dict) -> dict:
     """The ``registry_persons`` row of a validated person, as ``services.create_person`` stores it.
     Every row has the same keys (a bulk insert needs them): an absent field is NULL, an absent
     name part "" and an absent income 0, as the columns' defaults would make them."""
+    return _person_row(tenant_id, data)[0]
+
+
+def _person_row(tenant_id: int, data: dict) -> tuple[dict, list[str]]:
+    """:func:`person_row` and the person's search keys, the name's forms derived once
+    (``normalize.name_forms``: each part spelled once, remembered across persons)."""
     row: dict = {"tenant_id": tenant_id, **dict.fromkeys(_NULLABLE)}
     for key in PERSON_FIELDS:
         value = data.get(key)
@@ -52,9 +58,8 @@ def person_row(tenant_id: int, data: dict) -> dict:
             row[key] = value if value is not None else 0
         else:
             row[key] = value
-    row["name_normalized"] = normalized_full_name(*(row[part] for part in NAME_PARTS))
-    row["family_normalized"] = normalize_name(row["family_name"])
-    return row
+    row["name_normalized"], row["family_normalized"], keys = name_forms(*(row[part] for part in NAME_PARTS))
+    return row, keys
 
 
 _NULLABLE = ("national_id_encrypted", "national_id_hash", "id_type")
@@ -158,13 +163,14 @@ _keys: ContextVar[NameKeys | None] = ContextVar("import_name_keys", default=None
 
 
 def _insert_persons(tenant_id: int, people: list[dict]) -> list[int]:
-    rows = [person_row(tenant_id, person) for person in people]
+    derived = [_person_row(tenant_id, person) for person in people]
+    rows = [row for row, _keys_of_row in derived]
     person_ids = _insert_returning_ids(Person, rows)
     (_keys.get() or NameKeys(staged=False)).add(
         [
             (tenant_id, pid, key, row["name_normalized"])
-            for pid, row in zip(person_ids, rows, strict=True)
-            for key in name_keys(*(row[part] for part in NAME_PARTS))
+            for pid, (row, keys) in zip(person_ids, derived, strict=True)
+            for key in keys
         ]
     )
     return person_ids
