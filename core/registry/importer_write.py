@@ -103,7 +103,34 @@ _KEY_COLUMNS = ("tenant_id", "person_id", "key", "sort_name")
 # The keys' index built afresh at the end of an import that at least doubles the table (SQLite),
 # from this many keys (below, filling it costs little either way).
 PERSON_INDEX = "ix_registry_person_name_keys_tenant_person"
-REBUILD_INDEX_MIN_KEYS = 100_000
+REBUILD_INDEX_MIN_ROWS = 100_000
+# The persons' secondary indexes an import at least doubling the table builds afresh (SQLite):
+# each takes the rows in random order (the unique constraints' indexes stay, and check).
+PERSONS_REBUILT = (
+    "ix_registry_persons_tenant_name",
+    "ix_registry_persons_tenant_family",
+    "ix_registry_persons_national_id_hash",
+)
+
+
+def _dropped_for_rebuild(table: sa.Table, names: tuple[str, ...], rows: int) -> list[sa.Index]:
+    """Drop ``table``'s indexes ``names`` when the import brings at least as many rows as the
+    table holds (and ``REBUILD_INDEX_MIN_ROWS``): filled in random order they cost more than
+    built afresh by one sort at the end. SQLite only, and only inside the import's open
+    transaction (the drop is rolled back with it: a process killed meanwhile leaves the
+    indexes; other connections see them as committed throughout). The caller creates them
+    again before the transaction ends."""
+    connection = db.session.connection()
+    raw = connection.connection.dbapi_connection
+    if connection.dialect.name != "sqlite" or not getattr(raw, "in_transaction", False):
+        return []
+    held = connection.exec_driver_sql(f"SELECT max(id) FROM {table.name}").scalar_one() or 0
+    if rows < max(held, REBUILD_INDEX_MIN_ROWS):
+        return []
+    indexes = [index for index in table.indexes if index.name in names]
+    for index in indexes:
+        connection.exec_driver_sql(f"DROP INDEX {index.name}")
+    return indexes
 
 
 class NameKeys:
@@ -166,7 +193,7 @@ class NameKeys:
         Dropped and built again inside the import's transaction: other connections see the
         index as committed throughout (WAL), and a process killed meanwhile leaves it as it was."""
         staged = connection.exec_driver_sql(f"SELECT count(*) FROM temp.{self.STAGE}").scalar_one()
-        if staged < max(self._held(connection), REBUILD_INDEX_MIN_KEYS):
+        if staged < max(self._held(connection), REBUILD_INDEX_MIN_ROWS):
             return None
         return next(i for i in PersonNameKey.__table__.indexes if i.name == PERSON_INDEX)
 
@@ -320,10 +347,13 @@ def write_validated(validation, user=None, progress: Callable[[int], None] | Non
     written = 0
     keys = NameKeys()
     token = _keys.set(keys)
+    rebuilt: list[sa.Index] | None = None
     try:
         heads = (item for item in validation.heads if item[0] not in bad)
         for chunk in _chunks(heads, HEADS_PER_CHUNK):
             households.update(_write_heads(tenant_id, chunk, user))
+            if rebuilt is None:  # the first chunk opened the transaction
+                rebuilt = _dropped_for_rebuild(Person.__table__, PERSONS_REBUILT, validation.good_rows())
             written += len(chunk)
             if progress:
                 progress(written)
@@ -333,6 +363,8 @@ def write_validated(validation, user=None, progress: Callable[[int], None] | Non
             if progress:
                 progress(written)  # a chunk behind: the last one counts once the staged keys are in
             written += len(chunk)
+        for index in rebuilt or ():
+            index.create(db.session.connection())
         keys.finish()
     except BaseException:
         keys.discard()

@@ -1,6 +1,7 @@
-"""SQLite: an import that brings more search keys than the table holds builds the keys'
-``(tenant_id, person_id)`` index afresh inside its transaction (issue 19) — the same index
-after, searches and a person's keys found through it, and a failed write leaves it in place."""
+"""SQLite: an import that brings more rows than the tables hold builds the keys'
+``(tenant_id, person_id)`` index and the persons' name, family-name and ID-hash indexes afresh
+inside its transaction (issue 19) — the same indexes after, searches and a person's keys found
+through them, and a failed write leaves them in place."""
 
 from __future__ import annotations
 
@@ -17,10 +18,14 @@ from tests.registry.test_import_setwise import _families
 INDEX = importer_write.PERSON_INDEX
 
 
-def _index_sql() -> str | None:
+def _index_sql() -> list:
+    """Every index of the tables the import writes, as created."""
     return db.session.execute(
-        sa.text("SELECT sql FROM sqlite_master WHERE type = 'index' AND name = :name"), {"name": INDEX}
-    ).scalar()
+        sa.text(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name IN "
+            "('registry_persons', 'registry_person_name_keys') ORDER BY name"
+        )
+    ).all()
 
 
 @pytest.fixture
@@ -40,9 +45,17 @@ def rebuilds(monkeypatch):
         built.append(index)
         return index
 
-    monkeypatch.setattr(importer_write, "REBUILD_INDEX_MIN_KEYS", 0)
+    monkeypatch.setattr(importer_write, "REBUILD_INDEX_MIN_ROWS", 0)
     monkeypatch.setattr(importer_write.NameKeys, "_held", staticmethod(lambda connection: 0))
     monkeypatch.setattr(importer_write.NameKeys, "_rebuild_person_index", rebuild)
+    dropped = importer_write._dropped_for_rebuild
+
+    def drop(table, names, rows):
+        indexes = dropped(table, names, 10**9)
+        built.extend(indexes)
+        return indexes
+
+    monkeypatch.setattr(importer_write, "_dropped_for_rebuild", drop)
     return built
 
 
@@ -53,8 +66,9 @@ def test_a_big_import_builds_the_keys_person_index_afresh_the_same(
     with in_tenant(tenant):
         record = importer.start_import("families.csv", _families(5, 31_000), only_good_rows=False)
         db.session.commit()
-        assert record.households_created == 5 and rebuilds and rebuilds[0].name == INDEX
-        assert _index_sql() == before is not None
+        assert record.households_created == 5
+        assert {index.name for index in rebuilds} == {INDEX, *importer_write.PERSONS_REBUILT}
+        assert _index_sql() == before and len(before) >= 8
         head = db.session.execute(db.select(Person).where(Person.first_name == "سعد")).scalars().first()
         plan = db.session.execute(
             sa.text(
@@ -68,6 +82,8 @@ def test_a_big_import_builds_the_keys_person_index_afresh_the_same(
         ).scalar_one()
         assert keys >= 1
         assert head.id in {p.id for p in search_persons(f"{head.first_name} {head.family_name}", 1, 1000)[0]}
+        for typed in (head.first_name, head.family_name, head.national_id):  # the persons' indexes
+            assert head.id in {p.id for p in search_persons(typed, 1, 1000)[0]}, typed
 
 
 def test_a_write_failing_after_the_index_was_dropped_leaves_it_and_nothing_else(
@@ -87,6 +103,6 @@ def test_a_write_failing_after_the_index_was_dropped_leaves_it_and_nothing_else(
         jobs.wait(record.job_id)
         db.session.expire_all()
         record = db.session.get(ImportJob, record.id)
-        assert (record.status, record.reason) == ("failed", "error") and rebuilds
-        assert _index_sql() == before is not None
+        assert (record.status, record.reason) == ("failed", "error") and len(rebuilds) == 3
+        assert _index_sql() == before and len(before) >= 8
         assert db.session.execute(db.select(db.func.count(Person.id))).scalar_one() == persons
