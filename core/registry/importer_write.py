@@ -27,7 +27,7 @@ from ..extensions import db
 from ..tenancy import require_tenant
 from . import ids
 from .models import BeneficiaryFile, FileEvent, Household, Member, Person, PersonNameKey
-from .normalize import name_keys, normalize_name, normalized_full_name
+from .normalize import name_forms
 from .services.persons import NAME_PARTS, PERSON_FIELDS
 
 # Households (with their heads) written per chunk; members per chunk.
@@ -39,6 +39,12 @@ def person_row(tenant_id: int, data: dict) -> dict:
     """The ``registry_persons`` row of a validated person, as ``services.create_person`` stores it.
     Every row has the same keys (a bulk insert needs them): an absent field is NULL, an absent
     name part "" and an absent income 0, as the columns' defaults would make them."""
+    return _person_row(tenant_id, data)[0]
+
+
+def _person_row(tenant_id: int, data: dict) -> tuple[dict, list[str]]:
+    """:func:`person_row` and the person's search keys, the name's forms derived once
+    (``normalize.name_forms``: each part spelled once, remembered across persons)."""
     row: dict = {"tenant_id": tenant_id, **dict.fromkeys(_NULLABLE)}
     for key in PERSON_FIELDS:
         value = data.get(key)
@@ -52,9 +58,8 @@ def person_row(tenant_id: int, data: dict) -> dict:
             row[key] = value if value is not None else 0
         else:
             row[key] = value
-    row["name_normalized"] = normalized_full_name(*(row[part] for part in NAME_PARTS))
-    row["family_normalized"] = normalize_name(row["family_name"])
-    return row
+    row["name_normalized"], row["family_normalized"], keys = name_forms(*(row[part] for part in NAME_PARTS))
+    return row, keys
 
 
 _NULLABLE = ("national_id_encrypted", "national_id_hash", "id_type")
@@ -95,6 +100,37 @@ def _insert_returning_ids(model, rows: list[dict]) -> list[int]:
 
 
 _KEY_COLUMNS = ("tenant_id", "person_id", "key", "sort_name")
+# The keys' index built afresh at the end of an import that at least doubles the table (SQLite),
+# from this many keys (below, filling it costs little either way).
+PERSON_INDEX = "ix_registry_person_name_keys_tenant_person"
+REBUILD_INDEX_MIN_ROWS = 100_000
+# The persons' secondary indexes an import at least doubling the table builds afresh (SQLite):
+# each takes the rows in random order (the unique constraints' indexes stay, and check).
+PERSONS_REBUILT = (
+    "ix_registry_persons_tenant_name",
+    "ix_registry_persons_tenant_family",
+    "ix_registry_persons_national_id_hash",
+)
+
+
+def _dropped_for_rebuild(table: sa.Table, names: tuple[str, ...], rows: int) -> list[sa.Index]:
+    """Drop ``table``'s indexes ``names`` when the import brings at least as many rows as the
+    table holds (and ``REBUILD_INDEX_MIN_ROWS``): filled in random order they cost more than
+    built afresh by one sort at the end. SQLite only, and only inside the import's open
+    transaction (the drop is rolled back with it: a process killed meanwhile leaves the
+    indexes; other connections see them as committed throughout). The caller creates them
+    again before the transaction ends."""
+    connection = db.session.connection()
+    raw = connection.connection.dbapi_connection
+    if connection.dialect.name != "sqlite" or not getattr(raw, "in_transaction", False):
+        return []
+    held = connection.exec_driver_sql(f"SELECT max(id) FROM {table.name}").scalar_one() or 0
+    if rows < max(held, REBUILD_INDEX_MIN_ROWS):
+        return []
+    indexes = [index for index in table.indexes if index.name in names]
+    for index in indexes:
+        connection.exec_driver_sql(f"DROP INDEX {index.name}")
+    return indexes
 
 
 class NameKeys:
@@ -136,12 +172,35 @@ class NameKeys:
             return
         columns = ", ".join(_KEY_COLUMNS)
         connection = db.session.connection()
+        rebuild = self._rebuild_person_index(connection)
+        if rebuild:
+            connection.exec_driver_sql(f"DROP INDEX {rebuild.name}")
         connection.exec_driver_sql(
             f"INSERT INTO registry_person_name_keys ({columns}) SELECT {columns} FROM temp.{self.STAGE} "
             "ORDER BY tenant_id, key, person_id, sort_name"
         )
+        if rebuild:
+            rebuild.create(connection)
         connection.exec_driver_sql(f"DROP TABLE temp.{self.STAGE}")
         self.staged = False
+
+    def _rebuild_person_index(self, connection) -> sa.Index | None:
+        """The keys' ``(tenant_id, person_id)`` index when building it afresh costs less than
+        filling it with the import's keys: they come in the wide index's order, so each lands
+        on a random page of this one (half the sorted insert's time at 50k households). A
+        fresh build sorts every key of the table, so only when the import brings at least as
+        many keys as the table holds (an association's first import on its own database).
+        Dropped and built again inside the import's transaction: other connections see the
+        index as committed throughout (WAL), and a process killed meanwhile leaves it as it was."""
+        staged = connection.exec_driver_sql(f"SELECT count(*) FROM temp.{self.STAGE}").scalar_one()
+        if staged < max(self._held(connection), REBUILD_INDEX_MIN_ROWS):
+            return None
+        return next(i for i in PersonNameKey.__table__.indexes if i.name == PERSON_INDEX)
+
+    @staticmethod
+    def _held(connection) -> int:
+        """The keys the table holds, at most (the largest id: one index step, not a count)."""
+        return connection.exec_driver_sql("SELECT max(id) FROM registry_person_name_keys").scalar_one() or 0
 
     def discard(self) -> None:
         """The staged keys dropped (a failed write: its transaction is rolled back)."""
@@ -158,13 +217,14 @@ _keys: ContextVar[NameKeys | None] = ContextVar("import_name_keys", default=None
 
 
 def _insert_persons(tenant_id: int, people: list[dict]) -> list[int]:
-    rows = [person_row(tenant_id, person) for person in people]
+    derived = [_person_row(tenant_id, person) for person in people]
+    rows = [row for row, _keys_of_row in derived]
     person_ids = _insert_returning_ids(Person, rows)
     (_keys.get() or NameKeys(staged=False)).add(
         [
             (tenant_id, pid, key, row["name_normalized"])
-            for pid, row in zip(person_ids, rows, strict=True)
-            for key in name_keys(*(row[part] for part in NAME_PARTS))
+            for pid, (row, keys) in zip(person_ids, derived, strict=True)
+            for key in keys
         ]
     )
     return person_ids
@@ -287,10 +347,13 @@ def write_validated(validation, user=None, progress: Callable[[int], None] | Non
     written = 0
     keys = NameKeys()
     token = _keys.set(keys)
+    rebuilt: list[sa.Index] | None = None
     try:
         heads = (item for item in validation.heads if item[0] not in bad)
         for chunk in _chunks(heads, HEADS_PER_CHUNK):
             households.update(_write_heads(tenant_id, chunk, user))
+            if rebuilt is None:  # the first chunk opened the transaction
+                rebuilt = _dropped_for_rebuild(Person.__table__, PERSONS_REBUILT, validation.good_rows())
             written += len(chunk)
             if progress:
                 progress(written)
@@ -300,6 +363,8 @@ def write_validated(validation, user=None, progress: Callable[[int], None] | Non
             if progress:
                 progress(written)  # a chunk behind: the last one counts once the staged keys are in
             written += len(chunk)
+        for index in rebuilt or ():
+            index.create(db.session.connection())
         keys.finish()
     except BaseException:
         keys.discard()

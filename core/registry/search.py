@@ -33,7 +33,7 @@ from ..prepared import Prepared
 from ..tenancy import current_tenant_id, require_tenant
 from . import ids
 from .models import Person, PersonNameKey
-from .normalize import normalize_name
+from .normalize import normalize_name, spelled
 
 MIN_NAME_QUERY = 2
 COUNT_CAP = 1000
@@ -226,7 +226,9 @@ def search_persons(q: str, page: int = 1, per_page: int = 20) -> tuple[list[Pers
     if len(prefix.replace(" ", "")) < MIN_NAME_QUERY:
         # One letter matches nearly everyone (every "ال…" family name): a scan, not a lookup.
         raise ValidationError({"q": [_l("Type at least two letters of the name, or the ID number.")]})
-    kind = "keys" if " " in prefix else "one_word"
+    # Several words typed are name parts, even when «عبد X» joins them into one word ("عبد اب":
+    # the first name «عبد» and the grandfather's «اب» are only found together in the keys).
+    kind = "keys" if " " in prefix or " " in spelled(q) else "one_word"
     limit = min(per_page, COUNT_CAP - offset)  # pages end with the first COUNT_CAP matches
     params = {
         "tenant": _tenant_id(),

@@ -4,14 +4,16 @@ family, …), in any spelling variant, on the registry page, the API and the fil
 from __future__ import annotations
 
 import itertools
+import unicodedata
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from core.extensions import db
+from core.registry import normalize
 from core.registry.models import PersonNameKey
-from core.registry.normalize import name_keys, normalize_name
+from core.registry.normalize import name_forms, name_keys, normalize_name, normalized_full_name
 from core.registry.schemas import PersonSchema
 from core.registry.services import create_person, search_persons, update_person
 from core.requests.services.beneficiary_file import file_candidates
@@ -113,5 +115,66 @@ def test_any_ordered_subset_of_the_parts_in_any_spelling_finds_the_person(app_ct
         try:
             found, total = search_persons(typed, 1, 1000)
             assert person.id in {p.id for p in found}, (typed, parts)
+        finally:
+            db.session.rollback()
+
+
+# Name parts as typed: letters, «عبد» (alone, twice, at either end), diacritics, tatweel,
+# punctuation, Latin and Greek (a final sigma), presentation forms (NFKC makes spaces of some),
+# spaces of several kinds, empties — and any text.
+typed_part = st.lists(
+    st.sampled_from(
+        ["عبد", "عبد ", " عبد", "عبد عبد", "الله", "ُ", "ـ", "-", ".", "  ", "\u3000", "\u00a0", "\x1f"]
+        + ["أ", "ة", "A", "Σ", "ΑΣ", "ﻻ", "\ufc5e", "_", "İ", "\u0301"]
+    )
+    | st.text(max_size=3),
+    max_size=5,
+).map("".join)
+
+
+def _whole_name_normalised(text: str) -> str:
+    """``normalize_name`` as it was written before the per-part build (one text at a time)."""
+    text = unicodedata.normalize("NFKC", text)
+    text = normalize._DIACRITICS.sub("", text)
+    text = text.translate(normalize._FOLD).lower()
+    text = normalize._NOT_NAME.sub(" ", text).replace("_", " ")
+    text = normalize._SPACES.sub(" ", text).strip()
+    return normalize._ABD.sub(r"\1عبد", text)
+
+
+@settings(max_examples=500)
+@given(parts=st.tuples(typed_part, typed_part, typed_part, typed_part))
+def test_the_keys_built_from_each_part_spelled_once_are_the_definitions(parts):
+    """``name_forms`` spells each part once and joins the choices (the «عبد X» join applied to
+    each joined choice): the same keys, full name and family name as normalising each joined
+    choice afresh — the definition, which the import's per-part build must not change."""
+    present = [part.strip() for part in parts if part and part.strip()]
+    expected = set()
+    if present:
+        *rest, last = present
+        for mask in range(1 << len(rest)):
+            chosen = [p for i, p in enumerate(rest) if mask >> i & 1]
+            expected.add(_whole_name_normalised(" ".join([*chosen, last])))
+    full, family, keys = name_forms(*parts)
+    assert keys == sorted(key for key in expected if key)
+    assert name_keys(*parts) == keys
+    assert full == (_whole_name_normalised(" ".join(present)) if present else "")
+    assert full == normalized_full_name(*parts)
+    assert family == normalize_name(parts[3])
+
+
+def test_the_word_abd_then_a_later_part_finds_the_person(app_ctx, tenant):
+    """«عبد» typed as a first name then the grandfather's name: normalised, the two words join
+    into one ("عبداب"), which is no prefix of the first or the family name; the keys have it
+    (found by the hypothesis search test: ('عبد', 'اا', 'اب', 'اا') searched as "عبد اب")."""
+    parts = ("عبد", "اا", "اب", "اا")
+    with tenant_context(tenant):
+        payload = person_payload(**dict(zip(PARTS, parts, strict=True)))
+        person = create_person(PersonSchema().load(payload), audit=False)
+        try:
+            for typed in ("عبد اب", "عبد اب اا", "عبد", "عبد اا اب"):
+                found, _total = search_persons(typed, 1, 1000)
+                assert person.id in {p.id for p in found}, typed
+            assert search_persons("عبد اا", 1, 1000)[1] >= 1
         finally:
             db.session.rollback()
