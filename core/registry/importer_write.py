@@ -100,6 +100,7 @@ def _insert_returning_ids(model, rows: list[dict]) -> list[int]:
 
 
 _KEY_COLUMNS = ("tenant_id", "person_id", "key", "sort_name")
+_KEY_TYPES = ("integer", "integer", "text", "text")  # PostgreSQL: the columns as arrays
 # The keys' index built afresh at the end of an import that at least doubles the table (SQLite),
 # from this many keys (below, filling it costs little either way).
 PERSON_INDEX = "ix_registry_person_name_keys_tenant_person"
@@ -164,7 +165,7 @@ class NameKeys:
         if self.staged:
             _insert_plain(sa.table(self.STAGE), _KEY_COLUMNS, rows)
         else:
-            _insert_plain(PersonNameKey.__table__, _KEY_COLUMNS, rows)
+            _insert_plain(PersonNameKey.__table__, _KEY_COLUMNS, rows, _KEY_TYPES)
 
     def finish(self) -> None:
         """The staged keys into the registry's table, in the wide index's order (SQLite)."""
@@ -256,20 +257,27 @@ def _insert_rows(table, rows: list[dict]) -> None:
     _insert_plain(table, (*given, *(c.name for c in defaulted)), values)
 
 
-def _insert_plain(table, columns: tuple[str, ...], values: list[tuple]) -> None:
-    """Rows of plain ints and strings (no defaults, no type conversion) straight to the driver's
-    ``executemany``: the search keys are ~7 rows a person, where SQLAlchemy's per-row parameter
-    processing would cost more than the insert."""
+def _insert_plain(
+    table, columns: tuple[str, ...], values: list[tuple], types: tuple[str, ...] | None = None
+) -> None:
+    """Rows of plain ints and strings (no defaults, no type conversion) straight to the driver:
+    the search keys are ~7 rows a person, where SQLAlchemy's per-row parameter processing would
+    cost more than the insert. On PostgreSQL with the columns' ``types``, one statement over
+    arrays (``INSERT … SELECT FROM unnest(…)``): the driver's ``executemany`` sends a statement
+    per row."""
     if not values:
         return
     connection = db.session.connection()
     quote = connection.dialect.identifier_preparer.quote
+    into = f"INSERT INTO {quote(table.name)} ({', '.join(quote(c) for c in columns)}) "
+    if types and connection.dialect.name == "postgresql":
+        arrays = tuple(list(column) for column in zip(*values, strict=True))
+        connection.exec_driver_sql(
+            into + f"SELECT * FROM unnest({', '.join(f'%s::{kind}[]' for kind in types)})", arrays
+        )
+        return
     mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
-    connection.exec_driver_sql(
-        f"INSERT INTO {quote(table.name)} ({', '.join(quote(c) for c in columns)}) "
-        f"VALUES ({', '.join([mark] * len(columns))})",
-        values,
-    )
+    connection.exec_driver_sql(into + f"VALUES ({', '.join([mark] * len(columns))})", values)
 
 
 def _write_heads(tenant_id: int, chunk: list[tuple[str, int, dict]], user) -> dict[str, int]:
@@ -337,6 +345,21 @@ def _write_members(tenant_id: int, chunk: list[tuple[str, int, dict]], household
     _insert_rows(Member.__table__, rows)
 
 
+def _refresh_statistics() -> None:
+    """PostgreSQL: the registry tables' statistics, taken once the first chunk is in (this
+    transaction's rows count). Each foreign key of the later rows (search keys and members to
+    their person, members and files to their household) is checked by a plan made for the
+    table as the statistics describe it; with none (an association's first import, a new
+    database) the planner may pick an index on the tenant alone and each check then reads
+    every person of the association written so far: 3,000 households took 87 s where 1,000
+    took 13 (bench/README.md, "Import on PostgreSQL"). Taking them makes PostgreSQL plan the
+    checks again, by the primary key. A function of the tables' owner
+    (``core.tenancy.rls``), which never waits for another ANALYZE."""
+    connection = db.session.connection()
+    if connection.dialect.name == "postgresql":
+        connection.exec_driver_sql("SELECT charity_refresh_registry_statistics()")
+
+
 def write_validated(validation, user=None, progress: Callable[[int], None] | None = None) -> int:
     """Write the good households of ``validation`` (a :class:`.importer_validate.Validation`)
     set-wise in the caller's transaction; ``progress(rows written)`` after each chunk. Returns
@@ -354,6 +377,7 @@ def write_validated(validation, user=None, progress: Callable[[int], None] | Non
             households.update(_write_heads(tenant_id, chunk, user))
             if rebuilt is None:  # the first chunk opened the transaction
                 rebuilt = _dropped_for_rebuild(Person.__table__, PERSONS_REBUILT, validation.good_rows())
+                _refresh_statistics()
             written += len(chunk)
             if progress:
                 progress(written)

@@ -176,6 +176,21 @@ def _functions_sql(schema: str) -> list[str]:
         END
         $fn$
         """,
+        # The registry's statistics, refreshed by a bulk import that filled the tables inside its
+        # own transaction (core.registry.importer_write): without them the planner may check each
+        # foreign key by scanning the association's persons (bench/README.md, "Import on
+        # PostgreSQL"). ANALYZE needs the owner; SKIP_LOCKED: never waits for another one.
+        f"""
+        CREATE OR REPLACE FUNCTION "{schema}".charity_refresh_registry_statistics() RETURNS void
+        LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+        SET search_path = pg_catalog, pg_temp
+        AS $fn$
+        BEGIN
+            ANALYZE (SKIP_LOCKED) "{schema}".registry_persons, "{schema}".registry_households,
+                "{schema}".registry_files;
+        END
+        $fn$
+        """,
         f"""
         CREATE OR REPLACE FUNCTION "{schema}".charity_tenant() RETURNS integer
         LANGUAGE sql STABLE PARALLEL SAFE
