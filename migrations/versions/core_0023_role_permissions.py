@@ -15,10 +15,11 @@ depends_on = None
 
 
 def upgrade():
-    with op.batch_alter_table("tenants") as batch_op:
-        batch_op.add_column(
-            sa.Column("role_permissions", sa.JSON(), nullable=False, server_default=sa.text("'{}'"))
-        )
+    # A plain ADD COLUMN (SQLite takes NOT NULL with a constant default): batch mode would copy
+    # and drop ``tenants``, which every tenant table references — refused once rows exist.
+    op.add_column(
+        "tenants", sa.Column("role_permissions", sa.JSON(), nullable=False, server_default=sa.text("'{}'"))
+    )
 
 
 def downgrade():

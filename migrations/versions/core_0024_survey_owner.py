@@ -15,8 +15,7 @@ depends_on = None
 
 
 def upgrade():
-    with op.batch_alter_table("surveys_surveys") as batch_op:
-        batch_op.add_column(sa.Column("owner", sa.String(length=63), nullable=True))
+    op.add_column("surveys_surveys", sa.Column("owner", sa.String(length=63), nullable=True))
 
 
 def downgrade():
