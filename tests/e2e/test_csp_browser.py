@@ -4,6 +4,7 @@ script error, and the scripts they need (Bootstrap, app.js, Swagger UI) run from
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from core.extensions import db
 from core.jobs.models import Job
@@ -114,7 +115,11 @@ def test_pages_run_under_the_content_security_policy(
     seen: set[str] = set()
     for _tick in range(300):
         sections = page.locator(".opblock-tag[data-tag]")
-        seen |= {sections.nth(i).get_attribute("data-tag") for i in range(sections.count())}
+        for i in range(sections.count()):
+            try:
+                seen.add(sections.nth(i).get_attribute("data-tag", timeout=500))
+            except PlaywrightTimeoutError:  # the section left the view between count and read
+                continue
         if wanted <= seen:
             break
         page.mouse.wheel(0, 1500)
