@@ -280,7 +280,7 @@ def refusals(results, problems: list[str] | None = None) -> tuple[list[str], dic
         for item in [refused] if isinstance(refused, Mapping) else refused or []:
             if isinstance(item, Mapping):
                 for field, said in item.items():
-                    said = [said] if isinstance(said, str) or not isinstance(said, list | tuple) else said
+                    said = said if isinstance(said, list | tuple) else [said]
                     fields.setdefault(field, []).extend(str(message) for message in said)
             else:
                 messages.append(str(item))

@@ -115,11 +115,20 @@ def test_lowest_plugin_ceiling_wins(new_request, advance, tenant, enable_plugin,
     assert services.ceiling_for(request).amount_halalas == 20000
 
 
-def test_enabled_plugin_precondition_refuses_with_409_and_nothing_changes(
-    app, new_request, advance, staff, tenant, enable_plugin, token_for, client
+@pytest.mark.parametrize(
+    ("dummy", "status", "said"),
+    [
+        # the request's state: the step cannot be taken now (409, the message)
+        ({"refuse_approval": True}, 409, {"_schema": ["The dummy plugin refuses this approval."]}),
+        # the step's input: 422 on the field the plugin names
+        ({"reference": "amount"}, 422, {"amount": ["The dummy plugin refuses this amount."]}),
+    ],
+)
+def test_a_plugins_refusal_answers_by_its_kind_and_nothing_changes(
+    dummy, status, said, app, new_request, advance, staff, tenant, enable_plugin, token_for, client
 ):
     enable_plugin(tenant)
-    request = advance(new_request(linked=True, extra={"dummy": {"refuse_approval": True}}), "in_committee")
+    request = advance(new_request(linked=True, extra={"dummy": dummy}), "in_committee")
     db.session.commit()
     rid = request.id
     refused = client.post(
@@ -127,27 +136,8 @@ def test_enabled_plugin_precondition_refuses_with_409_and_nothing_changes(
         json={"amount": "50", "members_present": [staff["committee_member"].id]},
         headers=token_for(staff["committee_member"]),
     )
-    assert refused.status_code == 409
-    assert "The dummy plugin refuses this approval." in str(refused.json)
-    with tenant_context(tenant):
-        assert db.session.get(AidRequest, rid).state == "in_committee"
-        assert db.session.scalar(db.select(db.func.count(Decision.id))) == 0
-
-
-def test_a_plugin_refusing_the_steps_input_answers_422_on_the_field_and_nothing_changes(
-    app, new_request, advance, staff, tenant, enable_plugin, token_for, client
-):
-    enable_plugin(tenant)
-    request = advance(new_request(linked=True, extra={"dummy": {"reference": "amount"}}), "in_committee")
-    db.session.commit()
-    rid = request.id
-    refused = client.post(
-        f"{API}/{rid}/approve",
-        json={"amount": "50", "members_present": [staff["committee_member"].id]},
-        headers=token_for(staff["committee_member"]),
-    )
-    assert refused.status_code == 422
-    assert refused.json["errors"] == {"amount": ["The dummy plugin refuses this amount."]}
+    assert refused.status_code == status
+    assert refused.json["errors"] == said
     with tenant_context(tenant):
         assert db.session.get(AidRequest, rid).state == "in_committee"
         assert db.session.scalar(db.select(db.func.count(Decision.id))) == 0
