@@ -82,6 +82,7 @@ class Result:
     latencies: list[float] = field(default_factory=list)
     errors: int = 0
     reconnects: int = 0
+    closed: int = 0  # connections the server ended with "Connection: close", opened again
 
     @property
     def throughput(self) -> float:
@@ -89,7 +90,7 @@ class Result:
 
 
 class _Conn:
-    __slots__ = ("sock", "buffer", "sent_at", "need")
+    __slots__ = ("sock", "buffer", "sent_at", "need", "closing")
 
     def __init__(self, port: int):
         self.sock = socket.create_connection(("127.0.0.1", port))
@@ -98,6 +99,7 @@ class _Conn:
         self.buffer = b""
         self.sent_at = 0.0
         self.need = -1  # bytes of the whole answer once its head is read
+        self.closing = False  # the answer said "Connection: close"
 
 
 def _request_bytes(path: str, headers: dict[str, str]) -> bytes:
@@ -150,12 +152,19 @@ def drive(port: int, path: str, headers: dict[str, str], *, clients: int, second
                 conn.need = head_end + 4 + length
                 if not head.startswith(("http/1.1 200", "http/1.0 200")):
                     result.errors += 1
+                conn.closing = "\r\nconnection: close" in head
             if len(conn.buffer) < conn.need:
                 continue
             finished = time.perf_counter()
             if finished <= deadline:
                 result.latencies.append(finished - conn.sent_at)
             conn.buffer, conn.need = conn.buffer[conn.need :], -1
+            if conn.closing:  # the server ends the connection (gunicorn.conf.py: max_keepalive_requests)
+                selector.unregister(conn.sock)
+                conn.sock.close()
+                conn.__init__(port)
+                selector.register(conn.sock, selectors.EVENT_READ, conn)
+                result.closed += 1
             conn.sent_at = finished
             conn.sock.sendall(payload)
     result.seconds = time.perf_counter() - started

@@ -34,8 +34,27 @@ __all__ = ["create_app", "hookimpl"]
 __version__ = "0.1.0"
 
 
+class _Flask(Flask):
+    """Flask, its answer to "is this hook a coroutine function?" remembered per function: Flask
+    asks ``inspect`` again for every hook, view and teardown of every request (ten a request
+    here). A coroutine function is still wrapped by ``async_to_sync`` each time, as Flask does."""
+
+    _plain: frozenset = frozenset()
+
+    def ensure_sync(self, func):
+        try:
+            if func in self._plain:
+                return func
+        except TypeError:  # an unhashable callable: asked every time
+            return super().ensure_sync(func)
+        synced = super().ensure_sync(func)
+        if synced is func and len(self._plain) < 4096:  # bound methods of passing objects: capped
+            self._plain = self._plain | {func}  # a new set: readers in other threads see one or the other
+        return synced
+
+
 def create_app(overrides: dict[str, Any] | None = None) -> Flask:
-    app = Flask(__name__, instance_relative_config=False)
+    app = _Flask(__name__, instance_relative_config=False)
     app.config.update(STATIC_DEFAULTS)
     app.config.update(from_environment())
     if overrides:

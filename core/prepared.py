@@ -31,6 +31,7 @@ class Prepared:
     def __init__(self, statement: sa.Select) -> None:
         self.statement = statement
         self._compiled: dict[str, tuple] = {}
+        self._converted: dict[str, tuple] = {}  # (position, result processor) of the columns that have one
 
     def _for(self, dialect) -> tuple:
         entry = self._compiled.get(dialect.name)
@@ -49,15 +50,20 @@ class Prepared:
     def rows(self, connection: sa.Connection, params: dict) -> list[tuple]:
         """The rows, each value converted by its column's type."""
         found, processors = self.raw(connection, params)
-        if not any(processors):
-            return found
-        return [
-            tuple(
-                value if process is None else process(value)
-                for process, value in zip(processors, row, strict=True)
+        converted = self._converted.get(connection.dialect.name)
+        if converted is None:
+            converted = self._converted[connection.dialect.name] = tuple(
+                (index, process) for index, process in enumerate(processors) if process is not None
             )
-            for row in found
-        ]
+        if not converted:
+            return found
+        rows = []
+        for row in found:
+            values = list(row)
+            for index, process in converted:
+                values[index] = process(values[index])
+            rows.append(tuple(values))
+        return rows
 
     def raw(self, connection: sa.Connection, params: dict) -> tuple[list[tuple], tuple]:
         """The rows as the driver gave them, and each column's result processor (or None)."""
@@ -123,5 +129,8 @@ def attach(session: Session, model: type[T], keys: tuple[str, ...], values: Mapp
     instance = mapper.class_manager.new_instance()
     instance.__dict__.update(zip(keys, values, strict=True))
     make_transient_to_detached(instance)
-    session.add(instance)
+    # ``session.add`` without its save-update cascade: the new object holds its columns only,
+    # so there is nothing to cascade to, and walking the mapper's relationships to find that
+    # out cost more than the rest of the attach.
+    session._update_impl(sa.inspect(instance))
     return instance

@@ -12,6 +12,8 @@ import unicodedata
 from urllib.parse import urlsplit
 
 from flask import Flask, Response
+from flask.sessions import SecureCookieSessionInterface
+from itsdangerous import URLSafeTimedSerializer
 
 CONTENT_SECURITY_POLICY = "; ".join(
     (
@@ -76,8 +78,27 @@ def security_headers(production: bool) -> dict[str, str]:
     return headers
 
 
+class CookieSessions(SecureCookieSessionInterface):
+    """Flask's signed-cookie sessions, the signing serializer built once per key set instead of
+    on every request (Flask builds one in each ``open_session`` and ``save_session``). A new
+    ``SECRET_KEY`` or ``SECRET_KEY_FALLBACKS`` builds a new one."""
+
+    def __init__(self) -> None:
+        self._serializers: dict[tuple, URLSafeTimedSerializer | None] = {}
+
+    def get_signing_serializer(self, app: Flask) -> URLSafeTimedSerializer | None:
+        key = (app.secret_key, tuple(app.config.get("SECRET_KEY_FALLBACKS") or ()))
+        serializer = self._serializers.get(key)
+        if serializer is None:
+            if len(self._serializers) > 8:  # keys rotated in a long-lived process
+                self._serializers.clear()
+            serializer = self._serializers[key] = super().get_signing_serializer(app)
+        return serializer
+
+
 def init_app(app: Flask) -> None:
     production = bool(app.config.get("PRODUCTION"))
+    app.session_interface = CookieSessions()
     # Cookies: never readable by scripts, not sent on cross-site sub-requests, and only
     # over HTTPS in production (Flask's session cookie and Flask-Login's remember cookie).
     app.config["SESSION_COOKIE_HTTPONLY"] = True

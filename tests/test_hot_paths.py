@@ -347,3 +347,52 @@ def test_the_answers_of_create_and_submit_equal_the_detail_read_afterwards(app, 
     assert [e["action"] for e in submitted.get_json()["events"]][-1] == "submit"
     again = client.get(f"/t/first/api/v1/requests/{request_id}", headers=headers)
     assert again.get_json() == submitted.get_json()
+
+
+# --------------------------------------------------------------------------- per-request overheads
+
+
+def test_the_session_cookie_signer_is_built_once_per_key_set_and_anew_for_a_new_key(app):
+    interface = app.session_interface
+    first = interface.get_signing_serializer(app)
+    assert interface.get_signing_serializer(app) is first
+    saved = app.secret_key, app.config.get("SECRET_KEY_FALLBACKS")
+    try:
+        app.secret_key, app.config["SECRET_KEY_FALLBACKS"] = "a-rotated-key-" + "k" * 32, [saved[0]]
+        rotated = interface.get_signing_serializer(app)
+        assert rotated is not first
+        # a cookie signed with the old key still opens (the old key is a fallback)
+        assert rotated.loads(first.dumps({"_user_id": "7"})) == {"_user_id": "7"}
+    finally:
+        app.secret_key, app.config["SECRET_KEY_FALLBACKS"] = saved
+
+
+def test_hooks_are_asked_once_whether_they_are_coroutines_and_coroutines_every_time(app, monkeypatch):
+    import flask.app
+
+    def plain():
+        return "plain"
+
+    async def awaited():
+        return "awaited"
+
+    asked = []
+    original = flask.app.iscoroutinefunction
+    monkeypatch.setattr(flask.app, "iscoroutinefunction", lambda func: asked.append(func) or original(func))
+    assert app.ensure_sync(plain) is plain and app.ensure_sync(plain) is plain
+    assert asked.count(plain) == 1
+    for _ in range(2):  # still handed to Flask's async wrapper every time (no asgiref here: its error)
+        with pytest.raises(RuntimeError, match="async"):
+            app.ensure_sync(awaited)
+    assert asked.count(awaited) == 2
+
+
+def test_the_rate_limiter_skips_only_endpoints_where_no_limit_can_apply(app):
+    from core.extensions import _no_limit_applies
+
+    with app.test_request_context("/t/first/api/v1/requests/1"):
+        assert _no_limit_applies() is True
+    with app.test_request_context("/login", method="POST"):
+        assert _no_limit_applies() is False  # its view declares the login limits
+    with app.test_request_context("/api/v1/auth/token", method="POST"):
+        assert _no_limit_applies() is False

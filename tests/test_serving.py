@@ -157,3 +157,50 @@ def test_the_app_is_built_with_its_orm_mappers_configured_for_the_workers_to_inh
     )
     assert done.returncode == 0, done.stderr[-3000:]
     assert done.stdout.strip().splitlines()[-1] == "True"
+
+
+def test_keep_alive_connections_end_after_their_share_and_recycled_workers_end_cleanly(app, tmp_path):
+    """gunicorn.conf.py: a keep-alive connection is closed after GUNICORN_MAX_KEEPALIVE_REQUESTS
+    answers (the clients spread over the workers again), and a worker recycled after
+    GUNICORN_MAX_REQUESTS ends without the interpreter's teardown, with status 0 (the master
+    logs any other), its successor answering the next requests."""
+    import http.client
+
+    port = free_port()
+    log = tmp_path / "gunicorn.log"
+    env = app_environment(
+        app,
+        GUNICORN_MAX_KEEPALIVE_REQUESTS="3",
+        GUNICORN_MAX_REQUESTS="4",
+        GUNICORN_MAX_REQUESTS_JITTER="0",
+        GUNICORN_LOG_LEVEL="info",
+    )
+    server = start(
+        [str(BIN / "gunicorn"), "--config", "gunicorn.conf.py", "--workers", "1", "--bind", f"127.0.0.1:{port}",
+         "wsgi:app"],
+        log,
+        env,
+    )  # fmt: skip
+    try:
+        wait_for(lambda: _listening(port, server), 30, "gunicorn")
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        said = []
+        try:
+            for _ in range(3):
+                connection.request("GET", "/healthz")
+                response = connection.getresponse()
+                response.read()
+                said.append((response.status, (response.getheader("Connection") or "").lower()))
+        finally:
+            connection.close()
+        assert said == [(200, "keep-alive"), (200, "keep-alive"), (200, "close")], said
+        answers = [_request(port, "GET", "/healthz")[0] for _ in range(9)]  # two recycles at least
+        assert answers == [200] * 9
+        wait_for(
+            lambda: log.read_text().count("will end without the interpreter's teardown") >= 2, 10, "recycling"
+        )
+        text = log.read_text()
+        assert text.count("Booting worker") >= 3, text[-3000:]
+        assert "exited with code" not in text and "Traceback" not in text, text[-3000:]
+    finally:
+        stop(server)

@@ -120,12 +120,13 @@ def enforce_again(requirement: Requirement) -> None:
 def enforce(requirement: Requirement) -> None:
     """401 without a user; 403 without one of the actions — or, for a requirement without actions
     on an association's endpoint, without a role in that association."""
-    if not current_user.is_authenticated:
+    user = current_user._get_current_object()  # the proxy resolved once, not per attribute
+    if not user.is_authenticated:
         raise unauthorized()
     if requirement.actions:
-        allowed = any(can(current_user, action) for action in requirement.actions)
+        allowed = any(can(user, action) for action in requirement.actions)
     else:
         tenant = current_tenant()
-        allowed = tenant is None or is_member(current_user, tenant)
+        allowed = tenant is None or is_member(user, tenant)
     if not allowed:
         abort(403)

@@ -47,7 +47,7 @@ bp = ApiBlueprint("requests_api", __name__, description="Aid requests and their 
 
 def _detail(request):
     """The request with the steps the current user may take (dumped by ``RequestDetailSchema``)."""
-    request.actions = [t.action for t in available_actions(request, current_user)]
+    request.actions = [t.action for t in available_actions(request, current_user._get_current_object())]
     return request
 
 

@@ -7,6 +7,7 @@ from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, pre_loa
 from ..calendar import AnyDate, format_date
 from ..i18n import lazy_gettext as _l
 from ..numbers import NumberFormatError, format_halalas, normalize_digits, parse_halalas
+from ..quick_dump import QuickDump
 from ..registry.schemas import Phone
 from ..schema_fields import MAX_RIYALS, Timestamp, money_openapi
 from ..validation import Name, Text
@@ -152,7 +153,7 @@ class PermitOutcomeSchema(Strict):
     notes = Text(load_default="", validate=validate.Length(max=5000))
 
 
-class EventSchema(Schema):
+class EventSchema(QuickDump):
     id = fields.Integer()
     action = fields.String()
     from_state = fields.String(allow_none=True)
@@ -163,7 +164,7 @@ class EventSchema(Schema):
     at = Timestamp()
 
 
-class RequestSchema(Schema):
+class RequestSchema(QuickDump):
     id = fields.Integer()
     number = fields.String(allow_none=True)
     submitted_at = Timestamp(allow_none=True)

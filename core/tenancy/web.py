@@ -140,5 +140,6 @@ def _tenant_in_urls(endpoint, values) -> None:
 
 
 def _forget_request_state(exc) -> None:
-    for key in current_app.extensions.get(REQUEST_STATE, ()):
-        g.pop(key, None)
+    kept = vars(g._get_current_object())  # the app context's namespace, looked up once
+    for key in current_app.extensions.get(REQUEST_STATE, ()) & kept.keys():
+        del kept[key]
