@@ -26,7 +26,7 @@ import seed  # noqa: E402
 from core.extensions import db  # noqa: E402
 from core.registry import ids  # noqa: E402
 from core.registry.models import Person  # noqa: E402
-from core.registry.normalize import normalize_name  # noqa: E402
+from core.registry.normalize import normalize_name, spelled  # noqa: E402
 from core.registry.search import COUNT_CAP, search_persons  # noqa: E402
 from core.tenancy import Tenant, tenant_context  # noqa: E402
 
@@ -68,7 +68,7 @@ def raw_search(tenant_id: int, q: str, columns: str, pg: bool):
         return rows, len(rows)
     low = normalize_name(q)
     high = low + "\U0010ffff"
-    if " " in low:
+    if " " in low or " " in spelled(q):  # several name parts, also «عبد ال» (search_persons' rule)
         page = run(_KEYS, (tenant_id, low, high, COUNT_CAP + 1, 20))
     else:
         page = run(_ONE_WORD, (tenant_id, low, high, COUNT_CAP + 1, tenant_id, low, high, COUNT_CAP + 1, 20))
