@@ -15,6 +15,7 @@ killed at any point leaves nothing written.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import suppress
 from contextvars import ContextVar
@@ -29,6 +30,8 @@ from . import ids
 from .models import BeneficiaryFile, FileEvent, Household, Member, Person, PersonNameKey
 from .normalize import name_forms
 from .services.persons import NAME_PARTS, PERSON_FIELDS
+
+logger = logging.getLogger(__name__)
 
 # Households (with their heads) written per chunk; members per chunk.
 HEADS_PER_CHUNK = 1000
@@ -354,10 +357,13 @@ def _refresh_statistics() -> None:
     every person of the association written so far: 3,000 households took 87 s where 1,000
     took 13 (bench/README.md, "Import on PostgreSQL"). Taking them makes PostgreSQL plan the
     checks again, by the primary key. A function of the tables' owner
-    (``core.tenancy.rls``), which never waits for another ANALYZE."""
+    (``core.tenancy.rls``); it waits up to 10 s for another ANALYZE of the tables, then lets
+    the import go on with the plans it has (logged)."""
     connection = db.session.connection()
     if connection.dialect.name == "postgresql":
-        connection.exec_driver_sql("SELECT charity_refresh_registry_statistics()")
+        taken = connection.exec_driver_sql("SELECT charity_refresh_registry_statistics()").scalar()
+        if not taken:
+            logger.warning("registry statistics not refreshed: another ANALYZE held the tables for 10 s")
 
 
 def write_validated(validation, user=None, progress: Callable[[int], None] | None = None) -> int:

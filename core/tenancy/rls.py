@@ -179,15 +179,30 @@ def _functions_sql(schema: str) -> list[str]:
         # The registry's statistics, refreshed by a bulk import that filled the tables inside its
         # own transaction (core.registry.importer_write): without them the planner may check each
         # foreign key by scanning the association's persons (bench/README.md, "Import on
-        # PostgreSQL"). ANALYZE needs the owner; SKIP_LOCKED: never waits for another one.
+        # PostgreSQL"). ANALYZE needs the owner. Another ANALYZE of these tables (autovacuum's,
+        # which gives way to a waiting lock after deadlock_timeout, or another import's) is
+        # waited for up to `wait_ms`: skipping it would leave this import with the plans it
+        # has (the other one does not count this transaction's rows). Past that, the import
+        # goes on without (no error: the lock timeout is caught in the function's own block).
+        f'DROP FUNCTION IF EXISTS "{schema}".charity_refresh_registry_statistics()',
         f"""
-        CREATE OR REPLACE FUNCTION "{schema}".charity_refresh_registry_statistics() RETURNS void
+        CREATE OR REPLACE FUNCTION "{schema}".charity_refresh_registry_statistics(wait_ms integer DEFAULT 10000)
+        RETURNS boolean
         LANGUAGE plpgsql VOLATILE SECURITY DEFINER
         SET search_path = pg_catalog, pg_temp
         AS $fn$
+        DECLARE
+            kept text := current_setting('lock_timeout');
         BEGIN
-            ANALYZE (SKIP_LOCKED) "{schema}".registry_persons, "{schema}".registry_households,
-                "{schema}".registry_files;
+            PERFORM set_config('lock_timeout', greatest(wait_ms, 1)::text || 'ms', true);
+            BEGIN
+                ANALYZE "{schema}".registry_persons, "{schema}".registry_households, "{schema}".registry_files;
+            EXCEPTION WHEN lock_not_available THEN
+                PERFORM set_config('lock_timeout', kept, true);
+                RETURN false;
+            END;
+            PERFORM set_config('lock_timeout', kept, true);
+            RETURN true;
         END
         $fn$
         """,

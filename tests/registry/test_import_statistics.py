@@ -49,3 +49,48 @@ def test_an_import_takes_the_registry_statistics_and_keeps_every_key(
     db.session.commit()
     after = {table: _analyzed(table) for table in before}
     assert all(after[table] > before[table] for table in before), (before, after)
+
+
+def test_the_refresh_waits_for_another_analyze_and_gives_up_quietly_past_its_wait(postgres_only, app_ctx):
+    """Another session holding the tables as ANALYZE does (autovacuum's, another import's): the
+    refresh waits for it rather than skipping (a skipped refresh leaves the import with plans
+    that read every person per key), and past its wait it answers false instead of failing the
+    import's transaction."""
+    import threading
+
+    from core.testing.app import owner_url
+
+    holder = sa.create_engine(owner_url(app_ctx.config["SQLALCHEMY_DATABASE_URI"]))
+    locked, release = threading.Event(), threading.Event()
+
+    def hold(seconds: float) -> None:
+        with holder.connect() as connection:
+            connection.exec_driver_sql("LOCK TABLE registry_households IN SHARE UPDATE EXCLUSIVE MODE")
+            locked.set()
+            release.wait(seconds)
+            connection.rollback()
+
+    def refresh(wait_ms: int) -> bool:
+        taken = db.session.execute(sa.text("SELECT charity_refresh_registry_statistics(:w)"), {"w": wait_ms})
+        return taken.scalar_one()
+
+    try:
+        thread = threading.Thread(target=hold, args=(0.5,))
+        thread.start()
+        locked.wait(10)
+        assert refresh(10_000) is True  # waited the half second, then analysed
+        thread.join()
+        db.session.rollback()
+
+        locked.clear()
+        thread = threading.Thread(target=hold, args=(10,))
+        thread.start()
+        locked.wait(10)
+        assert refresh(200) is False  # gave up after 0.2 s, the transaction still usable
+        assert db.session.execute(sa.text("SELECT current_setting('lock_timeout')")).scalar_one() == "0"
+        release.set()
+        thread.join()
+        db.session.rollback()
+    finally:
+        release.set()
+        holder.dispose()
