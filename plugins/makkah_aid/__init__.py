@@ -168,6 +168,7 @@ AUDIT_ACTIONS = {
     "makkah_aid.provider.created": _l("Provider added"),
     "makkah_aid.provider.delivered": _l("Service delivered by a provider"),
     "makkah_aid.provider.updated": _l("Provider changed"),
+    "makkah_aid.provider.contract_read": _l("Provider's contract read"),
 }
 AUDIT_OBJECTS = {
     "rule_version": _l("Rules version"),

@@ -15,12 +15,10 @@ from core.toolkit import (
     Household,
     can,
     db,
-    download_response,
     form_transaction,
     get_in_tenant,
     get_or_404,
     parse_int,
-    read_stored,
     require,
 )
 
@@ -214,12 +212,5 @@ def provider_page(provider_id):
 @bp.route("/providers/<int:provider_id>/contract")
 @require("makkah_aid.view")
 def provider_contract(provider_id):
-    provider = get_or_404(Provider, provider_id)
-    stored = provider.contract_file or {}
-    if not stored.get("storage_key"):
-        abort(404)
-    return download_response(
-        read_stored(stored["storage_key"]),
-        stored.get("filename") or "contract",
-        stored.get("content_type") or "application/octet-stream",
-    )
+    """The provider's contract document (audited)."""
+    return services.CONTRACT.download(get_or_404(Provider, provider_id), current_user)

@@ -101,6 +101,7 @@ from .pledge import (
     pledge_statuses,
 )
 from .providers import (
+    CONTRACT,
     INVOICE_TYPE,
     catalog_declarations,
     check_provider_disbursement,
@@ -152,6 +153,7 @@ __all__ = [
     "may_see_bank",
     "provider_view",
     "providers",
+    "CONTRACT",
     "save_provider",
     "services_by_domain",
     "update_provider",

@@ -16,6 +16,7 @@ from core.toolkit import (
     CatalogItem,
     Disbursement,
     Document,
+    FileSlot,
     Forbidden,
     audit_record,
     can,
@@ -28,10 +29,24 @@ from core.toolkit import (
     store_file,
 )
 
-from ..i18n import _
+from ..i18n import _, _l
 from ..models import Provider, ProviderDelivery
 from ..settings import DOMAINS
 from .rule_versions import settings
+
+CONTRACT_AREA = "makkah_aid_contracts"
+# The provider's signed contract: stored with the provider (its audit entry says which file),
+# read back through the slot, each download audited.
+CONTRACT = FileSlot(
+    area=CONTRACT_AREA,
+    stored_action="makkah_aid.provider.updated",
+    read_action="makkah_aid.provider.contract_read",
+    entity="makkah_aid_provider",
+    attribute="contract_file",
+    field="contract",
+    missing=_l("No contract is kept for this provider."),
+    default_name="contract",
+)
 
 INVOICE_TYPE = "provider_invoice"
 # Seed 004's services ("الخدمات المتوفرة في الجمعية تقدم مباشرة للمستفيد مثل: غسيل الكلى، خدمات
@@ -136,7 +151,7 @@ def save_provider(
         errors["contract"] = [_("Attach the provider's contract.")]
     if errors:
         raise ValidationError(errors)
-    stored = store_file(contract, contract_filename, "makkah_aid_contracts", "contract") if contract else None
+    stored = store_file(contract, contract_filename, CONTRACT_AREA, "contract") if contract else None
     creating = provider is None
     if creating:
         provider = Provider(created_by_id=getattr(actor, "id", None))

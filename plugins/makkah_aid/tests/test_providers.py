@@ -10,7 +10,7 @@ from datetime import date
 import pytest
 from marshmallow import ValidationError
 
-from core.testing import PDF, PNG
+from core.testing import PDF, PNG, AuditEvent
 from core.testing import record_disbursement as disburse
 from core.testing import request_services as requests
 from core.toolkit import CatalogItem, Forbidden, db, tenant_context, upload_document
@@ -183,7 +183,25 @@ def test_the_providers_pages(makkah, staff, client, login):
     login(staff["researcher"])
     page = client.get("/t/first/makkah_aid/providers?lang=en").get_data(as_text=True)
     assert "Services by relief domain" in page and "مركز الكلى" in page and "provider-form" not in page
-    assert client.get(f"/t/first/makkah_aid/providers/{provider_id}/contract").status_code == 200
+    got = client.get(f"/t/first/makkah_aid/providers/{provider_id}/contract")
+    assert got.status_code == 200 and got.data == PDF
+    with tenant_context(makkah):
+        read = db.session.scalars(
+            db.select(AuditEvent).where(AuditEvent.action == "makkah_aid.provider.contract_read")
+        ).all()
+        assert [(e.object_type, e.object_id, e.user_id) for e in read] == [
+            ("makkah_aid_provider", str(provider_id), staff["researcher"].id)
+        ]
+        bare = services.save_provider(
+            {"name": "مركز آخر", "catalog_item_id": _item("dialysis").id}, staff["tenant_admin"], contract=PDF
+        )
+        bare.contract_file = None
+        db.session.commit()
+        bare_id = bare.id
+    missing = client.get(f"/t/first/makkah_aid/providers/{bare_id}/contract?lang=en")
+    assert missing.status_code == 404 and "No contract is kept for this provider." in missing.get_data(
+        as_text=True
+    )
     login(staff["tenant_admin"])
     refused = client.post("/t/first/makkah_aid/providers?lang=en", data={"name": "مركز"})
     assert refused.status_code == 422 and "Attach the provider" in refused.get_data(as_text=True)
