@@ -22,7 +22,7 @@ from ..auth.services import RolesSchema, create_user, normalise_email, set_roles
 from ..errors import Conflict
 from ..extensions import db
 from ..i18n import lazy_gettext as _l
-from ..notifications import notify
+from ..notifications import Sealed, notify
 from ..tenancy import require_tenant, utcnow
 from ..validation import Name
 
@@ -68,7 +68,7 @@ def invite(data: dict, invited_by: User | None) -> Invitation:
     db.session.add(invitation)
     db.session.flush()
     link = url_for("invitations.accept", token=secret, _external=True)
-    notify("member_invited", {"link": link}, email=email)
+    notify("member_invited", {"link": Sealed(link)}, email=email)  # the invitation's token
     record("members.invited", "invitation", invitation.id, {"roles": invitation.roles})
     return invitation
 

@@ -4,6 +4,9 @@
 channel; ``send_pending()`` (``flask notifications send``) delivers them and retries
 failures with a back-off. Channels come from the ``notification_channels`` hook: core
 declares ``email`` (SMTP), ``sms`` (a log-only sender, clearly labelled) and ``in_app``.
+A value wrapped in ``Sealed`` (a reset or access link) goes out with the message but is kept in
+the outbox only masked, and encrypted until the message is sent (``unsealed``: the text a
+sender is given).
 """
 
 from __future__ import annotations
@@ -13,8 +16,10 @@ from flask_login import current_user
 from . import cli, hooks, jobs, views  # noqa: F401 - jobs registers the periodic delivery
 from .models import OutboxMessage
 from .services import (
+    MASK,
     TEMPLATES,
     Channel,
+    Sealed,
     in_app_messages,
     message_text,
     notify,
@@ -22,11 +27,14 @@ from .services import (
     notify_staff,
     send_pending,
     unread_count,
+    unsealed,
 )
 
 __all__ = [
+    "MASK",
     "TEMPLATES",
     "Channel",
+    "Sealed",
     "OutboxMessage",
     "in_app_messages",
     "message_text",
@@ -35,6 +43,7 @@ __all__ = [
     "notify_applicant",
     "notify_staff",
     "send_pending",
+    "unsealed",
 ]
 
 

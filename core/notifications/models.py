@@ -29,6 +29,10 @@ class OutboxMessage(TenantMixin, db.Model):
     locale: Mapped[str] = mapped_column(sa.String(8), default="ar")
     subject: Mapped[str] = mapped_column(sa.String(255), default="")
     body: Mapped[str] = mapped_column(sa.Text, default="")
+    # The subject and body as sent, when the message carries values it must not keep in clear
+    # (``services.Sealed``: an access link): encrypted at rest, dropped once the message is sent
+    # (or will never be); ``subject`` and ``body`` above show those values masked.
+    sealed: Mapped[str | None] = mapped_column(sa.Text)
     # A page of the platform the message is about (a path: the staff inbox links to it).
     link: Mapped[str | None] = mapped_column(sa.String(500))
     # In-app messages: the template's values (strings), so the portal can show the message again

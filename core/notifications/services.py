@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -10,6 +11,7 @@ from typing import Any, Protocol
 import sqlalchemy as sa
 from flask_babel import force_locale
 
+from .. import at_rest
 from ..auth.models import User
 from ..auth.permissions import roles_holding
 from ..auth.services import member_rows
@@ -22,6 +24,16 @@ from .models import OutboxMessage
 
 log = logging.getLogger("charity_platform.notifications")
 MAX_ATTEMPTS = 5
+MASK = "[…]"
+
+
+class Sealed(str):
+    """A message value that must not be kept in clear — an access link, a reset link: the
+    message goes out with it, but the outbox keeps its subject and body with ``MASK`` in its
+    place, and the text as sent only encrypted at rest (``OutboxMessage.sealed``) until the
+    message is sent or will never be (failed, withheld). An in-app message shows it masked."""
+
+    __slots__ = ()
 
 
 class Sender(Protocol):
@@ -168,8 +180,10 @@ def _queue(
     """Outbox messages of ``template`` for each ``(user, locale, [(channel, address)…])``, added
     to the session (not flushed): rendered once per language, the safe-contact records of every
     guarded address read in one query (in-app messages are never guarded: none read for them)."""
-    rendered: dict[str, tuple[str, str]] = {}
-    in_app_context = {key: str(value) for key, value in context.items()}
+    rendered: dict[str, tuple[tuple[str, str], str | None]] = {}
+    masked = {key: MASK if isinstance(value, Sealed) else value for key, value in context.items()}
+    sealing = masked != context
+    in_app_context = {key: str(value) for key, value in masked.items()}
     known = safety.records_for(
         [
             address
@@ -181,8 +195,11 @@ def _queue(
     messages = []
     for user, locale, targets in recipients:
         if locale not in rendered:
-            rendered[locale] = render(template, context, locale)
-        subject, body = rendered[locale]
+            rendered[locale] = (
+                render(template, masked, locale),
+                _seal(render(template, context, locale)) if sealing else None,
+            )
+        (subject, body), sealed = rendered[locale]
         for channel, recipient in targets:
             message = OutboxMessage(
                 channel=channel,
@@ -192,6 +209,7 @@ def _queue(
                 locale=locale,
                 subject=subject[:255],
                 body=body,
+                sealed=sealed if channel != "in_app" else None,
                 link=link,
                 context=dict(in_app_context) if channel == "in_app" else None,
             )
@@ -223,6 +241,7 @@ def _apply(message: OutboxMessage, verdict: safety.Verdict) -> bool:
     """Record the safe-contact rule's verdict on ``message``; True when it may be sent now."""
     if verdict.action == "withhold":
         message.status, message.last_error = "withheld", verdict.reason
+        message.sealed = None  # never sent
         return False
     if verdict.action == "hold":
         message.status, message.last_error = "held", verdict.reason
@@ -260,11 +279,12 @@ def send_pending(now: datetime | None = None, limit: int = 200) -> dict[str, int
         try:
             if channel is None:
                 raise RuntimeError(f"no sender for channel {message.channel!r}")
-            channel.sender.send(message, tenant)
+            channel.sender.send(as_sent(message), tenant)
         except Exception as exc:  # noqa: BLE001 - any sender failure is recorded and retried
             message.last_error = f"{type(exc).__name__}: {exc}"[:2000]
             if message.attempts >= MAX_ATTEMPTS:
                 message.status = "failed"
+                message.sealed = None  # no attempt left
                 counts["failed"] += 1
             else:
                 message.next_attempt_at = now + _backoff(message.attempts)
@@ -274,9 +294,42 @@ def send_pending(now: datetime | None = None, limit: int = 200) -> dict[str, int
             message.status = "sent"
             message.sent_at = now
             message.last_error = None
+            message.sealed = None  # sent: the masked copy is all the outbox keeps
             counts["sent"] += 1
     db.session.flush()
     return counts
+
+
+def _seal(text: tuple[str, str]) -> str:
+    return at_rest.encrypt(json.dumps(text, ensure_ascii=False))
+
+
+def unsealed(message: OutboxMessage) -> tuple[str, str]:
+    """``(subject, body)`` of ``message`` as it is sent: with its sealed values while it keeps
+    them, else as the outbox keeps it."""
+    if not message.sealed:
+        return message.subject, message.body
+    text = at_rest.decrypt(message.sealed)
+    if text is None:  # encrypted with a key the platform no longer has: recorded as a failure
+        raise RuntimeError("the message's sealed text cannot be read with the current keys")
+    subject, body = json.loads(text)
+    return subject, body
+
+
+class _AsSent:
+    """The message a sender is handed: the outbox row, with its sealed subject and body."""
+
+    def __init__(self, message: OutboxMessage) -> None:
+        self._message = message
+        self.subject, self.body = unsealed(message)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._message, name)
+
+
+def as_sent(message: OutboxMessage) -> OutboxMessage | _AsSent:
+    """What a sender sends: the message itself, or with its sealed values (``Sealed``)."""
+    return _AsSent(message) if message.sealed else message
 
 
 def notify_staff(

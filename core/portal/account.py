@@ -36,7 +36,7 @@ from ..forms import form_transaction
 from ..i18n import current_language
 from ..i18n import gettext as _
 from ..i18n import lazy_gettext as _l
-from ..notifications import notify
+from ..notifications import Sealed, notify
 from ..numbers import NumberFormatError
 from ..registry.schemas import parse_saudi_mobile
 from ..tenancy import Tenant, current_tenant, require_tenant, tenant_context, unscoped
@@ -135,7 +135,7 @@ def request_reset(text: str) -> None:
             notify(
                 "password_reset",
                 {
-                    "link": link,
+                    "link": Sealed(link),  # the reset token: never kept in clear
                     "email": user.email,
                     "minutes": current_app.config["PASSWORD_RESET_TTL_MINUTES"],
                 },

@@ -12,14 +12,12 @@
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import hmac
-from functools import lru_cache
 
-from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from flask import current_app
 
+from ..at_rest import decrypt, derived_key, dev_encryption_key, encrypt, rotate  # noqa: F401 - this module's API
 from ..numbers import NumberFormatError, digit_string
 
 CITIZEN = "citizen"
@@ -75,54 +73,11 @@ def mask(number: str | None) -> str:
 # --------------------------------------------------------------------------- keys
 
 
-@lru_cache(maxsize=16)
-def _derived_key(purpose: str, secret: str) -> bytes:
-    """A key derived from a secret (pure, so remembered: an import asks for it per person)."""
-    return hashlib.sha256(f"{purpose}:{secret}".encode()).digest()
-
-
-def dev_encryption_key(secret_key: str) -> str:
-    """The development default, derived from SECRET_KEY; refused in production (core.config)."""
-    return base64.urlsafe_b64encode(_derived_key("charity-id-encryption", secret_key)).decode()
-
-
-def _fernet() -> MultiFernet:
-    keys = current_app.config.get("ID_ENCRYPTION_KEYS") or [
-        dev_encryption_key(current_app.config["SECRET_KEY"])
-    ]
-    return _multi_fernet(tuple(keys))
-
-
-@lru_cache(maxsize=8)
-def _multi_fernet(keys: tuple) -> MultiFernet:
-    """The cipher of a set of keys, built once per set. It holds only the keys: every
-    ``encrypt`` still draws its own random IV, so no two ciphertexts share one."""
-    return MultiFernet([Fernet(key) for key in keys])
-
-
 def _hmac_key() -> bytes:
     key = current_app.config.get("ID_HMAC_KEY")
     if key:
         return key.encode() if isinstance(key, str) else key
-    return _derived_key("charity-id-hmac", current_app.config["SECRET_KEY"])
-
-
-def encrypt(number: str) -> str:
-    return _fernet().encrypt(number.encode()).decode()
-
-
-def decrypt(token: str | None) -> str | None:
-    if not token:
-        return None
-    try:
-        return _fernet().decrypt(token.encode()).decode()
-    except InvalidToken:
-        return None
-
-
-def rotate(token: str) -> str:
-    """Re-encrypt with the current (first) key."""
-    return _fernet().rotate(token.encode()).decode()
+    return derived_key("charity-id-hmac", current_app.config["SECRET_KEY"])
 
 
 def lookup_hash(number: str) -> str:

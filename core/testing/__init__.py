@@ -27,6 +27,7 @@ from core.audit.models import AuditEvent
 from core.auth.permissions import forget_roles_cache
 from core.auth.services import grant_role, set_roles
 from core.calendar import to_hijri
+from core.notifications import MASK, unsealed
 from core.notifications.models import OutboxMessage
 from core.plugins import enabled_plugin_ids, set_plugin_state
 from core.registry.models import FileEvent
@@ -112,6 +113,8 @@ __all__ = [
     "BrowserClient",
     "FileEvent",
     "OutboxMessage",
+    "unsealed",
+    "MASK",
     "PluginEnablement",
     "Queries",
     "max_queries",

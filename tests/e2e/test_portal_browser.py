@@ -11,6 +11,7 @@ import pytest
 
 from core.aid.services import install_default_catalog
 from core.extensions import db
+from core.notifications import unsealed
 from core.notifications.models import OutboxMessage
 from core.requests.models import AidRequest
 from core.tenancy import tenant_context
@@ -161,9 +162,11 @@ def test_a_forgotten_password_is_reset_with_the_link_from_the_outbox(phone_page,
     page.wait_for_load_state()
     assert "/t/makkah/login" in page.url and "60" in page.locator("main .alert").first.inner_text()
     with tenant_context(makkah):
-        body = db.session.scalars(
-            db.select(OutboxMessage.body).where(OutboxMessage.template == "password_reset")
-        ).one()
+        body = unsealed(
+            db.session.scalars(
+                db.select(OutboxMessage).where(OutboxMessage.template == "password_reset")
+            ).one()
+        )[1]
     path = re.search(r"https?://[^/\s]+(/\S*password/reset/[A-Za-z0-9_-]+)", body).group(1)
     page.goto(path)
     page.fill("#new_password", "1234567890")

@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from core.extensions import db
-from core.notifications import notify, send_pending
+from core.notifications import MASK, Sealed, notify, send_pending, unsealed
 from core.notifications.models import OutboxMessage
 from core.tenancy import tenant_context, utcnow
 
@@ -74,3 +74,71 @@ def test_in_app_messages_reach_only_their_user(app_ctx, tenant, staff):
         notify("request_received", {"number": "1447-000003", "date": "x"}, user=staff["applicant"])
         assert len(in_app_messages(staff["applicant"])) == 1
         assert in_app_messages(staff["researcher"]) == []
+
+
+LINK = "https://platform.example.org/t/first/password/reset/secret-token-123"
+
+
+def _sealed_message(tenant):
+    notify(
+        "password_reset",
+        {"link": Sealed(LINK), "email": "a@example.org", "minutes": 60},
+        email="a@example.org",
+    )
+    return db.session.scalars(
+        db.select(OutboxMessage).where(OutboxMessage.template == "password_reset")
+    ).one()
+
+
+def test_a_sealed_value_is_kept_masked_and_encrypted_until_the_message_is_sent(app_ctx, tenant, monkeypatch):
+    handed = []
+
+    class Recording:
+        def send(self, message, tenant):
+            handed.append((message.recipient, message.subject, message.body))
+
+    from core.notifications import services
+
+    email = services.Channel("email", "e-mail", Recording())
+    monkeypatch.setattr(services, "channels", lambda: {"email": email})
+    with tenant_context(tenant):
+        message = _sealed_message(tenant)
+        # what the outbox keeps: the link masked; the text as sent only encrypted
+        assert LINK not in message.body and MASK in message.body and LINK not in message.sealed
+        assert unsealed(message)[1] == message.body.replace(MASK, LINK)
+        assert send_pending() == {"sent": 1, "retry": 0, "failed": 0}
+        assert handed == [("a@example.org", message.subject, message.body.replace(MASK, LINK))]
+        assert message.status == "sent" and message.sealed is None and LINK not in message.body
+        assert unsealed(message) == (message.subject, message.body)  # the masked copy is all that is left
+
+
+def test_a_sealed_text_stays_for_the_retries_and_goes_when_none_is_left(app_ctx, tenant):
+    with tenant_context(tenant):  # no SMTP server: every attempt fails
+        message = _sealed_message(tenant)
+        assert send_pending() == {"sent": 0, "retry": 1, "failed": 0}
+        assert message.sealed and LINK in unsealed(message)[1]
+        later = utcnow() + timedelta(days=2)
+        for _ in range(4):
+            send_pending(now=later)
+            later += timedelta(days=2)
+        assert message.status == "failed" and message.sealed is None and LINK not in message.body
+
+
+def test_a_sealed_text_the_keys_cannot_open_is_a_failed_attempt_not_a_crash(app_ctx, tenant, monkeypatch):
+    from core.notifications import services
+
+    sent = []
+    email = services.Channel("email", "e-mail", type("S", (), {"send": lambda self, m, t: sent.append(m)})())
+    monkeypatch.setattr(services, "channels", lambda: {"email": email})
+    with tenant_context(tenant):
+        message = _sealed_message(tenant)
+        message.sealed = "not-a-fernet-token"
+        assert send_pending() == {"sent": 0, "retry": 1, "failed": 0}
+        assert sent == [] and "cannot be read" in message.last_error
+
+
+def test_an_in_app_message_shows_a_sealed_value_masked(app_ctx, tenant, staff):
+    with tenant_context(tenant):
+        notify("member_invited", {"link": Sealed(LINK)}, user=staff["researcher"], only=("in_app",))
+        message = db.session.scalars(db.select(OutboxMessage).where(OutboxMessage.channel == "in_app")).one()
+        assert LINK not in message.body and LINK not in str(message.context) and message.sealed is None

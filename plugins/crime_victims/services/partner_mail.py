@@ -3,9 +3,9 @@
 Through core's notifications outbox, like every message of the platform: an e-mail in the
 association's default language (Arabic first) naming the association, the referral's area and
 the date the link stops working — never the victim's name, narrative, ID number or anything of
-the case. The queued message is the only place the link's address is kept in clear (the
-outbox keeps a message's body until it is sent; see the plugin's README, "Partner link by
-e-mail"); the link itself is stored as a hash, as always."""
+the case. The link's address is never kept in clear: the outbox keeps the message with it
+masked and the text as sent encrypted until it is sent (``Sealed``); the link itself is
+stored as a hash, as always."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from datetime import date
 
 from flask import url_for
 
-from core.toolkit import Conflict, format_date, get_in_tenant, notify, require_tenant
+from core.toolkit import Conflict, Sealed, format_date, get_in_tenant, notify, require_tenant
 
 from ..i18n import _, _l
 from ..models_care import Need, Partner, Referral
@@ -68,7 +68,7 @@ def send_link(link: PartnerLink, token: str, referral: Referral, partner: Partne
         {
             "area": AREA_LABELS.get(need.area, need.area),
             "date": _Date(link.expires_on),
-            "url": url_for("crime_victims_partner.link", token=token, _external=True),
+            "url": Sealed(url_for("crime_victims_partner.link", token=token, _external=True)),
         },
         email=address_of(partner),
         locale=require_tenant().default_locale or "ar",

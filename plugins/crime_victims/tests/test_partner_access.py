@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from core.testing import AuditEvent, OutboxMessage
+from core.testing import MASK, AuditEvent, OutboxMessage, unsealed
 from core.toolkit import NotFound, db
 
 from .. import rules, services
@@ -320,7 +320,11 @@ def test_the_link_is_emailed_to_the_partner_in_the_association_language_and_it_w
     assert issued.status_code == 201 and issued.json["emailed"] is True
     (message,) = _outbox(enabled, in_tenant)
     assert (message.channel, message.recipient, message.locale) == ("email", PARTNER_EMAIL, "ar")
-    assert issued.json["url"] in message.body and message.context is None
+    # The outbox keeps the message with the link masked; the text as sent only encrypted.
+    assert issued.json["url"] not in message.body and MASK in message.body and message.context is None
+    assert issued.json["url"] not in (message.sealed or "")
+    subject, body = unsealed(message)
+    assert issued.json["url"] in body and body.replace(issued.json["url"], MASK) == message.body
     assert enabled.name("ar") in message.subject and enabled.name("ar") in message.body
     with in_tenant(enabled):
         link = db.session.scalar(db.select(PartnerLink))
