@@ -3,6 +3,8 @@ hook dispatch, the tenant setting of Row-Level Security, permission checks, the 
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy import event
 
@@ -281,6 +283,17 @@ def test_the_search_page_says_more_than_the_bound(eight_ghamdis, staff, login):
     page = client.get("/t/first/registry/?q=الغامدي").get_data(as_text=True)
     assert 'أكثر من <bdi dir="ltr" class="number text-nowrap">5</bdi> نتيجة' in page
     assert page.count('class="list-group-item"') == 5
+
+
+def test_the_search_pages_link_with_the_query_kept(eight_ghamdis, staff, login, monkeypatch):
+    from core.registry import views  # lazy: the module whose page size is lowered
+
+    monkeypatch.setattr(views, "PER_PAGE", 2)
+    client = login(staff["researcher"])
+    page = client.get("/t/first/registry/?q=الغامدي&page=٢").get_data(as_text=True)  # page ٢
+    links = re.findall(r'class="page-link" href="([^"]+)"', page)
+    assert len(links) == 3 and all("q=%D8%A7%D9%84%D8%BA" in link for link in links)  # the bound: 5 → 3 pages
+    assert 'aria-current="page">2<' in page
 
 
 # --------------------------------------------------------------------------- create and submit

@@ -10,7 +10,7 @@ from ..auth.permissions import require
 from ..extensions import db
 from ..i18n import gettext as _
 from ..lookup import get_or_404
-from ..numbers import NumberFormatError, parse_int
+from ..pagination import Paged, page_number
 from . import services
 from .models import OutboxMessage
 
@@ -21,18 +21,14 @@ PER_PAGE = 50
 @bp.route("/")
 @require("tenant.staff")
 def inbox():
-    try:
-        page = max(parse_int(request.args.get("page") or "1"), 1)
-    except NumberFormatError:
-        page = 1
+    page = page_number()
     unread_only = request.args.get("unread") == "1"
     messages, total = services.inbox_page(current_user, page=page, per_page=PER_PAGE, unread_only=unread_only)
     return render_template(
         "notifications/inbox.html",
         messages=messages,
         total=total,
-        page=page,
-        pages=max(1, -(-total // PER_PAGE)),
+        paged=Paged(total=total, page=page, per_page=PER_PAGE),
         unread_only=unread_only,
     )
 

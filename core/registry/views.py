@@ -16,7 +16,7 @@ from ..i18n import gettext as _
 from ..i18n import translate_messages
 from ..labels import label
 from ..lookup import get_or_404
-from ..numbers import NumberFormatError, parse_int
+from ..pagination import Paged, page_number
 from . import importer, services
 from .labels import LABELS
 from .models import (
@@ -39,13 +39,6 @@ PERSON_FORM_FIELDS = (
 )  # fmt: skip
 
 
-def _page() -> int:
-    try:
-        return max(1, parse_int(request.args.get("page", "1")))
-    except NumberFormatError:
-        return 1
-
-
 def _choices() -> dict:
     return {
         "genders": [(g, services_label(g)) for g in GENDERS],
@@ -64,7 +57,7 @@ def services_label(code: str) -> str:
 @require("registry.read")
 def search():
     q = request.args.get("q", "").strip()
-    page = _page()
+    page = page_number()
     errors: dict = {}
     try:
         persons, total = services.search_persons(q, page, PER_PAGE) if q else ([], 0)
@@ -84,14 +77,12 @@ def search():
             .scalars()
         )
     )
-    pages = (total + PER_PAGE - 1) // PER_PAGE
     return render_template(
         "registry/search.html",
         q=q,
         rows=rows,
         total=total,
-        page=page,
-        pages=pages,
+        paged=Paged(total=int(total), page=page, per_page=PER_PAGE),
         recent=recent,
         errors=errors,
     ), (422 if errors else 200)

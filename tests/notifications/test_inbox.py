@@ -117,5 +117,24 @@ def test_inbox_keeps_its_query_budget(rows, staff, tenant, login, max_queries):
     assert page.get_data(as_text=True).count('data-read="no"') == min(rows, 50)
 
 
+def test_a_long_inbox_links_a_window_of_pages_keeping_the_unread_filter(staff, tenant, login):
+    with tenant_context(tenant):
+        for n in range(50 * 9 + 1):  # ten pages
+            notify(
+                "staff_request_submitted",
+                {"number": str(n), "name": "x", "date": "d"},
+                user=staff["researcher"],
+                only=("in_app",),
+            )
+        db.session.commit()
+    client = login(staff["researcher"])
+    html = client.get("/t/first/inbox/?unread=1&page=%D9%A5").get_data(as_text=True)  # page ٥
+    links = re.findall(r'class="page-link" href="([^"]+)"', html)
+    pages = [int(re.search(r"page=(\d+)", link)[1]) for link in links]
+    assert pages == [1, 2, 3, 4, 5, 6, 7, 8, 10] and all("unread=1" in link for link in links)
+    assert 'aria-current="page">5<' in html
+    assert client.get("/t/first/inbox/?page=abc").status_code == 200  # a bad page number: the first
+
+
 def _csrf(html: str) -> str:
     return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
