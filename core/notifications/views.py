@@ -8,6 +8,7 @@ from flask_login import current_user
 
 from ..auth.permissions import require
 from ..extensions import db
+from ..i18n import current_language
 from ..i18n import gettext as _
 from ..lookup import get_or_404
 from ..pagination import Paged, page_number
@@ -24,9 +25,11 @@ def inbox():
     page = page_number()
     unread_only = request.args.get("unread") == "1"
     messages, total = services.inbox_page(current_user, page=page, per_page=PER_PAGE, unread_only=unread_only)
+    language = current_language()
     return render_template(
         "notifications/inbox.html",
-        messages=messages,
+        # each message in the reader's language when its values were kept (as the portal's inbox)
+        messages=[(message, *services.message_text(message, language)) for message in messages],
         total=total,
         paged=Paged(total=total, page=page, per_page=PER_PAGE),
         unread_only=unread_only,

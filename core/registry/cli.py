@@ -9,6 +9,7 @@ from flask.cli import AppGroup
 
 from ..audit.services import record
 from ..extensions import db
+from ..notifications.models import OutboxMessage
 from ..tenancy import tenant_context, unscoped
 from ..tenancy.services import get_tenant
 from . import ids
@@ -56,12 +57,17 @@ def export_command(path: Path, slug: str) -> None:
 
 @registry_cli.command("rotate-keys")
 def rotate_keys() -> None:
-    """Re-encrypt every stored ID number with the first key of ID_ENCRYPTION_KEYS."""
-    count = 0
-    with unscoped("registry rotate-keys: re-encrypt every association's ID numbers"):
+    """Re-encrypt with the first key of ID_ENCRYPTION_KEYS every stored ID number, and the sealed
+    text of every message still waiting in the outbox (``notifications.Sealed``: a reset or
+    access link), so that the old key can then be removed."""
+    count = waiting = 0
+    with unscoped("registry rotate-keys: re-encrypt every association's ID numbers and sealed messages"):
         query = db.select(Person).where(Person.national_id_encrypted.is_not(None))
         for person in db.session.execute(query).scalars():
             person.national_id_encrypted = ids.rotate(person.national_id_encrypted)
             count += 1
+        for message in db.session.scalars(db.select(OutboxMessage).where(OutboxMessage.sealed.is_not(None))):
+            message.sealed = ids.rotate(message.sealed)
+            waiting += 1
         db.session.commit()
-    click.echo(f"Re-encrypted {count} ID number(s).")
+    click.echo(f"Re-encrypted {count} ID number(s) and {waiting} waiting message(s).")

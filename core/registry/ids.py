@@ -17,7 +17,7 @@ import hmac
 
 from flask import current_app
 
-from ..at_rest import decrypt, derived_key, dev_encryption_key, encrypt, rotate  # noqa: F401 - this module's API
+from ..at_rest import decrypt, derived_key, encrypt, rotate  # noqa: F401 - this module's API (ID numbers at rest)
 from ..numbers import NumberFormatError, digit_string
 
 CITIZEN = "citizen"

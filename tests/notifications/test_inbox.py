@@ -138,3 +138,20 @@ def test_a_long_inbox_links_a_window_of_pages_keeping_the_unread_filter(staff, t
 
 def _csrf(html: str) -> str:
     return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+
+
+def test_the_staff_inbox_shows_each_message_in_the_readers_language(staff, tenant, login):
+    with tenant_context(tenant):  # queued in Arabic (the association's language)
+        notify(
+            "staff_request_submitted",
+            {"number": "1447-000007", "name": "نورة", "date": "x"},
+            user=staff["researcher"],
+            locale="ar",
+            only=("in_app",),
+        )
+        db.session.commit()
+    client = login(staff["researcher"])
+    arabic = client.get("/t/first/inbox/?lang=ar").get_data(as_text=True)
+    english = client.get("/t/first/inbox/?lang=en").get_data(as_text=True)
+    assert 'lang="ar" dir="auto">طلب جديد' in arabic
+    assert 'lang="en" dir="auto">New request' in english and "طلب جديد" not in english

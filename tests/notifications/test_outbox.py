@@ -142,3 +142,22 @@ def test_an_in_app_message_shows_a_sealed_value_masked(app_ctx, tenant, staff):
         notify("member_invited", {"link": Sealed(LINK)}, user=staff["researcher"], only=("in_app",))
         message = db.session.scalars(db.select(OutboxMessage).where(OutboxMessage.channel == "in_app")).one()
         assert LINK not in message.body and LINK not in str(message.context) and message.sealed is None
+
+
+def test_rotating_the_keys_re_encrypts_the_sealed_texts_still_waiting(app, tenant):
+    from cryptography.fernet import Fernet
+
+    old = list(app.config["ID_ENCRYPTION_KEYS"])
+    new = Fernet.generate_key().decode()
+    try:
+        with app.app_context(), tenant_context(tenant):
+            message_id = _sealed_message(tenant).id
+            db.session.commit()
+        app.config["ID_ENCRYPTION_KEYS"] = [new, *old]
+        result = app.test_cli_runner().invoke(args=["registry", "rotate-keys"])
+        assert result.exit_code == 0 and "1 waiting message(s)" in result.output, result.output
+        app.config["ID_ENCRYPTION_KEYS"] = [new]  # the old key removed
+        with app.app_context(), tenant_context(tenant):
+            assert LINK in unsealed(db.session.get(OutboxMessage, message_id))[1]
+    finally:
+        app.config["ID_ENCRYPTION_KEYS"] = old

@@ -26,7 +26,6 @@ from core.toolkit import (
     db,
     get_in_tenant,
     normalize_digits,
-    store_file,
 )
 
 from ..i18n import _, _l
@@ -151,7 +150,7 @@ def save_provider(
         errors["contract"] = [_("Attach the provider's contract.")]
     if errors:
         raise ValidationError(errors)
-    stored = store_file(contract, contract_filename, CONTRACT_AREA, "contract") if contract else None
+    stored = CONTRACT.keep(contract, contract_filename) if contract else None
     creating = provider is None
     if creating:
         provider = Provider(created_by_id=getattr(actor, "id", None))
