@@ -6,7 +6,8 @@ failures with a back-off. Channels come from the ``notification_channels`` hook:
 declares ``email`` (SMTP), ``sms`` (a log-only sender, clearly labelled) and ``in_app``.
 A value wrapped in ``Sealed`` (a reset or access link) goes out with the message but is kept in
 the outbox only masked, and encrypted until the message is sent (``unsealed``: the text a
-sender is given).
+sender is given); an in-app message shows it masked, or the page ``Sealed(value, shown=…)``
+names for the signed-in reader.
 """
 
 from __future__ import annotations

@@ -31,9 +31,18 @@ class Sealed(str):
     """A message value that must not be kept in clear — an access link, a reset link: the
     message goes out with it, but the outbox keeps its subject and body with ``MASK`` in its
     place, and the text as sent only encrypted at rest (``OutboxMessage.sealed``) until the
-    message is sent or will never be (failed, withheld). An in-app message shows it masked."""
+    message is sent or will never be (failed, withheld).
 
-    __slots__ = ()
+    An in-app message shows ``shown`` in its place: by default the mask too; a value the
+    signed-in reader has another way to — a survey's link has the portal's own page of it,
+    behind their login — can show that way instead (``Sealed(link, shown=page)``)."""
+
+    shown: str
+
+    def __new__(cls, value: str, shown: str = MASK) -> Sealed:
+        sealed = super().__new__(cls, value)
+        sealed.shown = str(shown)
+        return sealed
 
 
 class Sender(Protocol):
@@ -180,10 +189,11 @@ def _queue(
     """Outbox messages of ``template`` for each ``(user, locale, [(channel, address)…])``, added
     to the session (not flushed): rendered once per language, the safe-contact records of every
     guarded address read in one query (in-app messages are never guarded: none read for them)."""
-    rendered: dict[str, tuple[tuple[str, str], str | None]] = {}
+    rendered: dict[str, tuple[tuple[str, str], str | None, tuple[str, str]]] = {}
     masked = {key: MASK if isinstance(value, Sealed) else value for key, value in context.items()}
     sealing = masked != context
-    in_app_context = {key: str(value) for key, value in masked.items()}
+    shown = {key: value.shown if isinstance(value, Sealed) else value for key, value in context.items()}
+    in_app_context = {key: str(value) for key, value in shown.items()}
     known = safety.records_for(
         [
             address
@@ -195,12 +205,15 @@ def _queue(
     messages = []
     for user, locale, targets in recipients:
         if locale not in rendered:
+            kept = render(template, masked, locale)
             rendered[locale] = (
-                render(template, masked, locale),
+                kept,
                 _seal(render(template, context, locale)) if sealing else None,
+                render(template, shown, locale) if shown != masked else kept,
             )
-        (subject, body), sealed = rendered[locale]
+        kept, sealed, in_app = rendered[locale]
         for channel, recipient in targets:
+            subject, body = in_app if channel == "in_app" else kept
             message = OutboxMessage(
                 channel=channel,
                 template=template,

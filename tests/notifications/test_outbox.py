@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from core.extensions import db
-from core.notifications import MASK, Sealed, notify, send_pending, unsealed
+from core.notifications import MASK, Sealed, message_text, notify, send_pending, unsealed
 from core.notifications.models import OutboxMessage
 from core.tenancy import tenant_context, utcnow
 
@@ -142,6 +142,20 @@ def test_an_in_app_message_shows_a_sealed_value_masked(app_ctx, tenant, staff):
         notify("member_invited", {"link": Sealed(LINK)}, user=staff["researcher"], only=("in_app",))
         message = db.session.scalars(db.select(OutboxMessage).where(OutboxMessage.channel == "in_app")).one()
         assert LINK not in message.body and LINK not in str(message.context) and message.sealed is None
+
+
+def test_an_in_app_message_shows_the_page_a_sealed_value_names_for_it_in_any_language(app_ctx, tenant, staff):
+    page = "https://first.example.org/t/first/surveys/mine/7"
+    reader = staff["researcher"]
+    with tenant_context(tenant):
+        notify("member_invited", {"link": Sealed(LINK, shown=page)}, user=reader, email="a@example.org")
+        messages = {m.channel: m for m in db.session.scalars(db.select(OutboxMessage))}
+        in_app, email = messages["in_app"], messages["email"]
+        assert page in in_app.body and LINK not in f"{in_app.body} {in_app.context}" and in_app.sealed is None
+        assert page not in email.body and MASK in email.body and LINK in unsealed(email)[1]
+        other = "en" if in_app.locale == "ar" else "ar"
+        subject, body, language = message_text(in_app, other)
+        assert language == other and page in body and body != in_app.body
 
 
 def test_rotating_the_keys_re_encrypts_the_sealed_texts_still_waiting(app, tenant):

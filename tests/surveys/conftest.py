@@ -7,21 +7,22 @@ import re
 import pytest
 
 from core.extensions import db
-from core.notifications.models import OutboxMessage
+from core.notifications import OutboxMessage, unsealed
 from core.surveys.models import SurveyInvitation
 
 LINK = re.compile(r"/t/(?P<slug>[a-z0-9-]+)/surveys/answer/(?P<token>[A-Za-z0-9._-]+)")
 
 
 def token_in_outbox(request_id: int | None = None) -> str:
-    """The token of the last survey link queued (SMS/e-mail/in-app)."""
-    bodies = db.session.scalars(
-        db.select(OutboxMessage.body)
-        .where(OutboxMessage.template == "surveys_invitation")
+    """The token of the last survey link queued, as the SMS/e-mail sends it (the outbox keeps
+    it sealed)."""
+    messages = db.session.scalars(
+        db.select(OutboxMessage)
+        .where(OutboxMessage.template == "surveys_invitation", OutboxMessage.channel != "in_app")
         .order_by(OutboxMessage.id.desc())
     ).all()
-    assert bodies, "no survey invitation was queued"
-    return LINK.search(bodies[0]).group("token")
+    assert messages, "no survey invitation was queued"
+    return LINK.search(unsealed(messages[0])[1]).group("token")
 
 
 @pytest.fixture

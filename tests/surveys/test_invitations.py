@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 
 from core.extensions import db
-from core.notifications.models import OutboxMessage
+from core.notifications import MASK, OutboxMessage, unsealed
 from core.requests import services as request_services
 from core.surveys import services
 from core.surveys.models import SurveyInvitation, SurveyResponse, SurveyVersion
@@ -32,7 +33,8 @@ def test_a_disbursement_invites_the_beneficiary_once_by_sms_with_a_link(disburse
         db.select(OutboxMessage).where(OutboxMessage.template == "surveys_invitation")
     ).all()
     assert [m.channel for m in messages] == ["sms"]
-    assert f"/t/{tenant.slug}/surveys/answer/{token}" in messages[0].body
+    assert f"/t/{tenant.slug}/surveys/answer/{token}" in unsealed(messages[0])[1]
+    assert token not in messages[0].body and MASK in messages[0].body  # the outbox keeps it sealed
     # closing the same request later does not invite again
     request_services.close(request, staff["executive_director"])
     assert request.state == "closed"
@@ -151,16 +153,26 @@ def test_sampling_invites_with_the_chance_the_target_margin_needs(new_request, i
     assert taken.sampled is True and taken.token_hash
 
 
-def test_a_portal_applicant_is_invited_in_app_too(disbursed, create_user_, tenant):
+def test_a_portal_applicant_is_invited_in_app_with_their_portal_page_not_the_link(
+    disbursed, create_user_, tenant
+):
     applicant = create_user_("applicant@example.org", roles={tenant: ["applicant"]})
-    _request, invitation, _token = disbursed(applicant_user_id=applicant.id)
-    channels = set(
-        db.session.scalars(
-            db.select(OutboxMessage.channel).where(OutboxMessage.template == "surveys_invitation")
+    _request, invitation, token = disbursed(applicant_user_id=applicant.id)
+    messages = {
+        m.channel: m
+        for m in db.session.scalars(
+            db.select(OutboxMessage).where(OutboxMessage.template == "surveys_invitation")
         )
-    )
-    assert {"in_app", "sms"} <= channels and invitation.user_id == applicant.id
+    }
+    assert {"in_app", "sms"} <= messages.keys() and invitation.user_id == applicant.id
     assert services.pending_invitations_of(applicant) == [invitation]
+    # No copy in the database answers the survey: the in-app message (and its values, kept to
+    # show it again in the reader's language) holds the applicant's page behind their login.
+    in_app = messages["in_app"]
+    page = f"/t/{tenant.slug}/surveys/mine/{invitation.id}"
+    assert page in in_app.body and page in in_app.context["link"] and in_app.sealed is None
+    for message in messages.values():
+        assert token not in f"{message.subject} {message.body} {message.context}"
 
 
 def test_demo_data_gives_every_association_responses_over_several_months(runner, app):
@@ -189,6 +201,8 @@ def test_the_portal_lists_the_beneficiarys_survey_and_answers_it_once(
     login(applicant)
     portal = client.get(f"/t/{tenant.slug}/portal/").get_data(as_text=True)
     assert f"/t/{tenant.slug}/surveys/mine/{invitation.id}" in portal
+    # the in-app message's page is a link the applicant can tap
+    assert re.search(rf'<a href="[^"]*/t/{tenant.slug}/surveys/mine/{invitation.id}"', portal.split('id="messages"')[1])
     assert client.post(f"/t/{tenant.slug}/surveys/mine/{invitation.id}", data=answers).status_code == 200
     assert client.post(f"/t/{tenant.slug}/surveys/mine/{invitation.id}", data=answers).status_code == 409
     assert "my-surveys" not in client.get(f"/t/{tenant.slug}/portal/").get_data(as_text=True)

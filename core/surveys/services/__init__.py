@@ -19,7 +19,14 @@ from .building import (
     versions_and_questions,
     versions_of,
 )
-from .invitations import answer_link, invitation_for_token, invite, issue_token, pending_invitations_of
+from .invitations import (
+    answer_link,
+    invitation_for_token,
+    invite,
+    issue_token,
+    pending_invitations_of,
+    portal_link,
+)
 from .results import responses_for, satisfaction, satisfaction_share
 from .settings import DEFAULTS, can_read_free_text, survey_settings, update_settings
 
@@ -42,6 +49,7 @@ __all__ = [
     "new_version",
     "owner_name",
     "pending_invitations_of",
+    "portal_link",
     "publish",
     "published_version",
     "questions_of",

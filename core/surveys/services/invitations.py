@@ -21,7 +21,7 @@ from itsdangerous import BadSignature, URLSafeSerializer
 
 from ...audit.services import record
 from ...extensions import db
-from ...notifications.services import notify_applicant
+from ...notifications.services import Sealed, notify_applicant
 from ...requests.models import AidRequest
 from ...tenancy import require_tenant, utcnow
 from ..models import Survey, SurveyInvitation
@@ -69,12 +69,22 @@ def invitation_for_token(token: str) -> SurveyInvitation | None:
 
 def answer_link(token: str) -> str:
     """The answer page's absolute address (outside a request: the tenant's first host)."""
+    return _address("surveys.answer", f"answer/{token}", token=token)
+
+
+def portal_link(invitation: SurveyInvitation) -> str:
+    """The signed-in applicant's own page of the invitation (``surveys.mine``): what their
+    in-app message shows in place of the single-use link, which the outbox does not keep."""
+    return _address("surveys.mine", f"mine/{invitation.id}", invitation_id=invitation.id)
+
+
+def _address(endpoint: str, tail: str, **values: Any) -> str:
     if has_request_context():
-        return url_for("surveys.answer", token=token, _external=True)
+        return url_for(endpoint, _external=True, **values)
     tenant = require_tenant()
     host = (tenant.hosts or [None])[0] or current_app.config.get("SERVER_NAME") or "localhost"
     scheme = current_app.config.get("PREFERRED_URL_SCHEME", "https")
-    return f"{scheme}://{host}/t/{tenant.slug}/surveys/answer/{token}"
+    return f"{scheme}://{host}/t/{tenant.slug}/surveys/{tail}"
 
 
 def period_of(day: date) -> str:
@@ -154,7 +164,10 @@ def invite(
         token = issue_token(invitation)
         invitation.expires_at = utcnow() + timedelta(days=int(settings["link_days"]))
         db.session.flush()
-        notify_applicant(request, "surveys_invitation", link=answer_link(token))
+        # The link goes out by SMS/e-mail but is not kept in clear (a database copy must not
+        # answer); the applicant's inbox shows their portal page of the survey instead.
+        link = Sealed(answer_link(token), shown=portal_link(invitation))
+        notify_applicant(request, "surveys_invitation", link=link)
     record(
         "surveys.invite",
         "SurveyInvitation",
