@@ -202,7 +202,9 @@ def test_the_portal_lists_the_beneficiarys_survey_and_answers_it_once(
     portal = client.get(f"/t/{tenant.slug}/portal/").get_data(as_text=True)
     assert f"/t/{tenant.slug}/surveys/mine/{invitation.id}" in portal
     # the in-app message's page is a link the applicant can tap
-    assert re.search(rf'<a href="[^"]*/t/{tenant.slug}/surveys/mine/{invitation.id}"', portal.split('id="messages"')[1])
+    assert re.search(
+        rf'<a href="[^"]*/t/{tenant.slug}/surveys/mine/{invitation.id}"', portal.split('id="messages"')[1]
+    )
     assert client.post(f"/t/{tenant.slug}/surveys/mine/{invitation.id}", data=answers).status_code == 200
     assert client.post(f"/t/{tenant.slug}/surveys/mine/{invitation.id}", data=answers).status_code == 409
     assert "my-surveys" not in client.get(f"/t/{tenant.slug}/portal/").get_data(as_text=True)
