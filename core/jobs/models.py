@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
 from ..tenancy import TenantMixin, utcnow
+from . import beside
 
 # queued → running → succeeded | failed; interrupted = left running by a web process that stopped
 # (in-process runner), restartable. A Celery worker that dies leaves the job failed, reason
@@ -60,3 +61,10 @@ class Job(TenantMixin, db.Model):
     @property
     def active(self) -> bool:
         return self.state in ACTIVE_STATES
+
+
+@sa.event.listens_for(Job, "load")
+@sa.event.listens_for(Job, "refresh")
+def _progress_reported_beside(job: Job, context, *_attrs) -> None:
+    """SQLite: a running job's progress reported while its task held the write lock (:mod:`.beside`)."""
+    beside.overlay(job, context.session.get_bind())

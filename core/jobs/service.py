@@ -38,6 +38,7 @@ from ..i18n import gettext as _
 from ..plugins import is_enabled
 from ..tenancy import Tenant, require_tenant, tenant_context, utcnow
 from ..tenancy.services import all_tenants
+from . import beside
 from .models import Job
 from .owner import current_owner, owner_is_dead
 from .registry import get_periodic, get_task
@@ -202,6 +203,7 @@ def _run(job: Job, extra: dict | None = None) -> Job:
 
 def _finish(job: Job, state: str, reason: str | None = None, error: str | None = None, result=None) -> None:
     job.state, job.finished_at, job.heartbeat_at = state, utcnow(), utcnow()
+    beside.forget(db.engine, job.tenant_id, job.id)
     job.reason, job.error = reason, error
     if result is not None:
         job.result = result
@@ -239,9 +241,11 @@ def report(job: Job, progress: int, total: int | None = None, *, while_writing: 
 
     if (while_writing and not can_report_while_writing()) or _sqlite_writing():
         # Kept on the job as a change of the task's own transaction (written with it), never as
-        # the row's committed state: that would hide the final values from the next flush.
+        # the row's committed state: that would hide the final values from the next flush; and
+        # beside the database, where other processes read it meanwhile (:mod:`.beside`).
         for key, value in values.items():
             setattr(job, key, value)
+        beside.write(db.engine, job.tenant_id, job.id, progress, total, now)
         return
     for key, value in values.items():
         set_committed_value(job, key, value)

@@ -10,7 +10,7 @@ import pytest
 
 from core import jobs
 from core.extensions import db
-from core.jobs import Job, JobFailed, task
+from core.jobs import Job, JobFailed, beside, task
 from core.plugins import set_plugin_state
 from core.registry import ImportJob
 from core.tenancy import tenant_context, utcnow
@@ -34,6 +34,16 @@ def write_then_fail(job, reason: str | None = None):
 
 
 RELEASE = threading.Event()
+REPORTED = threading.Event()
+
+
+@task("tests.write_and_report")
+def write_and_report(job):
+    db.session.add(ImportJob(filename="held.csv"))
+    db.session.flush()  # SQLite: this transaction now holds the database's one write lock
+    jobs.report(job, 5, 10, while_writing=True)
+    REPORTED.set()
+    assert RELEASE.wait(20)
 
 
 @task("tests.wait_for_release")
@@ -122,6 +132,29 @@ def test_a_job_that_a_thread_of_this_process_still_runs_is_never_reaped(app_ctx,
         jobs.wait(job.id)
         db.session.expire_all()
         assert db.session.get(Job, job.id).state == "succeeded"
+
+
+def test_progress_reported_while_a_task_holds_its_writes_reaches_other_sessions(app_ctx, tenant):
+    # An import writes in one transaction: on SQLite that holds the only write lock, so the
+    # report goes beside the database and every other session loading the job sees it.
+    RELEASE.clear()
+    REPORTED.clear()
+    with tenant_context(tenant):
+        job = jobs.enqueue("tests.write_and_report")
+        try:
+            assert REPORTED.wait(10)
+            db.session.rollback()
+            seen = db.session.get(Job, job.id)
+            assert (seen.state, seen.progress, seen.total, seen.percent) == ("running", 5, 10, 50)
+            assert utcnow() - seen.heartbeat_at < timedelta(seconds=10)
+            assert jobs.reap()["first"] == 0  # a fresh heartbeat: not taken for dead
+        finally:
+            RELEASE.set()
+        jobs.wait(job.id)
+        db.session.expire_all()
+        done = db.session.get(Job, job.id)
+        assert (done.state, done.percent) == ("succeeded", 100)
+        assert beside.read(db.engine, tenant.id, job.id) is None  # gone with the job
 
 
 def test_periodic_work_runs_for_each_tenant_that_enabled_its_plugin(app_ctx, tenant, other_tenant):
