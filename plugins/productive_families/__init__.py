@@ -276,7 +276,10 @@ def register_document_types():
 
 @hookimpl
 def register_notification_templates():
-    return {services.WARNING_TEMPLATE: services.WARNING_MESSAGE}
+    return {
+        services.WARNING_TEMPLATE: services.WARNING_MESSAGE,
+        services.INTEREST_TEMPLATE: services.INTEREST_MESSAGE,
+    }
 
 
 @hookimpl

@@ -11,6 +11,7 @@ from core.toolkit import db
 
 from . import services
 from .api import P, bp
+from .schemas import ProducerOutSchema
 from .schemas_training import (
     CloseSchema,
     ContractFileSchema,
@@ -134,6 +135,15 @@ def post_program(_data):
 @bp.requires(P + "view")
 def get_program(program_id):
     return services.get_program(program_id)
+
+
+@bp.route("/training/programs/<int:program_id>/asking-to-join")
+@bp.response(200, ProducerOutSchema(many=True))
+@bp.requires(P + "view")
+def get_asking_to_join(program_id):
+    """Producers who asked on the portal to join the program and are not enrolled, first asked
+    first."""
+    return services.asking_to_join(services.get_program(program_id))
 
 
 @bp.route("/training/programs/<int:program_id>/enrolments")

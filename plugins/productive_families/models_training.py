@@ -148,6 +148,23 @@ class TrainingEnrolment(TenantMixin, db.Model):
     )
 
 
+class TrainingInterest(TenantMixin, db.Model):
+    """A producer asked, on the portal, to join a program (staff are told and decide: enrolling
+    stays theirs). Once per producer and program."""
+
+    __tablename__ = "productive_families_training_interests"
+    __tenant_table_args__ = (
+        tenant_foreign_key("program_id", "productive_families_training_programs", ondelete="CASCADE"),
+        tenant_foreign_key("producer_id", "productive_families_producers", ondelete="CASCADE"),
+        sa.UniqueConstraint("tenant_id", "program_id", "producer_id"),
+        sa.Index("ix_productive_families_training_interests_tenant_producer", "tenant_id", "producer_id"),
+    )
+
+    program_id: Mapped[int]
+    producer_id: Mapped[int]
+    asked_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class TrainingAttendance(TenantMixin, db.Model):
     """An enrolled producer present at a session (absent: no row)."""
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from flask import abort, request, url_for
 from flask_login import current_user
 
-from core.toolkit import download_response, read_document, require
+from core.toolkit import download_response, local_time, read_document, require
 
 from . import services
 from .services import documents
@@ -36,6 +36,9 @@ def portal_home():
     def needs():
         services.set_needs(producer, form_data(lists=("areas",)), current_user)
 
+    def join():
+        services.ask_to_join(producer, form_data(), current_user)
+
     return handle(
         "productive_families/portal.html",
         lambda: {
@@ -51,19 +54,25 @@ def portal_home():
             "showcase": (PORTAL, showcase),
             "product": (PORTAL, product),
             "needs": (PORTAL, needs),
+            "join": (PORTAL, join),
         },
     )
 
 
 def _training(producer) -> dict:
     """The skill areas of the association's list, and those the family needs (as submitted after
-    a refusal)."""
+    a refusal); the programs the producer is enrolled in, and those suggested for the needs with
+    when the producer asked to join each."""
     needs = services.needs_of([producer.id])[producer.id]
     submitted = request.method == "POST" and request.form.get("action") == "needs"
     return {
         "areas": [(code, skill_name(code)) for code in services.settings()["training_skill_areas"]],
         "needs": needs,
         "chosen": request.form.getlist("areas") if submitted else needs,
+        "my_programs": services.enrolments_by_producer(producer.id),
+        "suggested": services.suggested_programs(producer.id),
+        # the day each was asked, in the association's time zone
+        "asked": {pid: local_time(at).date() for pid, at in services.interests_of(producer.id).items()},
     }
 
 

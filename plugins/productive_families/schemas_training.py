@@ -188,6 +188,12 @@ class EnrolSchema(_Strict):
     producer_id = fields.Integer(required=True, strict=False)
 
 
+class JoinSchema(_Strict):
+    """The portal's "ask to join" of a suggested program."""
+
+    program_id = fields.Integer(required=True, strict=False)
+
+
 class EnrolmentOutSchema(Schema):
     id = fields.Integer()
     program_id = fields.Integer()

@@ -15,6 +15,7 @@ AUDIT_ACTIONS = {
     P + "training.program_created": _l("Training program added"),
     P + "training.session_added": _l("Training session added"),
     P + "training.enrolled": _l("Producer enrolled in a training program"),
+    P + "training.asked_to_join": _l("Producer asked to join a training program"),
     P + "training.attendance": _l("Training attendance recorded"),
     P + "training.closed": _l("Training program closed and completions recorded"),
 }

@@ -30,6 +30,7 @@ DONE.update(
         "attendance": _l("The attendance was saved."),
         "close": _l("The program was closed and the completions recorded."),
         "needs": _l("The training needs were saved."),
+        "join": _l("Your request was sent: the association will contact you about the program."),
     }
 )
 
@@ -111,6 +112,7 @@ def training_program(program_id: int):
             "attended": services.attended_counts(program.id),
             "share": services.settings()["training_completion_share"],
             "suggested": services.suggested_producers(program),
+            "asking": services.asking_to_join(program),
             "others": [p for p in services.list_producers() if p.id not in enrolled_ids],
             "places_left": program.capacity - len(enrolments),
             "completes": services.completes,

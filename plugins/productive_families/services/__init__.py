@@ -92,7 +92,11 @@ from .trainers import (
     set_needs,
 )
 from .training import (
+    INTEREST_MESSAGE,
+    INTEREST_TEMPLATE,
     add_session,
+    ask_to_join,
+    asking_to_join,
     attendance_of,
     attended_counts,
     close_program,
@@ -105,6 +109,7 @@ from .training import (
     families_trained,
     get_program,
     get_session,
+    interests_of,
     list_programs,
     record_attendance,
     sessions_of,
@@ -115,6 +120,11 @@ from .training import (
 )
 
 __all__ = [
+    "INTEREST_MESSAGE",
+    "INTEREST_TEMPLATE",
+    "ask_to_join",
+    "asking_to_join",
+    "interests_of",
     "add_body",
     "channels_in_use",
     "decide",

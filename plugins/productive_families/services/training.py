@@ -11,13 +11,14 @@ whose producer completed a program closed in the period)."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
+from flask import has_request_context, url_for
 from marshmallow import ValidationError
 
-from core.toolkit import Conflict, NotFound, db, get_in_tenant
+from core.toolkit import Conflict, NotFound, db, get_in_tenant, notify, staff_holding
 
 from ..i18n import _l
 from ..models import Producer
@@ -25,11 +26,19 @@ from ..models_training import (
     Trainer,
     TrainingAttendance,
     TrainingEnrolment,
+    TrainingInterest,
     TrainingNeed,
     TrainingProgram,
     TrainingSession,
 )
-from ..schemas_training import CloseSchema, EnrolSchema, ProgramSchema, SessionAttendanceSchema, SessionSchema
+from ..schemas_training import (
+    CloseSchema,
+    EnrolSchema,
+    JoinSchema,
+    ProgramSchema,
+    SessionAttendanceSchema,
+    SessionSchema,
+)
 from ._common import audit, settings
 from .graduation import capture_baselines, register_anchor
 from .producers import get_producer
@@ -292,6 +301,76 @@ def suggested_programs(producer_id: int, today: date | None = None) -> list[Trai
     )
     counts = enrolled_counts([p.id for p in programs])
     return [p for p in programs if counts[p.id] < p.capacity]
+
+
+INTEREST_TEMPLATE = "productive_families_training_interest"
+INTEREST_MESSAGE = (
+    _l("%(producer)s asks to join a training program"),
+    _l(
+        "%(producer)s asked on the portal to join the program “%(program)s”, suggested for the family's training needs. Enrol them on the program's page if a place suits."
+    ),
+)
+# Who is told: the staff who enrol producers in programs.
+RUNS_TRAINING = "productive_families.manage"
+
+
+def ask_to_join(
+    producer: Producer, data: dict, actor: Any = None, today: date | None = None
+) -> TrainingInterest:
+    """The producer asks, on the portal, to join one of the programs suggested for the family's
+    needs (:func:`suggested_programs`): once per program. Staff who enrol producers are told in
+    their inbox, with the program's page; enrolling stays theirs. Field errors on ``program_id``."""
+    program_id = JoinSchema().load(data)["program_id"]
+    program = next((p for p in suggested_programs(producer.id, today) if p.id == program_id), None)
+    if program is None:
+        raise ValidationError(
+            {"program_id": [_l("Choose one of the programs suggested for your family's needs.")]}
+        )
+    if interests_of(producer.id).get(program.id):
+        raise ValidationError(
+            {"program_id": [_l("You already asked to join this program; the association will contact you.")]}
+        )
+    interest = TrainingInterest(program_id=program.id, producer_id=producer.id)
+    db.session.add(interest)
+    db.session.flush()
+    audit("training.asked_to_join", program, {"producer_id": producer.id}, actor)
+    page = (
+        url_for("productive_families.training_program", program_id=program.id)
+        if has_request_context()
+        else None
+    )
+    for user in staff_holding(RUNS_TRAINING):
+        notify(
+            INTEREST_TEMPLATE,
+            {"producer": producer.trade_name, "program": program.title},
+            user=user,
+            only=("in_app",),
+            link=page,
+        )
+    return interest
+
+
+def interests_of(producer_id: int) -> dict[int, datetime]:
+    """When the producer asked to join each program (program id → time)."""
+    rows = db.session.execute(
+        sa.select(TrainingInterest.program_id, TrainingInterest.asked_at).where(
+            TrainingInterest.producer_id == producer_id
+        )
+    )
+    return {int(program_id): asked_at for program_id, asked_at in rows}
+
+
+def asking_to_join(program: TrainingProgram) -> list[Producer]:
+    """Producers who asked to join the program and are not enrolled in it, first asked first."""
+    enrolled = sa.select(TrainingEnrolment.producer_id).where(TrainingEnrolment.program_id == program.id)
+    return list(
+        db.session.scalars(
+            sa.select(Producer)
+            .join(TrainingInterest, sa.and_(TrainingInterest.producer_id == Producer.id, TrainingInterest.tenant_id == Producer.tenant_id))
+            .where(TrainingInterest.program_id == program.id, Producer.id.not_in(enrolled))
+            .order_by(TrainingInterest.asked_at, TrainingInterest.id)
+        ).unique()
+    )  # fmt: skip
 
 
 def suggested_producers(program: TrainingProgram) -> list[Producer]:

@@ -3,6 +3,8 @@ showcase; the staff pages are looked at too."""
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 import pytest
 
 from core.testing import PASSWORD, PDF, screenshot
@@ -60,13 +62,29 @@ def test_a_producer_updates_a_product_on_the_portal_and_it_appears_on_the_showca
     screenshot(page, "productive-families-showcase-375")
 
 
-def test_a_producer_sets_training_needs_and_downloads_the_leaflet_on_a_phone(
-    phone_page, browser_login, producer_account, enabled, in_tenant
+def test_a_producer_sets_training_needs_asks_to_join_a_program_and_downloads_the_leaflet_on_a_phone(
+    phone_page, browser_login, producer_account, enabled, in_tenant, browser, live_server, make_member
 ):
     user, producer_id = producer_account
     with in_tenant(enabled):
         documents.store_leaflet("food", PDF, "leaflet.pdf")
+        trainer = services.add_trainer(
+            {
+                "name": "مركز الأحساء للتدريب",
+                "kind": "centre",
+                "scope": "local",
+                "city": "الهفوف",
+                "specialities": ["packaging"],
+            }
+        )
+        program = services.create_program(
+            {"title": "التغليف والتعبئة للمنتجات المنزلية", "area": "packaging", "trainer_id": trainer.id,
+             "starts_on": (date.today() + timedelta(days=7)).isoformat(),
+             "ends_on": (date.today() + timedelta(days=37)).isoformat(),
+             "place": "مقر الجمعية بالهفوف", "capacity": 12}
+        )  # fmt: skip
         db.session.commit()
+        program_id = program.id
     page = phone_page
     browser_login(page, user.email, PASSWORD)
     page.goto(f"/t/first/{PID}/portal/")
@@ -79,9 +97,35 @@ def test_a_producer_sets_training_needs_and_downloads_the_leaflet_on_a_phone(
     assert page.locator("#areas-packaging").is_checked() and not page.locator("#areas-marketing").is_checked()
     with in_tenant(enabled):
         assert services.needs_of([producer_id])[producer_id] == ["packaging", "food_safety"]
+    suggested = page.locator("#suggested-programs")
+    assert "التغليف والتعبئة للمنتجات المنزلية" in suggested.inner_text()
+    suggested.get_by_role("button", name="أطلب الانضمام").click()
+    page.wait_for_load_state()
+    assert "ستتواصل معك الجمعية" in page.locator("#suggested-programs").inner_text()
+    with in_tenant(enabled):
+        assert set(services.interests_of(producer_id)) == {program_id}
     with page.expect_download() as download:
         page.click("#leaflet-link")
     assert download.value.suggested_filename == "leaflet.pdf"
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
     page.locator("#my-training").scroll_into_view_if_needed()
     screenshot(page, "productive-families-portal-needs-licence-375")
+
+    # Staff on a desktop, in English: the program's page names who asked, first in the enrol list.
+    officer = make_member("trainer-officer@first.example.org", enabled, ["researcher"])
+    officer.locale = "en"
+    db.session.commit()
+    context = browser.new_context(
+        base_url=live_server, locale="en-US", viewport={"width": 1366, "height": 900}
+    )
+    try:
+        desk = context.new_page()
+        browser_login(desk, officer.email, PASSWORD)
+        desk.goto(f"/t/first/{PID}/training/programs/{program_id}")
+        assert desk.locator("html").get_attribute("dir") == "ltr"
+        assert "Asked to join on the portal" in desk.locator("#asking-to-join").inner_text()
+        first_group = desk.locator("#producer_id optgroup").first
+        assert first_group.get_attribute("label") == "Asked to join on the portal"
+        screenshot(desk, "productive-families-program-asking-1366-en")
+    finally:
+        context.close()

@@ -4,13 +4,15 @@ which body, the procedure leaflet of the producer's own activity only, the incen
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 import sqlalchemy as sa
 
-from core.testing import PDF, AuditEvent
+from core.testing import PDF, AuditEvent, OutboxMessage
 from core.toolkit import db
 
 from .. import services
-from ..models_training import TrainingNeed
+from ..models_training import TrainingInterest, TrainingNeed
 from ..services import documents
 from .conftest import PID
 
@@ -150,3 +152,99 @@ def test_another_tenants_leaflet_is_404_and_the_plugin_disabled_takes_the_route_
     enable_plugin(enabled, PID, enabled=False)
     assert client.get(LEAFLET).status_code == 404
     assert client.get(PORTAL).status_code == 404
+
+
+# --------------------------------------------------------------------------- suggested programs
+
+
+def _open_program(in_tenant, tenant, area: str = "packaging", capacity: int = 2, **values) -> int:
+    with in_tenant(tenant):
+        trainer = services.add_trainer(
+            {
+                "name": "مركز الأحساء للتدريب",
+                "kind": "centre",
+                "scope": "local",
+                "city": "الهفوف",
+                "specialities": [area],
+            }
+        )
+        program = services.create_program(
+            {
+                "title": "التغليف والتعبئة للمنتجات المنزلية",
+                "area": area,
+                "trainer_id": trainer.id,
+                "starts_on": (date.today() + timedelta(days=7)).isoformat(),
+                "ends_on": (date.today() + timedelta(days=37)).isoformat(),
+                "place": "مقر الجمعية بالهفوف",
+                "capacity": capacity,
+                **values,
+            }
+        )
+        db.session.commit()
+        return program.id
+
+
+def test_the_producer_sees_programs_for_the_needs_asks_to_join_once_and_staff_are_told(
+    client, producer_account, manager, login, enabled, in_tenant
+):
+    user, producer_id = producer_account
+    program_id = _open_program(in_tenant, enabled)
+    login(user)
+    before = client.get(PORTAL).get_data(as_text=True)
+    assert "التغليف والتعبئة للمنتجات المنزلية" not in before  # no need ticked: nothing suggested
+    assert client.post(PORTAL, data={"action": "needs", "areas": ["packaging"]}).status_code == 303
+    page = client.get(PORTAL).get_data(as_text=True)
+    suggested = page.split('id="suggested-programs"')[1].split("</ul>")[0]
+    assert "التغليف والتعبئة للمنتجات المنزلية" in suggested and "مقر الجمعية بالهفوف" in suggested
+    assert 'value="join"' in suggested
+    asked = client.post(PORTAL, data={"action": "join", "program_id": str(program_id)})
+    assert asked.status_code == 303
+    shown = client.get(PORTAL).get_data(as_text=True)
+    assert "ستتواصل معك الجمعية" in shown.split('id="suggested-programs"')[1].split("</ul>")[0]
+    again = client.post(PORTAL, data={"action": "join", "program_id": str(program_id)})
+    assert again.status_code == 422 and 'id="program_id-error"' in again.get_data(as_text=True)
+    assert _audited(in_tenant, enabled, "training.asked_to_join") == [(user.id, str(program_id))]
+    # staff who enrol are told in their inbox, with the program's page; the producer is first
+    # in the enrol list of that page
+    with in_tenant(enabled):
+        told = db.session.scalars(
+            sa.select(OutboxMessage).where(OutboxMessage.template == services.INTEREST_TEMPLATE)
+        ).all()
+    assert {m.user_id for m in told} >= {manager.id} and all(m.channel == "in_app" for m in told)
+    assert all(m.link and m.link.endswith(f"/training/programs/{program_id}") for m in told)
+    login(manager)
+    listed = client.get(f"/t/first/api/v1/{PID}/training/programs/{program_id}/asking-to-join")
+    assert listed.status_code == 200 and [p["id"] for p in listed.json] == [producer_id]
+    program_page = client.get(f"/t/first/{PID}/training/programs/{program_id}").get_data(as_text=True)
+    assert 'id="asking-to-join"' in program_page
+    # first in the enrol list, before those needing the area and all producers
+    assert program_page.index('label="طلبوا الانضمام عبر البوابة"') < program_page.index(
+        'label="جميع الأسر المنتجة"'
+    )
+
+
+def test_asking_to_join_a_program_not_suggested_is_a_field_error_and_nothing_is_written(
+    client, producer_account, login, enabled, in_tenant
+):
+    user, _producer_id = producer_account
+    other_area = _open_program(in_tenant, enabled, area="marketing")
+    login(user)
+    assert client.post(PORTAL, data={"action": "needs", "areas": ["packaging"]}).status_code == 303
+    for program_id in (str(other_area), "999999", "abc", ""):
+        refused = client.post(PORTAL, data={"action": "join", "program_id": program_id})
+        html = refused.get_data(as_text=True)
+        assert refused.status_code == 422 and 'id="program_id-error"' in html, program_id
+    with in_tenant(enabled):
+        assert db.session.scalar(sa.select(sa.func.count(TrainingInterest.id))) == 0
+    assert _audited(in_tenant, enabled, "training.asked_to_join") == []
+
+
+def test_the_producer_sees_the_programs_enrolled_in(client, producer_account, login, enabled, in_tenant):
+    user, producer_id = producer_account
+    program_id = _open_program(in_tenant, enabled)
+    with in_tenant(enabled):
+        services.enrol(services.get_program(program_id), {"producer_id": producer_id})
+        db.session.commit()
+    login(user)
+    mine = client.get(PORTAL).get_data(as_text=True).split('id="my-programs"')[1].split("</ul>")[0]
+    assert "التغليف والتعبئة للمنتجات المنزلية" in mine and "ملتحق" in mine
