@@ -232,9 +232,12 @@ def _queue(
     return messages
 
 
-def notify_applicant(request: Any, template: str, **context: Any) -> list[OutboxMessage]:
+def notify_applicant(
+    request: Any, template: str, *, page: str | None = None, **context: Any
+) -> list[OutboxMessage]:
     """Queue ``template`` for the applicant of ``request`` (an ``AidRequest``, read by its
-    attributes): their portal account if any, the e-mail they gave if it differs, their phone."""
+    attributes): their portal account if any, the e-mail they gave if it differs, their phone;
+    ``page``: the page the message is about (the portal inbox opens it)."""
     user = db.session.get(User, request.applicant_user_id) if request.applicant_user_id else None
     email = (
         request.applicant_email
@@ -247,6 +250,7 @@ def notify_applicant(request: Any, template: str, **context: Any) -> list[Outbox
         user=user,
         email=email,
         phone=request.applicant_phone,
+        link=page,
     )
 
 

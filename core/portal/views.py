@@ -68,7 +68,8 @@ def index():
         .order_by(AidRequest.id.desc())
     ).all()
     language = current_language()
-    messages = [message_text(message, language) for message in in_app_messages(current_user)]
+    # each message as the reader's language has it, and the page it is about (a path of this site)
+    messages = [(*message_text(m, language), m.link) for m in in_app_messages(current_user)]
     return render_template(
         "portal/index.html",
         items=mine,

@@ -17,7 +17,7 @@ import pytest
 
 from core.aid.models import Disbursement
 from core.extensions import db
-from core.notifications.models import OutboxMessage
+from core.notifications import OutboxMessage, unsealed
 from tests.e2e.browser import screenshot
 from tests.fixtures import PASSWORD
 
@@ -37,10 +37,12 @@ def test_complaint_from_the_portal_at_375_px_to_the_outcome(
     disbursement.disbursed_on = date.today() - timedelta(days=2)  # within the 15 days
     db.session.commit()
 
-    body = db.session.scalars(
-        db.select(OutboxMessage.body).where(OutboxMessage.template == "surveys_invitation")
-    ).first()  # the same link by SMS, e-mail and in-app
-    survey_link = re.search(r"/t/first/surveys/answer/\S+", body).group(0)
+    message = db.session.scalars(
+        db.select(OutboxMessage).where(
+            OutboxMessage.template == "surveys_invitation", OutboxMessage.channel == "sms"
+        )
+    ).one()  # the link as the SMS sends it (the outbox keeps it sealed)
+    survey_link = re.search(r"/t/first/surveys/answer/\S+", unsealed(message)[1]).group(0)
 
     portal = phone_page
     portal.goto(survey_link)  # no login: the SMS link is the credential

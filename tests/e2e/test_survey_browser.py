@@ -1,5 +1,6 @@
 """A beneficiary answers the satisfaction survey from the link of their SMS, on a phone (375 px),
-in Arabic, without logging in; the link cannot be used twice."""
+in Arabic, without logging in; the link cannot be used twice. A portal applicant opens it from
+the message in their portal inbox instead, signed in."""
 
 from __future__ import annotations
 
@@ -8,9 +9,10 @@ import re
 import pytest
 
 from core.extensions import db
-from core.notifications.models import OutboxMessage
+from core.notifications import OutboxMessage, unsealed
 from core.surveys.models import SurveyResponse
 from core.tenancy import tenant_context
+from core.testing import PASSWORD
 from tests.e2e.browser import screenshot
 
 pytestmark = pytest.mark.browser
@@ -21,10 +23,10 @@ def test_a_beneficiary_answers_the_survey_link_once_on_a_phone(
 ):
     advance(new_request(), "disbursed")  # the disbursement invites the applicant (SMS)
     db.session.commit()
-    body = db.session.scalars(
-        db.select(OutboxMessage.body).where(OutboxMessage.template == "surveys_invitation")
+    message = db.session.scalars(
+        db.select(OutboxMessage).where(OutboxMessage.template == "surveys_invitation")
     ).one()
-    path = re.search(r"/t/first/surveys/answer/\S+", body).group(0)
+    path = re.search(r"/t/first/surveys/answer/\S+", unsealed(message)[1]).group(0)  # as sent
 
     page = phone_page
     page.goto(path)
@@ -46,3 +48,23 @@ def test_a_beneficiary_answers_the_survey_link_once_on_a_phone(
     assert "تمت الإجابة عن هذه الاستبانة" in page.content()
     with tenant_context(tenant):
         assert db.session.scalars(db.select(SurveyResponse.kpi_score)).all() == [2]
+
+
+def test_a_portal_applicant_opens_the_survey_from_the_message_in_their_inbox(
+    phone_page, browser_login, new_request, advance, tenant, staff
+):
+    applicant = staff["applicant"]
+    advance(new_request(applicant_user_id=applicant.id), "disbursed")
+    db.session.commit()
+    page = phone_page
+    browser_login(page, applicant.email, PASSWORD)
+    page.goto("/t/first/portal/")
+    message = page.locator("#messages li", has_text="الاستبانة")
+    assert re.search(r"/t/first/surveys/mine/\d+", message.inner_text())  # the page, not the link
+    link = message.locator("a[data-open]")
+    assert re.fullmatch(r"/t/first/surveys/mine/\d+", link.get_attribute("href"))
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    screenshot(page, "survey-03-portal-message-phone-375")
+    link.click()
+    page.wait_for_load_state()
+    assert page.locator(".surveys-rating").count() == 1  # the questions, signed in: no token

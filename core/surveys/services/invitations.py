@@ -72,19 +72,23 @@ def answer_link(token: str) -> str:
     return _address("surveys.answer", f"answer/{token}", token=token)
 
 
-def portal_link(invitation: SurveyInvitation) -> str:
+def portal_link(invitation: SurveyInvitation, external: bool = True) -> str:
     """The signed-in applicant's own page of the invitation (``surveys.mine``): what their
-    in-app message shows in place of the single-use link, which the outbox does not keep."""
-    return _address("surveys.mine", f"mine/{invitation.id}", invitation_id=invitation.id)
+    in-app message shows in place of the single-use link, which the outbox does not keep
+    (``external=False``: the path alone, the message's page on the portal it is read on)."""
+    return _address("surveys.mine", f"mine/{invitation.id}", external, invitation_id=invitation.id)
 
 
-def _address(endpoint: str, tail: str, **values: Any) -> str:
+def _address(endpoint: str, tail: str, external: bool = True, **values: Any) -> str:
     if has_request_context():
-        return url_for(endpoint, _external=True, **values)
+        return url_for(endpoint, _external=external, **values)
     tenant = require_tenant()
+    path = f"/t/{tenant.slug}/surveys/{tail}"
+    if not external:
+        return path
     host = (tenant.hosts or [None])[0] or current_app.config.get("SERVER_NAME") or "localhost"
     scheme = current_app.config.get("PREFERRED_URL_SCHEME", "https")
-    return f"{scheme}://{host}/t/{tenant.slug}/surveys/{tail}"
+    return f"{scheme}://{host}{path}"
 
 
 def period_of(day: date) -> str:
@@ -167,7 +171,9 @@ def invite(
         # The link goes out by SMS/e-mail but is not kept in clear (a database copy must not
         # answer); the applicant's inbox shows their portal page of the survey instead.
         link = Sealed(answer_link(token), shown=portal_link(invitation))
-        notify_applicant(request, "surveys_invitation", link=link)
+        notify_applicant(
+            request, "surveys_invitation", page=portal_link(invitation, external=False), link=link
+        )
     record(
         "surveys.invite",
         "SurveyInvitation",
