@@ -626,6 +626,12 @@ CASES: dict[str, list[Provoke | Upsert | Unreachable]] = {
         Upsert(_training_attendance_twice)
     ],
     "uq_productive_families_training_needs_tenant_id_producer_id_area": [Upsert(_training_needs_twice)],
+    "uq_productive_families_training_interests_tenant_id_program_id_producer_id": [
+        Unreachable(
+            "asked only on the producer's portal form (no API); ask_to_join refuses a second request "
+            "with a 422 on program_id (productive_families' portal tests)"
+        )
+    ],
     "uq_productive_families_initiative_criteria_tenant_id_name": [
         Provoke("criteria", _initiative_criteria_same_name)
     ],
