@@ -31,7 +31,7 @@ NEEDS = [
     ["packaging", "marketing"],
     ["sewing_design", "marketing"],
     ["food_safety", "pricing"],
-    ["crafts", "photography"],
+    ["crafts", "photography", "marketing"],
     ["packaging", "pricing"],
 ]
 # Sessions attended of four, per enrolled producer of the closed program (75 % needed: 3 of 4).
@@ -113,3 +113,9 @@ def _open_program(trainer, producers, today: date, offered: set) -> None:
         program, {"held_on": start.isoformat(), "topic": "بناء حساب تجاري على الشبكات"}
     )
     services.record_attendance(program, session, {"present": [p.id for p in enrolled[:2]]})
+    # A family needing the area asked on the portal to join (staff see it on the program's page).
+    asking = next(
+        (p for p in producers if program.id in {s.id for s in services.suggested_programs(p.id, today)}), None
+    )
+    if asking is not None:
+        services.ask_to_join(asking, {"program_id": program.id}, today=today)
