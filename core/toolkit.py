@@ -53,7 +53,7 @@ from .kpi import KpiSource, kpi_sources, kpi_values
 from .labels import label, labels
 from .lookup import get_in_tenant, get_or_404
 from .navigation import DashboardCard, DashboardItem, NavItem
-from .notifications import Sealed, notify
+from .notifications import Sealed, notify, notify_staff
 from .notifications.safety import contact_safety_of, set_contact_safety
 from .numbers import (
     NumberFormatError,
@@ -204,6 +204,7 @@ __all__ = [
     "PolicyLink",
     "read_document",
     "notify",
+    "notify_staff",
     "Sealed",
     "staff_holding",
     "set_contact_safety",

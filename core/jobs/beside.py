@@ -22,6 +22,7 @@ import sqlite3
 import threading
 from contextlib import closing
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm.attributes import set_committed_value
@@ -32,8 +33,8 @@ _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS progress (tenant_id INTEGER NOT NULL, job_id INTEGER NOT NULL, "
     "progress INTEGER NOT NULL, total INTEGER, heartbeat_at TEXT NOT NULL, PRIMARY KEY (tenant_id, job_id))"
 )
-# In-memory databases (one process): (database, tenant id, job id) → (progress, total, heartbeat).
-_LOCAL: dict[tuple[str, int, int], tuple[int, int | None, datetime]] = {}
+# In-memory databases (one process): (database, tenant id, job id) → a row as the file keeps it.
+_LOCAL: dict[tuple[str, int, int], tuple[int, int | None, str]] = {}
 _LOCK = threading.Lock()
 
 
@@ -59,68 +60,59 @@ def _connect(path: str) -> sqlite3.Connection:
     return connection
 
 
+def _store(engine: sa.Engine, tenant_id: int, job_id: int, sql: str, params: tuple, local) -> Any:
+    """Run ``sql`` on the file beside ``engine``'s database (``local(table, key)`` on the
+    process-local table of an in-memory one); None when not SQLite or the file is busy."""
+    path = path_of(engine)
+    if path is None:
+        return None
+    if not path:
+        with _LOCK:
+            return local(_LOCAL, (str(engine.url), tenant_id, job_id))
+    try:
+        with closing(_connect(path)) as connection:
+            return connection.execute(sql, params).fetchone()
+    except sqlite3.Error:
+        log.warning("progress of job %s not kept beside the database", job_id, exc_info=True)
+        return None
+
+
 def write(
     engine: sa.Engine, tenant_id: int, job_id: int, progress: int, total: int | None, at: datetime
 ) -> None:
-    path = path_of(engine)
-    if path is None:
-        return
-    if not path:
-        with _LOCK:
-            _LOCAL[(str(engine.url), tenant_id, job_id)] = (progress, total, at)
-        return
-    try:
-        with closing(_connect(path)) as connection:
-            connection.execute(
-                "INSERT OR REPLACE INTO progress VALUES (?, ?, ?, ?, ?)",
-                (tenant_id, job_id, progress, total, at.isoformat()),
-            )
-    except sqlite3.Error:
-        log.warning("progress of job %s not written beside the database", job_id, exc_info=True)
+    _store(
+        engine, tenant_id, job_id,
+        "INSERT OR REPLACE INTO progress VALUES (?, ?, ?, ?, ?)",
+        (tenant_id, job_id, progress, total, at.isoformat()),
+        lambda table, key: table.__setitem__(key, (progress, total, at.isoformat())),
+    )  # fmt: skip
 
 
 def read(engine: sa.Engine, tenant_id: int, job_id: int) -> tuple[int, int | None, datetime] | None:
     """``(progress, total, heartbeat)`` last reported for the job, or None."""
-    path = path_of(engine)
-    if path is None:
-        return None
-    if not path:
-        with _LOCK:
-            return _LOCAL.get((str(engine.url), tenant_id, job_id))
-    try:
-        with closing(_connect(path)) as connection:
-            row = connection.execute(
-                "SELECT progress, total, heartbeat_at FROM progress WHERE tenant_id = ? AND job_id = ?",
-                (tenant_id, job_id),
-            ).fetchone()
-    except sqlite3.Error:
-        log.warning("progress of job %s not read beside the database", job_id, exc_info=True)
-        return None
+    row = _store(
+        engine, tenant_id, job_id,
+        "SELECT progress, total, heartbeat_at FROM progress WHERE tenant_id = ? AND job_id = ?",
+        (tenant_id, job_id),
+        lambda table, key: table.get(key),
+    )  # fmt: skip
     return None if row is None else (row[0], row[1], datetime.fromisoformat(row[2]))
 
 
 def forget(engine: sa.Engine, tenant_id: int, job_id: int) -> None:
     """The job ended: its row goes."""
-    path = path_of(engine)
-    if path is None:
-        return
-    if not path:
-        with _LOCK:
-            _LOCAL.pop((str(engine.url), tenant_id, job_id), None)
-        return
-    try:
-        with closing(_connect(path)) as connection:
-            connection.execute("DELETE FROM progress WHERE tenant_id = ? AND job_id = ?", (tenant_id, job_id))
-    except sqlite3.Error:
-        log.warning("progress of job %s not removed beside the database", job_id, exc_info=True)
+    _store(
+        engine, tenant_id, job_id,
+        "DELETE FROM progress WHERE tenant_id = ? AND job_id = ?",
+        (tenant_id, job_id),
+        lambda table, key: table.pop(key, None),
+    )  # fmt: skip
 
 
 def overlay(job, engine: sa.Engine) -> None:
     """Give a running ``job`` just loaded the newer progress and heartbeat reported beside the
     database (as committed values: nothing to flush)."""
-    if job.state != "running" or path_of(engine) is None:
-        return
-    found = read(engine, job.tenant_id, job.id)
+    found = read(engine, job.tenant_id, job.id) if job.state == "running" else None
     if found is None:
         return
     progress, total, heartbeat = found

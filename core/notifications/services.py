@@ -451,6 +451,14 @@ def message_text(message: OutboxMessage, locale: str) -> tuple[str, str, str]:
     return message.subject, message.body, message.locale
 
 
+def local_link(message: OutboxMessage) -> str | None:
+    """The page ``message`` is about when it is a path of this platform (never another site)."""
+    link = message.link
+    if link and link.startswith("/") and not link.startswith("//") and "\\" not in link:
+        return link
+    return None
+
+
 def in_app_messages(user: Any, limit: int = 50) -> list[OutboxMessage]:
     """The portal inbox of ``user`` in the current tenant, newest first."""
     if current_tenant() is None or user is None:

@@ -43,7 +43,7 @@ def open_message(message_id):
     message = get_or_404(OutboxMessage, message_id, user_id=current_user.id, channel="in_app")
     services.mark_read(current_user, message.id)
     db.session.commit()
-    return redirect(message.link if _is_local(message.link) else url_for(".inbox"))
+    return redirect(services.local_link(message) or url_for(".inbox"))
 
 
 @bp.route("/read", methods=["POST"])
@@ -53,8 +53,3 @@ def mark_all_read():
     db.session.commit()
     flash(_("Messages marked as read: %(num)d.", num=changed), "success")
     return redirect(url_for(".inbox"))
-
-
-def _is_local(link: str | None) -> bool:
-    """Only a path of this platform (never another site) is followed."""
-    return bool(link) and link.startswith("/") and not link.startswith("//") and "\\" not in link

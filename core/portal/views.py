@@ -18,7 +18,7 @@ from ..i18n import current_language, translate_messages
 from ..i18n import gettext as _
 from ..i18n import lazy_gettext as _l
 from ..lookup import get_or_404
-from ..notifications import in_app_messages, message_text
+from ..notifications import in_app_messages, local_link, message_text
 from ..plugins import tenant_hooks
 from ..registry.panels import merge_panels
 from ..requests import forms, services
@@ -69,7 +69,7 @@ def index():
     ).all()
     language = current_language()
     # each message as the reader's language has it, and the page it is about (a path of this site)
-    messages = [(*message_text(m, language), m.link) for m in in_app_messages(current_user)]
+    messages = [(*message_text(m, language), local_link(m)) for m in in_app_messages(current_user)]
     return render_template(
         "portal/index.html",
         items=mine,

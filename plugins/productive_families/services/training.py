@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from flask import has_request_context, url_for
 from marshmallow import ValidationError
 
-from core.toolkit import Conflict, NotFound, db, get_in_tenant, notify, staff_holding
+from core.toolkit import Conflict, NotFound, db, get_in_tenant, notify_staff
 
 from ..i18n import _l
 from ..models import Producer
@@ -339,14 +339,12 @@ def ask_to_join(
         if has_request_context()
         else None
     )
-    for user in staff_holding(RUNS_TRAINING):
-        notify(
-            INTEREST_TEMPLATE,
-            {"producer": producer.trade_name, "program": program.title},
-            user=user,
-            only=("in_app",),
-            link=page,
-        )
+    notify_staff(
+        RUNS_TRAINING,
+        INTEREST_TEMPLATE,
+        {"producer": producer.trade_name, "program": program.title},
+        link=page,
+    )
     return interest
 
 
