@@ -105,6 +105,7 @@ from .tenancy import (
     Tenant,
     TenantMixin,
     current_tenant,
+    page_path,
     require_tenant,
     tenant_context,
     tenant_foreign_key,
@@ -156,6 +157,7 @@ __all__ = [
     # --- Tenancy: the tenant in context.
     "current_tenant",
     "require_tenant",
+    "page_path",
     "tenant_context",
     "all_tenants",
     # --- Lookup: one tenant-safe get-or-404.

@@ -23,7 +23,7 @@ from core.extensions import _sqlite_pragmas, db
 from core.tenancy import TenantRequired, rls, scoping, tenant_context
 from core.tenancy.services import create_tenant as create_tenant_service
 from core.tenancy.services import tenant_for_host, update_tenant
-from core.tenancy.web import REQUEST_STATE, forget_after_request, host_tenant
+from core.tenancy.web import REQUEST_STATE, forget_after_request, host_tenant, page_path
 from core.testing.app import make_app
 
 HOSTED = "http://hosted.example.org"
@@ -113,6 +113,17 @@ def test_only_the_root_page_looks_up_the_host(client, create_tenant, query_count
     with query_counter() as queries:
         assert client.get("/healthz", base_url=HOSTED).status_code == 200
     assert [" ".join(sql.split()) for sql in queries.statements] == ["SELECT 1"]
+
+
+def test_a_page_path_is_the_same_in_a_request_and_outside_one(app, tenant):
+    """A job or a command links a notification to a page as a request would (``url_for``)."""
+    with app.app_context(), tenant_context(tenant):
+        outside = page_path("requests.view", request_id=7)
+        with app.test_request_context("/"):
+            inside = page_path("requests.view", request_id=7)
+    assert outside == inside == "/t/first/requests/7"
+    with app.app_context(), pytest.raises(TenantRequired):
+        page_path("requests.view", request_id=7)
 
 
 def test_tenant_hosts_setting_is_refused_with_directions():

@@ -7,13 +7,11 @@ hooks, and this module decides who is told (Datasette's ``DEFAULT_PLUGINS`` idea
 
 from __future__ import annotations
 
-from flask import current_app, has_request_context, url_for
-
 from ..calendar import format_date
 from ..hookspecs import hookimpl
 from ..i18n import lazy_gettext as _l
 from ..numbers import format_halalas
-from ..tenancy import require_tenant
+from ..tenancy import page_path
 from .senders import InAppSender, LogOnlySmsSender, SmtpEmailSender
 from .services import Channel, notify_applicant, notify_staff
 
@@ -54,10 +52,7 @@ def _tell_staff(request, action: str, template: str, **context) -> None:
 
 def _request_link(request) -> str:
     """The request's staff page (a path; also from the command line, with no page being answered)."""
-    values = {"tenant": require_tenant().slug, "request_id": request.id}
-    if has_request_context():
-        return url_for("requests.view", **values)
-    return current_app.url_map.bind("localhost").build("requests.view", values)
+    return page_path("requests.view", request_id=request.id)
 
 
 @hookimpl

@@ -46,7 +46,7 @@ def register_notification_templates():
             _l("%(tenant)s: how was our service? (request %(number)s)"),
             _l(
                 "%(tenant)s would like your opinion on the service for your request %(number)s. "
-                "Answer this short survey (no login needed, once): %(link)s"
+                "Answer this short survey, once: %(link)s"
             ),
         )
     }

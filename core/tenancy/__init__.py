@@ -13,6 +13,7 @@ from .context import (
     unscoped,
 )
 from .models import CALENDAR_DISPLAYS, PluginEnablement, Tenant, TenantMixin, tenant_foreign_key, utcnow
+from .web import page_path
 
 __all__ = [
     "CALENDAR_DISPLAYS",
@@ -24,6 +25,7 @@ __all__ = [
     "current_tenant",
     "current_tenant_id",
     "is_unscoped",
+    "page_path",
     "reading_for",
     "require_tenant",
     "set_current_tenant",

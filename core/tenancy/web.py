@@ -12,7 +12,8 @@
   platform API) stay platform pages there: no tenant is put in context for them, so a platform
   admin or another association's member is not judged as if inside this one. The lookup is
   made at most once per request (:func:`host_tenant`);
-* **URL defaults** — ``url_for`` fills ``tenant`` from the tenant in context;
+* **URL defaults** — ``url_for`` fills ``tenant`` from the tenant in context; :func:`page_path`
+  builds the same path where no page is being answered (a job, a command, demo data);
 * **the request-state teardown** — per-request caches on ``flask.g`` are dropped at the end of
   each request (an app context reused across requests, as tests do, must not carry them over).
   Each feature names its own keys with :func:`forget_after_request`.
@@ -29,9 +30,9 @@ import re
 from collections.abc import Callable, Iterable
 from typing import NamedTuple
 
-from flask import Flask, abort, current_app, g, redirect, request, url_for
+from flask import Flask, abort, current_app, g, has_request_context, redirect, request, url_for
 
-from .context import set_current_tenant
+from .context import require_tenant, set_current_tenant
 from .models import Tenant
 from .services import get_tenant, tenant_for_host
 
@@ -137,6 +138,17 @@ def _tenant_in_urls(endpoint, values) -> None:
         and current_app.url_map.is_endpoint_expecting(endpoint, "tenant")
     ):
         values["tenant"] = tenant.slug
+
+
+def page_path(endpoint: str, **values) -> str:
+    """The path of a page of the tenant in context (``tenant`` filled in as by ``url_for``), in a
+    request or outside one — a background job, a command, demo data: the link a notification
+    keeps for the page it is about."""
+    if "tenant" not in values and current_app.url_map.is_endpoint_expecting(endpoint, "tenant"):
+        values["tenant"] = require_tenant().slug
+    if has_request_context():
+        return url_for(endpoint, **values)
+    return current_app.url_map.bind("localhost").build(endpoint, values)
 
 
 def _forget_request_state(exc) -> None:

@@ -26,6 +26,7 @@ from core import create_app
 from core.auth.api_auth import SAFE_METHODS
 from core.auth.throttle import login_guard
 from core.extensions import db, limiter
+from core.tenancy.rls import platform_token
 
 PASSWORD = "correct-horse-battery"
 EXTRA_PLUGINS: list[str] = []  # set from the ini option ``charity_extra_plugins`` (pytest_configure)
@@ -201,11 +202,42 @@ def _clean_database(request) -> Iterator[None]:
         tables = [t for t in reversed(db.metadata.sorted_tables) if t.name in existing]
         with engine.begin() as conn:
             if conn.dialect.name == "postgresql":
-                names = ", ".join(f'"{t.name}"' for t in tables)
-                conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+                _empty_postgres(conn, tables)
             else:
                 for table in tables:
                     conn.execute(table.delete())
+
+
+# A table never written since the schema was built has no pages; one that was has at least one.
+_WRITTEN_TABLES = text(
+    "SELECT c.relname FROM pg_class c WHERE c.relnamespace = current_schema()::regnamespace "
+    "AND c.relkind = 'r' AND pg_relation_size(c.oid) > 0"
+)
+_RESTART_USED_SEQUENCES = text(
+    "SELECT setval(format('%I.%I', schemaname, sequencename), 1, false) FROM pg_sequences "
+    "WHERE schemaname = current_schema() AND last_value IS NOT NULL"
+)
+
+
+def _empty_postgres(conn, tables) -> None:
+    """Delete the rows of the tables that were written, children first, and restart the used
+    sequences. ``TRUNCATE`` of every table took 0.3–1.5 s per test (a new file per table and
+    index); a ``DELETE`` of the few written tables takes milliseconds. The owner deletes in the
+    signed platform scope (Row-Level Security binds it too), with the audit log's append-only
+    trigger off for this transaction alone."""
+    written = set(conn.execute(_WRITTEN_TABLES).scalars())
+    tables = [t for t in tables if t.name in written]
+    if not tables:
+        return
+    conn.exec_driver_sql("SELECT set_config('app.tenant', %(t)s, true)", {"t": platform_token()})
+    audited = any(t.name == "audit_events" for t in tables)
+    if audited:
+        conn.execute(text("ALTER TABLE audit_events DISABLE TRIGGER audit_events_append_only"))
+    for table in tables:
+        conn.execute(table.delete())
+    if audited:
+        conn.execute(text("ALTER TABLE audit_events ENABLE TRIGGER audit_events_append_only"))
+    conn.execute(_RESTART_USED_SEQUENCES)
 
 
 @pytest.fixture(autouse=True)

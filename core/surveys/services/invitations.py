@@ -23,7 +23,7 @@ from ...audit.services import record
 from ...extensions import db
 from ...notifications.services import Sealed, notify_applicant
 from ...requests.models import AidRequest
-from ...tenancy import require_tenant, utcnow
+from ...tenancy import page_path, require_tenant, utcnow
 from ..models import Survey, SurveyInvitation
 from .building import invitation_version
 from .defaults import install_default_survey
@@ -69,23 +69,23 @@ def invitation_for_token(token: str) -> SurveyInvitation | None:
 
 def answer_link(token: str) -> str:
     """The answer page's absolute address (outside a request: the tenant's first host)."""
-    return _address("surveys.answer", f"answer/{token}", token=token)
+    return _address("surveys.answer", token=token)
 
 
 def portal_link(invitation: SurveyInvitation, external: bool = True) -> str:
     """The signed-in applicant's own page of the invitation (``surveys.mine``): what their
     in-app message shows in place of the single-use link, which the outbox does not keep
     (``external=False``: the path alone, the message's page on the portal it is read on)."""
-    return _address("surveys.mine", f"mine/{invitation.id}", external, invitation_id=invitation.id)
+    return _address("surveys.mine", external, invitation_id=invitation.id)
 
 
-def _address(endpoint: str, tail: str, external: bool = True, **values: Any) -> str:
+def _address(endpoint: str, external: bool = True, **values: Any) -> str:
     if has_request_context():
         return url_for(endpoint, _external=external, **values)
-    tenant = require_tenant()
-    path = f"/t/{tenant.slug}/surveys/{tail}"
+    path = page_path(endpoint, **values)
     if not external:
         return path
+    tenant = require_tenant()
     host = (tenant.hosts or [None])[0] or current_app.config.get("SERVER_NAME") or "localhost"
     scheme = current_app.config.get("PREFERRED_URL_SCHEME", "https")
     return f"{scheme}://{host}{path}"

@@ -19,6 +19,7 @@ from core.toolkit import (
     get_in_tenant,
     get_or_404,
     notify,
+    page_path,
     require_tenant,
     roles_in,
     unique_field,
@@ -303,7 +304,7 @@ def send_reminders(today: date | None = None) -> dict:
                 {"case": case_id, "referral": referral.id, "date": referral.follow_up_on.isoformat()},
                 user=user,
                 only=("in_app",),
-                link=f"/t/{tenant.slug}/crime_victims/cases/{case_id}",
+                link=page_path("crime_victims.case", case_id=case_id),
             )
         referral.reminded_on = today
         sent += 1

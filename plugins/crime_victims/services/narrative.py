@@ -22,6 +22,7 @@ from core.toolkit import (
     decrypt_at_rest,
     encrypt_at_rest,
     notify,
+    page_path,
     require_tenant,
     roles_in,
 )
@@ -128,7 +129,7 @@ def _tell_auditors(case: VictimCase, reader, reason: str) -> None:
                 {"case": case.id, "reader": reader.email, "reason": reason},
                 user=user,
                 only=("in_app",),
-                link=f"/t/{tenant.slug}/crime_victims/cases/{case.id}",
+                link=page_path("crime_victims.case", case_id=case.id),
             )
 
 

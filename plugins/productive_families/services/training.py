@@ -15,10 +15,9 @@ from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
-from flask import has_request_context, url_for
 from marshmallow import ValidationError
 
-from core.toolkit import Conflict, NotFound, db, get_in_tenant, notify_staff
+from core.toolkit import Conflict, NotFound, db, get_in_tenant, notify_staff, page_path
 
 from ..i18n import _l
 from ..models import Producer
@@ -334,16 +333,11 @@ def ask_to_join(
     db.session.add(interest)
     db.session.flush()
     audit("training.asked_to_join", program, {"producer_id": producer.id}, actor)
-    page = (
-        url_for("productive_families.training_program", program_id=program.id)
-        if has_request_context()
-        else None
-    )
     notify_staff(
         RUNS_TRAINING,
         INTEREST_TEMPLATE,
         {"producer": producer.trade_name, "program": program.title},
-        link=page,
+        link=page_path("productive_families.training_program", program_id=program.id),
     )
     return interest
 
