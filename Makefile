@@ -116,6 +116,7 @@ bench: install
 	-$(BIN)/python bench/request_detail.py
 	-$(BIN)/python bench/search_rows.py --households $(BENCH_HOUSEHOLDS)
 	-$(BIN)/python bench/search_rows.py --scale $(BENCH_SCALE) --calls 100
+	-$(BIN)/python bench/registry_import.py --rows 50000
 	-$(BIN)/python bench/registry_import.py --households 50000
 	-$(BIN)/python bench/registry_import.py --scale $(BENCH_IMPORT_SCALE)
 	-$(BIN)/python bench/request_numbers.py --threads 8 --each 50

@@ -7,7 +7,7 @@ hooks, and this module decides who is told (Datasette's ``DEFAULT_PLUGINS`` idea
 
 from __future__ import annotations
 
-from ..calendar import format_date
+from ..calendar import local_time
 from ..hookspecs import hookimpl
 from ..i18n import lazy_gettext as _l
 from ..numbers import format_halalas
@@ -27,10 +27,9 @@ def notification_channels():
 
 @hookimpl
 def request_submitted(request):
-    notify_applicant(request, "request_received", date=format_date(request.submitted_at))
-    _tell_staff(
-        request, "requests.research", "staff_request_submitted", date=format_date(request.submitted_at)
-    )
+    submitted_on = local_time(request.submitted_at).date()  # the association's day
+    notify_applicant(request, "request_received", date=submitted_on)
+    _tell_staff(request, "requests.research", "staff_request_submitted", date=submitted_on)
 
 
 # A request arriving in these states waits for the staff holding the permission: their inbox says so.
@@ -74,5 +73,5 @@ def disbursement_recorded(disbursement, request):
         request,
         "aid_disbursed",
         amount=format_halalas(disbursement.value_halalas),
-        date=format_date(disbursement.disbursed_on),
+        date=disbursement.disbursed_on,
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import logging
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any, Protocol
 
 import sqlalchemy as sa
@@ -15,6 +15,7 @@ from .. import at_rest
 from ..auth.models import User
 from ..auth.permissions import roles_holding
 from ..auth.services import member_rows
+from ..calendar import format_date, format_datetime
 from ..extensions import db
 from ..i18n import lazy_gettext as _l
 from ..plugins import tenant_hooks
@@ -142,12 +143,41 @@ def _plugin_template(template: str) -> tuple[Any, Any]:
 
 
 def render(template: str, context: dict, locale: str) -> tuple[str, str]:
+    """``(subject, body)`` of ``template`` in ``locale``. A context value that is a date (or a
+    moment) is written then, in that language and the association's calendar."""
     tenant = require_tenant()
     subject, body = TEMPLATES.get(template) or _plugin_template(template)
     with force_locale(locale):
-        values = {**context, "tenant": tenant.name(locale)}
-        values = {key: str(value) for key, value in values.items()}
+        values = {key: _as_text(_revived(value)) for key, value in context.items()}
+        values["tenant"] = tenant.name(locale)
         return str(subject) % values, str(body) % values
+
+
+def _as_text(value: Any) -> str:
+    if isinstance(value, datetime):
+        return format_datetime(value)
+    if isinstance(value, date):
+        return format_date(value)
+    return str(value)
+
+
+def _kept(value: Any) -> Any:
+    """What an in-app message keeps of a context value (JSON) to be written again in its
+    reader's language: a date as a date, anything else as the text it was."""
+    if isinstance(value, datetime):
+        return {"datetime": value.isoformat()}
+    if isinstance(value, date):
+        return {"date": value.isoformat()}
+    return str(value)
+
+
+def _revived(value: Any) -> Any:
+    if isinstance(value, dict):
+        if "datetime" in value:
+            return datetime.fromisoformat(value["datetime"])
+        if "date" in value:
+            return date.fromisoformat(value["date"])
+    return value
 
 
 def notify(
@@ -193,7 +223,7 @@ def _queue(
     masked = {key: MASK if isinstance(value, Sealed) else value for key, value in context.items()}
     sealing = masked != context
     shown = {key: value.shown if isinstance(value, Sealed) else value for key, value in context.items()}
-    in_app_context = {key: str(value) for key, value in shown.items()}
+    in_app_context = {key: _kept(value) for key, value in shown.items()}
     known = safety.records_for(
         [
             address

@@ -5,6 +5,7 @@ user and per association."""
 from __future__ import annotations
 
 import re
+from datetime import date
 
 import pytest
 
@@ -144,7 +145,7 @@ def test_the_staff_inbox_shows_each_message_in_the_readers_language(staff, tenan
     with tenant_context(tenant):  # queued in Arabic (the association's language)
         notify(
             "staff_request_submitted",
-            {"number": "1447-000007", "name": "نورة", "date": "x"},
+            {"number": "1447-000007", "name": "نورة", "date": date(2026, 11, 30)},
             user=staff["researcher"],
             locale="ar",
             only=("in_app",),
@@ -155,3 +156,6 @@ def test_the_staff_inbox_shows_each_message_in_the_readers_language(staff, tenan
     english = client.get("/t/first/inbox/?lang=en").get_data(as_text=True)
     assert 'lang="ar" dir="auto">طلب جديد' in arabic
     assert 'lang="en" dir="auto">New request' in english and "طلب جديد" not in english
+    # the date is written again in the reader's language, in the association's calendar
+    assert "1448-06-20 هـ (2026-11-30 م)" in arabic
+    assert "1448-06-20 AH (2026-11-30 AD)" in english and "هـ" not in english

@@ -9,12 +9,9 @@ stored as a hash, as always."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
-
 from flask import url_for
 
-from core.toolkit import Conflict, Sealed, format_date, get_in_tenant, notify, require_tenant
+from core.toolkit import Conflict, Sealed, get_in_tenant, notify, require_tenant
 
 from ..i18n import _, _l
 from ..models_care import Need, Partner, Referral
@@ -37,16 +34,6 @@ MESSAGE = (
 )
 
 
-@dataclass(frozen=True)
-class _Date:
-    """A date written when the message is rendered, in the message's language and calendar."""
-
-    value: date
-
-    def __str__(self) -> str:
-        return format_date(self.value)
-
-
 def address_of(partner: Partner) -> str:
     return (partner.email or "").strip()
 
@@ -67,7 +54,7 @@ def send_link(link: PartnerLink, token: str, referral: Referral, partner: Partne
         TEMPLATE,
         {
             "area": AREA_LABELS.get(need.area, need.area),
-            "date": _Date(link.expires_on),
+            "date": link.expires_on,
             "url": Sealed(url_for("crime_victims_partner.link", token=token, _external=True)),
         },
         email=address_of(partner),

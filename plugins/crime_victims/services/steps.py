@@ -18,7 +18,6 @@ from core.toolkit import (
     can,
     db,
     find_by_national_id,
-    format_date,
     get_in_tenant,
     notify,
     parse_national_id,
@@ -213,7 +212,7 @@ def committee_notice(case: VictimCase, data: dict, actor) -> CaseStep:
     )
     notify(
         NOTICE_TEMPLATE,
-        {"number": request.number or "", "date": format_date(expected)},
+        {"number": request.number or "", "date": expected},
         user=user,
         email=email,
         phone=request.applicant_phone,

@@ -13,7 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from core.testing import MASK, AuditEvent, OutboxMessage, unsealed
-from core.toolkit import NotFound, db
+from core.toolkit import NotFound, db, format_date
 
 from .. import rules, services
 from ..models_care import Need, Referral
@@ -328,7 +328,7 @@ def test_the_link_is_emailed_to_the_partner_in_the_association_language_and_it_w
     assert enabled.name("ar") in message.subject and enabled.name("ar") in message.body
     with in_tenant(enabled):
         link = db.session.scalar(db.select(PartnerLink))
-        assert partner_access.partner_mail.format_date(link.expires_on) in message.body
+        assert format_date(link.expires_on) in message.body
     assert "نفسي" in message.body  # the referral's area, in Arabic
     # Never the victim: no name, narrative, incident, ID number, phone, city, nor the need's note.
     for secret in (

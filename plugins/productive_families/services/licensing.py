@@ -9,7 +9,7 @@ from typing import Any
 import sqlalchemy as sa
 from marshmallow import ValidationError
 
-from core.toolkit import Conflict, User, db, format_date, notify, staff_holding
+from core.toolkit import Conflict, User, db, notify, staff_holding
 
 from .. import rules
 from ..i18n import _l
@@ -85,7 +85,7 @@ def run_licence_job(today: date | None = None) -> dict[str, int]:
         staff = staff if staff is not None else _staff_to_warn()
         context = {
             "name": producer.trade_name,
-            "date": format_date(producer.licence_expires_on),
+            "date": producer.licence_expires_on,
             "days": (producer.licence_expires_on - today).days,
         }
         recipients = list(staff)

@@ -85,6 +85,7 @@ def test_a_producer_sets_training_needs_asks_to_join_a_program_and_downloads_the
         )  # fmt: skip
         db.session.commit()
         program_id = program.id
+    make_member("trainer-phone@first.example.org", enabled, ["researcher"])  # told when the producer asks
     page = phone_page
     browser_login(page, user.email, PASSWORD)
     page.goto(f"/t/first/{PID}/portal/")
@@ -127,5 +128,25 @@ def test_a_producer_sets_training_needs_asks_to_join_a_program_and_downloads_the
         first_group = desk.locator("#producer_id optgroup").first
         assert first_group.get_attribute("label") == "Asked to join on the portal"
         screenshot(desk, "productive-families-program-asking-1366-en")
+    finally:
+        context.close()
+
+    # A member on a phone, in Arabic: the inbox told them, and "Open" leads to the program.
+    context = browser.new_context(
+        base_url=live_server, locale="ar-SA", viewport={"width": 375, "height": 812}, is_mobile=True
+    )
+    try:
+        phone = context.new_page()
+        browser_login(phone, "trainer-phone@first.example.org", PASSWORD)
+        phone.goto("/t/first/inbox/")
+        message = phone.locator("#inbox .list-group-item").first
+        assert "التغليف والتعبئة للمنتجات المنزلية" in message.inner_text()
+        message.get_by_role("button", name="فتح").click()
+        phone.wait_for_load_state()
+        assert phone.url.endswith(f"/t/first/{PID}/training/programs/{program_id}")
+        assert phone.locator("html").get_attribute("dir") == "rtl"
+        assert phone.locator("#asking-to-join").is_visible()
+        assert phone.evaluate("document.documentElement.scrollWidth") <= 375
+        screenshot(phone, "productive-families-program-asking-375")
     finally:
         context.close()
