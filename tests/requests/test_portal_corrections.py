@@ -77,7 +77,9 @@ def test_returned_request_is_corrected_and_resubmitted(client, login, staff, ten
         assert item.extra["dummy"]["reference"] == "r2" and item.extra["dummy"]["household_size"] == 5
         actions = [
             e.action
-            for e in db.session.scalars(db.select(RequestEvent).where(RequestEvent.request_id == rid).order_by(RequestEvent.id))
+            for e in db.session.scalars(
+                db.select(RequestEvent).where(RequestEvent.request_id == rid).order_by(RequestEvent.id)
+            )
         ]
         assert actions[-3:] == ["return", "edit", "submit"]
     # Submitted again: no longer editable.
