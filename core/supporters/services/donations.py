@@ -140,7 +140,7 @@ def record_donation(data: dict, actor: Any, *, on: date | None = None) -> Donati
         notify(
             "supporter_receipt",
             {"number": donation.receipt_number, "amount": format_halalas(donation.value_halalas),
-             "date": donation.received_on.isoformat()},
+             "date": donation.received_on},
             email=targets["email"], phone=targets["phone"],
         )  # fmt: skip
     return donation
