@@ -203,7 +203,13 @@ def _run(job: Job, extra: dict | None = None) -> Job:
 
 def _finish(job: Job, state: str, reason: str | None = None, error: str | None = None, result=None) -> None:
     job.state, job.finished_at, job.heartbeat_at = state, utcnow(), utcnow()
-    beside.forget(db.engine, job.tenant_id, job.id)
+    # The progress reported beside the database goes once the end is committed: until then
+    # other sessions read the job as running, and without it would show its progress of before
+    # the write (an import read "0 written" for its last seconds).
+    engine, tenant_id, job_id = db.engine, job.tenant_id, job.id
+    sa.event.listen(
+        db.session(), "after_commit", lambda _session: beside.forget(engine, tenant_id, job_id), once=True
+    )
     job.reason, job.error = reason, error
     if result is not None:
         job.result = result

@@ -10,11 +10,11 @@ import pytest
 
 from core import jobs
 from core.extensions import db
-from core.jobs import Job, JobFailed, beside, task
+from core.jobs import Job, JobFailed, beside, service, task
 from core.plugins import set_plugin_state
 from core.registry import ImportJob
 from core.tenancy import tenant_context, utcnow
-from tests.fixtures import make_app
+from tests.fixtures import is_postgres, make_app
 
 
 @task("tests.count_to")
@@ -155,6 +155,23 @@ def test_progress_reported_while_a_task_holds_its_writes_reaches_other_sessions(
         done = db.session.get(Job, job.id)
         assert (done.state, done.percent) == ("succeeded", 100)
         assert beside.read(db.engine, tenant.id, job.id) is None  # gone with the job
+
+
+def test_a_jobs_progress_reported_beside_stays_until_its_end_is_committed(app_ctx, tenant):
+    if is_postgres():
+        pytest.skip("PostgreSQL takes the reports in the database itself while a task writes")
+    # Between the task's end and the commit, other sessions still read the job as running: with
+    # the report gone they would show its progress from before the write ("0 written").
+    with tenant_context(tenant):
+        job = Job(kind="tests.write_and_report", state="running", total=10, progress=0)
+        db.session.add(job)
+        db.session.commit()
+        beside.write(db.engine, tenant.id, job.id, 9, 10, utcnow())
+        service._finish(job, "succeeded")
+        db.session.flush()
+        assert beside.read(db.engine, tenant.id, job.id)[:2] == (9, 10)
+        db.session.commit()
+        assert beside.read(db.engine, tenant.id, job.id) is None
 
 
 def test_periodic_work_runs_for_each_tenant_that_enabled_its_plugin(app_ctx, tenant, other_tenant):
