@@ -13,7 +13,8 @@ Fixtures:
     staff (one user per tenant role), officer, enable_plugin, in_tenant, in_first — tenancy;
     create_person, create_household, new_request, advance — households and aid requests;
     make_file — real, tiny files to upload; query_counter — SQL statements sent by a block;
-    page, phone_page, browser, live_server, browser_login — Playwright on Debian's Chromium.
+    page, phone_page, browser, live_server, browser_login, signed_in (a logged-in page of a given
+    width and language) — Playwright on Debian's Chromium.
 
 Ini option ``charity_extra_plugins``: plugins (dotted module paths) every test app installs.
 """
@@ -54,7 +55,7 @@ from .app import (
     owner_url,
     runner,
 )
-from .browser import browser, browser_login, live_server, page, phone_page, screenshot
+from .browser import browser, browser_login, live_server, page, phone_page, screenshot, signed_in
 from .factories import (
     ROLES,
     advance,
@@ -171,6 +172,7 @@ __all__ = [
     "screenshot",
     "set_plugin_state",
     "set_roles",
+    "signed_in",
     "staff",
     "tenant",
     "to_hijri",

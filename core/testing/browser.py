@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
+from .app import PASSWORD
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -63,6 +65,32 @@ def phone_page(browser, live_server):
     page = context.new_page()
     yield page
     context.close()
+
+
+@pytest.fixture
+def signed_in(browser, live_server, browser_login):
+    """``signed_in(email, width=1366, lang="ar")``: a page of its own browser, ``width`` pixels
+    wide (a phone below 768: touch, mobile) in that language, logged in as ``email`` with the
+    tests' password; closed at the end of the test."""
+    contexts = []
+
+    def open_(email: str, *, width: int = 1366, lang: str = "ar"):
+        phone = width < 768
+        context = browser.new_context(
+            base_url=live_server,
+            locale="ar-SA" if lang == "ar" else "en-US",
+            viewport={"width": width, "height": 812 if phone else 900},
+            is_mobile=phone,
+            has_touch=phone,
+        )
+        contexts.append(context)
+        page = context.new_page()
+        browser_login(page, email, PASSWORD)
+        return page
+
+    yield open_
+    for context in contexts:
+        context.close()
 
 
 @pytest.fixture

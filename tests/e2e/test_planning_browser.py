@@ -11,7 +11,6 @@ from core.extensions import db
 from core.planning import Plan, demo
 from core.tenancy import tenant_context
 from tests.e2e.browser import ARTIFACTS, screenshot
-from tests.fixtures import PASSWORD
 
 pytestmark = pytest.mark.browser
 
@@ -50,14 +49,7 @@ def _check_plan_page(page, plan_id: int, width: int, name: str) -> None:
     page.locator("#budget").screenshot(path=str(ARTIFACTS / f"planning-{name}-budget.png"))
 
 
-def test_al_aouns_plan_shows_the_month_grid_and_charts_at_375_and_1366(
-    browser, live_server, staff, aoun_plan_id, browser_login
-):
-    for width, height, name in ((375, 812, "phone-375"), (1366, 900, "desktop-1366")):
-        context = browser.new_context(
-            base_url=live_server, locale="ar-SA", viewport={"width": width, "height": height}
-        )
-        page = context.new_page()
-        browser_login(page, staff["executive_director"].email, PASSWORD)
+def test_al_aouns_plan_shows_the_month_grid_and_charts_at_375_and_1366(signed_in, staff, aoun_plan_id):
+    for width, name in ((375, "phone-375"), (1366, "desktop-1366")):
+        page = signed_in(staff["executive_director"].email, width=width)
         _check_plan_page(page, aoun_plan_id, width, name)
-        context.close()

@@ -70,29 +70,18 @@ def test_a_portal_applicant_opens_the_survey_from_the_message_in_their_inbox(
     assert page.locator(".surveys-rating").count() == 1  # the questions, signed in: no token
 
 
-def test_the_portal_inbox_reads_in_english_on_a_desktop(
-    browser, live_server, browser_login, new_request, advance, staff
-):
+def test_the_portal_inbox_reads_in_english_on_a_desktop(signed_in, new_request, advance, staff):
     applicant = staff["applicant"]
     applicant.locale = "en"
     advance(new_request(applicant_user_id=applicant.id), "disbursed")
     db.session.commit()
-    context = browser.new_context(
-        base_url=live_server, locale="en-US", viewport={"width": 1366, "height": 900}
-    )
-    try:
-        page = context.new_page()
-        browser_login(page, applicant.email, PASSWORD)
-        page.goto("/t/first/portal/")
-        assert page.locator("html").get_attribute("dir") == "ltr"
-        message = page.locator("#messages li", has_text="Answer this short survey")
-        assert "Answer this short survey, once" in message.inner_text()  # the message in their language
-        handed = page.locator("#messages li", has_text="was handed over").inner_text()
-        assert " AH (" in handed and "هـ" not in handed  # its date written in English too
-        assert re.fullmatch(
-            r"/t/first/surveys/mine/\d+", message.locator("a[data-open]").get_attribute("href")
-        )
-        assert page.evaluate("document.documentElement.scrollWidth") <= 1366
-        screenshot(page, "survey-04-portal-message-desktop-en-1366")
-    finally:
-        context.close()
+    page = signed_in(applicant.email, width=1366, lang="en")
+    page.goto("/t/first/portal/")
+    assert page.locator("html").get_attribute("dir") == "ltr"
+    message = page.locator("#messages li", has_text="Answer this short survey")
+    assert "Answer this short survey, once" in message.inner_text()  # the message in their language
+    handed = page.locator("#messages li", has_text="was handed over").inner_text()
+    assert " AH (" in handed and "هـ" not in handed  # its date written in English too
+    assert re.fullmatch(r"/t/first/surveys/mine/\d+", message.locator("a[data-open]").get_attribute("href"))
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1366
+    screenshot(page, "survey-04-portal-message-desktop-en-1366")

@@ -63,7 +63,7 @@ def test_a_producer_updates_a_product_on_the_portal_and_it_appears_on_the_showca
 
 
 def test_a_producer_sets_training_needs_asks_to_join_a_program_and_downloads_the_leaflet_on_a_phone(
-    phone_page, browser_login, producer_account, enabled, in_tenant, browser, live_server, make_member
+    phone_page, browser_login, producer_account, enabled, in_tenant, signed_in, make_member
 ):
     user, producer_id = producer_account
     with in_tenant(enabled):
@@ -116,37 +116,23 @@ def test_a_producer_sets_training_needs_asks_to_join_a_program_and_downloads_the
     officer = make_member("trainer-officer@first.example.org", enabled, ["researcher"])
     officer.locale = "en"
     db.session.commit()
-    context = browser.new_context(
-        base_url=live_server, locale="en-US", viewport={"width": 1366, "height": 900}
-    )
-    try:
-        desk = context.new_page()
-        browser_login(desk, officer.email, PASSWORD)
-        desk.goto(f"/t/first/{PID}/training/programs/{program_id}")
-        assert desk.locator("html").get_attribute("dir") == "ltr"
-        assert "Asked to join on the portal" in desk.locator("#asking-to-join").inner_text()
-        first_group = desk.locator("#producer_id optgroup").first
-        assert first_group.get_attribute("label") == "Asked to join on the portal"
-        screenshot(desk, "productive-families-program-asking-1366-en")
-    finally:
-        context.close()
+    desk = signed_in(officer.email, width=1366, lang="en")
+    desk.goto(f"/t/first/{PID}/training/programs/{program_id}")
+    assert desk.locator("html").get_attribute("dir") == "ltr"
+    assert "Asked to join on the portal" in desk.locator("#asking-to-join").inner_text()
+    first_group = desk.locator("#producer_id optgroup").first
+    assert first_group.get_attribute("label") == "Asked to join on the portal"
+    screenshot(desk, "productive-families-program-asking-1366-en")
 
     # A member on a phone, in Arabic: the inbox told them, and "Open" leads to the program.
-    context = browser.new_context(
-        base_url=live_server, locale="ar-SA", viewport={"width": 375, "height": 812}, is_mobile=True
-    )
-    try:
-        phone = context.new_page()
-        browser_login(phone, "trainer-phone@first.example.org", PASSWORD)
-        phone.goto("/t/first/inbox/")
-        message = phone.locator("#inbox .list-group-item").first
-        assert "التغليف والتعبئة للمنتجات المنزلية" in message.inner_text()
-        message.get_by_role("button", name="فتح").click()
-        phone.wait_for_load_state()
-        assert phone.url.endswith(f"/t/first/{PID}/training/programs/{program_id}")
-        assert phone.locator("html").get_attribute("dir") == "rtl"
-        assert phone.locator("#asking-to-join").is_visible()
-        assert phone.evaluate("document.documentElement.scrollWidth") <= 375
-        screenshot(phone, "productive-families-program-asking-375")
-    finally:
-        context.close()
+    phone = signed_in("trainer-phone@first.example.org", width=375)
+    phone.goto("/t/first/inbox/")
+    message = phone.locator("#inbox .list-group-item").first
+    assert "التغليف والتعبئة للمنتجات المنزلية" in message.inner_text()
+    message.get_by_role("button", name="فتح").click()
+    phone.wait_for_load_state()
+    assert phone.url.endswith(f"/t/first/{PID}/training/programs/{program_id}")
+    assert phone.locator("html").get_attribute("dir") == "rtl"
+    assert phone.locator("#asking-to-join").is_visible()
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 375
+    screenshot(phone, "productive-families-program-asking-375")
