@@ -140,7 +140,7 @@ def record():
             grievance = services.file_grievance(data, current_user)
         if outcome.ok:
             flash(_("Grievance %(number)s recorded on %(date)s.", number=grievance.number,
-                    date=grievance.filed_on.isoformat()), "success")  # fmt: skip
+                    date=format_date(grievance.filed_on)), "success")  # fmt: skip
             if services.can_read(grievance, current_user):
                 return redirect(url_for(".detail", grievance_id=grievance.id))
             return redirect(url_for(".record"))

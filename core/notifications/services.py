@@ -144,7 +144,7 @@ def _plugin_template(template: str) -> tuple[Any, Any]:
 
 def render(template: str, context: dict, locale: str) -> tuple[str, str]:
     """``(subject, body)`` of ``template`` in ``locale``. A context value that is a date (or a
-    moment) is written then, in that language and the association's calendar."""
+    moment) is written then, in that language and the association's calendar; None as nothing."""
     tenant = require_tenant()
     subject, body = TEMPLATES.get(template) or _plugin_template(template)
     with force_locale(locale):
@@ -154,6 +154,8 @@ def render(template: str, context: dict, locale: str) -> tuple[str, str]:
 
 
 def _as_text(value: Any) -> str:
+    if value is None:
+        return ""
     if isinstance(value, datetime):
         return format_datetime(value)
     if isinstance(value, date):
@@ -163,7 +165,9 @@ def _as_text(value: Any) -> str:
 
 def _kept(value: Any) -> Any:
     """What an in-app message keeps of a context value (JSON) to be written again in its
-    reader's language: a date as a date, anything else as the text it was."""
+    reader's language: a date as a date, None as none, anything else as the text it was."""
+    if value is None:
+        return None
     if isinstance(value, datetime):
         return {"datetime": value.isoformat()}
     if isinstance(value, date):

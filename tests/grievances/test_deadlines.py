@@ -101,6 +101,8 @@ def test_tick_notifies_the_director_once_per_overdue_grievance(in_first, staff):
         db.select(OutboxMessage).where(OutboxMessage.template == "grievance_overdue")
     ).all()
     assert {m.user_id for m in messages} == {staff["executive_director"].id}
+    (in_app,) = [m for m in messages if m.channel == "in_app"]
+    assert in_app.context["due"] == {"date": "2025-10-13"}  # kept as a date: written per reader
 
 
 def test_a_paused_grievance_never_runs_out_of_time_while_it_waits(in_first, staff):

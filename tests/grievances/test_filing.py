@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from marshmallow import ValidationError
 
 from core.auth.models import User
+from core.calendar import format_date
 from core.errors import Forbidden
 from core.extensions import db
 from core.grievances import Grievance, file_grievance, grievance_form_prefill, services
@@ -49,6 +50,7 @@ def test_a_recorded_grievance_gets_a_number_date_due_date_and_a_message(in_first
     sms = db.session.scalars(db.select(OutboxMessage).where(OutboxMessage.channel == "sms")).all()
     assert [m.template for m in sms] == ["grievance_received"]
     assert "G1447-000001" in sms[0].body
+    assert format_date(date(2025, 12, 15)) in sms[0].body  # the due date in the association's calendar
 
 
 def test_numbers_are_per_tenant_and_year_and_separate_from_request_numbers(

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from ...audit.services import record
 from ...auth.models import Membership, User
-from ...calendar import format_date
 from ...extensions import db
 from ...i18n import lazy_gettext as _l
 from ...notifications import notify
@@ -93,7 +91,3 @@ def directors() -> list[User]:
     members = db.session.scalars(db.select(Membership)).all()
     ids = [m.user_id for m in members if "executive_director" in (m.roles or [])]
     return list(db.session.scalars(db.select(User).where(User.id.in_(ids)))) if ids else []
-
-
-def fmt(value: date | None) -> str:
-    return format_date(value) if value else ""

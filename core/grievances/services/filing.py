@@ -24,7 +24,7 @@ from ...tenancy import utcnow
 from ...validation import check_name, check_text
 from ..models import CHANNELS, KINDS, Grievance, GrievanceCounter
 from . import deadlines, rules
-from .events import fmt, notify_complainant, record_event
+from .events import notify_complainant, record_event
 
 NUMBER_PREFIX = "G"
 
@@ -163,7 +163,7 @@ def file_grievance(data: dict, actor: Any, *, own: bool = False, on: date | None
         public=True,
         details={"channel": grievance.channel, "kind": grievance.kind, "late_excuse_accepted": late},
     )
-    notify_complainant(grievance, "grievance_received", date=fmt(on), due=fmt(grievance.due_date))
+    notify_complainant(grievance, "grievance_received", date=on, due=grievance.due_date)
     tenant_hooks().grievance_filed(grievance=grievance)
     return grievance
 

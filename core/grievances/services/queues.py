@@ -18,7 +18,7 @@ from ..models import OPEN_STATES, Grievance, GrievanceAppeal, GrievanceAssignee,
 from . import deadlines, handling
 from .access import audit_list, visible_filter
 from .appeals import appeal_deadline_passed
-from .events import directors, fmt
+from .events import directors
 from .rules import DUE_SOON_WORKING_DAYS
 
 QUEUES = ("all", "mine", "unassigned", "due_soon", "overdue")
@@ -120,7 +120,7 @@ def tick(on: date) -> dict[str, int]:
             for director in heads:
                 notify(
                     "grievance_overdue",
-                    {"number": grievance.number, "due": fmt(grievance.due_date)},
+                    {"number": grievance.number, "due": grievance.due_date},
                     user=director,
                 )
     for grievance in db.session.scalars(db.select(Grievance).where(Grievance.state == "decided")):

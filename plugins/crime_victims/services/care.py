@@ -301,7 +301,7 @@ def send_reminders(today: date | None = None) -> dict:
         for user in recipients:
             notify(
                 REMINDER_TEMPLATE,
-                {"case": case_id, "referral": referral.id, "date": referral.follow_up_on.isoformat()},
+                {"case": case_id, "referral": referral.id, "date": referral.follow_up_on},
                 user=user,
                 only=("in_app",),
                 link=page_path("crime_victims.case", case_id=case_id),
