@@ -68,7 +68,7 @@ def key_fingerprint(key: bytes | None = None) -> str:
 
 def entry_hash(prev_hash: str, entry: AuditEvent, key: bytes | None = None) -> str:
     message = (prev_hash + "\n" + canonical(entry)).encode()
-    return hmac.new(key or audit_key(), message, hashlib.sha256).hexdigest()
+    return hmac.digest(key or audit_key(), message, "sha256").hex()
 
 
 def chain_filter(tenant_id: int | None):

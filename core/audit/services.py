@@ -21,6 +21,7 @@ from flask import has_request_context, request
 from flask_login import current_user
 from sqlalchemy.orm import ORMExecuteState, Session
 
+from ..bulk import insert_rows
 from ..extensions import db, listen_once
 from ..i18n import gettext as _
 from ..tenancy import current_tenant_id, unscoped, utcnow
@@ -129,6 +130,7 @@ def record_many(entries: Iterable[tuple[str, str, object, dict | None]], *, user
         "ip": request.remote_addr if has_request_context() else None,
         "request_id": request_id(),
     }
+    key = audit_key()
     rows = []
     for action, obj_type, obj_id, details in entries:
         seq += 1
@@ -141,10 +143,9 @@ def record_many(entries: Iterable[tuple[str, str, object, dict | None]], *, user
             "details": json.loads(json.dumps(details or {}, default=str)),
             "prev_hash": previous,
         }
-        row["hash"] = previous = entry_hash(previous, SimpleNamespace(**row))
+        row["hash"] = previous = entry_hash(previous, SimpleNamespace(**row), key)
         rows.append(row)
-    if rows:
-        db.session.execute(db.insert(AuditEvent.__table__), rows)
+    insert_rows(AuditEvent.__table__, rows)
     return len(rows)
 
 

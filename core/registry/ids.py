@@ -12,12 +12,12 @@
 
 from __future__ import annotations
 
-import hashlib
 import hmac
+from collections.abc import Callable
 
 from flask import current_app
 
-from ..at_rest import decrypt, derived_key, encrypt, rotate  # noqa: F401 - this module's API (ID numbers at rest)
+from ..at_rest import decrypt, derived_key, encrypt, encrypter, rotate  # noqa: F401 - this module's API (ID numbers at rest)
 from ..numbers import NumberFormatError, digit_string
 
 CITIZEN = "citizen"
@@ -81,4 +81,10 @@ def _hmac_key() -> bytes:
 
 
 def lookup_hash(number: str) -> str:
-    return hmac.new(_hmac_key(), number.encode(), hashlib.sha256).hexdigest()
+    return hmac.digest(_hmac_key(), number.encode(), "sha256").hex()
+
+
+def lookup_hasher() -> Callable[[str], str]:
+    """:func:`lookup_hash` with this app's key looked up once (a bulk write: a call per row)."""
+    key = _hmac_key()
+    return lambda number: hmac.digest(key, number.encode(), "sha256").hex()

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import io
 import logging
+import time
 from datetime import date, datetime
 
 from flask import current_app
@@ -75,8 +76,13 @@ def run_import(record: ImportJob, job: Job, data: bytes, user=None) -> dict | No
         db.session.commit()
         jobs.report(job, 0, 2 * total)  # checked rows count once, written rows once more
 
+        reported = time.monotonic()
+
         def validated(count: int) -> None:
-            jobs.report(job, count)
+            nonlocal reported
+            if time.monotonic() - reported >= PROGRESS_SECONDS:  # a report is a statement or two
+                jobs.report(job, count)
+                reported = time.monotonic()
 
         validation = validate_stream(iter_rows(record.filename, data), validated, every=PROGRESS_EVERY)
     except ImportFileError as exc:
@@ -139,7 +145,8 @@ def start_import(
 
 # --------------------------------------------------------------------------- interrupted jobs
 
-PROGRESS_EVERY = 500  # rows validated between two progress reports
+PROGRESS_EVERY = 500  # rows validated between two looks at the clock …
+PROGRESS_SECONDS = 0.5  # … and a progress report when this long has passed since the last
 
 
 def check_interrupted(record: ImportJob, now: datetime | None = None) -> bool:

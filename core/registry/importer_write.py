@@ -24,6 +24,7 @@ from itertools import islice
 import sqlalchemy as sa
 
 from ..audit.services import record_many
+from ..bulk import insert_plain, insert_rows
 from ..extensions import db
 from ..tenancy import require_tenant
 from . import ids
@@ -42,18 +43,21 @@ def person_row(tenant_id: int, data: dict) -> dict:
     """The ``registry_persons`` row of a validated person, as ``services.create_person`` stores it.
     Every row has the same keys (a bulk insert needs them): an absent field is NULL, an absent
     name part "" and an absent income 0, as the columns' defaults would make them."""
-    return _person_row(tenant_id, data)[0]
+    return _person_row(tenant_id, data, ids.encrypt, ids.lookup_hash)[0]
 
 
-def _person_row(tenant_id: int, data: dict) -> tuple[dict, list[str]]:
+def _person_row(
+    tenant_id: int, data: dict, encrypt: Callable[[str], str], lookup_hash: Callable[[str], str]
+) -> tuple[dict, list[str]]:
     """:func:`person_row` and the person's search keys, the name's forms derived once
-    (``normalize.name_forms``: each part spelled once, remembered across persons)."""
+    (``normalize.name_forms``: each part spelled once, remembered across persons); the ID
+    number encrypted and hashed by the functions given (their keys looked up once a chunk)."""
     row: dict = {"tenant_id": tenant_id, **dict.fromkeys(_NULLABLE)}
     for key in PERSON_FIELDS:
         value = data.get(key)
         if key == "national_id":
-            row["national_id_encrypted"] = ids.encrypt(value) if value else None
-            row["national_id_hash"] = ids.lookup_hash(value) if value else None
+            row["national_id_encrypted"] = encrypt(value) if value else None
+            row["national_id_hash"] = lookup_hash(value) if value else None
             row["id_type"] = ids.id_type(value) if value else None
         elif key in NAME_PARTS:
             row[key] = value or ""  # NOT NULL columns: an empty part is stored as ""
@@ -92,10 +96,10 @@ def _insert_returning_ids(model, rows: list[dict]) -> list[int]:
                 {"table": table.name, "n": len(rows)},
             ).scalars()
         )
-        _insert_rows(table, [{**row, "id": id_} for row, id_ in zip(rows, ids, strict=True)])
+        insert_rows(table, [{**row, "id": id_} for row, id_ in zip(rows, ids, strict=True)])
         return ids
     if dialect == "sqlite":
-        _insert_rows(table, rows)
+        insert_rows(table, rows)
         last = db.session.execute(sa.select(sa.func.max(table.c.id))).scalar_one()
         return list(range(last - len(rows) + 1, last + 1))
     statement = db.insert(table).returning(table.c.id, sort_by_parameter_order=True)
@@ -104,37 +108,47 @@ def _insert_returning_ids(model, rows: list[dict]) -> list[int]:
 
 _KEY_COLUMNS = ("tenant_id", "person_id", "key", "sort_name")
 _KEY_TYPES = ("integer", "integer", "text", "text")  # PostgreSQL: the columns as arrays
-# The keys' index built afresh at the end of an import that at least doubles the table (SQLite),
-# from this many keys (below, filling it costs little either way).
+WIDE_INDEX = "ix_registry_person_name_keys_tenant_key"
 PERSON_INDEX = "ix_registry_person_name_keys_tenant_person"
-REBUILD_INDEX_MIN_ROWS = 100_000
-# The persons' secondary indexes an import at least doubling the table builds afresh (SQLite):
-# each takes the rows in random order (the unique constraints' indexes stay, and check).
+# The indexes an import that at least doubles the registry builds afresh at its end (SQLite), by
+# table, and from how many imported persons: filled row by row they take the rows in random
+# order, which costs more than one sort at the end once they outgrow SQLite's page cache (the
+# unique constraints' indexes stay, and check). Below those sizes either costs little.
 PERSONS_REBUILT = (
     "ix_registry_persons_tenant_name",
     "ix_registry_persons_tenant_family",
     "ix_registry_persons_national_id_hash",
 )
+REBUILT = {
+    "registry_persons": (PERSONS_REBUILT, 100_000),
+    "registry_person_name_keys": ((WIDE_INDEX, PERSON_INDEX), 10_000),  # ~8 keys a person
+}
 
 
-def _dropped_for_rebuild(table: sa.Table, names: tuple[str, ...], rows: int) -> list[sa.Index]:
-    """Drop ``table``'s indexes ``names`` when the import brings at least as many rows as the
-    table holds (and ``REBUILD_INDEX_MIN_ROWS``): filled in random order they cost more than
-    built afresh by one sort at the end. SQLite only, and only inside the import's open
-    transaction (the drop is rolled back with it: a process killed meanwhile leaves the
-    indexes; other connections see them as committed throughout). The caller creates them
-    again before the transaction ends."""
+def _dropped_for_rebuild(rows: int) -> list[sa.Index]:
+    """Drop the ``REBUILT`` indexes of each table when the import brings at least as many
+    persons as the registry holds (and the table's minimum). SQLite only, and only inside the
+    import's open transaction (the drop is rolled back with it: a process killed meanwhile
+    leaves the indexes; other connections see them as committed throughout). The caller
+    creates them again before the transaction ends."""
     connection = db.session.connection()
     raw = connection.connection.dbapi_connection
     if connection.dialect.name != "sqlite" or not getattr(raw, "in_transaction", False):
         return []
-    held = connection.exec_driver_sql(f"SELECT max(id) FROM {table.name}").scalar_one() or 0
-    if rows < max(held, REBUILD_INDEX_MIN_ROWS):
-        return []
-    indexes = [index for index in table.indexes if index.name in names]
-    for index in indexes:
+    held = _held_persons(connection)
+    dropped = []
+    for table in (Person.__table__, PersonNameKey.__table__):
+        names, least = REBUILT[table.name]
+        if rows >= max(held, least):
+            dropped += [index for index in table.indexes if index.name in names]
+    for index in dropped:
         connection.exec_driver_sql(f"DROP INDEX {index.name}")
-    return indexes
+    return dropped
+
+
+def _held_persons(connection) -> int:
+    """The persons the registry holds, at most (the largest id: one index step, not a count)."""
+    return connection.exec_driver_sql("SELECT max(id) FROM registry_persons").scalar_one() or 0
 
 
 class NameKeys:
@@ -146,7 +160,9 @@ class NameKeys:
     write. Inserted in a person's order, each key lands on a random page of that index: once
     the index outgrows SQLite's page cache (a few MB), nearly every row reads a page and spills
     one to the WAL file again and again, and the write grows faster than the rows (1.3 M keys
-    alone: 29 s in chunks, 15 s staged and sorted; bench/README.md "Import"). The temporary
+    alone: 29 s in chunks, 15 s staged and sorted; bench/README.md "Import"). When the import
+    builds the keys' indexes afresh (:func:`_dropped_for_rebuild`) there is no index to keep in
+    order, and the keys go straight to the table from then on (:meth:`direct`). The temporary
     table is this connection's own; the keys reach the registry's table only inside the
     import's transaction, and a process killed meanwhile takes its temporary tables with it.
     """
@@ -155,6 +171,7 @@ class NameKeys:
 
     def __init__(self, staged: bool | None = None) -> None:
         self.staged = db.session.get_bind().dialect.name == "sqlite" if staged is None else staged
+        self.straight = not self.staged
         if self.staged:
             connection = db.session.connection()
             # The driver runs DDL outside its transaction: a failed import's table is dropped
@@ -164,11 +181,16 @@ class NameKeys:
                 f"CREATE TEMP TABLE {self.STAGE} (tenant_id INTEGER, person_id INTEGER, key TEXT, sort_name TEXT)"
             )
 
+    def direct(self) -> None:
+        """The keys added from now on go straight to the registry's table (its wide index is
+        dropped, to be built afresh)."""
+        self.straight = True
+
     def add(self, rows: list[tuple]) -> None:
-        if self.staged:
-            _insert_plain(sa.table(self.STAGE), _KEY_COLUMNS, rows)
+        if self.straight:
+            insert_plain(PersonNameKey.__table__, _KEY_COLUMNS, rows, _KEY_TYPES)
         else:
-            _insert_plain(PersonNameKey.__table__, _KEY_COLUMNS, rows, _KEY_TYPES)
+            insert_plain(sa.table(self.STAGE), _KEY_COLUMNS, rows)
 
     def finish(self) -> None:
         """The staged keys into the registry's table, in the wide index's order (SQLite)."""
@@ -176,35 +198,12 @@ class NameKeys:
             return
         columns = ", ".join(_KEY_COLUMNS)
         connection = db.session.connection()
-        rebuild = self._rebuild_person_index(connection)
-        if rebuild:
-            connection.exec_driver_sql(f"DROP INDEX {rebuild.name}")
         connection.exec_driver_sql(
             f"INSERT INTO registry_person_name_keys ({columns}) SELECT {columns} FROM temp.{self.STAGE} "
             "ORDER BY tenant_id, key, person_id, sort_name"
         )
-        if rebuild:
-            rebuild.create(connection)
         connection.exec_driver_sql(f"DROP TABLE temp.{self.STAGE}")
         self.staged = False
-
-    def _rebuild_person_index(self, connection) -> sa.Index | None:
-        """The keys' ``(tenant_id, person_id)`` index when building it afresh costs less than
-        filling it with the import's keys: they come in the wide index's order, so each lands
-        on a random page of this one (half the sorted insert's time at 50k households). A
-        fresh build sorts every key of the table, so only when the import brings at least as
-        many keys as the table holds (an association's first import on its own database).
-        Dropped and built again inside the import's transaction: other connections see the
-        index as committed throughout (WAL), and a process killed meanwhile leaves it as it was."""
-        staged = connection.exec_driver_sql(f"SELECT count(*) FROM temp.{self.STAGE}").scalar_one()
-        if staged < max(self._held(connection), REBUILD_INDEX_MIN_ROWS):
-            return None
-        return next(i for i in PersonNameKey.__table__.indexes if i.name == PERSON_INDEX)
-
-    @staticmethod
-    def _held(connection) -> int:
-        """The keys the table holds, at most (the largest id: one index step, not a count)."""
-        return connection.exec_driver_sql("SELECT max(id) FROM registry_person_name_keys").scalar_one() or 0
 
     def discard(self) -> None:
         """The staged keys dropped (a failed write: its transaction is rolled back)."""
@@ -221,7 +220,8 @@ _keys: ContextVar[NameKeys | None] = ContextVar("import_name_keys", default=None
 
 
 def _insert_persons(tenant_id: int, people: list[dict]) -> list[int]:
-    derived = [_person_row(tenant_id, person) for person in people]
+    encrypt, lookup_hash = ids.encrypter(), ids.lookup_hasher()
+    derived = [_person_row(tenant_id, person, encrypt, lookup_hash) for person in people]
     rows = [row for row, _keys_of_row in derived]
     person_ids = _insert_returning_ids(Person, rows)
     (_keys.get() or NameKeys(staged=False)).add(
@@ -232,55 +232,6 @@ def _insert_persons(tenant_id: int, people: list[dict]) -> list[int]:
         ]
     )
     return person_ids
-
-
-def _insert_rows(table, rows: list[dict]) -> None:
-    """``rows`` (dicts with the same keys, no JSON columns) straight to the driver's
-    ``executemany``, as SQLAlchemy would send them: each value through its column type's bind
-    processor for this dialect (dates as text on SQLite), and the columns a row leaves out
-    given their Python-side defaults, a callable one called per row. SQLAlchemy's own per-row
-    parameter handling costs more than the insert for the persons and members of an import."""
-    if not rows:
-        return
-    dialect = db.session.get_bind().dialect
-    given = list(rows[0])
-    defaulted = [c for c in table.c if c.name not in rows[0] and c.default is not None]
-    processors = [
-        c.type.dialect_impl(dialect).bind_processor(dialect)
-        for c in (*(table.c[n] for n in given), *defaulted)
-    ]
-    converted = [(i, process) for i, process in enumerate(processors) if process is not None]
-    values = []
-    for row in rows:
-        value = [row[name] for name in given]
-        value += [c.default.arg(None) if c.default.is_callable else c.default.arg for c in defaulted]
-        for i, process in converted:
-            value[i] = process(value[i])
-        values.append(tuple(value))
-    _insert_plain(table, (*given, *(c.name for c in defaulted)), values)
-
-
-def _insert_plain(
-    table, columns: tuple[str, ...], values: list[tuple], types: tuple[str, ...] | None = None
-) -> None:
-    """Rows of plain ints and strings (no defaults, no type conversion) straight to the driver:
-    the search keys are ~7 rows a person, where SQLAlchemy's per-row parameter processing would
-    cost more than the insert. On PostgreSQL with the columns' ``types``, one statement over
-    arrays (``INSERT … SELECT FROM unnest(…)``): the driver's ``executemany`` sends a statement
-    per row."""
-    if not values:
-        return
-    connection = db.session.connection()
-    quote = connection.dialect.identifier_preparer.quote
-    into = f"INSERT INTO {quote(table.name)} ({', '.join(quote(c) for c in columns)}) "
-    if types and connection.dialect.name == "postgresql":
-        arrays = tuple(list(column) for column in zip(*values, strict=True))
-        connection.exec_driver_sql(
-            into + f"SELECT * FROM unnest({', '.join(f'%s::{kind}[]' for kind in types)})", arrays
-        )
-        return
-    mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
-    connection.exec_driver_sql(into + f"VALUES ({', '.join([mark] * len(columns))})", values)
 
 
 def _write_heads(tenant_id: int, chunk: list[tuple[str, int, dict]], user) -> dict[str, int]:
@@ -306,8 +257,8 @@ def _write_heads(tenant_id: int, chunk: list[tuple[str, int, dict]], user) -> di
         ],
     )
     user_id = getattr(user, "id", None)
-    db.session.execute(
-        db.insert(FileEvent.__table__),
+    insert_rows(
+        FileEvent.__table__,
         [
             {"tenant_id": tenant_id, "file_id": fid, "kind": "created", "from_status": None,
              "to_status": "applicant", "reason": None, "details": {}, "user_id": user_id}
@@ -345,7 +296,7 @@ def _write_members(tenant_id: int, chunk: list[tuple[str, int, dict]], household
                 "studying": member.get("studying", False),
             }
         )
-    _insert_rows(Member.__table__, rows)
+    insert_rows(Member.__table__, rows)
 
 
 def _refresh_statistics() -> None:
@@ -382,7 +333,9 @@ def write_validated(validation, user=None, progress: Callable[[int], None] | Non
         for chunk in _chunks(heads, HEADS_PER_CHUNK):
             households.update(_write_heads(tenant_id, chunk, user))
             if rebuilt is None:  # the first chunk opened the transaction
-                rebuilt = _dropped_for_rebuild(Person.__table__, PERSONS_REBUILT, validation.good_rows())
+                rebuilt = _dropped_for_rebuild(validation.good_rows())
+                if any(index.name == WIDE_INDEX for index in rebuilt):
+                    keys.direct()
                 _refresh_statistics()
             written += len(chunk)
             if progress:
@@ -393,9 +346,9 @@ def write_validated(validation, user=None, progress: Callable[[int], None] | Non
             if progress:
                 progress(written)  # a chunk behind: the last one counts once the staged keys are in
             written += len(chunk)
+        keys.finish()
         for index in rebuilt or ():
             index.create(db.session.connection())
-        keys.finish()
     except BaseException:
         keys.discard()
         raise

@@ -26,6 +26,7 @@ def test_progress_moves_while_the_rows_are_validated(app_ctx, tenant, in_tenant,
 
     monkeypatch.setattr(jobs, "report", spy)
     monkeypatch.setattr(importer, "PROGRESS_EVERY", 1)
+    monkeypatch.setattr(importer, "PROGRESS_SECONDS", 0)  # every row reported
     with in_tenant(tenant):
         record = importer.start_import("families.csv", good_file(), only_good_rows=False, background=False)
         assert (record.status, record.progress, record.validated_rows) == ("done", 100, 4)
