@@ -7,16 +7,19 @@ transaction, on ``db.session``'s connection.
 
 from __future__ import annotations
 
+import re
+
 import sqlalchemy as sa
 
 from .extensions import db
 
 
 def insert_rows(table, rows: list[dict]) -> None:
-    """``rows`` (dicts with the same keys) straight to the driver's ``executemany``, as
-    SQLAlchemy would send them: each value through its column type's bind processor for this
-    dialect (dates as text on SQLite, JSON serialised), and the columns a row leaves out given
-    their Python-side defaults."""
+    """``rows`` (dicts with the same keys) straight to the driver, as SQLAlchemy would send
+    them: each value through its column type's bind processor for this dialect (dates as text
+    on SQLite, JSON serialised), and the columns a row leaves out given their Python-side
+    defaults. On PostgreSQL one statement over arrays of the columns' types (see
+    :func:`insert_plain`)."""
     if not rows:
         return
     dialect = db.session.get_bind().dialect
@@ -46,17 +49,27 @@ def insert_rows(table, rows: list[dict]) -> None:
         for i, process in converted:
             value[i] = process(value[i])
         values.append((*value, *fixed))
-    insert_plain(table, tuple(c.name for c in (*columns, *once)), values)
+    every = (*columns, *once)
+    types = tuple(_sql_type(c, dialect) for c in every) if dialect.name == "postgresql" else None
+    insert_plain(table, tuple(c.name for c in every), values, types)
+
+
+def _sql_type(column, dialect) -> str:
+    """The column's SQL type for an array of its values (its collation is the column's own)."""
+    return _COLLATE.sub("", column.type.compile(dialect=dialect))
+
+
+_COLLATE = re.compile(r'\s+COLLATE\s+("[^"]*"|\S+)')
 
 
 def insert_plain(
     table, columns: tuple[str, ...], values: list[tuple], types: tuple[str, ...] | None = None
 ) -> None:
-    """Rows of plain ints and strings (no defaults, no type conversion) straight to the driver:
-    the search keys are ~7 rows a person, where SQLAlchemy's per-row parameter processing would
-    cost more than the insert. On PostgreSQL with the columns' ``types``, one statement over
-    arrays (``INSERT … SELECT FROM unnest(…)``): the driver's ``executemany`` sends a statement
-    per row."""
+    """Rows of values the driver takes as they are (no defaults, no type conversion) straight
+    to it: the search keys are ~7 rows a person, where SQLAlchemy's per-row parameter
+    processing would cost more than the insert. On PostgreSQL with the columns' SQL ``types``,
+    one statement over arrays (``INSERT … SELECT FROM unnest(…)``): the driver's
+    ``executemany`` runs the statement once per row, which costs the server ten times more."""
     if not values:
         return
     connection = db.session.connection()
