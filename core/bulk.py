@@ -32,16 +32,15 @@ def insert_rows(table, rows: list[dict]) -> None:
     once = [c for c in defaulted if all(c.name != p.name for p in per_row)]
     columns = [*(table.c[name] for name in given), *per_row]
 
-    def bind(column, value):
-        process = column.type.dialect_impl(dialect).bind_processor(dialect)
+    def processor(column):
+        return column.type.dialect_impl(dialect).bind_processor(dialect)
+
+    def bound(column, value):
+        process = processor(column)
         return process(value) if process else value
 
-    converted = [
-        (i, process)
-        for i, c in enumerate(columns)
-        if (process := c.type.dialect_impl(dialect).bind_processor(dialect))
-    ]
-    fixed = [bind(c, c.default.arg(None) if c.default.is_callable else c.default.arg) for c in once]
+    converted = [(i, process) for i, c in enumerate(columns) if (process := processor(c))]
+    fixed = [bound(c, c.default.arg(None) if c.default.is_callable else c.default.arg) for c in once]
     values = []
     for row in rows:
         value = [row[name] for name in given]

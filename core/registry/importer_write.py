@@ -2,7 +2,8 @@
 one transaction.
 
 The rows come back from the validation's spills (:mod:`.importer_validate`): first the heads —
-a chunk of households at a time: their persons (``INSERT … RETURNING id``), search keys,
+a chunk of households at a time: their persons (their ids known without a statement per row,
+see ``_insert_returning_ids``), search keys,
 households, beneficiary files, the files' "created" events and the audit entries each
 household had when it was created one by one (``registry.person.created`` for the head,
 ``registry.household.created``), chained in that order by :func:`core.audit.services.record_many`
