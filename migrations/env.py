@@ -5,6 +5,8 @@ from logging.config import fileConfig
 from alembic import context
 from flask import current_app
 
+from core.tenancy import built_on
+
 # this is the Alembic Config object, which provides
 # access to the values within the .ini file in use.
 config = context.config
@@ -51,9 +53,11 @@ def _plugin_ids():
 
 
 def include_object(obj, name, type_, reflected, compare_to):
-    """Core revisions hold core tables; a plugin branch (CHARITY_MIGRATION_BRANCH=<id>) its own."""
+    """Core revisions hold core tables; a plugin branch (CHARITY_MIGRATION_BRANCH=<id>) its own.
+    A constraint or index the models build on another database only (SQLite's unique key
+    ``(tenant_id, id)``) is not compared here."""
     if type_ != "table":
-        return True
+        return reflected or built_on(obj, context.get_bind().dialect.name)
     branch = os.environ.get("CHARITY_MIGRATION_BRANCH")
     if branch:
         return name.startswith(branch + "_")

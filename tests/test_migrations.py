@@ -2,23 +2,53 @@
 
 from __future__ import annotations
 
-from alembic.autogenerate import compare_metadata
-from alembic.migration import MigrationContext
+import sqlalchemy as sa
 from sqlalchemy import text
 
 from core.extensions import db
+from core.testing import schema_differences
 
 
 def test_migrated_database_matches_the_models(app_ctx):
     with db.engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
         differences = [
             d
-            for d in compare_metadata(context, db.metadata)
+            for d in schema_differences(connection, db.metadata)
             # charity_rls_keys: Row-Level Security's owner-only key table (core/tenancy/rls.py).
             if "alembic_version" not in str(d) and "charity_rls_keys" not in str(d)
         ]
     assert differences == []
+
+
+def test_tenant_tables_keep_one_key_beginning_with_tenant_id_on_postgresql(app_ctx):
+    """Core_0026 and each plugin's revision like it: no index on ``tenant_id`` alone anywhere,
+    and on PostgreSQL no unique key repeating the primary key; every foreign key between tenant
+    tables then relies on the primary key."""
+    inspector = sa.inspect(db.engine)
+    tenant_tables = [
+        table.name
+        for table in db.metadata.sorted_tables
+        if [column.name for column in table.primary_key.columns] == ["tenant_id", "id"]
+    ]
+    assert len(tenant_tables) > 100
+    for name in tenant_tables:
+        assert [i["name"] for i in inspector.get_indexes(name) if i["column_names"] == ["tenant_id"]] == []
+        repeated = [
+            u["name"]
+            for u in inspector.get_unique_constraints(name)
+            if u["column_names"] == ["tenant_id", "id"]
+        ]
+        assert repeated == ([] if db.engine.dialect.name == "postgresql" else [f"uq_{name}_tenant_id_id"])
+    if db.engine.dialect.name == "postgresql":
+        relying = db.session.execute(
+            text(
+                "SELECT count(*) FILTER (WHERE i.indisprimary), count(*) FROM pg_constraint c "
+                "JOIN pg_index i ON i.indexrelid = c.conindid "
+                "WHERE c.contype = 'f' AND c.confrelid::regclass::text = ANY (CAST(:tables AS text[]))"
+            ),
+            {"tables": tenant_tables},
+        ).one()
+        assert relying[0] == relying[1] > 50
 
 
 def test_name_search_columns_compare_by_code_point_on_postgresql(app_ctx):

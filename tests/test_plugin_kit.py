@@ -54,10 +54,9 @@ LAYOUT = {
 MIGRATE_AND_ENABLE = """
 import json, sys
 from pathlib import Path
-from alembic.autogenerate import compare_metadata
-from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 from core.extensions import db
+from core.testing import schema_differences
 from core.testing.app import make_app
 
 url, pid, manifests = sys.argv[1:4]
@@ -78,9 +77,8 @@ def tables():
 run("db", "upgrade")
 report["after upgrade"] = sorted(tables())
 with app.app_context(), db.engine.connect() as connection:
-    context = MigrationContext.configure(connection, opts={"compare_type": True})
     report["differences"] = [
-        str(d) for d in compare_metadata(context, db.metadata) if pid + "_" in str(d)
+        str(d) for d in schema_differences(connection, db.metadata) if pid + "_" in str(d)
     ]
 run("db", "downgrade", pid + "@base")
 report["after downgrade"] = sorted(tables())

@@ -12,7 +12,17 @@ from .context import (
     tenant_context,
     unscoped,
 )
-from .models import CALENDAR_DISPLAYS, PluginEnablement, Tenant, TenantMixin, tenant_foreign_key, utcnow
+from .keys import drop_redundant_tenant_keys, restore_redundant_tenant_keys
+from .models import (
+    CALENDAR_DISPLAYS,
+    PluginEnablement,
+    Tenant,
+    TenantMixin,
+    built_on,
+    sqlite_only,
+    tenant_foreign_key,
+    utcnow,
+)
 from .web import page_path
 
 __all__ = [
@@ -22,13 +32,17 @@ __all__ = [
     "Tenant",
     "TenantMixin",
     "TenantRequired",
+    "built_on",
     "current_tenant",
     "current_tenant_id",
+    "drop_redundant_tenant_keys",
     "is_unscoped",
     "page_path",
     "reading_for",
     "require_tenant",
+    "restore_redundant_tenant_keys",
     "set_current_tenant",
+    "sqlite_only",
     "tenant_context",
     "tenant_foreign_key",
     "unscoped",

@@ -13,6 +13,7 @@ Fixtures:
     staff (one user per tenant role), officer, enable_plugin, in_tenant, in_first — tenancy;
     create_person, create_household, new_request, advance — households and aid requests;
     make_file — real, tiny files to upload; query_counter — SQL statements sent by a block;
+    schema_differences — what a migrated database lacks or has beyond the models;
     page, phone_page, browser, live_server, browser_login, signed_in (a logged-in page of a given
     width and language) — Playwright on Debian's Chromium.
 
@@ -86,6 +87,7 @@ from .factories import (
 )
 from .files import JPEG, PDF, PNG, WEBP, make_image, make_pdf
 from .queries import Queries, count_queries, max_queries, note_query_figure, page_budget, query_counter
+from .schema import schema_differences
 
 
 def pytest_addoption(parser) -> None:
@@ -102,6 +104,7 @@ def pytest_configure(config) -> None:
 
 
 __all__ = [
+    "schema_differences",
     "BASE_URL",
     "JPEG",
     "PASSWORD",
