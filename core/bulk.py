@@ -8,6 +8,8 @@ transaction, on ``db.session``'s connection.
 from __future__ import annotations
 
 import re
+from datetime import date, datetime
+from decimal import Decimal
 
 import sqlalchemy as sa
 
@@ -75,10 +77,44 @@ def insert_plain(
     quote = connection.dialect.identifier_preparer.quote
     into = f"INSERT INTO {quote(table.name)} ({', '.join(quote(c) for c in columns)}) "
     if types and connection.dialect.name == "postgresql":
-        arrays = tuple(list(column) for column in zip(*values, strict=True))
-        connection.exec_driver_sql(
-            into + f"SELECT * FROM unnest({', '.join(f'%s::{kind}[]' for kind in types)})", arrays
-        )
+        arrays, parameters = [], []
+        for kind, column in zip(types, zip(*values, strict=True), strict=True):
+            joined = _joined(column)
+            if joined is None:
+                arrays.append(f"%s::{kind}[]")
+                parameters.append(list(column))
+            else:
+                arrays.append(f"string_to_array(%s, chr(30), chr(31))::{kind}[]")
+                parameters.append(joined)
+        connection.exec_driver_sql(into + f"SELECT * FROM unnest({', '.join(arrays)})", tuple(parameters))
         return
     mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
     connection.exec_driver_sql(into + f"VALUES ({', '.join([mark] * len(columns))})", values)
+
+
+# Values PostgreSQL reads back from their text as the driver would have sent them (these types
+# exactly: a subclass, an enumeration say, may write itself otherwise).
+_AS_TEXT = frozenset({str, int, float, bool, Decimal, date, datetime})
+_SEPARATOR, _NULL = "\x1e", "\x1f"  # ASCII's record and unit separators
+
+
+def _joined(column: tuple) -> str | None:
+    """A column's values as one text for ``string_to_array(text, chr(30), chr(31))`` (each
+    value's text, a lone chr(31) for NULL), or None when that could not carry them (a value of
+    another kind, an aware date-time, a separator inside a value, a lone empty text). For the
+    driver an array is a Python loop over its values: 400,000 search keys took ~3 s to send
+    as arrays and ~0.5 s as one text."""
+    texts = []
+    nulls = 0
+    for value in column:
+        if value is None:
+            texts.append(_NULL)
+            nulls += 1
+        elif type(value) in _AS_TEXT and not (type(value) is datetime and value.tzinfo is not None):
+            texts.append(value.isoformat() if isinstance(value, date) else str(value))
+        else:
+            return None
+    joined = _SEPARATOR.join(texts)
+    if not joined or joined.count(_SEPARATOR) != len(texts) - 1 or joined.count(_NULL) != nulls:
+        return None
+    return joined
