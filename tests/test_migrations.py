@@ -51,6 +51,39 @@ def test_tenant_tables_keep_one_key_beginning_with_tenant_id_on_postgresql(app_c
         assert relying[0] == relying[1] > 50
 
 
+def test_every_tenant_table_goes_with_its_tenant_through_cascading_keys(app_ctx):
+    """Each tenant table has a foreign key to ``tenants`` that cascades, or (a table declaring
+    ``__tenant_from_parent__``, on PostgreSQL) a cascading ``(tenant_id, …)`` key into a table
+    that does, at any depth: deleting an association deletes every row of it, and no row can
+    name a tenant that does not exist."""
+    inspector = sa.inspect(db.engine)
+    tenant_tables = {
+        table.name
+        for table in db.metadata.sorted_tables
+        if [column.name for column in table.primary_key.columns] == ["tenant_id", "id"]
+    }
+    parents = {}
+    for name in tenant_tables:
+        parents[name] = {
+            key["referred_table"]
+            for key in inspector.get_foreign_keys(name)
+            if key["constrained_columns"][0] == "tenant_id"
+            and (key.get("options") or {}).get("ondelete", "").upper() == "CASCADE"
+        }
+
+    def reaches_tenants(name, seen=()):
+        return "tenants" in parents[name] or any(
+            parent in tenant_tables and parent not in seen and reaches_tenants(parent, (*seen, name))
+            for parent in parents[name]
+        )
+
+    assert sorted(name for name in tenant_tables if not reaches_tenants(name)) == []
+    keys_own = [
+        k for k in inspector.get_foreign_keys("registry_person_name_keys") if k["referred_table"] == "tenants"
+    ]
+    assert len(keys_own) == (0 if db.engine.dialect.name == "postgresql" else 1)
+
+
 def test_name_search_columns_compare_by_code_point_on_postgresql(app_ctx):
     if db.engine.dialect.name != "postgresql":
         return  # SQLite compares by code point already

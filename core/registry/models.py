@@ -108,6 +108,7 @@ class PersonNameKey(TenantMixin, db.Model):
     """
 
     __tablename__ = "registry_person_name_keys"
+    __tenant_from_parent__ = True  # the person's tenant (migration core_0027)
     __tenant_table_args__ = (
         tenant_foreign_key("person_id", "registry_persons", ondelete="CASCADE"),
         # Covering: the range scan yields the person ids without reading the table.
