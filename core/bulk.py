@@ -95,6 +95,7 @@ def insert_plain(
 # Values PostgreSQL reads back from their text as the driver would have sent them (these types
 # exactly: a subclass, an enumeration say, may write itself otherwise).
 _AS_TEXT = frozenset({str, int, float, bool, Decimal, date, datetime})
+_PLAIN = frozenset({str, int, Decimal})  # ``str`` writes them as PostgreSQL reads them
 _SEPARATOR, _NULL = "\x1e", "\x1f"  # ASCII's record and unit separators
 
 
@@ -104,16 +105,19 @@ def _joined(column: tuple) -> str | None:
     another kind, an aware date-time, a separator inside a value, a lone empty text). For the
     driver an array is a Python loop over its values: 400,000 search keys took ~3 s to send
     as arrays and ~0.5 s as one text."""
-    texts = []
-    nulls = 0
-    for value in column:
-        if value is None:
-            texts.append(_NULL)
-            nulls += 1
-        elif type(value) in _AS_TEXT and not (type(value) is datetime and value.tzinfo is not None):
-            texts.append(value.isoformat() if isinstance(value, date) else str(value))
-        else:
-            return None
+    kinds = set(map(type, column))
+    if kinds <= _PLAIN:  # texts and numbers: their str, in one pass at C speed
+        texts, nulls = list(map(str, column)) if kinds - {str} else column, 0
+    else:
+        texts, nulls = [], 0
+        for value in column:
+            if value is None:
+                texts.append(_NULL)
+                nulls += 1
+            elif type(value) in _AS_TEXT and not (type(value) is datetime and value.tzinfo is not None):
+                texts.append(value.isoformat() if isinstance(value, date) else str(value))
+            else:
+                return None
     joined = _SEPARATOR.join(texts)
     if not joined or joined.count(_SEPARATOR) != len(texts) - 1 or joined.count(_NULL) != nulls:
         return None
