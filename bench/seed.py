@@ -14,8 +14,10 @@ Bulk rows get no audit entries (the hash chain is the audit's business, not sear
 from __future__ import annotations
 
 import argparse
+import atexit
 import os
 import random
+import shutil
 import sys
 import tempfile
 import time
@@ -96,6 +98,15 @@ def is_postgres(url: str) -> bool:
     return url.startswith(("postgres", "postgresql"))
 
 
+def _storage_dir() -> str:
+    """A stored-files folder for one bench app, removed when the bench process ends (and by
+    gunicorn's workers' parent: only the process that made it removes it)."""
+    folder = tempfile.mkdtemp(prefix="charity-bench-storage-")
+    owner = os.getpid()
+    atexit.register(lambda: os.getpid() == owner and shutil.rmtree(folder, ignore_errors=True))
+    return folder
+
+
 def make_bench_app(url: str, **overrides):
     from core.config import normalise_database_url
 
@@ -106,7 +117,7 @@ def make_bench_app(url: str, **overrides):
         "DATABASE_OWNER_URL": normalise_database_url(owner) if owner and is_postgres(url) else None,
         "SECRET_KEY": "bench-secret",
         "RATELIMIT_ENABLED": False,
-        "STORAGE_DIR": tempfile.mkdtemp(prefix="charity-bench-storage-"),
+        "STORAGE_DIR": _storage_dir(),
     }
     config.update(overrides)
     return create_app(config)
