@@ -103,7 +103,12 @@ def _storage_dir() -> str:
     gunicorn's workers' parent: only the process that made it removes it)."""
     folder = tempfile.mkdtemp(prefix="charity-bench-storage-")
     owner = os.getpid()
-    atexit.register(lambda: os.getpid() == owner and shutil.rmtree(folder, ignore_errors=True))
+
+    def remove() -> None:
+        if os.getpid() == owner:
+            shutil.rmtree(folder, ignore_errors=True)
+
+    atexit.register(remove)
     return folder
 
 
