@@ -16,8 +16,11 @@ from plugins.makkah_aid import services
 
 from .helpers import NEEDS_B, SAR, complete_request
 
-TODAY = date.today()
-YEAR_AGO = TODAY - timedelta(days=365)
+
+def today() -> date:
+    """Read when a test runs, never at collection: a suite that crosses midnight would otherwise
+    ask for a period that ended before the rows it just wrote."""
+    return date.today()
 
 
 def test_seed_004_exclusion_reasons_come_with_the_plugin(makkah, household, staff, api):
@@ -42,8 +45,12 @@ def test_the_written_pledge_is_a_document_type_only_with_the_plugin(
     assert "doc_type" in refused.value.messages
 
 
-def figures(tenant) -> dict:
-    return {v["key"].removeprefix("makkah_aid."): v for v in kpi_values(tenant, YEAR_AGO, TODAY)}
+def figures(tenant, days_ago: int = 0) -> dict:
+    """The plugin's figures for the year ending ``days_ago`` days before today."""
+    end = today() - timedelta(days=days_ago)
+    return {
+        v["key"].removeprefix("makkah_aid."): v for v in kpi_values(tenant, end - timedelta(days=365), end)
+    }
 
 
 def assess(new_request, researcher, needs: dict):
@@ -64,9 +71,9 @@ def test_kpis_count_bands_ladder_renewals_and_exclusions(makkah, household, new_
     first, second = household(1), household(2)
     services.record_violation(first, {"code": "false_information"}, researcher)
     renewal_round = services.announce_round(
-        {"title": "الجولة الأولى", "announced_on": TODAY - timedelta(days=100)}, staff["tenant_admin"]
+        {"title": "الجولة الأولى", "announced_on": today() - timedelta(days=100)}, staff["tenant_admin"]
     )
-    services.record_renewal(renewal_round, second, TODAY - timedelta(days=80), researcher)
+    services.record_renewal(renewal_round, second, today() - timedelta(days=80), researcher)
     proposal = services.propose(second, "improved", evidence={}, source="staff", actor=researcher)
     services.confirm(proposal, staff["committee_member"], "تحسن الدخل")
     db.session.commit()
@@ -78,9 +85,9 @@ def test_kpis_count_bands_ladder_renewals_and_exclusions(makkah, household, new_
     assert found["renewals_overdue"]["value"] == 1  # the first file, 40 days past the grace
     assert found["exclusions_confirmed"]["value"] == 1
     # Before the round's grace ended nothing was overdue; a past period does not see later events.
-    early = {v["key"]: v["value"] for v in kpi_values(makkah, YEAR_AGO, TODAY - timedelta(days=60))}
-    assert early["makkah_aid.renewals_overdue"] == 0
-    assert early["makkah_aid.violations_recorded"] == 0
+    early = figures(makkah, days_ago=60)
+    assert early["renewals_overdue"]["value"] == 0
+    assert early["violations_recorded"]["value"] == 0
     assert all(f["label"] and "%(" not in f["label"] for f in found.values())
     assert "ج" in found["band_C"]["label"] or " C" in found["band_C"]["label"]
 
@@ -93,7 +100,7 @@ def test_kpi_queries_do_not_grow_with_the_files(makkah, household, new_request, 
             file = household(i)
             services.record_violation(file, {"code": "false_information"}, researcher)
             assess(new_request, researcher, NEEDS_B)
-        announced = TODAY - timedelta(days=100 + start)  # overdue: its renewals are counted
+        announced = today() - timedelta(days=100 + start)  # overdue: its renewals are counted
         services.announce_round({"title": f"round {start}", "announced_on": announced}, staff["tenant_admin"])
         db.session.commit()
         figures(makkah)  # the tenant and its settings loaded again after the commit
