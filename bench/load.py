@@ -69,6 +69,7 @@ def production_environment(url: str, owner: str, storage: str) -> dict[str, str]
         ID_HMAC_KEY="bench-load-hmac-" + "h" * 32,
         RLS_KEY="bench-load-rls-" + "r" * 32,
         AUDIT_HMAC_KEY="bench-load-audit-" + "a" * 32,
+        PUBLIC_URL="https://127.0.0.1",
         STORAGE_DIR=storage,
         TRUSTED_PROXIES="1",
         JOBS_RUNNER="inprocess",

@@ -20,6 +20,7 @@ class ConfigError(RuntimeError):
 
 
 DEV_DATABASE_URL = f"sqlite:///{ROOT / 'instance' / 'charity.sqlite3'}"
+DEV_PUBLIC_URL = "http://127.0.0.1:5000"  # where `make run` serves
 
 
 def _sqlite_default() -> str:
@@ -59,6 +60,9 @@ def from_environment(env: dict[str, str] | None = None) -> dict:
         "DATABASE_OWNER_URL": normalise_database_url(env["DATABASE_OWNER_URL"])
         if env.get("DATABASE_OWNER_URL")
         else None,
+        # The platform's own address: links in the SMS and e-mail a background job sends (a
+        # tenant with its own host name gets that host instead; core.tenancy.page_url).
+        "PUBLIC_URL": (env.get("PUBLIC_URL") or DEV_PUBLIC_URL).rstrip("/"),
         "STORAGE_DIR": env.get("STORAGE_DIR", str(ROOT / "instance" / "storage")),
         "REDIS_URL": env.get("REDIS_URL") or None,
         # Reverse proxies in front of the app (gunicorn behind nginx = 1): the client address
@@ -171,6 +175,13 @@ PRODUCTION_RULES: tuple[ProductionRule, ...] = (
         "AUDIT_HMAC_KEY",
         _short_key,
         "must be set, 32+ characters (unset, the audit chain is keyed with a key derived from SECRET_KEY)",
+    ),
+    ProductionRule(
+        "PUBLIC_URL",
+        lambda value: not str(value or "").startswith("https://"),
+        "must be set to the platform's https:// address (links in the messages background jobs send "
+        "start with it)",
+        DEV_PUBLIC_URL,
     ),
     ProductionRule("DEBUG", bool, "must be off (the debugger runs code sent by the browser)", True),
 )

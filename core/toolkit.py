@@ -107,6 +107,7 @@ from .tenancy import (
     current_tenant,
     drop_redundant_tenant_keys,
     page_path,
+    page_url,
     require_tenant,
     restore_redundant_tenant_keys,
     tenant_context,
@@ -162,6 +163,7 @@ __all__ = [
     "current_tenant",
     "require_tenant",
     "page_path",
+    "page_url",
     "tenant_context",
     "all_tenants",
     # --- Lookup: one tenant-safe get-or-404.

@@ -38,6 +38,7 @@ def test_production_environment_with_private_keys_is_accepted(database_url):
         "ID_HMAC_KEY": TEST_KEYS["ID_HMAC_KEY"],
         "RLS_KEY": TEST_KEYS["RLS_KEY"],
         "AUDIT_HMAC_KEY": TEST_KEYS["AUDIT_HMAC_KEY"],
+        "PUBLIC_URL": TEST_KEYS["PUBLIC_URL"],
     }
     config = from_environment(env)
     assert config["PRODUCTION"]

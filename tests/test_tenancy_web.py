@@ -23,7 +23,7 @@ from core.extensions import _sqlite_pragmas, db
 from core.tenancy import TenantRequired, rls, scoping, tenant_context
 from core.tenancy.services import create_tenant as create_tenant_service
 from core.tenancy.services import tenant_for_host, update_tenant
-from core.tenancy.web import REQUEST_STATE, forget_after_request, host_tenant, page_path
+from core.tenancy.web import REQUEST_STATE, forget_after_request, host_tenant, page_path, page_url
 from core.testing.app import make_app
 
 HOSTED = "http://hosted.example.org"
@@ -124,6 +124,23 @@ def test_a_page_path_is_the_same_in_a_request_and_outside_one(app, tenant):
     assert outside == inside == "/t/first/requests/7"
     with app.app_context(), pytest.raises(TenantRequired):
         page_path("requests.view", request_id=7)
+
+
+def test_a_page_url_outside_a_request_is_on_the_tenants_host_or_the_platforms_address(
+    app, tenant, create_tenant
+):
+    """What an SMS sent by a background job carries: never a host no one can reach."""
+    hosted = create_tenant("hosted", hosts=["hosted.example.org", "www.hosted.example.org"])
+    with app.app_context():
+        with tenant_context(tenant):
+            assert page_url("requests.view", request_id=7) == "https://localhost/t/first/requests/7"
+            with app.test_request_context("/", base_url="https://first.example.net"):
+                assert (
+                    page_url("requests.view", request_id=7) == "https://first.example.net/t/first/requests/7"
+                )
+        with tenant_context(hosted):
+            assert page_url("requests.view", request_id=7) == "https://hosted.example.org/t/hosted/requests/7"
+        assert page_url("platform_admin.tenants") == "https://localhost/admin/"  # a platform page
 
 
 def test_tenant_hosts_setting_is_refused_with_directions():

@@ -23,7 +23,7 @@ from .models import (
     tenant_foreign_key,
     utcnow,
 )
-from .web import page_path
+from .web import page_path, page_url
 
 __all__ = [
     "CALENDAR_DISPLAYS",
@@ -38,6 +38,7 @@ __all__ = [
     "drop_redundant_tenant_keys",
     "is_unscoped",
     "page_path",
+    "page_url",
     "reading_for",
     "require_tenant",
     "restore_redundant_tenant_keys",

@@ -13,7 +13,8 @@
   admin or another association's member is not judged as if inside this one. The lookup is
   made at most once per request (:func:`host_tenant`);
 * **URL defaults** — ``url_for`` fills ``tenant`` from the tenant in context; :func:`page_path`
-  builds the same path where no page is being answered (a job, a command, demo data);
+  builds the same path where no page is being answered (a job, a command, demo data), and
+  :func:`page_url` the whole address a text message or an e-mail carries;
 * **the request-state teardown** — per-request caches on ``flask.g`` are dropped at the end of
   each request (an app context reused across requests, as tests do, must not carry them over).
   Each feature names its own keys with :func:`forget_after_request`.
@@ -29,10 +30,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from typing import NamedTuple
+from urllib.parse import urlsplit
 
 from flask import Flask, abort, current_app, g, has_request_context, redirect, request, url_for
 
-from .context import require_tenant, set_current_tenant
+from .context import current_tenant, require_tenant, set_current_tenant
 from .models import Tenant
 from .services import get_tenant, tenant_for_host
 
@@ -149,6 +151,21 @@ def page_path(endpoint: str, **values) -> str:
     if has_request_context():
         return url_for(endpoint, **values)
     return current_app.url_map.bind("localhost").build(endpoint, values)
+
+
+def page_url(endpoint: str, **values) -> str:
+    """The absolute address of a page (``tenant`` filled in as by :func:`page_path`): what an SMS
+    or an e-mail carries. In a request, on the host the request came to; outside one (a
+    background job, a command), on the first of the tenant's own ``hosts``, or else under the
+    platform's ``PUBLIC_URL`` — never on a host no one can reach."""
+    if has_request_context():
+        return url_for(endpoint, _external=True, **values)
+    path = page_path(endpoint, **values)
+    public = current_app.config["PUBLIC_URL"].rstrip("/")
+    tenant = current_tenant()
+    if tenant is not None and tenant.hosts:
+        return f"{urlsplit(public).scheme}://{tenant.hosts[0]}{path}"
+    return public + path
 
 
 def _forget_request_state(exc) -> None:

@@ -61,6 +61,7 @@ TEST_KEYS = {
     "AUDIT_HMAC_KEY": "test-only-audit-chain-hmac-key-0123456789",
 }
 BASE_URL = "https://localhost"  # production is served over TLS (Secure cookies, strict CSRF referrer)
+TEST_KEYS["PUBLIC_URL"] = BASE_URL
 
 
 def make_app(url: str, **overrides) -> Flask:

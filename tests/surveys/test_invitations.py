@@ -26,14 +26,17 @@ def _questions(invitation):
     return services.questions_of(db.session.get(SurveyVersion, invitation.version_id))
 
 
-def test_a_disbursement_invites_the_beneficiary_once_by_sms_with_a_link(disbursed, advance, staff, tenant):
+def test_a_disbursement_invites_the_beneficiary_once_by_sms_with_a_link(
+    disbursed, advance, staff, tenant, app
+):
     request, invitation, token = disbursed()
     assert invitation.trigger == "disbursement" and invitation.sampled and invitation.expires_at > utcnow()
     messages = db.session.scalars(
         db.select(OutboxMessage).where(OutboxMessage.template == "surveys_invitation")
     ).all()
     assert [m.channel for m in messages] == ["sms"]
-    assert f"/t/{tenant.slug}/surveys/answer/{token}" in unsealed(messages[0])[1]
+    # sent outside a request (as a background job would): the platform's address, not localhost's
+    assert f"{app.config['PUBLIC_URL']}/t/{tenant.slug}/surveys/answer/{token}" in unsealed(messages[0])[1]
     assert token not in messages[0].body and MASK in messages[0].body  # the outbox keeps it sealed
     # closing the same request later does not invite again
     request_services.close(request, staff["executive_director"])

@@ -16,14 +16,14 @@ import secrets
 from datetime import date, timedelta
 from typing import Any
 
-from flask import current_app, has_request_context, url_for
+from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from ...audit.services import record
 from ...extensions import db
 from ...notifications.services import Sealed, notify_applicant
 from ...requests.models import AidRequest
-from ...tenancy import page_path, require_tenant, utcnow
+from ...tenancy import page_path, page_url, require_tenant, utcnow
 from ..models import Survey, SurveyInvitation
 from .building import invitation_version
 from .defaults import install_default_survey
@@ -68,27 +68,15 @@ def invitation_for_token(token: str) -> SurveyInvitation | None:
 
 
 def answer_link(token: str) -> str:
-    """The answer page's absolute address (outside a request: the tenant's first host)."""
-    return _address("surveys.answer", token=token)
+    """The answer page's absolute address, in a request or a background job (``page_url``)."""
+    return page_url("surveys.answer", token=token)
 
 
 def portal_link(invitation: SurveyInvitation, external: bool = True) -> str:
     """The signed-in applicant's own page of the invitation (``surveys.mine``): what their
     in-app message shows in place of the single-use link, which the outbox does not keep
     (``external=False``: the path alone, the message's page on the portal it is read on)."""
-    return _address("surveys.mine", external, invitation_id=invitation.id)
-
-
-def _address(endpoint: str, external: bool = True, **values: Any) -> str:
-    if has_request_context():
-        return url_for(endpoint, _external=external, **values)
-    path = page_path(endpoint, **values)
-    if not external:
-        return path
-    tenant = require_tenant()
-    host = (tenant.hosts or [None])[0] or current_app.config.get("SERVER_NAME") or "localhost"
-    scheme = current_app.config.get("PREFERRED_URL_SCHEME", "https")
-    return f"{scheme}://{host}{path}"
+    return (page_url if external else page_path)("surveys.mine", invitation_id=invitation.id)
 
 
 def period_of(day: date) -> str:

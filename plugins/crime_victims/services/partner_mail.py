@@ -9,9 +9,7 @@ stored as a hash, as always."""
 
 from __future__ import annotations
 
-from flask import url_for
-
-from core.toolkit import Conflict, Sealed, get_in_tenant, notify, require_tenant
+from core.toolkit import Conflict, Sealed, get_in_tenant, notify, page_url, require_tenant
 
 from ..i18n import _, _l
 from ..models_care import Need, Partner, Referral
@@ -55,7 +53,7 @@ def send_link(link: PartnerLink, token: str, referral: Referral, partner: Partne
         {
             "area": AREA_LABELS.get(need.area, need.area),
             "date": link.expires_on,
-            "url": Sealed(url_for("crime_victims_partner.link", token=token, _external=True)),
+            "url": Sealed(page_url("crime_victims_partner.link", token=token)),
         },
         email=address_of(partner),
         locale=require_tenant().default_locale or "ar",
