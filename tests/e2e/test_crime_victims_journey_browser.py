@@ -24,7 +24,6 @@ from core.tenancy import tenant_context, utcnow
 from core.testing import PDF
 from plugins.crime_victims.services import care
 from tests.e2e.browser import screenshot
-from tests.fixtures import PASSWORD
 from tests.registry.factories import valid_id
 
 pytestmark = pytest.mark.browser
@@ -44,7 +43,7 @@ def _submit(page, form: str) -> None:
 
 
 def test_a_victim_applies_on_a_phone_and_the_case_ends_with_a_completed_referral(
-    browser, live_server, phone_page, browser_login, create_tenant, create_user_, enable_plugin
+    phone_page, signed_in, create_tenant, create_user_, enable_plugin
 ):
     tenant = create_tenant("first", name_ar="جمعية عون لرعاية ضحايا الجريمة", name_en="Aoun Association")
     enable_plugin(tenant, "crime_victims")
@@ -101,13 +100,9 @@ def test_a_victim_applies_on_a_phone_and_the_case_ends_with_a_completed_referral
     _fits_the_phone(portal)
     screenshot(portal, "victims-02-submitted-ar-375")
 
-    def session(role: str, width: int = 375, locale: str = "ar-SA"):
-        context = browser.new_context(
-            base_url=live_server, locale=locale, viewport={"width": width, "height": 812}
-        )
-        page = context.new_page()
-        browser_login(page, staff[role].email, PASSWORD)
-        return context, page
+    def session(role: str, width: int = 375, lang: str = "ar"):
+        page = signed_in(staff[role].email, width=width, lang=lang)
+        return page.context, page
 
     def request_state(page) -> str:
         return page.locator("#request-state").get_attribute("data-state")
@@ -253,8 +248,8 @@ def test_a_victim_applies_on_a_phone_and_the_case_ends_with_a_completed_referral
     context.close()
 
     # --- the same case page at desktop width, Arabic and English (for reading)
-    for locale, lang in (("ar-SA", "ar"), ("en-US", "en")):
-        context, page = session("researcher", width=1366, locale=locale)
+    for lang in ("ar", "en"):
+        context, page = session("researcher", width=1366, lang=lang)
         page.goto(f"{case_url}?lang={lang}")
         assert page.locator("#referrals [data-referral]").first.get_attribute("data-status") == "completed"
         screenshot(page, f"victims-10-case-{lang}-1366")
@@ -271,7 +266,7 @@ def test_a_victim_applies_on_a_phone_and_the_case_ends_with_a_completed_referral
 
 
 def test_a_case_whose_needs_a_partner_met_closes_without_a_disbursement(
-    browser, live_server, browser_login, tenant, staff, advance, create_person, enable_plugin
+    signed_in, tenant, staff, advance, create_person, enable_plugin
 ):
     """The committee accepted the case, the partner completed the referral of its only need and
     the service is recorded: no disbursement is due, and the officer closes the case from the
@@ -316,17 +311,13 @@ def test_a_case_whose_needs_a_partner_met_closes_without_a_disbursement(
         request_url = f"/t/first/requests/{request.id}"
         case_url = f"/t/first/crime_victims/cases/{case.id}"
 
-    def session(width: int, locale: str):
-        context = browser.new_context(
-            base_url=live_server, locale=locale, viewport={"width": width, "height": 812}
-        )
-        page = context.new_page()
-        browser_login(page, officer.email, PASSWORD)
-        return context, page
+    def session(width: int, lang: str):
+        page = signed_in(officer.email, width=width, lang=lang)
+        return page.context, page
 
     # The step on the request page, at both widths, in both languages (for reading).
-    for width, locale, lang in ((1366, "ar-SA", "ar"), (1366, "en-US", "en"), (375, "en-US", "en")):
-        context, page = session(width, locale)
+    for width, lang in ((1366, "ar"), (1366, "en"), (375, "en")):
+        context, page = session(width, lang)
         page.goto(f"{request_url}?lang={lang}")
         step = page.locator("#step-close_needs_met")
         assert step.count() == 1 and step.locator("textarea[name=note]").is_visible()
@@ -336,7 +327,7 @@ def test_a_case_whose_needs_a_partner_met_closes_without_a_disbursement(
         screenshot(page, f"victims-13-step-needs-met-{lang}-{width}")
         context.close()
 
-    context, page = session(375, "ar-SA")
+    context, page = session(375, "ar")
     page.goto(case_url)  # the case page says the case may close, and leads to the step
     page.locator("#needs-met").scroll_into_view_if_needed()
     _fits_the_phone(page)
