@@ -307,6 +307,7 @@ def test_production_refuses_the_development_audit_and_rls_keys():
         "ID_HMAC_KEY": "h" * 40,
         "RLS_KEY": "r" * 40,
         "AUDIT_HMAC_KEY": "a" * 40,
+        "PUBLIC_URL": "https://charity.example.org",
     }
     check(good)
     for key in ("RLS_KEY", "AUDIT_HMAC_KEY"):
