@@ -62,7 +62,7 @@ def from_environment(env: dict[str, str] | None = None) -> dict:
         else None,
         # The platform's own address: links in the SMS and e-mail a background job sends (a
         # tenant with its own host name gets that host instead; core.tenancy.page_url).
-        "PUBLIC_URL": (env.get("PUBLIC_URL") or DEV_PUBLIC_URL).rstrip("/"),
+        "PUBLIC_URL": env.get("PUBLIC_URL") or DEV_PUBLIC_URL,
         "STORAGE_DIR": env.get("STORAGE_DIR", str(ROOT / "instance" / "storage")),
         "REDIS_URL": env.get("REDIS_URL") or None,
         # Reverse proxies in front of the app (gunicorn behind nginx = 1): the client address

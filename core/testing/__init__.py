@@ -104,7 +104,6 @@ def pytest_configure(config) -> None:
 
 
 __all__ = [
-    "schema_differences",
     "BASE_URL",
     "JPEG",
     "PASSWORD",
@@ -172,6 +171,7 @@ __all__ = [
     "record_disbursement",
     "request_services",
     "runner",
+    "schema_differences",
     "screenshot",
     "set_plugin_state",
     "set_roles",

@@ -53,15 +53,15 @@ def owner_url(url: str) -> str | None:
 # The production configuration (CHARITY_ENV=production: CSRF on, rate limits on, every key set),
 # with keys that exist only for the tests. A setting ``core.config.PRODUCTION_RULES`` demands in
 # production gets its test value here.
+BASE_URL = "https://localhost"  # production is served over TLS (Secure cookies, strict CSRF referrer)
 TEST_KEYS = {
     "SECRET_KEY": "test-only-secret-key-never-used-in-production",
     "ID_ENCRYPTION_KEYS": ["dGVzdC1vbmx5LW5hdGlvbmFsLWlkLWtleS0zMmJ5dGU="],  # Fernet, 32 bytes
     "ID_HMAC_KEY": "test-only-id-hmac-key",
     "RLS_KEY": "test-only-row-level-security-key-0123456789",
     "AUDIT_HMAC_KEY": "test-only-audit-chain-hmac-key-0123456789",
+    "PUBLIC_URL": BASE_URL,
 }
-BASE_URL = "https://localhost"  # production is served over TLS (Secure cookies, strict CSRF referrer)
-TEST_KEYS["PUBLIC_URL"] = BASE_URL
 
 
 def make_app(url: str, **overrides) -> Flask:
