@@ -8,6 +8,8 @@ transaction, on ``db.session``'s connection.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -86,7 +88,8 @@ def insert_plain(
             else:
                 arrays.append(f"string_to_array(%s, chr(30), chr(31))::{kind}[]")
                 parameters.append(joined)
-        connection.exec_driver_sql(into + f"SELECT * FROM unnest({', '.join(arrays)})", tuple(parameters))
+        statement = into + f"SELECT * FROM unnest({', '.join(arrays)})"
+        connection.exec_driver_sql(statement, tuple(parameters), execution_options=_UNANSWERED)
         return
     mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
     connection.exec_driver_sql(into + f"VALUES ({', '.join([mark] * len(columns))})", values)
@@ -122,3 +125,46 @@ def _joined(column: tuple) -> str | None:
     if not joined or joined.count(_SEPARATOR) != len(texts) - 1 or joined.count(_NULL) != nulls:
         return None
     return joined
+
+
+# An insert that is not waited for in a pipeline (its errors are raised at the next wait).
+_UNANSWERED = {"charity_unanswered": True}
+_PIPELINE = "charity_pipeline"
+
+
+@contextmanager
+def pipelined() -> Iterator[None]:
+    """``db.session``'s connection in pipeline mode until the block ends (PostgreSQL, psycopg 3):
+    the bulk inserts above are sent without waiting for the server's answer, so the server
+    writes one batch while Python prepares the next. Any other statement meanwhile (an ORM
+    load, a read) first waits for everything sent before it (:func:`answer_in_pipeline`), then
+    behaves as outside. An error of an unanswered insert is raised at the next wait, at the
+    latest when the block ends. Elsewhere (SQLite) nothing changes."""
+    connection = db.session.connection()
+    raw = connection.connection.dbapi_connection
+    if connection.dialect.name != "postgresql" or not hasattr(raw, "pipeline"):
+        yield
+        return
+    error = connection.dialect.loaded_dbapi.Error
+    try:
+        with raw.pipeline() as pipeline:
+            connection.info[_PIPELINE] = pipeline
+            try:
+                yield
+            finally:
+                connection.info.pop(_PIPELINE, None)
+    except error as exc:  # raised by the block's last wait: as SQLAlchemy raises the others
+        raise sa.exc.DBAPIError.instance(
+            "(a pipelined statement)", None, exc, error, dialect=connection.dialect
+        ) from exc
+
+
+def answer_in_pipeline(connection, cursor, statement, parameters, context, executemany) -> None:
+    """An engine's ``after_cursor_execute`` (PostgreSQL): in a :func:`pipelined` block, a
+    statement other than an unanswered insert waits for its answer (the pipeline is synced)
+    before SQLAlchemy reads it."""
+    pipeline = connection.info.get(_PIPELINE)
+    if pipeline is not None and not (
+        context is not None and context.execution_options.get("charity_unanswered")
+    ):
+        pipeline.sync()

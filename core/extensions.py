@@ -111,6 +111,10 @@ def init_database(app) -> None:
     for engine in engines:
         if engine.dialect.name == "sqlite":
             listen_once(engine, "connect", _sqlite_pragmas)
+        elif engine.dialect.name == "postgresql":
+            from .bulk import answer_in_pipeline
+
+            listen_once(engine, "after_cursor_execute", answer_in_pipeline)
 
 
 def _sqlite_pragmas(dbapi_connection, connection_record) -> None:

@@ -5,19 +5,20 @@ from __future__ import annotations
 import itertools
 from datetime import UTC, date, datetime
 
+import pytest
 import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from core.bulk import _joined, insert_rows
+from core.bulk import _joined, insert_rows, pipelined
 from core.extensions import db
 from core.tenancy import utcnow
 
 
-def _probe_table(tokens):
+def _probe_table(tokens, name: str = "charity_bulk_probe"):
     metadata = sa.MetaData()
     return sa.Table(
-        "charity_bulk_probe",
+        name,
         metadata,
         sa.Column("id", sa.Integer, primary_key=True),
         sa.Column("day", sa.Date),
@@ -103,3 +104,38 @@ def test_a_column_goes_as_one_text_unless_its_values_could_not_travel_so():
     assert _joined(("a\x1eb",)) is None and _joined(("\x1f", None)) is None
     assert _joined(({"n": 1},)) is None
     assert _joined((datetime(2026, 1, 1, tzinfo=UTC),)) is None
+
+
+def test_in_a_pipeline_a_read_waits_for_the_inserts_sent_before_it(app_ctx):
+    table = _probe_table(itertools.count(1), "charity_bulk_read_probe")
+    connection = db.session.connection()
+    table.create(connection)
+    try:
+        with pipelined():
+            insert_rows(table, [{"day": date(2026, 3, n), "data": {}} for n in range(1, 6)])
+            # An ORM-style read in the block: answered after the insert, not taken for a
+            # statement without rows.
+            assert db.session.execute(sa.select(sa.func.count()).select_from(table)).scalar_one() == 5
+            insert_rows(table, [{"day": date(2026, 4, 1), "data": {}}])
+        assert connection.execute(sa.select(sa.func.max(table.c.day))).scalar_one() == date(2026, 4, 1)
+    finally:
+        table.drop(connection)
+
+
+def test_an_insert_refused_in_a_pipeline_is_raised_by_the_block_and_nothing_after_it_is_kept(app_ctx):
+    table = _probe_table(itertools.count(1), "charity_bulk_refused_probe")
+    connection = db.session.connection()
+    table.create(connection)
+    db.session.commit()
+    try:
+        with pytest.raises(sa.exc.IntegrityError) as refused, pipelined():
+            insert_rows(table, [{"id": 1, "day": date(2026, 3, 1), "data": {}}])
+            insert_rows(table, [{"id": 1, "day": date(2026, 3, 2), "data": {}}])  # the same key
+            insert_rows(table, [{"id": 2, "day": date(2026, 3, 3), "data": {}}])
+        assert "unique" in str(refused.value).lower() or "duplicate" in str(refused.value).lower()
+        db.session.rollback()
+        assert db.session.execute(sa.select(sa.func.count()).select_from(table)).scalar_one() == 0
+    finally:
+        db.session.rollback()
+        table.drop(db.session.connection())
+        db.session.commit()

@@ -117,36 +117,55 @@ def record_many(entries: Iterable[tuple[str, str, object, dict | None]], *, user
     the order given, as :func:`record` would one by one — same chain, same hashes — but read
     the chain's head once and insert them in one bulk statement (an import's per-row entries).
     In the caller's transaction; returns the number appended."""
-    tenant_id = current_tenant_id()
-    if user is None and has_request_context() and current_user and current_user.is_authenticated:
-        user = current_user
-    last = _locked_head(tenant_id)
-    seq, previous = (last.seq, last.hash) if last else (0, GENESIS)
-    common = {
-        "tenant_id": tenant_id,
-        "at": utcnow(),
-        "user_id": getattr(user, "id", None),
-        "user_email": getattr(user, "email", None),
-        "ip": request.remote_addr if has_request_context() else None,
-        "request_id": request_id(),
-    }
-    key = audit_key()
-    rows = []
-    for action, obj_type, obj_id, details in entries:
-        seq += 1
-        row = {
-            **common,
-            "seq": seq,
-            "action": action,
-            "object_type": obj_type,
-            "object_id": None if obj_id is None else str(obj_id),
-            "details": json.loads(json.dumps(details or {}, default=str)),
-            "prev_hash": previous,
+    return ChainWriter(user=user).append(entries)
+
+
+class ChainWriter:
+    """Bulk entries appended to the current tenant's chain over several calls (an import, chunk
+    by chunk): the chain's lock is taken and its head read at the first call only — the
+    transaction holds the lock until it ends, so the head stays this writer's — and later calls
+    send their one insert without reading anything back. Nothing else may append to the chain
+    in this transaction between two calls."""
+
+    def __init__(self, *, user=None) -> None:
+        self.tenant_id = current_tenant_id()
+        if user is None and has_request_context() and current_user and current_user.is_authenticated:
+            user = current_user
+        # Read now: the writer's later calls may not wait for an answer (an import's pipeline).
+        self.user_id, self.user_email = getattr(user, "id", None), getattr(user, "email", None)
+        self.head: tuple[int, str] | None = None  # (seq, hash) once read
+
+    def append(self, entries: Iterable[tuple[str, str, object, dict | None]]) -> int:
+        if self.head is None:
+            last = _locked_head(self.tenant_id)
+            self.head = (last.seq, last.hash) if last else (0, GENESIS)
+        seq, previous = self.head
+        common = {
+            "tenant_id": self.tenant_id,
+            "at": utcnow(),
+            "user_id": self.user_id,
+            "user_email": self.user_email,
+            "ip": request.remote_addr if has_request_context() else None,
+            "request_id": request_id(),
         }
-        row["hash"] = previous = entry_hash(previous, SimpleNamespace(**row), key)
-        rows.append(row)
-    insert_rows(AuditEvent.__table__, rows)
-    return len(rows)
+        key = audit_key()
+        rows = []
+        for action, obj_type, obj_id, details in entries:
+            seq += 1
+            row = {
+                **common,
+                "seq": seq,
+                "action": action,
+                "object_type": obj_type,
+                "object_id": None if obj_id is None else str(obj_id),
+                "details": json.loads(json.dumps(details or {}, default=str)),
+                "prev_hash": previous,
+            }
+            row["hash"] = previous = entry_hash(previous, SimpleNamespace(**row), key)
+            rows.append(row)
+        insert_rows(AuditEvent.__table__, rows)
+        self.head = (seq, previous)
+        return len(rows)
 
 
 def _between(query, start: date | None, end: date | None):

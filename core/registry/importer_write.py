@@ -17,14 +17,17 @@ killed at any point leaves nothing written.
 from __future__ import annotations
 
 import logging
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import suppress
+from contextlib import ExitStack, suppress
 from contextvars import ContextVar
+from dataclasses import dataclass
 from itertools import islice
 
 import sqlalchemy as sa
 
-from ..audit.services import record_many
+from .. import bulk
+from ..audit.services import ChainWriter
 from ..bulk import insert_plain, insert_rows
 from ..extensions import db
 from ..tenancy import require_tenant
@@ -84,19 +87,16 @@ def _insert_returning_ids(model, rows: list[dict]) -> list[int]:
 
     ``INSERT … RETURNING`` in parameter order would go row by row here (the tenant tables'
     primary key is ``(tenant_id, id)``, which SQLAlchemy cannot sort bulk results by), so:
-    PostgreSQL takes the ids from the table's sequence first (one statement) and inserts them;
-    SQLite gives each new row the largest rowid plus one, and this transaction holds the
-    database's only write lock, so the rows got the ids up to the largest one now.
+    PostgreSQL takes the ids from the table's sequence first (:class:`Ids`: a block at a time
+    during an import) and inserts them; SQLite gives each new row the largest rowid plus one,
+    and this transaction holds the database's only write lock, so the rows got the ids up to
+    the largest one now.
     """
     table = model.__table__
     dialect = db.session.get_bind().dialect.name
     if dialect == "postgresql":
-        ids = list(
-            db.session.execute(
-                sa.text("SELECT nextval(pg_get_serial_sequence(:table, 'id')) FROM generate_series(1, :n)"),
-                {"table": table.name, "n": len(rows)},
-            ).scalars()
-        )
+        write = _write.get()
+        ids = write.ids.take(table, len(rows)) if write else _next_ids(table, len(rows))
         insert_rows(table, [{**row, "id": id_} for row, id_ in zip(rows, ids, strict=True)])
         return ids
     if dialect == "sqlite":
@@ -105,6 +105,38 @@ def _insert_returning_ids(model, rows: list[dict]) -> list[int]:
         return list(range(last - len(rows) + 1, last + 1))
     statement = db.insert(table).returning(table.c.id, sort_by_parameter_order=True)
     return list(db.session.execute(statement, rows).scalars())
+
+
+def _next_ids(table, count: int) -> list[int]:
+    """``count`` new ids from the table's sequence (PostgreSQL), in one statement."""
+    return list(
+        db.session.execute(
+            sa.text("SELECT nextval(pg_get_serial_sequence(:table, 'id')) FROM generate_series(1, :n)"),
+            {"table": table.name, "n": count},
+        ).scalars()
+    )
+
+
+class Ids:
+    """The ids an import's rows will take (PostgreSQL), from each table's sequence a block at a
+    time: one statement per block instead of one per chunk, since any statement whose answer is
+    read waits for every insert sent before it (:func:`write_validated`'s pipeline). A block is
+    at most ``BLOCK`` ids and never more than the rows still expected of the table, so an
+    import leaves no hole in the numbering beyond what it writes."""
+
+    BLOCK = 20_000
+
+    def __init__(self, expected: dict[str, int]) -> None:
+        self.expected = dict(expected)  # table name -> rows still to come
+        self.held: dict[str, deque[int]] = {}
+
+    def take(self, table, count: int) -> list[int]:
+        held = self.held.setdefault(table.name, deque())
+        if len(held) < count:
+            remaining = self.expected.get(table.name, 0)
+            held.extend(_next_ids(table, max(count - len(held), min(self.BLOCK, remaining))))
+        self.expected[table.name] = max(self.expected.get(table.name, 0) - count, 0)
+        return [held.popleft() for _ in range(count)]
 
 
 _KEY_COLUMNS = ("tenant_id", "person_id", "key", "sort_name")
@@ -216,8 +248,16 @@ class NameKeys:
                 db.session.connection().exec_driver_sql(f"DROP TABLE IF EXISTS temp.{self.STAGE}")
 
 
-# The search keys' destination of the write under way (:func:`write_validated`).
-_keys: ContextVar[NameKeys | None] = ContextVar("import_name_keys", default=None)
+@dataclass
+class _Write:
+    """What a write under way (:func:`write_validated`) carries from chunk to chunk."""
+
+    keys: NameKeys  # where the search keys go
+    chain: ChainWriter  # the audit chain, its head read once
+    ids: Ids  # PostgreSQL: the ids to come
+
+
+_write: ContextVar[_Write | None] = ContextVar("import_write", default=None)
 
 
 def _insert_persons(tenant_id: int, people: list[dict]) -> list[int]:
@@ -225,7 +265,8 @@ def _insert_persons(tenant_id: int, people: list[dict]) -> list[int]:
     derived = [_person_row(tenant_id, person, encrypt, lookup_hash) for person in people]
     rows = [row for row, _keys_of_row in derived]
     person_ids = _insert_returning_ids(Person, rows)
-    (_keys.get() or NameKeys(staged=False)).add(
+    write = _write.get()
+    (write.keys if write else NameKeys(staged=False)).add(
         [
             (tenant_id, pid, key, row["name_normalized"])
             for pid, (row, keys) in zip(person_ids, derived, strict=True)
@@ -257,16 +298,17 @@ def _write_heads(tenant_id: int, chunk: list[tuple[str, int, dict]], user) -> di
             for hid in household_ids
         ],
     )
-    user_id = getattr(user, "id", None)
+    write = _write.get()
+    chain = write.chain if write else ChainWriter(user=user)
     insert_rows(
         FileEvent.__table__,
         [
             {"tenant_id": tenant_id, "file_id": fid, "kind": "created", "from_status": None,
-             "to_status": "applicant", "reason": None, "details": {}, "user_id": user_id}
+             "to_status": "applicant", "reason": None, "details": {}, "user_id": chain.user_id}
             for fid in file_ids
         ],
     )  # fmt: skip
-    record_many(
+    chain.append(
         (
             entry
             for head_id, hid, fid in zip(head_ids, household_ids, file_ids, strict=True)
@@ -274,8 +316,7 @@ def _write_heads(tenant_id: int, chunk: list[tuple[str, int, dict]], user) -> di
                 ("registry.person.created", "person", head_id, None),
                 ("registry.household.created", "household", hid, {"file": fid}),
             )
-        ),
-        user=user,
+        )
     )
     return {ref: hid for (ref, _line, _data), hid in zip(chunk, household_ids, strict=True)}
 
@@ -321,40 +362,56 @@ def _refresh_statistics() -> None:
 def write_validated(validation, user=None, progress: Callable[[int], None] | None = None) -> int:
     """Write the good households of ``validation`` (a :class:`.importer_validate.Validation`)
     set-wise in the caller's transaction; ``progress(rows written)`` after each chunk. Returns
-    the number of households created."""
+    the number of households created.
+
+    On PostgreSQL the chunks after the first go in pipeline mode: each insert is sent without
+    waiting for the server's answer, so the server writes one chunk while this process derives
+    the next (the two share the write's time instead of taking turns). Nothing in the loop reads
+    an answer but the blocks of ids (:class:`Ids`); an error (a duplicate ID number written
+    meanwhile by another transaction) is raised at the latest when the pipeline ends, before
+    the caller commits.
+    """
     tenant_id = require_tenant().id
     bad = validation.bad_refs
+    heads_count = validation.good_households
+    expected = {
+        Person.__tablename__: validation.good_rows(),
+        Household.__tablename__: heads_count,
+        BeneficiaryFile.__tablename__: heads_count,
+    }
     households: dict[str, int] = {}
     written = 0
-    keys = NameKeys()
-    token = _keys.set(keys)
+    write = _Write(keys=NameKeys(), chain=ChainWriter(user=user), ids=Ids(expected))
+    token = _write.set(write)
     rebuilt: list[sa.Index] | None = None
     try:
-        heads = (item for item in validation.heads if item[0] not in bad)
-        for chunk in _chunks(heads, HEADS_PER_CHUNK):
-            households.update(_write_heads(tenant_id, chunk, user))
-            if rebuilt is None:  # the first chunk opened the transaction
-                rebuilt = _dropped_for_rebuild(validation.good_rows())
-                if any(index.name == WIDE_INDEX for index in rebuilt):
-                    keys.direct()
-                _refresh_statistics()
-            written += len(chunk)
-            if progress:
-                progress(written)
-        members = (item for item in validation.members if item[0] not in bad)
-        for chunk in _chunks(members, MEMBERS_PER_CHUNK):
-            _write_members(tenant_id, chunk, households)
-            if progress:
-                progress(written)  # a chunk behind: the last one counts once the staged keys are in
-            written += len(chunk)
-        keys.finish()
+        with ExitStack() as pipelined:
+            heads = (item for item in validation.heads if item[0] not in bad)
+            for chunk in _chunks(heads, HEADS_PER_CHUNK):
+                households.update(_write_heads(tenant_id, chunk, user))
+                if rebuilt is None:  # the first chunk opened the transaction
+                    rebuilt = _dropped_for_rebuild(validation.good_rows())
+                    if any(index.name == WIDE_INDEX for index in rebuilt):
+                        write.keys.direct()
+                    _refresh_statistics()
+                    pipelined.enter_context(bulk.pipelined())
+                written += len(chunk)
+                if progress:
+                    progress(written)
+            members = (item for item in validation.members if item[0] not in bad)
+            for chunk in _chunks(members, MEMBERS_PER_CHUNK):
+                _write_members(tenant_id, chunk, households)
+                if progress:
+                    progress(written)  # a chunk behind: the last one counts once the staged keys are in
+                written += len(chunk)
+        write.keys.finish()
         for index in rebuilt or ():
             index.create(db.session.connection())
     except BaseException:
-        keys.discard()
+        write.keys.discard()
         raise
     finally:
-        _keys.reset(token)
+        _write.reset(token)
     if progress:
         progress(written)
     return len(households)
