@@ -81,7 +81,7 @@ def insert_plain(
     if types and connection.dialect.name == "postgresql":
         arrays, parameters = [], []
         for kind, column in zip(types, zip(*values, strict=True), strict=True):
-            joined = _joined(column)
+            joined = array_text(column)
             if joined is None:
                 arrays.append(f"%s::{kind}[]")
                 parameters.append(list(column))
@@ -89,7 +89,7 @@ def insert_plain(
                 arrays.append(f"string_to_array(%s, chr(30), chr(31))::{kind}[]")
                 parameters.append(joined)
         statement = into + f"SELECT * FROM unnest({', '.join(arrays)})"
-        connection.exec_driver_sql(statement, tuple(parameters), execution_options=_UNANSWERED)
+        connection.exec_driver_sql(statement, tuple(parameters), execution_options=UNANSWERED)
         return
     mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
     connection.exec_driver_sql(into + f"VALUES ({', '.join([mark] * len(columns))})", values)
@@ -102,7 +102,7 @@ _PLAIN = frozenset({str, int, Decimal})  # ``str`` writes them as PostgreSQL rea
 _SEPARATOR, _NULL = "\x1e", "\x1f"  # ASCII's record and unit separators
 
 
-def _joined(column: tuple) -> str | None:
+def array_text(column: tuple) -> str | None:
     """A column's values as one text for ``string_to_array(text, chr(30), chr(31))`` (each
     value's text, a lone chr(31) for NULL), or None when that could not carry them (a value of
     another kind, an aware date-time, a separator inside a value, a lone empty text). For the
@@ -128,7 +128,7 @@ def _joined(column: tuple) -> str | None:
 
 
 # An insert that is not waited for in a pipeline (its errors are raised at the next wait).
-_UNANSWERED = {"charity_unanswered": True}
+UNANSWERED = {"charity_unanswered": True}
 _PIPELINE = "charity_pipeline"
 
 

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from core.bulk import _joined, insert_rows, pipelined
+from core.bulk import array_text, insert_rows, pipelined
 from core.extensions import db
 from core.tenancy import utcnow
 
@@ -99,11 +99,11 @@ def test_plain_bulk_rows_read_back_exactly_whatever_their_text_or_nulls(app_ctx,
 
 
 def test_a_column_goes_as_one_text_unless_its_values_could_not_travel_so():
-    assert _joined(("أحمد", None, "", 7, date(2026, 1, 2))) == "أحمد\x1e\x1f\x1e\x1e7\x1e2026-01-02"
-    assert _joined(("",)) is None  # string_to_array('') is an empty array
-    assert _joined(("a\x1eb",)) is None and _joined(("\x1f", None)) is None
-    assert _joined(({"n": 1},)) is None
-    assert _joined((datetime(2026, 1, 1, tzinfo=UTC),)) is None
+    assert array_text(("أحمد", None, "", 7, date(2026, 1, 2))) == "أحمد\x1e\x1f\x1e\x1e7\x1e2026-01-02"
+    assert array_text(("",)) is None  # string_to_array('') is an empty array
+    assert array_text(("a\x1eb",)) is None and array_text(("\x1f", None)) is None
+    assert array_text(({"n": 1},)) is None
+    assert array_text((datetime(2026, 1, 1, tzinfo=UTC),)) is None
 
 
 def test_in_a_pipeline_a_read_waits_for_the_inserts_sent_before_it(app_ctx):
@@ -126,16 +126,14 @@ def test_an_insert_refused_in_a_pipeline_is_raised_by_the_block_and_nothing_afte
     table = _probe_table(itertools.count(1), "charity_bulk_refused_probe")
     connection = db.session.connection()
     table.create(connection)
-    db.session.commit()
     try:
+        savepoint = connection.begin_nested()
         with pytest.raises(sa.exc.IntegrityError) as refused, pipelined():
             insert_rows(table, [{"id": 1, "day": date(2026, 3, 1), "data": {}}])
             insert_rows(table, [{"id": 1, "day": date(2026, 3, 2), "data": {}}])  # the same key
             insert_rows(table, [{"id": 2, "day": date(2026, 3, 3), "data": {}}])
         assert "unique" in str(refused.value).lower() or "duplicate" in str(refused.value).lower()
-        db.session.rollback()
-        assert db.session.execute(sa.select(sa.func.count()).select_from(table)).scalar_one() == 0
+        savepoint.rollback()
+        assert connection.execute(sa.select(sa.func.count()).select_from(table)).scalar_one() == 0
     finally:
-        db.session.rollback()
-        table.drop(db.session.connection())
-        db.session.commit()
+        table.drop(connection)

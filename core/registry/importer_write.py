@@ -17,7 +17,7 @@ killed at any point leaves nothing written.
 from __future__ import annotations
 
 import logging
-from collections import deque
+from array import array
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack, suppress
 from contextvars import ContextVar
@@ -28,7 +28,7 @@ import sqlalchemy as sa
 
 from .. import bulk
 from ..audit.services import ChainWriter
-from ..bulk import insert_plain, insert_rows
+from ..bulk import array_text, insert_plain, insert_rows
 from ..extensions import db
 from ..tenancy import require_tenant
 from . import ids
@@ -96,7 +96,7 @@ def _insert_returning_ids(model, rows: list[dict]) -> list[int]:
     dialect = db.session.get_bind().dialect.name
     if dialect == "postgresql":
         write = _write.get()
-        ids = write.ids.take(table, len(rows)) if write else _next_ids(table, len(rows))
+        ids = write.ids.take(table, len(rows)) if write else _next_ids(table.name, len(rows))
         insert_rows(table, [{**row, "id": id_} for row, id_ in zip(rows, ids, strict=True)])
         return ids
     if dialect == "sqlite":
@@ -107,36 +107,43 @@ def _insert_returning_ids(model, rows: list[dict]) -> list[int]:
     return list(db.session.execute(statement, rows).scalars())
 
 
-def _next_ids(table, count: int) -> list[int]:
+def _next_ids(table_name: str, count: int) -> list[int]:
     """``count`` new ids from the table's sequence (PostgreSQL), in one statement."""
     return list(
         db.session.execute(
             sa.text("SELECT nextval(pg_get_serial_sequence(:table, 'id')) FROM generate_series(1, :n)"),
-            {"table": table.name, "n": count},
+            {"table": table_name, "n": count},
         ).scalars()
     )
 
 
 class Ids:
-    """The ids an import's rows will take (PostgreSQL), from each table's sequence a block at a
-    time: one statement per block instead of one per chunk, since any statement whose answer is
-    read waits for every insert sent before it (:func:`write_validated`'s pipeline). A block is
-    at most ``BLOCK`` ids and never more than the rows still expected of the table, so an
-    import leaves no hole in the numbering beyond what it writes."""
+    """The ids an import's rows will take (PostgreSQL), all taken from each table's sequence
+    before the write's pipeline starts (:meth:`reserve`): any statement whose answer is read
+    waits for every insert sent before it (:func:`write_validated`), so a block taken meanwhile
+    would stall the server and this process in turn. Held as 8-byte integers (1.6 MB for
+    200,000 persons), fetched ``BLOCK`` at a time. Rows beyond those expected take theirs when
+    they come."""
 
     BLOCK = 20_000
 
     def __init__(self, expected: dict[str, int]) -> None:
-        self.expected = dict(expected)  # table name -> rows still to come
-        self.held: dict[str, deque[int]] = {}
+        self.expected = dict(expected)  # table name -> rows to come
+        self.held: dict[str, array] = {}
+        self.used: dict[str, int] = {}
+
+    def reserve(self) -> None:
+        for name, count in self.expected.items():
+            held = self.held.setdefault(name, array("q"))
+            while len(held) < count:
+                held.extend(_next_ids(name, min(self.BLOCK, count - len(held))))
 
     def take(self, table, count: int) -> list[int]:
-        held = self.held.setdefault(table.name, deque())
-        if len(held) < count:
-            remaining = self.expected.get(table.name, 0)
-            held.extend(_next_ids(table, max(count - len(held), min(self.BLOCK, remaining))))
-        self.expected[table.name] = max(self.expected.get(table.name, 0) - count, 0)
-        return [held.popleft() for _ in range(count)]
+        held, used = self.held.setdefault(table.name, array("q")), self.used.get(table.name, 0)
+        if len(held) - used < count:
+            held.extend(_next_ids(table.name, count - (len(held) - used)))
+        self.used[table.name] = used + count
+        return held[used : used + count].tolist()
 
 
 _KEY_COLUMNS = ("tenant_id", "person_id", "key", "sort_name")
@@ -219,7 +226,11 @@ class NameKeys:
         dropped, to be built afresh)."""
         self.straight = True
 
-    def add(self, rows: list[tuple]) -> None:
+    def add(self, tenant_id: int, persons: list[tuple[int, str, list[str]]]) -> None:
+        """The search keys of ``persons``: ``(person id, sort name, keys)`` each."""
+        if self.straight and _keys_by_person(tenant_id, persons):
+            return
+        rows = [(tenant_id, pid, key, sort_name) for pid, sort_name, keys in persons for key in keys]
         if self.straight:
             insert_plain(PersonNameKey.__table__, _KEY_COLUMNS, rows, _KEY_TYPES)
         else:
@@ -248,6 +259,38 @@ class NameKeys:
                 db.session.connection().exec_driver_sql(f"DROP TABLE IF EXISTS temp.{self.STAGE}")
 
 
+_KEYS_OF_A_PERSON = "\x1d"  # ASCII's group separator, between the keys of one person
+_KEYS_BY_PERSON = (
+    "INSERT INTO registry_person_name_keys (tenant_id, person_id, key, sort_name) "
+    "SELECT %s, person.id, key.key, person.sort_name FROM unnest("
+    "string_to_array(%s, chr(30), chr(31))::integer[], "
+    "string_to_array(%s, chr(30), chr(31))::text[], "
+    "string_to_array(%s, chr(30), chr(31))::text[]) AS person(id, sort_name, keys) "
+    "CROSS JOIN LATERAL unnest(string_to_array(person.keys, chr(29))) AS key(key)"
+)
+
+
+def _keys_by_person(tenant_id: int, persons: list[tuple[int, str, list[str]]]) -> bool:
+    """PostgreSQL: the keys sent a person at a time — their keys as one text, the sort name
+    once — and made rows by the server (``unnest``), instead of a row of four values per key
+    built, sent and split here (~8 a person: most of the Python time of an import's write).
+    False when it cannot go so (not PostgreSQL; a value holding a separator): the caller sends
+    rows."""
+    connection = db.session.connection()
+    if connection.dialect.name != "postgresql" or not persons:
+        return False
+    person_ids, sort_names, keys = zip(*persons, strict=True)
+    texts = [
+        array_text(person_ids),
+        array_text(sort_names),
+        array_text([_KEYS_OF_A_PERSON.join(k) for k in keys]),
+    ]
+    if None in texts or texts[2].count(_KEYS_OF_A_PERSON) != sum(max(len(k) - 1, 0) for k in keys):
+        return False
+    connection.exec_driver_sql(_KEYS_BY_PERSON, (tenant_id, *texts), execution_options=bulk.UNANSWERED)
+    return True
+
+
 @dataclass
 class _Write:
     """What a write under way (:func:`write_validated`) carries from chunk to chunk."""
@@ -267,11 +310,8 @@ def _insert_persons(tenant_id: int, people: list[dict]) -> list[int]:
     person_ids = _insert_returning_ids(Person, rows)
     write = _write.get()
     (write.keys if write else NameKeys(staged=False)).add(
-        [
-            (tenant_id, pid, key, row["name_normalized"])
-            for pid, (row, keys) in zip(person_ids, derived, strict=True)
-            for key in keys
-        ]
+        tenant_id,
+        [(pid, row["name_normalized"], keys) for pid, (row, keys) in zip(person_ids, derived, strict=True)],
     )
     return person_ids
 
@@ -394,6 +434,8 @@ def write_validated(validation, user=None, progress: Callable[[int], None] | Non
                     if any(index.name == WIDE_INDEX for index in rebuilt):
                         write.keys.direct()
                     _refresh_statistics()
+                    if db.session.get_bind().dialect.name == "postgresql":
+                        write.ids.reserve()
                     pipelined.enter_context(bulk.pipelined())
                 written += len(chunk)
                 if progress:
