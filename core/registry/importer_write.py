@@ -87,8 +87,8 @@ def _insert_returning_ids(model, rows: list[dict]) -> list[int]:
 
     ``INSERT … RETURNING`` in parameter order would go row by row here (the tenant tables'
     primary key is ``(tenant_id, id)``, which SQLAlchemy cannot sort bulk results by), so:
-    PostgreSQL takes the ids from the table's sequence first (:class:`Ids`: a block at a time
-    during an import) and inserts them; SQLite gives each new row the largest rowid plus one,
+    PostgreSQL takes the ids from the table's sequence first (during an import, all of them
+    before its pipeline starts: :class:`Ids`) and inserts them; SQLite gives each new row the largest rowid plus one,
     and this transaction holds the database's only write lock, so the rows got the ids up to
     the largest one now.
     """
@@ -273,7 +273,7 @@ _KEYS_BY_PERSON = (
 def _keys_by_person(tenant_id: int, persons: list[tuple[int, str, list[str]]]) -> bool:
     """PostgreSQL: the keys sent a person at a time — their keys as one text, the sort name
     once — and made rows by the server (``unnest``), instead of a row of four values per key
-    built, sent and split here (~8 a person: most of the Python time of an import's write).
+    built, sent and split here (~8 a person: a third of the Python time of an import's write).
     False when it cannot go so (not PostgreSQL; a value holding a separator): the caller sends
     rows."""
     connection = db.session.connection()
@@ -406,10 +406,11 @@ def write_validated(validation, user=None, progress: Callable[[int], None] | Non
 
     On PostgreSQL the chunks after the first go in pipeline mode: each insert is sent without
     waiting for the server's answer, so the server writes one chunk while this process derives
-    the next (the two share the write's time instead of taking turns). Nothing in the loop reads
-    an answer but the blocks of ids (:class:`Ids`); an error (a duplicate ID number written
-    meanwhile by another transaction) is raised at the latest when the pipeline ends, before
-    the caller commits.
+    the next (the two share the write's time instead of taking turns). Nothing in the loop waits
+    for an answer: the ids are taken before (:class:`Ids`), the audit chain's head is read by
+    the first chunk (:class:`~core.audit.services.ChainWriter`), and progress goes through
+    another connection. An error (a duplicate ID number written meanwhile by another
+    transaction) is raised at the latest when the pipeline ends, before the caller commits.
     """
     tenant_id = require_tenant().id
     bad = validation.bad_refs
