@@ -112,7 +112,7 @@ def init_database(app) -> None:
         if engine.dialect.name == "sqlite":
             listen_once(engine, "connect", _sqlite_pragmas)
         elif engine.dialect.name == "postgresql":
-            from .bulk import answer_in_pipeline
+            from .bulk import answer_in_pipeline  # cycle: core.bulk imports db from this module
 
             listen_once(engine, "after_cursor_execute", answer_in_pipeline)
 
