@@ -128,7 +128,8 @@ def array_text(column: tuple) -> str | None:
 
 
 # An insert that is not waited for in a pipeline (its errors are raised at the next wait).
-UNANSWERED = {"charity_unanswered": True}
+_UNANSWERED_OPTION = "charity_unanswered"
+UNANSWERED = {_UNANSWERED_OPTION: True}
 _PIPELINE = "charity_pipeline"
 
 
@@ -165,6 +166,6 @@ def answer_in_pipeline(connection, cursor, statement, parameters, context, execu
     before SQLAlchemy reads it."""
     pipeline = connection.info.get(_PIPELINE)
     if pipeline is not None and not (
-        context is not None and context.execution_options.get("charity_unanswered")
+        context is not None and context.execution_options.get(_UNANSWERED_OPTION)
     ):
         pipeline.sync()

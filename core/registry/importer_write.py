@@ -308,8 +308,7 @@ def _insert_persons(tenant_id: int, people: list[dict]) -> list[int]:
     derived = [_person_row(tenant_id, person, encrypt, lookup_hash) for person in people]
     rows = [row for row, _keys_of_row in derived]
     person_ids = _insert_returning_ids(Person, rows)
-    write = _write.get()
-    (write.keys if write else NameKeys(staged=False)).add(
+    _write.get().keys.add(
         tenant_id,
         [(pid, row["name_normalized"], keys) for pid, (row, keys) in zip(person_ids, derived, strict=True)],
     )
@@ -338,8 +337,7 @@ def _write_heads(tenant_id: int, chunk: list[tuple[str, int, dict]], user) -> di
             for hid in household_ids
         ],
     )
-    write = _write.get()
-    chain = write.chain if write else ChainWriter(user=user)
+    chain = _write.get().chain
     insert_rows(
         FileEvent.__table__,
         [
