@@ -109,15 +109,17 @@ class PersonNameKey(TenantMixin, db.Model):
 
     __tablename__ = "registry_person_name_keys"
     __tenant_from_parent__ = True  # the person's tenant (migration core_0027)
+    # Keyed (tenant_id, person_id, key), no id: the key also finds a person's keys (the cascade,
+    # sync_name_keys) — migration core_0028.
+    __tenant_natural_key__ = ("person_id", "key")
     __tenant_table_args__ = (
         tenant_foreign_key("person_id", "registry_persons", ondelete="CASCADE"),
         # Covering: the range scan yields the person ids without reading the table.
         sa.Index("ix_registry_person_name_keys_tenant_key", "tenant_id", "key", "person_id", "sort_name"),
-        sa.Index("ix_registry_person_name_keys_tenant_person", "tenant_id", "person_id"),
     )
 
-    person_id: Mapped[int] = mapped_column()
-    key: Mapped[str] = mapped_column(NORMALIZED_NAME(340))
+    person_id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(NORMALIZED_NAME(340), primary_key=True)
     sort_name: Mapped[str] = mapped_column(NORMALIZED_NAME(340))
 
 

@@ -94,9 +94,17 @@ class TenantMixin:
     #: SQLite keeps it (there a check is an in-process B-tree probe). ``tests/test_migrations.py``
     #: checks that every tenant table reaches ``tenants`` by cascading keys on both databases.
     __tenant_from_parent__: bool = False
+    #: The columns after ``tenant_id`` that key a table with no ``id`` of its own: a row that
+    #: nothing points at and that is found by its parent, e.g. ``("person_id", "key")`` for the
+    #: search keys — primary key ``(tenant_id, person_id, key)``, which also serves the cascade
+    #: from the person, where ``id`` would cost a sequence value, a column and an index of its
+    #: own per row (each declares these columns ``primary_key=True``). Empty: ``(tenant_id, id)``.
+    __tenant_natural_key__: tuple[str, ...] = ()
 
     @declared_attr
     def id(cls) -> Mapped[int]:  # noqa: N805
+        if cls.__tenant_natural_key__:
+            return None
         return mapped_column(sa.Integer, primary_key=True, autoincrement=True, sort_order=-20)
 
     @declared_attr
@@ -114,15 +122,19 @@ class TenantMixin:
             if cls.__tenant_from_parent__
             else ()
         )
-        return (
-            sa.PrimaryKeyConstraint("tenant_id", "id"),
-            sqlite_only(sa.UniqueConstraint("tenant_id", "id")),
-            *own_tenant_key,
-            *cls.__tenant_table_args__,
-        )
+        if cls.__tenant_natural_key__:
+            key: tuple = (sa.PrimaryKeyConstraint("tenant_id", *cls.__tenant_natural_key__),)
+        else:
+            key = (
+                sa.PrimaryKeyConstraint("tenant_id", "id"),
+                sqlite_only(sa.UniqueConstraint("tenant_id", "id")),
+            )
+        return (*key, *own_tenant_key, *cls.__tenant_table_args__)
 
     @declared_attr.directive
     def __mapper_args__(cls) -> dict:  # noqa: N805
+        if cls.__tenant_natural_key__:
+            return {}  # the table's primary key
         return {"primary_key": [cls.__table__.c.id]}
 
 

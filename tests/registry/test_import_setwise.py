@@ -31,7 +31,7 @@ REGISTRY = (Person, PersonNameKey, Household, Member, BeneficiaryFile, FileEvent
 
 
 def _count(model) -> int:
-    return db.session.execute(db.select(db.func.count(model.id))).scalar_one()
+    return db.session.execute(db.select(db.func.count(model.tenant_id))).scalar_one()  # scoped to the tenant
 
 
 def _registry_audit(tenant_id: int) -> int:

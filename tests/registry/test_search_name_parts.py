@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from core.extensions import db
 from core.registry import normalize
-from core.registry.models import PersonNameKey
+from core.registry.models import Person, PersonNameKey
 from core.registry.normalize import name_forms, name_keys, normalize_name, normalized_full_name
 from core.registry.schemas import PersonSchema
 from core.registry.services import create_person, search_persons, update_person
@@ -88,6 +88,28 @@ def test_renaming_a_person_replaces_their_search_keys(create_person, tenant, in_
         assert keys == set(name_keys(*(NAME[p] for p in PARTS[:3]), "القحطاني"))
         assert search_persons("أحمد القحطاني")[1] == 1
         assert search_persons("أحمد الزهراني")[1] == 0
+        db.session.rollback()
+
+
+def test_a_persons_keys_are_keyed_by_person_and_key_and_go_with_the_person(create_person, tenant, in_tenant):
+    """Migration core_0028: no ``id``; the primary key ``(tenant_id, person_id, key)`` holds a
+    person's keys. Renamed there and back in one session, the person keeps one row per key;
+    deleted, the person takes the keys along (the cascade)."""
+    table = PersonNameKey.__table__
+    assert [c.name for c in table.primary_key.columns] == ["tenant_id", "person_id", "key"]
+    assert "id" not in table.c
+    person = create_person(tenant, **NAME)
+    with in_tenant(tenant):
+        for first in ("سعد", NAME["first_name"]):
+            update_person(person, {"first_name": first})
+            db.session.flush()
+        keys = db.session.scalars(
+            db.select(PersonNameKey.key).where(PersonNameKey.person_id == person.id)
+        ).all()
+        assert sorted(keys) == sorted(name_keys(*(NAME[p] for p in PARTS)))
+        db.session.execute(db.delete(Person).where(Person.id == person.id))
+        left = db.select(db.func.count(PersonNameKey.key)).where(PersonNameKey.person_id == person.id)
+        assert db.session.execute(left).scalar_one() == 0
         db.session.rollback()
 
 

@@ -50,9 +50,19 @@ def sync_name_keys(person: Person) -> None:
             PersonNameKey.tenant_id == person.tenant_id, PersonNameKey.person_id == person.id
         )
     )
-    db.session.add_all(
-        PersonNameKey(person_id=person.id, key=key, sort_name=person.name_normalized) for key in wanted
-    )
+    if wanted:  # rows, not objects: a key is never loaded, nor kept in the session
+        db.session.execute(
+            db.insert(PersonNameKey.__table__),
+            [
+                {
+                    "tenant_id": person.tenant_id,
+                    "person_id": person.id,
+                    "key": key,
+                    "sort_name": person.name_normalized,
+                }
+                for key in wanted
+            ],
+        )
 
 
 # Name parts a member may leave out: stored as "" (the columns are NOT NULL), never as NULL.
