@@ -123,13 +123,16 @@ class TenantMixin:
             else ()
         )
         if cls.__tenant_natural_key__:
+            # SQLite: the rows kept in the key's order (no rowid, no second B-tree for the key).
+            options = {"sqlite_with_rowid": False}
             key: tuple = (sa.PrimaryKeyConstraint("tenant_id", *cls.__tenant_natural_key__),)
         else:
+            options = {}
             key = (
                 sa.PrimaryKeyConstraint("tenant_id", "id"),
                 sqlite_only(sa.UniqueConstraint("tenant_id", "id")),
             )
-        return (*key, *own_tenant_key, *cls.__tenant_table_args__)
+        return (*key, *own_tenant_key, *cls.__tenant_table_args__, options)
 
     @declared_attr.directive
     def __mapper_args__(cls) -> dict:  # noqa: N805

@@ -37,7 +37,8 @@ def upgrade():
         op.drop_column(TABLE, "id")  # and its sequence
         op.create_primary_key(PRIMARY, TABLE, NATURAL)
         return
-    with op.batch_alter_table(TABLE, recreate="always") as batch_op:
+    # SQLite: WITHOUT ROWID, the rows in the key's order (a later batch of this table must say so again).
+    with op.batch_alter_table(TABLE, recreate="always", table_kwargs={"sqlite_with_rowid": False}) as batch_op:
         batch_op.drop_index(PERSON_INDEX)
         batch_op.drop_constraint(batch_op.f("uq_registry_person_name_keys_tenant_id_id"), type_="unique")
         batch_op.drop_column("id")
@@ -51,7 +52,7 @@ def downgrade():
         op.create_primary_key(PRIMARY, TABLE, ["tenant_id", "id"])
         op.create_index(PERSON_INDEX, TABLE, ["tenant_id", "person_id"])
         return
-    with op.batch_alter_table(TABLE, recreate="always") as batch_op:
+    with op.batch_alter_table(TABLE, recreate="always", table_kwargs={"sqlite_with_rowid": True}) as batch_op:
         batch_op.drop_constraint(PRIMARY, type_="primary")
         batch_op.add_column(sa.Column("id", sa.Integer(), nullable=False))
         batch_op.create_primary_key(PRIMARY, ["id"])
