@@ -26,10 +26,13 @@ def test_a_renewal_due_yesterday_in_riyadh_is_overdue_though_utc_is_still_on_tha
     api, officer, create_household, tenant, set_clock
 ):
     file_id = _file_due_on(tenant, create_household(tenant), date(2026, 3, 1))
+    due_today = _file_due_on(tenant, create_household(tenant), date(2026, 3, 2))
     set_clock(LATE_EVENING_UTC)
     with tenant_context(tenant):
         assert db.session.get(BeneficiaryFile, file_id).renewal_overdue is True
+        assert db.session.get(BeneficiaryFile, due_today).renewal_overdue is False  # due today: not late yet
     assert api(officer).get(f"/files/{file_id}").json["renewal_overdue"] is True
+    assert api(officer).get(f"/files/{due_today}").json["renewal_overdue"] is False
     overdue = api(officer).get("/files", query_string={"renewal_overdue": "true"}).json
     assert [f["id"] for f in overdue] == [file_id]
 

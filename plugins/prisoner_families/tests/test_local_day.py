@@ -17,11 +17,14 @@ LATE_EVENING_UTC = datetime(2026, 3, 1, 22, 30)  # 01:30 on 2 March in Riyadh
 
 def test_an_id_expiring_on_the_first_has_expired_after_midnight_in_riyadh(enabled, set_clock):
     household_id, _person_id = make_family(enabled, 1, id_expiry=date(2026, 3, 1))
+    valid_id, _person_id = make_family(enabled, 2, id_expiry=date(2026, 3, 2))  # expires today: still valid
     set_clock(LATE_EVENING_UTC)
     with tenant_context(enabled):
-        household = db.session.get(Household, household_id)
+        household, valid = db.session.get(Household, household_id), db.session.get(Household, valid_id)
         assert pf.eligibility_facts(household).id_expired is True
-        assert pf.eligibility_facts_of_households([household])[household_id].id_expired is True
+        assert pf.eligibility_facts(valid).id_expired is False
+        facts = pf.eligibility_facts_of_households([household, valid])
+        assert facts[household_id].id_expired is True and facts[valid_id].id_expired is False
 
 
 def test_an_id_expiring_on_the_second_is_still_valid_on_the_first_in_riyadh(enabled, set_clock):
