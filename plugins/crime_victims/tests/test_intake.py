@@ -241,7 +241,9 @@ def test_registration_waits_for_the_committee_and_disbursement_for_registration(
         assert case.step == rules.SERVED
         assert [e.step for e in services.timeline(case)] == [1, 2, 3, 4, 5, 6, 7]
         audited = db.session.scalars(
-            db.select(AuditEvent.details).where(AuditEvent.action == "crime_victims.case.step")
+            db.select(AuditEvent.details)
+            .where(AuditEvent.action == "crime_victims.case.step")
+            .order_by(AuditEvent.id)
         ).all()
         assert [d["step"] for d in audited] == [2, 3, 4, 5, 6, 7]
 
