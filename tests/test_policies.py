@@ -12,6 +12,7 @@ import pytest
 from marshmallow import ValidationError
 
 from core.audit.models import AuditEvent
+from core.calendar import today as tenant_today
 from core.errors import Forbidden
 from core.extensions import db
 from core.policies import services
@@ -60,7 +61,7 @@ def test_only_the_tenant_admin_adds_a_policy(in_first, staff):
 
 def test_revising_ends_the_previous_version_the_day_before_and_audits(in_first, staff):
     first = services.add_policy(_data(), staff["tenant_admin"], PDF, "v1.pdf")
-    start = date.today() - timedelta(days=10)
+    start = tenant_today() - timedelta(days=10)
     second = services.revise_policy(
         first, {"version": "2", "in_force_from": start}, staff["tenant_admin"], PNG, "v2.png"
     )
@@ -123,7 +124,11 @@ def test_the_api_adds_revises_lists_and_serves_policies(tenant, staff, client, t
     assert client.post(API, data=form, headers=token_for(staff["researcher"])).status_code == 403
     revised = client.post(
         f"{API}/{policy_id}/revisions",
-        data={"version": "2", "in_force_from": date.today().isoformat(), "file": (io.BytesIO(PNG), "v2.png")},
+        data={
+            "version": "2",
+            "in_force_from": tenant_today().isoformat(),
+            "file": (io.BytesIO(PNG), "v2.png"),
+        },
         headers=admin,
         content_type="multipart/form-data",
     )

@@ -5,12 +5,13 @@ submission can succeed, each error once beside its field in the words of its lab
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 from io import BytesIO
 
 import pytest
 
 from core.aid.services import install_default_catalog
+from core.calendar import today as tenant_today
 from core.documents.models import Document
 from core.extensions import db
 from core.requests.models import AidRequest, CatalogItem
@@ -50,7 +51,7 @@ def application(tenant, **overrides) -> dict:
         "declaration": "on",
         NS + "nationality": "سعودية",
         NS + "id_number": valid_id(),
-        NS + "id_expiry": (date.today() + timedelta(days=200)).isoformat(),
+        NS + "id_expiry": (tenant_today() + timedelta(days=200)).isoformat(),
         NS + "current_job": "لا تعمل",
         NS + "monthly_income": "1500",
         NS + "dependents_count": "1",

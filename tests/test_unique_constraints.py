@@ -17,6 +17,7 @@ from datetime import date
 
 import pytest
 
+from core.calendar import today as tenant_today
 from core.extensions import db
 from core.integrity import unique_constraints
 from core.requests.models import FieldVisit
@@ -335,13 +336,13 @@ def _followup_twice(s: Sweep):
     from core.toolkit import add_months
 
     producer = _producer(s, s.household()["id"]).json
-    issued = add_months(date.today(), -3)
+    issued = add_months(tenant_today(), -3)
     path = f"/productive_families/producers/{producer['id']}"
     s.ok("post", path + "/licence", {"status": "applied"})
     licence = {"status": "issued", "body": "بلدي", "number": "1", "issued_on": issued.isoformat()}
     s.ok("post", path + "/licence", {**licence, "expires_on": add_months(issued, 12).isoformat()})
     body = {"anchor": "licence", "anchor_on": issued.isoformat(), "months": 3, "income": "10"}
-    body["followed_on"] = date.today().isoformat()
+    body["followed_on"] = tenant_today().isoformat()
     s.ok("post", path + "/followups", body)
     return s.call("post", path + "/followups", body)
 

@@ -8,13 +8,14 @@ from flask_login import current_user
 from marshmallow import ValidationError
 
 from ..auth.permissions import require
+from ..calendar import today
 from ..extensions import db
 from ..forms import FormOutcome, form_transaction
 from ..i18n import gettext as _
 from ..i18n import localized, translate_messages
 from ..lookup import get_or_404
 from ..requests.models import AidRequest, CatalogItem
-from ..tenancy import require_tenant, utcnow
+from ..tenancy import require_tenant
 from . import export, services
 from .models import Disbursement
 from .schemas import CatalogItemSchema, DisbursementSchema
@@ -52,7 +53,7 @@ def print_receipt(disbursement_id):
         disbursement=disbursement,
         item=item,
         tenant=require_tenant(),
-        today=utcnow().date(),
+        today=today(),
         program=localized(catalog_item, "name") if catalog_item else None,
         kind_label=str(export.KIND_LABELS.get(disbursement.kind, disbursement.kind)),
         delivery_label=str(

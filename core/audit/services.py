@@ -22,6 +22,7 @@ from flask_login import current_user
 from sqlalchemy.orm import ORMExecuteState, Session
 
 from ..bulk import insert_rows
+from ..calendar import today as tenant_today
 from ..extensions import db, listen_once
 from ..i18n import gettext as _
 from ..tenancy import current_tenant_id, unscoped, utcnow
@@ -203,7 +204,7 @@ DEFAULT_EXPORT_DAYS = 30
 
 def export_range(start: date | None, end: date | None, today: date | None = None) -> tuple[date, date]:
     """The dates an export covers: ``end`` or today, from ``start`` or 30 days before."""
-    end = end or today or utcnow().date()
+    end = end or today or tenant_today()
     return start or end - timedelta(days=DEFAULT_EXPORT_DAYS), end
 
 

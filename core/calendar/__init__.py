@@ -5,6 +5,8 @@
 * :func:`format_date` shows a date in the tenant's (or the user's) ``calendar_display``:
   ``hijri``, ``gregorian`` or ``both``; on pages through the ``|hdate`` filter (bidi-isolated,
   unbreakable), moments through ``|hdatetime`` in the tenant's time zone with the zone named.
+* :func:`today` is the association's date (its time zone, not UTC's or the server's): every
+  "today" of the platform; :func:`local_time` turns a stored moment into the association's time.
 * Working days are Sunday–Thursday minus the tenant's holidays (``Tenant.settings["holidays"]``);
   :func:`add_working_days` is the one place deadlines are computed.
 
@@ -27,6 +29,7 @@ from .dates import (
     parse_date,
     time_zone_of,
     to_hijri,
+    today,
 )
 from .fields import AnyDate, LocalMoment
 from .working_days import (
@@ -66,5 +69,6 @@ __all__ = [
     "tenant_calendar_settings",
     "time_zone_of",
     "to_hijri",
+    "today",
     "working_days_between",
 ]

@@ -140,8 +140,8 @@ def _with_marker(digits: str, kind: str) -> str:
 
 def _date_parts(value: date | datetime, display: str | None) -> list[tuple[str, str]]:
     """``[(YYYY-MM-DD, calendar) …]`` to show for ``value``: one, or Hijri then Gregorian."""
-    if isinstance(value, datetime):
-        value = value.date()
+    if isinstance(value, datetime):  # a stored moment (naive UTC): the association's day
+        value = local_time(value).date()
     if display is None:
         display = display_for(
             current_tenant(), current_user if getattr(current_user, "is_authenticated", False) else None
@@ -200,6 +200,19 @@ def time_zone_of(tenant: Any = None) -> ZoneInfo:
             except (ZoneInfoNotFoundError, ValueError):
                 continue
     return ZoneInfo(DEFAULT_TIME_ZONE)  # pragma: no cover - always installed
+
+
+def _now() -> datetime:
+    """The current moment (aware, UTC): the one clock :func:`today` reads, so that tests can
+    move it (``core.testing``'s ``set_clock`` fixture)."""
+    return datetime.now(UTC)
+
+
+def today(tenant: Any = None) -> date:
+    """The current date in the tenant's time zone (:func:`time_zone_of`): the association's
+    "today", not the server's or UTC's (at 01:30 in Riyadh, 22:30 UTC, it is already tomorrow).
+    Without a tenant, the tenant in context; outside any tenant or app, the platform's zone."""
+    return _now().astimezone(time_zone_of(tenant)).date()
 
 
 def local_time(moment: datetime, tenant: Any = None) -> datetime:

@@ -22,8 +22,8 @@ group = AppGroup("grievances", help="Grievances and complaints.")
 def tick(on) -> None:
     """Recompute open due dates (holidays may have moved), notify the executive director of each
     newly overdue grievance, close decided ones whose appeal window passed. Run daily (cron)."""
-    day: date = on.date() if on else services.today()
     for tenant in all_tenants():
+        day: date = on.date() if on else services.today(tenant)  # the association's day
         with tenant_context(tenant):
             result = services.tick(day)
             db.session.commit()

@@ -9,9 +9,9 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from ..calendar import today
 from ..extensions import db
 from ..tenancy import tenant_context
-from ..tenancy.models import utcnow
 from ..tenancy.services import get_tenant
 from . import importer
 from .exports import export_bytes
@@ -36,7 +36,7 @@ def _tenant(slug: str):
 def import_command(file: Path, slug: str, year: int | None, calendar: str, title: str | None) -> None:
     """Import a plan file (CSV or XLSX) as a new draft; every bad row is listed and nothing is written."""
     tenant = _tenant(slug)
-    year = year or utcnow().year
+    year = year or today(tenant).year
     with tenant_context(tenant):
         try:
             plan = importer.create_plan(file.read_bytes(), file.name, fiscal_year=year, calendar=calendar,

@@ -7,8 +7,8 @@ from datetime import date
 from pathlib import Path
 
 from ..aid.services import install_default_catalog
+from ..calendar import today
 from ..extensions import db
-from ..tenancy import utcnow
 from . import importer
 from .models import Plan
 from .services.lifecycle import approve
@@ -33,7 +33,7 @@ def load(tenant) -> None:
     plan = importer.create_plan(
         path.read_bytes(),
         filename,
-        fiscal_year=year or utcnow().year,
+        fiscal_year=year or today(tenant).year,
         calendar="gregorian",
         title=title,
         actor=None,

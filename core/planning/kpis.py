@@ -9,6 +9,7 @@ from datetime import date
 from typing import Any
 
 from ..aid.models import Disbursement
+from ..calendar import local_time
 from ..extensions import db
 from ..i18n import lazy_gettext as _l
 from ..i18n import localized
@@ -110,7 +111,7 @@ def _file_records(status: str) -> Callable:
             .limit(RECORDS_LIMIT)
         ).all()
         return [
-            {"label": f"#{fid}", "date": changed.date(), "value": None, "endpoint": "registry.household",
+            {"label": f"#{fid}", "date": local_time(changed, tenant).date(), "value": None, "endpoint": "registry.household",
              "values": {"household_id": household_id}}
             for fid, household_id, changed in rows
         ]  # fmt: skip

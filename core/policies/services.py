@@ -12,7 +12,7 @@ from marshmallow import ValidationError
 
 from ..audit.services import record
 from ..auth.permissions import can
-from ..calendar import format_date
+from ..calendar import format_date, today
 from ..documents.kept import FileSlot
 from ..documents.services import store_file
 from ..errors import Conflict, Forbidden
@@ -38,10 +38,6 @@ FIELDS = (
     "in_force_until",
     "notes",
 )
-
-
-def today() -> date:
-    return date.today()
 
 
 def kind_label(code: str) -> str:

@@ -3,8 +3,6 @@ data-sharing agreements. Mounted at ``/t/<tenant>/api/v1/…``; another tenant's
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import abort, request
 from flask_login import current_user
 from marshmallow import Schema, ValidationError, fields
@@ -12,6 +10,7 @@ from sqlalchemy.orm import selectinload
 
 from ..api import ApiBlueprint
 from ..audit.services import record
+from ..calendar import today
 from ..extensions import db
 from ..i18n import lazy_gettext as _l
 from ..lookup import get_or_404
@@ -252,7 +251,7 @@ def list_files(args, pagination_parameters):
     if args.get("status"):
         query = query.where(BeneficiaryFile.status == args["status"])
     if args.get("renewal_overdue"):
-        query = query.where(BeneficiaryFile.next_renewal_due < date.today())
+        query = query.where(BeneficiaryFile.next_renewal_due < today())
     pagination_parameters.item_count = db.session.execute(
         db.select(db.func.count()).select_from(query.subquery())
     ).scalar_one()

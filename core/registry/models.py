@@ -8,6 +8,7 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..calendar import today
 from ..extensions import db
 from ..jobs.models import Job
 from ..tenancy import TenantMixin, tenant_foreign_key, utcnow
@@ -218,7 +219,7 @@ class BeneficiaryFile(TenantMixin, db.Model):
 
     @property
     def renewal_overdue(self) -> bool:
-        return self.next_renewal_due is not None and self.next_renewal_due < date.today()
+        return self.next_renewal_due is not None and self.next_renewal_due < today()
 
 
 class FileEvent(TenantMixin, db.Model):

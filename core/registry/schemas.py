@@ -14,6 +14,7 @@ from hijridate import Hijri
 from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, validate, validates_schema
 
 from .. import validation
+from ..calendar import today
 from ..i18n import lazy_gettext as _l
 from ..numbers import NumberFormatError, digit_string, normalize_digits, parse_halalas, parse_int
 from ..schema_fields import DATE_OPENAPI, Timestamp, money_openapi
@@ -202,7 +203,7 @@ class PersonSchema(_Base):
     @validates_schema
     def _dates_make_sense(self, data, **kwargs):
         birth = data.get("birth_date")
-        if birth and birth > date.today():
+        if birth and birth > today():
             raise ValidationError({"birth_date": [_l("The birth date is in the future.")]})
 
 
@@ -375,7 +376,7 @@ class StatusChangeSchema(_Base):
             raise ValidationError(
                 {"suspended_until": [_l("A suspension needs an end date or a condition to lift it.")]}
             )
-        if data.get("suspended_until") and data["suspended_until"] <= date.today():
+        if data.get("suspended_until") and data["suspended_until"] <= today():
             raise ValidationError(
                 {"suspended_until": [_l("The end of the suspension must be in the future.")]}
             )

@@ -10,13 +10,14 @@ from __future__ import annotations
 import contextlib
 import io
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 from marshmallow import ValidationError
 from pypdf import PdfWriter
 
 from ..auth.models import Membership, User
+from ..calendar import today
 from ..documents.services import upload
 from ..errors import AppError
 from ..extensions import db
@@ -97,12 +98,12 @@ def walk(
     steps = {
         "in_research": lambda: services.start_research(request, researcher),
         "field_visit_scheduled": lambda: services.schedule_visit(
-            request, researcher, date.today() - timedelta(days=3)
+            request, researcher, today() - timedelta(days=3)
         ),
         "visited": lambda: services.record_visit(
             request,
             researcher,
-            visited_on=date.today() - timedelta(days=2),
+            visited_on=today() - timedelta(days=2),
             findings="تمت مطابقة البيانات مع الأصول (بيانات تجريبية)",
             checked_fields=[
                 {"field": "السكن", "entered": "مستأجر", "status": "confirmed", "found": ""},
@@ -177,11 +178,11 @@ def _advance(request, target: str, staff: dict, file_id: int | None) -> None:
         return
     steps = {
         "in_research": lambda: services.start_research(request, researcher),
-        "field_visit_scheduled": lambda: services.schedule_visit(request, researcher, date.today()),
+        "field_visit_scheduled": lambda: services.schedule_visit(request, researcher, today()),
         "visited": lambda: services.record_visit(
             request,
             researcher,
-            visited_on=date.today(),
+            visited_on=today(),
             findings="تمت مطابقة البيانات مع الأصول (بيانات تجريبية)",
             checked_fields=[
                 {"field": "السكن", "entered": "مستأجر", "status": "confirmed", "found": ""},

@@ -11,6 +11,7 @@ from marshmallow import ValidationError
 
 from ..audit.services import record
 from ..auth.permissions import require
+from ..calendar import today
 from ..documents.services import document_type_label, documents_of_request
 from ..errors import NotFound
 from ..extensions import db
@@ -20,7 +21,7 @@ from ..i18n import gettext as _
 from ..i18n import lazy_gettext as _l
 from ..lookup import get_or_404
 from ..registry.services import status_label
-from ..tenancy import require_tenant, utcnow
+from ..tenancy import require_tenant
 from . import export as request_export
 from . import forms, generic_steps, links, page, services
 from .models import CHANNELS, VERIFICATION_BODIES, AidRequest, CatalogItem, Decision
@@ -321,7 +322,7 @@ def _print_context(item) -> dict:
     return {
         "item": item,
         "tenant": require_tenant(),
-        "today": utcnow().date(),
+        "today": today(),
         "program": (program.name_ar if current_language() == "ar" else program.name_en) if program else None,
         "state_label": state_label,
         "back_url": url_for(".view", request_id=item.id),

@@ -4,11 +4,11 @@ sources, invitations after a disbursement or a request's closing, the default su
 from __future__ import annotations
 
 from ..auth.permissions import Permission
+from ..calendar import today
 from ..hookspecs import hookimpl
 from ..i18n import lazy_gettext as _l
 from ..kpi import KpiSource
 from ..navigation import NavItem
-from ..tenancy import utcnow
 from . import services
 from .services.defaults import install_default_survey, load_demo_responses
 from .services.results import response_rate
@@ -103,4 +103,4 @@ def request_transitioned(request, action, from_state, to_state, actor):
 @hookimpl
 def load_demo_data(tenant):
     install_default_survey()
-    load_demo_responses(utcnow().date())
+    load_demo_responses(today(tenant))

@@ -12,6 +12,7 @@ from marshmallow import ValidationError
 
 from ..audit.services import record
 from ..auth.permissions import can, require
+from ..calendar import today as tenant_today
 from ..downloads import download_response
 from ..errors import AppError
 from ..extensions import db
@@ -21,7 +22,6 @@ from ..i18n import gettext as _
 from ..i18n import lazy_gettext as _l
 from ..lookup import get_or_404
 from ..requests.models import AidRequest
-from ..tenancy import utcnow
 from . import services
 from .chart import month_chart
 from .links import complaint_url
@@ -231,7 +231,7 @@ def _months_ago(day: date, count: int) -> date:
 @bp.route("/")
 @require("surveys.view_results")
 def dashboard():
-    today = utcnow().date()
+    today = tenant_today()
     start, end = _months_ago(today, 11), today
     result = services.satisfaction(start, end)
     chart = month_chart(
@@ -255,7 +255,7 @@ def dashboard():
 def export():
     """The dashboard's figures and the responses (as this reader may see them) for the months of
     ``start``..``end`` (default: the last 12 months)."""
-    today = utcnow().date()
+    today = tenant_today()
     raw = {"start": request.args.get("start") or _months_ago(today, 11).isoformat(),
            "end": request.args.get("end") or today.isoformat()}  # fmt: skip
     period = PeriodSchema().load(raw)  # a bad date: 422 error page naming the field

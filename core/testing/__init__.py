@@ -13,6 +13,7 @@ Fixtures:
     staff (one user per tenant role), officer, enable_plugin, in_tenant, in_first — tenancy;
     create_person, create_household, new_request, advance — households and aid requests;
     make_file — real, tiny files to upload; query_counter — SQL statements sent by a block;
+    set_clock — the moment ``today()`` (the association's date) reads, for the test;
     schema_differences — what a migrated database lacks or has beyond the models;
     page, phone_page, browser, live_server, browser_login, signed_in (a logged-in page of a given
     width and language) — Playwright on Debian's Chromium.
@@ -57,6 +58,7 @@ from .app import (
     runner,
 )
 from .browser import browser, browser_login, live_server, page, phone_page, screenshot, signed_in
+from .clock import set_clock
 from .factories import (
     ROLES,
     advance,
@@ -174,6 +176,7 @@ __all__ = [
     "schema_differences",
     "screenshot",
     "set_plugin_state",
+    "set_clock",
     "set_roles",
     "signed_in",
     "staff",

@@ -6,7 +6,7 @@ referral in each status. Everything goes through the services the pages use."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import sqlalchemy as sa
 
@@ -22,6 +22,7 @@ from core.toolkit import (
     find_by_national_id,
     require_tenant,
     roles_in,
+    today,
     walk_on_demo_request,
 )
 from core.toolkit import disburse_request as _disburse
@@ -70,7 +71,7 @@ def _victim(tenant, index: int, name: str) -> Person:
                 "father_name": father,
                 "family_name": family,
                 "national_id": number,
-                "id_expiry": date.today() + timedelta(days=700),
+                "id_expiry": today(tenant) + timedelta(days=700),
                 "nationality": "SA",
                 "city": "الرياض",
                 "phone": f"05500000{index:02d}",
@@ -98,7 +99,7 @@ def load(tenant) -> None:
             "applicant_phone": f"05500000{i:02d}",
             "channel": channel,
             "category_code": category,
-            "incident_date": (date.today() - timedelta(days=20 + i)).isoformat(),
+            "incident_date": (today(tenant) - timedelta(days=20 + i)).isoformat(),
             "city": "الرياض",
             "report_authority": "police" if i % 2 == 0 else None,
             "report_reference": f"1447/{4100 + i}" if i % 2 == 0 else None,
@@ -165,7 +166,7 @@ def _close(case, name: str, officer, researcher) -> None:
             "value_halalas": 100_000,
             "proof_type": "acknowledgement",
             "acknowledged_by": name,
-            "disbursed_on": date.today() - timedelta(days=2),
+            "disbursed_on": today() - timedelta(days=2),
         },
     )
     services.care.meet_in_house(money, {}, researcher)
@@ -222,7 +223,7 @@ def _care(cases, officer, researcher) -> None:
             continue
         referral = services.care.refer(
             need,
-            {"partner_id": partners[partner].id, "follow_up_on": date.today() + timedelta(days=7 - 3 * i)},
+            {"partner_id": partners[partner].id, "follow_up_on": today() + timedelta(days=7 - 3 * i)},
             researcher,
         )
         for status in statuses:

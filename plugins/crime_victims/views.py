@@ -8,7 +8,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from markupsafe import Markup
 
-from core.toolkit import Panel, can, db, form_transaction, label, require, utcnow
+from core.toolkit import Panel, can, db, form_transaction, label, require, today
 
 from . import rules, services
 from .i18n import _, _l, domain
@@ -159,7 +159,7 @@ def _render_case(case, errors=None, status=200, opened=None):
         may_intake=can(current_user, "crime_victims.intake"),
         may_answer=can(current_user, "crime_victims.research_officer"),
         may_register=can(current_user, "crime_victims.register"),
-        today=utcnow().date(),
+        today=today(),
         narrative=narrative,
         may_read=sealed.may_read(case, current_user),
         needs_reason=sealed.needs_reason(case, current_user) and opened is None,

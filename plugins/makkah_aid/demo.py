@@ -20,6 +20,7 @@ from core.toolkit import (
     disburse_request,
     find_by_national_id,
     install_default_catalog,
+    today,
     upload_document,
     users_with_role,
     walk_demo_request,
@@ -285,6 +286,6 @@ def _provider_delivered(household, file) -> None:
             "delivery_mode": "provider",
             "provider_name": provider.name,
             "proof_document_id": invoice.id,
-            "disbursed_on": date.today(),
+            "disbursed_on": today(),
         },
     )

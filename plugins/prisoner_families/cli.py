@@ -13,6 +13,7 @@ import click
 from flask.cli import AppGroup
 
 from core.toolkit import Tenant, all_tenants, is_enabled, tenant_context
+from core.toolkit import today as tenant_today
 
 from . import services
 
@@ -46,8 +47,9 @@ def tenants_with_plugin(slug: str | None) -> Iterator[Tenant]:
             yield tenant
 
 
-def _day(value: datetime | None) -> date:
-    return value.date() if value is not None else date.today()
+def _day(value: datetime | None, tenant: Tenant) -> date:
+    """The day given (``--today``), else today in the tenant's time zone."""
+    return value.date() if value is not None else tenant_today(tenant)
 
 
 def _count(count: int, noun: str) -> str:
@@ -75,9 +77,9 @@ def _when(day: date, today: date, late: str) -> str:
 def follow_ups_command(days: int, on: datetime | None, slug: str | None) -> None:
     """List, per tenant, the recidivism follow-ups of released participants not recorded yet
     that are overdue or fall due within DAYS days (the tenant's months after release)."""
-    today = _day(on)
-    until = today + timedelta(days=days)
     for tenant in tenants_with_plugin(slug):
+        today = _day(on, tenant)
+        until = today + timedelta(days=days)
         due = services.list_follow_ups(pending_only=True, due_by=until)
         overdue = sum(1 for f in due if f.due_on < today)
         click.echo(
@@ -107,9 +109,9 @@ def releases_command(days: int, on: datetime | None, slug: str | None) -> None:
     """List, per tenant, the prisoners still in prison whose expected release falls within DAYS
     days, and those whose expected date has passed with no release recorded (to prepare the
     family's support and the follow-ups, or to record the release)."""
-    today = _day(on)
-    until = today + timedelta(days=days)
     for tenant in tenants_with_plugin(slug):
+        today = _day(on, tenant)
+        until = today + timedelta(days=days)
         expected = services.expected_releases(until)
         past = sum(1 for p in expected if p.expected_release_on < today)
         click.echo(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -31,6 +30,7 @@ from core.toolkit import (
     search_persons,
     upload_document,
 )
+from core.toolkit import today as tenant_today
 
 from . import services
 from .i18n import _, _domain, _l
@@ -509,7 +509,7 @@ def self_reliance():
 @bp.route("/kpis")
 @require(P + "kpis")
 def kpis():
-    today = date.today()
+    today = tenant_today()
     raw = {
         "start": request.args.get("start") or f"{today.year}-01-01",
         "end": request.args.get("end") or today.isoformat(),

@@ -10,6 +10,7 @@ from datetime import date, timedelta
 from PIL import Image
 
 from core.toolkit import User, check_digit_for, create_household, db, find_by_national_id
+from core.toolkit import today as tenant_today
 
 from . import demo_graduation, services
 
@@ -173,7 +174,7 @@ def _financing(today: date) -> None:
 
 
 def load(tenant) -> None:
-    today = date.today()
+    today = tenant_today(tenant)
     for index, (head, trade_name, activity, licence, products) in enumerate(PRODUCERS):
         if activity not in services.settings()["activities"]:
             continue

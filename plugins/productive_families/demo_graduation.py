@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from PIL import Image, ImageDraw, ImageFont
 
 from core.toolkit import add_months, db
+from core.toolkit import today as tenant_today
 
 from . import services
 from .models_graduation import IncomeFollowUp
@@ -114,7 +115,7 @@ def _documents() -> None:
 
 
 def load(today: date | None = None) -> None:
-    today = today or date.today()
+    today = today or tenant_today()
     if db.session.scalar(sa.select(sa.func.count(IncomeFollowUp.id))) == 0:
         _followups(today)
     _documents()

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from pypdf import PdfWriter
 
 from core.toolkit import db, survey_questions
+from core.toolkit import today as tenant_today
 
 from .models_meetings import Meeting
 from .services import initiatives as initiative_services
@@ -87,7 +88,7 @@ def load(tenant) -> None:
         return
     if not meeting_services.active_producers():
         return
-    today = date.today()
+    today = tenant_today(tenant)
     _meetings(today)
     _initiatives(today)
     db.session.flush()

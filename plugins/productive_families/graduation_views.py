@@ -10,6 +10,7 @@ from flask import request, url_for
 from flask_login import current_user
 
 from core.toolkit import format_date, label, require
+from core.toolkit import today as tenant_today
 
 from .i18n import _, _l, domain
 from .services import graduation, producers
@@ -48,7 +49,7 @@ def slot_text(slot) -> str:
 @bp.route("/graduation/")
 @require(P + "view")
 def graduation_queue():
-    today = date.today()
+    today = tenant_today()
     year = (date(today.year, 1, 1), date(today.year, 12, 31))
     return handle(
         "productive_families/graduation/queue.html",
@@ -87,7 +88,7 @@ def graduation_producer(producer_id: int):
             "summary": summary,
             "recordable": [s for s in summary["slots"] if s.state != "upcoming"],
             "chosen": request.form.get("slot") or request.args.get("slot", ""),
-            "today": date.today().isoformat(),
+            "today": tenant_today().isoformat(),
             "state_label": lambda code: label(code, "productive_families_followup"),
         }
 

@@ -11,6 +11,7 @@ from flask import request, url_for
 from flask_login import current_user
 
 from core.toolkit import current_language, db, download_response, label, require
+from core.toolkit import today as tenant_today
 
 from .i18n import _l
 from .models_meetings import INITIATIVE_KINDS, INITIATIVE_STATES
@@ -37,7 +38,7 @@ CRITERIA_ROWS = 8
 
 def _year_bounds() -> tuple[date, date]:
     year = request.args.get("year", "")
-    year = int(year) if year.isdigit() and 2000 <= int(year) <= 2100 else date.today().year
+    year = int(year) if year.isdigit() and 2000 <= int(year) <= 2100 else tenant_today().year
     return date(year, 1, 1), date(year, 12, 31)
 
 
@@ -138,7 +139,7 @@ def initiatives():
                 (code, label(code, "productive_families_initiative_kind")) for code in INITIATIVE_KINDS
             ],
             "quality": {i.id: initiative_services.quality_percent(i) for i in rows},
-            "this_year": date.today().year,
+            "this_year": tenant_today().year,
         }
 
     return handle(

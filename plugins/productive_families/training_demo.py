@@ -10,6 +10,8 @@ from datetime import date, timedelta
 
 from pypdf import PdfWriter
 
+from core.toolkit import today as tenant_today
+
 from . import services
 
 TRAINERS = [
@@ -53,7 +55,7 @@ def load(tenant) -> None:
     offered = set(services.settings()["training_skill_areas"])
     if not producers or not offered:
         return
-    today = date.today()
+    today = tenant_today(tenant)
     trainers = []
     for data in TRAINERS:
         trainers.append(

@@ -11,6 +11,7 @@ from flask import request, url_for
 from flask_login import current_user
 
 from core.toolkit import current_language, label, require
+from core.toolkit import today as tenant_today
 
 from . import services
 from .i18n import _l
@@ -72,19 +73,16 @@ def training():
 
     def context():
         programs = services.list_programs()
+        year = tenant_today().year
         return {
             "programs": programs,
             "enrolled": services.enrolled_counts([p.id for p in programs]),
             "trainers": services.list_trainers(),
             "trainer_options": [(str(t.id), t.name) for t in services.list_trainers()],
             "areas": _areas(),
-            "year": date.today().year,
-            "held": services.specialised_programs_held(
-                date(date.today().year, 1, 1), date(date.today().year, 12, 31)
-            ),
-            "trained": services.families_trained(
-                date(date.today().year, 1, 1), date(date.today().year, 12, 31)
-            ),
+            "year": year,
+            "held": services.specialised_programs_held(date(year, 1, 1), date(year, 12, 31)),
+            "trained": services.families_trained(date(year, 1, 1), date(year, 12, 31)),
         }
 
     return handle("productive_families/training/programs.html", context, {"program": (P + "manage", add)})

@@ -10,6 +10,7 @@ from datetime import date, timedelta
 
 from core.audit.labels import action_label, object_label
 from core.audit.services import export_range, record
+from core.calendar import today as tenant_today
 from core.extensions import db
 from core.tenancy import tenant_context
 
@@ -34,7 +35,7 @@ def test_page_export_without_dates_has_arabic_headers_and_actions_in_words(staff
     client = login(staff["auditor"])
     response = client.get("/t/first/audit/export.csv", query_string={"start": "", "end": ""})
     assert response.status_code == 200 and response.mimetype == "text/csv"
-    today = date.today()
+    today = tenant_today()
     assert f"{today - timedelta(days=30)}-{today}" in response.headers["Content-Disposition"]
     rows = _rows(response)
     assert rows[0][:5] == ["الرقم", "الوقت (بالتوقيت العالمي UTC)", "المستخدم", "الإجراء", "العنصر"]

@@ -18,6 +18,7 @@ from datetime import date, timedelta
 import pytest
 
 from core.calendar import local_time
+from core.calendar import today as tenant_today
 from core.extensions import db
 from core.policies import services as policies
 from core.tenancy import tenant_context, utcnow
@@ -83,7 +84,7 @@ def test_a_victim_applies_on_a_phone_and_the_case_ends_with_a_completed_referral
     portal.fill("#applicant_name", "منيرة سعد محمد العتيبي")
     portal.fill("#applicant_phone", "٠٥٥٧٧٧٨٨٩٩")
     portal.select_option(X + "category_code", "domestic_violence")
-    portal.fill(X + "incident_date", (date.today() - timedelta(days=12)).isoformat())
+    portal.fill(X + "incident_date", (tenant_today() - timedelta(days=12)).isoformat())
     portal.fill(X + "city", "الرياض")
     portal.fill(X + "no_report_reason", "تخشى الإبلاغ الآن")
     portal.check("#declaration")
@@ -163,7 +164,7 @@ def test_a_victim_applies_on_a_phone_and_the_case_ends_with_a_completed_referral
     need_id = need.get_attribute("data-need")
     refer = page.locator(f"form[data-refer='{need_id}']")
     refer.locator("select[name=partner_id]").select_option(str(partner_id))
-    refer.locator("input[name=follow_up_on]").fill((date.today() + timedelta(days=7)).isoformat())
+    refer.locator("input[name=follow_up_on]").fill((tenant_today() + timedelta(days=7)).isoformat())
     refer.locator("button[type=submit]").click()
     page.wait_for_load_state()
     referral = page.locator("#referrals [data-referral]").first
@@ -174,9 +175,9 @@ def test_a_victim_applies_on_a_phone_and_the_case_ends_with_a_completed_referral
     page.click("[data-action=start_research]")
     page.wait_for_load_state()
     assert request_state(page) == "in_research"
-    page.fill("#scheduled_for", date.today().isoformat())
+    page.fill("#scheduled_for", tenant_today().isoformat())
     _submit(page, "form[action$='/step/schedule_visit']")
-    page.fill("#visited_on", date.today().isoformat())
+    page.fill("#visited_on", tenant_today().isoformat())
     page.fill("#findings", "زيارة منزلية: البيانات مطابقة")
     page.locator("#record-visit input[name=field]").first.fill("السكن")
     page.locator("#record-visit input[name=entered]").first.fill("مستأجر")
@@ -226,7 +227,7 @@ def test_a_victim_applies_on_a_phone_and_the_case_ends_with_a_completed_referral
     page.goto(request_url)
     page.fill("#value", "١٬٠٠٠")
     page.fill("#acknowledged_by", "منيرة سعد محمد العتيبي")
-    page.fill("#disbursed_on", date.today().isoformat())
+    page.fill("#disbursed_on", tenant_today().isoformat())
     _submit(page, "#disburse")
     assert request_state(page) == "disbursed"
     context.close()
@@ -275,7 +276,7 @@ def test_a_case_whose_needs_a_partner_met_closes_without_a_disbursement(
 
     enable_plugin(tenant, "crime_victims")
     number = valid_id()
-    create_person(tenant, national_id=number, id_expiry=(date.today() + timedelta(days=900)).isoformat())
+    create_person(tenant, national_id=number, id_expiry=(tenant_today() + timedelta(days=900)).isoformat())
     officer, researcher = staff["relations_officer"], staff["researcher"]
     with tenant_context(tenant):
         partner = care.add_partner({"name": "مركز الإرشاد النفسي", "services": ["psychological"]}, officer)
@@ -285,7 +286,7 @@ def test_a_case_whose_needs_a_partner_met_closes_without_a_disbursement(
                 "applicant_phone": "0551112233",
                 "channel": "phone",
                 "category_code": "domestic_violence",
-                "incident_date": (date.today() - timedelta(days=30)).isoformat(),
+                "incident_date": (tenant_today() - timedelta(days=30)).isoformat(),
                 "city": "الرياض",
                 "no_report_reason": "تخشى الإبلاغ",
             },

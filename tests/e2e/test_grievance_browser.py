@@ -11,11 +11,12 @@ malicious marking the director recorded.
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
 from core.aid.models import Disbursement
+from core.calendar import today as tenant_today
 from core.extensions import db
 from core.notifications import OutboxMessage, unsealed
 from tests.e2e.browser import screenshot
@@ -34,7 +35,7 @@ def test_complaint_from_the_portal_at_375_px_to_the_outcome(
     request = new_request(applicant_user_id=staff["applicant"].id)
     advance(request, "disbursed")
     disbursement = db.session.scalars(db.select(Disbursement)).one()
-    disbursement.disbursed_on = date.today() - timedelta(days=2)  # within the 15 days
+    disbursement.disbursed_on = tenant_today() - timedelta(days=2)  # within the 15 days
     db.session.commit()
 
     message = db.session.scalars(

@@ -5,11 +5,12 @@ password reset through the link the outbox carries."""
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
 from core.aid.services import install_default_catalog
+from core.calendar import today as tenant_today
 from core.extensions import db
 from core.notifications import unsealed
 from core.notifications.models import OutboxMessage
@@ -100,7 +101,7 @@ def test_visitor_finds_the_portal_registers_and_applies_with_documents_in_one_go
     page.fill("#requested_amount", "٢٬٥٠٠")
     page.fill(X + "nationality", "سعودية")
     page.fill(X + "id_number", valid_id().translate(str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")))
-    page.fill(X + "id_expiry", (date.today() + timedelta(days=300)).isoformat())
+    page.fill(X + "id_expiry", (tenant_today() + timedelta(days=300)).isoformat())
     page.fill(X + "current_job", "لا تعمل")
     page.fill(X + "monthly_income", "١٬٥٠٠")
     page.fill(X + "dependents_count", "١")

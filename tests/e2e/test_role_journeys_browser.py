@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import date
 
 import pytest
 from openpyxl import load_workbook
 
+from core.calendar import today as tenant_today
 from core.demo import DEMO_PASSWORD, PLATFORM_ADMIN_EMAIL, demo_email
 from core.extensions import limiter
 from tests.e2e.browser import screenshot
@@ -97,7 +97,7 @@ def test_finance_officer_disburses_the_oldest_approved_request_and_prints_its_re
     amount = re.search(r"[\d,]+\.\d\d", approved).group(0)  # the amount the committee approved
 
     page.fill("#value", amount.replace(",", ""))
-    page.fill("#disbursed_on", date.today().isoformat())
+    page.fill("#disbursed_on", tenant_today().isoformat())
     page.set_input_files(
         "#proof_file", files=[{"name": "receipt.png", "mimeType": "image/png", "buffer": PNG}]
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from pathlib import Path
 
+from core.calendar import today as tenant_today
 from core.extensions import db
 from core.grievances import STATES, Grievance
 from core.tenancy import tenant_context
@@ -38,9 +39,11 @@ def test_demo_has_grievances_in_every_state_for_each_association(runner, app):
                 rows = db.session.scalars(db.select(Grievance)).all()
                 assert {g.state for g in rows} == set(STATES), tenant.slug
                 assert any(g.malicious for g in rows) and any(
-                    g.due_date < date.today() for g in rows if g.is_open
+                    g.due_date < tenant_today() for g in rows if g.is_open
                 )
-                assert any(g.paused_since and g.paused_since < date.today() - timedelta(days=1) for g in rows)
+                assert any(
+                    g.paused_since and g.paused_since < tenant_today() - timedelta(days=1) for g in rows
+                )
         count = _count()
     assert runner.invoke(args=["demo", "load"]).exit_code == 0
     with app.app_context():

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from marshmallow import Schema, fields
 
+from core.calendar import today as tenant_today
 from core.extensions import db
 from core.plugins import PluginMeta
 from core.registry import BeneficiaryFile, Choice, FileEvent, FileFields
@@ -77,7 +78,7 @@ def test_status_changes_are_events_with_who_when_why(api, officer, create_user_,
     response = client.post(f"/files/{file_id}/status", json={"status": "active", "reason": "اكتملت الدراسة"})
     assert response.status_code == 200, response.json
     assert response.json["next_renewal_due"]
-    until = (date.today() + timedelta(days=60)).isoformat()
+    until = (tenant_today() + timedelta(days=60)).isoformat()
     response = client.post(
         f"/files/{file_id}/status",
         json={"status": "suspended", "reason": "رفض الزيارة", "suspended_until": until},

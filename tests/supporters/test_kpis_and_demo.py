@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from pathlib import Path
 
+from core.calendar import today as tenant_today
 from core.extensions import db
 from core.kpi import kpi_sources, kpi_values
 from core.supporters import Agreement, Donation, Instalment, Supporter, services
@@ -86,7 +87,7 @@ def test_demo_gives_every_association_supporters_in_each_stage_with_gap_free_rec
                     by_year.setdefault(year, []).append(seq)
                 assert by_year and all(sorted(s) == list(range(1, len(s) + 1)) for s in by_year.values())
                 assert db.session.scalar(db.select(db.func.count(Agreement.id))) == 2
-                late = [i for i in db.session.scalars(db.select(Instalment)) if i.overdue_on(date.today())]
+                late = [i for i in db.session.scalars(db.select(Instalment)) if i.overdue_on(tenant_today())]
                 assert len(late) == 1, tenant.slug
         before = db.session.scalar(db.select(db.func.count()).select_from(Donation))
     assert runner.invoke(args=["demo", "load"]).exit_code == 0

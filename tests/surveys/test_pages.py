@@ -7,11 +7,12 @@ import io
 
 from openpyxl import load_workbook
 
+from core.calendar import today as tenant_today
 from core.extensions import db
 from core.surveys import services
 from core.surveys.models import Survey, SurveyInvitation, SurveyQuestion, SurveyResponse
 from core.surveys.services.defaults import install_default_survey, load_demo_responses
-from core.tenancy import tenant_context, utcnow
+from core.tenancy import tenant_context
 
 ADMIN = "/t/first/surveys/admin"
 
@@ -97,8 +98,8 @@ def test_the_builder_is_for_the_tenant_admin_only(client, login, staff):
 
 def test_the_dashboard_draws_a_chart_per_month_with_suppressed_months(client, login, staff, tenant):
     with tenant_context(tenant):
-        added = load_demo_responses(utcnow().date(), months=6, per_month=10)
-        assert added > 0 and load_demo_responses(utcnow().date()) == 0  # idempotent
+        added = load_demo_responses(tenant_today(), months=6, per_month=10)
+        assert added > 0 and load_demo_responses(tenant_today()) == 0  # idempotent
         period = db.session.scalars(db.select(SurveyResponse.period).order_by(SurveyResponse.period)).first()
         # leave the oldest month with 2 responses: suppressed
         ids = db.session.scalars(db.select(SurveyResponse.id).where(SurveyResponse.period == period)).all()
@@ -140,7 +141,7 @@ def test_the_auditor_exports_results_without_free_text_and_formulas_stay_text(cl
         version = services.invitation_version()
         text_id = next(q.id for q in services.questions_of(version) if q.kind == "text")
         rating_id = next(q.id for q in services.questions_of(version) if q.feeds_kpi)
-        period = utcnow().date().strftime("%Y-%m")
+        period = tenant_today().strftime("%Y-%m")
         for score in (5, 4, 2, 5, 1):
             db.session.add(
                 SurveyResponse(
@@ -173,7 +174,7 @@ def test_the_builder_and_dashboard_read_a_fixed_number_of_queries(client, login,
     """Two surveys with three versions of four questions, six months of demo responses: the
     pages' query counts do not grow with the rows."""
     with tenant_context(tenant):
-        load_demo_responses(utcnow().date(), months=6, per_month=10)
+        load_demo_responses(tenant_today(), months=6, per_month=10)
         survey = db.session.scalars(db.select(Survey)).one()
         services.new_version(survey, staff["tenant_admin"])
         db.session.commit()

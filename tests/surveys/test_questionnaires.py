@@ -4,11 +4,10 @@ the satisfaction results."""
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 from marshmallow import ValidationError
 
+from core.calendar import today as tenant_today
 from core.errors import Conflict
 from core.extensions import db
 from core.surveys.models import Survey, SurveyResponse, SurveyVersion
@@ -73,6 +72,6 @@ def test_answers_are_checked_stored_anonymously_and_kept_out_of_satisfaction(in_
         record_response(version, {str(question.id): "marketing"}, "paper")  # the satisfaction channels
     response = record_response(version, {str(question.id): "marketing"}, "meeting")
     assert (response.channel, response.invitation_id, response.kpi_score) == ("meeting", None, None)
-    today = date.today()
+    today = tenant_today()
     assert responses_for(None, today.replace(day=1), today) == []
     assert satisfaction(today.replace(day=1), today)["overall"]["responses"] == 0

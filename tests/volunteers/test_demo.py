@@ -3,10 +3,11 @@ hours, and the demo applicant volunteers (idempotent)."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 from core.auth.models import Membership
+from core.calendar import today as tenant_today
 from core.extensions import db
 from core.tenancy import tenant_context
 from core.tenancy.services import all_tenants
@@ -33,7 +34,7 @@ def test_demo_has_volunteers_and_hours_for_each_association(runner, app):
                 )
                 mine = next(v for v in volunteers if v.user_id == applicant.user_id)
                 assert services.confirmed_minutes(mine) == 180
-                month = (date.today() - timedelta(days=30), date.today())
+                month = (tenant_today() - timedelta(days=30), tenant_today())
                 assert services.kpi_hours(tenant, *month) > 0 and services.kpi_share(tenant, *month) > 0
         count = _count()
     assert runner.invoke(args=["demo", "load"]).exit_code == 0

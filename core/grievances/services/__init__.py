@@ -8,6 +8,7 @@
 * :mod:`.redecide` — an upheld grievance sends its request back to the committee.
 """
 
+from ...calendar import today
 from .access import audit_list, audit_read, can_act, can_read, is_complainant, read, visible_filter
 from .appeals import CONFLICT, appeal_deadline_passed, assign_appeal, decide_appeal, open_appeal
 from .deadlines import (
@@ -20,7 +21,7 @@ from .deadlines import (
 )
 from .events import TEMPLATES, record_event
 from .export import export_xlsx
-from .filing import admissibility_errors, file_grievance, grievance_form_prefill, today
+from .filing import admissibility_errors, file_grievance, grievance_form_prefill
 from .handling import (
     OUTCOME_LABELS,
     RULE_LABELS,

@@ -12,6 +12,7 @@ from marshmallow import ValidationError
 from ...aid.models import Disbursement
 from ...auth.models import Membership
 from ...auth.permissions import can
+from ...calendar import local_time, today
 from ...errors import Forbidden
 from ...extensions import db
 from ...i18n import gettext as _
@@ -34,10 +35,6 @@ LATE = _l(
     "Filed more than %(days)s days after the event: it can only be accepted with an excuse "
     "that management accepts."
 )
-
-
-def today() -> date:
-    return utcnow().date()
 
 
 def _check_subjects(data: dict, actor: Any, own: bool, errors: dict) -> None:
@@ -184,7 +181,9 @@ def grievance_form_prefill(
             request_id=request.id,
             complainant_name=request.applicant_name or prefill.get("complainant_name", ""),
             complainant_phone=request.applicant_phone or "",
-            event_date=(request.decided_at.date() if getattr(request, "decided_at", None) else None),
+            event_date=(
+                local_time(request.decided_at).date() if getattr(request, "decided_at", None) else None
+            ),
         )
         if request.state == "rejected":
             prefill.update(kind="grievance", category="decision")

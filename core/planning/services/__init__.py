@@ -3,10 +3,8 @@ explain, lifecycle (approval, versions, progress). Views, API and CLI stay thin.
 
 from __future__ import annotations
 
-from datetime import date
-
+from ...calendar import today
 from ...extensions import db
-from ...tenancy import utcnow
 from ..models import Plan
 from .budget import by_department, by_month, planned_cost_by_month, totals
 from .explain import explain_activity, explain_indicator
@@ -49,10 +47,6 @@ __all__ = [
     "today",
     "totals",
 ]
-
-
-def today() -> date:
-    return utcnow().date()
 
 
 def plans() -> list[Plan]:

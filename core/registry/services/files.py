@@ -8,6 +8,7 @@ from datetime import date
 from marshmallow import ValidationError
 
 from ...audit.services import record
+from ...calendar import today
 from ...errors import Conflict
 from ...extensions import db
 from ...i18n import lazy_gettext as _l
@@ -71,7 +72,7 @@ def change_status(file: BeneficiaryFile, data: dict, user=None) -> BeneficiaryFi
     file.suspension_condition = data.get("suspension_condition") if new == "suspended" else None
     file.exclusion_reason = data.get("exclusion_reason") if new == "excluded" else None
     if new == "active" and file.next_renewal_due is None:
-        file.last_renewal_date = file.last_renewal_date or date.today()
+        file.last_renewal_date = file.last_renewal_date or today()
         file.next_renewal_due = add_months(file.last_renewal_date, renewal_interval_months())
     details = {
         k: (v.isoformat() if isinstance(v, date) else v)
@@ -87,7 +88,7 @@ def change_status(file: BeneficiaryFile, data: dict, user=None) -> BeneficiaryFi
 
 def renew_file(file: BeneficiaryFile, data: dict, user=None) -> BeneficiaryFile:
     """The household renewed its data: next due date = renewal + the tenant's interval."""
-    renewed_on = data.get("renewed_on") or date.today()
+    renewed_on = data.get("renewed_on") or today()
     file.last_renewal_date = renewed_on
     file.next_renewal_due = add_months(renewed_on, renewal_interval_months())
     add_file_event(

@@ -10,6 +10,7 @@ from marshmallow import ValidationError
 
 from ...auth.models import Membership
 from ...auth.permissions import can
+from ...calendar import today
 from ...errors import Conflict, Forbidden
 from ...extensions import db
 from ...i18n import gettext as _
@@ -109,7 +110,7 @@ def approve(
         ceiling_basis=str(ceiling.reason) if ceiling else "",
         override_reason=override_reason if above else None,
         members_present=list(members_present),
-        decided_on=decided_on or utcnow().date(),
+        decided_on=decided_on or today(),
         decided_by_id=actor.id,
     )
 
@@ -149,7 +150,7 @@ def reject(
         outcome="rejected",
         reason=reason,
         members_present=list(members_present),
-        decided_on=decided_on or utcnow().date(),
+        decided_on=decided_on or today(),
         decided_by_id=actor.id,
     )
 

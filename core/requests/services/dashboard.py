@@ -20,12 +20,13 @@ from flask import url_for
 
 from ...auth.permissions import can
 from ...calendar import holidays_of
+from ...calendar import today as tenant_today
 from ...extensions import db
 from ...i18n import current_language
 from ...i18n import gettext as _
 from ...i18n import lazy_gettext as _l
 from ...navigation import DashboardCard, DashboardItem
-from ...tenancy import require_tenant, utcnow
+from ...tenancy import require_tenant
 from ..models import AidRequest, CatalogItem
 from .queues import overdue_clause, queue_row, state_limits, state_since
 
@@ -77,7 +78,7 @@ def request_cards(user: Any, *, today: date | None = None, oldest: int = OLDEST)
     if not can(user, "requests.view"):
         return []
     tenant = require_tenant()
-    today = today or utcnow().date()
+    today = today or tenant_today()
     limits, holidays = state_limits(tenant), holidays_of(tenant)
     work = work_of(user)
     states = sorted({s for w in work for s in w.states})

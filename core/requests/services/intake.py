@@ -9,6 +9,7 @@ from marshmallow import ValidationError
 from sqlalchemy.orm.attributes import set_committed_value
 
 from ...auth.permissions import can
+from ...calendar import today
 from ...errors import Conflict, Forbidden
 from ...extensions import db
 from ...i18n import gettext as _
@@ -131,11 +132,10 @@ def submit(request: AidRequest, actor: Any, *, declaration_signed_by: str | None
             req.declaration_signed_at = utcnow()
             req.declaration_signed_by = declaration_signed_by
         if req.number is None:
-            today = utcnow().date()
             # the counter's own statement: the declaration need not be flushed before it (the
             # request is written once, with its number)
             with db.session.no_autoflush:
-                req.number_year, req.number_seq, req.number = next_number(today)
+                req.number_year, req.number_seq, req.number = next_number(today())
             req.submitted_at = utcnow()
         req.returned_reason = None
 

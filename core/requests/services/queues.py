@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -27,9 +27,12 @@ from ...calendar import (
     add_working_days,
     holidays_of,
     is_working_day,
+    local_time,
     tenant_calendar_settings,
+    time_zone_of,
     working_days_between,
 )
+from ...calendar import today as tenant_today
 from ...errors import NotFound
 from ...extensions import db
 from ...i18n import current_language
@@ -37,7 +40,7 @@ from ...i18n import gettext as _
 from ...i18n import lazy_gettext as _l
 from ...numbers import normalize_digits
 from ...pagination import Paged
-from ...tenancy import require_tenant, utcnow
+from ...tenancy import require_tenant
 from .. import workflow
 from ..models import AidRequest, CatalogItem, RequestEvent
 from ..numbering import parse_number
@@ -97,7 +100,7 @@ def deadline_of(request: AidRequest) -> date | None:
         return None
     tenant = require_tenant()
     days = tenant_calendar_settings(tenant)["decision_deadline_days"]
-    return add_working_days(request.submitted_at.date(), days, holidays_of(tenant))
+    return add_working_days(local_time(request.submitted_at, tenant).date(), days, holidays_of(tenant))
 
 
 def last_overdue_submission_day(today: date) -> date:
@@ -140,7 +143,9 @@ def state_since() -> Any:
 
 
 def _before_end_of(day: date) -> datetime:
-    return datetime.combine(day + timedelta(days=1), time.min)
+    """The stored (naive UTC) moment the association's ``day`` ends: its next local midnight."""
+    midnight = datetime.combine(day + timedelta(days=1), time.min, tzinfo=time_zone_of(require_tenant()))
+    return midnight.astimezone(UTC).replace(tzinfo=None)
 
 
 def overdue_clause(today: date) -> Any:
@@ -174,7 +179,7 @@ def is_overdue(
     tenant = require_tenant()
     limit = (limits if limits is not None else state_limits(tenant)).get(request.state)
     holidays = holidays if holidays is not None else holidays_of(tenant)
-    if limit is not None and working_days_between(since.date(), today, holidays) > limit:
+    if limit is not None and working_days_between(local_time(since, tenant).date(), today, holidays) > limit:
         return True
     deadline = deadline_of(request)
     return deadline is not None and deadline < today
@@ -312,7 +317,7 @@ def queue_page(
     """One page of a work queue (``QUEUES``) with its filters, each row with its days waiting,
     whether it is overdue and its program's name: two queries whatever the page holds."""
     filters = filters or QueueFilters()
-    today = today or utcnow().date()
+    today = today or tenant_today()
     query = _filtered(_queue_query(name, actor, today), filters, today)
     total = db.session.scalar(db.select(sa.func.count()).select_from(query.order_by(None).subquery()))
     since = state_since().label("since")
@@ -358,7 +363,7 @@ def queue_row(
     return QueueRow(
         request=item,
         since=since,
-        days_waiting=working_days_between(since.date(), today, holidays),
+        days_waiting=working_days_between(local_time(since).date(), today, holidays),
         overdue=is_overdue(item, since, today, limits=limits, holidays=holidays),
         program=program,
     )
@@ -366,5 +371,5 @@ def queue_row(
 
 def queue(name: str, actor: Any, *, today: date | None = None) -> list[AidRequest]:
     """A whole work queue of the current tenant (``QUEUES``), oldest first."""
-    today = today or utcnow().date()
+    today = today or tenant_today()
     return list(db.session.scalars(_queue_query(name, actor, today).order_by(AidRequest.id)))

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from .common import PERMISSION, check_manage, today
+from ...calendar import today
+from .common import PERMISSION, check_manage
 from .donations import (
     RECEIPT_PREFIX,
     TEMPLATES,

@@ -1,8 +1,8 @@
-"""What every supporters service shares: the permission check, today, the audit entry."""
+"""What every supporters service shares: the permission check and the audit entry ("today" is
+the association's date, :func:`core.calendar.today`)."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from ...audit.services import record
@@ -10,15 +10,10 @@ from ...auth.permissions import can
 from ...errors import Forbidden
 from ...i18n import gettext as _
 from ...i18n import lazy_gettext as _l
-from ...tenancy import utcnow
 
 # Fundraising: supporters, their contacts, agreements, donations, receipts and pledges.
 PERMISSION = "supporters.manage"
 CHOOSE = _l("Choose one of the listed values.")
-
-
-def today() -> date:
-    return utcnow().date()
 
 
 def check_manage(actor: Any) -> None:

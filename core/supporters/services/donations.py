@@ -12,6 +12,7 @@ from typing import Any
 from marshmallow import ValidationError
 
 from ...aid.models import SEASONS, CatalogItem
+from ...calendar import today
 from ...documents.files import EXTENSIONS
 from ...documents.services import accept_file
 from ...extensions import db
@@ -34,7 +35,7 @@ from ..models import (
     ReceiptCounter,
     Supporter,
 )
-from .common import CHOOSE, audit, check_manage, today
+from .common import CHOOSE, audit, check_manage
 from .supporters import became_active, contact_targets
 
 RECEIPT_PREFIX = "R"

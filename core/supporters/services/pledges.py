@@ -9,10 +9,11 @@ from typing import Any
 
 from marshmallow import ValidationError
 
+from ...calendar import today
 from ...extensions import db
 from ...i18n import lazy_gettext as _l
 from ..models import Instalment, Pledge, Supporter
-from .common import audit, check_manage, today
+from .common import audit, check_manage
 from .donations import restriction_errors
 from .supporters import set_stage
 

@@ -9,11 +9,12 @@ from typing import Any
 from marshmallow import ValidationError
 
 from ...auth.models import STAFF_ROLES, Membership, User
+from ...calendar import today
 from ...extensions import db
 from ...i18n import lazy_gettext as _l
 from ...validation import check_name, check_text
 from ..models import CHANNELS, KINDS, STAGES, TRANSITIONS, ContactLog, Supporter
-from .common import CHOOSE, audit, check_manage, today
+from .common import CHOOSE, audit, check_manage
 
 NO_CONSENT = _l("The supporter has not agreed to be contacted through this channel.")
 EDITABLE = (

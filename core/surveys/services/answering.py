@@ -8,6 +8,7 @@ from marshmallow import ValidationError
 
 from ...audit.services import record
 from ...auth.permissions import can
+from ...calendar import today
 from ...errors import Conflict, Forbidden, NotFound
 from ...extensions import db
 from ...i18n import gettext as _
@@ -165,7 +166,7 @@ def record_response(version: SurveyVersion, raw: dict, channel: str, actor: Any 
         version_id=version.id,
         invitation_id=None,
         program_id=None,
-        period=utcnow().strftime("%Y-%m"),
+        period=today().strftime("%Y-%m"),  # the association's month
         channel=channel,
         answers=answers,
         kpi_score=None,

@@ -20,6 +20,7 @@ from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from ...audit.services import record
+from ...calendar import today as tenant_today
 from ...extensions import db
 from ...notifications.services import Sealed, notify_applicant
 from ...requests.models import AidRequest
@@ -136,7 +137,7 @@ def invite(
     if version is None:
         return None
     settings = survey_settings()
-    period = period_of(today or utcnow().date())
+    period = period_of(today or tenant_today())
     program_id = request.catalog_item_id
     chance = 1.0 if paper else sampling_probability(program_id, period, settings)
     sampled = chance >= 1.0 or (rng or _rng).random() < chance

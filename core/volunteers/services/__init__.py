@@ -7,6 +7,7 @@
 * :mod:`.kpis` — the KPI sources; :mod:`.export` — the XLSX workbook.
 """
 
+from ...calendar import today
 from ...tenancy import current_tenant
 from .day_list import DayListEntry, day_list, may_see_day_list
 from .enrolment import (
@@ -38,7 +39,6 @@ from .hours import (
     supervisors,
     taken,
     taken_by_opportunity,
-    today,
     update_opportunity,
     withdraw,
 )

@@ -13,13 +13,13 @@ from typing import Any
 
 from ...aid.models import Disbursement
 from ...auth.permissions import can
+from ...calendar import today
 from ...errors import Forbidden
 from ...extensions import db
 from ...i18n import gettext as _
 from ...requests.models import AidRequest
 from ..models import Assignment, Opportunity
 from .enrolment import COORDINATE, own_volunteer
-from .hours import today
 
 
 @dataclass(frozen=True)

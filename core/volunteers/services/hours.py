@@ -11,6 +11,7 @@ from ...audit import record
 from ...auth.models import STAFF_ROLES, User
 from ...auth.permissions import can
 from ...auth.services import member_rows
+from ...calendar import local_time, today
 from ...errors import Conflict, Forbidden, Invalid
 from ...extensions import db
 from ...i18n import gettext as _
@@ -24,10 +25,6 @@ from .messages import tell_place
 
 MAX_MINUTES = 24 * 60
 NOT_ALLOWED = _l("Your role cannot take this step.")
-
-
-def today() -> date:
-    return utcnow().date()
 
 
 def _coordinator(actor: Any) -> None:
@@ -198,7 +195,7 @@ def check_in(assignment: Assignment, actor: Any, at: datetime | None = None) -> 
         raise Conflict(_("Already checked in."))
     at = at or utcnow()
     opportunity = db.session.get(Opportunity, assignment.opportunity_id)
-    if at.date() != opportunity.on_date:
+    if local_time(at).date() != opportunity.on_date:  # the association's day
         raise Conflict(_("Check in on the opportunity's day."))
     assignment.checked_in_at = at
     record("volunteer.check_in", "volunteer_assignment", assignment.id, {})

@@ -25,12 +25,13 @@ from core.toolkit import (
     unique_field,
     utcnow,
 )
+from core.toolkit import today as tenant_today
 
 from .. import rules
 from ..i18n import _, _l
 from ..models import VictimCase
 from ..models_care import Need, Partner, Referral
-from .cases import check_invalid, local_today, request_of
+from .cases import check_invalid, request_of
 from .steps import allow
 
 CARE = "crime_victims.care"
@@ -210,7 +211,7 @@ def refer(need: Need, data: dict, actor) -> Referral:
     referral = Referral(
         need_id=need.id,
         partner_id=partner.id,
-        sent_on=values.get("sent_on") or local_today(),
+        sent_on=values.get("sent_on") or tenant_today(),
         follow_up_on=values.get("follow_up_on"),
         created_by_id=actor.id,
     )
@@ -278,7 +279,7 @@ def referrals_of(case: VictimCase) -> list[tuple[Referral, Partner, Need]]:
 def send_reminders(today: date | None = None) -> dict:
     """Remind, in their inbox, the case's researcher (else the staff who care for cases) of each
     referral whose follow-up date has come; once per follow-up date. The caller commits."""
-    today = today or local_today()
+    today = today or tenant_today()
     tenant = require_tenant()
     rows = db.session.execute(
         sa.select(Referral, Need.case_id, VictimCase.researcher_id)

@@ -24,8 +24,8 @@ from core.toolkit import (
     local_time,
     require_tenant,
     roles_in,
-    utcnow,
 )
+from core.toolkit import today as tenant_today
 
 from .. import rules
 from ..i18n import _
@@ -188,11 +188,6 @@ def local_day(moment) -> date:
     return local_time(moment).date()
 
 
-def local_today() -> date:
-    """Today in the association's time zone."""
-    return local_day(utcnow())
-
-
 def _row(case: VictimCase, request: AidRequest, today: date) -> QueueRow:
     submitted = local_day(request.submitted_at) if request.submitted_at else None
     return QueueRow(
@@ -208,7 +203,7 @@ def _row(case: VictimCase, request: AidRequest, today: date) -> QueueRow:
 
 def queue(*, overdue_only: bool = False, today: date | None = None, limit: int = 200) -> list[QueueRow]:
     """The cases, newest first, with their request (one query whatever the number of cases)."""
-    today = today or local_day(utcnow())
+    today = today or tenant_today()
     rows = db.session.execute(
         sa.select(VictimCase, AidRequest)
         .join(
@@ -223,7 +218,7 @@ def queue(*, overdue_only: bool = False, today: date | None = None, limit: int =
 
 
 def row_of(case: VictimCase, today: date | None = None) -> QueueRow:
-    return _row(case, request_of(case), today or local_day(utcnow()))
+    return _row(case, request_of(case), today or tenant_today())
 
 
 def as_dict(case: VictimCase, today: date | None = None) -> dict:

@@ -25,6 +25,7 @@ from core.toolkit import (
     get_in_tenant,
     plugin_settings,
     require_tenant,
+    today,
     utcnow,
 )
 
@@ -45,10 +46,6 @@ PARTNER_ACTIONS = {
     "complete": "completed",
 }
 NOT_VALID = _l("This link is not valid: it may have expired, been withdrawn, or its referral has ended.")
-
-
-def today() -> date:
-    return utcnow().date()
 
 
 def token_hash(token: str) -> str:

@@ -24,8 +24,8 @@ from core.toolkit import (
     require_tenant,
     roles_in,
     submit_request,
-    utcnow,
 )
+from core.toolkit import today as tenant_today
 
 from .. import rules
 from ..i18n import _
@@ -94,7 +94,7 @@ def check_items(case: VictimCase, data: dict, actor, today=None) -> CaseStep:
             _("No person in the registry has this ID number: register them first."),
         )
     request = request_of(case)
-    day = local_day(request.submitted_at) if request.submitted_at else (today or local_day(utcnow()))
+    day = local_day(request.submitted_at) if request.submitted_at else (today or tenant_today())
     if not rules.id_valid_at(person.id_expiry, day):
         message = (
             _("The ID's expiry date is not recorded in the registry: record it first.")

@@ -11,6 +11,7 @@ import pytest
 
 from core.testing import valid_id
 from core.toolkit import db
+from core.toolkit import today as tenant_today
 
 from .. import services
 
@@ -32,7 +33,7 @@ def make_victim(enabled, create_person, in_tenant):
 
     def make(expiry: date | None = None) -> SimpleNamespace:
         number = valid_id()
-        expiry = expiry or date.today() + timedelta(days=900)
+        expiry = expiry or tenant_today() + timedelta(days=900)
         person = create_person(enabled, national_id=number, id_expiry=expiry.isoformat())
         with in_tenant(enabled):
             return SimpleNamespace(id=db.session.merge(person).id, number=number)

@@ -3,12 +3,13 @@ reminders, and the rule that a case closes only when every need is resolved."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
 from core.testing import OutboxMessage
 from core.toolkit import AidRequest, Conflict, Invalid, db
+from core.toolkit import today as tenant_today
 
 from .. import rules, services
 from ..models import VictimCase
@@ -178,8 +179,8 @@ def test_reminders_are_sent_once_when_a_follow_up_is_due(
     client, staff, token_for, partner_id, need_id, in_tenant, enabled, runner
 ):
     headers = token_for(staff["researcher"])
-    due = (date.today() - timedelta(days=1)).isoformat()
-    later = (date.today() + timedelta(days=5)).isoformat()
+    due = (tenant_today() - timedelta(days=1)).isoformat()
+    later = (tenant_today() + timedelta(days=5)).isoformat()
     client.post(
         f"{API}/needs/{need_id}/referrals",
         json={"partner_id": partner_id, "follow_up_on": due},

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from core.toolkit import AidRequest, db, kpi_values
+from core.toolkit import today as tenant_today
 
 from .. import demo
 from ..models import VictimCase
@@ -46,7 +47,7 @@ def test_the_kpi_counts_the_cases_opened_in_the_period(in_tenant, enabled, staff
     open_case()
     open_case(applicant_name="خالد عبدالله الشهري")
     with in_tenant(enabled):
-        period = (date.today() - timedelta(days=1), date.today() + timedelta(days=1))
+        period = (tenant_today() - timedelta(days=1), tenant_today() + timedelta(days=1))
         values = {v["key"]: v["value"] for v in kpi_values(enabled, *period)}
         before = {v["key"]: v["value"] for v in kpi_values(enabled, date(2000, 1, 1), date(2000, 12, 31))}
     assert values[f"{PID}.cases_opened"] == 2 and before[f"{PID}.cases_opened"] == 0
@@ -76,7 +77,7 @@ def test_the_kpis_of_answers_referrals_first_service_and_needs_met(
         legal = care.add_need(case, {"area": "legal", "severity": "low"}, researcher)
         care.meet_in_house(legal, {}, researcher)
         db.session.commit()
-        period = (date.today() - timedelta(days=1), date.today() + timedelta(days=1))
+        period = (tenant_today() - timedelta(days=1), tenant_today() + timedelta(days=1))
         values = {v["key"]: v["value"] for v in kpi_values(enabled, *period)}
     assert values[f"{PID}.answered_within_14_days"] == 50.0
     assert values[f"{PID}.referrals_completed"] == 1

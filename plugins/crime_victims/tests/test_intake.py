@@ -5,12 +5,13 @@ on the queue with its overdue flag; core's workflow held back until the steps ar
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
 from core.testing import AuditEvent, OutboxMessage, request_services
 from core.toolkit import AidRequest, Conflict, Forbidden, Invalid, db, format_date, local_time
+from core.toolkit import today as tenant_today
 
 from .. import rules, services
 from ..models import CaseStep, VictimCase
@@ -107,7 +108,7 @@ def test_a_step_cannot_be_skipped(client, staff, login, open_case, in_tenant, en
 def test_an_expired_id_is_refused_with_a_translated_field_error_and_nothing_changes(
     client, staff, login, open_case, make_victim, in_tenant, enabled
 ):
-    expired = make_victim(expiry=date.today() - timedelta(days=1))
+    expired = make_victim(expiry=tenant_today() - timedelta(days=1))
     case_id = open_case()
     login(staff["relations_officer"])
     response = client.post(f"{PAGE}/cases/{case_id}/steps/check", data={"national_id": expired.number})
@@ -121,7 +122,7 @@ def test_an_expired_id_is_refused_with_a_translated_field_error_and_nothing_chan
 
 def test_the_id_is_checked_on_the_day_of_submission(staff, in_tenant, enabled, make_victim, open_case):
     """An application submitted while the ID was valid is matched after the ID expired."""
-    late = make_victim(expiry=date.today() - timedelta(days=3))
+    late = make_victim(expiry=tenant_today() - timedelta(days=3))
     case_id = open_case()
     with in_tenant(enabled):
         case = db.session.get(VictimCase, case_id)
@@ -240,7 +241,9 @@ def test_registration_waits_for_the_committee_and_disbursement_for_registration(
         assert case.step == rules.SERVED
         assert [e.step for e in services.timeline(case)] == [1, 2, 3, 4, 5, 6, 7]
         audited = db.session.scalars(
-            db.select(AuditEvent.details).where(AuditEvent.action == "crime_victims.case.step")
+            db.select(AuditEvent.details)
+            .where(AuditEvent.action == "crime_victims.case.step")
+            .order_by(AuditEvent.id)
         ).all()
         assert [d["step"] for d in audited] == [2, 3, 4, 5, 6, 7]
 

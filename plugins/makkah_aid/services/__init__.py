@@ -22,6 +22,8 @@ Import the package (``from . import services``) and use ``services.<name>``.
 
 from __future__ import annotations
 
+from core.toolkit import today
+
 from .application import (
     DOCUMENT_LABELS,
     FIELD_LABELS,
@@ -134,7 +136,6 @@ from .rule_versions import (
     rule_versions,
     service_area,
     settings,
-    today,
 )
 from .violations import (
     attach_pledge,

@@ -12,11 +12,12 @@ from core.toolkit import (
     Household,
     db,
     get_in_tenant,
+    today,
 )
 
 from .. import rules
 from ..i18n import _, _l
-from .rule_versions import PLUGIN_ID, today
+from .rule_versions import PLUGIN_ID
 
 # The labels of the inputs these problems land on (core's and the schema's), word for word:
 # an error names its field as the form does (issue 12).

@@ -17,6 +17,7 @@ from core.toolkit import (
     audit_record,
     db,
     get_in_tenant,
+    today,
     upload_document,
     utcnow,
 )
@@ -25,7 +26,7 @@ from .. import categories
 from ..i18n import _, _l
 from ..models import Circumstance
 from ..schemas import FileExtraSchema
-from .rule_versions import PLUGIN_ID, label, settings, today
+from .rule_versions import PLUGIN_ID, label, settings
 
 EVIDENCE_TYPE = "circumstance_evidence"
 

@@ -23,6 +23,7 @@ from core.toolkit import (
     get_or_404,
     require_tenant,
     roles_in,
+    today,
     utcnow,
 )
 
@@ -32,7 +33,7 @@ from ..models import ExclusionProposal, RuleVersion
 from .assessment import excluded_members
 from .notifications import notify_file
 from .renewals import renewal_facts, renewal_facts_of
-from .rule_versions import PLUGIN_ID, current_rule_version, label, reason_entry, service_area, settings, today
+from .rule_versions import PLUGIN_ID, current_rule_version, label, reason_entry, service_area, settings
 
 
 def household_facts(file: BeneficiaryFile, *, prefetched: _Prefetched | None = None) -> rules.HouseholdFacts:

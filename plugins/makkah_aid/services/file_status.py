@@ -14,6 +14,7 @@ from core.toolkit import (
     db,
     get_or_404,
     resumed_file_status,
+    today,
     utcnow,
 )
 
@@ -23,7 +24,6 @@ from ..models import Violation
 from .exclusions import scan_all
 from .ladder import sanction_text, violations_of
 from .pledge import find_pledge
-from .rule_versions import today
 
 
 def sanctions_in_force(file: BeneficiaryFile) -> list[Violation]:

@@ -11,12 +11,13 @@ from core.toolkit import (
     db,
     get_in_tenant,
     get_or_404,
+    local_time,
+    today,
 )
 
 from .. import rules
 from ..i18n import _
 from ..models import Violation
-from .rule_versions import today
 
 
 def _pledge_candidates(file: BeneficiaryFile) -> list[Document]:
@@ -30,7 +31,7 @@ def _pledge_candidates(file: BeneficiaryFile) -> list[Document]:
 
 
 def _pledge_fits(document: Document, violation: Violation) -> bool:
-    return rules.pledge_counts(document.uploaded_at.date(), violation.occurred_on)
+    return rules.pledge_counts(local_time(document.uploaded_at).date(), violation.occurred_on)
 
 
 def find_pledge(

@@ -12,12 +12,13 @@ from core.toolkit import (
     audit_record,
     db,
     renew_file,
+    today,
 )
 
 from .. import rules
 from ..i18n import _
 from ..models import Renewal, RenewalRound
-from .rule_versions import current_rule_version, today
+from .rule_versions import current_rule_version
 
 
 def rounds() -> list[RenewalRound]:

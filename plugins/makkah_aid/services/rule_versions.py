@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import date
 
 from core.toolkit import (
     audit_record,
@@ -21,10 +20,6 @@ from core.toolkit import (
 from ..models import RuleVersion
 
 PLUGIN_ID = "makkah_aid"
-
-
-def today() -> date:
-    return date.today()
 
 
 def settings() -> dict:

@@ -17,6 +17,8 @@ from core.toolkit import (
     db,
     get_in_tenant,
     get_or_404,
+    local_time,
+    today,
     upload_document,
     users_with_role,
     utcnow,
@@ -29,7 +31,7 @@ from .file_status import lift_expired, sync_file_status
 from .ladder import role_label, sanction_text, violations_of
 from .notifications import notify_file
 from .pledge import find_pledge
-from .rule_versions import current_rule_version, label, today
+from .rule_versions import current_rule_version, label
 
 
 def _can_change(file: BeneficiaryFile, new: str) -> bool:
@@ -70,7 +72,7 @@ def record_violation(file: BeneficiaryFile, data: dict, actor: Any) -> Violation
             document is None
             or document.doc_type != "pledge"
             or document.household_id != file.household_id
-            or not rules.pledge_counts(document.uploaded_at.date(), occurred_on)
+            or not rules.pledge_counts(local_time(document.uploaded_at).date(), occurred_on)
         ):
             raise ValidationError(
                 {

@@ -3,7 +3,7 @@ each stage, the seed's figures."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from core.testing import PNG  # noqa: F401 (the tests take it from here with the helpers)
 from core.toolkit import (
@@ -11,6 +11,7 @@ from core.toolkit import (
     check_digit_for,
     db,
 )
+from core.toolkit import today as tenant_today
 from core.toolkit import upload_document as upload
 from plugins.makkah_aid.services import record_assessment
 
@@ -28,7 +29,7 @@ def application(**overrides) -> dict:
     data = {
         "nationality": "سعودية",
         "id_number": national_id(4242),
-        "id_expiry": (date.today() + timedelta(days=365)).isoformat(),
+        "id_expiry": (tenant_today() + timedelta(days=365)).isoformat(),
         "current_job": "لا تعمل",
         "monthly_income": "2000",
         "dependents_count": 1,

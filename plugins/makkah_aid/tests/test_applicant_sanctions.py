@@ -4,9 +4,10 @@ aid), the household page says what, since, until and by whom, and the file goes 
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from core.toolkit import BeneficiaryFile, create_household, db
+from core.toolkit import today as tenant_today
 from plugins.makkah_aid import rules, services
 
 from .helpers import national_id
@@ -38,7 +39,7 @@ def test_a_sanction_on_an_applicants_file_suspends_it_and_the_household_page_say
     file = _applicant_file()
     assert file.status == "applicant"
     services.record_violation(file, {"code": "false_information"}, staff["researcher"])
-    assert (file.status, file.suspended_until) == ("suspended", rules.add_months(date.today(), 12))
+    assert (file.status, file.suspended_until) == ("suspended", rules.add_months(tenant_today(), 12))
     household_id = file.household_id
     db.session.commit()
     login(staff["relations_officer"])
@@ -53,7 +54,7 @@ def test_a_sanction_on_an_applicants_file_suspends_it_and_the_household_page_say
 
 def test_an_applicants_file_goes_back_to_applicant_when_the_sanction_ends(makkah, staff):
     file = _applicant_file()
-    started = date.today() - timedelta(days=70)
+    started = tenant_today() - timedelta(days=70)
     services.record_violation(file, {"code": "refused_visit", "occurred_on": started}, staff["researcher"])
     assert file.status == "suspended"
     services.lift_expired(file)  # two months are over
@@ -62,7 +63,7 @@ def test_an_applicants_file_goes_back_to_applicant_when_the_sanction_ends(makkah
 
 def test_an_active_file_goes_back_to_active_when_the_sanction_ends(makkah, household, staff):
     file = household()
-    started = date.today() - timedelta(days=70)
+    started = tenant_today() - timedelta(days=70)
     services.record_violation(file, {"code": "refused_visit", "occurred_on": started}, staff["researcher"])
     services.lift_expired(file)
     assert file.status == "active"

@@ -3,7 +3,7 @@ request-intake form with its documents."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from io import BytesIO
 
 import pytest
@@ -16,6 +16,7 @@ from core.toolkit import (
     db,
     tenant_context,
 )
+from core.toolkit import today as tenant_today
 from plugins.makkah_aid import services
 
 from .helpers import (
@@ -68,7 +69,7 @@ def test_submission_missing_items_is_refused_one_error_per_field(makkah, client,
 
 
 def test_arabic_messages_and_expired_id_refused(makkah, new_request, staff):
-    request = complete_request(new_request, id_expiry=(date.today() - timedelta(days=1)).isoformat())
+    request = complete_request(new_request, id_expiry=(tenant_today() - timedelta(days=1)).isoformat())
     with pytest.raises(ValidationError) as info:
         requests.submit(request, staff["relations_officer"], declaration_signed_by="نورة")
     assert set(info.value.messages) == {"id_expiry"}
@@ -120,7 +121,7 @@ def test_application_on_cores_intake_refuses_per_field_and_submits(makkah, staff
         "applicant_name": "نورة محمد عبدالله السبيعي",
         ns + "nationality": "سعودية",
         ns + "id_number": national_id(77),
-        ns + "id_expiry": (date.today() + timedelta(days=30)).isoformat(),
+        ns + "id_expiry": (tenant_today() + timedelta(days=30)).isoformat(),
         ns + "current_job": "لا تعمل",
         ns + "monthly_income": "1500",
         "catalog_item_id": str(item),

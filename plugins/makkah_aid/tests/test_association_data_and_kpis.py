@@ -11,6 +11,7 @@ from marshmallow import ValidationError
 
 from core.testing import PNG
 from core.toolkit import db, kpi_values, tenant_context
+from core.toolkit import today as tenant_today
 from core.toolkit import upload_document as upload
 from plugins.makkah_aid import services
 
@@ -20,7 +21,7 @@ from .helpers import NEEDS_B, SAR, complete_request
 def today() -> date:
     """Read when a test runs, never at collection: a suite that crosses midnight would otherwise
     ask for a period that ended before the rows it just wrote."""
-    return date.today()
+    return tenant_today()
 
 
 def test_seed_004_exclusion_reasons_come_with_the_plugin(makkah, household, staff, api):

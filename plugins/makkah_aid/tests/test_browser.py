@@ -3,13 +3,14 @@ within the band's ceiling (Makkah association, seed 004)."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
 from core.testing import PASSWORD, new_file, screenshot
 from core.testing import request_services as requests
 from core.toolkit import AidRequest, db, install_default_catalog, tenant_context
+from core.toolkit import today as tenant_today
 
 from .helpers import PNG, national_id
 
@@ -39,7 +40,7 @@ def test_application_assessment_and_committee_approval(
     assert page.locator("#request-errors li[data-field='extra.makkah_aid.housing']").count() == 1
     page.fill(x + "id_number", national_id(5150))
     page.set_input_files("#documents-makkah_aid-id", str(scan))
-    page.fill(x + "id_expiry", (date.today() + timedelta(days=400)).isoformat())
+    page.fill(x + "id_expiry", (tenant_today() + timedelta(days=400)).isoformat())
     page.fill(x + "current_job", "لا تعمل")
     page.fill(x + "monthly_income", "2000")
     page.select_option("#catalog_item_id", index=1)
@@ -60,11 +61,11 @@ def test_application_assessment_and_committee_approval(
         request_id = item.id
         researcher = staff["researcher"]
         requests.start_research(item, researcher)
-        requests.schedule_visit(item, researcher, date.today())
+        requests.schedule_visit(item, researcher, tenant_today())
         requests.record_visit(
             item,
             researcher,
-            visited_on=date.today(),
+            visited_on=tenant_today(),
             findings="زيارة ميدانية",
             checked_fields=[{"field": "rent", "entered": "18000", "status": "confirmed", "found": ""}],
         )

@@ -15,6 +15,7 @@ from marshmallow import ValidationError
 from core.testing import PNG, AuditEvent
 from core.testing import request_services as requests
 from core.toolkit import db, tenant_context, upload_document
+from core.toolkit import today as tenant_today
 from plugins.makkah_aid import categories, services
 from plugins.makkah_aid.models import Circumstance
 
@@ -236,7 +237,7 @@ def test_renewal_late_from_day_30_after_the_due_date(makkah, household, staff, d
     """Seed 004: "late by 30 days" — day 30 after the due date itself counts (tenant setting)."""
     file = household()
     window = services.settings()["renewal_window_days"]
-    announced = date.today() - timedelta(days=window + days)
+    announced = tenant_today() - timedelta(days=window + days)
     services.announce_round({"title": "تحديث", "announced_on": announced}, staff["tenant_admin"])
     services.scan_all()
     reasons = [p.reason for p in services.proposals("proposed") if p.file_id == file.id]
@@ -248,7 +249,8 @@ def test_the_lateness_is_a_tenant_setting(makkah, household, staff, enable_plugi
     file = household()
     window = services.settings()["renewal_window_days"]
     services.announce_round(
-        {"title": "تحديث", "announced_on": date.today() - timedelta(days=window + 44)}, staff["tenant_admin"]
+        {"title": "تحديث", "announced_on": tenant_today() - timedelta(days=window + 44)},
+        staff["tenant_admin"],
     )
     services.scan_all()
     assert not [p for p in services.proposals("proposed") if p.file_id == file.id]

@@ -3,7 +3,7 @@ by staff, the daily run and the API."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
@@ -17,6 +17,7 @@ from core.toolkit import (
     db,
     tenant_context,
 )
+from core.toolkit import today as tenant_today
 from plugins.makkah_aid import rules, services
 from plugins.makkah_aid.models import Violation
 
@@ -31,7 +32,7 @@ def test_ladder_timed_suspension_blocks_then_ends_lazily(makkah, household, new_
     file = household()
     request = in_committee(new_request, advance, file)
     services.record_assessment(request, {"needs": NEEDS_B}, staff["researcher"])
-    started = date.today() - timedelta(days=70)
+    started = tenant_today() - timedelta(days=70)
     violation = services.record_violation(
         file, {"code": "refused_visit", "occurred_on": started}, staff["researcher"]
     )
@@ -55,7 +56,7 @@ def test_ladder_suspension_in_force_refuses_approval(makkah, household, new_requ
     request = in_committee(new_request, advance, file)
     services.record_assessment(request, {"needs": NEEDS_B}, staff["researcher"])
     services.record_violation(file, {"code": "false_information"}, staff["researcher"])
-    assert (file.status, file.suspended_until) == ("suspended", rules.add_months(date.today(), 12))
+    assert (file.status, file.suspended_until) == ("suspended", rules.add_months(tenant_today(), 12))
     with pytest.raises(Conflict):
         requests.approve(
             request,
@@ -99,7 +100,7 @@ def test_tick_cli_ends_timed_suspensions(makkah, household, staff, app):
     services.record_violation(file, {"code": "provider_misconduct"}, staff["researcher"])
     file_id = file.id
     db.session.commit()
-    later = (date.today() + timedelta(days=70)).isoformat()
+    later = (tenant_today() + timedelta(days=70)).isoformat()
     result = app.test_cli_runner().invoke(args=["makkah_aid", "tick", "--today", later])
     assert result.exit_code == 0, result.output
     assert "first: 1 suspensions ended" in result.output

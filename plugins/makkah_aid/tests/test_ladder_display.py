@@ -12,6 +12,7 @@ import pytest
 from marshmallow import ValidationError
 
 from core.toolkit import db
+from core.toolkit import today as tenant_today
 from plugins.makkah_aid import rules, services
 
 from .helpers import complete_request
@@ -38,7 +39,7 @@ def _pages(file, staff, client, login, new_request) -> tuple[str, str]:
 
 def _in_months(months: int) -> str:
     """The end date as the pages print its Gregorian part (beside the Hijri one)."""
-    return rules.add_months(date.today(), months).isoformat()
+    return rules.add_months(tenant_today(), months).isoformat()
 
 
 # (code, occurrences recorded, the state words both pages show, core's suspension line)
@@ -96,7 +97,7 @@ def test_a_second_refused_visit_is_an_indefinite_stop_above_the_running_timed_su
     no longer reads "suspended until <the first sanction's date>"."""
     file = household()
     services.record_violation(file, {"code": "refused_visit"}, staff["researcher"])
-    assert file.suspended_until == rules.add_months(date.today(), 2)
+    assert file.suspended_until == rules.add_months(tenant_today(), 2)
     second = services.record_violation(
         file,
         {"code": "refused_visit", "notes": "محضر موقع", "documented_by": _documented(staff)},
@@ -171,7 +172,7 @@ def test_a_stop_is_lifted_by_staff(makkah, household, staff):
     )
     services.lift(stop, staff["executive_director"], "سمحت الأسرة بالزيارة")
     # The first refusal's two months still run: back to "suspended until".
-    assert file.status == "suspended" and file.suspended_until == rules.add_months(date.today(), 2)
+    assert file.status == "suspended" and file.suspended_until == rules.add_months(tenant_today(), 2)
 
 
 def test_strength_orders_permanent_stop_timed_condition():

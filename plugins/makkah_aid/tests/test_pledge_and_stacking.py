@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from core.testing import FileEvent
 from core.toolkit import Conflict, Document, db, tenant_context
+from core.toolkit import today as tenant_today
 from core.toolkit import upload_document as upload
 from plugins.makkah_aid import rules, services
 from plugins.makkah_aid.models import Violation
@@ -110,7 +111,7 @@ def test_condition_with_pledge_cannot_be_lifted_until_the_pledge(makkah, househo
     assert refused.status_code == 409, refused.json
     assert "pledge" in refused.json["message"].lower() or "إقرار" in refused.json["message"]
     # A pledge dated before the violation does not count.
-    attach_pledge(makkah, file, date.today() - timedelta(days=3))
+    attach_pledge(makkah, file, tenant_today() - timedelta(days=3))
     with tenant_context(makkah), pytest.raises(Conflict):
         services.lift(db.session.get(Violation, violation.id), staff["researcher"], "تحسن")
     db.session.rollback()
@@ -142,11 +143,11 @@ def test_condition_lift_refusal_is_translated(makkah, household, staff, client, 
 
 def test_timed_with_pledge_stays_suspended_until_the_pledge(makkah, household, staff, client, login, app):  # noqa: F811
     file = household()
-    started = date.today() - timedelta(days=70)
+    started = tenant_today() - timedelta(days=70)
     violation = services.record_violation(
         file, {"code": "hidden_marriage_or_death", "occurred_on": started}, staff["researcher"]
     )
-    assert violation.ends_on < date.today()
+    assert violation.ends_on < tenant_today()
     db.session.commit()
     # The period is over, the pledge is missing: neither the lazy check nor the tick ends it.
     assert services.lift_expired(file) == 0
@@ -199,7 +200,7 @@ def test_timed_with_pledge_attached_ends_at_its_date(makkah, household, staff): 
 def test_record_violation_refuses_a_foreign_or_early_pledge(makkah, household, staff, client, token_for):  # noqa: F811
     file, other = household(), household(2)
     foreign = attach_pledge(makkah, other)
-    early = attach_pledge(makkah, file, date.today() - timedelta(days=10))
+    early = attach_pledge(makkah, file, tenant_today() - timedelta(days=10))
     db.session.commit()
     headers = token_for(staff["researcher"])
     for doc_id in (foreign, early):
@@ -268,7 +269,7 @@ def test_permanent_wins_and_lifting_others_keeps_it(makkah, household, staff):  
 def test_timed_ends_under_a_pending_pledge(makkah, household, staff):  # noqa: F811
     """A timed suspension awaiting its pledge outlives a shorter plain one."""
     file = household()
-    start = date.today() - timedelta(days=70)
+    start = tenant_today() - timedelta(days=70)
     pledged = services.record_violation(
         file, {"code": "hidden_marriage_or_death", "occurred_on": start}, staff["researcher"]
     )

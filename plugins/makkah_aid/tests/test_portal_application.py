@@ -12,6 +12,7 @@ import pytest
 
 from core.testing import to_hijri
 from core.toolkit import AidRequest, CatalogItem, Document, db, tenant_context
+from core.toolkit import today as tenant_today
 
 from .helpers import PNG, catalog_id, national_id
 
@@ -56,7 +57,7 @@ def form(item_id: int, **overrides) -> dict:
         "declaration": "on",
         NS + "nationality": "سعودية",
         NS + "id_number": arabic(national_id(4343)),
-        NS + "id_expiry": arabic(hijri(date.today() + timedelta(days=200))),
+        NS + "id_expiry": arabic(hijri(tenant_today() + timedelta(days=200))),
         NS + "current_job": "لا تعمل",
         NS + "monthly_income": "١٬٥٠٠٫٥٠",
         NS + "dependents_count": "٢",
@@ -126,7 +127,7 @@ def test_portal_application_end_to_end(applicant, makkah):
         assert item.state == "draft" and item.number is None and item.channel == "portal"
         data = item.extra["makkah_aid"]
         assert data["id_number"] == national_id(4343)
-        assert data["id_expiry"] == (date.today() + timedelta(days=200)).isoformat()
+        assert data["id_expiry"] == (tenant_today() + timedelta(days=200)).isoformat()
         assert data["monthly_income_halalas"] == 150_050
         assert data["annual_rent_halalas"] == 1_800_000
         assert data["dependents_count"] == 2
@@ -224,7 +225,7 @@ def test_everything_missing_one_error_each(applicant, makkah):
 
 
 def test_expired_id_is_refused(applicant, makkah):
-    yesterday = (date.today() - timedelta(days=1)).isoformat()
+    yesterday = (tenant_today() - timedelta(days=1)).isoformat()
     refused = applicant.post(
         "/t/first/portal/apply", data=form(the_item(makkah), **{NS + "id_expiry": arabic(yesterday)})
     )

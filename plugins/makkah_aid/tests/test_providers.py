@@ -5,7 +5,6 @@ disbursement names one of them and is proven by its invoice or the beneficiary's
 from __future__ import annotations
 
 import io
-from datetime import date
 
 import pytest
 from marshmallow import ValidationError
@@ -14,6 +13,7 @@ from core.testing import PDF, PNG, AuditEvent
 from core.testing import record_disbursement as disburse
 from core.testing import request_services as requests
 from core.toolkit import CatalogItem, Forbidden, db, tenant_context, upload_document
+from core.toolkit import today as tenant_today
 from plugins.makkah_aid import services
 from plugins.makkah_aid.models import ProviderDelivery
 
@@ -126,7 +126,7 @@ def test_a_provider_delivered_disbursement_names_the_provider_and_its_invoice(
             "delivery_mode": "provider",
             "provider_name": provider.name,
             "proof_document_id": invoice.id,
-            "disbursed_on": date.today(),
+            "disbursed_on": tenant_today(),
         },
     )
     delivery = db.session.scalars(db.select(ProviderDelivery)).one()
@@ -145,7 +145,7 @@ def test_a_provider_delivered_disbursement_names_the_provider_and_its_invoice(
             "delivery_mode": "provider",
             "provider_name": provider.name,
             "acknowledged_by": "خديجة حسن",
-            "disbursed_on": date.today(),
+            "disbursed_on": tenant_today(),
         },
     )
     assert [d.proof for d, _ in services.deliveries_of(provider)] == ["acknowledgement", "invoice"]
@@ -161,7 +161,7 @@ def test_a_provider_disbursement_is_refused_without_a_provider_or_its_invoice(
         "kind": "in_kind",
         "value_halalas": 100_000,
         "delivery_mode": "provider",
-        "disbursed_on": date.today(),
+        "disbursed_on": tenant_today(),
     }
     if case == "unknown provider":
         data.update(provider_name="جهة غير متعاقدة", acknowledged_by="خديجة")
@@ -222,7 +222,7 @@ def test_the_request_page_names_the_provider_of_a_disbursement(
             "delivery_mode": "provider",
             "provider_name": provider.name,
             "acknowledged_by": "خديجة حسن",
-            "disbursed_on": date.today(),
+            "disbursed_on": tenant_today(),
         },
     )
     request_id = request.id

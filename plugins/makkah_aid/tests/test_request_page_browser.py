@@ -4,12 +4,13 @@ visit's results field by field, the band and the ceiling, with the amount box st
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
 from core.testing import PASSWORD, screenshot
 from core.toolkit import CatalogItem, db, install_default_catalog, tenant_context
+from core.toolkit import today as tenant_today
 
 from .helpers import PNG, national_id
 
@@ -47,7 +48,7 @@ def test_officer_researcher_committee_see_one_request_page_with_everything(
     page.fill(x + "nationality", "سعودية")
     page.fill(x + "id_number", national_id(6161))
     page.set_input_files("#documents-makkah_aid-id", str(scan))
-    page.fill(x + "id_expiry", (date.today() + timedelta(days=400)).isoformat())
+    page.fill(x + "id_expiry", (tenant_today() + timedelta(days=400)).isoformat())
     page.fill(x + "current_job", "لا تعمل")
     page.fill(x + "monthly_income", "2000")
     page.fill(x + "dependents_count", "1")
@@ -86,10 +87,10 @@ def test_officer_researcher_committee_see_one_request_page_with_everything(
     page.goto(request_url)
     page.click("[data-action=start_research]")
     page.wait_for_load_state()
-    page.fill("#scheduled_for", date.today().isoformat())
+    page.fill("#scheduled_for", tenant_today().isoformat())
     page.click("form[action$='/step/schedule_visit'] button[type=submit]")
     page.wait_for_load_state()
-    page.fill("#visited_on", date.today().isoformat())
+    page.fill("#visited_on", tenant_today().isoformat())
     page.fill("#findings", "السكن مستأجر والدخل أعلى مما ذُكر")
     fields = page.locator("#record-visit input[name=field]")
     entered = page.locator("#record-visit input[name=entered]")

@@ -3,7 +3,7 @@ role, the beneficiary told why."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
@@ -16,6 +16,7 @@ from core.toolkit import (
     db,
     tenant_context,
 )
+from core.toolkit import today as tenant_today
 from plugins.makkah_aid import services
 
 from .helpers import (
@@ -30,12 +31,12 @@ def test_renewal_round_late_files_get_a_proposal(makkah, household, staff, clien
     late_file, on_time = household(1), household(2)
     late_id = late_file.id
     admin = token_for(staff["tenant_admin"])
-    announced = (date.today() - timedelta(days=61)).isoformat()
+    announced = (tenant_today() - timedelta(days=61)).isoformat()
     made = client.post(
         f"{API}/rounds", json={"title": "تحديث ١٤٤٧", "announced_on": announced}, headers=admin
     )
     assert made.status_code == 201, made.json
-    assert made.json["due_on"] == (date.today() - timedelta(days=31)).isoformat()
+    assert made.json["due_on"] == (tenant_today() - timedelta(days=31)).isoformat()
     rid = made.json["id"]
     renewed = client.post(
         f"{API}/rounds/{rid}/renewals",

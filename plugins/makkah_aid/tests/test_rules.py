@@ -9,6 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from marshmallow import ValidationError
 
+from core.toolkit import today as tenant_today
 from plugins.makkah_aid import rules
 from plugins.makkah_aid.settings import SettingsSchema
 
@@ -216,15 +217,15 @@ def facts(**kw) -> rules.HouseholdFacts:
 
 
 def test_workers_rule():
-    assert rules.rule_workers(facts(sponsored_workers=2), SETTINGS, date.today(), []) == []
-    found = rules.rule_workers(facts(sponsored_workers=3), SETTINGS, date.today(), [])
+    assert rules.rule_workers(facts(sponsored_workers=2), SETTINGS, tenant_today(), []) == []
+    found = rules.rule_workers(facts(sponsored_workers=3), SETTINGS, tenant_today(), [])
     assert found[0].reason == "workers" and found[0].evidence == {"sponsored_workers": 3, "allowed": 2}
 
 
 def test_moved_away_rule():
     area = ["مكة المكرمة"]
-    assert rules.rule_moved_away(facts(head_city="مكة المكرمة"), SETTINGS, date.today(), area) == []
-    found = rules.rule_moved_away(facts(head_city="الرياض"), SETTINGS, date.today(), area)
+    assert rules.rule_moved_away(facts(head_city="مكة المكرمة"), SETTINGS, tenant_today(), area) == []
+    found = rules.rule_moved_away(facts(head_city="الرياض"), SETTINGS, tenant_today(), area)
     assert found[0].reason == "moved_away" and found[0].evidence["city"] == "الرياض"
 
 
@@ -259,14 +260,14 @@ def test_over_18_is_strictly_after_the_birthday(born, offset):
 
 def test_girl_married_rule():
     daughter = rules.MemberFacts(9, "ابنة", "daughter", "female", marital_status="married")
-    found = rules.rule_girl_married(facts(members=(daughter,)), SETTINGS, date.today(), [])
+    found = rules.rule_girl_married(facts(members=(daughter,)), SETTINGS, tenant_today(), [])
     assert (found[0].reason, found[0].scope, found[0].member_id) == ("girl_married", "member", 9)
     single = rules.MemberFacts(9, "ابنة", "daughter", "female", marital_status="single")
-    assert rules.rule_girl_married(facts(members=(single,)), SETTINGS, date.today(), []) == []
+    assert rules.rule_girl_married(facts(members=(single,)), SETTINGS, tenant_today(), []) == []
     herself = rules.HouseholdFacts(
         3, "unmarried_woman", "عزباء", head_gender="female", head_marital_status="married"
     )
-    assert rules.rule_girl_married(herself, SETTINGS, date.today(), [])[0].scope == "file"
+    assert rules.rule_girl_married(herself, SETTINGS, tenant_today(), [])[0].scope == "file"
 
 
 # --------------------------------------------------------------------------- mandatory data

@@ -26,7 +26,7 @@ from core.toolkit import (
     localized,
     normalize_digits,
     require_tenant,
-    utcnow,
+    today,
 )
 
 from .. import rules
@@ -70,7 +70,7 @@ def create_case(data: dict, actor: Any = None) -> DebtCase:
         creditor=data["creditor"],
         court_reference=normalize_digits(data.get("court_reference") or ""),
         claimed_halalas=data["claimed_halalas"],
-        opened_on=data.get("opened_on") or utcnow().date(),
+        opened_on=data.get("opened_on") or today(),
         status="open",
     )
     db.session.add(case)
@@ -154,7 +154,7 @@ def add_entry(
         case_id=case.id,
         kind=kind,
         amount_halalas=amount_halalas,
-        entry_date=entry_date or utcnow().date(),
+        entry_date=entry_date or today(),
         payer=payer or "",
         note=note or "",
         catalog_code=catalog_code,
@@ -209,7 +209,7 @@ def _maybe_close(case: DebtCase, actor: Any = None) -> None:
     released = prisoner is not None and prisoner.status == "released" and prisoner.released_on is not None
     if case.status == "open" and rules.may_close(case.remaining_halalas, released):
         case.status = "closed"
-        case.closed_on = max(utcnow().date(), prisoner.released_on)
+        case.closed_on = max(today(), prisoner.released_on)
         db.session.flush()
         audit("debt_case.closed", case, {"claimed_halalas": case.claimed_halalas}, actor)
 

@@ -3,11 +3,9 @@ Saudi or legal resident, registered as a beneficiary — each with its outcome a
 
 from __future__ import annotations
 
-from datetime import date
-
 import sqlalchemy as sa
 
-from core.toolkit import BeneficiaryFile, Household, Person, db, get_in_tenant, require_tenant
+from core.toolkit import BeneficiaryFile, Household, Person, db, get_in_tenant, require_tenant, today
 
 from .. import rules
 from ..i18n import _l
@@ -51,7 +49,7 @@ def eligibility_facts(household: Household | None, person: Person | None = None)
         relation=relation,
         city=getattr(person, "city", None),
         id_type=getattr(person, "id_type", None),
-        id_expired=bool(person is not None and person.id_expiry and person.id_expiry < date.today()),
+        id_expired=bool(person is not None and person.id_expiry and person.id_expiry < today()),
         file_status=file.status if file is not None else None,
         enrolled=enrolled,
     )
@@ -119,7 +117,7 @@ def eligibility_facts_of_households(households: list[Household]) -> dict[int, ru
             relation=relation,
             city=getattr(person, "city", None),
             id_type=getattr(person, "id_type", None),
-            id_expired=bool(person is not None and person.id_expiry and person.id_expiry < date.today()),
+            id_expired=bool(person is not None and person.id_expiry and person.id_expiry < today()),
             file_status=file.status if file is not None else None,
             enrolled=bool(prisoner is not None and relation != "prisoner_family" and prisoner.id in enrolled),
         )

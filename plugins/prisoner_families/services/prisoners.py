@@ -9,7 +9,7 @@ from typing import Any
 import sqlalchemy as sa
 from marshmallow import ValidationError
 
-from core.toolkit import Conflict, Document, Household, Person, db, get_in_tenant, utcnow
+from core.toolkit import Conflict, Document, Household, Person, db, get_in_tenant, today
 
 from ..i18n import _, _l
 from ..models import Enrolment, FamilyLink, Prisoner
@@ -147,7 +147,7 @@ def link_family(prisoner: Prisoner, data: dict, actor: Any = None) -> FamilyLink
         prisoner_id=prisoner.id,
         household_id=household.id,
         evidence_document_id=document_id,
-        linked_on=data.get("linked_on") or utcnow().date(),
+        linked_on=data.get("linked_on") or today(),
     )
     db.session.add(link)
     if household.category != "prisoner_family":

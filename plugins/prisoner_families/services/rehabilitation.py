@@ -10,7 +10,7 @@ from typing import Any
 import sqlalchemy as sa
 from marshmallow import ValidationError
 
-from core.toolkit import Conflict, db, get_in_tenant, get_or_404, utcnow
+from core.toolkit import Conflict, db, get_in_tenant, get_or_404, today
 
 from .. import rules
 from ..i18n import _, _l
@@ -76,7 +76,7 @@ def enrol(program: Program, data: dict, actor: Any = None) -> Enrolment:
     enrolment = Enrolment(
         program_id=program.id,
         prisoner_id=prisoner.id,
-        enrolled_on=data.get("enrolled_on") or utcnow().date(),
+        enrolled_on=data.get("enrolled_on") or today(),
         interview_outcome="pending" if program.requires_interview else None,
         fee_acknowledged=bool(data.get("fee_acknowledged")),
         status="enrolled",

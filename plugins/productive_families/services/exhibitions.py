@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from marshmallow import ValidationError
 
 from core.toolkit import Conflict, NotFound, db, get_in_tenant
+from core.toolkit import today as tenant_today
 
 from .. import rules
 from ..i18n import _l
@@ -41,7 +42,7 @@ def list_exhibitions(limit: int = 200) -> list[Exhibition]:
 
 def open_calls(today: date | None = None) -> list[Exhibition]:
     """Exhibitions still taking applications, soonest deadline first."""
-    today = today or date.today()
+    today = today or tenant_today()
     query = (
         sa.select(Exhibition)
         .where(Exhibition.applications_close_on >= today)
@@ -75,7 +76,7 @@ def apply(
     exhibition: Exhibition, producer: Producer, actor: Any = None, today: date | None = None
 ) -> ExhibitionApplication:
     """The producer applies (on the portal, or staff for them) while the call is open."""
-    today = today or date.today()
+    today = today or tenant_today()
     if today > exhibition.applications_close_on:
         raise Conflict(_l("Applications to this exhibition have closed."))
     if applications_by_producer(producer).get(exhibition.id) is not None:
@@ -129,7 +130,7 @@ def allocate(
 ) -> list[ExhibitionApplication]:
     """Select and number the booths once the call has closed (the rotation rule in ``rules``);
     run again after a score changes, it allocates afresh."""
-    today = today or date.today()
+    today = today or tenant_today()
     if today <= exhibition.applications_close_on:
         raise Conflict(_l("Booths are allocated once applications have closed."))
     candidates = [a for a in applications_of(exhibition) if a.status != "withdrawn"]
@@ -157,7 +158,7 @@ def record_sales(
     exhibition = get_exhibition(application.exhibition_id)
     if application.booth is None:
         raise Conflict(_l("Only a family with a booth has sales to record."))
-    if (today or date.today()) < exhibition.starts_on:
+    if (today or tenant_today()) < exhibition.starts_on:
         raise Conflict(_l("Sales are recorded once the exhibition has started."))
     application.sales_halalas = values["sales_halalas"]
     db.session.flush()
@@ -178,7 +179,7 @@ def exhibition_totals(exhibition: Exhibition) -> dict[str, int]:
 
 def upcoming_for(producer: Producer, today: date | None = None) -> list[Exhibition]:
     """Exhibitions not over yet where the producer has a booth (shown on the public page)."""
-    today = today or date.today()
+    today = today or tenant_today()
     query = (
         sa.select(Exhibition)
         .join(

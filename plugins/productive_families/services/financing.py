@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from marshmallow import ValidationError
 
 from core.toolkit import Conflict, NotFound, db, get_in_tenant
+from core.toolkit import today as tenant_today
 
 from .. import rules
 from ..i18n import _l
@@ -71,7 +72,7 @@ def refer(data: dict, actor: Any = None, today: date | None = None) -> Financing
     get_producer(values["producer_id"])
     if get_in_tenant(FinancingBody, values["body_id"]) is None:
         raise ValidationError({"body_id": [_l("No such financing body in this association.")]})
-    values["referred_on"] = values["referred_on"] or today or date.today()
+    values["referred_on"] = values["referred_on"] or today or tenant_today()
     request = FinancingRequest(**values)
     db.session.add(request)
     db.session.flush()
@@ -96,7 +97,7 @@ def decide(
         raise Conflict(_l("A financing request cannot go from this state to the one chosen."))
     if target == "approved":
         request.approved_halalas = values["approved_halalas"]
-    request.decided_on = values["decided_on"] or today or date.today()
+    request.decided_on = values["decided_on"] or today or tenant_today()
     before, request.status = request.status, target
     db.session.flush()
     audit("financing.decided", request, {"from": before, "to": target}, actor)

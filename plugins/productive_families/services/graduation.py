@@ -32,6 +32,7 @@ import sqlalchemy as sa
 from marshmallow import ValidationError
 
 from core.toolkit import add_months, db, format_halalas, household_income
+from core.toolkit import today as tenant_today
 
 from ..i18n import _l
 from ..models import FinancingRequest, Producer
@@ -122,7 +123,7 @@ def first_anchor(dates: dict[str, date]) -> tuple[str, date]:
 def capture_baselines(producer_ids: Iterable[int] | None = None, today: date | None = None) -> int:
     """Keep the registry's monthly income of every producer (of ``producer_ids``) who has an
     anchor and no baseline yet; returns how many were captured."""
-    today = today or date.today()
+    today = today or tenant_today()
     dates = anchor_dates(producer_ids)
     if not dates:
         return 0
@@ -217,7 +218,7 @@ def open_slots(
     states: tuple[str, ...] = ("due", "overdue"),
 ) -> list[Slot]:
     """The follow-ups waiting (the staff queue: due and overdue), with the producers' trade names."""
-    today = today or date.today()
+    today = today or tenant_today()
     ids = None if producer_ids is None else list(producer_ids)
     config = settings()
     slots = [
@@ -262,7 +263,7 @@ def record_followup(
     """Record a follow-up answering one of the producer's due or overdue slots; the change is the
     income found minus the baseline. Refusals are field errors; nothing is written."""
     values = FollowUpSchema().load(data)
-    today = today or date.today()
+    today = today or tenant_today()
     kind, anchor_on, months = values["anchor"], values["anchor_on"], values["months"]
     if (producer.id, kind, anchor_on, months) in _recorded([producer.id]):
         raise ValidationError({"months": [_l("This follow-up has already been recorded.")]})

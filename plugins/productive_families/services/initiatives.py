@@ -22,6 +22,7 @@ import sqlalchemy as sa
 from marshmallow import ValidationError
 
 from core.toolkit import NotFound, db, get_in_tenant, read_stored, store_file
+from core.toolkit import today as tenant_today
 
 from ..i18n import _l
 from ..models_meetings import Initiative, InitiativeActivity, InitiativeCriterion
@@ -196,7 +197,7 @@ def score(initiative: Initiative, data: dict, actor: Any = None, today: date | N
         raise ValidationError(errors)
     initiative.scores = [{"name": c.name, "weight": c.weight, "score": given[str(c.id)]} for c in rows]
     initiative.quality_points = points([(c.weight, given[str(c.id)]) for c in rows])
-    initiative.scored_on = today or date.today()
+    initiative.scored_on = today or tenant_today()
     db.session.flush()
     audit("initiative.scored", initiative, {"points": initiative.quality_points}, actor)
     return initiative

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from marshmallow import ValidationError
 
 from core.toolkit import Conflict, User, db, notify, staff_holding
+from core.toolkit import today as tenant_today
 
 from .. import rules
 from ..i18n import _l
@@ -32,7 +33,7 @@ def change_licence(producer: Producer, data: dict, actor: Any = None, today: dat
             _l("A licence cannot go from this state to the one chosen."),
             errors={"status": [_l("A licence cannot go from this state to the one chosen.")]},
         )
-    today = today or date.today()
+    today = today or tenant_today()
     if target == "applied":
         producer.licence_applied_on = values["applied_on"] or today
         producer.licence_body = values["body"] or _issuing_body(producer.activity)
@@ -67,7 +68,7 @@ def _staff_to_warn() -> list[User]:
 def run_licence_job(today: date | None = None) -> dict[str, int]:
     """Daily: warn once per licence term ``licence_warning_days`` ahead of the expiry (the producer
     on the portal and the licensing staff, through notifications), and mark expired licences."""
-    today = today or date.today()
+    today = today or tenant_today()
     days = settings()["licence_warning_days"]
     issued = list(db.session.scalars(sa.select(Producer).where(Producer.licence_status == "issued")).unique())
     warned = expired = 0

@@ -18,6 +18,7 @@ import sqlalchemy as sa
 from marshmallow import ValidationError
 
 from core.toolkit import Conflict, NotFound, db, get_in_tenant, notify_staff, page_path
+from core.toolkit import today as tenant_today
 
 from ..i18n import _l
 from ..models import Producer
@@ -232,7 +233,7 @@ def close_program(
 ) -> list[TrainingEnrolment]:
     """Close the program and apply the completion rule to each enrolled producer."""
     _open(program)
-    closed_on = CloseSchema().load(data)["closed_on"] or today or date.today()
+    closed_on = CloseSchema().load(data)["closed_on"] or today or tenant_today()
     if closed_on < program.starts_on:
         raise ValidationError({"closed_on": [_l("A program cannot be closed before it starts.")]})
     sessions = len(sessions_of(program.id))
@@ -292,7 +293,7 @@ def suggested_programs(producer_id: int, today: date | None = None) -> list[Trai
             .where(
                 TrainingProgram.status == "open",
                 TrainingProgram.area.in_(areas),
-                TrainingProgram.ends_on >= (today or date.today()),
+                TrainingProgram.ends_on >= (today or tenant_today()),
                 TrainingProgram.id.not_in(mine),
             )
             .order_by(TrainingProgram.starts_on)

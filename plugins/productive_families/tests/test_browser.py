@@ -3,12 +3,13 @@ showcase; the staff pages are looked at too."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
 from core.testing import PASSWORD, PDF, screenshot
 from core.toolkit import db
+from core.toolkit import today as tenant_today
 
 from .. import services
 from ..services import documents
@@ -79,8 +80,8 @@ def test_a_producer_sets_training_needs_asks_to_join_a_program_and_downloads_the
         )
         program = services.create_program(
             {"title": "التغليف والتعبئة للمنتجات المنزلية", "area": "packaging", "trainer_id": trainer.id,
-             "starts_on": (date.today() + timedelta(days=7)).isoformat(),
-             "ends_on": (date.today() + timedelta(days=37)).isoformat(),
+             "starts_on": (tenant_today() + timedelta(days=7)).isoformat(),
+             "ends_on": (tenant_today() + timedelta(days=37)).isoformat(),
              "place": "مقر الجمعية بالهفوف", "capacity": 12}
         )  # fmt: skip
         db.session.commit()

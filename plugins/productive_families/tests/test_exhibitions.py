@@ -10,6 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from core.toolkit import Conflict, Invalid, db, kpi_sources
+from core.toolkit import today as tenant_today
 
 from .. import rules, services
 from .conftest import PID
@@ -143,7 +144,7 @@ def test_a_producer_applies_on_the_portal_and_sees_the_booth_on_the_showcase(
     client, producer_account, login, enabled, in_tenant
 ):
     user, producer_id = producer_account
-    start = date.today() + timedelta(days=20)
+    start = tenant_today() + timedelta(days=20)
     with in_tenant(enabled):
         show_id = exhibition(3, start).id
         db.session.commit()

@@ -154,7 +154,9 @@ def test_a_partnership_is_reassessed_and_the_kpi_follows_the_new_score(
     with in_tenant(enabled):
         assert kpi.compute(enabled, *YEAR) == 2
         events = db.session.scalars(
-            db.select(AuditEvent).where(AuditEvent.action == f"{PID}.financing.partnership_changed")
+            db.select(AuditEvent)
+            .where(AuditEvent.action == f"{PID}.financing.partnership_changed")
+            .order_by(AuditEvent.id)
         ).all()
         assert [e.details["before"] for e in events] == [70, None]
     assert "الالتزام بالمواعيد" in client.get(page).get_data(as_text=True)

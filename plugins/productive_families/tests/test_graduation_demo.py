@@ -4,11 +4,10 @@ queue, the food leaflet and the past exhibition's feasibility study; loading twi
 
 from __future__ import annotations
 
-from datetime import date
-
 import sqlalchemy as sa
 
 from core.toolkit import db
+from core.toolkit import today as tenant_today
 
 from .. import demo
 from ..models_graduation import FeasibilityStudy, IncomeFollowUp, LicenceLeaflet
@@ -32,7 +31,7 @@ def test_the_demo_follows_up_three_producers_and_keeps_the_documents(enabled, in
         ]
         fell = [f.producer.trade_name for f in followups if f.change_halalas < 0]
         assert fell == ["سعفيات مريم"]
-        queue = graduation.open_slots(today=date.today())
+        queue = graduation.open_slots(today=tenant_today())
         assert ("بخور الأحساء", 12) in [(s.trade_name, s.months) for s in queue]
         assert db.session.scalar(sa.select(sa.func.count(LicenceLeaflet.id))) == 1
         assert db.session.scalar(sa.select(sa.func.count(FeasibilityStudy.id))) == 1

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 
 from core.testing import AuditEvent
 from core.toolkit import add_months, db
+from core.toolkit import today as tenant_today
 
 from ..models_graduation import IncomeFollowUp
 from ..services import producers
@@ -24,7 +25,7 @@ def _licensed_three_months_ago(
     """A producer whose licence was issued three months ago: its 3-month follow-up is due today."""
     from .. import services  # lazy: the plugin's services, as the other tests take them
 
-    issued = add_months(date.today(), -3)
+    issued = add_months(tenant_today(), -3)
     pid = producer_factory(trade_name=name)
     with in_tenant(enabled):
         producer = producers.get_producer(pid)
@@ -73,7 +74,7 @@ def test_the_api_lists_the_queue_records_a_follow_up_and_answers_the_outcome(
             "anchor": "licence",
             "anchor_on": issued.isoformat(),
             "months": 3,
-            "followed_on": date.today().isoformat(),
+            "followed_on": tenant_today().isoformat(),
             "income": "٣٥٠٠",
             "note": "بدأت البيع في المعارض",
         },
@@ -87,7 +88,7 @@ def test_the_api_lists_the_queue_records_a_follow_up_and_answers_the_outcome(
             "anchor": "licence",
             "anchor_on": issued.isoformat(),
             "months": 3,
-            "followed_on": date.today().isoformat(),
+            "followed_on": tenant_today().isoformat(),
             "income": "1",
         },
         headers=headers,
@@ -99,7 +100,7 @@ def test_the_api_lists_the_queue_records_a_follow_up_and_answers_the_outcome(
     )
     assert [f["months"] for f in summary["followups"]] == [3]
     assert [s["months"] for s in summary["slots"]] == [6, 12]
-    year = date.today().year
+    year = tenant_today().year
     outcome = client.get(
         f"{API}/graduation/outcomes?start={year}-01-01&end={year}-12-31", headers=headers
     ).json
@@ -135,7 +136,7 @@ def test_a_reader_sees_the_follow_ups_but_may_not_record(
             "anchor": "licence",
             "anchor_on": issued.isoformat(),
             "months": 3,
-            "followed_on": date.today().isoformat(),
+            "followed_on": tenant_today().isoformat(),
             "income": "1",
         },
         headers=token_for(reader),
@@ -162,7 +163,7 @@ def test_staff_record_a_follow_up_from_the_queue_on_the_page_in_arabic(
         data={
             "action": "followup",
             "slot": slot,
-            "followed_on": date.today().isoformat(),
+            "followed_on": tenant_today().isoformat(),
             "income": "ثلاثة",
             "note": "ملاحظة",
         },
@@ -174,7 +175,12 @@ def test_staff_record_a_follow_up_from_the_queue_on_the_page_in_arabic(
         assert db.session.scalar(sa.select(sa.func.count(IncomeFollowUp.id))) == 0
     done = client.post(
         f"{PAGES}/graduation/producers/{pid}",
-        data={"action": "followup", "slot": slot, "followed_on": date.today().isoformat(), "income": "2,400"},
+        data={
+            "action": "followup",
+            "slot": slot,
+            "followed_on": tenant_today().isoformat(),
+            "income": "2,400",
+        },
     )
     assert done.status_code == 303
     producer_page = client.get(f"{PAGES}/producers/{pid}").get_data(as_text=True)
@@ -194,7 +200,7 @@ def test_a_slot_that_is_not_due_gets_an_error_under_the_choice(
         data={
             "action": "followup",
             "slot": f"licence:{issued.isoformat()}:12",
-            "followed_on": date.today().isoformat(),
+            "followed_on": tenant_today().isoformat(),
             "income": "10",
         },
     )

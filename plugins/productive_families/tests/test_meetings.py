@@ -9,6 +9,7 @@ from datetime import date, datetime
 import pytest
 
 from core.toolkit import Conflict, Invalid, SurveyResponse, db, kpi_sources
+from core.toolkit import today as tenant_today
 
 from .. import services
 from ..models_meetings import Meeting
@@ -162,7 +163,7 @@ def test_challenge_answers_stay_out_of_the_satisfaction_results(enabled, active_
         meetings_service.add_response(meeting, {q1: "marketing", q3: "no"})
         db.session.commit()
         kpi = {s.key: s for s in kpi_sources(enabled)}
-        month = (date.today().replace(day=1), date.today())
+        month = (tenant_today().replace(day=1), tenant_today())
         assert kpi["surveys.satisfaction"].compute(enabled, *month) is None
         assert kpi["surveys.response_rate"].compute(enabled, *month) is None
 

@@ -4,12 +4,13 @@ which body, the procedure leaflet of the producer's own activity only, the incen
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import sqlalchemy as sa
 
 from core.testing import PDF, AuditEvent, OutboxMessage
 from core.toolkit import db
+from core.toolkit import today as tenant_today
 
 from .. import services
 from ..models_training import TrainingInterest, TrainingNeed
@@ -173,8 +174,8 @@ def _open_program(in_tenant, tenant, area: str = "packaging", capacity: int = 2,
                 "title": "التغليف والتعبئة للمنتجات المنزلية",
                 "area": area,
                 "trainer_id": trainer.id,
-                "starts_on": (date.today() + timedelta(days=7)).isoformat(),
-                "ends_on": (date.today() + timedelta(days=37)).isoformat(),
+                "starts_on": (tenant_today() + timedelta(days=7)).isoformat(),
+                "ends_on": (tenant_today() + timedelta(days=37)).isoformat(),
                 "place": "مقر الجمعية بالهفوف",
                 "capacity": capacity,
                 **values,

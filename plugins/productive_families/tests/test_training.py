@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from core.testing import AuditEvent
 from core.toolkit import Conflict, Invalid, db, kpi_sources
+from core.toolkit import today as tenant_today
 
 from .. import services
 from ..models_training import TrainingEnrolment, TrainingProgram
@@ -162,8 +163,8 @@ def test_needs_from_the_tenant_list_suggest_matching_open_programs(
             "marketing",
         ]
         trainer = _trainer()
-        packaging = _program(trainer, capacity=1, ends_on=(date.today() + timedelta(days=30)).isoformat())
-        _program(trainer, title="عام", area="", ends_on=(date.today() + timedelta(days=30)).isoformat())
+        packaging = _program(trainer, capacity=1, ends_on=(tenant_today() + timedelta(days=30)).isoformat())
+        _program(trainer, title="عام", area="", ends_on=(tenant_today() + timedelta(days=30)).isoformat())
         assert [p.id for p in services.suggested_programs(pid)] == [packaging.id]
         assert [p.id for p in services.suggested_producers(packaging)] == [pid]
         services.enrol(packaging, {"producer_id": other})  # now full
