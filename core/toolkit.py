@@ -33,7 +33,7 @@ from .audit.services import record as audit_record
 from .auth.models import STAFF_ROLES, User
 from .auth.permissions import Permission, can, check, require, roles_in
 from .auth.services import staff_holding, users_with_role
-from .calendar import LocalMoment, format_date, local_time, parse_date, today
+from .calendar import LocalMoment, day_bounds, format_date, local_time, parse_date, today
 from .documents.kept import FileSlot
 from .documents.models import Document
 from .documents.services import StoredFile, read_stored, store_file
@@ -258,6 +258,7 @@ __all__ = [
     "format_date",
     "local_time",
     "today",
+    "day_bounds",
     "parse_national_id",
     "check_digit_for",
     "InvalidNationalId",

@@ -12,7 +12,7 @@ times in the tenant's time zone with the zone named. :func:`format_date` is the 
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -213,6 +213,19 @@ def today(tenant: Any = None) -> date:
     "today", not the server's or UTC's (at 01:30 in Riyadh, 22:30 UTC, it is already tomorrow).
     Without a tenant, the tenant in context; outside any tenant or app, the platform's zone."""
     return _now().astimezone(time_zone_of(tenant)).date()
+
+
+def day_bounds(first: date, last: date, tenant: Any = None) -> tuple[datetime, datetime]:
+    """The stored (naive UTC) moments between which the tenant's days ``first``..``last``
+    (inclusive) fall: ``since <= moment < until``, each bound a local midnight. In Riyadh,
+    1–31 March is 28 Feb 21:00 to 31 Mar 21:00 UTC; a row stored at 22:30 UTC on 31 March
+    belongs to 1 April there."""
+    zone = time_zone_of(tenant)
+
+    def midnight(day: date) -> datetime:
+        return datetime.combine(day, time.min, tzinfo=zone).astimezone(UTC).replace(tzinfo=None)
+
+    return midnight(first), midnight(last + timedelta(days=1))
 
 
 def local_time(moment: datetime, tenant: Any = None) -> datetime:

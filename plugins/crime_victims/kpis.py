@@ -3,12 +3,12 @@ module can bind to by key."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime
 from statistics import median
 
 import sqlalchemy as sa
 
-from core.toolkit import AidRequest, KpiSource, Tenant, db
+from core.toolkit import AidRequest, KpiSource, Tenant, day_bounds, db
 
 from . import rules
 from .i18n import _l
@@ -23,16 +23,15 @@ DAYS_TO_FIRST_SERVICE = "crime_victims.median_days_to_first_service"
 NEEDS_MET = "crime_victims.needs_met_{area}"
 
 
-def _between(column, start: date, end: date):
-    return sa.and_(
-        column >= datetime.combine(start, time.min),
-        column < datetime.combine(end + timedelta(days=1), time.min),
-    )
+def _between(column, tenant: Tenant, start: date, end: date):
+    """``column`` (a stored moment) on one of the association's days ``start``..``end``."""
+    since, until = day_bounds(start, end, tenant)
+    return sa.and_(column >= since, column < until)
 
 
 def cases_opened(tenant: Tenant, start: date, end: date) -> int:
     """Victim cases opened between ``start`` and ``end`` (inclusive days)."""
-    query = sa.select(sa.func.count(VictimCase.id)).where(_between(VictimCase.created_at, start, end))
+    query = sa.select(sa.func.count(VictimCase.id)).where(_between(VictimCase.created_at, tenant, start, end))
     return int(db.session.scalar(query) or 0)
 
 
@@ -45,7 +44,7 @@ def answered_within_14_days(tenant: Tenant, start: date, end: date) -> float | N
             VictimCase,
             sa.and_(VictimCase.request_id == AidRequest.id, VictimCase.tenant_id == AidRequest.tenant_id),
         )
-        .where(AidRequest.submitted_at.is_not(None), _between(AidRequest.decided_at, start, end))
+        .where(AidRequest.submitted_at.is_not(None), _between(AidRequest.decided_at, tenant, start, end))
     ).all()
     if not rows:
         return None
@@ -59,7 +58,7 @@ def answered_within_14_days(tenant: Tenant, start: date, end: date) -> float | N
 
 def referrals_completed(tenant: Tenant, start: date, end: date) -> int:
     query = sa.select(sa.func.count(Referral.id)).where(
-        Referral.status == "completed", _between(Referral.completed_at, start, end)
+        Referral.status == "completed", _between(Referral.completed_at, tenant, start, end)
     )
     return int(db.session.scalar(query) or 0)
 
@@ -69,7 +68,9 @@ def median_days_to_first_service(tenant: Tenant, start: date, end: date) -> floa
     opening to the first need met in-house or referral in service."""
     opened = dict(
         db.session.execute(
-            sa.select(VictimCase.id, VictimCase.created_at).where(_between(VictimCase.created_at, start, end))
+            sa.select(VictimCase.id, VictimCase.created_at).where(
+                _between(VictimCase.created_at, tenant, start, end)
+            )
         ).all()
     )
     if not opened:
@@ -94,7 +95,7 @@ def median_days_to_first_service(tenant: Tenant, start: date, end: date) -> floa
 def _needs_met(area: str):
     def compute(tenant: Tenant, start: date, end: date) -> int:
         query = sa.select(sa.func.count(Need.id)).where(
-            Need.area == area, Need.status == "met", _between(Need.resolved_at, start, end)
+            Need.area == area, Need.status == "met", _between(Need.resolved_at, tenant, start, end)
         )
         return int(db.session.scalar(query) or 0)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from core.calendar import format_date, today
+from core.calendar import day_bounds, format_date, today
 from core.extensions import db
 from core.tenancy import tenant_context
 
@@ -44,3 +44,10 @@ def test_a_stored_moment_is_shown_on_the_associations_day(app, tenant):
     in_utc(tenant)
     with app.test_request_context("/?lang=ar"), tenant_context(tenant):
         assert format_date(LATE_EVENING_UTC, "gregorian") == "2026-03-01 م"
+
+
+def test_a_period_of_days_is_bounded_by_the_tenants_midnights(tenant, other_tenant):
+    in_utc(other_tenant)
+    march = (date(2026, 3, 1), date(2026, 3, 31))
+    assert day_bounds(*march, tenant) == (datetime(2026, 2, 28, 21, 0), datetime(2026, 3, 31, 21, 0))
+    assert day_bounds(*march, other_tenant) == (datetime(2026, 3, 1), datetime(2026, 4, 1))

@@ -18,18 +18,18 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
 
 from ...calendar import (
     add_working_days,
+    day_bounds,
     holidays_of,
     is_working_day,
     local_time,
     tenant_calendar_settings,
-    time_zone_of,
     working_days_between,
 )
 from ...calendar import today as tenant_today
@@ -144,8 +144,7 @@ def state_since() -> Any:
 
 def _before_end_of(day: date) -> datetime:
     """The stored (naive UTC) moment the association's ``day`` ends: its next local midnight."""
-    midnight = datetime.combine(day + timedelta(days=1), time.min, tzinfo=time_zone_of(require_tenant()))
-    return midnight.astimezone(UTC).replace(tzinfo=None)
+    return day_bounds(day, day, require_tenant())[1]
 
 
 def overdue_clause(today: date) -> Any:

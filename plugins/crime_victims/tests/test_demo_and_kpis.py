@@ -3,7 +3,7 @@ referral in each status; the KPI figure."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from core.toolkit import AidRequest, db, kpi_values
 from core.toolkit import today as tenant_today
@@ -51,6 +51,26 @@ def test_the_kpi_counts_the_cases_opened_in_the_period(in_tenant, enabled, staff
         values = {v["key"]: v["value"] for v in kpi_values(enabled, *period)}
         before = {v["key"]: v["value"] for v in kpi_values(enabled, date(2000, 1, 1), date(2000, 12, 31))}
     assert values[f"{PID}.cases_opened"] == 2 and before[f"{PID}.cases_opened"] == 0
+
+
+def test_a_case_opened_late_in_the_evening_counts_on_the_associations_day(
+    in_tenant, enabled, staff, open_case
+):
+    """Stored at 22:30 UTC on 31 March — 01:30 on 1 April in Riyadh — a case is one of April's,
+    not March's; one stored at 20:30 UTC (23:30 in Riyadh) is still March's."""
+    open_case()
+    open_case(applicant_name="خالد عبدالله الشهري")
+    with in_tenant(enabled):
+        late, evening = db.session.scalars(db.select(VictimCase).order_by(VictimCase.id)).all()
+        late.created_at, evening.created_at = datetime(2026, 3, 31, 22, 30), datetime(2026, 3, 31, 20, 30)
+        db.session.flush()
+
+        def opened(first, last):
+            return {v["key"]: v["value"] for v in kpi_values(enabled, first, last)}[f"{PID}.cases_opened"]
+
+        assert opened(date(2026, 3, 1), date(2026, 3, 31)) == 1
+        assert opened(date(2026, 4, 1), date(2026, 4, 30)) == 1
+        db.session.rollback()
 
 
 def test_the_kpis_of_answers_referrals_first_service_and_needs_met(
