@@ -17,7 +17,7 @@ Rules, stated:
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -25,7 +25,6 @@ from marshmallow import ValidationError
 
 from core.toolkit import (
     Conflict,
-    LocalMoment,
     NotFound,
     Survey,
     SurveyQuestion,
@@ -33,6 +32,7 @@ from core.toolkit import (
     SurveyVersion,
     add_survey_question,
     create_survey,
+    day_bounds,
     db,
     get_in_tenant,
     label,
@@ -323,16 +323,8 @@ def theme_summary(meeting_ids: list[int] | None = None) -> dict:
     }
 
 
-def _utc_bounds(start: date, end: date) -> tuple[datetime, datetime]:
-    """The period's first and last+1 local midnights, as stored (UTC): the association's days."""
-    field = LocalMoment()
-    return field.deserialize(f"{start.isoformat()}T00:00"), field.deserialize(
-        f"{(end + timedelta(days=1)).isoformat()}T00:00"
-    )
-
-
 def _held_in(start: date, end: date):
-    low, high = _utc_bounds(start, end)
+    low, high = day_bounds(start, end)  # the association's days
     return sa.select(Meeting.id).where(
         Meeting.starts_at >= low, Meeting.starts_at < high, Meeting.attendance_recorded_at.is_not(None)
     )
