@@ -3,8 +3,9 @@
 A search key is found by its person (the cascade when a person goes, ``sync_name_keys``) or by
 the wide index of the search, never by an ``id``: nothing points at a key. So the primary key
 is the person and the key, which also serves the person's lookups, and the ``id`` column, its
-sequence and the ``(tenant_id, person_id)`` index are gone — on PostgreSQL about 2 s of a
-50,000-row import (~400,000 keys: a sequence value and two B-tree entries fewer each; bench/README.md).
+sequence and the ``(tenant_id, person_id)`` index are gone: a sequence value and a B-tree entry
+fewer per key (~400,000 in a 50,000-row import; on PostgreSQL 10.1 → 7.7–8.9 s of server time
+measured alone, bench/README.md; on SQLite the table is WITHOUT ROWID, one B-tree fewer).
 A person's keys were always distinct (``normalize.name_keys`` is a set); any duplicate left by
 hand is dropped first.
 
