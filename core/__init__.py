@@ -190,8 +190,8 @@ def _configure_database(app: Flask) -> None:
     options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
     if uri.startswith("sqlite"):
         options.setdefault("connect_args", {}).setdefault("timeout", 30)
-    else:
-        options.setdefault("pool_pre_ping", True)
+    # A server's pooled connections are tried after they idled, not on every checkout:
+    # core.extensions.PingWhenIdle (DATABASE_PING_AFTER_IDLE_SECONDS).
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
 
 

@@ -41,6 +41,19 @@ def is_production(env: dict[str, str] | None = None) -> bool:
     return "production" in (env.get("FLASK_ENV", ""), env.get("CHARITY_ENV", ""))
 
 
+def _seconds_or_none(name: str, value: str) -> float | None:
+    """A number of seconds (0 or more), or None for an empty value."""
+    if not value.strip():
+        return None
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = -1.0
+    if not 0 <= seconds < float("inf"):
+        raise ConfigError(f"{name} must be a number of seconds (0 or more), or empty; got {value!r}")
+    return seconds
+
+
 def from_environment(env: dict[str, str] | None = None) -> dict:
     env = dict(os.environ if env is None else env)
     if env.get("TENANT_HOSTS"):
@@ -65,6 +78,12 @@ def from_environment(env: dict[str, str] | None = None) -> dict:
         "PUBLIC_URL": env.get("PUBLIC_URL") or DEV_PUBLIC_URL,
         "STORAGE_DIR": env.get("STORAGE_DIR", str(ROOT / "instance" / "storage")),
         "REDIS_URL": env.get("REDIS_URL") or None,
+        # A pooled connection to the database server that sat idle longer than this is tried
+        # (one round trip) before a request gets it; busier ones are not (core.extensions.PingWhenIdle).
+        # 0: tried on every checkout; empty: never.
+        "DATABASE_PING_AFTER_IDLE_SECONDS": _seconds_or_none(
+            "DATABASE_PING_AFTER_IDLE_SECONDS", env.get("DATABASE_PING_AFTER_IDLE_SECONDS", "10")
+        ),
         # Reverse proxies in front of the app (gunicorn behind nginx = 1): the client address
         # (rate limits, logs) and scheme are then read from their X-Forwarded-For/-Proto.
         "TRUSTED_PROXIES": int(env.get("TRUSTED_PROXIES", "0")),

@@ -7,6 +7,8 @@ Importing this module changes nothing outside it: no SQLAlchemy listener is inst
 from __future__ import annotations
 
 import sqlite3
+import time
+import weakref
 
 from flask import current_app, request
 from flask_babel import Babel
@@ -18,7 +20,7 @@ from flask_smorest import Api
 from flask_sqlalchemy import SQLAlchemy
 from flask_sqlalchemy.session import Session as FlaskSession
 from flask_wtf import CSRFProtect
-from sqlalchemy import MetaData, event
+from sqlalchemy import MetaData, event, exc
 from sqlalchemy.orm import DeclarativeBase
 
 NAMING_CONVENTION = {
@@ -104,7 +106,8 @@ def listen_once(target, identifier: str, fn) -> None:
 
 
 def init_database(app) -> None:
-    """Bind ``db`` to ``app`` and give each of the app's SQLite engines its pragmas."""
+    """Bind ``db`` to ``app``: each SQLite engine gets its pragmas, each server engine its
+    pipeline listener and its idle-connection check (:class:`PingWhenIdle`)."""
     db.init_app(app)
     with app.app_context():
         engines = list(db.engines.values())
@@ -115,6 +118,51 @@ def init_database(app) -> None:
             from .bulk import answer_in_pipeline  # cycle: core.bulk imports db from this module
 
             listen_once(engine, "after_cursor_execute", answer_in_pipeline)
+        idle = app.config.get("DATABASE_PING_AFTER_IDLE_SECONDS")
+        if engine.dialect.name != "sqlite" and idle is not None and engine not in _IDLE_PINGS:
+            _IDLE_PINGS[engine] = ping = PingWhenIdle(engine.dialect, float(idle))
+            event.listen(engine, "checkin", ping.checkin)
+            event.listen(engine, "checkout", ping.checkout)
+
+
+class PingWhenIdle:
+    """A pooled connection to a database server is tried (the dialect's ping: one empty
+    statement, a round trip) before it is handed out only when it has sat idle in the pool
+    longer than ``idle`` seconds; a dead one is replaced at once (``DisconnectionError``: the
+    pool opens a new connection and tries again), so a request never sees it.
+
+    SQLAlchemy's ``pool_pre_ping`` pings on every checkout — a round trip on every request of
+    a busy server, for connections used a moment ago. What kills a pooled connection is mostly
+    time: the server's or a firewall's idle timeouts, a restart during a quiet hour; those
+    connections have idled, and are still tried. A server restarted while every connection
+    was in use within the last ``idle`` seconds fails each such connection's next statement
+    once (SQLAlchemy then discards it and every connection opened before it), as without a ping.
+    ``DATABASE_PING_AFTER_IDLE_SECONDS``: 0 pings every checkout (``pool_pre_ping``), empty
+    never."""
+
+    INFO_KEY = "charity_idle_since"
+
+    def __init__(self, dialect, idle: float) -> None:
+        self.dialect = dialect
+        self.idle = idle
+
+    def checkin(self, dbapi_connection, record) -> None:
+        if dbapi_connection is not None:  # None: the connection was discarded
+            record.info[self.INFO_KEY] = time.monotonic()
+
+    def checkout(self, dbapi_connection, record, proxy) -> None:
+        since = record.info.get(self.INFO_KEY)  # None: opened for this checkout (nothing to try)
+        if since is None or time.monotonic() - since < self.idle:
+            return
+        try:
+            self.dialect.do_ping(dbapi_connection)
+        except self.dialect.loaded_dbapi.Error as error:
+            if self.dialect.is_disconnect(error, dbapi_connection, None):
+                raise exc.DisconnectionError(f"a pooled connection idle since {since:.0f} is gone") from error
+            raise
+
+
+_IDLE_PINGS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # engine → its PingWhenIdle
 
 
 def _sqlite_pragmas(dbapi_connection, connection_record) -> None:

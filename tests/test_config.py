@@ -49,3 +49,17 @@ def test_the_suite_runs_the_production_configuration(app):
     assert app.config["PRODUCTION"]
     assert app.config["WTF_CSRF_ENABLED"] is not False and app.config["RATELIMIT_ENABLED"]
     check(app.config)
+
+
+@pytest.mark.parametrize(
+    ("value", "seconds"), [(None, 10.0), ("0", 0.0), ("2.5", 2.5), ("", None), ("  ", None)]
+)
+def test_the_idle_time_before_a_pooled_connection_is_tried_is_read_in_seconds(value, seconds):
+    env = {} if value is None else {"DATABASE_PING_AFTER_IDLE_SECONDS": value}
+    assert from_environment(env)["DATABASE_PING_AFTER_IDLE_SECONDS"] == seconds
+
+
+@pytest.mark.parametrize("value", ["ten", "-1", "nan", "inf"])
+def test_an_idle_time_that_is_not_seconds_stops_start_up_naming_the_setting(value):
+    with pytest.raises(ConfigError, match="DATABASE_PING_AFTER_IDLE_SECONDS"):
+        from_environment({"DATABASE_PING_AFTER_IDLE_SECONDS": value})
