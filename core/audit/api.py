@@ -60,7 +60,8 @@ class ChainReportSchema(Schema):
 @audit_api.response(200, AuditEventSchema(many=True))
 @audit_api.requires("audit.read")
 def list_events(args):
-    """The latest 500 entries in the date range (newest first)."""
+    """The latest 500 entries in the date range (newest first). ``start`` and ``end`` are days
+    of the association's calendar (its time zone's midnights); ``at`` is UTC."""
     return list(services.events_between(require_tenant().id, args["start"], args["end"], limit=500))
 
 
@@ -70,7 +71,8 @@ def list_events(args):
 @audit_api.requires("audit.export")
 def export_events(args):
     """Every entry of the date range as CSV (oldest first; without dates, the last 30 days),
-    in the machine columns (``seq, at, user_id, …``). The export itself is audited."""
+    in the machine columns (``seq, at, user_id, …``; ``at`` in UTC). The days are the
+    association's (its time zone's midnights). The export itself is audited."""
     return csv_download(args["start"], args["end"], for_people=False)
 
 

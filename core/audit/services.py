@@ -14,7 +14,7 @@ import io
 import json
 import uuid
 from collections.abc import Iterable, Iterator
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from types import SimpleNamespace
 
 from flask import has_request_context, request
@@ -22,6 +22,7 @@ from flask_login import current_user
 from sqlalchemy.orm import ORMExecuteState, Session
 
 from ..bulk import insert_rows
+from ..calendar import day_bounds, local_time, time_zone_of, zone_label
 from ..calendar import today as tenant_today
 from ..extensions import db, listen_once
 from ..i18n import gettext as _
@@ -170,10 +171,12 @@ class ChainWriter:
 
 
 def _between(query, start: date | None, end: date | None):
+    """Entries of the association's days ``start``..``end`` (either open): from its midnight
+    before ``start`` to its midnight after ``end``, not UTC's."""
     if start:
-        query = query.where(AuditEvent.at >= datetime.combine(start, datetime.min.time()))
+        query = query.where(AuditEvent.at >= day_bounds(start, start)[0])
     if end:
-        query = query.where(AuditEvent.at < datetime.combine(end + timedelta(days=1), datetime.min.time()))
+        query = query.where(AuditEvent.at < day_bounds(end, end)[1])
     return query
 
 
@@ -212,7 +215,7 @@ def csv_headers() -> list[str]:
     """The human export's column headers, in the page's language."""
     return [
         _("No."),
-        _("Time (UTC)"),
+        _("Time (%(zone)s)", zone=zone_label(time_zone_of())),
         _("User"),
         _("Action"),
         _("Object"),
@@ -254,12 +257,11 @@ def export_csv(
     rows = sorted(events_between(tenant_id, start, end), key=lambda e: e.seq)
     for entry in rows:
         details = json.dumps(entry.details or {}, ensure_ascii=False, sort_keys=True)
-        at = entry.at.isoformat(timespec="seconds")
         if for_people:
             writer.writerow(
                 [
                     entry.seq,
-                    at.replace("T", " "),
+                    local_time(entry.at).strftime("%Y-%m-%d %H:%M:%S"),  # the association's clock
                     entry.user_email or "",
                     action_label(entry.action),
                     object_label(entry.object_type, entry.object_id, names),
@@ -277,7 +279,7 @@ def export_csv(
             writer.writerow(
                 [
                     entry.seq,
-                    at,
+                    entry.at.isoformat(timespec="seconds"),  # UTC, as stored (the API's columns)
                     entry.user_id or "",
                     entry.user_email or "",
                     entry.action,

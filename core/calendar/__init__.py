@@ -31,6 +31,7 @@ from .dates import (
     time_zone_of,
     to_hijri,
     today,
+    zone_label,
 )
 from .fields import AnyDate, LocalMoment
 from .working_days import (
@@ -73,4 +74,5 @@ __all__ = [
     "to_hijri",
     "today",
     "working_days_between",
+    "zone_label",
 ]

@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from core.audit.labels import action_label, object_label
+from core.audit import services
 from core.audit.services import export_range, record
 from core.calendar import today as tenant_today
 from core.extensions import db
@@ -38,7 +39,7 @@ def test_page_export_without_dates_has_arabic_headers_and_actions_in_words(staff
     today = tenant_today()
     assert f"{today - timedelta(days=30)}-{today}" in response.headers["Content-Disposition"]
     rows = _rows(response)
-    assert rows[0][:5] == ["الرقم", "الوقت (بالتوقيت العالمي UTC)", "المستخدم", "الإجراء", "العنصر"]
+    assert rows[0][:5] == ["الرقم", "الوقت (توقيت المملكة العربية السعودية)", "المستخدم", "الإجراء", "العنصر"]
     searched = next(r for r in rows[1:] if r[9] == "registry.person.searched")
     assert searched[3] == "بحث عن شخص" and searched[4] == "شخص"
     with tenant_context(tenant):
@@ -51,7 +52,7 @@ def test_page_export_in_english_has_english_headers(staff, login):
     client = login(staff["auditor"])
     client.get("/lang/en")
     rows = _rows(client.get("/t/first/audit/export.csv"))
-    assert rows[0][:4] == ["No.", "Time (UTC)", "User", "Action"]
+    assert rows[0][:4] == ["No.", "Time (Saudi Arabia Time)", "User", "Action"]
 
 
 def test_hijri_dates_are_accepted(staff, login):
@@ -113,3 +114,34 @@ def test_page_and_export_name_a_request_by_its_number_not_its_row(staff, login, 
     rows = _rows(client.get("/t/first/audit/export.csv"))
     named = next(r for r in rows[1:] if r[5] == str(numbered_id) and r[10] == "AidRequest")
     assert named[4] == "الطلب 1448-000042"
+
+
+def test_an_entry_late_in_the_evening_utc_belongs_to_the_associations_next_day(
+    staff, login, token_for, tenant, monkeypatch
+):
+    # 22:30 UTC on 31 March is 01:30 on 1 April in Riyadh (the association's zone): the export
+    # and the page of 1 April hold it, those of 31 March do not, and people read its local time.
+    monkeypatch.setattr(services, "utcnow", lambda: datetime(2026, 3, 31, 22, 30))
+    with tenant_context(tenant):
+        record("registry.person.searched", "person", None, {"results": 1}, user=staff["tenant_admin"])
+        db.session.commit()
+    client = login(staff["auditor"])
+
+    def searched(day: str) -> list[list[str]]:
+        rows = _rows(client.get("/t/first/audit/export.csv", query_string={"start": day, "end": day}))
+        return [r for r in rows[1:] if r[9] == "registry.person.searched"]
+
+    assert searched("2026-03-31") == []
+    (entry,) = searched("2026-04-01")
+    assert entry[1] == "2026-04-01 01:30:00"
+    page = client.get("/t/first/audit/", query_string={"start": "2026-04-01", "end": "2026-04-01"})
+    assert "بحث عن شخص" in page.get_data(as_text=True)
+    earlier = client.get("/t/first/audit/", query_string={"start": "2026-03-31", "end": "2026-03-31"})
+    assert "بحث عن شخص" not in earlier.get_data(as_text=True)
+    machine = client.get(
+        "/t/first/api/v1/audit/export.csv",
+        query_string={"start": "2026-04-01", "end": "2026-04-01"},
+        headers=token_for(staff["auditor"]),
+    )
+    (stored,) = [r for r in _rows(machine)[1:] if r[4] == "registry.person.searched"]
+    assert stored[1] == "2026-03-31T22:30:00"  # the API's machine columns: UTC, as stored
