@@ -104,7 +104,7 @@ class TenantMixin:
     @declared_attr
     def id(cls) -> Mapped[int]:  # noqa: N805
         if cls.__tenant_natural_key__:
-            return None
+            return _NoId()
         return mapped_column(sa.Integer, primary_key=True, autoincrement=True, sort_order=-20)
 
     @declared_attr
@@ -139,6 +139,16 @@ class TenantMixin:
         if cls.__tenant_natural_key__:
             return {}  # the table's primary key
         return {"primary_key": [cls.__table__.c.id]}
+
+
+class _NoId:
+    """``Model.id`` of a table keyed by its own columns (``__tenant_natural_key__``): there is
+    no such column, and an ``AttributeError`` says so where a silent ``None`` would let
+    ``count(Model.id)`` count nothing or ``order_by(Model.id)`` order by nothing."""
+
+    def __get__(self, instance, owner):
+        key = ", ".join(("tenant_id", *owner.__tenant_natural_key__))
+        raise AttributeError(f"{owner.__name__} has no id: its rows are keyed by ({key})")
 
 
 def _tenant_key(table: sa.Table) -> bool:

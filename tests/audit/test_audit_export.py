@@ -8,8 +8,8 @@ import csv
 import io
 from datetime import date, datetime, timedelta
 
-from core.audit.labels import action_label, object_label
 from core.audit import services
+from core.audit.labels import action_label, object_label
 from core.audit.services import export_range, record
 from core.calendar import today as tenant_today
 from core.extensions import db

@@ -9,6 +9,7 @@ import unicodedata
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from sqlalchemy import inspect as sa_inspect
 
 from core.extensions import db
 from core.registry import normalize
@@ -89,6 +90,14 @@ def test_renaming_a_person_replaces_their_search_keys(create_person, tenant, in_
         assert search_persons("أحمد القحطاني")[1] == 1
         assert search_persons("أحمد الزهراني")[1] == 0
         db.session.rollback()
+
+
+def test_a_table_keyed_by_its_own_columns_has_no_id_and_says_so():
+    # Not a silent None: count(PersonNameKey.id) would count nothing without an error.
+    with pytest.raises(AttributeError, match=r"PersonNameKey has no id: .*\(tenant_id, person_id, key\)"):
+        _ = PersonNameKey.id
+    assert not hasattr(PersonNameKey(key="x"), "id")
+    assert "id" not in sa_inspect(PersonNameKey).attrs
 
 
 def test_a_persons_keys_are_keyed_by_person_and_key_and_go_with_the_person(create_person, tenant, in_tenant):
