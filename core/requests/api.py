@@ -18,6 +18,7 @@ from ..prepared import Prepared, attach, attribute_keys
 from ..tenancy import require_tenant
 from . import services
 from .models import AidRequest, Decision, Escalation, FieldVisit, RequestEvent, Verification
+from .page import children
 from .schemas import (
     ApproveSchema,
     AssessmentSchema,
@@ -105,10 +106,6 @@ def _request_with_events(request_id: int) -> AidRequest:
         ]
         set_committed_value(request, "events", events)
     return request
-
-
-def _children(model, request_id: int):
-    return list(db.session.scalars(db.select(model).where(model.request_id == request_id).order_by(model.id)))
 
 
 @bp.route("/")
@@ -237,7 +234,7 @@ def close(data, request_id):
 @bp.response(200, VisitOutSchema(many=True))
 @bp.requires("requests.view")
 def list_visits(request_id):
-    return _children(FieldVisit, get_or_404(AidRequest, request_id).id)
+    return children(FieldVisit, get_or_404(AidRequest, request_id).id)
 
 
 @bp.route("/<int:request_id>/visits", methods=["POST"])
@@ -265,7 +262,7 @@ def record_visit(data, request_id, visit_id):
 @bp.response(200, VerificationOutSchema(many=True))
 @bp.requires("requests.view")
 def list_verifications(request_id):
-    return _children(Verification, get_or_404(AidRequest, request_id).id)
+    return children(Verification, get_or_404(AidRequest, request_id).id)
 
 
 @bp.route("/<int:request_id>/verifications", methods=["POST"])
@@ -296,7 +293,7 @@ def assessment(request_id):
 @bp.response(200, DecisionOutSchema(many=True))
 @bp.requires("requests.view")
 def list_decisions(request_id):
-    return _children(Decision, get_or_404(AidRequest, request_id).id)
+    return children(Decision, get_or_404(AidRequest, request_id).id)
 
 
 @bp.route("/<int:request_id>/approve", methods=["POST"])
@@ -333,7 +330,7 @@ def reject(data, request_id):
 @bp.response(200, EscalationOutSchema(many=True))
 @bp.requires("requests.view")
 def list_escalations(request_id):
-    return _children(Escalation, get_or_404(AidRequest, request_id).id)
+    return children(Escalation, get_or_404(AidRequest, request_id).id)
 
 
 @bp.route("/<int:request_id>/escalations", methods=["POST"])

@@ -82,6 +82,7 @@ def household_of(file: Any) -> Household | None:
 
 
 def children(model, request_id: int) -> list:
+    """A request's records of one kind (visits, verifications, decisions …), oldest first."""
     return list(db.session.scalars(db.select(model).where(model.request_id == request_id).order_by(model.id)))
 
 

@@ -243,7 +243,7 @@ def _render_view(item, step_error: dict | None = None, status: int = 200):
             db.session.commit()
     linked_file = links.file_of(item)
     record_of = page.steps_record(item)
-    decisions = _children(Decision, item.id)
+    decisions = page.children(Decision, item.id)
     ceiling = services.ceiling_for(item)
     available = available_actions(item, current_user)
     return render_template(
@@ -297,7 +297,7 @@ def print_summary(request_id):
         **_print_context(item),
         linked_file=links.file_of(item),
         extra_rows=forms.extra_display(item),
-        decisions=_children(Decision, item.id),
+        decisions=page.children(Decision, item.id),
         channel_label=channel_label,
         action_label=action_label,
         **{name: provider(item) for name, provider in _page_extensions()["context"].items()},
@@ -327,10 +327,6 @@ def _print_context(item) -> dict:
         "state_label": state_label,
         "back_url": url_for(".view", request_id=item.id),
     }
-
-
-def _children(model, request_id):
-    return list(db.session.scalars(db.select(model).where(model.request_id == request_id).order_by(model.id)))
 
 
 @bp.route("/<int:request_id>/step/<action>", methods=["POST"])
