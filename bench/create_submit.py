@@ -79,7 +79,8 @@ def main() -> int:
     from core.extensions import db
 
     url = os.environ.get("DATABASE_URL") or seed.sqlite_url("create-submit")
-    app = seed.make_bench_app(url)
+    # The rate limiter on, as production runs it (make_bench_app turns it off for seeding).
+    app = seed.make_bench_app(url, RATELIMIT_ENABLED=True)
     seed.fresh_database(app)
     secret = prepare(app)
     headers = {"Authorization": f"Bearer {secret}"}

@@ -91,7 +91,8 @@ def bare_app(path: str) -> Flask:
 
 def rows(quick: bool = False) -> list[interleave.Row]:
     url = seed.sqlite_url("request-detail")
-    app = seed.make_bench_app(url)
+    # The rate limiter on, as production runs it (make_bench_app turns it off for seeding).
+    app = seed.make_bench_app(url, RATELIMIT_ENABLED=True)
     seed.fresh_database(app)
     request_id, secret, _ = prepare(app)
     path = f"/t/bench/api/v1/requests/{request_id}"
