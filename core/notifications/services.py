@@ -10,6 +10,7 @@ from typing import Any, Protocol
 
 import sqlalchemy as sa
 from flask_babel import force_locale
+from flask_babel.speaklater import LazyString
 
 from .. import at_rest
 from ..auth.models import User
@@ -17,6 +18,7 @@ from ..auth.permissions import roles_holding
 from ..auth.services import member_rows
 from ..calendar import format_date, format_datetime
 from ..extensions import db
+from ..i18n import LANGUAGES
 from ..i18n import lazy_gettext as _l
 from ..plugins import tenant_hooks
 from ..tenancy import current_tenant, require_tenant, utcnow
@@ -148,7 +150,7 @@ def render(template: str, context: dict, locale: str) -> tuple[str, str]:
     tenant = require_tenant()
     subject, body = TEMPLATES.get(template) or _plugin_template(template)
     with force_locale(locale):
-        values = {key: _as_text(_revived(value)) for key, value in context.items()}
+        values = {key: _as_text(_revived(value, locale)) for key, value in context.items()}
         values["tenant"] = tenant.name(locale)
         return str(subject) % values, str(body) % values
 
@@ -165,22 +167,34 @@ def _as_text(value: Any) -> str:
 
 def _kept(value: Any) -> Any:
     """What an in-app message keeps of a context value (JSON) to be written again in its
-    reader's language: a date as a date, None as none, anything else as the text it was."""
+    reader's language: a date as a date, None as none, a label (a lazy translation: a
+    decision's outcome) in each of the platform's languages, anything else as the text it was
+    — a label is not written in the language of whoever's action queued the message."""
     if value is None:
         return None
     if isinstance(value, datetime):
         return {"datetime": value.isoformat()}
     if isinstance(value, date):
         return {"date": value.isoformat()}
+    if isinstance(value, LazyString):
+        return {"texts": {language: _in_language(value, language) for language in LANGUAGES}}
     return str(value)
 
 
-def _revived(value: Any) -> Any:
+def _in_language(value: LazyString, language: str) -> str:
+    with force_locale(language):
+        return str(value)
+
+
+def _revived(value: Any, locale: str) -> Any:
     if isinstance(value, dict):
         if "datetime" in value:
             return datetime.fromisoformat(value["datetime"])
         if "date" in value:
             return date.fromisoformat(value["date"])
+        if "texts" in value:
+            texts = value["texts"]
+            return texts.get(locale) or next(iter(texts.values()), "")
     return value
 
 

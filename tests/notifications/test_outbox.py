@@ -175,3 +175,26 @@ def test_rotating_the_keys_re_encrypts_the_sealed_texts_still_waiting(app, tenan
             assert LINK in unsealed(db.session.get(OutboxMessage, message_id))[1]
     finally:
         app.config["ID_ENCRYPTION_KEYS"] = old
+
+
+def test_a_label_in_a_message_is_written_in_its_readers_language_not_in_the_senders(app_ctx, tenant, staff):
+    # A decision's outcome ("Upheld") queued by a staff member reading Arabic, for a reader whose
+    # language was Arabic then: when the reader has switched to English, the whole message is
+    # English — the label too, not the Arabic it was queued in. The e-mail goes in the
+    # recipient's language whatever the sender reads.
+    from flask_babel import force_locale
+
+    from core.grievances.services.handling import OUTCOME_LABELS
+
+    reader = staff["researcher"]
+    reader.locale = "ar"
+    context = {"number": "G-1", "outcome": OUTCOME_LABELS["upheld"], "reason": "—"}
+    with tenant_context(tenant), force_locale("ar"):
+        notify("grievance_decided", context, user=reader, only=("in_app",))
+        notify("grievance_decided", context, email="a@example.org", locale="en", only=("email",))
+        messages = {m.channel: m for m in db.session.scalars(db.select(OutboxMessage))}
+    assert "مقبول" in messages["in_app"].body
+    assert "Upheld" in messages["email"].body and "مقبول" not in messages["email"].body
+    with tenant_context(tenant):
+        subject, body, language = message_text(messages["in_app"], "en")
+    assert language == "en" and "Upheld" in body and "مقبول" not in body

@@ -189,7 +189,7 @@ def reject_inadmissible(grievance: Grievance, actor: Any, rule: str, note: str |
     _move(grievance, "reject_inadmissible", actor, note=reason, public=True, details={"rule": rule})
     grievance.inadmissible_rule = rule
     grievance.closed_at = utcnow()
-    notify_complainant(grievance, "grievance_decided", outcome=_("Not admissible"), reason=reason)
+    notify_complainant(grievance, "grievance_decided", outcome=_l("Not admissible"), reason=reason)
     return grievance
 
 

@@ -224,6 +224,6 @@ def record_permit_outcome(
     escalation.outcome_on = outcome_on
     escalation.notes = notes or escalation.notes
     notify_applicant(
-        request, "permit_outcome", outcome=_("granted") if outcome == "granted" else _("refused")
+        request, "permit_outcome", outcome=_l("granted") if outcome == "granted" else _l("refused")
     )
     return escalation
