@@ -256,6 +256,15 @@ def lazy_pgettext(context: str, string: str, **variables: Any) -> LazyString:
     return LazyString(_lazy_target(sys._getframe(1), "pgettext"), context, string, **variables)
 
 
+def lazy_text(function: Any, *args: Any, **kwargs: Any) -> LazyString:
+    """``function(*args, **kwargs)`` computed when the text is shown, in the language it is shown
+    in — for a text that is not one msgid: a label kept in the data in each language (a
+    settings entry's ``label_ar``/``label_en``), or a sentence made of several. A message queued
+    with it is written in its recipient's language, not in that of whoever's action queued it
+    (``core.notifications`` keeps it in every language for the inbox)."""
+    return LazyString(function, *args, **kwargs)
+
+
 _JINJA_FRAMES = ("jinja2.", "core.i18n", "flask_babel")
 
 

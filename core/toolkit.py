@@ -44,7 +44,7 @@ from .errors import AppError, Conflict, Forbidden, Invalid, NotFound
 from .extensions import db, limiter
 from .forms import FormOutcome, ask_confirmation, confirmed, form_transaction
 from .hookspecs import hookimpl
-from .i18n import current_language, localized, plugin_domain
+from .i18n import current_language, lazy_text, localized, plugin_domain
 from .i18n import gettext as _
 from .i18n import lazy_gettext as _l
 from .integrity import unique_field
@@ -267,6 +267,7 @@ __all__ = [
     # --- Translations: gettext and the current language (a plugin uses its own domain).
     "_",
     "_l",
+    "lazy_text",
     "current_language",
     "localized",
     "plugin_domain",

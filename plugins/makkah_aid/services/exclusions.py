@@ -21,6 +21,7 @@ from core.toolkit import (
     db,
     get_in_tenant,
     get_or_404,
+    lazy_text,
     require_tenant,
     roles_in,
     today,
@@ -302,7 +303,7 @@ def confirm(proposal: ExclusionProposal, actor: Any, note: str = "") -> Exclusio
         user=actor,
     )
     template = "makkah_aid_exclusion" if proposal.scope == "file" else "makkah_aid_member_exclusion"
-    notify_file(file, template, reason=reason_text)
+    notify_file(file, template, reason=lazy_text(label, entry))  # in the beneficiary's language
     return proposal
 
 

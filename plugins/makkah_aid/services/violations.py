@@ -17,6 +17,7 @@ from core.toolkit import (
     db,
     get_in_tenant,
     get_or_404,
+    lazy_text,
     local_time,
     today,
     upload_document,
@@ -104,12 +105,8 @@ def record_violation(file: BeneficiaryFile, data: dict, actor: Any) -> Violation
     )
     db.session.add(violation)
     db.session.flush()
-    reason = _(
-        "Violation: %(violation)s (occurrence %(n)s) — %(sanction)s",
-        violation=label(item),
-        n=occurrence,
-        sanction=sanction_text(sanction, ends_on, documenters),
-    )
+    why = (item, occurrence, sanction, ends_on, documenters)
+    reason = _reason(*why)
     _apply_sanction(file, sanction, ends_on, reason, actor, cause=violation.id)
     audit_record(
         "makkah_aid.violation.recorded",
@@ -124,8 +121,19 @@ def record_violation(file: BeneficiaryFile, data: dict, actor: Any) -> Violation
         },
         user=actor,
     )
-    notify_file(file, "makkah_aid_sanction", reason=reason)
+    # the beneficiary reads it in their own language, whoever recorded it
+    notify_file(file, "makkah_aid_sanction", reason=lazy_text(_reason, *why))
     return violation
+
+
+def _reason(item: dict, occurrence: int, sanction: dict, ends_on, documenters: list[dict]) -> str:
+    """The sanction's reason in the current language (the file's status note, the notice)."""
+    return _(
+        "Violation: %(violation)s (occurrence %(n)s) — %(sanction)s",
+        violation=label(item),
+        n=occurrence,
+        sanction=sanction_text(sanction, ends_on, documenters),
+    )
 
 
 def _documenters(sanction: dict, data: dict) -> list[dict]:

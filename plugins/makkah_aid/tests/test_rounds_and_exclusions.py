@@ -90,6 +90,22 @@ def test_automatic_rules_confirm_and_notify(makkah, household, staff, client, to
     assert again.status_code == 200 and again.json["status"] == "dismissed"
 
 
+def test_the_exclusion_notice_is_in_the_beneficiarys_language_when_the_committee_reads_english(
+    makkah, household, staff, client, token_for
+):
+    file = household(1, workers=3)
+    workers = next(p for p in services.scan_file(file) if p.reason == "workers")
+    db.session.commit()
+    headers = {**token_for(staff["committee_member"]), "Accept-Language": "en"}
+    confirmed = client.post(f"{API}/proposals/{workers.id}/confirm", json={}, headers=headers)
+    assert confirmed.status_code == 200, confirmed.json
+    with tenant_context(makkah):
+        (notice,) = db.session.scalars(
+            db.select(OutboxMessage).where(OutboxMessage.template == "makkah_aid_exclusion")
+        ).all()
+    assert notice.locale == "ar" and "كفالة" in notice.body and "sponsorship" not in notice.body
+
+
 def test_member_level_exclusion_stops_the_member_counting(makkah, household, new_request, advance, staff):
     file = household()
     household_row = db.session.get(BeneficiaryFile, file.id).household
