@@ -378,7 +378,11 @@ def sync_session(session: Session) -> None:
 
 def _forget_applied(conn: Connection, *args) -> None:
     """The transaction or a savepoint ended: what it held is gone (or back to an earlier value
-    this module cannot know), so the next change in context sends the setting again."""
+    this module cannot know), so the next change in context sends the setting again. A
+    connection the server dropped (invalidated) holds nothing, and its ``info`` cannot be read
+    until it is rolled back: this rollback is that one, and must not fail on it."""
+    if conn.invalidated:
+        return
     conn.info.pop(_APPLIED, None)
 
 
