@@ -5,7 +5,7 @@ query, whatever the number of files."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date
 
 import sqlalchemy as sa
 
@@ -18,16 +18,10 @@ from .models import Assessment, ExclusionProposal, Renewal, RenewalRound, Violat
 P = "makkah_aid."
 
 
-def _period(tenant: Tenant, start: date, end: date) -> tuple[datetime, datetime]:
-    """The association's days ``start``..``end`` inclusive as stored moments (for ``created_at``
-    columns): from its midnight to its midnight, not UTC's."""
-    return day_bounds(start, end, tenant)
-
-
 def _latest_assessments(tenant: Tenant, start: date, end: date):
     """Each request's latest assessment recorded in the period (a subquery of ids; the tenant
     named, not left to the scoping of the outer query)."""
-    since, until = _period(tenant, start, end)
+    since, until = day_bounds(start, end, tenant)
     return (
         sa.select(sa.func.max(Assessment.id))
         .where(
@@ -70,7 +64,7 @@ def violations_recorded(tenant: Tenant, start: date, end: date) -> int:
 def sanctions_in_force(tenant: Tenant, start: date, end: date) -> int:
     """Files with a sanction of the ladder in force at the end of the period: occurred by then
     and not lifted (by staff or by its end date) before it ended."""
-    _, until = _period(tenant, start, end)
+    _, until = day_bounds(start, end, tenant)
     return int(
         db.session.scalar(
             sa.select(sa.func.count(sa.distinct(Violation.file_id))).where(
@@ -111,7 +105,7 @@ def renewals_overdue(tenant: Tenant, start: date, end: date) -> int:
 
 def exclusions_confirmed(tenant: Tenant, start: date, end: date) -> int:
     """Exclusion proposals confirmed in the period (files and members)."""
-    since, until = _period(tenant, start, end)
+    since, until = day_bounds(start, end, tenant)
     return int(
         db.session.scalar(
             sa.select(sa.func.count(ExclusionProposal.id)).where(
