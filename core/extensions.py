@@ -11,6 +11,7 @@ import time
 import weakref
 
 from flask import current_app, request
+from flask.globals import request_ctx
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_qualified_name, get_remote_address
@@ -61,19 +62,55 @@ migrate = Migrate(command="alembic")
 babel = Babel()
 login_manager = LoginManager()
 csrf = CSRFProtect()
-limiter = Limiter(key_func=get_remote_address, default_limits=[])
 _NO_LIMIT = "charity_endpoints_without_limits"
+
+
+class _Limiter(Limiter):
+    """Flask-Limiter, its request hooks doing nothing on a request no limit applies to.
+
+    Only a few views declare limits (the logins, the password reset, the partner links), none of
+    the default, application or meta kind. Flask-Limiter's own hooks still resolve every
+    request's limits afresh and build its per-request state for the answer's headers and the
+    teardown: 9 % of an API read (``bench/request_detail.py``). Its ``init_app`` registers them
+    unless the app already lists this limiter, so :meth:`init_app` lists it first and registers
+    these instead: the check only where :func:`_no_limit_applies` says a limit may apply, the
+    headers and the release only when something (the check, a decorated view) made the
+    limiter's per-request state. Flask-Limiter's hooks themselves run unchanged then: its
+    version is pinned (``constraints.txt``) and ``tests/test_login_protection.py`` reads their
+    headers."""
+
+    _STATE = "_limiter_request_context"  # Flask-Limiter's per-request state on the request context
+
+    def init_app(self, app) -> None:
+        app.extensions.setdefault("limiter", set()).add(self)
+        super().init_app(app)
+        app.before_request(self._check_where_limited)
+        app.after_request(self._headers_where_limited)
+        app.teardown_request(self._release_where_limited)
+
+    def _check_where_limited(self) -> None:
+        if not _no_limit_applies():
+            self._check_request_limit()
+
+    def _headers_where_limited(self, response):
+        if getattr(request_ctx, self._STATE, None) is None:
+            return response
+        return self._Limiter__inject_headers(response)
+
+    def _release_where_limited(self, exc: BaseException | None = None) -> None:
+        if getattr(request_ctx, self._STATE, None) is not None:
+            self._Limiter__release_context(exc)
+
+
+limiter = _Limiter(key_func=get_remote_address, default_limits=[])
 
 
 @limiter.request_filter
 def _no_limit_applies() -> bool:
-    """Flask-Limiter's request filter: skip its per-request work on an endpoint where no limit
-    can apply. Flask-Limiter resolves every request's limits afresh (a tenth of a millisecond,
-    a tenth of an API read); here only a few views declare limits (the logins, the password
-    reset, the partner links), none of the default, application or meta kind. Which limits an
-    endpoint's view and blueprint declare is fixed once the app is built, so it is looked up once
-    per endpoint; the limits met while a view ran (Flask-Limiter's "hints": a decorated helper)
-    are asked for on every request."""
+    """True on an endpoint where no limit can apply (also Flask-Limiter's request filter, for
+    its checks from a decorated view). Which limits an endpoint's view and blueprint declare is
+    fixed once the app is built, so it is looked up once per endpoint; the limits met while a
+    view ran (Flask-Limiter's "hints": a decorated helper) are asked for on every request."""
     endpoint = request.endpoint
     if not endpoint:
         return False

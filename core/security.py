@@ -108,10 +108,14 @@ def init_app(app: Flask) -> None:
     if production:
         app.config["SESSION_COOKIE_SECURE"] = True
         app.config["REMEMBER_COOKIE_SECURE"] = True
-    headers = security_headers(production)
+    headers = tuple((name.lower(), name, value) for name, value in security_headers(production).items())
 
     @app.after_request
     def _security_headers(response: Response) -> Response:
-        for name, value in headers.items():
-            response.headers.setdefault(name, value)
+        # The names the response has, read once: werkzeug's ``Headers.setdefault`` looks each
+        # one up by raising and catching a KeyError (an HTTPException), five times a response.
+        present = {name.lower() for name in response.headers.keys()}  # noqa: SIM118 (Headers iterates pairs)
+        for lower, name, value in headers:
+            if lower not in present:
+                response.headers.add(name, value)
         return response

@@ -409,3 +409,29 @@ def test_the_rate_limiter_skips_only_endpoints_where_no_limit_can_apply(app):
         assert _no_limit_applies() is False  # its view declares the login limits
     with app.test_request_context("/api/v1/auth/token", method="POST"):
         assert _no_limit_applies() is False
+
+
+def test_the_rate_limiter_works_only_where_a_limit_applies(app, monkeypatch):
+    from flask.globals import request_ctx
+
+    from core.extensions import limiter
+
+    checked = []
+    check = limiter._check_request_limit
+    monkeypatch.setattr(
+        limiter, "_check_request_limit", lambda *a, **kw: checked.append(a) or check(*a, **kw)
+    )
+    client = app.test_client()
+    with client:  # the request's context kept after it: what the limiter left on it
+        quiet = client.get("/api/v1/me")
+        assert not hasattr(request_ctx._get_current_object(), "_limiter_request_context")
+    assert quiet.status_code == 401 and checked == []
+    assert not any(name.startswith("X-RateLimit") for name in quiet.headers.keys())  # noqa: SIM118
+    answers = [
+        client.post("/api/v1/auth/token", json={"email": "x@example.org", "password": "wrong"})
+        for _ in range(2)
+    ]
+    assert [a.status_code for a in answers] == [401, 401]
+    assert checked  # the login's own limits, checked by Flask-Limiter
+    remaining = [int(a.headers["X-RateLimit-Remaining"]) for a in answers]
+    assert remaining[1] == remaining[0] - 1 and int(answers[0].headers["X-RateLimit-Limit"]) > 0

@@ -167,6 +167,19 @@ def test_every_response_carries_the_security_headers(client, path):
     assert response.headers.get("Strict-Transport-Security") == HSTS  # the suite runs production
 
 
+def test_a_header_the_view_set_is_kept_once_whatever_its_spelling(database_url):
+    app = make_app(database_url)
+
+    @app.get("/own-headers")
+    def own_headers():
+        return "", 204, {"referrer-policy": "no-referrer", "X-FRAME-OPTIONS": "SAMEORIGIN"}
+
+    response = app.test_client().get("/own-headers")
+    assert response.headers.getlist("Referrer-Policy") == ["no-referrer"]
+    assert response.headers.getlist("X-Frame-Options") == ["SAMEORIGIN"]
+    assert response.headers["X-Content-Type-Options"] == "nosniff"  # the others still added
+
+
 def test_development_allows_plain_http(database_url):
     development = make_app(database_url, PRODUCTION=False)
     response = development.test_client().get("/login")
