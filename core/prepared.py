@@ -17,8 +17,8 @@ from collections.abc import Mapping
 from typing import TypeVar
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session, configure_mappers, make_transient_to_detached
-from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm import Session, configure_mappers
+from sqlalchemy.orm.attributes import instance_state, set_committed_value
 
 T = TypeVar("T")
 
@@ -93,7 +93,9 @@ _PLANS: dict[tuple[type, tuple[str, ...]], tuple] = {}
 
 
 def _plan(model: type, keys: tuple[str, ...]) -> tuple:
-    """The mapper of ``model`` and where its primary key sits among ``keys`` (once per pair)."""
+    """The mapper of ``model``, where its primary key sits among ``keys``, and the attributes
+    outside ``keys`` a query would load as columns (deferred or SQL-expression ones: expired on
+    attach so that reading one loads it) — once per pair."""
     plan = _PLANS.get((model, keys))
     if plan is None:
         mapper = sa.inspect(model)
@@ -103,7 +105,11 @@ def _plan(model: type, keys: tuple[str, ...]) -> tuple:
         positions = tuple(
             keys.index(mapper.get_property_by_column(column).key) for column in mapper.primary_key
         )
-        plan = _PLANS[(model, keys)] = (mapper, positions)
+        manager = mapper.class_manager
+        unloaded = tuple(
+            key for key in manager if key not in keys and manager[key].impl.accepts_scalar_loader
+        )
+        plan = _PLANS[(model, keys)] = (mapper, positions, unloaded)
     return plan
 
 
@@ -113,7 +119,7 @@ def attach(session: Session, model: type[T], keys: tuple[str, ...], values: Mapp
     it: the object already in the session's identity map when there is one (its expired
     attributes filled from the row, nothing else overwritten), else a new one put there — its
     relationships load lazily."""
-    mapper, positions = _plan(model, keys)
+    mapper, positions, unloaded = _plan(model, keys)
     values = tuple(values)
     if len(values) != len(keys):
         raise ValueError(f"{len(values)} values for {len(keys)} attributes of {model.__name__}")
@@ -123,14 +129,21 @@ def attach(session: Session, model: type[T], keys: tuple[str, ...], values: Mapp
         # As a query does: what the object has loaded (or changed) stays, what it has not (an
         # expired attribute) is taken from the row.
         data = dict(zip(keys, values, strict=True))
-        for key in sa.inspect(existing).unloaded & data.keys():
+        for key in instance_state(existing).unloaded & data.keys():
             set_committed_value(existing, key, data[key])
         return existing
     instance = mapper.class_manager.new_instance()
-    instance.__dict__.update(zip(keys, values, strict=True))
-    make_transient_to_detached(instance)
+    state = instance_state(instance)
+    state.dict.update(zip(keys, values, strict=True))
+    # ``make_transient_to_detached`` without what a fresh row does not need: the identity is
+    # already known, and only column attributes the row lacks are expired — it would walk every
+    # relationship too (they load lazily anyway, being absent).
+    state.key = identity
+    state._commit_all(state.dict)
+    if unloaded:
+        state._expire_attributes(state.dict, unloaded)
     # ``session.add`` without its save-update cascade: the new object holds its columns only,
     # so there is nothing to cascade to, and walking the mapper's relationships to find that
     # out cost more than the rest of the attach.
-    session._update_impl(sa.inspect(instance))
+    session._update_impl(state)
     return instance

@@ -98,7 +98,7 @@ def _request_with_events(request_id: int) -> AidRequest:
     if not found:
         raise NotFound()
     request = attach(session, AidRequest, _REQUEST_KEYS, found[0][:_SPLIT])
-    if "events" in sa.inspect(request).unloaded:
+    if "events" not in vars(request):  # not loaded yet (a request already in the session may have them)
         events = [
             attach(session, RequestEvent, _EVENT_KEYS, row[_SPLIT:])
             for row in found
