@@ -11,8 +11,8 @@ from __future__ import annotations
 import unicodedata
 from urllib.parse import urlsplit
 
-from flask import Flask, Response
-from flask.sessions import SecureCookieSessionInterface
+from flask import Flask, Request, Response
+from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 from itsdangerous import URLSafeTimedSerializer
 
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -81,7 +81,15 @@ def security_headers(production: bool) -> dict[str, str]:
 class CookieSessions(SecureCookieSessionInterface):
     """Flask's signed-cookie sessions, the signing serializer built once per key set instead of
     on every request (Flask builds one in each ``open_session`` and ``save_session``). A new
-    ``SECRET_KEY`` or ``SECRET_KEY_FALLBACKS`` builds a new one."""
+    ``SECRET_KEY`` or ``SECRET_KEY_FALLBACKS`` builds a new one.
+
+    A request without a ``Cookie`` header (an API client with its token) gets its empty session
+    without the cookies being parsed."""
+
+    def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
+        if "HTTP_COOKIE" not in request.environ and self.get_signing_serializer(app) is not None:
+            return self.session_class()
+        return super().open_session(app, request)
 
     def __init__(self) -> None:
         self._serializers: dict[tuple, URLSafeTimedSerializer | None] = {}
