@@ -25,6 +25,7 @@ from .auth.views import bp as auth_bp
 from .config import STATIC_DEFAULTS, check, from_environment
 from .extensions import babel, csrf, db, init_database, limiter, login_manager, migrate
 from .home import bp as home_bp
+from .json_provider import JSONProvider
 from .hookspecs import hookimpl
 from .navigation import nav_items
 from .tenancy import rls, scoping
@@ -35,11 +36,13 @@ __version__ = "0.1.0"
 
 
 class _Flask(Flask):
-    """Flask, its answer to "is this hook a coroutine function?" remembered per function: Flask
-    asks ``inspect`` again for every hook, view and teardown of every request (ten a request
-    here). A coroutine function is still wrapped by ``async_to_sync`` each time, as Flask does."""
+    """Flask, its JSON answers encoded by orjson (``core.json_provider``), and its answer to "is
+    this hook a coroutine function?" remembered per function: Flask asks ``inspect`` again for
+    every hook, view and teardown of every request (ten a request here). A coroutine function is
+    still wrapped by ``async_to_sync`` each time, as Flask does."""
 
     _plain: frozenset = frozenset()
+    json_provider_class = JSONProvider
 
     def ensure_sync(self, func):
         try:
