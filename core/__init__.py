@@ -25,8 +25,8 @@ from .auth.views import bp as auth_bp
 from .config import STATIC_DEFAULTS, check, from_environment
 from .extensions import babel, csrf, db, init_database, limiter, login_manager, migrate
 from .home import bp as home_bp
-from .json_provider import JSONProvider
 from .hookspecs import hookimpl
+from .json_provider import JSONProvider
 from .navigation import nav_items
 from .tenancy import rls, scoping
 from .tenancy import web as tenancy_web
