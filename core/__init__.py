@@ -23,7 +23,7 @@ from .auth.services import user_from_session_id
 from .auth.views import api_bp as auth_api
 from .auth.views import bp as auth_bp
 from .config import STATIC_DEFAULTS, check, from_environment
-from .extensions import babel, csrf, db, init_database, limiter, login_manager, migrate
+from .extensions import BEARER_REQUEST, babel, csrf, db, init_database, limiter, login_manager, migrate
 from .home import bp as home_bp
 from .hookspecs import hookimpl
 from .json_provider import JSONProvider
@@ -76,7 +76,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 
     init_database(app)  # db bound to the app; SQLite pragmas on its engine
     scoping.install(db.session)
-    rls.install(db.session)
+    rls.install(app, db.session)
     babel.init_app(app, locale_selector=i18n.select_locale)
     i18n.configure(app)
     labels.configure(app)
@@ -84,7 +84,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     tenancy_web.forget_after_request(
-        app, "_login_user", "_roles_cache", "_role_tables", "_request_facts", "_auth_enforced"
+        app, "_login_user", "_roles_cache", "_role_tables", "_request_facts", "_auth_enforced", BEARER_REQUEST
     )
     csrf.init_app(app)
     # Flask-WTF's signed token of this request's session, and its verdict.

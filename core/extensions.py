@@ -10,7 +10,7 @@ import sqlite3
 import time
 import weakref
 
-from flask import current_app, request
+from flask import current_app, g, request
 from flask.globals import request_ctx
 from flask_babel import Babel
 from flask_limiter import Limiter
@@ -60,7 +60,22 @@ db = SQLAlchemy(model_class=Base, session_options={"class_": TenantSafeSession})
 # Flask-Migrate's raw commands stay reachable as ``flask alembic``.
 migrate = Migrate(command="alembic")
 babel = Babel()
-login_manager = LoginManager()
+BEARER_REQUEST = "_bearer_request"  # g: this request's identity is its bearer token (core.auth.api_auth)
+
+
+class _LoginManager(LoginManager):
+    """Flask-Login, its after-request refresh of the remember cookie skipped on a request
+    authenticated by a bearer token: the cookie session is not that request's identity and
+    nothing is written to it (``core.auth.api_auth``). Reading it there only made the answer
+    say ``Vary: Cookie`` and the session interface look up every cookie setting."""
+
+    def _update_remember_cookie(self, response):
+        if g.get(BEARER_REQUEST):
+            return response
+        return super()._update_remember_cookie(response)
+
+
+login_manager = _LoginManager()
 csrf = CSRFProtect()
 _NO_LIMIT = "charity_endpoints_without_limits"
 

@@ -12,7 +12,7 @@ import unicodedata
 from urllib.parse import urlsplit
 
 from flask import Flask, Request, Response
-from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
+from flask.sessions import SecureCookieSession, SecureCookieSessionInterface, SessionMixin
 from itsdangerous import URLSafeTimedSerializer
 
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -84,12 +84,17 @@ class CookieSessions(SecureCookieSessionInterface):
     ``SECRET_KEY`` or ``SECRET_KEY_FALLBACKS`` builds a new one.
 
     A request without a ``Cookie`` header (an API client with its token) gets its empty session
-    without the cookies being parsed."""
+    without the cookies being parsed, and a session nobody read or changed is saved without
+    Flask looking up the seven cookie settings it would then not use."""
 
     def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
         if "HTTP_COOKIE" not in request.environ and self.get_signing_serializer(app) is not None:
             return self.session_class()
         return super().open_session(app, request)
+
+    def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:
+        if session or session.modified or session.accessed:
+            super().save_session(app, session, response)
 
     def __init__(self) -> None:
         self._serializers: dict[tuple, URLSafeTimedSerializer | None] = {}

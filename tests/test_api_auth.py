@@ -164,6 +164,13 @@ def test_bearer_request_does_not_start_a_session(client, create_user_, token_for
     response = client.get("/api/v1/me", headers=token_for(create_user_()))
     assert response.status_code == 200
     assert "Set-Cookie" not in response.headers
+    assert "Cookie" not in response.headers.get("Vary", "")  # the cookie session was not even read
+
+
+def test_a_cookie_request_still_varies_by_cookie(client, create_user_, login):
+    login(create_user_())
+    response = client.get("/api/v1/me")
+    assert response.status_code == 200 and "Cookie" in response.headers["Vary"]
 
 
 # ------------------------------------------------------------------ a bad token: 401 before anything

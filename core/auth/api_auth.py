@@ -32,7 +32,7 @@ from flask_login import current_user
 from werkzeug.datastructures import WWWAuthenticate
 from werkzeug.exceptions import Unauthorized
 
-from ..extensions import csrf, login_manager
+from ..extensions import BEARER_REQUEST, csrf, login_manager
 from ..tenancy import current_tenant
 from . import request_facts
 from .permissions import can, is_member
@@ -94,6 +94,7 @@ def authenticate() -> None:
         if user is None:
             raise unauthorized("invalid_token")
         login_manager._update_request_context_with_user(user)  # current_user, not the session
+        setattr(g, BEARER_REQUEST, True)
         return
     if requirement_of(request.endpoint) is not None and not current_user.is_authenticated:
         raise unauthorized()

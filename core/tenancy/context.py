@@ -56,11 +56,15 @@ def is_unscoped() -> bool:
     return has_app_context() and bool(g.get("_tenancy_unscoped"))
 
 
+# app.extensions: whether the app's database keeps a tenant setting (core.tenancy.rls.install).
+ROW_LEVEL_SECURITY = "charity_row_level_security"
+
+
 def _sync_database() -> None:
     """Keep PostgreSQL's per-transaction tenant setting (Row-Level Security) in step."""
-    from .rls import sync_session  # cycle: rls reads the tenant in context from this module
+    if current_app.extensions.get(ROW_LEVEL_SECURITY):
+        from .rls import sync_session  # cycle: rls reads the tenant in context from this module
 
-    if "sqlalchemy" in current_app.extensions:
         sync_session(db.session())
 
 

@@ -54,11 +54,11 @@ import logging
 
 from flask import current_app, has_app_context
 from sqlalchemy import inspect, text
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import ORMExecuteState, Session
 
-from ..extensions import listen_once
-from .context import current_tenant_id, is_unscoped
+from ..extensions import db, listen_once
+from .context import ROW_LEVEL_SECURITY, current_tenant_id, is_unscoped
 from .models import TenantMixin
 
 POLICY = "tenant_isolation"
@@ -413,10 +413,16 @@ def _refresh_loaded_objects(state: ORMExecuteState):
     return frozen()
 
 
-def install(sessions) -> None:
+def install(app, sessions) -> None:
     """Attach the per-transaction setting to the sessions made by ``sessions`` (``db.session``),
-    after :func:`core.tenancy.scoping.install`. Idempotent, like it."""
+    after :func:`core.tenancy.scoping.install`, and the bookkeeping of what a connection holds
+    to ``app``'s PostgreSQL engines; ``app`` records whether it has one (a SQLite app then skips
+    this module on every change of tenant). Idempotent, like it."""
     listen_once(sessions, "after_begin", _set_for_transaction)
     listen_once(sessions, "do_orm_execute", _refresh_loaded_objects)
-    for identifier in ("begin", "commit", "rollback", "rollback_savepoint"):
-        listen_once(Engine, identifier, _forget_applied)
+    with app.app_context():
+        engines = [engine for engine in db.engines.values() if engine.dialect.name == "postgresql"]
+    for engine in engines:
+        for identifier in ("begin", "commit", "rollback", "rollback_savepoint"):
+            listen_once(engine, identifier, _forget_applied)
+    app.extensions[ROW_LEVEL_SECURITY] = bool(engines)
