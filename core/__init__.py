@@ -27,6 +27,7 @@ from .extensions import BEARER_REQUEST, babel, csrf, db, init_database, limiter,
 from .home import bp as home_bp
 from .hookspecs import hookimpl
 from .json_provider import JSONProvider
+from .json_provider import loads as json_loads
 from .navigation import nav_items
 from .tenancy import rls, scoping
 from .tenancy import web as tenancy_web
@@ -193,6 +194,8 @@ def _configure_database(app: Flask) -> None:
     options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
     if uri.startswith("sqlite"):
         options.setdefault("connect_args", {}).setdefault("timeout", 30)
+    # JSON columns read by orjson (several times json's speed; the same values): core.json_provider.
+    options.setdefault("json_deserializer", json_loads)
     # A server's pooled connections are tried after they idled, not on every checkout:
     # core.extensions.PingWhenIdle (DATABASE_PING_AFTER_IDLE_SECONDS).
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options

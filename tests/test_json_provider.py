@@ -13,8 +13,9 @@ from flask.json.provider import DefaultJSONProvider
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from core.extensions import db
 from core.i18n import lazy_text
-from core.json_provider import JSONProvider
+from core.json_provider import JSONProvider, loads
 
 _SCALARS = (
     st.none()
@@ -87,3 +88,34 @@ def test_a_lazy_label_is_written_in_the_reader_language(app):
 def test_an_api_answer_goes_through_it(client):
     answer = client.get("/api/v1/me")
     assert answer.status_code == 401 and answer.is_json
+
+
+_JSON_VALUES = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers()  # 64 bits and beyond: orjson alone would read a float
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(value=_JSON_VALUES, as_bytes=st.booleans())
+def test_a_json_column_reads_what_the_standard_reader_reads(value, as_bytes):
+    text = json.dumps(value)
+    read = loads(text.encode() if as_bytes else text)
+    assert read == json.loads(text)
+    assert json.dumps(read) == text  # the same types too: an int stays an int
+
+
+def test_what_orjson_refuses_is_read_by_the_standard_reader():
+    assert loads('"\\ud800"') == json.loads('"\\ud800"')  # a lone surrogate, escaped
+    assert loads('"\ud800"') == "\ud800"  # and as it is (text that cannot be UTF-8)
+    assert loads(b"[18446744073709551616]") == [2**64]
+
+
+def test_the_database_engine_reads_json_columns_with_it(app):
+    with app.app_context():
+        assert db.engine.dialect._json_deserializer is loads
