@@ -4,8 +4,9 @@
 generation, the compiled-cache lookup, result metadata from the cursor description — which
 costs more than a short indexed read itself. The statement still runs on the session's
 connection, in its transaction (on PostgreSQL under the tenant set for Row-Level Security),
-and the engine's ``before/after_cursor_execute`` listeners are called as for any statement
-(statement counters, tracing).
+the engine's ``before/after_cursor_execute`` listeners are called as for any statement
+(statement counters, tracing), and a driver's error is raised as SQLAlchemy's (a dropped
+connection invalidated).
 
 :func:`attach` turns the columns of one table read that way into the ORM object the session
 would have loaded (persistent, in its identity map, nothing pending), without a statement.
@@ -74,8 +75,13 @@ class Prepared:
         try:
             for listener in connection.dispatch.before_cursor_execute:
                 sql, args = listener(connection, cursor, sql, args, None, False)
-            cursor.execute(sql, args)
-            found = cursor.fetchall()
+            try:
+                cursor.execute(sql, args)
+                found = cursor.fetchall()
+            except connection.dialect.loaded_dbapi.Error as error:
+                # As ``Connection.execute`` would: SQLAlchemy's exception, and a connection the
+                # server dropped invalidated (the pool replaces it) instead of handed out again.
+                connection._handle_dbapi_exception(error, sql, args, cursor, None)
             for listener in connection.dispatch.after_cursor_execute:
                 listener(connection, cursor, sql, args, None, False)
         finally:

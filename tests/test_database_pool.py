@@ -94,3 +94,22 @@ def test_a_connection_dropped_under_a_request_answers_its_error_and_the_next_req
     dropped = client.get("/healthz")
     assert dropped.status_code == 503 and dropped.json["database"] == "unreachable"
     assert client.get("/healthz").status_code == 200
+
+
+def test_a_statement_sent_on_the_cursor_of_a_dropped_connection_fails_as_sqlalchemy_and_drops_it(database_url):
+    # core.prepared (the hot paths' statements, the tenant setting of each transaction) sends on
+    # the DBAPI cursor: its error must still be SQLAlchemy's, the connection invalidated.
+    import sqlalchemy as sa
+
+    from core.prepared import Prepared
+
+    application = make_app(database_url, DATABASE_PING_AFTER_IDLE_SECONDS=None)
+    dropped = _backend_pid(application)
+    _terminate(database_url, dropped)
+    with application.app_context():
+        with pytest.raises(exc.OperationalError) as failed:
+            Prepared(sa.select(sa.literal(1))).rows(db.session.connection(), {})
+        assert failed.value.connection_invalidated
+        db.session.rollback()
+        db.session.remove()
+    assert _backend_pid(application) != dropped  # the next unit of work has a new connection

@@ -53,11 +53,12 @@ import hmac
 import logging
 
 from flask import current_app, has_app_context
-from sqlalchemy import inspect, text
+from sqlalchemy import String, bindparam, func, inspect, literal_column, select, text, true
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import ORMExecuteState, Session
 
 from ..extensions import db, listen_once
+from ..prepared import Prepared
 from .context import ROW_LEVEL_SECURITY, current_tenant_id, is_unscoped
 from .models import TenantMixin
 
@@ -348,8 +349,13 @@ def apply_policies(connection: Connection) -> list[str]:
 _APPLIED = "charity_rls_applied"
 
 
+# Sent at the start of every transaction: compiled once and sent on the connection's cursor
+# (``core.prepared``), without ``Connection.execute``'s per-statement work.
+_SET = Prepared(select(func.set_config(literal_column(f"'{SETTING}'"), bindparam("t", type_=String), true())))
+
+
 def _send(connection: Connection, value: str) -> None:
-    connection.exec_driver_sql("SELECT set_config('app.tenant', %(t)s, true)", {"t": value})
+    _SET.raw(connection, {"t": value})
     connection.info[_APPLIED] = value
 
 
