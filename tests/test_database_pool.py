@@ -96,7 +96,9 @@ def test_a_connection_dropped_under_a_request_answers_its_error_and_the_next_req
     assert client.get("/healthz").status_code == 200
 
 
-def test_a_statement_sent_on_the_cursor_of_a_dropped_connection_fails_as_sqlalchemy_and_drops_it(database_url):
+def test_a_statement_sent_on_the_cursor_of_a_dropped_connection_fails_as_sqlalchemy_and_drops_it(
+    database_url,
+):
     # core.prepared (the hot paths' statements, the tenant setting of each transaction) sends on
     # the DBAPI cursor: its error must still be SQLAlchemy's, the connection invalidated.
     import sqlalchemy as sa
