@@ -89,7 +89,9 @@ def register_request_transitions():
     through the same checks, events and audit as core's; a plugin cannot replace a core step
     (an action declared by core keeps core's definition). Results merged. Each step gets a
     button on the staff request page (a note box with ``note_label``, a confirmation page
-    with ``confirm``) and is taken through ``POST …/requests/<id>/steps/<action>``.
+    with ``confirm``) and is taken through ``POST …/requests/<id>/steps/<action>``. A
+    declaration: called once per set of enabled plugins and kept for the life of the app, so
+    return the same steps every time.
     """
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
+from types import MappingProxyType
 from typing import Any
 
 from sqlalchemy.orm.attributes import set_committed_value
@@ -22,7 +23,7 @@ from ..errors import Conflict, Forbidden, Invalid
 from ..extensions import db
 from ..i18n import gettext as _
 from ..i18n import lazy_gettext as _l
-from ..plugins import tenant_hooks
+from ..plugins import enabled_plugin_ids, get_host, tenant_hooks
 from ..tenancy import utcnow
 from . import links
 from .models import AidRequest, Escalation, FieldVisit, RequestEvent, Verification
@@ -141,12 +142,19 @@ CORE_TRANSITIONS: tuple[Transition, ...] = (
 )
 
 
-def transitions() -> dict[str, Transition]:
-    """Core's steps plus the enabled plugins' (``register_request_transitions``)."""
-    table = {t.action: t for t in CORE_TRANSITIONS}
-    for declared in tenant_hooks().register_request_transitions():
-        for extra in declared or []:
-            table.setdefault(extra.action, extra)
+def transitions() -> Mapping[str, Transition]:
+    """Core's steps plus the enabled plugins' (``register_request_transitions``): built once per
+    enabled set, per app (the steps are declarations, as the permissions are), read-only."""
+    host = get_host()
+    key = enabled_plugin_ids()
+    cache = host.__dict__.setdefault("_request_transitions", {})
+    table = cache.get(key)
+    if table is None:
+        built = {t.action: t for t in CORE_TRANSITIONS}
+        for declared in tenant_hooks().register_request_transitions():
+            for extra in declared or []:
+                built.setdefault(extra.action, extra)
+        table = cache[key] = MappingProxyType(built)
     return table
 
 
