@@ -91,8 +91,8 @@ class _Limiter(Limiter):
     these instead: the check only where :func:`_no_limit_applies` says a limit may apply, the
     headers and the release only when something (the check, a decorated view) made the
     limiter's per-request state. Flask-Limiter's hooks themselves run unchanged then: its
-    version is pinned (``constraints.txt``) and ``tests/test_login_protection.py`` reads their
-    headers."""
+    version is pinned (``constraints.txt``); ``tests/test_hot_paths.py`` reads their headers and
+    ``tests/test_login_protection.py`` their 429s."""
 
     _STATE = "_limiter_request_context"  # Flask-Limiter's per-request state on the request context
 
