@@ -35,7 +35,11 @@ def _stored(tenant) -> dict:
 
 def _audited(tenant) -> list[AuditEvent]:
     with tenant_context(tenant):
-        return list(db.session.scalars(db.select(AuditEvent).where(AuditEvent.action == CHANGED)))
+        return list(
+            db.session.scalars(
+                db.select(AuditEvent).where(AuditEvent.action == CHANGED).order_by(AuditEvent.id)
+            )
+        )
 
 
 def _put(client, headers, holders: dict, lang: str = "en"):

@@ -33,7 +33,9 @@ def _events(request_id, action):
 
 
 def _audits(action):
-    return db.session.scalars(db.select(AuditEvent).where(AuditEvent.action == action)).all()
+    return db.session.scalars(
+        db.select(AuditEvent).where(AuditEvent.action == action).order_by(AuditEvent.id)
+    ).all()
 
 
 def test_api_links_and_relinks_audited_and_on_the_timeline(client, staff, token_for, tenant, draft_id):

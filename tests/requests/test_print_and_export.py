@@ -125,7 +125,7 @@ def test_requests_export_to_xlsx_with_arabic_headers_values_in_words_filtered_an
     assert formula  # kept as text, not a formula
     with tenant_context(tenant):
         audits = db.session.scalars(
-            db.select(AuditEvent).where(AuditEvent.action == "requests.exported")
+            db.select(AuditEvent).where(AuditEvent.action == "requests.exported").order_by(AuditEvent.id)
         ).all()
     assert len(audits) == 2 and audits[0].details["filters"]["state"] == ["disbursed"]
 

@@ -65,7 +65,9 @@ def test_the_researcher_and_the_committee_read_it_on_the_page_and_the_api_each_r
     assert _reads(in_tenant, enabled) == [(user.id, READERS[role], "page"), (user.id, READERS[role], "api")]
     with in_tenant(enabled):
         audited = db.session.scalars(
-            db.select(AuditEvent).where(AuditEvent.action == "crime_victims.narrative.read")
+            db.select(AuditEvent)
+            .where(AuditEvent.action == "crime_victims.narrative.read")
+            .order_by(AuditEvent.id)
         ).all()
     assert [(e.user_id, e.details["via"]) for e in audited] == [(user.id, "page"), (user.id, "api")]
     assert all(SECRET not in str(e.details) for e in audited)

@@ -23,7 +23,9 @@ LEAFLET = f"{PORTAL}licence/leaflet"
 
 def _audited(in_tenant, tenant, action: str) -> list[AuditEvent]:
     with in_tenant(tenant):
-        events = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.action == f"{PID}.{action}")).all()
+        events = db.session.scalars(
+            sa.select(AuditEvent).where(AuditEvent.action == f"{PID}.{action}").order_by(AuditEvent.id)
+        ).all()
         return [(e.user_id, str(e.object_id)) for e in events]
 
 
