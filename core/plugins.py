@@ -16,7 +16,7 @@ import logging
 import pkgutil
 import re
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from importlib import metadata as importlib_metadata
 from pathlib import Path
@@ -145,6 +145,7 @@ class PluginHost:
         self.builtins: list[object] = []
         self._subset_cache: dict[tuple[str, tuple[object, ...]], Any] = {}
         self._relays: dict[frozenset[str], _TenantHookRelay] = {}
+        self._declared: dict[tuple[str, frozenset[str]], Any] = {}
         self._blueprint_owner: dict[str, str] = {}
 
     # ----------------------------------------------------------------- registration
@@ -154,6 +155,7 @@ class PluginHost:
         self.builtins.append(module)
         self._subset_cache.clear()
         self._relays.clear()
+        self._declared.clear()
 
     def discover(self, only: list[str] | None, extra_modules: list[str]) -> None:
         found: list[tuple[ModuleType, str]] = []
@@ -193,9 +195,26 @@ class PluginHost:
         self.plugins[meta.id] = plugin
         self._subset_cache.clear()
         self._relays.clear()
+        self._declared.clear()
         return plugin
 
     # ----------------------------------------------------------------- dispatch
+    def declared(self, name: str, enabled: frozenset[str], build: Callable[[], Any]) -> Any:
+        """What ``build()`` makes of what the plugins of one enabled set declare (the
+        permission table, the request steps: hooks that return the same every time), built
+        once per set and kept until a plugin or core module is registered here or
+        :meth:`forget_declared` drops it."""
+        key = (name, enabled)
+        found = self._declared.get(key)
+        if found is None:
+            found = self._declared[key] = build()
+        return found
+
+    def forget_declared(self, name: str) -> None:
+        """Drop every set's ``name`` (after what a plugin declares changed)."""
+        for key in [key for key in self._declared if key[0] == name]:
+            del self._declared[key]
+
     def call_each(self, hook_name: str, **kwargs):
         """Yield ``(plugin_id, result)`` for each installed plugin implementing a global hook."""
         for impl in getattr(self.pm.hook, hook_name).get_hookimpls():

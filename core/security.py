@@ -87,15 +87,6 @@ class CookieSessions(SecureCookieSessionInterface):
     without the cookies being parsed, and a session nobody read or changed is saved without
     Flask looking up the seven cookie settings it would then not use."""
 
-    def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
-        if "HTTP_COOKIE" not in request.environ and self.get_signing_serializer(app) is not None:
-            return self.session_class()
-        return super().open_session(app, request)
-
-    def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:
-        if session or session.modified or session.accessed:
-            super().save_session(app, session, response)
-
     def __init__(self) -> None:
         self._serializers: dict[tuple, URLSafeTimedSerializer | None] = {}
 
@@ -107,6 +98,15 @@ class CookieSessions(SecureCookieSessionInterface):
                 self._serializers.clear()
             serializer = self._serializers[key] = super().get_signing_serializer(app)
         return serializer
+
+    def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
+        if "HTTP_COOKIE" not in request.environ and self.get_signing_serializer(app) is not None:
+            return self.session_class()
+        return super().open_session(app, request)
+
+    def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:
+        if session or session.modified or session.accessed:
+            super().save_session(app, session, response)
 
 
 def init_app(app: Flask) -> None:

@@ -202,3 +202,26 @@ def test_trace_hooks_logs_every_call_with_tenant_plugins_args_and_duration(datab
             tenant_hooks().register_permissions()
     line = next(r.getMessage() for r in caplog.records if "register_permissions" in r.getMessage())
     assert "tenant=traced" in line and "dummy" in line and "duration_ms=" in line and "args=" in line
+
+
+def test_what_an_enabled_set_declares_is_built_once_and_again_after_a_plugin_is_registered():
+    import types
+
+    from core.plugins import PluginHost
+
+    host = PluginHost()
+    built = []
+
+    def build():
+        built.append(1)
+        return len(built)
+
+    enabled = frozenset({"a"})
+    assert host.declared("steps", enabled, build) == host.declared("steps", enabled, build) == 1
+    assert host.declared("steps", frozenset(), build) == 2  # another set: its own
+    module = types.ModuleType("later")
+    module.PLUGIN = PluginMeta(id="later", name_ar="لاحقة", name_en="Later", version="1")
+    host.add(module)  # its declarations may change any set's
+    assert host.declared("steps", enabled, build) == 3
+    host.forget_declared("steps")
+    assert host.declared("steps", enabled, build) == 4

@@ -46,22 +46,23 @@ class _Declared(NamedTuple):
     fixed: frozenset[str]  # actions declared fixed
 
 
+_PERMISSIONS = "permissions"  # PluginHost.declared's name of the table
+
+
 def _declared() -> _Declared:
     """The declarations of the current tenant's enabled set (built once per set, per app)."""
-    host = get_host()
-    key = enabled_plugin_ids()
-    cache = host.__dict__.setdefault("_permission_tables", {})
-    found = cache.get(key)
-    if found is None:
-        table: dict[str, set[str]] = {}
-        fixed: set[str] = set()
-        for declared in tenant_hooks().register_permissions():
-            for permission in declared:
-                table.setdefault(permission.action, set()).update(permission.roles)
-                if permission.fixed:
-                    fixed.add(permission.action)
-        found = cache[key] = _Declared({a: frozenset(r) for a, r in table.items()}, frozenset(fixed))
-    return found
+    return get_host().declared(_PERMISSIONS, enabled_plugin_ids(), _build_declared)
+
+
+def _build_declared() -> _Declared:
+    table: dict[str, set[str]] = {}
+    fixed: set[str] = set()
+    for declared in tenant_hooks().register_permissions():
+        for permission in declared:
+            table.setdefault(permission.action, set()).update(permission.roles)
+            if permission.fixed:
+                fixed.add(permission.action)
+    return _Declared({a: frozenset(r) for a, r in table.items()}, frozenset(fixed))
 
 
 def _action_table() -> dict[str, frozenset[str]]:
@@ -138,7 +139,7 @@ def remember_roles(user, tenant, roles) -> None:
 def forget_permission_tables(host) -> None:
     """Drop the plugin host's cached action → roles tables (after the permissions a plugin
     declares changed)."""
-    host.__dict__.pop("_permission_tables", None)
+    host.forget_declared(_PERMISSIONS)
 
 
 def forget_roles_cache() -> None:

@@ -145,17 +145,15 @@ CORE_TRANSITIONS: tuple[Transition, ...] = (
 def transitions() -> Mapping[str, Transition]:
     """Core's steps plus the enabled plugins' (``register_request_transitions``): built once per
     enabled set, per app (the steps are declarations, as the permissions are), read-only."""
-    host = get_host()
-    key = enabled_plugin_ids()
-    cache = host.__dict__.setdefault("_request_transitions", {})
-    table = cache.get(key)
-    if table is None:
-        built = {t.action: t for t in CORE_TRANSITIONS}
-        for declared in tenant_hooks().register_request_transitions():
-            for extra in declared or []:
-                built.setdefault(extra.action, extra)
-        table = cache[key] = MappingProxyType(built)
-    return table
+    return get_host().declared("request_transitions", enabled_plugin_ids(), _build_transitions)
+
+
+def _build_transitions() -> Mapping[str, Transition]:
+    table = {t.action: t for t in CORE_TRANSITIONS}
+    for declared in tenant_hooks().register_request_transitions():
+        for extra in declared or []:
+            table.setdefault(extra.action, extra)
+    return MappingProxyType(table)
 
 
 def state_label(state: str) -> str:
